@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Storage;
+
+namespace StorybookShop.Books;
+
+/// <summary>Lays out the book and renders the screen PDF and the print PDF; then the story is Complete.</summary>
+public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRenderer renderer, IAssetStore assets, GenerationLedger ledger, TimeProvider clock) : IPipelineStage
+{
+    public PipelineStages Stage => PipelineStages.Book;
+
+    public async Task RunAsync(Guid storyId, CancellationToken ct)
+    {
+        Story story;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+            story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleAsync(s => s.Id == storyId, ct);
+        if (story.StagesDone.HasFlag(PipelineStages.Book)) return;
+        var pages = story.Pages.OrderBy(p => p.Number).ToList();
+
+        // Chromium reads the book from a folder: the HTML and the pictures beside it.
+        var dir = Directory.CreateTempSubdirectory("book-");
+        try
+        {
+            var cover = await Fetch(story.CoverImage ?? throw new InvalidOperationException("The story has no cover picture."), "cover.jpg");
+            var images = new List<string>();
+            foreach (var p in pages)
+                images.Add(await Fetch(p.ImageKey ?? throw new InvalidOperationException($"Page {p.Number} has no picture."), $"page-{p.Number:D2}.jpg"));
+
+            var pageCount = BookLayout.PageCount(pages.Count);
+            foreach (var (format, key) in new[] { (BookFormat.Screen, AssetKeys.ScreenPdf(story.ShopId, story.Id)), (BookFormat.Print, AssetKeys.PrintPdf(story.ShopId, story.Id)) })
+            {
+                if (await assets.ExistsAsync(key, ct)) continue;
+                var html = Path.Combine(dir.FullName, format == BookFormat.Print ? "print.html" : "screen.html");
+                await File.WriteAllTextAsync(html, BookLayout.Html(story, pages, new BookLayout.Images(cover, images), format), ct);
+                var pdf = await ledger.RecordAsync(story.Id, GenerationType.Pdf, null, "chromium", $"{(format.BleedInches > 0 ? "print" : "screen")} PDF, {format.PageInches} in square, {pageCount} pages",
+                    async t => new ProviderResult<byte[]>(await renderer.RenderAsync(html, format, t), "chromium-pdf", 0m, new { pages = pageCount }),
+                    b => new { key, bytes = b.Length }, ct);
+                await assets.PutAsync(key, pdf, "application/pdf", ct);
+            }
+
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            var now = clock.GetUtcNow();
+            var took = story.GenerationStartedAt is { } started ? (long)(now - started).TotalMilliseconds : (long?)null;
+            await db.Stories.Where(s => s.Id == story.Id).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.PdfUrl, AssetKeys.ScreenPdf(story.ShopId, story.Id))
+                .SetProperty(s => s.PrintPdfKey, AssetKeys.PrintPdf(story.ShopId, story.Id))
+                .SetProperty(s => s.PageCount, pageCount)
+                .SetProperty(s => s.StagesDone, s => s.StagesDone | PipelineStages.Book)
+                .SetProperty(s => s.Status, s => s.Status == StoryStatus.Generating ? StoryStatus.Complete : s.Status)
+                .SetProperty(s => s.GenerationTimeMs, took)
+                .SetProperty(s => s.UpdatedAt, now), ct);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+
+        async Task<string> Fetch(string key, string file)
+        {
+            var bytes = await assets.GetAsync(key, ct) ?? throw new InvalidOperationException($"Asset {key} is missing.");
+            await File.WriteAllBytesAsync(Path.Combine(dir.FullName, file), bytes, ct);
+            return file;
+        }
+    }
+}

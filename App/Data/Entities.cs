@@ -1,0 +1,111 @@
+namespace StorybookShop.Data;
+
+/// <summary>A Shopify store that installed the app. Tokens and settings arrive with the Shopify issue.</summary>
+public sealed class Shop
+{
+    public Guid Id { get; set; }
+    public required string Domain { get; set; }
+    public string? Name { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? UninstalledAt { get; set; }
+}
+
+public enum StoryStatus { Draft, Generating, Complete, Published, Error, Archived }
+
+/// <summary>The pipeline's stages. Flags, because illustrations and narration run side by side.</summary>
+[Flags]
+public enum PipelineStages
+{
+    None = 0,
+    Text = 1,
+    Illustrations = 2,
+    Narration = 4,
+    Book = 8,
+    All = Text | Illustrations | Narration | Book,
+}
+
+public enum AssetStage { Pending, Done, Failed }
+
+public sealed record Character(string Name, string Role, string VisualDescription, string Kind);
+
+public sealed record Companion(string Name, string Kind);
+
+public sealed class Story
+{
+    public Guid Id { get; set; }
+    public Guid ShopId { get; set; }
+    public Shop? Shop { get; set; }
+    public string? ShopifyCustomerId { get; set; }
+    public string? ShopifyProductId { get; set; }
+    public string? ShopifyOrderId { get; set; }
+
+    // The personalization the shopper gave (personal data: covered by customers/redact).
+    public required string ChildName { get; set; }
+    public required string AgeGroup { get; set; }
+    public required string Genre { get; set; }
+    public string Language { get; set; } = "en";
+    public string? MoralLesson { get; set; }
+    public List<Companion> Companions { get; set; } = [];
+
+    // What the text stage wrote.
+    public string? Title { get; set; }
+    public string? Description { get; set; }
+    public List<Character> Characters { get; set; } = [];
+    public List<string> Settings { get; set; } = [];
+    public List<StoryPage> Pages { get; set; } = [];
+
+    // Asset keys in the asset store (URLs are signed per request).
+    public string? CoverImage { get; set; }
+    public List<string> Images { get; set; } = [];
+    public List<string> AudioFiles { get; set; } = [];
+    public string? PdfUrl { get; set; }
+    public string? PrintPdfKey { get; set; }
+
+    public StoryStatus Status { get; set; } = StoryStatus.Draft;
+    public PipelineStages StagesDone { get; set; }
+    public string? FailureReason { get; set; }
+    public long? GenerationTimeMs { get; set; }
+    public int WordCount { get; set; }
+    public int PageCount { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? GenerationStartedAt { get; set; }
+    public DateTimeOffset? PublishedAt { get; set; }
+}
+
+/// <summary>One page of the story: its text, the picture brief, and where its assets are.</summary>
+public sealed class StoryPage
+{
+    public Guid Id { get; set; }
+    public Guid StoryId { get; set; }
+    public int Number { get; set; }
+    public required string Text { get; set; }
+    public required string IllustrationPrompt { get; set; }
+    public required Scene Scene { get; set; }
+    public string? ImageKey { get; set; }
+    public AssetStage ImageStage { get; set; }
+    public string? AudioKey { get; set; }
+    public AssetStage AudioStage { get; set; }
+}
+
+/// <summary>What an offline illustrator needs to draw a page; AI illustrators use the prompt instead.</summary>
+public sealed record Scene(string Setting, string TimeOfDay, IReadOnlyList<string> Cast, string? Prop, string Mood);
+
+public enum GenerationType { Text, Image, Audio, Pdf }
+
+/// <summary>One provider call: what was asked, what came back, what it cost and how long it took.</summary>
+public sealed class Generation
+{
+    public Guid Id { get; set; }
+    public Guid StoryId { get; set; }
+    public GenerationType Type { get; set; }
+    public int? PageNumber { get; set; }
+    public required string Prompt { get; set; }
+    public string? Result { get; set; }
+    public string? Error { get; set; }
+    public decimal Cost { get; set; }
+    public int DurationMs { get; set; }
+    public required string Provider { get; set; }
+    public string? Model { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

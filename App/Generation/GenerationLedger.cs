@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using StorybookShop.Data;
+
+namespace StorybookShop.Generation;
+
+/// <summary>
+/// Runs one provider call and writes its Generation row — prompt, result, cost, duration, provider —
+/// whether it succeeded or failed. Each row has its own short-lived context, so calls can run in parallel.
+/// </summary>
+public sealed class GenerationLedger(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<GenerationLedger> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<T> RecordAsync<T>(Guid storyId, GenerationType type, int? page, string provider, string prompt,
+        Func<CancellationToken, Task<ProviderResult<T>>> call, Func<T, object?> describe, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var row = new Data.Generation { Id = Guid.NewGuid(), StoryId = storyId, Type = type, PageNumber = page, Provider = provider, Prompt = prompt, CreatedAt = clock.GetUtcNow() };
+        try
+        {
+            var result = await call(ct);
+            row.Model = result.Model;
+            row.Cost = result.Cost;
+            row.Result = JsonSerializer.Serialize(new { output = describe(result.Value), details = result.Details }, Json);
+            return result.Value;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            row.Error = e.Message.Length > 2000 ? e.Message[..2000] : e.Message;
+            throw;
+        }
+        finally
+        {
+            row.DurationMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            try
+            {
+                await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+                db.Generations.Add(row);
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // The call's own outcome matters more than its ledger row; say so loudly.
+                logger.LogError(e, "Could not record {Type} generation for story {StoryId}", type, storyId);
+            }
+        }
+    }
+}

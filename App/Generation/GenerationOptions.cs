@@ -1,0 +1,39 @@
+using StorybookShop.Generation.Offline;
+
+namespace StorybookShop.Generation;
+
+public sealed class GenerationOptions
+{
+    public const string Section = "Generation";
+
+    /// <summary>"offline" (default, no keys). Real providers arrive with the providers issue.</summary>
+    public string TextProvider { get; set; } = "offline";
+    public string ImageProvider { get; set; } = "offline";
+    public string AudioProvider { get; set; } = "offline";
+
+    /// <summary>Pictures drawn at once for one story.</summary>
+    public int IllustrationConcurrency { get; set; } = 2;
+    /// <summary>Pages narrated at once for one story.</summary>
+    public int NarrationConcurrency { get; set; } = 2;
+
+    /// <summary>Added to every provider call: for load tests and benchmarks that simulate real latencies.</summary>
+    public TimeSpan SimulatedTextLatency { get; set; }
+    public TimeSpan SimulatedImageLatency { get; set; }
+    public TimeSpan SimulatedAudioLatency { get; set; }
+
+    public OfflineOptions Offline { get; set; } = new();
+}
+
+public sealed class OfflineOptions
+{
+    public OfflineIllustrationOptions Illustrations { get; set; } = new();
+    public OfflineNarrationOptions Narration { get; set; } = new();
+}
+
+public sealed class OfflineNarrationOptions
+{
+    public string EspeakPath { get; set; } = "/usr/bin/espeak-ng";
+    public string LamePath { get; set; } = "/usr/bin/lame";
+    public int WordsPerMinute { get; set; } = 140;
+    public Dictionary<string, string> Voices { get; set; } = new() { ["en"] = "en-gb", ["es"] = "es", ["fr"] = "fr" };
+}

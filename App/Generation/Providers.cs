@@ -1,0 +1,44 @@
+using StorybookShop.Data;
+
+namespace StorybookShop.Generation;
+
+/// <summary>Everything a writer needs to know about the book it is asked for.</summary>
+public sealed record StoryBrief(
+    Guid StoryId, string ChildName, string AgeGroup, string Genre, string Language, string? Moral, IReadOnlyList<Companion> Companions);
+
+public sealed record PlannedPage(string Text, string IllustrationPrompt, Scene Scene);
+
+/// <summary>What the text stage produces: the whole story, ready to illustrate and narrate.</summary>
+public sealed record StoryPlan(
+    string Title, string Description, string Moral, IReadOnlyList<Character> Characters, IReadOnlyList<string> Settings,
+    IReadOnlyList<PlannedPage> Pages, string StyleGuide);
+
+/// <summary>A provider's answer plus what the ledger should know about the call.</summary>
+public sealed record ProviderResult<T>(T Value, string Model, decimal Cost, object? Details = null);
+
+public interface IStoryWriter
+{
+    string Provider { get; }
+    Task<ProviderResult<StoryPlan>> WriteAsync(StoryBrief brief, CancellationToken ct);
+}
+
+/// <summary>One picture to draw: a page (PageNumber ≥ 1) or the cover (PageNumber 0, with the title).</summary>
+public sealed record IllustrationRequest(
+    StoryBrief Brief, int PageNumber, string Prompt, Scene Scene, IReadOnlyList<Character> Characters, string StyleGuide, string? Title);
+
+public interface IIllustrator
+{
+    string Provider { get; }
+    /// <summary>Returns a JPEG: in the PDF a JPEG is copied as-is, a PNG is re-encoded and grows.</summary>
+    Task<ProviderResult<byte[]>> DrawAsync(IllustrationRequest request, CancellationToken ct);
+}
+
+public sealed record WordTiming(string Word, double Start, double End);
+
+public sealed record Narration(byte[] Mp3, double Seconds, IReadOnlyList<WordTiming>? Words);
+
+public interface INarrator
+{
+    string Provider { get; }
+    Task<ProviderResult<Narration>> NarrateAsync(string text, string language, CancellationToken ct);
+}

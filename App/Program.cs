@@ -1,0 +1,28 @@
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Hosting;
+using StorybookShop.Storage;
+using StorybookShop.Stories;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+builder.Services.AddProblemDetails();
+builder.AddData();
+builder.AddAssetStorage();
+builder.AddStoryPipeline();
+builder.AddSampleBook(args);
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+await app.PrepareDatabaseAsync();
+await app.PrepareAssetStorageAsync();
+
+app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+app.MapAssets();
+app.MapStories();
+
+await app.RunAsync();
+
+public partial class Program;

@@ -1,0 +1,83 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Microsoft.Playwright;
+
+namespace StorybookShop.Rendering;
+
+public sealed class ChromiumOptions
+{
+    public const string Section = "Chromium";
+    /// <summary>Debian's chromium; Playwright's own browser download does not work offline.</summary>
+    public string ExecutablePath { get; set; } = "/usr/bin/chromium";
+    /// <summary>Pages kept open for reuse; also the number of renders in flight per process.</summary>
+    public int PagePoolSize { get; set; } = 2;
+}
+
+/// <summary>
+/// One headless Chromium per process, launched on first use, with a small pool of reusable pages:
+/// a warm page renders a 32-page book in about a second where a new context costs ~3.5 s.
+/// </summary>
+public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium> logger) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _launch = new(1, 1);
+    private readonly Channel<IPage> _idle = Channel.CreateUnbounded<IPage>();
+    private SemaphoreSlim? _slots;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private IBrowserContext? _context;
+
+    public async Task<T> WithPageAsync<T>(Func<IPage, Task<T>> work, CancellationToken ct = default)
+    {
+        await EnsureStartedAsync(ct);
+        await _slots!.WaitAsync(ct);
+        IPage? page = null;
+        try
+        {
+            page = _idle.Reader.TryRead(out var idle) && !idle.IsClosed ? idle : await _context!.NewPageAsync();
+            var result = await work(page);
+            _idle.Writer.TryWrite(page);
+            page = null;
+            return result;
+        }
+        finally
+        {
+            if (page is not null) await page.CloseAsync(); // a page that failed mid-render is not reused
+            _slots.Release();
+        }
+    }
+
+    private async Task EnsureStartedAsync(CancellationToken ct)
+    {
+        if (_browser is { IsConnected: true }) return;
+        await _launch.WaitAsync(ct);
+        try
+        {
+            if (_browser is { IsConnected: true }) return;
+            var o = options.Value;
+            if (!File.Exists(o.ExecutablePath))
+                throw new InvalidOperationException($"Chromium not found at {o.ExecutablePath}. Install Debian's chromium (scripts/run.sh does) or set Chromium:ExecutablePath.");
+            _playwright ??= await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = o.ExecutablePath,
+                Headless = true,
+                Args = ["--disable-gpu", "--disable-quic", "--no-sandbox", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--allow-file-access-from-files"],
+            });
+            _context = await _browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
+            _slots = new SemaphoreSlim(Math.Max(1, o.PagePoolSize));
+            while (_idle.Reader.TryRead(out _)) { }
+            logger.LogInformation("Chromium {Version} started", _browser.Version);
+        }
+        finally
+        {
+            _launch.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null) await _browser.CloseAsync();
+        _playwright?.Dispose();
+    }
+}

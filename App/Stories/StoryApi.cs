@@ -1,0 +1,102 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Storage;
+
+namespace StorybookShop.Stories;
+
+public sealed record StoryCreated(Guid Id, string Status, string StatusUrl);
+
+public sealed record StoryStatusView(Guid Id, string Status, string? Stage, int PercentDone, string? Error);
+
+public sealed record PageView(int Number, string Text, string? ImageUrl, string? AudioUrl, string ImageStage, string AudioStage);
+
+public sealed record StoryView(Guid Id, string Status, string? Title, string? Description, string ChildName, string AgeGroup, string Genre, string Language,
+    string? MoralLesson, IReadOnlyList<Companion> Companions, IReadOnlyList<Character> Characters, string? CoverImageUrl, string? PdfUrl, string? PrintPdfUrl,
+    string? AudioUrl, IReadOnlyList<PageView> Pages, int WordCount, int PageCount, long? GenerationTimeMs, string? Error,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public static class StoryApi
+{
+    /// <summary>
+    /// The story endpoints. Until Shopify authentication lands they act for the seeded dev shop and are
+    /// mapped only in Development (or with Api:DevEndpoints=true).
+    /// </summary>
+    public static WebApplication MapStories(this WebApplication app)
+    {
+        if (!app.Configuration.GetValue("Api:DevEndpoints", app.Environment.IsDevelopment())) return app;
+        var group = app.MapGroup("/api/stories").WithTags("Stories");
+        group.MapPost("/", CreateAsync);
+        group.MapGet("/{id:guid}", GetAsync);
+        group.MapGet("/{id:guid}/status", GetStatusAsync);
+        return app;
+    }
+
+    internal static async Task<Results<Accepted<StoryCreated>, ValidationProblem>> CreateAsync(
+        PersonalizationRequest request, AppDbContext db, StoryPipeline pipeline, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var validation = await new PersonalizationValidator().ValidateAsync(request, ct);
+        if (!validation.IsValid)
+            return TypedResults.ValidationProblem(validation.Errors.GroupBy(e => Camel(e.PropertyName)).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
+
+        var shopId = await CurrentShopIdAsync(db, ct);
+        var story = PersonalizationValidator.ToStory(request, shopId, clock.GetUtcNow());
+        db.Stories.Add(story);
+        await db.SaveChangesAsync(ct);
+        // The row is the truth; if scheduling fails now, the reconciler schedules it within a minute.
+        try { await pipeline.AdvanceAsync(story.Id, ct); }
+        catch (Exception e) { http.RequestServices.GetRequiredService<ILogger<StoryCreated>>().LogError(e, "Could not schedule story {StoryId} yet", story.Id); }
+        var statusUrl = $"/api/stories/{story.Id}/status";
+        return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(), statusUrl));
+    }
+
+    internal static async Task<Results<Ok<StoryView>, NotFound>> GetAsync(Guid id, AppDbContext db, IAssetStore assets, IOptions<StorageOptions> storage, CancellationToken ct)
+    {
+        var shopId = await CurrentShopIdAsync(db, ct);
+        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shopId, ct);
+        if (story is null) return TypedResults.NotFound();
+        var life = storage.Value.UrlLifetime;
+        string? Url(string? key) => key is null ? null : assets.GetUrl(key, life).ToString();
+        return TypedResults.Ok(new StoryView(story.Id, story.Status.ToString(), story.Title, story.Description, story.ChildName, story.AgeGroup, story.Genre, story.Language,
+            story.MoralLesson, story.Companions, story.Characters, Url(story.CoverImage), Url(story.PdfUrl), Url(story.PrintPdfKey),
+            story.AudioFiles.Count > 0 ? Url(story.AudioFiles[^1]) : null,
+            story.Pages.OrderBy(p => p.Number).Select(p => new PageView(p.Number, p.Text, Url(p.ImageKey), Url(p.AudioKey), p.ImageStage.ToString(), p.AudioStage.ToString())).ToList(),
+            story.WordCount, story.PageCount, story.GenerationTimeMs, story.FailureReason, story.CreatedAt, story.UpdatedAt));
+    }
+
+    internal static async Task<Results<Ok<StoryStatusView>, NotFound>> GetStatusAsync(Guid id, AppDbContext db, CancellationToken ct)
+    {
+        var shopId = await CurrentShopIdAsync(db, ct);
+        var s = await db.Stories.AsNoTracking().Where(x => x.Id == id && x.ShopId == shopId)
+            .Select(x => new { x.Id, x.Status, x.StagesDone, x.FailureReason, Pages = x.Pages.Count, Images = x.Pages.Count(p => p.ImageStage == AssetStage.Done), Audio = x.Pages.Count(p => p.AudioStage == AssetStage.Done) })
+            .SingleOrDefaultAsync(ct);
+        if (s is null) return TypedResults.NotFound();
+        return TypedResults.Ok(new StoryStatusView(s.Id, s.Status.ToString(), CurrentStage(s.Status, s.StagesDone), Percent(s.StagesDone, s.Pages, s.Images, s.Audio), s.FailureReason));
+    }
+
+    /// <summary>The first unfinished stage in pipeline order (illustrations and narration run together).</summary>
+    public static string? CurrentStage(StoryStatus status, PipelineStages done) =>
+        status is StoryStatus.Generating or StoryStatus.Error ? StoryPipeline.Order.FirstOrDefault(s => !done.HasFlag(s)).ToString().ToLowerInvariant() : null;
+
+    /// <summary>Text 10 %, pictures 50 %, narration 20 %, book 20 %, counted page by page.</summary>
+    public static int Percent(PipelineStages done, int pages, int images, int audio)
+    {
+        if (done.HasFlag(PipelineStages.Book)) return 100;
+        double p = done.HasFlag(PipelineStages.Text) ? 10 : 0;
+        if (pages > 0)
+        {
+            p += done.HasFlag(PipelineStages.Illustrations) ? 50 : 50.0 * images / (pages + 1);
+            p += done.HasFlag(PipelineStages.Narration) ? 20 : 20.0 * audio / (pages + 1);
+        }
+        return (int)Math.Min(99, Math.Floor(p));
+    }
+
+    private static Task<Guid> CurrentShopIdAsync(AppDbContext db, CancellationToken ct) =>
+        db.Shops.Where(s => s.Domain == DataExtensions.DevShopDomain).Select(s => s.Id).SingleAsync(ct);
+
+    private static string Camel(string name) =>
+        string.Join('.', name.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
+}
