@@ -7,6 +7,7 @@ using StorybookShop.Stories;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<BadRequestHandler>();
 builder.AddData();
 builder.AddAssetStorage();
 builder.AddStoryPipeline();

@@ -77,7 +77,7 @@ body { font-family: 'Andika', 'Quicksand', 'Noto Sans', sans-serif; color: #2b2d
         // Cover
         sb.Append($"<section class='page cover'><img class='bleed-img' src='{E(images.Cover)}' alt=''><div class='band'><h1>{E(story.Title ?? "")}</h1><div class='for'>{E(string.Format(inv, t.StoryFor, story.ChildName))}</div></div></section>");
         // Title page and dedication
-        sb.Append($"<section class='page title'><div class='safe'><div class='ornament'>✦ ✦ ✦</div><h1>{E(story.Title ?? "")}</h1><p>{E(string.Format(inv, t.StarringLine, story.ChildName, string.Join(", ", story.Companions.Select(c => c.Name))))}</p><div class='ornament'>✦</div></div></section>");
+        sb.Append($"<section class='page title'><div class='safe'><div class='ornament'>✦ ✦ ✦</div><h1>{E(story.Title ?? "")}</h1><p>{E(string.Format(inv, t.StarringLine, story.ChildName, string.Join(", ", story.Characters.Where(c => c.Role == "companion").Select(c => c.Name))))}</p><div class='ornament'>✦</div></div></section>");
         sb.Append($"<section class='page dedication'><div class='safe'><p>{E(string.Format(inv, t.Dedication, story.ChildName))}</p></div></section>");
         // Spreads: the picture on the left, the words on the right.
         foreach (var sp in pages.OrderBy(x => x.Number))

@@ -74,7 +74,9 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
 
         var brief = StoryBriefs.For(story);
         var style = $"Soft, warm children's picture-book illustration; characters: {string.Join("; ", story.Characters.Select(c => $"{c.Name}: {c.VisualDescription}"))}.";
-        var coverScene = new Scene(story.Pages.Count > 0 ? story.Pages[^1].Scene.Setting : "home", "sunset", [story.ChildName, .. story.Companions.Take(1).Select(c => c.Name)], "treasure", "joyful");
+        // The cover shows the hero and companion at the story's farthest place, in warm light.
+        var destination = story.Pages.OrderBy(p => p.Number).LastOrDefault(p => p.Scene.Setting != "home")?.Scene.Setting ?? "home";
+        var coverScene = new Scene(destination, "sunset", [story.ChildName, .. story.Characters.Where(c => c.Role == "companion").Take(1).Select(c => c.Name)], "treasure", "joyful");
         var work = new List<(int Number, string Key, string Prompt, Scene Scene, bool Done)>
         {
             (0, AssetKeys.Cover(story.ShopId, story.Id), $"Book cover for \"{story.Title}\": {story.ChildName} and friends, inviting and bright.", coverScene, story.CoverImage is not null),

@@ -10,8 +10,8 @@ namespace StorybookShop.Generation;
 public sealed class PipelineOptions
 {
     public const string Section = "Pipeline";
-    /// <summary>"web", "worker", or both (default): a worker node runs jobs; a web-only node only schedules them.</summary>
-    public string[] Roles { get; set; } = ["web", "worker"];
+    /// <summary>"web", "worker" or "web,worker" (default): a worker node runs jobs; a web-only node only schedules them.</summary>
+    public string Roles { get; set; } = "web,worker";
     public int WorkerThreads { get; set; } = 8;
     public int RetryAttempts { get; set; } = 4;
     public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromSeconds(10);
@@ -21,7 +21,7 @@ public sealed class PipelineOptions
     public TimeSpan CheckinMisfireThreshold { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan IdleWaitTime { get; set; } = TimeSpan.FromSeconds(1);
 
-    public bool IsWorker => Roles.Contains("worker", StringComparer.OrdinalIgnoreCase);
+    public bool IsWorker => Roles.Split(',', StringSplitOptions.TrimEntries).Contains("worker", StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>

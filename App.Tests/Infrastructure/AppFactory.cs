@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using StorybookShop.Data;
+
+namespace StorybookShop.Tests.Infrastructure;
+
+/// <summary>The real app, in process, against a real database and real Chromium; settings override appsettings.json.</summary>
+public sealed class AppFactory(string connectionString, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    public string ConnectionString { get; } = connectionString;
+    public string AssetRoot { get; } = settings is not null && settings.TryGetValue("Storage:Local:Root", out var root) && root is not null ? root : TestServices.TempDirectory("assets");
+
+    /// <summary>Fast, test-sized pipeline settings: short retries and check-ins.</summary>
+    public static Dictionary<string, string?> FastPipeline() => new()
+    {
+        ["Pipeline:RetryAttempts"] = "2",
+        ["Pipeline:RetryInitialDelay"] = "00:00:01",
+        ["Pipeline:RetryMaxDelay"] = "00:00:02",
+        ["Pipeline:CheckinInterval"] = "00:00:01",
+        ["Pipeline:CheckinMisfireThreshold"] = "00:00:03",
+        ["Pipeline:ReconcileInterval"] = "01:00:00",
+        ["Generation:Offline:Illustrations:SizePx"] = "512",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Default", ConnectionString);
+        builder.UseSetting("Storage:Local:Root", AssetRoot);
+        foreach (var (key, value) in FastPipeline()) builder.UseSetting(key, value);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
+    }
+
+    public AppDbContext Db() => Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+
+    /// <summary>Polls the story row until it leaves Generating (or the time is up).</summary>
+    public async Task<Story> WaitForStoryAsync(Guid id, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            await using var db = Db();
+            var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleAsync(s => s.Id == id);
+            if (story.Status is not StoryStatus.Generating || DateTime.UtcNow > until) return story;
+            await Task.Delay(250);
+        }
+    }
+}
