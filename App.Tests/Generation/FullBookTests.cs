@@ -85,7 +85,8 @@ public sealed class FullBookTests
         Assert.That(facts.Pages, Is.GreaterThanOrEqualTo(24));
         Assert.That(facts.Pages % 2, Is.Zero);
         Assert.That(facts.Pages, Is.EqualTo(_story.PageCount));
-        Assert.That((facts.WidthPt, facts.HeightPt), Is.EqualTo((612.0, 612.0)), "8.5 x 8.5 in");
+        Assert.That((facts.WidthPt, facts.HeightPt), Is.EqualTo((612.0, 612.0)), "8.5 x 8.5 in as a viewer shows it");
+        Assert.That(facts.CropBox, Is.EqualTo("9.00 9.00 621.00 621.00"), "the bleed is cropped away on screen");
         Assert.That(facts.Fonts, Is.Not.Empty);
         Assert.That(facts.Fonts.Where(f => !f.Embedded).Select(f => f.Name), Is.Empty, "every font embedded");
         Assert.That(facts.Fonts.Select(f => f.Name), Has.Some.Contains("Andika"));
@@ -101,6 +102,7 @@ public sealed class FullBookTests
         Assert.That(facts.BleedBox, Is.EqualTo("0.00 0.00 630.00 630.00"));
         Assert.That(facts.Pages, Is.EqualTo(_story.PageCount));
         Assert.That(facts.Fonts.All(f => f.Embedded));
+        Assert.That(await PdfFacts.CheckAsync((await store.GetAsync(_story.PrintPdfKey!))!), Does.Contain("No syntax or stream encoding errors"), "qpdf --check finds the file sound");
     }
 
     [Test]
@@ -112,7 +114,7 @@ public sealed class FullBookTests
         Assert.That(rows.Count(g => g.Type == GenerationType.Text), Is.EqualTo(1));
         Assert.That(rows.Count(g => g.Type == GenerationType.Image), Is.EqualTo(pages + 1), "cover + one per page");
         Assert.That(rows.Count(g => g.Type == GenerationType.Audio), Is.EqualTo(pages + 1), "one per page + whole book");
-        Assert.That(rows.Count(g => g.Type == GenerationType.Pdf), Is.EqualTo(2), "screen + print");
+        Assert.That(rows.Count(g => g.Type == GenerationType.Pdf), Is.EqualTo(1), "one render makes the screen and the print file");
         Assert.That(rows.All(g => g.Error is null && g.Result is not null && g.DurationMs >= 0 && g.Provider.Length > 0));
         Assert.That(rows.Where(g => g.Type == GenerationType.Image).Select(g => g.PageNumber), Is.EquivalentTo(Enumerable.Range(0, pages + 1).Cast<int?>()));
         var image = rows.First(g => g.Type == GenerationType.Image && g.PageNumber == 1);

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace StorybookShop.Tests.Infrastructure;
 
 /// <summary>What poppler's pdfinfo and pdffonts say about a PDF: what a printer or a reader would see.</summary>
-public sealed partial record PdfFacts(int Pages, double WidthPt, double HeightPt, string? TrimBox, string? BleedBox, IReadOnlyList<(string Name, bool Embedded)> Fonts)
+public sealed partial record PdfFacts(int Pages, double WidthPt, double HeightPt, string? CropBox, string? TrimBox, string? BleedBox, IReadOnlyList<(string Name, bool Embedded)> Fonts)
 {
     public static async Task<PdfFacts> ReadAsync(byte[] pdf)
     {
@@ -20,8 +20,17 @@ public sealed partial record PdfFacts(int Pages, double WidthPt, double HeightPt
                 .Select(p => (p[0], p[^5] == "yes")).ToList();
             return new PdfFacts(int.Parse(PageCount().Match(info).Groups[1].Value, CultureInfo.InvariantCulture),
                 double.Parse(size.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(size.Groups[2].Value, CultureInfo.InvariantCulture),
-                Box(info, "TrimBox"), Box(info, "BleedBox"), fonts);
+                Box(info, "CropBox"), Box(info, "TrimBox"), Box(info, "BleedBox"), fonts);
         }
+        finally { File.Delete(file); }
+    }
+
+    /// <summary>qpdf's structural check: the cross-reference sections, objects and streams are all sound.</summary>
+    public static async Task<string> CheckAsync(byte[] pdf)
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(file, pdf);
+        try { return await Run("qpdf", "--check", file); }
         finally { File.Delete(file); }
     }
 

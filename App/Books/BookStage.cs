@@ -28,16 +28,19 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
             foreach (var p in pages)
                 images.Add(await Fetch(p.ImageKey ?? throw new InvalidOperationException($"Page {p.Number} has no picture."), $"page-{p.Number:D2}.jpg"));
 
+            // One render with bleed makes both files: the print PDF (TrimBox, BleedBox) and the screen PDF (cropped to the trim).
             var pageCount = BookLayout.PageCount(pages.Count);
-            foreach (var (format, key) in new[] { (BookFormat.Screen, AssetKeys.ScreenPdf(story.ShopId, story.Id)), (BookFormat.Print, AssetKeys.PrintPdf(story.ShopId, story.Id)) })
+            var printKey = AssetKeys.PrintPdf(story.ShopId, story.Id);
+            var screenKey = AssetKeys.ScreenPdf(story.ShopId, story.Id);
+            if (!await assets.ExistsAsync(printKey, ct) || !await assets.ExistsAsync(screenKey, ct))
             {
-                if (await assets.ExistsAsync(key, ct)) continue;
-                var html = Path.Combine(dir.FullName, format == BookFormat.Print ? "print.html" : "screen.html");
-                await File.WriteAllTextAsync(html, BookLayout.Html(story, pages, new BookLayout.Images(cover, images), format), ct);
-                var pdf = await ledger.RecordAsync(story.Id, GenerationType.Pdf, null, "chromium", $"{(format.BleedInches > 0 ? "print" : "screen")} PDF, {format.PageInches} in square, {pageCount} pages",
-                    async t => new ProviderResult<byte[]>(await renderer.RenderAsync(html, format, t), "chromium-pdf", 0m, new { pages = pageCount }),
-                    b => new { key, bytes = b.Length }, ct);
-                await assets.PutAsync(key, pdf, "application/pdf", ct);
+                var html = Path.Combine(dir.FullName, "book.html");
+                await File.WriteAllTextAsync(html, BookLayout.Html(story, pages, new BookLayout.Images(cover, images), BookFormat.Print), ct);
+                var print = await ledger.RecordAsync(story.Id, GenerationType.Pdf, null, "chromium", $"Book PDF, {BookFormat.Print.TrimInches} in square + {BookFormat.Print.BleedInches} in bleed, {pageCount} pages",
+                    async t => new ProviderResult<byte[]>(await renderer.RenderAsync(html, BookFormat.Print, t), "chromium-pdf", 0m, new { pages = pageCount }),
+                    b => new { printKey, screenKey, bytes = b.Length }, ct);
+                await assets.PutAsync(screenKey, PrintBoxes.CropToTrim(print, BookFormat.Print), "application/pdf", ct);
+                await assets.PutAsync(printKey, print, "application/pdf", ct);
             }
 
             await using var db = await contexts.CreateDbContextAsync(ct);

@@ -56,13 +56,17 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
             var o = options.Value;
             if (!File.Exists(o.ExecutablePath))
                 throw new InvalidOperationException($"Chromium not found at {o.ExecutablePath}. Install Debian's chromium (scripts/run.sh does) or set Chromium:ExecutablePath.");
+            // Playwright's Node driver carries every PDF as base64; a bounded heap makes it collect instead of grow.
+            if (Environment.GetEnvironmentVariable("NODE_OPTIONS") is null)
+                Environment.SetEnvironmentVariable("NODE_OPTIONS", "--max-old-space-size=96 --max-semi-space-size=2");
             _playwright ??= await Playwright.CreateAsync();
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
                 ExecutablePath = o.ExecutablePath,
                 Headless = true,
                 Args = ["--disable-gpu", "--disable-quic", "--no-sandbox", "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--allow-file-access-from-files"],
+                        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--allow-file-access-from-files",
+                        "--renderer-process-limit=1"],
             });
             _context = await _browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
             _slots = new SemaphoreSlim(Math.Max(1, o.PagePoolSize));

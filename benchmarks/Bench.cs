@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using StorybookShop.Benchmarks;
+using StorybookShop.Books;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Generation.Offline;
+using StorybookShop.Stories;
+
+internal static class Bench
+{
+    public static async Task<int> Main()
+    {
+        // scripts/bench.sh starts PostgreSQL and runs this with BENCH_PG set to a fresh database.
+        var connection = Environment.GetEnvironmentVariable("BENCH_PG") ?? throw new InvalidOperationException("Run through scripts/bench.sh (BENCH_PG is not set).");
+        var books = int.Parse(Environment.GetEnvironmentVariable("BENCH_BOOKS") ?? "20", CultureInfo.InvariantCulture);
+        var assets = Directory.CreateTempSubdirectory("bench-assets-").FullName;
+        var inv = CultureInfo.InvariantCulture;
+
+        // Real provider output, made once, served instantly afterwards.
+        byte[] jpeg, mp3;
+        await using (var maker = new Factory(connection, assets, null))
+        {
+            var sp = maker.Services;
+            var brief = Samples.Brief();
+            var plan = OfflineStoryWriter.Write(brief);
+            jpeg = (await sp.GetServices<IIllustrator>().Last().DrawAsync(new IllustrationRequest(brief, 1, "", plan.Pages[0].Scene, plan.Characters, "", null), default)).Value;
+            mp3 = (await sp.GetServices<INarrator>().Last().NarrateAsync(plan.Pages[0].Text, "en", default)).Value.Mp3;
+        }
+
+        await using var app = new Factory(connection, assets, services =>
+        {
+            services.AddSingleton<IStoryWriter, InstantWriter>();
+            services.AddSingleton<IIllustrator>(new InstantIllustrator(jpeg));
+            services.AddSingleton<INarrator>(new InstantNarrator(mp3));
+        });
+        var pipeline = app.Services.GetRequiredService<StoryPipeline>();
+        var contexts = app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+
+        Console.WriteLine($"StorybookShop benchmark — {Environment.ProcessorCount} cores, providers instant, {InstantWriter.Pages}-page stories, JPEG {jpeg.Length / 1024} KB per picture");
+        Console.WriteLine();
+
+        // Warm-up: JIT, Chromium launch, Quartz, connection pool.
+        await MakeBooksAsync(1);
+
+        // 1. One book on its own.
+        var before = ProcessTree.Read();
+        var sw = Stopwatch.StartNew();
+        var single = await MakeBooksAsync(1);
+        sw.Stop();
+        var after = ProcessTree.Read();
+        Console.WriteLine($"One {InstantWriter.Pages}-page book:      wall {sw.Elapsed.TotalSeconds:0.00} s, CPU {after.CpuSeconds - before.CpuSeconds:0.00} s (app + Chromium), {single[0].PageCount} PDF pages");
+
+        // 2. Twenty books in flight at once.
+        before = ProcessTree.Read();
+        sw.Restart();
+        List<Story> made;
+        long peakTotal, peakApp;
+        using (var watcher = new ProcessTree.PeakWatcher())
+        {
+            made = await MakeBooksAsync(books);
+            sw.Stop();
+            peakTotal = watcher.PeakTotal;
+            peakApp = watcher.PeakApp;
+        }
+        after = ProcessTree.Read();
+        Console.WriteLine("Memory by process after the run (PSS):");
+        foreach (var line in ProcessTree.Describe()) Console.WriteLine(line);
+        var cpuPerBook = (after.CpuSeconds - before.CpuSeconds) / books;
+        var appCpuPerBook = (after.AppCpuSeconds - before.AppCpuSeconds) / books;
+        Console.WriteLine($"{books} books in flight:        wall {sw.Elapsed.TotalSeconds:0.0} s = {books / sw.Elapsed.TotalMinutes:0.0} books/minute, CPU {cpuPerBook:0.00} s per book (target < 1.5): app {appCpuPerBook:0.00} s + Chromium {cpuPerBook - appCpuPerBook:0.00} s");
+        Console.WriteLine($"Peak memory, {books} in flight: {peakTotal / 1048576.0:0} MB total PSS (app {peakApp / 1048576.0:0} MB + Chromium and driver {(peakTotal - peakApp) / 1048576.0:0} MB) (target < 700)");
+        Console.WriteLine($"All complete: {made.All(s => s.Status == StoryStatus.Complete)}; mean generation time {made.Average(s => s.GenerationTimeMs ?? 0) / 1000:0.0} s");
+
+        // 3. PDF render, 32 pages, warm browser.
+        var renderer = app.Services.GetRequiredService<BookRenderer>();
+        var sample = made[0];
+        var pages13 = sample.Pages.OrderBy(p => p.Number).Take(13).ToList(); // 3 + 2x13 + 3 = 32 pages
+        var dir = Directory.CreateTempSubdirectory("bench-pdf-");
+        await File.WriteAllBytesAsync(Path.Combine(dir.FullName, "cover.jpg"), jpeg);
+        for (var i = 1; i <= 13; i++) await File.WriteAllBytesAsync(Path.Combine(dir.FullName, $"p{i}.jpg"), jpeg);
+        var html = Path.Combine(dir.FullName, "book.html");
+        await File.WriteAllTextAsync(html, BookLayout.Html(sample, pages13, new BookLayout.Images("cover.jpg", Enumerable.Range(1, 13).Select(i => $"p{i}.jpg").ToList()), BookFormat.Screen));
+        var times = new List<double>();
+        byte[] pdf = [];
+        for (var i = 0; i < 6; i++)
+        {
+            var t = Stopwatch.StartNew();
+            pdf = await renderer.RenderAsync(html, BookFormat.Screen, default);
+            times.Add(t.Elapsed.TotalSeconds);
+        }
+        times.RemoveAt(0);
+        times.Sort();
+        Console.WriteLine($"PDF render, {BookLayout.PageCount(13)} pages, warm:  median {times[times.Count / 2]:0.00} s, best {times[0]:0.00} s, {pdf.Length / 1024} KB (target < 2 s)");
+        Console.WriteLine($"Offline illustration (real SVG -> JPEG, {jpeg.Length / 1024} KB): see README for per-picture time");
+        return made.All(s => s.Status == StoryStatus.Complete) ? 0 : 1;
+
+        async Task<List<Story>> MakeBooksAsync(int count)
+        {
+            var ids = new List<Guid>();
+            await using (var db = await contexts.CreateDbContextAsync())
+            {
+                var shop = await db.Shops.SingleAsync(s => s.Domain == DataExtensions.DevShopDomain);
+                for (var i = 0; i < count; i++)
+                {
+                    var story = PersonalizationValidator.ToStory(new PersonalizationRequest("Mia", "7-9", StoryCatalog.Genres[i % StoryCatalog.Genres.Count], "en", null, null), shop.Id, DateTimeOffset.UtcNow);
+                    db.Stories.Add(story);
+                    ids.Add(story.Id);
+                }
+                await db.SaveChangesAsync();
+            }
+            foreach (var id in ids) await pipeline.AdvanceAsync(id);
+            while (true)
+            {
+                await using (var poll = await contexts.CreateDbContextAsync())
+                    if (!await poll.Stories.AnyAsync(s => ids.Contains(s.Id) && s.Status == StoryStatus.Generating)) break;
+                await Task.Delay(250);
+            }
+            await using var done = await contexts.CreateDbContextAsync();
+            return await done.Stories.AsNoTracking().Include(s => s.Pages).Where(s => ids.Contains(s.Id)).ToListAsync();
+        }
+    }
+}
+
+internal sealed class Factory(string connection, string assets, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Default", connection);
+        builder.UseSetting("Storage:Local:Root", assets);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Pipeline:WorkerThreads", "16");
+        builder.UseSetting("Generation:IllustrationConcurrency", "4");
+        builder.UseSetting("Generation:NarrationConcurrency", "4");
+        if (services is not null) builder.ConfigureTestServices(services);
+    }
+}
