@@ -16,17 +16,8 @@ public sealed class PipelineTests
     public async Task The_reconciler_schedules_a_generating_story_that_has_no_jobs_and_it_completes()
     {
         await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("reconcile"));
-        _ = app.Services; // start the host: migrations, dev shop, scheduler
         // A story committed as Generating whose scheduling never happened (the node died in between).
-        Guid id;
-        await using (var db = app.Db())
-        {
-            var shop = await db.Shops.SingleAsync();
-            var story = PersonalizationValidator.ToStory(new PersonalizationRequest("Noor", "0-3", "ocean", "en", null, null), shop.Id, DateTimeOffset.UtcNow);
-            db.Stories.Add(story);
-            await db.SaveChangesAsync();
-            id = story.Id;
-        }
+        var id = await app.AddStoryAsync(new PersonalizationRequest("Noor", "0-3", "ocean", "en", null, null), start: false);
         var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         Assert.That(await scheduler.GetTriggerState(StoryPipeline.TriggerKeyFor(id, PipelineStages.Text)), Is.EqualTo(TriggerState.None));
 

@@ -19,15 +19,7 @@ public sealed class StageIdempotencyTests
     public async Task MakeABook()
     {
         _app = new AppFactory(await TestServices.CreateDatabaseAsync("idem"));
-        await using (var db = _app.Db())
-        {
-            var shop = await db.Shops.SingleAsync();
-            var story = PersonalizationValidator.ToStory(new PersonalizationRequest("Yusuf", "0-3", "adventure", "en", null, null), shop.Id, DateTimeOffset.UtcNow);
-            db.Stories.Add(story);
-            await db.SaveChangesAsync();
-            _id = story.Id;
-        }
-        await _app.Services.GetRequiredService<StoryPipeline>().AdvanceAsync(_id);
+        _id = await _app.AddStoryAsync(new PersonalizationRequest("Yusuf", "0-3", "adventure", "en", null, null), start: true);
         _story = await _app.WaitForStoryAsync(_id, TimeSpan.FromMinutes(2));
         Assert.That(_story.Status, Is.EqualTo(StoryStatus.Complete), _story.FailureReason);
     }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Stories;
 
 namespace StorybookShop.Tests.Infrastructure;
 
@@ -34,6 +36,25 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
     }
 
     public AppDbContext Db() => Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+
+    /// <summary>
+    /// Commits a Generating story for the dev shop without scheduling it — what a node that died between
+    /// our commit and Quartz's leaves behind. Pass <paramref name="start"/> to schedule it as the API does.
+    /// </summary>
+    public async Task<Guid> AddStoryAsync(PersonalizationRequest request, bool start)
+    {
+        Guid id;
+        await using (var db = Db())
+        {
+            var shop = await db.Shops.SingleAsync(s => s.Domain == DataExtensions.DevShopDomain);
+            var story = PersonalizationValidator.ToStory(request, shop.Id, DateTimeOffset.UtcNow);
+            db.Stories.Add(story);
+            await db.SaveChangesAsync();
+            id = story.Id;
+        }
+        if (start) await Services.GetRequiredService<StoryPipeline>().AdvanceAsync(id);
+        return id;
+    }
 
     /// <summary>Polls the story row until it leaves Generating (or the time is up).</summary>
     public async Task<Story> WaitForStoryAsync(Guid id, TimeSpan timeout)

@@ -67,7 +67,7 @@ public sealed class SampleBookMaker(IServiceProvider services, IOptions<SampleBo
             await db.SaveChangesAsync(stoppingToken);
         }
         await services.GetRequiredService<StoryPipeline>().AdvanceAsync(story.Id, stoppingToken);
-        Console.WriteLine($"Making a {o.Genre} book for {o.ChildName} (ages {o.AgeGroup}, {o.Language}); story {story.Id}");
+        Console.WriteLine($"Making a book for {o.ChildName}: theme {o.Genre}, ages {o.AgeGroup}, language {o.Language}; story {story.Id}");
 
         var deadline = clock.GetUtcNow() + o.Timeout;
         var lastPercent = -1;
