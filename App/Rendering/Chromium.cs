@@ -66,7 +66,9 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
                 Headless = true,
                 Args = ["--disable-gpu", "--disable-quic", "--no-sandbox", "--no-first-run", "--disable-background-networking",
                         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--allow-file-access-from-files",
-                        "--renderer-process-limit=1"],
+                        // Memory: a rendered book must not linger in the back-forward cache once the page moves on.
+                        "--renderer-process-limit=1", "--disable-features=BackForwardCache,Translate,MediaRouter,OptimizationHints",
+                        "--disable-extensions", "--js-flags=--max-old-space-size=96"],
             });
             _context = await _browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
             _slots = new SemaphoreSlim(Math.Max(1, o.PagePoolSize));
