@@ -1,6 +1,8 @@
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Hosting;
+using StorybookShop.Shopify;
+using StorybookShop.Shopify.Webhooks;
 using StorybookShop.Storage;
 using StorybookShop.Stories;
 
@@ -10,6 +12,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestHandler>();
 builder.AddData();
 builder.AddAssetStorage();
+builder.AddShopify();
 builder.AddStoryPipeline();
 builder.AddSampleBook(args);
 
@@ -20,8 +23,12 @@ app.UseStatusCodePages();
 await app.PrepareDatabaseAsync();
 await app.PrepareAssetStorageAsync();
 
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
 app.MapAssets();
+app.MapWebhooks();
 app.MapStories();
 
 await app.RunAsync();

@@ -24,6 +24,11 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
         ["Pipeline:CheckinMisfireThreshold"] = "00:00:03",
         ["Pipeline:ReconcileInterval"] = "01:00:00",
         ["Generation:Offline:Illustrations:SizePx"] = "512",
+        ["Shopify:ClientId"] = ShopifyKit.ClientId,
+        ["Shopify:ClientSecret"] = ShopifyKit.Secret,
+        ["Shopify:PreviousClientSecret"] = ShopifyKit.PreviousSecret,
+        ["Webhooks:RetryInitialDelay"] = "00:00:01",
+        ["Webhooks:PollInterval"] = "00:00:01",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -11,6 +11,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<Story> Stories => Set<Story>();
     public DbSet<StoryPage> StoryPages => Set<StoryPage>();
     public DbSet<Generation> Generations => Set<Generation>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<DataExport> DataExports => Set<DataExport>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -20,6 +23,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.ToTable("shops");
             e.HasIndex(s => s.Domain).IsUnique();
             e.Property(s => s.Domain).HasMaxLength(255);
+            e.HasIndex(s => s.ShopifyShopId);
         });
 
         b.Entity<Story>(e =>
@@ -63,6 +67,28 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.HasIndex(g => g.Type);
             e.HasOne<Story>().WithMany().HasForeignKey(g => g.StoryId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        b.Entity<WebhookDelivery>(e =>
+        {
+            e.ToTable("webhook_deliveries");
+            e.HasIndex(w => w.EventId).IsUnique();
+            e.HasIndex(w => new { w.Status, w.ReceivedAt });
+            e.Property(w => w.Status).HasConversion<string>().HasMaxLength(12);
+            e.Property(w => w.Payload).HasColumnType("jsonb");
+            e.Property(w => w.Topic).HasMaxLength(100);
+            e.Property(w => w.ShopDomain).HasMaxLength(255);
+            e.Property(w => w.EventId).HasMaxLength(100);
+        });
+
+        b.Entity<DataExport>(e =>
+        {
+            e.ToTable("data_exports");
+            e.Property(x => x.Payload).HasColumnType("jsonb");
+            e.HasIndex(x => new { x.ShopId, x.CreatedAt });
+            e.HasOne<Shop>().WithMany().HasForeignKey(x => x.ShopId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
 
         SnakeCaseNames(b);
     }

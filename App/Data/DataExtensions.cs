@@ -31,7 +31,7 @@ public static class DataExtensions
         {
             await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
             await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO shops (id, domain, name, created_at) VALUES ({Guid.NewGuid()}, {DevShopDomain}, {"Development shop"}, now()) ON CONFLICT (domain) DO NOTHING");
+                $"INSERT INTO shops (id, domain, name, created_at, installed_at, needs_reauth) VALUES ({Guid.NewGuid()}, {DevShopDomain}, {"Development shop"}, now(), now(), false) ON CONFLICT (domain) DO NOTHING");
         }
     }
 }

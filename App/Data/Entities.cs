@@ -1,13 +1,63 @@
 namespace StorybookShop.Data;
 
-/// <summary>A Shopify store that installed the app. Tokens and settings arrive with the Shopify issue.</summary>
+/// <summary>A Shopify store that installed the app, with its (encrypted) offline access token.</summary>
 public sealed class Shop
 {
     public Guid Id { get; set; }
     public required string Domain { get; set; }
     public string? Name { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? InstalledAt { get; set; }
     public DateTimeOffset? UninstalledAt { get; set; }
+    /// <summary>Shopify's numeric shop id, as compliance webhooks send it.</summary>
+    public long? ShopifyShopId { get; set; }
+    public string? Scopes { get; set; }
+    /// <summary>Encrypted with ASP.NET Data Protection; never logged.</summary>
+    public string? AccessToken { get; set; }
+    public DateTimeOffset? AccessTokenExpiresAt { get; set; }
+    public string? RefreshToken { get; set; }
+    public DateTimeOffset? RefreshTokenExpiresAt { get; set; }
+    public bool NeedsReauth { get; set; }
+}
+
+public enum WebhookStatus { Received, Processing, Processed, Failed }
+
+/// <summary>One webhook delivery as Shopify sent it; the unique event id makes repeats harmless.</summary>
+public sealed class WebhookDelivery
+{
+    public Guid Id { get; set; }
+    public required string EventId { get; set; }
+    public string? WebhookId { get; set; }
+    public required string Topic { get; set; }
+    public required string ShopDomain { get; set; }
+    public string? ApiVersion { get; set; }
+    public DateTimeOffset? TriggeredAt { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public required string Payload { get; set; }
+    public WebhookStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    public DateTimeOffset? ProcessedAt { get; set; }
+    public string? Error { get; set; }
+}
+
+/// <summary>What we hold about one customer, produced for a customers/data_request.</summary>
+public sealed class DataExport
+{
+    public Guid Id { get; set; }
+    public Guid ShopId { get; set; }
+    public required string CustomerId { get; set; }
+    public string? DataRequestId { get; set; }
+    public required string Payload { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>ASP.NET Data Protection keys, shared by every node through the database.</summary>
+public sealed class DataProtectionKey
+{
+    public int Id { get; set; }
+    public string? FriendlyName { get; set; }
+    public required string Xml { get; set; }
 }
 
 public enum StoryStatus { Draft, Generating, Complete, Published, Error, Archived }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
 using StorybookShop.Generation;
+using StorybookShop.Shopify;
 using StorybookShop.Storage;
 
 namespace StorybookShop.Stories;
@@ -22,13 +23,18 @@ public sealed record StoryView(Guid Id, string Status, string? Title, string? De
 public static class StoryApi
 {
     /// <summary>
-    /// The story endpoints. Until Shopify authentication lands they act for the seeded dev shop and are
-    /// mapped only in Development (or with Api:DevEndpoints=true).
+    /// The merchant's story endpoints, behind App Bridge session tokens: every query is scoped to the
+    /// shop in the token, so one shop can never see or touch another's stories.
     /// </summary>
     public static WebApplication MapStories(this WebApplication app)
     {
-        if (!app.Configuration.GetValue("Api:DevEndpoints", app.Environment.IsDevelopment())) return app;
-        var group = app.MapGroup("/api/stories").WithTags("Stories");
+        var group = app.MapGroup("/api/stories").WithTags("Stories")
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(SessionTokenAuthentication.SchemeName).RequireClaim(SessionTokenAuthentication.ShopClaim))
+            .AddEndpointFilter(async (ctx, next) =>
+            {
+                CurrentShop.AddFrameAncestors(ctx.HttpContext);
+                return await next(ctx);
+            });
         group.MapPost("/", CreateAsync);
         group.MapGet("/{id:guid}", GetAsync);
         group.MapGet("/{id:guid}/status", GetStatusAsync);
@@ -42,8 +48,8 @@ public static class StoryApi
         if (!validation.IsValid)
             return TypedResults.ValidationProblem(validation.Errors.GroupBy(e => Camel(e.PropertyName)).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
 
-        var shopId = await CurrentShopIdAsync(db, ct);
-        var story = PersonalizationValidator.ToStory(request, shopId, clock.GetUtcNow());
+        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        var story = PersonalizationValidator.ToStory(request, shop.Id, clock.GetUtcNow());
         db.Stories.Add(story);
         await db.SaveChangesAsync(ct);
         // The row is the truth; if scheduling fails now, the reconciler schedules it within a minute.
@@ -53,9 +59,9 @@ public static class StoryApi
         return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(), statusUrl));
     }
 
-    internal static async Task<Results<Ok<StoryView>, NotFound>> GetAsync(Guid id, AppDbContext db, IAssetStore assets, IOptions<StorageOptions> storage, CancellationToken ct)
+    internal static async Task<Results<Ok<StoryView>, NotFound>> GetAsync(Guid id, AppDbContext db, IAssetStore assets, IOptions<StorageOptions> storage, HttpContext http, TimeProvider clock, CancellationToken ct)
     {
-        var shopId = await CurrentShopIdAsync(db, ct);
+        var shopId = (await CurrentShop.GetAsync(http, db, clock, ct)).Id;
         var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shopId, ct);
         if (story is null) return TypedResults.NotFound();
         var life = storage.Value.UrlLifetime;
@@ -67,9 +73,9 @@ public static class StoryApi
             story.WordCount, story.PageCount, story.GenerationTimeMs, story.FailureReason, story.CreatedAt, story.UpdatedAt));
     }
 
-    internal static async Task<Results<Ok<StoryStatusView>, NotFound>> GetStatusAsync(Guid id, AppDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<StoryStatusView>, NotFound>> GetStatusAsync(Guid id, AppDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct)
     {
-        var shopId = await CurrentShopIdAsync(db, ct);
+        var shopId = (await CurrentShop.GetAsync(http, db, clock, ct)).Id;
         var s = await db.Stories.AsNoTracking().Where(x => x.Id == id && x.ShopId == shopId)
             .Select(x => new { x.Id, x.Status, x.StagesDone, x.FailureReason, Pages = x.Pages.Count, Images = x.Pages.Count(p => p.ImageStage == AssetStage.Done), Audio = x.Pages.Count(p => p.AudioStage == AssetStage.Done) })
             .SingleOrDefaultAsync(ct);
@@ -93,9 +99,6 @@ public static class StoryApi
         }
         return (int)Math.Min(99, Math.Floor(p));
     }
-
-    private static Task<Guid> CurrentShopIdAsync(AppDbContext db, CancellationToken ct) =>
-        db.Shops.Where(s => s.Domain == DataExtensions.DevShopDomain).Select(s => s.Id).SingleAsync(ct);
 
     private static string Camel(string name) =>
         string.Join('.', name.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));

@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using StorybookShop.Shopify;
+
+namespace StorybookShop.Tests.Infrastructure;
+
+/// <summary>Signs things the way Shopify does: App Bridge session tokens and webhook deliveries.</summary>
+public static class ShopifyKit
+{
+    public const string ClientId = "test-client-id";
+    public const string Secret = "test-client-secret-0123456789abcdef";
+    public const string PreviousSecret = "previous-client-secret-0123456789ab";
+
+    public static string SessionToken(string shop, TimeSpan? expiresIn = null, TimeSpan? notBeforeIn = null, string audience = ClientId,
+        string secret = Secret, string? dest = null, string? iss = null)
+    {
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = new Dictionary<string, object>
+            {
+                ["iss"] = iss ?? $"https://{shop}/admin",
+                ["dest"] = dest ?? $"https://{shop}",
+                ["aud"] = audience,
+                ["sub"] = "42",
+                ["jti"] = Guid.NewGuid().ToString(),
+                ["sid"] = "session-1",
+            },
+            IssuedAt = now.AddSeconds(-5),
+            NotBefore = now + (notBeforeIn ?? TimeSpan.FromSeconds(-5)),
+            Expires = now + (expiresIn ?? TimeSpan.FromMinutes(1)),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    public static HttpRequestMessage Webhook(string topic, string shop, string body, string? eventId = null, string secret = Secret, bool sign = true)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("X-Shopify-Topic", topic);
+        request.Headers.Add("X-Shopify-Shop-Domain", shop);
+        request.Headers.Add("X-Shopify-API-Version", "2026-10");
+        request.Headers.Add("X-Shopify-Webhook-Id", Guid.NewGuid().ToString());
+        request.Headers.Add("X-Shopify-Event-Id", eventId ?? Guid.NewGuid().ToString());
+        request.Headers.Add("X-Shopify-Triggered-At", DateTimeOffset.UtcNow.ToString("O"));
+        if (sign) request.Headers.Add("X-Shopify-Hmac-Sha256", ShopifySignatures.SignWebhook(bytes, secret));
+        return request;
+    }
+
+    public static string RandomShop() => $"shop-{RandomNumberGenerator.GetHexString(8, lowercase: true)}.myshopify.com";
+}

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
+using StorybookShop.Generation;
+using StorybookShop.Shopify.Webhooks;
+
+namespace StorybookShop.Shopify;
+
+public static class ShopifyExtensions
+{
+    /// <summary>Session-token authentication, token encryption, webhook intake and the webhook dispatcher.</summary>
+    public static WebApplicationBuilder AddShopify(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var devMode = builder.Configuration.GetValue("Api:DevEndpoints", builder.Environment.IsDevelopment());
+        services.AddOptions<ShopifyOptions>().Bind(builder.Configuration.GetSection(ShopifyOptions.Section))
+            .Validate(o => devMode || (o.ClientId.Length > 0 && o.ClientSecret.Length > 0), "Shopify:ClientId and Shopify:ClientSecret are required outside development.")
+            .Validate(o => o.ShopUrlTemplate.Contains("{shop}", StringComparison.Ordinal), "Shopify:ShopUrlTemplate must contain {shop}.")
+            .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.ApiVersion, @"^\d{4}-(01|04|07|10)$|^unstable$"), "Shopify:ApiVersion must look like 2026-10.")
+            .ValidateOnStart();
+        services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section))
+            .Validate(o => o.BatchSize > 0 && o.MaxAttempts > 0, "Webhooks:BatchSize and MaxAttempts must be positive.").ValidateOnStart();
+
+        services.AddSingleton<SessionTokenValidator>();
+        services.AddAuthentication(SessionTokenAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, SessionTokenAuthentication>(SessionTokenAuthentication.SchemeName, null);
+        services.AddAuthorization();
+
+        // Tokens are encrypted with a key ring every node shares through PostgreSQL.
+        services.AddDataProtection().SetApplicationName("StorybookShop");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseKeyRepository(sp)));
+        services.AddSingleton<TokenProtector>();
+
+        services.AddSingleton<IWebhookHandler, AppUninstalledHandler>();
+        services.AddSingleton<IWebhookHandler, ScopesUpdateHandler>();
+        services.AddSingleton<IWebhookHandler, OrdersPaidHandler>();
+        services.AddSingleton<IWebhookHandler, ComplianceHandler>();
+        services.AddSingleton<WebhookDispatcher>();
+        var pipeline = builder.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+        if (pipeline.IsWorker) services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        return builder;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Xml.Linq;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.EntityFrameworkCore;
+using StorybookShop.Data;
+
+namespace StorybookShop.Shopify;
+
+/// <summary>Encrypts access and refresh tokens at rest; every node reads the same key ring from PostgreSQL.</summary>
+public sealed class TokenProtector(IDataProtectionProvider provider)
+{
+    private readonly IDataProtector _protector = provider.CreateProtector("StorybookShop.Shopify.Tokens.v1");
+
+    public string? Protect(string? token) => token is null ? null : _protector.Protect(token);
+    public string? Unprotect(string? stored) => stored is null ? null : _protector.Unprotect(stored);
+}
+
+/// <summary>The Data Protection key ring in the data_protection_keys table (EF's own package is not on the mirror).</summary>
+public sealed class DatabaseKeyRepository(IServiceProvider services) : IXmlRepository
+{
+    public IReadOnlyCollection<XElement> GetAllElements()
+    {
+        using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+        return db.DataProtectionKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => k.Xml).ToList().Select(XElement.Parse).ToList();
+    }
+
+    public void StoreElement(XElement element, string friendlyName)
+    {
+        using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+        db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting) });
+        db.SaveChanges();
+    }
+}

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+
+namespace StorybookShop.Shopify.Webhooks;
+
+/// <summary>Handles one topic. Handlers are idempotent: a delivery may be processed again after a crash.</summary>
+public interface IWebhookHandler
+{
+    IReadOnlyCollection<string> Topics { get; }
+    Task HandleAsync(WebhookContext context, CancellationToken ct);
+}
+
+public sealed record WebhookContext(Guid DeliveryId, string Topic, string ShopDomain, JsonElement Payload);
+
+public sealed class WebhookOptions
+{
+    public const string Section = "Webhooks";
+    public int BatchSize { get; set; } = 50;
+    public int MaxAttempts { get; set; } = 8;
+    public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long a claimed delivery is ours; after that another node may take it (the holder crashed).</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Polling interval when no notification arrives (notifications can be missed across restarts).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// The webhook job queue: worker nodes claim received deliveries in batches with FOR UPDATE SKIP LOCKED
+/// (so nodes never take the same one), are woken by the intake's NOTIFY, retry failures with backoff,
+/// and take back deliveries whose lease ran out because the node holding them died.
+/// </summary>
+public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<IWebhookHandler> handlers, IOptions<WebhookOptions> options,
+    ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    private readonly Dictionary<string, IWebhookHandler> _byTopic = handlers.SelectMany(h => h.Topics.Select(t => (t, h))).ToDictionary(x => x.t, x => x.h);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
+                await using (var listen = new NpgsqlCommand($"LISTEN {WebhookIntake.Channel}", listener)) await listen.ExecuteNonQueryAsync(stoppingToken);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    while (await DispatchBatchAsync(stoppingToken) > 0) { }
+                    await listener.WaitAsync(options.Value.PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Webhook dispatcher lost its connection; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Claims and processes one batch; returns how many it claimed.</summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var claimed = new List<(Guid Id, string Topic, string Shop, string Payload, int Attempts)>();
+        await using (var conn = await dataSource.OpenConnectionAsync(ct))
+        await using (var claim = new NpgsqlCommand("""
+            UPDATE webhook_deliveries d SET status = 'Processing', attempts = d.attempts + 1, locked_until = now() + @lease
+            WHERE d.id IN (
+                SELECT id FROM webhook_deliveries
+                WHERE (status = 'Received' AND (locked_until IS NULL OR locked_until <= now()))
+                   OR (status = 'Processing' AND locked_until < now())
+                ORDER BY received_at LIMIT @n FOR UPDATE SKIP LOCKED)
+            RETURNING d.id, d.topic, d.shop_domain, d.payload::text, d.attempts
+            """, conn))
+        {
+            claim.Parameters.AddWithValue("lease", o.Lease);
+            claim.Parameters.AddWithValue("n", o.BatchSize);
+            await using var reader = await claim.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                claimed.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
+        }
+
+        foreach (var d in claimed)
+        {
+            string? error = null;
+            try
+            {
+                using var payload = JsonDocument.Parse(d.Payload);
+                if (_byTopic.TryGetValue(d.Topic, out var handler))
+                    await handler.HandleAsync(new WebhookContext(d.Id, d.Topic, d.Shop, payload.RootElement.Clone()), ct);
+                else
+                    logger.LogWarning("No handler for webhook topic {Topic}; acknowledged and ignored", d.Topic);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                error = e.Message;
+                logger.LogError(e, "Webhook {Topic} {DeliveryId} failed (attempt {Attempt})", d.Topic, d.Id, d.Attempts);
+            }
+            await FinishAsync(d.Id, d.Attempts, error, ct);
+        }
+        return claimed.Count;
+    }
+
+    private async Task FinishAsync(Guid id, int attempts, string? error, CancellationToken ct)
+    {
+        var o = options.Value;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand(error is null
+            ? "UPDATE webhook_deliveries SET status = 'Processed', processed_at = now(), locked_until = NULL, error = NULL WHERE id = @id"
+            : "UPDATE webhook_deliveries SET status = @status, locked_until = now() + @delay, error = @error WHERE id = @id", conn);
+        cmd.Parameters.AddWithValue("id", id);
+        if (error is not null)
+        {
+            cmd.Parameters.AddWithValue("status", attempts >= o.MaxAttempts ? nameof(WebhookStatus.Failed) : nameof(WebhookStatus.Received));
+            cmd.Parameters.AddWithValue("delay", o.RetryInitialDelay * Math.Pow(2, Math.Min(attempts - 1, 10)));
+            cmd.Parameters.AddWithValue("error", error.Length > 2000 ? error[..2000] : error);
+        }
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Storage;
+
+namespace StorybookShop.Shopify.Webhooks;
+
+/// <summary>app/uninstalled: the tokens are dead, the shop is marked uninstalled and its running books stop. Repeats are harmless.</summary>
+public sealed class AppUninstalledHandler(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline, TimeProvider clock) : IWebhookHandler
+{
+    public IReadOnlyCollection<string> Topics => ["app/uninstalled"];
+
+    public async Task HandleAsync(WebhookContext context, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var shop = await db.Shops.SingleOrDefaultAsync(s => s.Domain == context.ShopDomain, ct);
+        if (shop is null) return;
+        var now = clock.GetUtcNow();
+        await db.Shops.Where(s => s.Id == shop.Id).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.AccessToken, (string?)null).SetProperty(s => s.RefreshToken, (string?)null)
+            .SetProperty(s => s.AccessTokenExpiresAt, (DateTimeOffset?)null).SetProperty(s => s.RefreshTokenExpiresAt, (DateTimeOffset?)null)
+            .SetProperty(s => s.UninstalledAt, s => s.UninstalledAt ?? now), ct);
+        var running = await db.Stories.Where(s => s.ShopId == shop.Id && s.Status == StoryStatus.Generating).Select(s => s.Id).ToListAsync(ct);
+        foreach (var id in running) await pipeline.CancelAsync(id, ct);
+        await db.Stories.Where(s => s.ShopId == shop.Id && s.Status == StoryStatus.Generating).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason, "Stopped: the app was uninstalled.").SetProperty(s => s.UpdatedAt, now), ct);
+    }
+}
+
+/// <summary>app/scopes_update: remember what the merchant granted.</summary>
+public sealed class ScopesUpdateHandler(IDbContextFactory<AppDbContext> contexts) : IWebhookHandler
+{
+    public IReadOnlyCollection<string> Topics => ["app/scopes_update"];
+
+    public async Task HandleAsync(WebhookContext context, CancellationToken ct)
+    {
+        if (!context.Payload.TryGetProperty("current", out var current) || current.ValueKind != JsonValueKind.Array) return;
+        var scopes = string.Join(',', current.EnumerateArray().Select(s => s.GetString()).Where(s => !string.IsNullOrEmpty(s)));
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Shops.Where(s => s.Domain == context.ShopDomain).ExecuteUpdateAsync(u => u.SetProperty(s => s.Scopes, scopes), ct);
+    }
+}
+
+/// <summary>orders/paid arrives here and is acknowledged; delivering the book is the storefront-to-delivery work.</summary>
+public sealed class OrdersPaidHandler(ILogger<OrdersPaidHandler> logger) : IWebhookHandler
+{
+    public IReadOnlyCollection<string> Topics => ["orders/paid"];
+
+    public Task HandleAsync(WebhookContext context, CancellationToken ct)
+    {
+        logger.LogInformation("orders/paid for {Shop} received (order {OrderId})", context.ShopDomain, context.Payload.TryGetProperty("id", out var id) ? id.ToString() : "?");
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// The mandatory compliance topics. Personal data here is the child's personalization and the book made
+/// from it, linked to a customer by <c>shopify_customer_id</c> or to orders by <c>shopify_order_id</c>.
+/// </summary>
+public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, IAssetStore assets, StoryPipeline pipeline, TimeProvider clock) : IWebhookHandler
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public IReadOnlyCollection<string> Topics => ["customers/data_request", "customers/redact", "shop/redact"];
+
+    public async Task HandleAsync(WebhookContext context, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Domain == context.ShopDomain, ct);
+        if (shop is null) return; // nothing held for a shop we never saw
+        switch (context.Topic)
+        {
+            case "customers/data_request": await ExportAsync(db, shop, context, ct); break;
+            case "customers/redact": await RedactCustomerAsync(db, shop, context.Payload, ct); break;
+            case "shop/redact": await RedactShopAsync(db, shop, ct); break;
+        }
+    }
+
+    private async Task ExportAsync(AppDbContext db, Shop shop, WebhookContext context, CancellationToken ct)
+    {
+        var customerId = CustomerId(context.Payload);
+        if (customerId is null) return;
+        var requestId = context.Payload.TryGetProperty("data_request", out var dr) && dr.TryGetProperty("id", out var rid) ? rid.ToString() : null;
+        // Idempotent: one export per data request.
+        if (requestId is not null && await db.DataExports.AnyAsync(x => x.ShopId == shop.Id && x.DataRequestId == requestId, ct)) return;
+        var orders = OrderIds(context.Payload, "orders_requested");
+        var stories = await db.Stories.AsNoTracking().Include(s => s.Pages)
+            .Where(s => s.ShopId == shop.Id && (s.ShopifyCustomerId == customerId || (s.ShopifyOrderId != null && orders.Contains(s.ShopifyOrderId))))
+            .OrderBy(s => s.CreatedAt).ToListAsync(ct);
+        var export = new
+        {
+            customerId,
+            generatedAt = clock.GetUtcNow(),
+            stories = stories.Select(s => new
+            {
+                s.Id, s.Title, s.ChildName, s.AgeGroup, s.Genre, s.Language, s.MoralLesson, s.Companions, s.ShopifyOrderId, s.CreatedAt, s.Status,
+                pages = s.Pages.OrderBy(p => p.Number).Select(p => p.Text),
+            }),
+        };
+        db.DataExports.Add(new DataExport
+        {
+            Id = Guid.NewGuid(), ShopId = shop.Id, CustomerId = customerId, DataRequestId = requestId,
+            Payload = JsonSerializer.Serialize(export, Json), CreatedAt = clock.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task RedactCustomerAsync(AppDbContext db, Shop shop, JsonElement payload, CancellationToken ct)
+    {
+        var customerId = CustomerId(payload);
+        var orders = OrderIds(payload, "orders_to_redact");
+        var stories = await db.Stories.Where(s => s.ShopId == shop.Id &&
+                ((customerId != null && s.ShopifyCustomerId == customerId) || (s.ShopifyOrderId != null && orders.Contains(s.ShopifyOrderId))))
+            .Select(s => s.Id).ToListAsync(ct);
+        await EraseStoriesAsync(db, shop.Id, stories, ct);
+        if (customerId is not null) await db.DataExports.Where(x => x.ShopId == shop.Id && x.CustomerId == customerId).ExecuteDeleteAsync(ct);
+    }
+
+    private async Task RedactShopAsync(AppDbContext db, Shop shop, CancellationToken ct)
+    {
+        var stories = await db.Stories.Where(s => s.ShopId == shop.Id).Select(s => s.Id).ToListAsync(ct);
+        await EraseStoriesAsync(db, shop.Id, stories, ct);
+        await assets.DeletePrefixAsync($"shops/{shop.Id:N}/", ct);
+        await db.Shops.Where(s => s.Id == shop.Id).ExecuteDeleteAsync(ct); // exports and stories go with it
+    }
+
+    private async Task EraseStoriesAsync(AppDbContext db, Guid shopId, List<Guid> stories, CancellationToken ct)
+    {
+        foreach (var id in stories)
+        {
+            await pipeline.CancelAsync(id, ct);
+            await assets.DeletePrefixAsync(AssetKeys.StoryPrefix(shopId, id), ct);
+        }
+        await db.Stories.Where(s => stories.Contains(s.Id)).ExecuteDeleteAsync(ct); // pages and ledger rows cascade
+    }
+
+    private static string? CustomerId(JsonElement payload) =>
+        payload.TryGetProperty("customer", out var c) && c.TryGetProperty("id", out var id) && id.ValueKind != JsonValueKind.Null ? id.ToString() : null;
+
+    private static List<string> OrderIds(JsonElement payload, string property) =>
+        payload.TryGetProperty(property, out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().Select(o => o.ToString()).ToList() : [];
+}

@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StorybookShop.Data;
+
+namespace StorybookShop.Shopify.Webhooks;
+
+/// <summary>
+/// One endpoint for every topic. It verifies the HMAC over the raw body, stores the delivery (the event
+/// id is unique, so Shopify's retries are stored once), wakes the dispatchers and answers at once;
+/// the work happens in <see cref="WebhookDispatcher"/>.
+/// </summary>
+public static class WebhookIntake
+{
+    public const string Channel = "webhook_deliveries";
+    private const int MaxBody = 2 * 1024 * 1024;
+
+    public static WebApplication MapWebhooks(this WebApplication app)
+    {
+        app.MapPost("/webhooks", ReceiveAsync).ExcludeFromDescription();
+        return app;
+    }
+
+    internal static async Task<IResult> ReceiveAsync(HttpRequest request, NpgsqlDataSource dataSource, IOptions<ShopifyOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await ReadBodyAsync(request, ct);
+        if (body is null) return Results.Problem(statusCode: 413, title: "Webhook body too large.");
+
+        // Bad signature first: app review sends unsigned compliance webhooks and expects 401.
+        if (!ShopifySignatures.VerifyWebhook(body, request.Headers["X-Shopify-Hmac-Sha256"], options.Value.Secrets()))
+            return Results.Problem(statusCode: 401, title: "Webhook HMAC is missing or does not match.");
+
+        var topic = request.Headers["X-Shopify-Topic"].ToString();
+        var shop = request.Headers["X-Shopify-Shop-Domain"].ToString();
+        var eventId = request.Headers["X-Shopify-Event-Id"].ToString();
+        var webhookId = request.Headers["X-Shopify-Webhook-Id"].ToString();
+        var missing = new Dictionary<string, string[]>();
+        if (topic.Length == 0) missing["X-Shopify-Topic"] = ["Required."];
+        if (!ShopifySignatures.IsShopDomain(shop)) missing["X-Shopify-Shop-Domain"] = ["Required: the shop's myshopify.com domain."];
+        if (eventId.Length == 0 && webhookId.Length == 0) missing["X-Shopify-Event-Id"] = ["Required (or X-Shopify-Webhook-Id)."];
+        if (missing.Count > 0) return Results.ValidationProblem(missing, title: "Webhook headers are missing.");
+        if (!IsJson(body)) return Results.Problem(statusCode: 400, title: "Webhook body is not valid JSON.");
+
+        DateTimeOffset? triggeredAt = DateTimeOffset.TryParse(request.Headers["X-Shopify-Triggered-At"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand("""
+            WITH stored AS (
+                INSERT INTO webhook_deliveries (id, event_id, webhook_id, topic, shop_domain, api_version, triggered_at, received_at, payload, status, attempts)
+                VALUES (@id, @event, @webhook, @topic, @shop, @version, @triggered, @now, @payload::jsonb, 'Received', 0)
+                ON CONFLICT (event_id) DO NOTHING RETURNING id)
+            SELECT pg_notify(@channel, id::text) FROM stored
+            """, conn);
+        cmd.Parameters.AddWithValue("id", Guid.NewGuid());
+        cmd.Parameters.AddWithValue("event", eventId.Length > 0 ? eventId : "webhook:" + webhookId);
+        cmd.Parameters.AddWithValue("webhook", webhookId.Length > 0 ? webhookId : DBNull.Value);
+        cmd.Parameters.AddWithValue("topic", topic);
+        cmd.Parameters.AddWithValue("shop", shop.ToLowerInvariant());
+        cmd.Parameters.AddWithValue("version", request.Headers["X-Shopify-API-Version"].ToString() is { Length: > 0 } v ? v : DBNull.Value);
+        cmd.Parameters.AddWithValue("triggered", triggeredAt.HasValue ? triggeredAt.Value : DBNull.Value);
+        cmd.Parameters.AddWithValue("now", clock.GetUtcNow());
+        cmd.Parameters.AddWithValue("payload", Encoding.UTF8.GetString(body));
+        cmd.Parameters.AddWithValue("channel", Channel);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return Results.Ok();
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBody) return null;
+        using var buffer = new MemoryStream(request.ContentLength is > 0 and <= MaxBody ? (int)request.ContentLength : 4096);
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > MaxBody) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally { ArrayPool<byte>.Shared.Return(chunk); }
+        return buffer.ToArray();
+    }
+
+    private static bool IsJson(byte[] body)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(body);
+            return true;
+        }
+        catch (JsonException) { return false; }
+    }
+}
