@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using StorybookShop.Tests.Infrastructure;
 
 namespace StorybookShop.Tests.Shopify;
@@ -12,11 +13,16 @@ public sealed class SessionTokenTests
 {
     private AppFactory _app = null!;
     private HttpClient _http = null!;
+    private FakeShopify _shopify = null!;
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        _app = new AppFactory(await TestServices.CreateDatabaseAsync("session"), new Dictionary<string, string?> { ["Api:DevEndpoints"] = "false", ["Pipeline:Roles"] = "web" });
+        _shopify = await FakeShopify.StartAsync(ShopifyKit.ClientId, ShopifyKit.Secret);
+        _app = new AppFactory(await TestServices.CreateDatabaseAsync("session"), new Dictionary<string, string?>
+        {
+            ["Api:DevEndpoints"] = "false", ["Pipeline:Roles"] = "web", ["Shopify:ShopUrlTemplate"] = _shopify.ShopUrlTemplate,
+        });
         _http = _app.CreateClient();
     }
 
@@ -25,6 +31,39 @@ public sealed class SessionTokenTests
     {
         _http.Dispose();
         await _app.DisposeAsync();
+        await _shopify.DisposeAsync();
+    }
+
+    [Test]
+    public async Task First_contact_exchanges_the_session_token_for_an_expiring_offline_token_stored_encrypted()
+    {
+        var shop = ShopifyKit.RandomShop();
+        var response = await Send(HttpMethod.Get, $"/api/stories/{Guid.NewGuid()}", ShopifyKit.SessionToken(shop));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "authenticated; the story just does not exist");
+        Assert.That(_shopify.Grants, Does.Contain("urn:ietf:params:oauth:grant-type:token-exchange"));
+        await using var db = _app.Db();
+        var row = await db.Shops.SingleAsync(s => s.Domain == shop);
+        Assert.That(row.AccessToken, Is.Not.Null.And.Not.StartsWith("shpat_"), "encrypted at rest");
+        Assert.That(row.RefreshToken, Is.Not.Null.And.Not.StartsWith("shprt_"));
+        Assert.That(row.AccessTokenExpiresAt, Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(50)));
+        Assert.That(row.Scopes, Does.Contain("write_products"));
+        var tokens = _app.Services.GetRequiredService<StorybookShop.Shopify.ShopifyTokens>();
+        Assert.That(await tokens.GetAccessTokenAsync(shop, CancellationToken.None), Does.StartWith("shpat_"));
+    }
+
+    [Test]
+    public async Task A_session_token_Shopify_refuses_to_exchange_is_401_with_the_retry_header()
+    {
+        _shopify.RejectTokenExchange = true;
+        try
+        {
+            var response = await Send(HttpMethod.Post, "/api/stories", ShopifyKit.SessionToken(ShopifyKit.RandomShop()), Book("Refused"));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(response.Headers.GetValues("X-Shopify-Retry-Invalid-Session-Request").Single(), Is.EqualTo("1"));
+            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("invalid_subject_token"));
+        }
+        finally { _shopify.RejectTokenExchange = false; }
     }
 
     private async Task<HttpResponseMessage> Send(HttpMethod method, string url, string? token, object? body = null)

@@ -12,6 +12,14 @@ public static class CurrentShop
         var domain = http.User.FindFirstValue(SessionTokenAuthentication.ShopClaim) ?? throw new InvalidOperationException("No authenticated shop.");
         if (http.Items.TryGetValue(typeof(Shop), out var cached) && cached is Shop s) return s;
         var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == domain, ct);
+        // First contact, a reinstall, or tokens Shopify refused: exchange this request's session token
+        // for an expiring offline token (Shopify's embedded install flow).
+        if ((shop is null || shop.AccessToken is null || shop.NeedsReauth || shop.UninstalledAt is not null) &&
+            http.Items.TryGetValue(typeof(SessionToken), out var t) && t is SessionToken { Raw.Length: > 0 } token)
+        {
+            await http.RequestServices.GetRequiredService<ShopifyTokens>().ExchangeSessionTokenAsync(domain, token.Raw, ct);
+            shop = await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == domain, ct);
+        }
         if (shop is null)
         {
             await db.Database.ExecuteSqlAsync(

@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace StorybookShop.Tests.Infrastructure;
+
+/// <summary>
+/// A local Shopify on 127.0.0.1 that speaks the real wire format: the OAuth access_token endpoint (authorization
+/// code, token exchange and refresh grants, with Shopify's error shapes) and the Admin GraphQL endpoint with a
+/// leaky-bucket cost limit, THROTTLED errors and scripted answers. It records what it receives.
+/// </summary>
+public sealed class FakeShopify : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, Issued> _accessTokens = new();
+    private readonly ConcurrentDictionary<string, Issued> _refreshTokens = new();
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new();
+
+    public sealed record Issued(string Shop, DateTimeOffset Expires);
+    public sealed record GraphQLCall(string Shop, string Version, string Query, JsonNode? Variables, string? AccessToken);
+    private sealed class Bucket { public double Available = 2000; public DateTimeOffset At = DateTimeOffset.UtcNow; }
+
+    public ConcurrentQueue<GraphQLCall> GraphQLCalls { get; } = new();
+    public ConcurrentQueue<string> Grants { get; } = new();
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+    public int RefreshCalls;
+    /// <summary>Extra latency on the token endpoint, to make concurrent refreshes overlap.</summary>
+    public TimeSpan TokenLatency { get; set; }
+    /// <summary>Refuse token exchange as Shopify does for a stale or foreign session token.</summary>
+    public bool RejectTokenExchange { get; set; }
+    /// <summary>Answers GraphQL operations; default: an empty data object. Return null to fall through.</summary>
+    public Func<GraphQLCall, JsonNode?> Answer { get; set; } = _ => new JsonObject();
+    /// <summary>Each query's declared cost (Shopify computes it from the query; tests choose it).</summary>
+    public double QueryCost { get; set; } = 10;
+    public double RestoreRate { get; set; } = 100;
+    public double MaximumAvailable { get; set; } = 2000;
+    /// <summary>Queued failures for the next GraphQL calls: 429, 500, or 0 for a THROTTLED 200.</summary>
+    public ConcurrentQueue<int> FailNext { get; } = new();
+
+    private FakeShopify(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+    public string ShopUrlTemplate => $"{BaseAddress.ToString().TrimEnd('/')}/{{shop}}";
+
+    public static async Task<FakeShopify> StartAsync(string clientId, string secret)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeShopify(app);
+        app.MapPost("/{shop}/admin/oauth/access_token", (string shop, HttpRequest request) => fake.TokenAsync(shop, request, clientId, secret));
+        app.MapPost("/{shop}/admin/api/{version}/graphql.json", (string shop, string version, HttpRequest request) => fake.GraphQLAsync(shop, version, request));
+        await app.StartAsync();
+        fake.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return fake;
+    }
+
+    /// <summary>Pretend Shopify already issued these tokens (an installed shop).</summary>
+    public (string Access, string Refresh) IssueTokens(string shop, TimeSpan? accessLifetime = null)
+    {
+        var access = "shpat_" + RandomNumberGenerator.GetHexString(24, true);
+        var refresh = "shprt_" + RandomNumberGenerator.GetHexString(24, true);
+        _accessTokens[access] = new Issued(shop, DateTimeOffset.UtcNow + (accessLifetime ?? AccessTokenLifetime));
+        _refreshTokens[refresh] = new Issued(shop, DateTimeOffset.UtcNow.AddDays(90));
+        return (access, refresh);
+    }
+
+    public void RevokeAccessTokens(string shop)
+    {
+        foreach (var (token, issued) in _accessTokens) if (issued.Shop == shop) _accessTokens.TryRemove(token, out _);
+    }
+
+    private async Task<IResult> TokenAsync(string shop, HttpRequest request, string clientId, string secret)
+    {
+        if (TokenLatency > TimeSpan.Zero) await Task.Delay(TokenLatency);
+        var form = request.HasFormContentType ? (await request.ReadFormAsync()).ToDictionary(k => k.Key, v => v.Value.ToString())
+            : (await JsonSerializer.DeserializeAsync<Dictionary<string, JsonElement>>(request.Body))!.ToDictionary(k => k.Key, v => v.Value.ToString());
+        string Get(string k) => form.TryGetValue(k, out var v) ? v : "";
+        if (Get("client_id") != clientId || Get("client_secret") != secret)
+            return Error(401, "invalid_client", "Client authentication failed.");
+
+        var grant = Get("grant_type");
+        Grants.Enqueue(grant.Length == 0 ? "authorization_code" : grant);
+        switch (grant)
+        {
+            case "urn:ietf:params:oauth:grant-type:token-exchange":
+                if (Get("subject_token_type") != "urn:ietf:params:oauth:token-type:id_token")
+                    return Error(400, "invalid_request", "subject_token_type is not supported.");
+                if (RejectTokenExchange || !(ValidSessionToken(Get("subject_token"), shop, clientId, secret) ||
+                    ValidSessionToken(Get("subject_token"), shop, clientId, ShopifyKit.PreviousSecret)))
+                    return Error(400, "invalid_subject_token", "Session token is invalid or expired.");
+                return Grant(shop, Get("requested_token_type") == "urn:shopify:params:oauth:token-type:offline-access-token" && Get("expiring") == "1");
+            case "refresh_token":
+                Interlocked.Increment(ref RefreshCalls);
+                // Refresh tokens rotate: each one works once.
+                if (!_refreshTokens.TryRemove(Get("refresh_token"), out var issued) || issued.Shop != shop || issued.Expires < DateTimeOffset.UtcNow)
+                    return Error(400, "invalid_grant", "The refresh token is invalid, expired or already used.");
+                return Grant(shop, expiring: true);
+            case "":
+                return Get("code").Length > 0 ? Grant(shop, Get("expiring") == "1") : Error(400, "invalid_request", "code is required.");
+            default:
+                return Error(400, "unsupported_grant_type", $"{grant} is not supported.");
+        }
+    }
+
+    private IResult Grant(string shop, bool expiring)
+    {
+        var access = "shpat_" + RandomNumberGenerator.GetHexString(24, true);
+        _accessTokens[access] = new Issued(shop, expiring ? DateTimeOffset.UtcNow + AccessTokenLifetime : DateTimeOffset.MaxValue);
+        if (!expiring) return Results.Json(new { access_token = access, scope = "write_products,write_files,read_orders,write_fulfillments" });
+        var refresh = "shprt_" + RandomNumberGenerator.GetHexString(24, true);
+        _refreshTokens[refresh] = new Issued(shop, DateTimeOffset.UtcNow.AddDays(90));
+        return Results.Json(new
+        {
+            access_token = access, scope = "write_products,write_files,read_orders,write_fulfillments",
+            expires_in = (int)AccessTokenLifetime.TotalSeconds, refresh_token = refresh, refresh_token_expires_in = 7776000,
+        });
+    }
+
+    private static bool ValidSessionToken(string jwt, string shop, string clientId, string secret)
+    {
+        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
+        var result = handler.ValidateTokenAsync(jwt, new Microsoft.IdentityModel.Tokens.TokenValidationParameters
+        {
+            ValidAudience = clientId, ValidateIssuer = false,
+            IssuerSigningKey = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(secret)),
+        }).GetAwaiter().GetResult();
+        return result.IsValid && result.Claims.TryGetValue("dest", out var dest) && dest?.ToString() == $"https://{shop}";
+    }
+
+    private static IResult Error(int status, string error, string description) =>
+        Results.Json(new { error, error_description = description }, statusCode: status);
+
+    private async Task<IResult> GraphQLAsync(string shop, string version, HttpRequest request)
+    {
+        var token = request.Headers["X-Shopify-Access-Token"].ToString();
+        var body = await JsonNode.ParseAsync(request.Body);
+        var call = new GraphQLCall(shop, version, body?["query"]?.GetValue<string>() ?? "", body?["variables"]?.DeepClone(), token);
+        GraphQLCalls.Enqueue(call);
+        if (!_accessTokens.TryGetValue(token, out var issued) || issued.Shop != shop || issued.Expires < DateTimeOffset.UtcNow)
+            return Results.Json(new { errors = "[API] Invalid API key or access token (unrecognized login or wrong password)" }, statusCode: 401);
+
+        var failure = FailNext.TryDequeue(out var f) ? f : -1;
+        if (failure == 429) return Results.Json(new { errors = "Exceeded 2 calls per second for api client." }, statusCode: 429).WithHeader("Retry-After", "1");
+        if (failure >= 500) return Results.Json(new { errors = "Internal error" }, statusCode: failure);
+
+        var bucket = _buckets.GetOrAdd(shop, _ => new Bucket { Available = MaximumAvailable });
+        lock (bucket)
+        {
+            var now = DateTimeOffset.UtcNow;
+            bucket.Available = Math.Min(MaximumAvailable, bucket.Available + (now - bucket.At).TotalSeconds * RestoreRate);
+            bucket.At = now;
+            // Shopify answers a throttled query with HTTP 200 and a THROTTLED error; a queued 0 forces one.
+            if (bucket.Available < QueryCost || failure == 0)
+                return Results.Json(new JsonObject
+                {
+                    ["errors"] = new JsonArray(new JsonObject { ["message"] = "Throttled", ["extensions"] = new JsonObject { ["code"] = "THROTTLED", ["documentation"] = "https://shopify.dev/api/usage/rate-limits" } }),
+                    ["extensions"] = Cost(QueryCost, 0, bucket),
+                });
+            bucket.Available -= QueryCost;
+            var data = Answer(call) ?? new JsonObject();
+            return Results.Json(new JsonObject { ["data"] = data, ["extensions"] = Cost(QueryCost, QueryCost, bucket) });
+        }
+    }
+
+    private JsonObject Cost(double requested, double actual, Bucket b) => new()
+    {
+        ["cost"] = new JsonObject
+        {
+            ["requestedQueryCost"] = requested, ["actualQueryCost"] = actual,
+            ["throttleStatus"] = new JsonObject { ["maximumAvailable"] = MaximumAvailable, ["currentlyAvailable"] = Math.Floor(b.Available), ["restoreRate"] = RestoreRate },
+        },
+    };
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+internal static class ResultExtensions
+{
+    public static IResult WithHeader(this IResult result, string name, string value) => new HeaderResult(result, name, value);
+
+    private sealed class HeaderResult(IResult inner, string name, string value) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers[name] = value;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}
