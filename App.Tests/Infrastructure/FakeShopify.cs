@@ -44,6 +44,8 @@ public sealed class FakeShopify : IAsyncDisposable
     public double MaximumAvailable { get; set; } = 2000;
     /// <summary>Queued failures for the next GraphQL calls: 429, 500, or 0 for a THROTTLED 200.</summary>
     public ConcurrentQueue<int> FailNext { get; } = new();
+    /// <summary>When set, GraphQL answers with this top-level error (as Shopify does for a query it rejects).</summary>
+    public string? QueryError { get; set; }
 
     private FakeShopify(WebApplication app) => _app = app;
 
@@ -167,6 +169,12 @@ public sealed class FakeShopify : IAsyncDisposable
                     ["extensions"] = Cost(QueryCost, 0, bucket),
                 });
             bucket.Available -= QueryCost;
+            if (QueryError is not null)
+                return Results.Json(new JsonObject
+                {
+                    ["errors"] = new JsonArray(new JsonObject { ["message"] = QueryError, ["locations"] = new JsonArray(new JsonObject { ["line"] = 1, ["column"] = 9 }) }),
+                    ["extensions"] = Cost(QueryCost, QueryCost, bucket),
+                });
             var data = Answer(call) ?? new JsonObject();
             return Results.Json(new JsonObject { ["data"] = data, ["extensions"] = Cost(QueryCost, QueryCost, bucket) });
         }

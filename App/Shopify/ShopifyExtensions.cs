@@ -24,6 +24,8 @@ public static class ShopifyExtensions
 
         services.AddSingleton<SessionTokenValidator>();
         services.AddHttpClient<ShopifyTokens>(c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<ShopBuckets>();
+        services.AddHttpClient<ShopifyGraphQL>(c => c.Timeout = TimeSpan.FromSeconds(60));
         services.AddExceptionHandler<ShopifyAuthExceptionHandler>();
         services.AddAuthentication(SessionTokenAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionTokenAuthentication>(SessionTokenAuthentication.SchemeName, null);

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace StorybookShop.Shopify;
+
+public sealed record UserError(IReadOnlyList<string> Field, string Message, string? Code);
+
+/// <summary>A mutation Shopify answered with userErrors: the request was understood and refused.</summary>
+public sealed class ShopifyUserErrorsException(string operation, IReadOnlyList<UserError> errors)
+    : Exception($"{operation}: " + string.Join("; ", errors.Select(e => $"{string.Join('.', e.Field)}: {e.Message}")))
+{
+    public IReadOnlyList<UserError> Errors { get; } = errors;
+}
+
+/// <summary>GraphQL errors other than throttling (a bad query, a missing permission).</summary>
+public sealed class ShopifyGraphQLException(string message) : Exception(message);
+
+/// <summary>
+/// The one Admin GraphQL client. It knows each shop's cost bucket from the last answer and waits before
+/// sending when the bucket cannot pay for the query; retries THROTTLED (which arrives as HTTP 200), 429 and
+/// 5xx with backoff honouring Retry-After; on 401 refreshes the token once, then marks the shop for
+/// re-authentication; and turns userErrors into <see cref="ShopifyUserErrorsException"/>.
+/// </summary>
+public sealed class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens, ShopBuckets buckets, IOptions<ShopifyOptions> options, TimeProvider clock, ILogger<ShopifyGraphQL> logger)
+{
+    private const int MaxAttempts = 6;
+
+    /// <summary>Runs a query and returns its <c>data</c>.</summary>
+    public async Task<JsonElement> QueryAsync(string shop, string query, object? variables = null, double expectedCost = 10, CancellationToken ct = default)
+    {
+        var refreshed = false;
+        var token = await tokens.GetAccessTokenAsync(shop, ct);
+        var bucket = buckets.For(shop, clock);
+        for (var attempt = 1; ; attempt++)
+        {
+            await WaitForBudgetAsync(bucket, expectedCost, ct);
+            using var request = new HttpRequestMessage(HttpMethod.Post, tokens.AdminUrl(shop, $"/admin/api/{options.Value.ApiVersion}/graphql.json"))
+            {
+                Content = JsonContent.Create(new { query, variables }),
+            };
+            request.Headers.Add("X-Shopify-Access-Token", token);
+            using var response = await http.SendAsync(request, ct);
+            if (response.Headers.TryGetValues("X-Shopify-API-Deprecated-Reason", out var reasons))
+                logger.LogWarning("Shopify marks a field in this query deprecated: {Reason}", string.Join("; ", reasons));
+
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                if (refreshed)
+                {
+                    await tokens.MarkNeedsReauthAsync(shop, ct);
+                    throw new ShopifyAuthException(shop, $"Shopify refused the access token for {shop} after a refresh.");
+                }
+                token = await tokens.RefreshAsync(shop, staleToken: token, ct);
+                refreshed = true;
+                continue;
+            }
+            if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
+            {
+                if (attempt >= MaxAttempts) throw new HttpRequestException($"Shopify answered {(int)response.StatusCode} {MaxAttempts} times.", null, response.StatusCode);
+                var wait = response.Headers.RetryAfter?.Delta ?? Backoff(attempt);
+                logger.LogInformation("Shopify {Status} for {Shop}; retrying in {Wait}", (int)response.StatusCode, shop, wait);
+                await Task.Delay(wait, clock, ct);
+                continue;
+            }
+            response.EnsureSuccessStatusCode();
+
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            var root = body.RootElement;
+            var requested = expectedCost;
+            if (root.TryGetProperty("extensions", out var ext) && ext.TryGetProperty("cost", out var cost))
+            {
+                requested = cost.TryGetProperty("requestedQueryCost", out var rq) && rq.ValueKind == JsonValueKind.Number ? rq.GetDouble() : expectedCost;
+                if (cost.TryGetProperty("throttleStatus", out var ts)) Observe(bucket, ts);
+            }
+            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
+            {
+                var throttled = errors.EnumerateArray().Any(e => e.TryGetProperty("extensions", out var x) && x.TryGetProperty("code", out var c) && c.GetString() == "THROTTLED");
+                if (!throttled) throw new ShopifyGraphQLException(string.Join("; ", errors.EnumerateArray().Select(e => e.TryGetProperty("message", out var m) ? m.GetString() : e.ToString())));
+                if (attempt >= MaxAttempts) throw new ShopifyGraphQLException($"Still throttled after {MaxAttempts} attempts.");
+                expectedCost = Math.Max(expectedCost, requested);
+                continue; // WaitForBudgetAsync now knows how long the bucket needs
+            }
+            return root.GetProperty("data").Clone();
+        }
+    }
+
+    /// <summary>Runs a mutation and returns its payload (<c>data.{field}</c>), throwing when it carries userErrors.</summary>
+    public async Task<JsonElement> MutateAsync(string shop, string mutation, string payloadField, object? variables = null, double expectedCost = 10, CancellationToken ct = default)
+    {
+        var data = await QueryAsync(shop, mutation, variables, expectedCost, ct);
+        var payload = data.GetProperty(payloadField);
+        if (payload.TryGetProperty("userErrors", out var userErrors) && userErrors.ValueKind == JsonValueKind.Array && userErrors.GetArrayLength() > 0)
+        {
+            throw new ShopifyUserErrorsException(payloadField, userErrors.EnumerateArray().Select(e => new UserError(
+                e.TryGetProperty("field", out var f) && f.ValueKind == JsonValueKind.Array ? f.EnumerateArray().Select(x => x.ToString()).ToList() : [],
+                e.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "",
+                e.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null)).ToList());
+        }
+        return payload;
+    }
+
+    private void Observe(ShopBuckets.Bucket bucket, JsonElement status)
+    {
+        bucket.Maximum = status.GetProperty("maximumAvailable").GetDouble();
+        bucket.Available = status.GetProperty("currentlyAvailable").GetDouble();
+        bucket.RestoreRate = status.GetProperty("restoreRate").GetDouble();
+        bucket.At = clock.GetUtcNow();
+    }
+
+    /// <summary>Waits until the bucket (as Shopify last described it, refilled since) can pay for the query.</summary>
+    private async Task WaitForBudgetAsync(ShopBuckets.Bucket bucket, double cost, CancellationToken ct)
+    {
+        await bucket.Gate.WaitAsync(ct);
+        try
+        {
+            var now = clock.GetUtcNow();
+            var available = Math.Min(bucket.Maximum, bucket.Available + (now - bucket.At).TotalSeconds * bucket.RestoreRate);
+            var needed = Math.Min(cost, bucket.Maximum);
+            if (available < needed && bucket.RestoreRate > 0)
+            {
+                var wait = TimeSpan.FromSeconds((needed - available) / bucket.RestoreRate);
+                await Task.Delay(wait, clock, ct);
+                available = needed;
+            }
+            // Spend it now so concurrent callers for the same shop queue behind us rather than overdraw.
+            bucket.Available = available - needed;
+            bucket.At = clock.GetUtcNow();
+        }
+        finally
+        {
+            bucket.Gate.Release();
+        }
+    }
+
+    private static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * Math.Pow(2, attempt - 1)) * (0.75 + Random.Shared.NextDouble() * 0.5));
+}
+
+/// <summary>Each shop's GraphQL cost bucket as Shopify last described it; one per process, shared by every request.</summary>
+public sealed class ShopBuckets : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new();
+
+    public sealed class Bucket
+    {
+        public double Maximum = 1000, Available = 1000, RestoreRate = 50;
+        public DateTimeOffset At;
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+    }
+
+    public Bucket For(string shop, TimeProvider clock) => _buckets.GetOrAdd(shop, _ => new Bucket { At = clock.GetUtcNow() });
+
+    public void Dispose()
+    {
+        foreach (var b in _buckets.Values) b.Gate.Dispose();
+    }
+}
