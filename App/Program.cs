@@ -4,6 +4,7 @@ using StorybookShop.Hosting;
 using StorybookShop.Shopify;
 using StorybookShop.Shopify.Webhooks;
 using StorybookShop.Storage;
+using StorybookShop.Storefront;
 using StorybookShop.Stories;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -29,6 +30,8 @@ app.UseAuthorization();
 app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
 app.MapAssets();
 app.MapWebhooks();
+app.MapOAuth();
+app.MapStorefront();
 app.MapStories();
 
 await app.RunAsync();

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using StorybookShop.Shopify;
+using StorybookShop.Tests.Infrastructure;
+
+namespace StorybookShop.Tests.Shopify;
+
+public sealed class InstallAndProxyTests
+{
+    private FakeShopify _shopify = null!;
+    private AppFactory _app = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _shopify = await FakeShopify.StartAsync(ShopifyKit.ClientId, ShopifyKit.Secret);
+        _app = new AppFactory(await TestServices.CreateDatabaseAsync("install"), new Dictionary<string, string?>
+        {
+            ["Pipeline:Roles"] = "web", ["Shopify:ShopUrlTemplate"] = _shopify.ShopUrlTemplate, ["Shopify:AppUrl"] = "https://app.example.test",
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        await _app.DisposeAsync();
+        await _shopify.DisposeAsync();
+    }
+
+    private HttpClient Browser() => _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    private static string Signed(Dictionary<string, string> query, string secret = ShopifyKit.Secret)
+    {
+        var message = string.Join('&', query.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        query["hmac"] = ShopifySignatures.HexHmac(message, secret);
+        return QueryHelpers.AddQueryString("/auth/callback", query!);
+    }
+
+    private async Task<(HttpClient Browser, string State, string Shop)> StartInstallAsync()
+    {
+        var shop = ShopifyKit.RandomShop();
+        var browser = Browser();
+        var install = await browser.GetAsync($"/auth/install?shop={shop}");
+        Assert.That(install.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        var location = install.Headers.Location!;
+        var query = QueryHelpers.ParseQuery(location.Query);
+        Assert.That(location.AbsolutePath, Is.EqualTo($"/{shop}/admin/oauth/authorize"));
+        Assert.That(query["client_id"].ToString(), Is.EqualTo(ShopifyKit.ClientId));
+        Assert.That(query["redirect_uri"].ToString(), Is.EqualTo("https://app.example.test/auth/callback"));
+        Assert.That(query["scope"].ToString(), Does.Contain("write_products"));
+        return (browser, query["state"].ToString(), shop);
+    }
+
+    private static Dictionary<string, string> Callback(string shop, string state, long? timestamp = null) => new()
+    {
+        ["code"] = "0907a61c0c8d55e99db179b68161bc00", ["shop"] = shop, ["state"] = state,
+        ["timestamp"] = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(), ["host"] = "YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvdGVzdA",
+    };
+
+    [Test]
+    public async Task Install_then_a_signed_callback_exchanges_the_code_stores_tokens_and_returns_to_the_admin()
+    {
+        var (browser, state, shop) = await StartInstallAsync();
+        var response = await browser.GetAsync(Signed(Callback(shop, state)));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await response.Content.ReadAsStringAsync());
+        Assert.That(response.Headers.Location!.ToString(), Does.EndWith($"/{shop}/admin/apps/{ShopifyKit.ClientId}"));
+        Assert.That(_shopify.Grants, Does.Contain("authorization_code"));
+        await using var db = _app.Db();
+        var row = await db.Shops.SingleAsync(s => s.Domain == shop);
+        Assert.That(row.AccessToken, Is.Not.Null);
+        Assert.That(row.RefreshToken, Is.Not.Null, "expiring offline token with a refresh token");
+    }
+
+    [Test]
+    public async Task A_callback_with_a_bad_hmac_is_401_and_stores_nothing()
+    {
+        var (browser, state, shop) = await StartInstallAsync();
+        var response = await browser.GetAsync(Signed(Callback(shop, state), secret: "wrong-secret"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        await using var db = _app.Db();
+        Assert.That(await db.Shops.AnyAsync(s => s.Domain == shop), Is.False);
+    }
+
+    [Test]
+    public async Task A_stale_callback_is_401()
+    {
+        var (browser, state, shop) = await StartInstallAsync();
+        var response = await browser.GetAsync(Signed(Callback(shop, state, DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds())));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task A_callback_whose_state_this_browser_never_asked_for_is_401()
+    {
+        var (_, state, shop) = await StartInstallAsync();
+        var response = await Browser().GetAsync(Signed(Callback(shop, state))); // another browser: no state cookie
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        var (browser, _, shop2) = await StartInstallAsync();
+        var forged = await browser.GetAsync(Signed(Callback(shop2, "forged-state")));
+        Assert.That(forged.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [TestCase("evil.com")]
+    [TestCase("x.myshopify.com.evil.com")]
+    public async Task Installing_for_a_domain_that_is_not_a_shop_is_400(string shop)
+    {
+        Assert.That((await Browser().GetAsync($"/auth/install?shop={shop}")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await Browser().GetAsync(Signed(Callback(shop, "s")))).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    private static string ProxyUrl(string path, string shop, long timestamp, string? customer = "7001", string secret = ShopifyKit.Secret, bool tamper = false)
+    {
+        var query = new Dictionary<string, string> { ["shop"] = shop, ["path_prefix"] = "/apps/storybook", ["timestamp"] = timestamp.ToString() };
+        if (customer is not null) query["logged_in_customer_id"] = customer;
+        query["signature"] = ShopifySignatures.HexHmac(string.Concat(query.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), secret);
+        if (tamper) query["logged_in_customer_id"] = "9999";
+        return QueryHelpers.AddQueryString(path, query!);
+    }
+
+    [Test]
+    public async Task A_signed_app_proxy_request_gets_the_catalog_for_its_shop()
+    {
+        var shop = ShopifyKit.RandomShop();
+        var catalog = await _app.CreateClient().GetFromJsonAsync<JsonElement>(ProxyUrl("/proxy/catalog", shop, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        Assert.That(catalog.GetProperty("shop").GetString(), Is.EqualTo(shop));
+        Assert.That(catalog.GetProperty("loggedIn").GetBoolean(), Is.True);
+        Assert.That(catalog.GetProperty("themes").EnumerateArray().Select(t => t.GetString()), Does.Contain("space"));
+    }
+
+    [Test]
+    public async Task Unsigned_tampered_stale_or_foreign_proxy_requests_are_401()
+    {
+        var http = _app.CreateClient();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var shop = ShopifyKit.RandomShop();
+        Assert.That((await http.GetAsync($"/proxy/catalog?shop={shop}&timestamp={now}")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "unsigned");
+        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now, tamper: true))).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "tampered");
+        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now - 600))).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "stale");
+        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now, secret: "other"))).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "another app's secret");
+        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", "evil.com", now))).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "not a shop");
+    }
+}
