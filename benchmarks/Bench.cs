@@ -14,8 +14,10 @@ using StorybookShop.Stories;
 
 internal static class Bench
 {
-    public static async Task<int> Main()
+    public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "webhooks")
+            return await WebhookBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!, 1000, TimeSpan.FromSeconds(15));
         // scripts/bench.sh starts PostgreSQL and runs this with BENCH_PG set to a fresh database.
         var connection = Environment.GetEnvironmentVariable("BENCH_PG") ?? throw new InvalidOperationException("Run through scripts/bench.sh (BENCH_PG is not set).");
         var books = int.Parse(Environment.GetEnvironmentVariable("BENCH_BOOKS") ?? "20", CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@
 # The benchmark command (not a test): with providers made instant, prints CPU and wall time per
 # 16-page book, books/minute with 20 books in flight, warm PDF render time for 32 pages and peak memory.
 #   scripts/bench.sh            (BENCH_BOOKS=20 by default)
+#   scripts/bench.sh webhooks   webhook intake: 1,000 signed deliveries/s for 15 s, p50/p99, lost and duplicates
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_packages
 PG_DIR="$DATA/bench-pg"; PG_PORT=55434
@@ -9,7 +10,7 @@ trap 'pg_stop "$PG_DIR"' EXIT
 pg_stop "$PG_DIR"; rm -rf "$PG_DIR"
 pg_start "$PG_DIR" "$PG_PORT"
 "$(pg_bin)/createdb" -h 127.0.0.1 -p $PG_PORT -U postgres bench
-export BENCH_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench;Maximum Pool Size=60"
+export BENCH_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench;Maximum Pool Size=60;Minimum Pool Size=${BENCH_MIN_POOL:-0}"
 log "Building (Release)"
-dotnet build "$ROOT/benchmarks/Benchmarks.csproj" -c Release -nologo -v quiet -o "$DATA/bench" | grep -E " error " && exit 1
-cd "$DATA/bench" && dotnet Benchmarks.dll
+dotnet build "$ROOT/benchmarks/Benchmarks.csproj" -c Release -nologo -v quiet -o "$DATA/bench" | grep -E " error " && { echo "build failed" >&2; exit 1; }
+cd "$DATA/bench" && dotnet Benchmarks.dll "$@"

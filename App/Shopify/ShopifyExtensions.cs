@@ -41,6 +41,7 @@ public static class ShopifyExtensions
         services.AddSingleton<IWebhookHandler, ScopesUpdateHandler>();
         services.AddSingleton<IWebhookHandler, OrdersPaidHandler>();
         services.AddSingleton<IWebhookHandler, ComplianceHandler>();
+        services.AddSingleton<WebhookSignal>();
         services.AddSingleton<WebhookDispatcher>();
         var pipeline = builder.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
         if (pipeline.IsWorker) services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());

@@ -18,22 +18,42 @@ public sealed record WebhookContext(Guid DeliveryId, string Topic, string ShopDo
 public sealed class WebhookOptions
 {
     public const string Section = "Webhooks";
-    public int BatchSize { get; set; } = 50;
+    public int BatchSize { get; set; } = 200;
+    /// <summary>After a wake-up, how long to let deliveries gather so one claim takes many (fewer queries under load).</summary>
+    public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(100);
     public int MaxAttempts { get; set; } = 8;
     public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>How long a claimed delivery is ours; after that another node may take it (the holder crashed).</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
-    /// <summary>Polling interval when no notification arrives (notifications can be missed across restarts).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often a dispatcher looks for work its own node's intake did not wake it for (other nodes', retries).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>Wakes this node's dispatcher when its intake stored a delivery.</summary>
+public sealed class WebhookSignal : IDisposable
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Wake()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try { _signal.Release(); } catch (SemaphoreFullException) { } // already awake
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+
+    public void Dispose() => _signal.Dispose();
 }
 
 /// <summary>
 /// The webhook job queue: worker nodes claim received deliveries in batches with FOR UPDATE SKIP LOCKED
-/// (so nodes never take the same one), are woken by the intake's NOTIFY, retry failures with backoff,
+/// (so nodes never take the same one), are woken by their own intake or poll, retry failures with backoff,
 /// and take back deliveries whose lease ran out because the node holding them died.
 /// </summary>
 public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<IWebhookHandler> handlers, IOptions<WebhookOptions> options,
-    ILogger<WebhookDispatcher> logger) : BackgroundService
+    WebhookSignal signal, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, IWebhookHandler> _byTopic = handlers.SelectMany(h => h.Topics.Select(t => (t, h))).ToDictionary(x => x.t, x => x.h);
 
@@ -43,18 +63,14 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<I
         {
             try
             {
-                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"LISTEN {WebhookIntake.Channel}", listener)) await listen.ExecuteNonQueryAsync(stoppingToken);
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    while (await DispatchBatchAsync(stoppingToken) > 0) { }
-                    await listener.WaitAsync(options.Value.PollInterval, stoppingToken);
-                }
+                while (await DispatchBatchAsync(stoppingToken) >= options.Value.BatchSize) { }
+                if (await signal.WaitAsync(options.Value.PollInterval, stoppingToken) && options.Value.BatchLinger > TimeSpan.Zero)
+                    await Task.Delay(options.Value.BatchLinger, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
             catch (Exception e)
             {
-                logger.LogError(e, "Webhook dispatcher lost its connection; retrying");
+                logger.LogError(e, "Webhook dispatcher failed to claim work; retrying");
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
         }
@@ -83,6 +99,7 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<I
                 claimed.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
         }
 
+        var done = new List<Guid>(claimed.Count);
         foreach (var d in claimed)
         {
             string? error = null;
@@ -99,25 +116,29 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<I
                 error = e.Message;
                 logger.LogError(e, "Webhook {Topic} {DeliveryId} failed (attempt {Attempt})", d.Topic, d.Id, d.Attempts);
             }
-            await FinishAsync(d.Id, d.Attempts, error, ct);
+            if (error is null) done.Add(d.Id);
+            else await FailAsync(d.Id, d.Attempts, error, ct);
+        }
+        if (done.Count > 0)
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            await using var cmd = new NpgsqlCommand("UPDATE webhook_deliveries SET status = 'Processed', processed_at = now(), locked_until = NULL, error = NULL WHERE id = ANY(@ids)", conn);
+            cmd.Parameters.AddWithValue("ids", done.ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
         }
         return claimed.Count;
     }
 
-    private async Task FinishAsync(Guid id, int attempts, string? error, CancellationToken ct)
+    /// <summary>Back to Received after a backoff, or Failed once the attempts are spent.</summary>
+    private async Task FailAsync(Guid id, int attempts, string error, CancellationToken ct)
     {
         var o = options.Value;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand(error is null
-            ? "UPDATE webhook_deliveries SET status = 'Processed', processed_at = now(), locked_until = NULL, error = NULL WHERE id = @id"
-            : "UPDATE webhook_deliveries SET status = @status, locked_until = now() + @delay, error = @error WHERE id = @id", conn);
+        await using var cmd = new NpgsqlCommand("UPDATE webhook_deliveries SET status = @status, locked_until = now() + @delay, error = @error WHERE id = @id", conn);
         cmd.Parameters.AddWithValue("id", id);
-        if (error is not null)
-        {
-            cmd.Parameters.AddWithValue("status", attempts >= o.MaxAttempts ? nameof(WebhookStatus.Failed) : nameof(WebhookStatus.Received));
-            cmd.Parameters.AddWithValue("delay", o.RetryInitialDelay * Math.Pow(2, Math.Min(attempts - 1, 10)));
-            cmd.Parameters.AddWithValue("error", error.Length > 2000 ? error[..2000] : error);
-        }
+        cmd.Parameters.AddWithValue("status", attempts >= o.MaxAttempts ? nameof(WebhookStatus.Failed) : nameof(WebhookStatus.Received));
+        cmd.Parameters.AddWithValue("delay", o.RetryInitialDelay * Math.Pow(2, Math.Min(attempts - 1, 10)));
+        cmd.Parameters.AddWithValue("error", error.Length > 2000 ? error[..2000] : error);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }
