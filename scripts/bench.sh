@@ -10,7 +10,7 @@ trap 'pg_stop "$PG_DIR"' EXIT
 pg_stop "$PG_DIR"; rm -rf "$PG_DIR"
 pg_start "$PG_DIR" "$PG_PORT"
 "$(pg_bin)/createdb" -h 127.0.0.1 -p $PG_PORT -U postgres bench
-export BENCH_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench;Maximum Pool Size=60;Minimum Pool Size=${BENCH_MIN_POOL:-0}"
+export BENCH_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench;Maximum Pool Size=60;Minimum Pool Size=${BENCH_MIN_POOL:-0}${BENCH_PG_EXTRA:-}"
 log "Building (Release)"
 dotnet build "$ROOT/benchmarks/Benchmarks.csproj" -c Release -nologo -v quiet -o "$DATA/bench" | grep -E " error " && { echo "build failed" >&2; exit 1; }
 cd "$DATA/bench" && dotnet Benchmarks.dll "$@"
