@@ -3,6 +3,7 @@
 # 16-page book, books/minute with 20 books in flight, warm PDF render time for 32 pages and peak memory.
 #   scripts/bench.sh            (BENCH_BOOKS=20 by default)
 #   scripts/bench.sh webhooks   webhook intake: 1,000 signed deliveries/s for 15 s, p50/p99, lost and duplicates
+#   BENCH_NICE=1 scripts/bench.sh webhooks   the same with the load generator at lower CPU priority (needs root)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_packages
 PG_DIR="$DATA/bench-pg"; PG_PORT=55434
@@ -13,4 +14,6 @@ pg_start "$PG_DIR" "$PG_PORT"
 export BENCH_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench;Maximum Pool Size=60;Minimum Pool Size=${BENCH_MIN_POOL:-0}${BENCH_PG_EXTRA:-}"
 log "Building (Release)"
 dotnet build "$ROOT/benchmarks/Benchmarks.csproj" -c Release -nologo -v quiet -o "$DATA/bench" | grep -E " error " && { echo "build failed" >&2; exit 1; }
-cd "$DATA/bench" && dotnet Benchmarks.dll "$@"
+cd "$DATA/bench"
+if [ -n "${BENCH_NICE:-}" ]; then exec nice -n 10 dotnet Benchmarks.dll "$@"; fi
+exec dotnet Benchmarks.dll "$@"
