@@ -1,3 +1,4 @@
+using StorybookShop.Admin;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Hosting;
@@ -32,6 +33,7 @@ app.MapAssets();
 app.MapWebhooks();
 app.MapOAuth();
 app.MapStorefront();
+app.MapAdmin();
 app.MapStories();
 
 await app.RunAsync();
