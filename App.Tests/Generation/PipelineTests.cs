@@ -15,7 +15,10 @@ public sealed class PipelineTests
     [Test]
     public async Task The_reconciler_schedules_a_generating_story_that_has_no_jobs_and_it_completes()
     {
-        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("reconcile"));
+        // A web-only node: its scheduler stays in standby, so only this test reconciles (a worker's own
+        // reconciler fires at start-up and would race the assertions below).
+        var connection = await TestServices.CreateDatabaseAsync("reconcile");
+        await using var app = new AppFactory(connection, new Dictionary<string, string?> { ["Pipeline:Roles"] = "web" });
         // A story committed as Generating whose scheduling never happened (the node died in between).
         var id = await app.AddStoryAsync(new PersonalizationRequest("Noor", "0-3", "ocean", "en", null, null), start: false);
         var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
@@ -26,6 +29,10 @@ public sealed class PipelineTests
 
         Assert.That(scheduled, Is.EqualTo(3), "text now, illustrations and narration as its continuations");
         Assert.That(again, Is.Zero, "live triggers are left alone");
+        await using var worker = await NodeProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = connection, ["Storage:Local:Root"] = app.AssetRoot, ["Generation:Offline:Illustrations:SizePx"] = "512",
+        });
         var done = await app.WaitForStoryAsync(id, TimeSpan.FromMinutes(2));
         Assert.That(done.Status, Is.EqualTo(StoryStatus.Complete), done.FailureReason);
     }
