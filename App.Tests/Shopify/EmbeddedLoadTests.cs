@@ -9,18 +9,15 @@ namespace StorybookShop.Tests.Shopify;
 /// <summary>Opening the app inside the admin: a document load with an id token, or the bounce page without one.</summary>
 public sealed class EmbeddedLoadTests
 {
-    private FakeShopify _shopify = null!;
+    private ShopifyHarness _h = null!;
     private AppFactory _app = null!;
     private HttpClient _http = null!;
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        _shopify = await FakeShopify.StartAsync(ShopifyKit.ClientId, ShopifyKit.Secret);
-        _app = new AppFactory(await TestServices.CreateDatabaseAsync("embedded"), new Dictionary<string, string?>
-        {
-            ["Api:DevEndpoints"] = "false", ["Pipeline:Roles"] = "web", ["Shopify:ShopUrlTemplate"] = _shopify.ShopUrlTemplate,
-        });
+        _h = await ShopifyHarness.StartAsync("embedded", new() { ["Api:DevEndpoints"] = "false" });
+        _app = _h.App;
         _http = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
     }
 
@@ -28,8 +25,7 @@ public sealed class EmbeddedLoadTests
     public async Task Stop()
     {
         _http.Dispose();
-        await _app.DisposeAsync();
-        await _shopify.DisposeAsync();
+        await _h.DisposeAsync();
     }
 
     [Test]

@@ -11,25 +11,19 @@ namespace StorybookShop.Tests.Shopify;
 
 public sealed class InstallAndProxyTests
 {
+    private ShopifyHarness _h = null!;
     private FakeShopify _shopify = null!;
     private AppFactory _app = null!;
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        _shopify = await FakeShopify.StartAsync(ShopifyKit.ClientId, ShopifyKit.Secret);
-        _app = new AppFactory(await TestServices.CreateDatabaseAsync("install"), new Dictionary<string, string?>
-        {
-            ["Pipeline:Roles"] = "web", ["Shopify:ShopUrlTemplate"] = _shopify.ShopUrlTemplate, ["Shopify:AppUrl"] = "https://app.example.test",
-        });
+        _h = await ShopifyHarness.StartAsync("install", new() { ["Shopify:AppUrl"] = "https://app.example.test" });
+        (_shopify, _app) = (_h.Shopify, _h.App);
     }
 
     [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _app.DisposeAsync();
-        await _shopify.DisposeAsync();
-    }
+    public async Task Stop() => await _h.DisposeAsync();
 
     private HttpClient Browser() => _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 

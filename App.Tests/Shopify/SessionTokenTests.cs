@@ -11,6 +11,7 @@ namespace StorybookShop.Tests.Shopify;
 /// <summary>The admin API behind App Bridge session tokens, with Production rules (no dev shop fallback).</summary>
 public sealed class SessionTokenTests
 {
+    private ShopifyHarness _h = null!;
     private AppFactory _app = null!;
     private HttpClient _http = null!;
     private FakeShopify _shopify = null!;
@@ -18,11 +19,8 @@ public sealed class SessionTokenTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _shopify = await FakeShopify.StartAsync(ShopifyKit.ClientId, ShopifyKit.Secret);
-        _app = new AppFactory(await TestServices.CreateDatabaseAsync("session"), new Dictionary<string, string?>
-        {
-            ["Api:DevEndpoints"] = "false", ["Pipeline:Roles"] = "web", ["Shopify:ShopUrlTemplate"] = _shopify.ShopUrlTemplate,
-        });
+        _h = await ShopifyHarness.StartAsync("session", new() { ["Api:DevEndpoints"] = "false" });
+        (_shopify, _app) = (_h.Shopify, _h.App);
         _http = _app.CreateClient();
     }
 
@@ -30,8 +28,7 @@ public sealed class SessionTokenTests
     public async Task Stop()
     {
         _http.Dispose();
-        await _app.DisposeAsync();
-        await _shopify.DisposeAsync();
+        await _h.DisposeAsync();
     }
 
     [Test]

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using StorybookShop.Data;
 using StorybookShop.Shopify;
 using StorybookShop.Tests.Infrastructure;
 
@@ -11,43 +10,23 @@ namespace StorybookShop.Tests.Shopify;
 /// <summary>The Admin GraphQL client against the fake Shopify: versioning, cost-aware throttling, retries, auth and userErrors.</summary>
 public sealed class ShopifyGraphQLTests
 {
+    private ShopifyHarness _h = null!;
     private FakeShopify _shopify = null!;
     private AppFactory _app = null!;
 
     [SetUp]
     public async Task Start()
     {
-        _shopify = await FakeShopify.StartAsync(ShopifyKit.ClientId, ShopifyKit.Secret);
-        _app = new AppFactory(await TestServices.CreateDatabaseAsync("graphql"), new Dictionary<string, string?>
-        {
-            ["Pipeline:Roles"] = "web", ["Shopify:ShopUrlTemplate"] = _shopify.ShopUrlTemplate, ["Shopify:ApiVersion"] = "2026-07",
-        });
+        _h = await ShopifyHarness.StartAsync("graphql", new() { ["Shopify:ApiVersion"] = "2026-07" });
+        (_shopify, _app) = (_h.Shopify, _h.App);
     }
 
     [TearDown]
-    public async Task Stop()
-    {
-        await _app.DisposeAsync();
-        await _shopify.DisposeAsync();
-    }
+    public async Task Stop() => await _h.DisposeAsync();
 
     private ShopifyGraphQL Client => _app.Services.GetRequiredService<ShopifyGraphQL>();
 
-    private async Task<string> InstalledShopAsync(bool refreshValid = true)
-    {
-        var shop = ShopifyKit.RandomShop();
-        var (access, refresh) = _shopify.IssueTokens(shop);
-        var protector = _app.Services.GetRequiredService<TokenProtector>();
-        await using var db = _app.Db();
-        db.Shops.Add(new Shop
-        {
-            Id = Guid.NewGuid(), Domain = shop, CreatedAt = DateTimeOffset.UtcNow, AccessToken = protector.Protect(access),
-            AccessTokenExpiresAt = DateTimeOffset.UtcNow.AddHours(1), RefreshToken = protector.Protect(refreshValid ? refresh : "shprt_gone"),
-            RefreshTokenExpiresAt = DateTimeOffset.UtcNow.AddDays(80),
-        });
-        await db.SaveChangesAsync();
-        return shop;
-    }
+    private async Task<string> InstalledShopAsync(bool refreshValid = true) => (await _h.InstalledShopAsync(refreshValid: refreshValid)).Shop;
 
     [Test]
     public async Task A_query_goes_to_the_configured_api_version_with_the_shops_token_and_returns_data()

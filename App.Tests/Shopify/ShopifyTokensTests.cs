@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using StorybookShop.Data;
 using StorybookShop.Shopify;
 using StorybookShop.Tests.Infrastructure;
 
@@ -9,6 +8,7 @@ namespace StorybookShop.Tests.Shopify;
 /// <summary>Expiring offline tokens and their rotating refresh tokens, against the fake Shopify.</summary>
 public sealed class ShopifyTokensTests
 {
+    private ShopifyHarness _h = null!;
     private FakeShopify _shopify = null!;
     private AppFactory _app = null!;
     private ShopifyTokens _tokens = null!;
@@ -16,37 +16,15 @@ public sealed class ShopifyTokensTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _shopify = await FakeShopify.StartAsync(ShopifyKit.ClientId, ShopifyKit.Secret);
-        _app = new AppFactory(await TestServices.CreateDatabaseAsync("tokens"), new Dictionary<string, string?>
-        {
-            ["Pipeline:Roles"] = "web", ["Shopify:ShopUrlTemplate"] = _shopify.ShopUrlTemplate,
-        });
+        _h = await ShopifyHarness.StartAsync("tokens");
+        (_shopify, _app) = (_h.Shopify, _h.App);
         _tokens = _app.Services.GetRequiredService<ShopifyTokens>();
     }
 
     [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _app.DisposeAsync();
-        await _shopify.DisposeAsync();
-    }
+    public async Task Stop() => await _h.DisposeAsync();
 
-    /// <summary>An installed shop whose access token expires in <paramref name="accessLeft"/>.</summary>
-    private async Task<(string Shop, string Access)> InstalledAsync(TimeSpan accessLeft, bool refreshValid = true)
-    {
-        var shop = ShopifyKit.RandomShop();
-        var (access, refresh) = _shopify.IssueTokens(shop, accessLeft);
-        var protector = _app.Services.GetRequiredService<TokenProtector>();
-        await using var db = _app.Db();
-        db.Shops.Add(new Shop
-        {
-            Id = Guid.NewGuid(), Domain = shop, CreatedAt = DateTimeOffset.UtcNow, InstalledAt = DateTimeOffset.UtcNow,
-            AccessToken = protector.Protect(access), AccessTokenExpiresAt = DateTimeOffset.UtcNow + accessLeft,
-            RefreshToken = protector.Protect(refreshValid ? refresh : "shprt_used_up"), RefreshTokenExpiresAt = DateTimeOffset.UtcNow.AddDays(80),
-        });
-        await db.SaveChangesAsync();
-        return (shop, access);
-    }
+    private Task<(string Shop, string Access)> InstalledAsync(TimeSpan accessLeft, bool refreshValid = true) => _h.InstalledShopAsync(accessLeft, refreshValid);
 
     [Test]
     public async Task A_fresh_token_is_used_as_it_is()
