@@ -34,6 +34,7 @@ app.MapWebhooks();
 app.MapOAuth();
 app.MapStorefront();
 app.MapAdmin();
+app.MapDataExports();
 app.MapStories();
 
 await app.RunAsync();

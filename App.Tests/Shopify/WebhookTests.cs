@@ -14,6 +14,7 @@ namespace StorybookShop.Tests.Shopify;
 
 public sealed class WebhookTests
 {
+    private ShopifyHarness _h = null!;
     private AppFactory _app = null!;
     private HttpClient _http = null!;
 
@@ -21,7 +22,8 @@ public sealed class WebhookTests
     public async Task Start()
     {
         // Web + worker: the intake and the dispatcher both run. Stories are never started here.
-        _app = new AppFactory(await TestServices.CreateDatabaseAsync("webhooks"));
+        _h = await ShopifyHarness.StartAsync("webhooks", new() { ["Pipeline:Roles"] = "web,worker" });
+        _app = _h.App;
         _http = _app.CreateClient();
     }
 
@@ -29,7 +31,7 @@ public sealed class WebhookTests
     public async Task Stop()
     {
         _http.Dispose();
-        await _app.DisposeAsync();
+        await _h.DisposeAsync();
     }
 
     private async Task<Shop> InstalledShopAsync()
@@ -205,8 +207,19 @@ public sealed class WebhookTests
         await using var db = _app.Db();
         var export = await db.DataExports.SingleAsync(x => x.ShopId == shop.Id);
         Assert.That((export.CustomerId, export.DataRequestId), Is.EqualTo(("8001", "555")));
-        using var payload = JsonDocument.Parse(export.Payload);
+
+        // The merchant fetches it with a session token for the shop; another shop cannot.
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/data-exports");
+        list.Headers.Authorization = new("Bearer", ShopifyKit.SessionToken(shop.Domain));
+        var listed = JsonDocument.Parse(await (await _http.SendAsync(list)).Content.ReadAsStringAsync());
+        Assert.That(listed.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetGuid()), Is.EqualTo(new[] { export.Id }));
+        using var get = new HttpRequestMessage(HttpMethod.Get, $"/api/data-exports/{export.Id}");
+        get.Headers.Authorization = new("Bearer", ShopifyKit.SessionToken(shop.Domain));
+        using var payload = JsonDocument.Parse(await (await _http.SendAsync(get)).Content.ReadAsStringAsync());
         Assert.That(payload.RootElement.GetProperty("stories")[0].GetProperty("childName").GetString(), Is.EqualTo("Dina"));
+        using var foreign = new HttpRequestMessage(HttpMethod.Get, $"/api/data-exports/{export.Id}");
+        foreign.Headers.Authorization = new("Bearer", ShopifyKit.SessionToken(ShopifyKit.RandomShop()));
+        Assert.That((await _http.SendAsync(foreign)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     [Test]

@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using StorybookShop.Admin;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Shopify;
@@ -28,13 +29,7 @@ public static class StoryApi
     /// </summary>
     public static WebApplication MapStories(this WebApplication app)
     {
-        var group = app.MapGroup("/api/stories").WithTags("Stories")
-            .RequireAuthorization(p => p.AddAuthenticationSchemes(SessionTokenAuthentication.SchemeName).RequireClaim(SessionTokenAuthentication.ShopClaim))
-            .AddEndpointFilter(async (ctx, next) =>
-            {
-                CurrentShop.AddFrameAncestors(ctx.HttpContext);
-                return await next(ctx);
-            });
+        var group = app.MapAdminGroup("/api/stories", "Stories");
         group.MapPost("/", CreateAsync);
         group.MapGet("/{id:guid}", GetAsync);
         group.MapGet("/{id:guid}/status", GetStatusAsync);
