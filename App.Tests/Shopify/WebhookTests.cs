@@ -153,6 +153,23 @@ public sealed class WebhookTests
     }
 
     [Test]
+    public async Task The_same_delivery_arriving_many_times_at_once_is_stored_and_processed_once()
+    {
+        var shop = await InstalledShopAsync();
+        var eventId = Guid.NewGuid().ToString();
+        var body = "{\"id\":1,\"current\":[\"write_products\"]}";
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => _http.SendAsync(ShopifyKit.Webhook("app/scopes_update", shop.Domain, body, eventId))));
+        var others = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => _http.SendAsync(ShopifyKit.Webhook("app/scopes_update", shop.Domain, body, $"{eventId}-{i}"))));
+
+        Assert.That(responses.Concat(others).Select(r => r.StatusCode).Distinct(), Is.EqualTo(new[] { HttpStatusCode.OK }));
+        var delivery = await ProcessedAsync(eventId);
+        Assert.That(delivery.Attempts, Is.EqualTo(1));
+        await using var db = _app.Db();
+        Assert.That(await db.WebhookDeliveries.CountAsync(d => d.EventId == eventId), Is.EqualTo(1));
+        Assert.That(await db.WebhookDeliveries.CountAsync(d => d.EventId.StartsWith(eventId + "-")), Is.EqualTo(40), "distinct deliveries in the same batches all stored");
+    }
+
+    [Test]
     public async Task A_webhook_signed_with_the_previous_secret_is_accepted_during_rotation()
     {
         var shop = await InstalledShopAsync();

@@ -42,6 +42,7 @@ public static class ShopifyExtensions
         services.AddSingleton<IWebhookHandler, OrdersPaidHandler>();
         services.AddSingleton<IWebhookHandler, ComplianceHandler>();
         services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<WebhookWriter>();
         services.AddSingleton<WebhookDispatcher>();
         var pipeline = builder.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
         if (pipeline.IsWorker) services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());

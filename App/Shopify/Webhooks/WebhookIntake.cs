@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using StorybookShop.Data;
 
 namespace StorybookShop.Shopify.Webhooks;
@@ -23,7 +22,7 @@ public static class WebhookIntake
         return app;
     }
 
-    internal static async Task<IResult> ReceiveAsync(HttpRequest request, NpgsqlDataSource dataSource, IOptions<ShopifyOptions> options, WebhookSignal signal,
+    internal static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookWriter writer, IOptions<ShopifyOptions> options, WebhookSignal signal,
         TimeProvider clock, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, ct);
@@ -45,24 +44,11 @@ public static class WebhookIntake
         if (!IsJson(body)) return Results.Problem(statusCode: 400, title: "Webhook body is not valid JSON.");
 
         DateTimeOffset? triggeredAt = DateTimeOffset.TryParse(request.Headers["X-Shopify-Triggered-At"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        // No NOTIFY here: it takes a cluster-wide lock at commit and was the largest cost under load
-        // (measured, see README). Other nodes' dispatchers poll; this node's is woken directly.
-        await using var cmd = new NpgsqlCommand("""
-            INSERT INTO webhook_deliveries (id, event_id, webhook_id, topic, shop_domain, api_version, triggered_at, received_at, payload, status, attempts)
-            VALUES (@id, @event, @webhook, @topic, @shop, @version, @triggered, @now, @payload::jsonb, 'Received', 0)
-            ON CONFLICT (event_id) DO NOTHING
-            """, conn);
-        cmd.Parameters.AddWithValue("id", Guid.NewGuid());
-        cmd.Parameters.AddWithValue("event", eventId.Length > 0 ? eventId : "webhook:" + webhookId);
-        cmd.Parameters.AddWithValue("webhook", webhookId.Length > 0 ? webhookId : DBNull.Value);
-        cmd.Parameters.AddWithValue("topic", topic);
-        cmd.Parameters.AddWithValue("shop", shop.ToLowerInvariant());
-        cmd.Parameters.AddWithValue("version", request.Headers["X-Shopify-API-Version"].ToString() is { Length: > 0 } v ? v : DBNull.Value);
-        cmd.Parameters.AddWithValue("triggered", triggeredAt.HasValue ? triggeredAt.Value : DBNull.Value);
-        cmd.Parameters.AddWithValue("now", clock.GetUtcNow());
-        cmd.Parameters.AddWithValue("payload", Encoding.UTF8.GetString(body));
-        if (await cmd.ExecuteNonQueryAsync(ct) > 0) signal.Wake();
+        var version = request.Headers["X-Shopify-API-Version"].ToString();
+        // Stored (durably) before we answer; repeats of an event id are stored once.
+        var stored = await writer.StoreAsync(new WebhookRow(Guid.NewGuid(), eventId.Length > 0 ? eventId : "webhook:" + webhookId, webhookId.Length > 0 ? webhookId : null,
+            topic, shop.ToLowerInvariant(), version.Length > 0 ? version : null, triggeredAt, clock.GetUtcNow(), Encoding.UTF8.GetString(body)));
+        if (stored) signal.Wake();
         return Results.Ok();
     }
 
