@@ -191,6 +191,12 @@ public sealed class WebhookTests
         var someoneElses = await StoryAsync(shop, "Cid", "7002", "9002");
         var store = _app.Services.GetRequiredService<IAssetStore>();
         var eventId = Guid.NewGuid().ToString();
+        var orderEvent = Guid.NewGuid().ToString();
+        var otherOrderEvent = Guid.NewGuid().ToString();
+        await _http.SendAsync(ShopifyKit.Webhook("orders/paid", shop.Domain, "{\"id\":9003,\"email\":\"a@example.com\",\"customer\":{\"id\":7001,\"email\":\"a@example.com\"}}", orderEvent));
+        await _http.SendAsync(ShopifyKit.Webhook("orders/paid", shop.Domain, "{\"id\":9004,\"customer\":{\"id\":7002}}", otherOrderEvent));
+        await ProcessedAsync(orderEvent);
+        await ProcessedAsync(otherOrderEvent);
 
         await _http.SendAsync(ShopifyKit.Webhook("customers/redact", shop.Domain, JsonSerializer.Serialize(new
         {
@@ -200,6 +206,8 @@ public sealed class WebhookTests
 
         await using var db = _app.Db();
         Assert.That(await db.Stories.Where(s => s.ShopId == shop.Id).Select(s => s.Id).ToListAsync(), Is.EquivalentTo(new[] { someoneElses }));
+        Assert.That(await db.WebhookDeliveries.CountAsync(d => d.EventId == orderEvent), Is.Zero, "the stored order webhook with the customer's email is gone");
+        Assert.That(await db.WebhookDeliveries.CountAsync(d => d.EventId == otherOrderEvent), Is.EqualTo(1), "another customer's order stays");
         Assert.That(await store.ExistsAsync(AssetKeys.Cover(shop.Id, theirs)), Is.False);
         Assert.That(await store.ExistsAsync(AssetKeys.Cover(shop.Id, byOrder)), Is.False);
         Assert.That(await store.ExistsAsync(AssetKeys.Cover(shop.Id, someoneElses)), Is.True);
@@ -277,6 +285,33 @@ public sealed class WebhookTests
         Assert.That((delivery.Status, delivery.Attempts), Is.EqualTo((WebhookStatus.Processed, 2)));
         await using var db = _app.Db();
         Assert.That((await db.Shops.SingleAsync(s => s.Id == shop.Id)).Scopes, Is.EqualTo("read_orders"));
+    }
+
+    [Test]
+    public async Task Processed_deliveries_older_than_the_retention_are_deleted_and_failed_ones_kept()
+    {
+        var old = Guid.NewGuid().ToString();
+        var failed = Guid.NewGuid().ToString();
+        var recent = Guid.NewGuid().ToString();
+        await using (var conn = await _app.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync())
+        await using (var cmd = new NpgsqlCommand("""
+            INSERT INTO webhook_deliveries (id, event_id, topic, shop_domain, received_at, payload, status, attempts, processed_at) VALUES
+              (gen_random_uuid(), @old, 'orders/paid', 'x.myshopify.com', now() - interval '30 days', '{}', 'Processed', 1, now() - interval '30 days'),
+              (gen_random_uuid(), @failed, 'orders/paid', 'x.myshopify.com', now() - interval '30 days', '{}', 'Failed', 8, NULL),
+              (gen_random_uuid(), @recent, 'orders/paid', 'x.myshopify.com', now(), '{}', 'Processed', 1, now())
+            """, conn))
+        {
+            cmd.Parameters.AddWithValue("old", old);
+            cmd.Parameters.AddWithValue("failed", failed);
+            cmd.Parameters.AddWithValue("recent", recent);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        Assert.That(await _app.Services.GetRequiredService<WebhookDispatcher>().PruneAsync(CancellationToken.None), Is.GreaterThanOrEqualTo(1));
+
+        await using var db = _app.Db();
+        var left = await db.WebhookDeliveries.Where(d => d.EventId == old || d.EventId == failed || d.EventId == recent).Select(d => d.EventId).ToListAsync();
+        Assert.That(left, Is.EquivalentTo(new[] { failed, recent }));
     }
 
     [Test]

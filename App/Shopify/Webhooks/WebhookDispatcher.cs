@@ -25,6 +25,8 @@ public sealed class WebhookOptions
     public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>How long a claimed delivery is ours; after that another node may take it (the holder crashed).</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long processed deliveries are kept (they hold customer data); failed ones are kept for inspection.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(14);
     /// <summary>How often a dispatcher looks for work its own node's intake did not wake it for (other nodes', retries).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
@@ -59,10 +61,16 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<I
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var nextPrune = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (DateTimeOffset.UtcNow >= nextPrune)
+                {
+                    await PruneAsync(stoppingToken);
+                    nextPrune = DateTimeOffset.UtcNow.AddHours(1);
+                }
                 while (await DispatchBatchAsync(stoppingToken) >= options.Value.BatchSize) { }
                 if (await signal.WaitAsync(options.Value.PollInterval, stoppingToken) && options.Value.BatchLinger > TimeSpan.Zero)
                     await Task.Delay(options.Value.BatchLinger, stoppingToken);
@@ -74,6 +82,15 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<I
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
         }
+    }
+
+    /// <summary>Deletes processed deliveries older than the retention; returns how many.</summary>
+    public async Task<int> PruneAsync(CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand("DELETE FROM webhook_deliveries WHERE status = 'Processed' AND processed_at < now() - @keep", conn);
+        cmd.Parameters.AddWithValue("keep", options.Value.Retention);
+        return await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Claims and processes one batch; returns how many it claimed.</summary>

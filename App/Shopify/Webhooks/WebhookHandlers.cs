@@ -114,6 +114,12 @@ public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, 
             .Select(s => s.Id).ToListAsync(ct);
         await EraseStoriesAsync(db, shop.Id, stories, ct);
         if (customerId is not null) await db.DataExports.Where(x => x.ShopId == shop.Id && x.CustomerId == customerId).ExecuteDeleteAsync(ct);
+        // Stored order webhooks carry the customer's name and email: they go too.
+        await db.Database.ExecuteSqlAsync($"""
+            DELETE FROM webhook_deliveries
+            WHERE shop_domain = {shop.Domain} AND topic LIKE 'orders/%'
+              AND ((payload -> 'customer' ->> 'id') = {customerId} OR (payload ->> 'id') = ANY({orders.ToArray()}))
+            """, ct);
     }
 
     private async Task RedactShopAsync(AppDbContext db, Shop shop, CancellationToken ct)
@@ -122,6 +128,8 @@ public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, 
         await EraseStoriesAsync(db, shop.Id, stories, ct);
         await assets.DeletePrefixAsync($"shops/{shop.Id:N}/", ct);
         await db.Shops.Where(s => s.Id == shop.Id).ExecuteDeleteAsync(ct); // exports and stories go with it
+        // Every stored delivery of the shop but this one, which the dispatcher is about to mark processed.
+        await db.WebhookDeliveries.Where(d => d.ShopDomain == shop.Domain && d.Topic != "shop/redact").ExecuteDeleteAsync(ct);
     }
 
     private async Task EraseStoriesAsync(AppDbContext db, Guid shopId, List<Guid> stories, CancellationToken ct)
