@@ -13,8 +13,9 @@ public sealed class InstantWriter : IStoryWriter
 {
     public const int Pages = 16;
     public string Provider => "instant";
+    public bool AcceptsCorrections => false;
 
-    public Task<ProviderResult<StoryPlan>> WriteAsync(StoryBrief brief, CancellationToken ct)
+    public Task<ProviderResult<StoryPlan>> WriteAsync(StoryBrief brief, string? correction, CancellationToken ct)
     {
         var plan = OfflineStoryWriter.Write(brief with { AgeGroup = "7-9" });
         var pages = plan.Pages.Concat(plan.Pages).Take(Pages).ToList();

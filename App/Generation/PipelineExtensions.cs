@@ -18,8 +18,9 @@ public static class PipelineExtensions
             .Validate(o => o.IdleWaitTime >= TimeSpan.FromSeconds(1), "Pipeline:IdleWaitTime must be at least 1 second.")
             .ValidateOnStart();
         services.AddOptions<GenerationOptions>().Bind(builder.Configuration.GetSection(GenerationOptions.Section))
-            .Validate(o => o.TextProvider == "offline" && o.ImageProvider == "offline" && o.AudioProvider == "offline",
-                "Only the offline providers exist so far: set Generation:TextProvider/ImageProvider/AudioProvider to \"offline\".")
+            .Validate(o => o.TextProvider is "offline" or "openai", "Generation:TextProvider must be offline or openai.")
+            .Validate(o => o.ImageProvider == "offline" && o.AudioProvider == "offline",
+                "Only offline pictures and narration exist so far: set Generation:ImageProvider and AudioProvider to \"offline\".")
             .Validate(o => o.IllustrationConcurrency >= 1 && o.NarrationConcurrency >= 1, "Generation concurrency must be at least 1.")
             .ValidateOnStart();
         services.AddOptions<ChromiumOptions>().Bind(builder.Configuration.GetSection(ChromiumOptions.Section))
@@ -30,7 +31,12 @@ public static class PipelineExtensions
         services.AddSingleton<BookRenderer>();
         services.AddSingleton<GenerationLedger>();
         services.AddSingleton<StoryPipeline>();
-        services.AddSingleton<IStoryWriter, OfflineStoryWriter>();
+        var textProvider = builder.Configuration[$"{GenerationOptions.Section}:TextProvider"] ?? "offline";
+        services.AddOptions<OpenAI.OpenAiOptions>().Bind(builder.Configuration.GetSection(OpenAI.OpenAiOptions.Section))
+            .Validate(o => textProvider != "openai" || (o.ApiKey.Length > 0 && o.TextModel.Length > 0), "OpenAI:ApiKey and OpenAI:TextModel are required when Generation:TextProvider is openai.")
+            .ValidateOnStart();
+        if (textProvider == "openai") services.AddSingleton<IStoryWriter, OpenAI.OpenAiStoryWriter>();
+        else services.AddSingleton<IStoryWriter, OfflineStoryWriter>();
         services.AddSingleton<IIllustrator, OfflineIllustrator>();
         services.AddSingleton<INarrator, EspeakNarrator>();
         services.AddSingleton<IPipelineStage, TextStage>();

@@ -19,7 +19,10 @@ public sealed record ProviderResult<T>(T Value, string Model, decimal Cost, obje
 public interface IStoryWriter
 {
     string Provider { get; }
-    Task<ProviderResult<StoryPlan>> WriteAsync(StoryBrief brief, CancellationToken ct);
+    /// <summary>Whether a second call with the problems found can produce a better story (the offline writer cannot).</summary>
+    bool AcceptsCorrections { get; }
+    /// <summary>Writes the story; <paramref name="correction"/> lists what was wrong with the previous attempt.</summary>
+    Task<ProviderResult<StoryPlan>> WriteAsync(StoryBrief brief, string? correction, CancellationToken ct);
 }
 
 /// <summary>One picture to draw: a page (PageNumber ≥ 1) or the cover (PageNumber 0, with the title).</summary>

@@ -35,11 +35,30 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, IStoryWr
 
         var brief = StoryBriefs.For(story);
         var prompt = JsonSerializer.Serialize(brief);
-        var plan = await ledger.RecordAsync(storyId, GenerationType.Text, null, writer.Provider, prompt, async token =>
+        // One corrective retry when the story does not fit its age band, then accept it with the warning on record.
+        string? correction = null;
+        StoryPlan plan;
+        for (var attempt = 1; ; attempt++)
         {
-            await StoryBriefs.DelayAsync(options.Value.SimulatedTextLatency, token);
-            return await writer.WriteAsync(brief, token);
-        }, p => new { p.Title, pages = p.Pages.Count, words = p.Pages.Sum(x => ReadingLevel.Words(x.Text)) }, ct);
+            IReadOnlyList<string> problems = [];
+            var final = attempt == 2 || !writer.AcceptsCorrections;
+            var sent = correction;
+            plan = await ledger.RecordAsync(storyId, GenerationType.Text, null, writer.Provider, sent is null ? prompt : prompt + "\nCorrection: " + sent, async token =>
+            {
+                await StoryBriefs.DelayAsync(options.Value.SimulatedTextLatency, token);
+                return await writer.WriteAsync(brief, sent, token);
+            }, p =>
+            {
+                problems = writer.AcceptsCorrections ? StoryPlanCheck.Problems(p, brief) : [];
+                return new
+                {
+                    p.Title, pages = p.Pages.Count, words = p.Pages.Sum(x => ReadingLevel.Words(x.Text)),
+                    warnings = problems.Count == 0 ? null : problems, outcome = problems.Count == 0 ? "accepted" : final ? "accepted with warnings" : "sent back",
+                };
+            }, ct);
+            if (problems.Count == 0 || final) break;
+            correction = string.Join(" ", problems);
+        }
 
         // The plan, its pages and the stage flag land in one SaveChanges: a crash leaves all or nothing.
         db.StoryPages.RemoveRange(story.Pages);

@@ -13,8 +13,9 @@ namespace StorybookShop.Generation.Offline;
 public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWriter
 {
     public string Provider => "offline";
+    public bool AcceptsCorrections => false;
 
-    public async Task<ProviderResult<StoryPlan>> WriteAsync(StoryBrief brief, CancellationToken ct)
+    public async Task<ProviderResult<StoryPlan>> WriteAsync(StoryBrief brief, string? correction, CancellationToken ct)
     {
         await Task.Yield();
         var started = clock.GetTimestamp();

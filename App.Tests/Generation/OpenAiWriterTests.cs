@@ -1,0 +1,111 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using StorybookShop.Data;
+using StorybookShop.Tests.Infrastructure;
+
+namespace StorybookShop.Tests.Generation;
+
+/// <summary>The OpenAI story writer through the real pipeline, against a fake OpenAI that speaks the wire format.</summary>
+public sealed class OpenAiWriterTests
+{
+    private FakeOpenAI _openai = null!;
+    private AppFactory _app = null!;
+    private HttpClient _http = null!;
+
+    [SetUp]
+    public async Task Start()
+    {
+        _openai = await FakeOpenAI.StartAsync();
+        _app = new AppFactory(await TestServices.CreateDatabaseAsync("openai"), new Dictionary<string, string?>
+        {
+            ["Generation:TextProvider"] = "openai", ["OpenAI:Endpoint"] = _openai.Endpoint, ["OpenAI:ApiKey"] = "sk-test-key",
+            ["OpenAI:TextModel"] = "gpt-test-mini", ["OpenAI:TextPrices:gpt-test-mini:InputPerMillion"] = "0.25", ["OpenAI:TextPrices:gpt-test-mini:OutputPerMillion"] = "2.00",
+        });
+        _http = _app.CreateClient();
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        _http.Dispose();
+        await _app.DisposeAsync();
+        await _openai.DisposeAsync();
+    }
+
+    private async Task<Story> MakeAsync(string child, string age = "3-5")
+    {
+        var response = await _http.PostAsJsonAsync("/api/stories", new { childName = child, ageGroup = age, genre = "adventure", moral = "share your umbrella" });
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        return await _app.WaitForStoryAsync(id, TimeSpan.FromMinutes(2));
+    }
+
+    private async Task<List<StorybookShop.Data.Generation>> TextRows(Guid id)
+    {
+        await using var db = _app.Db();
+        return await db.Generations.Where(g => g.StoryId == id && g.Type == GenerationType.Text).OrderBy(g => g.CreatedAt).ToListAsync();
+    }
+
+    [Test]
+    public async Task A_story_written_by_openai_under_a_strict_schema_becomes_the_book_and_is_priced()
+    {
+        _openai.Content = (_, _) => FakeOpenAI.Story("Aiko", pages: 10, words: 32);
+        var story = await MakeAsync("Aiko");
+
+        Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
+        Assert.That(story.Pages, Has.Count.EqualTo(10));
+        Assert.That(story.Characters.Select(c => c.VisualDescription), Does.Contain("a small white cloud with pink cheeks"));
+        var call = _openai.Calls.Single();
+        Assert.That(call.Authorization, Is.EqualTo("Bearer sk-test-key"));
+        Assert.That(call.Body["model"]!.GetValue<string>(), Is.EqualTo("gpt-test-mini"));
+        var format = call.Body["response_format"]!;
+        Assert.That((format["type"]!.GetValue<string>(), format["json_schema"]!["name"]!.GetValue<string>(), format["json_schema"]!["strict"]!.GetValue<bool>()),
+            Is.EqualTo(("json_schema", "story_plan", true)));
+        var system = call.Body["messages"]![0]!["content"]!.ToJsonString();
+        Assert.That(system, Does.Contain("Exactly 10 pages").And.Contain("About 35 words per page").And.Contain("illustration_prompt in English"));
+        Assert.That(call.Body["messages"]![1]!["content"]!.ToJsonString(), Does.Contain("Share your umbrella."), "the moral, cleaned into one sentence");
+
+        var row = (await TextRows(story.Id)).Single();
+        Assert.That((row.Provider, row.Model), Is.EqualTo(("openai", "gpt-test-mini")));
+        Assert.That(row.Cost, Is.EqualTo(1200 * 0.25m / 1_000_000m + 2400 * 2.00m / 1_000_000m), "tokens x price table");
+    }
+
+    [Test]
+    public async Task A_story_that_does_not_fit_its_age_band_is_sent_back_once_with_the_problems()
+    {
+        _openai.Content = (n, _) => n == 1 ? FakeOpenAI.Story("Ben", pages: 3, words: 32) : FakeOpenAI.Story("Ben", pages: 10, words: 32);
+        var story = await MakeAsync("Ben");
+
+        Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
+        Assert.That(story.Pages, Has.Count.EqualTo(10));
+        var calls = _openai.Calls.ToList();
+        Assert.That(calls, Has.Count.EqualTo(2));
+        Assert.That(calls[1].Body["messages"]!.AsArray().Last()!["content"]!.ToJsonString(), Does.Contain("exactly 10 pages; it has 3"));
+        var rows = await TextRows(story.Id);
+        Assert.That(rows.Select(r => JsonDocument.Parse(r.Result!).RootElement.GetProperty("output").GetProperty("outcome").GetString()),
+            Is.EqualTo(new[] { "sent back", "accepted" }), "one ledger row per provider call");
+    }
+
+    [Test]
+    public async Task A_story_still_out_of_band_after_the_retry_is_accepted_with_the_warning_on_record()
+    {
+        _openai.Content = (_, _) => FakeOpenAI.Story("Cleo", pages: 4, words: 32);
+        var story = await MakeAsync("Cleo");
+
+        Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
+        Assert.That(_openai.Calls, Has.Count.EqualTo(2));
+        var last = JsonDocument.Parse((await TextRows(story.Id))[^1].Result!).RootElement.GetProperty("output");
+        Assert.That(last.GetProperty("outcome").GetString(), Is.EqualTo("accepted with warnings"));
+        Assert.That(last.GetProperty("warnings")[0].GetString(), Does.Contain("exactly 10 pages; it has 4"));
+    }
+
+    [Test]
+    public async Task A_429_with_retry_after_is_retried()
+    {
+        _openai.FailNext.Enqueue(429);
+        _openai.Content = (_, _) => FakeOpenAI.Story("Dev", pages: 10, words: 32);
+        var story = await MakeAsync("Dev");
+        Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
+        Assert.That(_openai.Calls, Has.Count.EqualTo(2));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace StorybookShop.Tests.Infrastructure;
+
+/// <summary>A local OpenAI on 127.0.0.1: /v1/chat/completions in the real wire format, scripted answers, queued failures.</summary>
+public sealed class FakeOpenAI : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private FakeOpenAI(WebApplication app) => _app = app;
+
+    public sealed record Call(JsonNode Body, string? Authorization);
+    public ConcurrentQueue<Call> Calls { get; } = new();
+    /// <summary>The assistant's content for each call (the story JSON); the call number starts at 1.</summary>
+    public Func<int, JsonNode, string> Content { get; set; } = (_, _) => "{}";
+    public ConcurrentQueue<int> FailNext { get; } = new();
+    public string Endpoint { get; private set; } = "";
+
+    public static async Task<FakeOpenAI> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeOpenAI(app);
+        app.MapPost("/v1/chat/completions", async (HttpRequest request) =>
+        {
+            var body = (await JsonNode.ParseAsync(request.Body))!;
+            fake.Calls.Enqueue(new Call(body, request.Headers.Authorization.ToString()));
+            if (fake.FailNext.TryDequeue(out var status))
+            {
+                request.HttpContext.Response.Headers["Retry-After"] = "1";
+                return Results.Json(new { error = new { message = "Rate limit reached", type = "requests", code = "rate_limit_exceeded" } }, statusCode: status);
+            }
+            var content = fake.Content(fake.Calls.Count, body);
+            return Results.Json(new JsonObject
+            {
+                ["id"] = $"chatcmpl-{fake.Calls.Count}", ["object"] = "chat.completion", ["created"] = 1_760_000_000, ["model"] = body["model"]!.GetValue<string>(),
+                ["choices"] = new JsonArray(new JsonObject
+                {
+                    ["index"] = 0, ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content, ["refusal"] = null }, ["logprobs"] = null, ["finish_reason"] = "stop",
+                }),
+                ["usage"] = new JsonObject { ["prompt_tokens"] = 1200, ["completion_tokens"] = 2400, ["total_tokens"] = 3600 },
+            });
+        });
+        await app.StartAsync();
+        fake.Endpoint = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1";
+        return fake;
+    }
+
+    /// <summary>A story in the schema's shape: <paramref name="pages"/> pages of about <paramref name="words"/> short words.</summary>
+    public static string Story(string child, int pages, int words) => new JsonObject
+    {
+        ["title"] = $"{child} and the Kind Cloud", ["description"] = $"A gentle story for {child}.", ["moral"] = "Kindness is a gift.",
+        ["characters"] = new JsonArray(
+            new JsonObject { ["name"] = child, ["role"] = "hero", ["visual_description"] = "a child with short black hair and a yellow coat" },
+            new JsonObject { ["name"] = "Puff", ["role"] = "companion", ["visual_description"] = "a small white cloud with pink cheeks" }),
+        ["pages"] = new JsonArray(Enumerable.Range(1, pages).Select(i => (JsonNode)new JsonObject
+        {
+            ["text"] = $"Page {i}. " + string.Join(" ", Enumerable.Range(0, words / 4).Select(_ => $"{child} sees the sun.")),
+            ["illustration_prompt"] = $"{child} and Puff in a meadow, page {i}", ["setting"] = "meadow", ["time_of_day"] = "day", ["mood"] = "happy",
+        }).ToArray()),
+    }.ToJsonString();
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
