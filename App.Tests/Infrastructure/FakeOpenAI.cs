@@ -21,6 +21,8 @@ public sealed class FakeOpenAI : IAsyncDisposable
     /// <summary>The assistant's content for each call (the story JSON); the call number starts at 1.</summary>
     public Func<int, JsonNode, string> Content { get; set; } = (_, _) => "{}";
     public ConcurrentQueue<int> FailNext { get; } = new();
+    public ConcurrentQueue<JsonNode> ModerationCalls { get; } = new();
+    public List<string> FlaggedWords { get; } = ["stabbing"];
     public string Endpoint { get; private set; } = "";
 
     public static async Task<FakeOpenAI> StartAsync()
@@ -48,6 +50,30 @@ public sealed class FakeOpenAI : IAsyncDisposable
                     ["index"] = 0, ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content, ["refusal"] = null }, ["logprobs"] = null, ["finish_reason"] = "stop",
                 }),
                 ["usage"] = new JsonObject { ["prompt_tokens"] = 1200, ["completion_tokens"] = 2400, ["total_tokens"] = 3600 },
+            });
+        });
+        // Moderation: an input containing any word in FlaggedWords is flagged (category violence).
+        app.MapPost("/v1/moderations", async (HttpRequest request) =>
+        {
+            var body = (await JsonNode.ParseAsync(request.Body))!;
+            fake.ModerationCalls.Enqueue(body);
+            var inputs = body["input"] is JsonArray a ? a.Select(x => x!.GetValue<string>()).ToList() : [body["input"]!.GetValue<string>()];
+            string[] categories = ["harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent", "self-harm",
+                "self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors", "violence", "violence/graphic"];
+            return Results.Json(new JsonObject
+            {
+                ["id"] = "modr-1", ["model"] = body["model"]?.GetValue<string>() ?? "omni-moderation-latest",
+                ["results"] = new JsonArray(inputs.Select(text =>
+                {
+                    var flagged = fake.FlaggedWords.Any(w => text.Contains(w, StringComparison.OrdinalIgnoreCase));
+                    return (JsonNode)new JsonObject
+                    {
+                        ["flagged"] = flagged,
+                        ["categories"] = new JsonObject(categories.Select(c => KeyValuePair.Create(c, (JsonNode?)JsonValue.Create(flagged && c == "violence")))),
+                        ["category_scores"] = new JsonObject(categories.Select(c => KeyValuePair.Create(c, (JsonNode?)JsonValue.Create(flagged && c == "violence" ? 0.97 : 0.001)))),
+                        ["category_applied_input_types"] = new JsonObject(categories.Select(c => KeyValuePair.Create(c, (JsonNode?)new JsonArray("text")))),
+                    };
+                }).ToArray()),
             });
         });
         await app.StartAsync();

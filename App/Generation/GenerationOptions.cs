@@ -10,6 +10,8 @@ public sealed class GenerationOptions
     public string TextProvider { get; set; } = "offline";
     public string ImageProvider { get; set; } = "offline";
     public string AudioProvider { get; set; } = "offline";
+    /// <summary>"none" (default without keys) or "openai": screens the shopper's text before a story is made.</summary>
+    public string ModerationProvider { get; set; } = "none";
 
     /// <summary>Pictures drawn at once for one story.</summary>
     public int IllustrationConcurrency { get; set; } = 2;

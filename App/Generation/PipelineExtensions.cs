@@ -34,7 +34,11 @@ public static class PipelineExtensions
         var textProvider = builder.Configuration[$"{GenerationOptions.Section}:TextProvider"] ?? "offline";
         services.AddOptions<OpenAI.OpenAiOptions>().Bind(builder.Configuration.GetSection(OpenAI.OpenAiOptions.Section))
             .Validate(o => textProvider != "openai" || (o.ApiKey.Length > 0 && o.TextModel.Length > 0), "OpenAI:ApiKey and OpenAI:TextModel are required when Generation:TextProvider is openai.")
+            .Validate(o => builder.Configuration[$"{GenerationOptions.Section}:ModerationProvider"] != "openai" || o.ApiKey.Length > 0, "OpenAI:ApiKey is required when Generation:ModerationProvider is openai.")
             .ValidateOnStart();
+        var moderation = builder.Configuration[$"{GenerationOptions.Section}:ModerationProvider"] ?? "none";
+        if (moderation == "openai") services.AddSingleton<OpenAI.IContentModerator, OpenAI.OpenAiModeration>();
+        else services.AddSingleton<OpenAI.IContentModerator, OpenAI.NoModeration>();
         if (textProvider == "openai") services.AddSingleton<IStoryWriter, OpenAI.OpenAiStoryWriter>();
         else services.AddSingleton<IStoryWriter, OfflineStoryWriter>();
         services.AddSingleton<IIllustrator, OfflineIllustrator>();

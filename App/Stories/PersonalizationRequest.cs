@@ -23,7 +23,8 @@ public sealed partial class PersonalizationValidator : AbstractValidator<Persona
         RuleFor(r => r.Language).Must(l => l is null || StoryCatalog.Languages.ContainsKey(l))
             .WithMessage($"Language must be one of {string.Join(", ", StoryCatalog.Languages.Keys)}.");
         RuleFor(r => r.Moral).MaximumLength(200).WithMessage("The moral can be at most 200 characters.")
-            .Must(m => m is null || !m.Any(char.IsControl)).WithMessage("The moral may not contain control characters.");
+            .Must(m => m is null || !m.Any(char.IsControl)).WithMessage("The moral may not contain control characters.")
+            .Must(m => !PromptSafety.LooksLikeInstructions(m)).WithMessage("The moral reads like instructions to the story writer; describe the lesson instead.");
         RuleFor(r => r.Companions).Must(c => c is null || c.Count <= 3).WithMessage("At most 3 companions.");
         RuleForEach(r => r.Companions).ChildRules(c =>
         {

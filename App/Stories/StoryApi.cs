@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using StorybookShop.Admin;
 using StorybookShop.Data;
 using StorybookShop.Generation;
+using StorybookShop.Generation.OpenAI;
 using StorybookShop.Shopify;
 using StorybookShop.Storage;
 
@@ -36,12 +37,17 @@ public static class StoryApi
         return app;
     }
 
-    internal static async Task<Results<Accepted<StoryCreated>, ValidationProblem>> CreateAsync(
-        PersonalizationRequest request, AppDbContext db, StoryPipeline pipeline, TimeProvider clock, HttpContext http, CancellationToken ct)
+    internal static async Task<Results<Accepted<StoryCreated>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        PersonalizationRequest request, AppDbContext db, StoryPipeline pipeline, IContentModerator moderator, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var validation = await new PersonalizationValidator().ValidateAsync(request, ct);
         if (!validation.IsValid)
             return TypedResults.ValidationProblem(validation.Errors.GroupBy(e => Camel(e.PropertyName)).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
+        if (await ModerateAsync(request, moderator, ct) is { Count: > 0 } flagged)
+            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(flagged)
+            {
+                Status = StatusCodes.Status422UnprocessableEntity, Title = "Some of the personalization cannot be used in a children's book.",
+            });
 
         var shop = await CurrentShop.GetAsync(http, db, clock, ct);
         var story = PersonalizationValidator.ToStory(request, shop.Id, clock.GetUtcNow());
@@ -76,6 +82,16 @@ public static class StoryApi
             .SingleOrDefaultAsync(ct);
         if (s is null) return TypedResults.NotFound();
         return TypedResults.Ok(new StoryStatusView(s.Id, s.Status.ToString(), CurrentStage(s.Status, s.StagesDone), Percent(s.StagesDone, s.Pages, s.Images, s.Audio), s.FailureReason));
+    }
+
+    /// <summary>Every free-text field the shopper wrote, screened together; the flagged ones are named.</summary>
+    internal static async Task<Dictionary<string, string[]>> ModerateAsync(PersonalizationRequest r, IContentModerator moderator, CancellationToken ct)
+    {
+        var fields = new List<(string Field, string Text)> { ("childName", r.ChildName!) };
+        if (!string.IsNullOrWhiteSpace(r.Moral)) fields.Add(("moral", r.Moral));
+        fields.AddRange((r.Companions ?? []).Select((c, i) => ($"companions[{i}].name", c.Name!)));
+        var flags = await moderator.FlaggedAsync(fields.Select(f => f.Text).ToList(), ct);
+        return fields.Zip(flags).Where(x => x.Second).ToDictionary(x => x.First.Field, _ => new[] { "This text is not suitable for a children's book." });
     }
 
     /// <summary>The first unfinished stage in pipeline order (illustrations and narration run together).</summary>
