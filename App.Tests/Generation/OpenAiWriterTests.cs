@@ -36,8 +36,9 @@ public sealed class OpenAiWriterTests
     private async Task<Story> MakeAsync(string child, string age = "3-5")
     {
         var response = await _http.PostAsJsonAsync("/api/stories", new { childName = child, ageGroup = age, genre = "adventure", moral = "share your umbrella" });
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        return await _app.WaitForStoryAsync(id, TimeSpan.FromMinutes(2));
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Accepted), created.ToString());
+        return await _app.WaitForStoryAsync(created.GetProperty("id").GetGuid(), TimeSpan.FromMinutes(2));
     }
 
     private async Task<List<StorybookShop.Data.Generation>> TextRows(Guid id)
@@ -97,6 +98,28 @@ public sealed class OpenAiWriterTests
         var last = JsonDocument.Parse((await TextRows(story.Id))[^1].Result!).RootElement.GetProperty("output");
         Assert.That(last.GetProperty("outcome").GetString(), Is.EqualTo("accepted with warnings"));
         Assert.That(last.GetProperty("warnings")[0].GetString(), Does.Contain("exactly 10 pages; it has 4"));
+    }
+
+    [Test]
+    public async Task The_story_shows_its_cost_and_a_spent_monthly_budget_stops_new_books()
+    {
+        await using (var db = _app.Db())
+            await db.Shops.Where(s => s.Domain == DataExtensions.DevShopDomain).ExecuteUpdateAsync(u => u.SetProperty(s => s.MonthlyBudgetUsd, 0.01m));
+        _openai.Content = (_, _) => FakeOpenAI.Story("Eve", pages: 10, words: 32);
+        var first = await MakeAsync("Eve");
+        Assert.That(first.Status, Is.EqualTo(StoryStatus.Complete), first.FailureReason);
+        var second = await MakeAsync("Eve", "3-5"); // $0.0051 spent of $0.01: still allowed
+        Assert.That(second.Status, Is.EqualTo(StoryStatus.Complete), second.FailureReason);
+
+        var view = await _http.GetFromJsonAsync<JsonElement>($"/api/stories/{first.Id}");
+        Assert.That(view.GetProperty("totalCostUsd").GetDecimal(), Is.EqualTo(0.0051m), "1,200 input and 2,400 output tokens at the configured prices");
+
+        var refused = await _http.PostAsJsonAsync("/api/stories", new { childName = "Fin", ageGroup = "3-5", genre = "space" });
+        Assert.That(refused.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Forbidden));
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(problem.GetProperty("detail").GetString(), Does.StartWith("Spent $0.01 of $0.01 this month"));
+        await using var check = _app.Db();
+        Assert.That(await check.Stories.AnyAsync(s => s.ChildName == "Fin"), Is.False);
     }
 
     [Test]

@@ -24,6 +24,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.HasIndex(s => s.Domain).IsUnique();
             e.Property(s => s.Domain).HasMaxLength(255);
             e.HasIndex(s => s.ShopifyShopId);
+            e.Property(s => s.MonthlyBudgetUsd).HasPrecision(12, 2);
         });
 
         b.Entity<Story>(e =>

@@ -18,6 +18,8 @@ public sealed class Shop
     public string? RefreshToken { get; set; }
     public DateTimeOffset? RefreshTokenExpiresAt { get; set; }
     public bool NeedsReauth { get; set; }
+    /// <summary>Provider spend allowed per calendar month (UTC), in USD; null = Generation:DefaultMonthlyBudgetUsd.</summary>
+    public decimal? MonthlyBudgetUsd { get; set; }
 }
 
 public enum WebhookStatus { Received, Processing, Processed, Failed }

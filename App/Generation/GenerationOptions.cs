@@ -13,6 +13,9 @@ public sealed class GenerationOptions
     /// <summary>"none" (default without keys) or "openai": screens the shopper's text before a story is made.</summary>
     public string ModerationProvider { get; set; } = "none";
 
+    /// <summary>Monthly provider spend per shop in USD when the shop sets none; null = no cap.</summary>
+    public decimal? DefaultMonthlyBudgetUsd { get; set; }
+
     /// <summary>Pictures drawn at once for one story.</summary>
     public int IllustrationConcurrency { get; set; } = 2;
     /// <summary>Pages narrated at once for one story.</summary>

@@ -30,6 +30,7 @@ public static class PipelineExtensions
         services.AddSingleton<Chromium>();
         services.AddSingleton<BookRenderer>();
         services.AddSingleton<GenerationLedger>();
+        services.AddSingleton<Budget>();
         services.AddSingleton<StoryPipeline>();
         var textProvider = builder.Configuration[$"{GenerationOptions.Section}:TextProvider"] ?? "offline";
         services.AddOptions<OpenAI.OpenAiOptions>().Bind(builder.Configuration.GetSection(OpenAI.OpenAiOptions.Section))

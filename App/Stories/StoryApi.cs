@@ -17,7 +17,7 @@ public sealed record StoryStatusView(Guid Id, string Status, string? Stage, int 
 
 public sealed record PageView(int Number, string Text, string? ImageUrl, string? AudioUrl, string ImageStage, string AudioStage);
 
-public sealed record StoryView(Guid Id, string Status, string? Title, string? Description, string ChildName, string AgeGroup, string Genre, string Language,
+public sealed record StoryView(Guid Id, string Status, decimal TotalCostUsd, string? Title, string? Description, string ChildName, string AgeGroup, string Genre, string Language,
     string? MoralLesson, IReadOnlyList<Companion> Companions, IReadOnlyList<Character> Characters, string? CoverImageUrl, string? PdfUrl, string? PrintPdfUrl,
     string? AudioUrl, IReadOnlyList<PageView> Pages, int WordCount, int PageCount, long? GenerationTimeMs, string? Error,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
@@ -38,7 +38,7 @@ public static class StoryApi
     }
 
     internal static async Task<Results<Accepted<StoryCreated>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        PersonalizationRequest request, AppDbContext db, StoryPipeline pipeline, IContentModerator moderator, TimeProvider clock, HttpContext http, CancellationToken ct)
+        PersonalizationRequest request, AppDbContext db, StoryPipeline pipeline, IContentModerator moderator, Budget budget, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var validation = await new PersonalizationValidator().ValidateAsync(request, ct);
         if (!validation.IsValid)
@@ -50,6 +50,9 @@ public static class StoryApi
             });
 
         var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent)
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This shop's monthly generation budget is used up.",
+                detail: $"Spent ${spent.SpentUsd:0.00} of ${spent.LimitUsd:0.00} this month. Raise the budget in the app's settings or wait for next month.");
         var story = PersonalizationValidator.ToStory(request, shop.Id, clock.GetUtcNow());
         db.Stories.Add(story);
         await db.SaveChangesAsync(ct);
@@ -67,7 +70,8 @@ public static class StoryApi
         if (story is null) return TypedResults.NotFound();
         var life = storage.Value.UrlLifetime;
         string? Url(string? key) => key is null ? null : assets.GetUrl(key, life).ToString();
-        return TypedResults.Ok(new StoryView(story.Id, story.Status.ToString(), story.Title, story.Description, story.ChildName, story.AgeGroup, story.Genre, story.Language,
+        var cost = await db.Generations.Where(g => g.StoryId == story.Id).SumAsync(g => (decimal?)g.Cost, ct) ?? 0m;
+        return TypedResults.Ok(new StoryView(story.Id, story.Status.ToString(), cost, story.Title, story.Description, story.ChildName, story.AgeGroup, story.Genre, story.Language,
             story.MoralLesson, story.Companions, story.Characters, Url(story.CoverImage), Url(story.PdfUrl), Url(story.PrintPdfKey),
             story.AudioFiles.Count > 0 ? Url(story.AudioFiles[^1]) : null,
             story.Pages.OrderBy(p => p.Number).Select(p => new PageView(p.Number, p.Text, Url(p.ImageKey), Url(p.AudioKey), p.ImageStage.ToString(), p.AudioStage.ToString())).ToList(),
