@@ -22,6 +22,9 @@ public sealed class FakeOpenAI : IAsyncDisposable
     public Func<int, JsonNode, string> Content { get; set; } = (_, _) => "{}";
     public ConcurrentQueue<int> FailNext { get; } = new();
     public ConcurrentQueue<JsonNode> ModerationCalls { get; } = new();
+    public ConcurrentQueue<JsonNode> ImageCalls { get; } = new();
+    /// <summary>What every image request gets back; tests put a real JPEG here.</summary>
+    public byte[] Jpeg { get; set; } = [];
     public List<string> FlaggedWords { get; } = ["stabbing"];
     public string Endpoint { get; private set; } = "";
 
@@ -50,6 +53,18 @@ public sealed class FakeOpenAI : IAsyncDisposable
                     ["index"] = 0, ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content, ["refusal"] = null }, ["logprobs"] = null, ["finish_reason"] = "stop",
                 }),
                 ["usage"] = new JsonObject { ["prompt_tokens"] = 1200, ["completion_tokens"] = 2400, ["total_tokens"] = 3600 },
+            });
+        });
+        // Images: every request answered with Jpeg, base64, as gpt-image models answer.
+        app.MapPost("/v1/images/generations", async (HttpRequest request) =>
+        {
+            var body = (await JsonNode.ParseAsync(request.Body))!;
+            fake.ImageCalls.Enqueue(body);
+            return Results.Json(new JsonObject
+            {
+                ["created"] = 1_760_000_000,
+                ["data"] = new JsonArray(new JsonObject { ["b64_json"] = Convert.ToBase64String(fake.Jpeg) }),
+                ["usage"] = new JsonObject { ["input_tokens"] = 50, ["output_tokens"] = 1056, ["total_tokens"] = 1106, ["input_tokens_details"] = new JsonObject { ["text_tokens"] = 50, ["image_tokens"] = 0 } },
             });
         });
         // Moderation: an input containing any word in FlaggedWords is flagged (category violence).

@@ -19,8 +19,8 @@ public static class PipelineExtensions
             .ValidateOnStart();
         services.AddOptions<GenerationOptions>().Bind(builder.Configuration.GetSection(GenerationOptions.Section))
             .Validate(o => o.TextProvider is "offline" or "openai", "Generation:TextProvider must be offline or openai.")
-            .Validate(o => o.ImageProvider == "offline" && o.AudioProvider == "offline",
-                "Only offline pictures and narration exist so far: set Generation:ImageProvider and AudioProvider to \"offline\".")
+            .Validate(o => o.ImageProvider is "offline" or "openai", "Generation:ImageProvider must be offline or openai.")
+            .Validate(o => o.AudioProvider == "offline", "Only offline narration exists so far: set Generation:AudioProvider to \"offline\".")
             .Validate(o => o.IllustrationConcurrency >= 1 && o.NarrationConcurrency >= 1, "Generation concurrency must be at least 1.")
             .ValidateOnStart();
         services.AddOptions<ChromiumOptions>().Bind(builder.Configuration.GetSection(ChromiumOptions.Section))
@@ -36,13 +36,18 @@ public static class PipelineExtensions
         services.AddOptions<OpenAI.OpenAiOptions>().Bind(builder.Configuration.GetSection(OpenAI.OpenAiOptions.Section))
             .Validate(o => textProvider != "openai" || (o.ApiKey.Length > 0 && o.TextModel.Length > 0), "OpenAI:ApiKey and OpenAI:TextModel are required when Generation:TextProvider is openai.")
             .Validate(o => builder.Configuration[$"{GenerationOptions.Section}:ModerationProvider"] != "openai" || o.ApiKey.Length > 0, "OpenAI:ApiKey is required when Generation:ModerationProvider is openai.")
+            .Validate(o => builder.Configuration[$"{GenerationOptions.Section}:ImageProvider"] != "openai" || (o.ApiKey.Length > 0 && o.Images.Model.Length > 0),
+                "OpenAI:ApiKey and OpenAI:Images:Model are required when Generation:ImageProvider is openai.")
+            .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.Images.Size, @"^\d{3,4}x\d{3,4}$"), "OpenAI:Images:Size must look like 1024x1024.")
             .ValidateOnStart();
         var moderation = builder.Configuration[$"{GenerationOptions.Section}:ModerationProvider"] ?? "none";
         if (moderation == "openai") services.AddSingleton<OpenAI.IContentModerator, OpenAI.OpenAiModeration>();
         else services.AddSingleton<OpenAI.IContentModerator, OpenAI.NoModeration>();
         if (textProvider == "openai") services.AddSingleton<IStoryWriter, OpenAI.OpenAiStoryWriter>();
         else services.AddSingleton<IStoryWriter, OfflineStoryWriter>();
-        services.AddSingleton<IIllustrator, OfflineIllustrator>();
+        var imageProvider = builder.Configuration[$"{GenerationOptions.Section}:ImageProvider"] ?? "offline";
+        if (imageProvider == "openai") services.AddSingleton<IIllustrator, OpenAI.OpenAiIllustrator>();
+        else services.AddSingleton<IIllustrator, OfflineIllustrator>();
         services.AddSingleton<INarrator, EspeakNarrator>();
         services.AddSingleton<IPipelineStage, TextStage>();
         services.AddSingleton<IPipelineStage, IllustrationStage>();

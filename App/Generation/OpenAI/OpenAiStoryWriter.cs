@@ -18,6 +18,7 @@ public sealed class OpenAiOptions
     /// <summary>The chat model for story text (never hard-coded: models are retired; check /v1/models).</summary>
     public string TextModel { get; set; } = "";
     public string ModerationModel { get; set; } = "omni-moderation-latest";
+    public OpenAiImageOptions Images { get; set; } = new();
     /// <summary>USD per 1M tokens by model, for the cost ledger.</summary>
     public Dictionary<string, TokenPrice> TextPrices { get; set; } = [];
 }
