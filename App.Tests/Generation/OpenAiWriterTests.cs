@@ -123,6 +123,21 @@ public sealed class OpenAiWriterTests
     }
 
     [Test]
+    public async Task A_request_openai_refuses_with_400_is_not_retried_and_the_story_says_why()
+    {
+        _openai.FailNext.Enqueue(400);
+        _openai.Content = (_, _) => FakeOpenAI.Story("Gus", pages: 10, words: 32);
+        var story = await MakeAsync("Gus");
+
+        Assert.That(story.Status, Is.EqualTo(StoryStatus.Error));
+        Assert.That(story.FailureReason, Does.StartWith("Text failed and was not retried"));
+        await Task.Delay(2500); // longer than the retry delay: a retry would have shown up by now
+        Assert.That(_openai.Calls, Has.Count.EqualTo(1), "no retry of a refused request");
+        await using var db = _app.Db();
+        Assert.That(await db.Generations.CountAsync(g => g.StoryId == story.Id && g.Error != null), Is.EqualTo(1), "the failed call is in the ledger");
+    }
+
+    [Test]
     public async Task A_429_with_retry_after_is_retried()
     {
         _openai.FailNext.Enqueue(429);

@@ -114,11 +114,11 @@ public sealed class StoryPipeline(ISchedulerFactory schedulers, NpgsqlDataSource
         return batch.Count;
     }
 
-    /// <summary>Stops a story's pending work (archive, uninstall, redact).</summary>
-    public async Task CancelAsync(Guid storyId, CancellationToken ct = default)
+    /// <summary>Stops a story's pending work (archive, uninstall, redact); <paramref name="except"/> is the stage calling it.</summary>
+    public async Task CancelAsync(Guid storyId, PipelineStages except = PipelineStages.None, CancellationToken ct = default)
     {
         var scheduler = await schedulers.GetScheduler(ct);
-        await scheduler.DeleteJobs(Order.Select(s => JobKeyFor(storyId, s)).ToList(), ct);
+        await scheduler.DeleteJobs(Order.Where(s => s != except).Select(s => JobKeyFor(storyId, s)).ToList(), ct);
     }
 
     private static long LockKey(Guid storyId) =>

@@ -31,9 +31,31 @@ public sealed class StoryStageJob(IEnumerable<IPipelineStage> stages, StoryPipel
             }
         }
         logger.LogInformation("Story {StoryId}: {Stage} starting (attempt {Attempt}{Recovering})", storyId, stage, context.RetryAttempt + 1, context.Recovering ? ", recovering" : "");
-        await stages.Single(s => s.Stage == stage).RunAsync(storyId, cancellationToken);
+        try
+        {
+            await stages.Single(s => s.Stage == stage).RunAsync(storyId, cancellationToken);
+        }
+        catch (Exception e) when (IsPermanent(e))
+        {
+            // The provider refused the request itself (400/401/403/404/422): asking again gets the same answer
+            // and costs money. The story stops here with the reason; its other stages are removed.
+            await StageFailureListener.MarkErrorAsync(contexts, storyId, $"{stage} failed and was not retried: {e.Message}", DateTimeOffset.UtcNow, cancellationToken);
+            await pipeline.CancelAsync(storyId, except: stage, ct: cancellationToken);
+            logger.LogError(e, "Story {StoryId}: {Stage} failed permanently", storyId, stage);
+            return;
+        }
         await pipeline.AdvanceAsync(storyId, cancellationToken);
     }
+
+    /// <summary>Client errors from a provider are permanent; timeouts, 429 and 5xx are worth another attempt.</summary>
+    public static bool IsPermanent(Exception e) => e switch
+    {
+        System.ClientModel.ClientResultException { Status: 400 or 401 or 403 or 404 or 422 } => true,
+        HttpRequestException { StatusCode: System.Net.HttpStatusCode.BadRequest or System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden
+            or System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.UnprocessableEntity } => true,
+        AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsPermanent),
+        _ => false,
+    };
 }
 
 /// <summary>When a stage has failed its last attempt, the story goes to Error with the reason.</summary>
@@ -52,12 +74,17 @@ public sealed class StageFailureListener(IDbContextFactory<AppDbContext> context
         var stage = context.MergedJobDataMap.GetString(StoryStageJob.StageKey);
         var cause = jobException.InnerException ?? jobException;
         var reason = $"{stage} failed after {context.RetryAttempt + 1} attempt(s): {cause.Message}";
+        if (await MarkErrorAsync(contexts, storyId, reason, clock.GetUtcNow(), cancellationToken))
+            logger.LogError(cause, "Story {StoryId} failed: {Reason}", storyId, reason);
+    }
+
+    /// <summary>Puts a story that is still Generating into Error with the reason; false if it already left Generating.</summary>
+    public static async Task<bool> MarkErrorAsync(IDbContextFactory<AppDbContext> contexts, Guid storyId, string reason, DateTimeOffset now, CancellationToken ct)
+    {
         if (reason.Length > 1000) reason = reason[..1000];
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        var changed = await db.Stories.Where(s => s.Id == storyId && s.Status == StoryStatus.Generating)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason, reason).SetProperty(s => s.UpdatedAt, now), cancellationToken);
-        if (changed > 0) logger.LogError(cause, "Story {StoryId} failed: {Reason}", storyId, reason);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Stories.Where(s => s.Id == storyId && s.Status == StoryStatus.Generating)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason, reason).SetProperty(s => s.UpdatedAt, now), ct) > 0;
     }
 }
 

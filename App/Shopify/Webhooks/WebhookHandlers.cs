@@ -22,7 +22,7 @@ public sealed class AppUninstalledHandler(IDbContextFactory<AppDbContext> contex
             .SetProperty(s => s.AccessTokenExpiresAt, (DateTimeOffset?)null).SetProperty(s => s.RefreshTokenExpiresAt, (DateTimeOffset?)null)
             .SetProperty(s => s.UninstalledAt, s => s.UninstalledAt ?? now), ct);
         var running = await db.Stories.Where(s => s.ShopId == shop.Id && s.Status == StoryStatus.Generating).Select(s => s.Id).ToListAsync(ct);
-        foreach (var id in running) await pipeline.CancelAsync(id, ct);
+        foreach (var id in running) await pipeline.CancelAsync(id, ct: ct);
         await db.Stories.Where(s => s.ShopId == shop.Id && s.Status == StoryStatus.Generating).ExecuteUpdateAsync(u => u
             .SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason, "Stopped: the app was uninstalled.").SetProperty(s => s.UpdatedAt, now), ct);
     }
@@ -136,7 +136,7 @@ public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, 
     {
         foreach (var id in stories)
         {
-            await pipeline.CancelAsync(id, ct);
+            await pipeline.CancelAsync(id, ct: ct);
             await assets.DeletePrefixAsync(AssetKeys.StoryPrefix(shopId, id), ct);
         }
         await db.Stories.Where(s => stories.Contains(s.Id)).ExecuteDeleteAsync(ct); // pages and ledger rows cascade
