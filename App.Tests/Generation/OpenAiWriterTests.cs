@@ -20,7 +20,7 @@ public sealed class OpenAiWriterTests
         _app = new AppFactory(await TestServices.CreateDatabaseAsync("openai"), new Dictionary<string, string?>
         {
             ["Generation:TextProvider"] = "openai", ["OpenAI:Endpoint"] = _openai.Endpoint, ["OpenAI:ApiKey"] = "sk-test-key",
-            ["OpenAI:TextModel"] = "gpt-test-mini", ["OpenAI:TextPrices:gpt-test-mini:InputPerMillion"] = "0.25", ["OpenAI:TextPrices:gpt-test-mini:OutputPerMillion"] = "2.00",
+            ["OpenAI:TextModel"] = "gpt-test-mini", ["Generation:ModerationProvider"] = "openai", ["OpenAI:TextPrices:gpt-test-mini:InputPerMillion"] = "0.25", ["OpenAI:TextPrices:gpt-test-mini:OutputPerMillion"] = "2.00",
         });
         _http = _app.CreateClient();
     }
@@ -135,6 +135,29 @@ public sealed class OpenAiWriterTests
         Assert.That(_openai.Calls, Has.Count.EqualTo(1), "no retry of a refused request");
         await using var db = _app.Db();
         Assert.That(await db.Generations.CountAsync(g => g.StoryId == story.Id && g.Error != null), Is.EqualTo(1), "the failed call is in the ledger");
+    }
+
+    [Test]
+    public async Task A_story_flagged_by_moderation_is_rewritten_once_and_then_used()
+    {
+        _openai.Content = (n, _) => n == 1 ? FakeOpenAI.Story("Hal", 10, 32).Replace("sees the sun", "sees a stabbing", StringComparison.Ordinal) : FakeOpenAI.Story("Hal", 10, 32);
+        var story = await MakeAsync("Hal");
+        Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
+        Assert.That(story.Pages.All(p => !p.Text.Contains("stabbing", StringComparison.Ordinal)));
+        var calls = _openai.Calls.ToList();
+        Assert.That(calls, Has.Count.EqualTo(2));
+        Assert.That(calls[1].Body["messages"]!.AsArray().Last()!["content"]!.ToJsonString(), Does.Contain("flagged as unsuitable for children"));
+    }
+
+    [Test]
+    public async Task A_story_flagged_twice_stops_with_the_reason()
+    {
+        _openai.Content = (_, _) => FakeOpenAI.Story("Ida", 10, 32).Replace("sees the sun", "sees a stabbing", StringComparison.Ordinal);
+        var story = await MakeAsync("Ida");
+        Assert.That(story.Status, Is.EqualTo(StoryStatus.Error));
+        Assert.That(story.FailureReason, Does.Contain("flagged by moderation twice"));
+        await Task.Delay(2500);
+        Assert.That(_openai.Calls, Has.Count.EqualTo(2), "rewritten once, then not retried");
     }
 
     [Test]

@@ -23,7 +23,8 @@ internal static class StoryBriefs
 }
 
 /// <summary>Writes the story: title, characters with fixed looks, and every page's text and picture brief.</summary>
-public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, IStoryWriter writer, GenerationLedger ledger, IOptions<GenerationOptions> options, TimeProvider clock) : IPipelineStage
+public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, IStoryWriter writer, GenerationLedger ledger, OpenAI.IContentModerator moderator,
+    IOptions<GenerationOptions> options, TimeProvider clock) : IPipelineStage
 {
     public PipelineStages Stage => PipelineStages.Text;
 
@@ -56,6 +57,16 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, IStoryWr
                     warnings = problems.Count == 0 ? null : problems, outcome = problems.Count == 0 ? "accepted" : final ? "accepted with warnings" : "sent back",
                 };
             }, ct);
+            // Whatever the writer produced goes into a child's book: screen it. Flagged text is rewritten once;
+            // flagged twice, the story stops with the reason.
+            var flags = await moderator.FlaggedAsync([plan.Title, .. plan.Pages.Select(p => p.Text)], ct);
+            if (flags.Any(f => f))
+            {
+                if (attempt >= 2 || !writer.AcceptsCorrections)
+                    throw new GeneratedContentRejectedException("The written story was flagged by moderation twice; it will not be used.");
+                correction = "Parts of the previous draft were flagged as unsuitable for children. Keep everything gentle, kind and safe.";
+                continue;
+            }
             if (problems.Count == 0 || final) break;
             correction = string.Join(" ", problems);
         }
@@ -172,3 +183,6 @@ public sealed class NarrationStage(IDbContextFactory<AppDbContext> contexts, INa
         }
     }
 }
+
+/// <summary>Generated content that must not be used; retrying the stage would not change that.</summary>
+public sealed class GeneratedContentRejectedException(string message) : Exception(message);
