@@ -38,12 +38,7 @@ public static class AdminPages
             return Results.Redirect(QueryHelpers.AddQueryString(BouncePath, new Dictionary<string, string?> { ["shop"] = shop, ["shopify-reload"] = reload }));
         }
 
-        var row = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Domain == session.Shop, ct);
-        if (row is null || row.AccessToken is null || row.NeedsReauth || row.UninstalledAt is not null)
-        {
-            await tokens.ExchangeSessionTokenAsync(session.Shop, idToken, ct);
-            row = await db.Shops.AsNoTracking().SingleAsync(s => s.Domain == session.Shop, ct);
-        }
+        var row = await CurrentShop.EnsureInstalledAsync(db, tokens, session, ct);
         var counts = await db.Stories.Where(s => s.ShopId == row.Id).GroupBy(s => s.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         int Count(StoryStatus s) => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0;
 

@@ -32,21 +32,19 @@ public static class PipelineExtensions
         services.AddSingleton<GenerationLedger>();
         services.AddSingleton<Budget>();
         services.AddSingleton<StoryPipeline>();
-        var textProvider = builder.Configuration[$"{GenerationOptions.Section}:TextProvider"] ?? "offline";
+        var generation = builder.Configuration.GetSection(GenerationOptions.Section).Get<GenerationOptions>() ?? new GenerationOptions();
         services.AddOptions<OpenAI.OpenAiOptions>().Bind(builder.Configuration.GetSection(OpenAI.OpenAiOptions.Section))
-            .Validate(o => textProvider != "openai" || (o.ApiKey.Length > 0 && o.TextModel.Length > 0), "OpenAI:ApiKey and OpenAI:TextModel are required when Generation:TextProvider is openai.")
-            .Validate(o => builder.Configuration[$"{GenerationOptions.Section}:ModerationProvider"] != "openai" || o.ApiKey.Length > 0, "OpenAI:ApiKey is required when Generation:ModerationProvider is openai.")
-            .Validate(o => builder.Configuration[$"{GenerationOptions.Section}:ImageProvider"] != "openai" || (o.ApiKey.Length > 0 && o.Images.Model.Length > 0),
+            .Validate(o => generation.TextProvider != "openai" || (o.ApiKey.Length > 0 && o.TextModel.Length > 0), "OpenAI:ApiKey and OpenAI:TextModel are required when Generation:TextProvider is openai.")
+            .Validate(o => generation.ModerationProvider != "openai" || o.ApiKey.Length > 0, "OpenAI:ApiKey is required when Generation:ModerationProvider is openai.")
+            .Validate(o => generation.ImageProvider != "openai" || (o.ApiKey.Length > 0 && o.Images.Model.Length > 0),
                 "OpenAI:ApiKey and OpenAI:Images:Model are required when Generation:ImageProvider is openai.")
             .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.Images.Size, @"^\d{3,4}x\d{3,4}$"), "OpenAI:Images:Size must look like 1024x1024.")
             .ValidateOnStart();
-        var moderation = builder.Configuration[$"{GenerationOptions.Section}:ModerationProvider"] ?? "none";
-        if (moderation == "openai") services.AddSingleton<OpenAI.IContentModerator, OpenAI.OpenAiModeration>();
+        if (generation.ModerationProvider == "openai") services.AddSingleton<OpenAI.IContentModerator, OpenAI.OpenAiModeration>();
         else services.AddSingleton<OpenAI.IContentModerator, OpenAI.NoModeration>();
-        if (textProvider == "openai") services.AddSingleton<IStoryWriter, OpenAI.OpenAiStoryWriter>();
+        if (generation.TextProvider == "openai") services.AddSingleton<IStoryWriter, OpenAI.OpenAiStoryWriter>();
         else services.AddSingleton<IStoryWriter, OfflineStoryWriter>();
-        var imageProvider = builder.Configuration[$"{GenerationOptions.Section}:ImageProvider"] ?? "offline";
-        if (imageProvider == "openai") services.AddSingleton<IIllustrator, OpenAI.OpenAiIllustrator>();
+        if (generation.ImageProvider == "openai") services.AddSingleton<IIllustrator, OpenAI.OpenAiIllustrator>();
         else services.AddSingleton<IIllustrator, OfflineIllustrator>();
         services.AddSingleton<INarrator, EspeakNarrator>();
         services.AddSingleton<IPipelineStage, TextStage>();

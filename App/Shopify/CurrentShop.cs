@@ -11,15 +11,11 @@ public static class CurrentShop
     {
         var domain = http.User.FindFirstValue(SessionTokenAuthentication.ShopClaim) ?? throw new InvalidOperationException("No authenticated shop.");
         if (http.Items.TryGetValue(typeof(Shop), out var cached) && cached is Shop s) return s;
-        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == domain, ct);
-        // First contact, a reinstall, or tokens Shopify refused: exchange this request's session token
-        // for an expiring offline token (Shopify's embedded install flow).
-        if ((shop is null || shop.AccessToken is null || shop.NeedsReauth || shop.UninstalledAt is not null) &&
-            http.Items.TryGetValue(typeof(SessionToken), out var t) && t is SessionToken { Raw.Length: > 0 } token)
-        {
-            await http.RequestServices.GetRequiredService<ShopifyTokens>().ExchangeSessionTokenAsync(domain, token.Raw, ct);
-            shop = await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == domain, ct);
-        }
+        Shop? shop;
+        if (http.Items.TryGetValue(typeof(SessionToken), out var t) && t is SessionToken { Raw.Length: > 0 } token)
+            shop = await EnsureInstalledAsync(db, http.RequestServices.GetRequiredService<ShopifyTokens>(), token, ct);
+        else
+            shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == domain, ct);
         if (shop is null)
         {
             await db.Database.ExecuteSqlAsync(
@@ -28,6 +24,18 @@ public static class CurrentShop
         }
         http.Items[typeof(Shop)] = shop;
         return shop;
+    }
+
+    /// <summary>
+    /// The shop of a valid session token, installed: on first contact, a reinstall, or tokens Shopify refused,
+    /// the session token is exchanged for an expiring offline token (Shopify's embedded install flow).
+    /// </summary>
+    public static async Task<Shop> EnsureInstalledAsync(AppDbContext db, ShopifyTokens tokens, SessionToken token, CancellationToken ct)
+    {
+        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == token.Shop, ct);
+        if (shop is not null && shop.AccessToken is not null && !shop.NeedsReauth && shop.UninstalledAt is null) return shop;
+        await tokens.ExchangeSessionTokenAsync(token.Shop, token.Raw, ct);
+        return await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == token.Shop, ct);
     }
 
     /// <summary>Admin responses may be framed by this shop's admin and Shopify's unified admin only.</summary>
