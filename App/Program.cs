@@ -36,6 +36,8 @@ app.MapStorefront();
 app.MapAdmin();
 app.MapDataExports();
 app.MapStories();
+app.MapStoryActions();
+app.MapSettings();
 
 await app.RunAsync();
 

@@ -18,6 +18,8 @@ internal static class Bench
     {
         if (args.Length > 0 && args[0] == "webhooks")
             return await WebhookBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!, 1000, TimeSpan.FromSeconds(15));
+        if (args.Length > 0 && args[0] == "latency")
+            return await LatencyBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!);
         // scripts/bench.sh starts PostgreSQL and runs this with BENCH_PG set to a fresh database.
         var connection = Environment.GetEnvironmentVariable("BENCH_PG") ?? throw new InvalidOperationException("Run through scripts/bench.sh (BENCH_PG is not set).");
         var books = int.Parse(Environment.GetEnvironmentVariable("BENCH_BOOKS") ?? "20", CultureInfo.InvariantCulture);
@@ -31,8 +33,8 @@ internal static class Bench
             var sp = maker.Services;
             var brief = Samples.Brief();
             var plan = OfflineStoryWriter.Write(brief);
-            jpeg = (await sp.GetServices<IIllustrator>().Last().DrawAsync(new IllustrationRequest(brief, 1, "", plan.Pages[0].Scene, plan.Characters, "", null), default)).Value;
-            mp3 = (await sp.GetServices<INarrator>().Last().NarrateAsync(plan.Pages[0].Text, "en", default)).Value.Mp3;
+            jpeg = (await sp.GetServices<IIllustrator>().First(i => i.Provider == "offline").DrawAsync(new IllustrationRequest(brief, 1, "", plan.Pages[0].Scene, plan.Characters, "", null), default)).Value;
+            mp3 = (await sp.GetServices<INarrator>().First(n => n.Provider == "offline").NarrateAsync(new NarrationRequest(brief, plan.Pages[0].Text, []), default)).Value.Mp3;
         }
 
         await using var app = new Factory(connection, assets, services =>
@@ -129,7 +131,7 @@ internal static class Bench
     }
 }
 
-internal sealed class Factory(string connection, string assets, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
+internal sealed class Factory(string connection, string assets, Action<IServiceCollection>? services, IDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -140,6 +142,7 @@ internal sealed class Factory(string connection, string assets, Action<IServiceC
         builder.UseSetting("Pipeline:WorkerThreads", "16");
         builder.UseSetting("Generation:IllustrationConcurrency", "4");
         builder.UseSetting("Generation:NarrationConcurrency", "4");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         if (services is not null) builder.ConfigureTestServices(services);
     }
 }

@@ -7,12 +7,13 @@ namespace StorybookShop.Benchmarks;
 /// <summary>
 /// Providers "made instant": they answer at once with real, pre-made output (a 16-page offline story,
 /// one real offline JPEG, one real espeak MP3), so the benchmark measures the pipeline, storage and
-/// book rendering rather than the providers.
+/// book rendering rather than the providers. They claim the name "offline", so the provider catalog uses them
+/// in place of the real offline providers (the last registration of a name wins).
 /// </summary>
 public sealed class InstantWriter : IStoryWriter
 {
     public const int Pages = 16;
-    public string Provider => "instant";
+    public string Provider => "offline";
     public bool AcceptsCorrections => false;
 
     public Task<ProviderResult<StoryPlan>> WriteAsync(StoryBrief brief, string? correction, CancellationToken ct)
@@ -25,16 +26,18 @@ public sealed class InstantWriter : IStoryWriter
 
 public sealed class InstantIllustrator(byte[] jpeg) : IIllustrator
 {
-    public string Provider => "instant";
+    public string Provider => "offline";
     public Task<ProviderResult<byte[]>> DrawAsync(IllustrationRequest request, CancellationToken ct) =>
         Task.FromResult(new ProviderResult<byte[]>(jpeg, "instant", 0m));
 }
 
-public sealed class InstantNarrator(byte[] mp3) : INarrator
+/// <summary>With <paramref name="continuity"/> the pages are spoken one after another, as ElevenLabs needs for previous_request_ids.</summary>
+public sealed class InstantNarrator(byte[] mp3, bool continuity = false) : INarrator
 {
-    public string Provider => "instant";
-    public Task<ProviderResult<Narration>> NarrateAsync(string text, string language, CancellationToken ct) =>
-        Task.FromResult(new ProviderResult<Narration>(new Narration(mp3, 5, null), "instant", 0m));
+    public string Provider => "offline";
+    public bool UsesContinuity => continuity;
+    public Task<ProviderResult<Narration>> NarrateAsync(NarrationRequest request, CancellationToken ct) =>
+        Task.FromResult(new ProviderResult<Narration>(new Narration(mp3, 5, null, Guid.NewGuid().ToString("N")), "instant", 0m));
 }
 
 internal static class Samples

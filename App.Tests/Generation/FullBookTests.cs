@@ -106,6 +106,20 @@ public sealed class FullBookTests
     }
 
     [Test]
+    public async Task The_whole_book_audio_is_the_pages_joined_and_plays_as_long_as_they_do()
+    {
+        var store = _app.Services.GetRequiredService<IAssetStore>();
+        var pages = new List<double>();
+        foreach (var p in _story.Pages.OrderBy(p => p.Number)) pages.Add(TestAudio.DecodedSeconds((await store.GetAsync(p.AudioKey!))!));
+        var book = TestAudio.DecodedSeconds((await store.GetAsync(_story.AudioFiles[^1]))!);
+        Assert.That(pages, Has.All.GreaterThan(0.5));
+        // lame adds up to one frame of padding per file at each end (~26 ms at 22 kHz); joining drops the per-file header frame.
+        Assert.That(book, Is.EqualTo(pages.Sum()).Within(0.08 * pages.Count), "decoded with lame, the book file is as long as its pages together");
+        Assert.That(_story.Pages.All(p => p.AudioSeconds is > 0.5), "each page's length is stored");
+        Assert.That(_story.Pages.Sum(p => p.AudioSeconds!.Value), Is.EqualTo(pages.Sum()).Within(0.08 * pages.Count), "our frame count agrees with lame's decoder");
+    }
+
+    [Test]
     public async Task Every_provider_call_is_in_the_ledger_once()
     {
         await using var db = _app.Db();
@@ -113,7 +127,7 @@ public sealed class FullBookTests
         var pages = _story.Pages.Count;
         Assert.That(rows.Count(g => g.Type == GenerationType.Text), Is.EqualTo(1));
         Assert.That(rows.Count(g => g.Type == GenerationType.Image), Is.EqualTo(pages + 1), "cover + one per page");
-        Assert.That(rows.Count(g => g.Type == GenerationType.Audio), Is.EqualTo(pages + 1), "one per page + whole book");
+        Assert.That(rows.Count(g => g.Type == GenerationType.Audio), Is.EqualTo(pages), "one per page; the whole-book file is the pages joined, not narrated again");
         Assert.That(rows.Count(g => g.Type == GenerationType.Pdf), Is.EqualTo(1), "one render makes the screen and the print file");
         Assert.That(rows.All(g => g.Error is null && g.Result is not null && g.DurationMs >= 0 && g.Provider.Length > 0));
         Assert.That(rows.Where(g => g.Type == GenerationType.Image).Select(g => g.PageNumber), Is.EquivalentTo(Enumerable.Range(0, pages + 1).Cast<int?>()));

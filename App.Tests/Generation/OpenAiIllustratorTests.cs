@@ -51,7 +51,7 @@ public sealed class OpenAiIllustratorTests
         var story = await _app.WaitForStoryAsync(id, TimeSpan.FromMinutes(2));
 
         Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
-        var calls = _openai.ImageCalls.ToList();
+        var calls = _openai.ImageCalls.Where(c => c["prompt"]!.GetValue<string>().Contains("Amara", StringComparison.Ordinal)).ToList();
         Assert.That(calls, Has.Count.EqualTo(story.Pages.Count + 1), "cover + one per page");
         foreach (var call in calls)
         {
@@ -67,5 +67,32 @@ public sealed class OpenAiIllustratorTests
         var stored = await db.StoryPages.Where(p => p.StoryId == id).Select(p => p.ImageKey).ToListAsync();
         var file = File.ReadAllBytes(Path.Combine(_app.AssetRoot, stored[0]!));
         Assert.That(file, Is.EqualTo(_openai.Jpeg), "the JPEG is stored as OpenAI sent it");
+    }
+
+    [Test]
+    public async Task A_shop_can_hold_its_pictures_to_fewer_at_once_than_the_story_would_draw()
+    {
+        using var http = _app.CreateClient();
+        async Task<int> MaxInFlightForOneBook(string child)
+        {
+            _openai.ImagesMaxInFlight = 0;
+            var response = await http.PostAsJsonAsync("/api/stories", new { childName = child, ageGroup = "0-3", genre = "ocean" });
+            var story = await _app.WaitForStoryAsync((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), TimeSpan.FromMinutes(2));
+            Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
+            return _openai.ImagesMaxInFlight;
+        }
+        _openai.ImageDelay = TimeSpan.FromMilliseconds(200);
+        try
+        {
+            Assert.That(await MaxInFlightForOneBook("Bea"), Is.EqualTo(2), "without a shop limit the story draws two at once (Generation:IllustrationConcurrency)");
+            var saved = await http.PutAsJsonAsync("/api/settings", new { imageConcurrency = 1 });
+            Assert.That(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+            Assert.That(await MaxInFlightForOneBook("Cai"), Is.EqualTo(1), "the shop's own limit");
+        }
+        finally
+        {
+            _openai.ImageDelay = TimeSpan.Zero;
+            await http.PutAsJsonAsync("/api/settings", new { });
+        }
     }
 }

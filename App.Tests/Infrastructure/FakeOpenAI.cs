@@ -26,6 +26,12 @@ public sealed class FakeOpenAI : IAsyncDisposable
     /// <summary>What every image request gets back; tests put a real JPEG here.</summary>
     public byte[] Jpeg { get; set; } = [];
     public List<string> FlaggedWords { get; } = ["stabbing"];
+    /// <summary>Image prompts containing any of these are refused with 400 moderation_blocked, as OpenAI's safety system does.</summary>
+    public List<string> RefuseImagePrompts { get; } = [];
+    public TimeSpan ImageDelay { get; set; }
+    public int ImagesMaxInFlight { get; set; }
+    private int _imagesInFlight;
+    public ConcurrentQueue<JsonNode> SpeechCalls { get; } = new();
     public string Endpoint { get; private set; } = "";
 
     public static async Task<FakeOpenAI> StartAsync()
@@ -60,12 +66,26 @@ public sealed class FakeOpenAI : IAsyncDisposable
         {
             var body = (await JsonNode.ParseAsync(request.Body))!;
             fake.ImageCalls.Enqueue(body);
+            var prompt = body["prompt"]!.GetValue<string>();
+            if (fake.RefuseImagePrompts.Any(w => prompt.Contains(w, StringComparison.OrdinalIgnoreCase)))
+                return Results.Json(new { error = new { message = "Your request was rejected as a result of our safety system.", type = "image_generation_user_error", param = (string?)null, code = "moderation_blocked" } }, statusCode: 400);
+            var inFlight = Interlocked.Increment(ref fake._imagesInFlight);
+            lock (fake) fake.ImagesMaxInFlight = Math.Max(fake.ImagesMaxInFlight, inFlight);
+            try { await Task.Delay(fake.ImageDelay); }
+            finally { Interlocked.Decrement(ref fake._imagesInFlight); }
             return Results.Json(new JsonObject
             {
                 ["created"] = 1_760_000_000,
                 ["data"] = new JsonArray(new JsonObject { ["b64_json"] = Convert.ToBase64String(fake.Jpeg) }),
                 ["usage"] = new JsonObject { ["input_tokens"] = 50, ["output_tokens"] = 1056, ["total_tokens"] = 1106, ["input_tokens_details"] = new JsonObject { ["text_tokens"] = 50, ["image_tokens"] = 0 } },
             });
+        });
+        // Speech: MP3 bytes (about 60 ms per character), as /v1/audio/speech answers with response_format mp3.
+        app.MapPost("/v1/audio/speech", async (HttpRequest request) =>
+        {
+            var body = (await JsonNode.ParseAsync(request.Body))!;
+            fake.SpeechCalls.Enqueue(body);
+            return Results.Bytes(TestAudio.SilentMp3(body["input"]!.GetValue<string>().Length * 0.06), "audio/mpeg");
         });
         // Moderation: an input containing any word in FlaggedWords is flagged (category violence).
         app.MapPost("/v1/moderations", async (HttpRequest request) =>

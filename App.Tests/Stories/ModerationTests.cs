@@ -56,6 +56,29 @@ public sealed class ModerationTests
     }
 
     [Test]
+    public async Task A_shop_threshold_decides_instead_of_the_providers_verdict_for_its_category()
+    {
+        var request = new { childName = "Tess", ageGroup = "5-7", genre = "space", moral = "no stabbing of anyone, ever" };
+        Assert.That((await _http.PostAsJsonAsync("/api/stories", request)).StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity), "OpenAI flags it (violence 0.97)");
+        try
+        {
+            // A merchant who accepts more in this category: refused only from 0.99.
+            var saved = await _http.PutAsJsonAsync("/api/settings", new { moderationThresholds = new Dictionary<string, double> { ["violence"] = 0.99 } });
+            Assert.That(saved.StatusCode, Is.EqualTo(HttpStatusCode.OK), await saved.Content.ReadAsStringAsync());
+            Assert.That((await _http.PostAsJsonAsync("/api/stories", request)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+
+            // A stricter one: harassment refused from 0.0005, so even the fake's background score (0.001) is refused.
+            await _http.PutAsJsonAsync("/api/settings", new { moderationThresholds = new Dictionary<string, double> { ["harassment"] = 0.0005 } });
+            Assert.That((await _http.PostAsJsonAsync("/api/stories", new { childName = "Tess", ageGroup = "5-7", genre = "space" })).StatusCode,
+                Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+        }
+        finally
+        {
+            await _http.PutAsJsonAsync("/api/settings", new { });
+        }
+    }
+
+    [Test]
     public async Task Clean_text_passes_moderation()
     {
         var response = await _http.PostAsJsonAsync("/api/stories", new { childName = "Juno", ageGroup = "5-7", genre = "ocean", moral = "friends help each other" });

@@ -32,7 +32,8 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
             var pageCount = BookLayout.PageCount(pages.Count);
             var printKey = AssetKeys.PrintPdf(story.ShopId, story.Id);
             var screenKey = AssetKeys.ScreenPdf(story.ShopId, story.Id);
-            if (!await assets.ExistsAsync(printKey, ct) || !await assets.ExistsAsync(screenKey, ct))
+            // A book laid out before (PdfUrl set) and still stored is current: regenerating a page clears PdfUrl.
+            if (story.PdfUrl is null || !await assets.ExistsAsync(printKey, ct) || !await assets.ExistsAsync(screenKey, ct))
             {
                 var html = Path.Combine(dir.FullName, "book.html");
                 await File.WriteAllTextAsync(html, BookLayout.Html(story, pages, new BookLayout.Images(cover, images), BookFormat.Print), ct);
@@ -43,12 +44,27 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
                 await assets.PutAsync(printKey, print, "application/pdf", ct);
             }
 
+            // Read-along: when the narration came with word timings, an EPUB 3 with media overlays goes beside the PDF.
+            string? epubKey = null;
+            if (ReadAlongEpub.CanMake(pages))
+            {
+                epubKey = AssetKeys.Epub(story.ShopId, story.Id);
+                var epubPages = new List<ReadAlongEpub.Page>();
+                foreach (var (p, i) in pages.Select((p, i) => (p, i)))
+                    epubPages.Add(new ReadAlongEpub.Page(p.Number, $"page-{p.Number:D2}.jpg", await File.ReadAllBytesAsync(Path.Combine(dir.FullName, images[i]), ct),
+                        $"page-{p.Number:D2}.mp3", await assets.GetAsync(p.AudioKey!, ct) ?? throw new InvalidOperationException($"Page {p.Number}'s narration is missing."),
+                        p.AudioSeconds!.Value, p.Words!));
+                var epub = ReadAlongEpub.Build(story, await File.ReadAllBytesAsync(Path.Combine(dir.FullName, cover), ct), epubPages, clock.GetUtcNow());
+                await assets.PutAsync(epubKey, epub, "application/epub+zip", ct);
+            }
+
             await using var db = await contexts.CreateDbContextAsync(ct);
             var now = clock.GetUtcNow();
             var took = story.GenerationStartedAt is { } started ? (long)(now - started).TotalMilliseconds : (long?)null;
             await db.Stories.Where(s => s.Id == story.Id).ExecuteUpdateAsync(u => u
                 .SetProperty(s => s.PdfUrl, AssetKeys.ScreenPdf(story.ShopId, story.Id))
                 .SetProperty(s => s.PrintPdfKey, AssetKeys.PrintPdf(story.ShopId, story.Id))
+                .SetProperty(s => s.EpubKey, epubKey)
                 .SetProperty(s => s.PageCount, pageCount)
                 .SetProperty(s => s.StagesDone, s => s.StagesDone | PipelineStages.Book)
                 .SetProperty(s => s.Status, s => s.Status == StoryStatus.Generating ? StoryStatus.Complete : s.Status)

@@ -25,6 +25,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.Property(s => s.Domain).HasMaxLength(255);
             e.HasIndex(s => s.ShopifyShopId);
             e.Property(s => s.MonthlyBudgetUsd).HasPrecision(12, 2);
+            Json(e.Property(s => s.Settings));
+            // Shops are also created by raw upserts (install, session-token first contact): they start with no settings.
+            e.Property(s => s.Settings).HasDefaultValueSql("'{}'::jsonb");
         });
 
         b.Entity<Story>(e =>
@@ -54,6 +57,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.Property(p => p.ImageStage).HasConversion<string>().HasMaxLength(10);
             e.Property(p => p.AudioStage).HasConversion<string>().HasMaxLength(10);
             Json(e.Property(p => p.Scene));
+            Json(e.Property(p => p.Words));
+            e.Property(p => p.AudioRequestId).HasMaxLength(100);
+            e.Property(p => p.Error).HasMaxLength(1000);
         });
 
         b.Entity<Generation>(e =>

@@ -20,6 +20,27 @@ public sealed class Shop
     public bool NeedsReauth { get; set; }
     /// <summary>Provider spend allowed per calendar month (UTC), in USD; null = Generation:DefaultMonthlyBudgetUsd.</summary>
     public decimal? MonthlyBudgetUsd { get; set; }
+    /// <summary>The merchant's choices; anything left null falls back to the server's configuration.</summary>
+    public ShopSettings Settings { get; set; } = new();
+}
+
+/// <summary>Per-shop generation settings (jsonb). Null means "the server's default".</summary>
+public sealed record ShopSettings
+{
+    /// <summary>"offline" or "openai".</summary>
+    public string? TextProvider { get; init; }
+    /// <summary>"offline" or "openai".</summary>
+    public string? ImageProvider { get; init; }
+    /// <summary>"offline", "openai" or "elevenlabs".</summary>
+    public string? AudioProvider { get; init; }
+    /// <summary>The narrator's voice: an ElevenLabs voice id or an OpenAI voice name.</summary>
+    public string? Voice { get; init; }
+    /// <summary>Added to every picture prompt, e.g. "watercolour, soft pastel palette".</summary>
+    public string? IllustrationStyle { get; init; }
+    /// <summary>Pictures drawn at once for this shop on one node (the global limit still applies).</summary>
+    public int? ImageConcurrency { get; init; }
+    /// <summary>Moderation category → score from which text is refused (0..1); categories not listed use the provider's own verdict.</summary>
+    public Dictionary<string, double>? ModerationThresholds { get; init; }
 }
 
 public enum WebhookStatus { Received, Processing, Processed, Failed }
@@ -82,6 +103,9 @@ public sealed record Character(string Name, string Role, string VisualDescriptio
 
 public sealed record Companion(string Name, string Kind);
 
+/// <summary>One spoken word and where it sits in the page's audio, in seconds.</summary>
+public sealed record WordTiming(string Word, double Start, double End);
+
 public sealed class Story
 {
     public Guid Id { get; set; }
@@ -112,6 +136,8 @@ public sealed class Story
     public List<string> AudioFiles { get; set; } = [];
     public string? PdfUrl { get; set; }
     public string? PrintPdfKey { get; set; }
+    /// <summary>EPUB 3 with media overlays (read-along), when the narration has word timings.</summary>
+    public string? EpubKey { get; set; }
 
     public StoryStatus Status { get; set; } = StoryStatus.Draft;
     public PipelineStages StagesDone { get; set; }
@@ -138,6 +164,13 @@ public sealed class StoryPage
     public AssetStage ImageStage { get; set; }
     public string? AudioKey { get; set; }
     public AssetStage AudioStage { get; set; }
+    public double? AudioSeconds { get; set; }
+    /// <summary>When the narrator gives them: each word's start and end in the page's audio, for read-along.</summary>
+    public List<WordTiming>? Words { get; set; }
+    /// <summary>The narration provider's request id, passed on as previous_request_ids for voice continuity.</summary>
+    public string? AudioRequestId { get; set; }
+    /// <summary>Why this page's picture or narration was refused, until it is regenerated.</summary>
+    public string? Error { get; set; }
 }
 
 /// <summary>What an offline illustrator needs to draw a page; AI illustrators use the prompt instead.</summary>

@@ -6,7 +6,7 @@ public sealed class GenerationOptions
 {
     public const string Section = "Generation";
 
-    /// <summary>"offline" (default, no keys). Real providers arrive with the providers issue.</summary>
+    /// <summary>The server's default providers: "offline" (no keys) or "openai"; audio also "elevenlabs". A shop's settings may choose another available one.</summary>
     public string TextProvider { get; set; } = "offline";
     public string ImageProvider { get; set; } = "offline";
     public string AudioProvider { get; set; } = "offline";
@@ -18,6 +18,8 @@ public sealed class GenerationOptions
 
     /// <summary>Pictures drawn at once for one story.</summary>
     public int IllustrationConcurrency { get; set; } = 2;
+    /// <summary>Pictures drawn at once for one shop on one node, unless the shop sets its own.</summary>
+    public int ShopImageConcurrency { get; set; } = 4;
     /// <summary>Pages narrated at once for one story.</summary>
     public int NarrationConcurrency { get; set; } = 2;
 

@@ -20,8 +20,9 @@ public static class PipelineExtensions
         services.AddOptions<GenerationOptions>().Bind(builder.Configuration.GetSection(GenerationOptions.Section))
             .Validate(o => o.TextProvider is "offline" or "openai", "Generation:TextProvider must be offline or openai.")
             .Validate(o => o.ImageProvider is "offline" or "openai", "Generation:ImageProvider must be offline or openai.")
-            .Validate(o => o.AudioProvider == "offline", "Only offline narration exists so far: set Generation:AudioProvider to \"offline\".")
-            .Validate(o => o.IllustrationConcurrency >= 1 && o.NarrationConcurrency >= 1, "Generation concurrency must be at least 1.")
+            .Validate(o => o.AudioProvider is "offline" or "openai" or "elevenlabs", "Generation:AudioProvider must be offline, openai or elevenlabs.")
+            .Validate(o => o.ModerationProvider is "none" or "openai", "Generation:ModerationProvider must be none or openai.")
+            .Validate(o => o.IllustrationConcurrency >= 1 && o.NarrationConcurrency >= 1 && o.ShopImageConcurrency >= 1, "Generation concurrency must be at least 1.")
             .ValidateOnStart();
         services.AddOptions<ChromiumOptions>().Bind(builder.Configuration.GetSection(ChromiumOptions.Section))
             .Validate(o => o.PagePoolSize >= 1, "Chromium:PagePoolSize must be at least 1.").ValidateOnStart();
@@ -38,15 +39,27 @@ public static class PipelineExtensions
             .Validate(o => generation.ModerationProvider != "openai" || o.ApiKey.Length > 0, "OpenAI:ApiKey is required when Generation:ModerationProvider is openai.")
             .Validate(o => generation.ImageProvider != "openai" || (o.ApiKey.Length > 0 && o.Images.Model.Length > 0),
                 "OpenAI:ApiKey and OpenAI:Images:Model are required when Generation:ImageProvider is openai.")
+            .Validate(o => generation.AudioProvider != "openai" || (o.ApiKey.Length > 0 && o.Audio.Model.Length > 0),
+                "OpenAI:ApiKey and OpenAI:Audio:Model are required when Generation:AudioProvider is openai.")
             .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.Images.Size, @"^\d{3,4}x\d{3,4}$"), "OpenAI:Images:Size must look like 1024x1024.")
             .ValidateOnStart();
+        services.AddOptions<ElevenLabs.ElevenLabsOptions>().Bind(builder.Configuration.GetSection(ElevenLabs.ElevenLabsOptions.Section))
+            .Validate(o => generation.AudioProvider != "elevenlabs" || (o.ApiKey.Length > 0 && o.ModelId.Length > 0 && o.VoiceId.Length > 0),
+                "ElevenLabs:ApiKey, ElevenLabs:ModelId and ElevenLabs:VoiceId are required when Generation:AudioProvider is elevenlabs.")
+            .Validate(o => o.Concurrency >= 1, "ElevenLabs:Concurrency must be at least 1.")
+            .ValidateOnStart();
+        services.AddHttpClient(ElevenLabs.ElevenLabsNarrator.HttpClientName, (sp, c) => c.Timeout = sp.GetRequiredService<IOptions<ElevenLabs.ElevenLabsOptions>>().Value.Timeout);
         if (generation.ModerationProvider == "openai") services.AddSingleton<OpenAI.IContentModerator, OpenAI.OpenAiModeration>();
         else services.AddSingleton<OpenAI.IContentModerator, OpenAI.NoModeration>();
-        if (generation.TextProvider == "openai") services.AddSingleton<IStoryWriter, OpenAI.OpenAiStoryWriter>();
-        else services.AddSingleton<IStoryWriter, OfflineStoryWriter>();
-        if (generation.ImageProvider == "openai") services.AddSingleton<IIllustrator, OpenAI.OpenAiIllustrator>();
-        else services.AddSingleton<IIllustrator, OfflineIllustrator>();
+        // Every provider is registered (clients are made on first use); ProviderCatalog picks per shop among the configured ones.
+        services.AddSingleton<IStoryWriter, OfflineStoryWriter>();
+        services.AddSingleton<IStoryWriter, OpenAI.OpenAiStoryWriter>();
+        services.AddSingleton<IIllustrator, OfflineIllustrator>();
+        services.AddSingleton<IIllustrator, OpenAI.OpenAiIllustrator>();
         services.AddSingleton<INarrator, EspeakNarrator>();
+        services.AddSingleton<INarrator, OpenAI.OpenAiNarrator>();
+        services.AddSingleton<INarrator, ElevenLabs.ElevenLabsNarrator>();
+        services.AddSingleton<ProviderCatalog>();
         services.AddSingleton<IPipelineStage, TextStage>();
         services.AddSingleton<IPipelineStage, IllustrationStage>();
         services.AddSingleton<IPipelineStage, NarrationStage>();

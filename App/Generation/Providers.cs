@@ -4,7 +4,14 @@ namespace StorybookShop.Generation;
 
 /// <summary>Everything a writer needs to know about the book it is asked for.</summary>
 public sealed record StoryBrief(
-    Guid StoryId, string ChildName, string AgeGroup, string Genre, string Language, string? Moral, IReadOnlyList<Companion> Companions);
+    Guid StoryId, string ChildName, string AgeGroup, string Genre, string Language, string? Moral, IReadOnlyList<Companion> Companions)
+{
+    /// <summary>The shop the book is for: per-shop limits and settings hang off it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Guid ShopId { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ShopSettings Settings { get; init; } = new();
+}
 
 public sealed record PlannedPage(string Text, string IllustrationPrompt, Scene Scene);
 
@@ -36,12 +43,16 @@ public interface IIllustrator
     Task<ProviderResult<byte[]>> DrawAsync(IllustrationRequest request, CancellationToken ct);
 }
 
-public sealed record WordTiming(string Word, double Start, double End);
+/// <summary>One page (or other text) to speak; <paramref name="PreviousRequestIds"/> are the provider's ids of the pages before it.</summary>
+public sealed record NarrationRequest(StoryBrief Brief, string Text, IReadOnlyList<string> PreviousRequestIds);
 
-public sealed record Narration(byte[] Mp3, double Seconds, IReadOnlyList<WordTiming>? Words);
+/// <summary>MP3 audio, its length, the word timings when the provider gives them, and the provider's request id.</summary>
+public sealed record Narration(byte[] Mp3, double Seconds, IReadOnlyList<WordTiming>? Words, string? RequestId = null);
 
 public interface INarrator
 {
     string Provider { get; }
-    Task<ProviderResult<Narration>> NarrateAsync(string text, string language, CancellationToken ct);
+    /// <summary>True when each page should be spoken after the one before it, passing its request id on (voice continuity).</summary>
+    bool UsesContinuity { get; }
+    Task<ProviderResult<Narration>> NarrateAsync(NarrationRequest request, CancellationToken ct);
 }

@@ -9,7 +9,27 @@ namespace StorybookShop.Generation;
 
 internal static class StoryBriefs
 {
-    public static StoryBrief For(Story s) => new(s.Id, s.ChildName, s.AgeGroup, s.Genre, s.Language, s.MoralLesson, s.Companions);
+    /// <summary>The brief for a story loaded with its shop (the shop's settings choose providers and limits).</summary>
+    public static StoryBrief For(Story s) => new(s.Id, s.ChildName, s.AgeGroup, s.Genre, s.Language, s.MoralLesson, s.Companions)
+    {
+        ShopId = s.ShopId, Settings = s.Shop?.Settings ?? new ShopSettings(),
+    };
+
+    public static Task<Story> LoadAsync(this AppDbContext db, Guid storyId, CancellationToken ct) =>
+        db.Stories.AsNoTracking().Include(s => s.Pages).Include(s => s.Shop).SingleAsync(s => s.Id == storyId, ct);
+
+    /// <summary>
+    /// Records why a page's picture or narration was refused; the page keeps its other assets. The reason stays
+    /// until the merchant regenerates or retries the page (a sibling stage succeeding on the page does not clear it).
+    /// </summary>
+    public static Task MarkPageFailedAsync(this AppDbContext db, Guid storyId, int number, PipelineStages stage, string error, CancellationToken ct)
+    {
+        error = error.Length > 1000 ? error[..1000] : error;
+        var pages = db.StoryPages.Where(p => p.StoryId == storyId && p.Number == number);
+        return stage == PipelineStages.Illustrations
+            ? pages.ExecuteUpdateAsync(u => u.SetProperty(p => p.ImageStage, AssetStage.Failed).SetProperty(p => p.Error, error), ct)
+            : pages.ExecuteUpdateAsync(u => u.SetProperty(p => p.AudioStage, AssetStage.Failed).SetProperty(p => p.Error, error), ct);
+    }
 
     /// <summary>Marks a stage done with a set-based OR, so two stages finishing together cannot lose each other's flag.</summary>
     public static Task MarkDoneAsync(this AppDbContext db, Guid storyId, PipelineStages stage, DateTimeOffset now, CancellationToken ct) =>
@@ -23,7 +43,7 @@ internal static class StoryBriefs
 }
 
 /// <summary>Writes the story: title, characters with fixed looks, and every page's text and picture brief.</summary>
-public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, IStoryWriter writer, GenerationLedger ledger, OpenAI.IContentModerator moderator,
+public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, ProviderCatalog providers, GenerationLedger ledger, OpenAI.IContentModerator moderator,
     IOptions<GenerationOptions> options, TimeProvider clock) : IPipelineStage
 {
     public PipelineStages Stage => PipelineStages.Text;
@@ -31,10 +51,11 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, IStoryWr
     public async Task RunAsync(Guid storyId, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var story = await db.Stories.Include(s => s.Pages).SingleAsync(s => s.Id == storyId, ct);
+        var story = await db.Stories.Include(s => s.Pages).Include(s => s.Shop).SingleAsync(s => s.Id == storyId, ct);
         if (story.StagesDone.HasFlag(PipelineStages.Text)) return;
 
         var brief = StoryBriefs.For(story);
+        var writer = providers.Writer(brief.Settings);
         var prompt = JsonSerializer.Serialize(brief);
         // One corrective retry when the story does not fit its age band, then accept it with the warning on record.
         string? correction = null;
@@ -59,7 +80,7 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, IStoryWr
             }, ct);
             // Whatever the writer produced goes into a child's book: screen it. Flagged text is rewritten once;
             // flagged twice, the story stops with the reason.
-            var flags = await moderator.FlaggedAsync([plan.Title, .. plan.Pages.Select(p => p.Text)], ct);
+            var flags = await moderator.FlaggedAsync([plan.Title, .. plan.Pages.Select(p => p.Text)], brief.Settings.ModerationThresholds, ct);
             if (flags.Any(f => f))
             {
                 if (attempt >= 2 || !writer.AcceptsCorrections)
@@ -89,21 +110,29 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, IStoryWr
     }
 }
 
-/// <summary>Draws the cover and one picture per page, a few at a time, skipping pictures already stored.</summary>
-public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, IIllustrator illustrator, IAssetStore assets, GenerationLedger ledger,
+/// <summary>
+/// Draws the cover and one picture per page, a few at a time, skipping pictures already stored. A picture the
+/// provider refuses fails only that page: the rest are drawn, and the page can be regenerated later.
+/// </summary>
+public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, ProviderCatalog providers, IAssetStore assets, GenerationLedger ledger,
     IOptions<GenerationOptions> options, TimeProvider clock) : IPipelineStage
 {
+    public const string DefaultStyle = "Soft, warm children's picture-book illustration";
+
     public PipelineStages Stage => PipelineStages.Illustrations;
 
     public async Task RunAsync(Guid storyId, CancellationToken ct)
     {
         Story story;
         await using (var db = await contexts.CreateDbContextAsync(ct))
-            story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleAsync(s => s.Id == storyId, ct);
+            story = await db.LoadAsync(storyId, ct);
         if (story.StagesDone.HasFlag(PipelineStages.Illustrations)) return;
 
         var brief = StoryBriefs.For(story);
-        var style = $"Soft, warm children's picture-book illustration; characters: {string.Join("; ", story.Characters.Select(c => $"{c.Name}: {c.VisualDescription}"))}.";
+        var illustrator = providers.Illustrator(brief.Settings);
+        var shopSlots = providers.ImageSlots(story.ShopId, brief.Settings);
+        var look = string.IsNullOrWhiteSpace(brief.Settings.IllustrationStyle) ? DefaultStyle : brief.Settings.IllustrationStyle.Trim();
+        var style = $"{look}; characters: {string.Join("; ", story.Characters.Select(c => $"{c.Name}: {c.VisualDescription}"))}.";
         // The cover shows the hero and companion at the story's farthest place, in warm light.
         var destination = story.Pages.OrderBy(p => p.Number).LastOrDefault(p => p.Scene.Setting != "home")?.Scene.Setting ?? "home";
         var coverScene = new Scene(destination, "sunset", [story.ChildName, .. story.Characters.Where(c => c.Role == "companion").Take(1).Select(c => c.Name)], "treasure", "joyful");
@@ -114,15 +143,32 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
         work.AddRange(story.Pages.OrderBy(p => p.Number).Select(p =>
             (p.Number, AssetKeys.PageImage(story.ShopId, story.Id, p.Number), p.IllustrationPrompt, p.Scene, p.ImageStage == AssetStage.Done && p.ImageKey is not null)));
 
+        var refused = new System.Collections.Concurrent.ConcurrentBag<(int Number, string Error)>();
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.IllustrationConcurrency), CancellationToken = ct }, async (item, token) =>
         {
             if (item.Done && await assets.ExistsAsync(item.Key, token)) return;
             var request = new IllustrationRequest(brief, item.Number, item.Prompt + " " + style, item.Scene, story.Characters, style, item.Number == 0 ? story.Title : null);
-            var jpeg = await ledger.RecordAsync(story.Id, GenerationType.Image, item.Number, illustrator.Provider, request.Prompt, async t =>
+            byte[] jpeg;
+            await shopSlots.WaitAsync(token);
+            try
             {
-                await StoryBriefs.DelayAsync(options.Value.SimulatedImageLatency, t);
-                return await illustrator.DrawAsync(request, t);
-            }, _ => new { key = item.Key }, token);
+                jpeg = await ledger.RecordAsync(story.Id, GenerationType.Image, item.Number, illustrator.Provider, request.Prompt, async t =>
+                {
+                    await StoryBriefs.DelayAsync(options.Value.SimulatedImageLatency, t);
+                    return await illustrator.DrawAsync(request, t);
+                }, _ => new { key = item.Key }, token);
+            }
+            catch (Exception e) when (StoryStageJob.IsPermanent(e))
+            {
+                refused.Add((item.Number, e.Message));
+                await using var failed = await contexts.CreateDbContextAsync(token);
+                if (item.Number > 0) await failed.MarkPageFailedAsync(story.Id, item.Number, Stage, $"Picture refused: {e.Message}", token);
+                return;
+            }
+            finally
+            {
+                shopSlots.Release();
+            }
             await assets.PutAsync(item.Key, jpeg, "image/jpeg", token);
 
             await using var db = await contexts.CreateDbContextAsync(token);
@@ -132,6 +178,7 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
                 await db.StoryPages.Where(p => p.StoryId == story.Id && p.Number == item.Number)
                     .ExecuteUpdateAsync(u => u.SetProperty(p => p.ImageKey, item.Key).SetProperty(p => p.ImageStage, AssetStage.Done), token);
         });
+        if (!refused.IsEmpty) throw new PagesFailedException(Stage, [.. refused]);
 
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
@@ -142,8 +189,12 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
     }
 }
 
-/// <summary>Narrates every page, and the whole book as one file, in the book's language.</summary>
-public sealed class NarrationStage(IDbContextFactory<AppDbContext> contexts, INarrator narrator, IAssetStore assets, GenerationLedger ledger,
+/// <summary>
+/// Narrates every page in the book's language, keeping word timings when the provider gives them, then joins
+/// the pages into one file for the whole book. Providers that carry the voice from page to page
+/// (ElevenLabs) speak the pages in order; others speak a few at a time. A refused page fails only itself.
+/// </summary>
+public sealed class NarrationStage(IDbContextFactory<AppDbContext> contexts, ProviderCatalog providers, IAssetStore assets, GenerationLedger ledger,
     IOptions<GenerationOptions> options, TimeProvider clock) : IPipelineStage
 {
     public PipelineStages Stage => PipelineStages.Narration;
@@ -152,32 +203,66 @@ public sealed class NarrationStage(IDbContextFactory<AppDbContext> contexts, INa
     {
         Story story;
         await using (var db = await contexts.CreateDbContextAsync(ct))
-            story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleAsync(s => s.Id == storyId, ct);
+            story = await db.LoadAsync(storyId, ct);
         if (story.StagesDone.HasFlag(PipelineStages.Narration)) return;
 
+        var brief = StoryBriefs.For(story);
+        var narrator = providers.Narrator(brief.Settings);
         var pages = story.Pages.OrderBy(p => p.Number).ToList();
-        var bookKey = AssetKeys.BookAudio(story.ShopId, story.Id);
-        var work = pages.Select(p => (p.Number, Key: AssetKeys.PageAudio(story.ShopId, story.Id, p.Number), p.Text, Done: p.AudioStage == AssetStage.Done && p.AudioKey is not null)).ToList();
-        work.Add((0, bookKey, $"{story.Title}. {string.Join(" ", pages.Select(p => p.Text))}", false));
+        // Request ids of the pages spoken so far, by page: a resumed stage carries the voice on from where it stopped.
+        var requestIds = new System.Collections.Concurrent.ConcurrentDictionary<int, string>(
+            pages.Where(p => p.AudioStage == AssetStage.Done && p.AudioRequestId is not null).ToDictionary(p => p.Number, p => p.AudioRequestId!));
+        var refused = new System.Collections.Concurrent.ConcurrentBag<(int Number, string Error)>();
 
-        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.NarrationConcurrency), CancellationToken = ct }, async (item, token) =>
+        async ValueTask Narrate(StoryPage page, CancellationToken token)
         {
-            if ((item.Done || item.Number == 0) && await assets.ExistsAsync(item.Key, token)) return;
-            var narration = await ledger.RecordAsync(story.Id, GenerationType.Audio, item.Number == 0 ? null : item.Number, narrator.Provider, item.Text, async t =>
+            var key = AssetKeys.PageAudio(story.ShopId, story.Id, page.Number);
+            if (page.AudioStage == AssetStage.Done && page.AudioKey is not null && await assets.ExistsAsync(key, token)) return;
+            var previous = narrator.UsesContinuity
+                ? requestIds.Where(r => r.Key < page.Number).OrderBy(r => r.Key).TakeLast(3).Select(r => r.Value).ToList()
+                : [];
+            Narration narration;
+            try
             {
-                await StoryBriefs.DelayAsync(options.Value.SimulatedAudioLatency, t);
-                return await narrator.NarrateAsync(item.Text, story.Language, t);
-            }, n => new { key = item.Key, n.Seconds }, token);
-            await assets.PutAsync(item.Key, narration.Mp3, "audio/mpeg", token);
-            if (item.Number == 0) return;
+                narration = await ledger.RecordAsync(story.Id, GenerationType.Audio, page.Number, narrator.Provider, page.Text, async t =>
+                {
+                    await StoryBriefs.DelayAsync(options.Value.SimulatedAudioLatency, t);
+                    return await narrator.NarrateAsync(new NarrationRequest(brief, page.Text, previous), t);
+                }, n => new { key, seconds = Math.Round(n.Seconds, 2), words = n.Words?.Count }, token);
+            }
+            catch (Exception e) when (StoryStageJob.IsPermanent(e))
+            {
+                refused.Add((page.Number, e.Message));
+                await using var failed = await contexts.CreateDbContextAsync(token);
+                await failed.MarkPageFailedAsync(story.Id, page.Number, Stage, $"Narration refused: {e.Message}", token);
+                return;
+            }
+            await assets.PutAsync(key, narration.Mp3, "audio/mpeg", token);
+            if (narration.RequestId is not null) requestIds[page.Number] = narration.RequestId;
+            var words = narration.Words?.ToList();
             await using var db = await contexts.CreateDbContextAsync(token);
-            await db.StoryPages.Where(p => p.StoryId == story.Id && p.Number == item.Number)
-                .ExecuteUpdateAsync(u => u.SetProperty(p => p.AudioKey, item.Key).SetProperty(p => p.AudioStage, AssetStage.Done), token);
-        });
+            await db.StoryPages.Where(p => p.StoryId == story.Id && p.Number == page.Number).ExecuteUpdateAsync(u => u
+                .SetProperty(p => p.AudioKey, key).SetProperty(p => p.AudioStage, AssetStage.Done).SetProperty(p => p.AudioSeconds, narration.Seconds)
+                .SetProperty(p => p.Words, words).SetProperty(p => p.AudioRequestId, narration.RequestId), token);
+        }
+
+        if (narrator.UsesContinuity)
+            foreach (var page in pages) await Narrate(page, ct);
+        else
+            await Parallel.ForEachAsync(pages, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.NarrationConcurrency), CancellationToken = ct }, Narrate);
+        if (!refused.IsEmpty) throw new PagesFailedException(Stage, [.. refused]);
+
+        // The whole book is the pages joined: no second, paid narration of the same text.
+        var parts = new List<byte[]>();
+        foreach (var page in pages)
+            parts.Add(await assets.GetAsync(AssetKeys.PageAudio(story.ShopId, story.Id, page.Number), ct)
+                ?? throw new InvalidOperationException($"Page {page.Number}'s narration is missing from the asset store."));
+        var bookKey = AssetKeys.BookAudio(story.ShopId, story.Id);
+        await assets.PutAsync(bookKey, Audio.Mp3.Concat(parts), "audio/mpeg", ct);
 
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            var files = work.Where(w => w.Number > 0).Select(w => w.Key).Append(bookKey).ToList();
+            var files = pages.Select(p => AssetKeys.PageAudio(story.ShopId, story.Id, p.Number)).Append(bookKey).ToList();
             await db.Stories.Where(s => s.Id == story.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.AudioFiles, files), ct);
             await db.MarkDoneAsync(story.Id, Stage, clock.GetUtcNow(), ct);
         }
@@ -186,3 +271,15 @@ public sealed class NarrationStage(IDbContextFactory<AppDbContext> contexts, INa
 
 /// <summary>Generated content that must not be used; retrying the stage would not change that.</summary>
 public sealed class GeneratedContentRejectedException(string message) : Exception(message);
+
+/// <summary>
+/// Some pages' pictures or narration were refused by the provider (400/401/403/404/422): the other pages are
+/// done, and the merchant can regenerate the refused ones. Retrying the stage as it is would not change that.
+/// </summary>
+public sealed class PagesFailedException(PipelineStages stage, IReadOnlyList<(int Number, string Error)> pages)
+    : Exception($"{string.Join("; ", pages.OrderBy(p => p.Number).Select(p => $"{(p.Number == 0 ? "the cover" : $"page {p.Number}")}: {p.Error}"))}. " +
+        $"The other pages are done; regenerate {(pages.Count == 1 ? "that page" : "those pages")} to finish the book.")
+{
+    public PipelineStages Stage { get; } = stage;
+    public IReadOnlyList<int> Pages { get; } = pages.Select(p => p.Number).Order().ToList();
+}

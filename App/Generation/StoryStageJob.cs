@@ -53,7 +53,7 @@ public sealed class StoryStageJob(IEnumerable<IPipelineStage> stages, StoryPipel
         System.ClientModel.ClientResultException { Status: 400 or 401 or 403 or 404 or 422 } => true,
         HttpRequestException { StatusCode: System.Net.HttpStatusCode.BadRequest or System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden
             or System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.UnprocessableEntity } => true,
-        GeneratedContentRejectedException => true,
+        GeneratedContentRejectedException or PagesFailedException => true,
         AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsPermanent),
         _ => false,
     };

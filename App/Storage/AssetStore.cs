@@ -52,6 +52,7 @@ public static class AssetKeys
     public static string BookAudio(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "audio/book.mp3";
     public static string ScreenPdf(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "book/screen.pdf";
     public static string PrintPdf(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "book/print.pdf";
+    public static string Epub(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "book/read-along.epub";
 
     /// <summary>Keys come from our code, but the download endpoint gets them from a URL: refuse anything that climbs.</summary>
     public static bool IsSafe(string key) =>

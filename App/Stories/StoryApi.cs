@@ -15,11 +15,13 @@ public sealed record StoryCreated(Guid Id, string Status, string StatusUrl);
 
 public sealed record StoryStatusView(Guid Id, string Status, string? Stage, int PercentDone, string? Error);
 
-public sealed record PageView(int Number, string Text, string? ImageUrl, string? AudioUrl, string ImageStage, string AudioStage);
+/// <summary>A page; <c>Words</c> are the narration's word timings (seconds into <c>AudioUrl</c>) for a read-along highlighter.</summary>
+public sealed record PageView(int Number, string Text, string? ImageUrl, string? AudioUrl, string ImageStage, string AudioStage, double? AudioSeconds,
+    IReadOnlyList<WordTiming>? Words, string? Error);
 
 public sealed record StoryView(Guid Id, string Status, decimal TotalCostUsd, string? Title, string? Description, string ChildName, string AgeGroup, string Genre, string Language,
     string? MoralLesson, IReadOnlyList<Companion> Companions, IReadOnlyList<Character> Characters, string? CoverImageUrl, string? PdfUrl, string? PrintPdfUrl,
-    string? AudioUrl, IReadOnlyList<PageView> Pages, int WordCount, int PageCount, long? GenerationTimeMs, string? Error,
+    string? AudioUrl, string? EpubUrl, IReadOnlyList<PageView> Pages, int WordCount, int PageCount, long? GenerationTimeMs, string? Error,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public static class StoryApi
@@ -43,13 +45,13 @@ public static class StoryApi
         var validation = await new PersonalizationValidator().ValidateAsync(request, ct);
         if (!validation.IsValid)
             return TypedResults.ValidationProblem(validation.Errors.GroupBy(e => Camel(e.PropertyName)).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
-        if (await ModerateAsync(request, moderator, ct) is { Count: > 0 } flagged)
+        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        if (await ModerateAsync(request, moderator, shop.Settings.ModerationThresholds, ct) is { Count: > 0 } flagged)
             return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(flagged)
             {
                 Status = StatusCodes.Status422UnprocessableEntity, Title = "Some of the personalization cannot be used in a children's book.",
             });
 
-        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
         if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent)
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This shop's monthly generation budget is used up.",
                 detail: $"Spent ${spent.SpentUsd:0.00} of ${spent.LimitUsd:0.00} this month. Raise the budget in the app's settings or wait for next month.");
@@ -73,8 +75,9 @@ public static class StoryApi
         var cost = await db.Generations.Where(g => g.StoryId == story.Id).SumAsync(g => (decimal?)g.Cost, ct) ?? 0m;
         return TypedResults.Ok(new StoryView(story.Id, story.Status.ToString(), cost, story.Title, story.Description, story.ChildName, story.AgeGroup, story.Genre, story.Language,
             story.MoralLesson, story.Companions, story.Characters, Url(story.CoverImage), Url(story.PdfUrl), Url(story.PrintPdfKey),
-            story.AudioFiles.Count > 0 ? Url(story.AudioFiles[^1]) : null,
-            story.Pages.OrderBy(p => p.Number).Select(p => new PageView(p.Number, p.Text, Url(p.ImageKey), Url(p.AudioKey), p.ImageStage.ToString(), p.AudioStage.ToString())).ToList(),
+            story.AudioFiles.Count > 0 ? Url(story.AudioFiles[^1]) : null, Url(story.EpubKey),
+            story.Pages.OrderBy(p => p.Number).Select(p => new PageView(p.Number, p.Text, Url(p.ImageKey), Url(p.AudioKey), p.ImageStage.ToString(), p.AudioStage.ToString(),
+                p.AudioSeconds is { } secs ? Math.Round(secs, 3) : null, p.Words, p.Error)).ToList(),
             story.WordCount, story.PageCount, story.GenerationTimeMs, story.FailureReason, story.CreatedAt, story.UpdatedAt));
     }
 
@@ -89,12 +92,12 @@ public static class StoryApi
     }
 
     /// <summary>Every free-text field the shopper wrote, screened together; the flagged ones are named.</summary>
-    internal static async Task<Dictionary<string, string[]>> ModerateAsync(PersonalizationRequest r, IContentModerator moderator, CancellationToken ct)
+    internal static async Task<Dictionary<string, string[]>> ModerateAsync(PersonalizationRequest r, IContentModerator moderator, IReadOnlyDictionary<string, double>? thresholds, CancellationToken ct)
     {
         var fields = new List<(string Field, string Text)> { ("childName", r.ChildName!) };
         if (!string.IsNullOrWhiteSpace(r.Moral)) fields.Add(("moral", r.Moral));
         fields.AddRange((r.Companions ?? []).Select((c, i) => ($"companions[{i}].name", c.Name!)));
-        var flags = await moderator.FlaggedAsync(fields.Select(f => f.Text).ToList(), ct);
+        var flags = await moderator.FlaggedAsync(fields.Select(f => f.Text).ToList(), thresholds, ct);
         return fields.Zip(flags).Where(x => x.Second).ToDictionary(x => x.First.Field, _ => new[] { "This text is not suitable for a children's book." });
     }
 

@@ -7,10 +7,12 @@ namespace StorybookShop.Generation.Offline;
 /// <summary>Narration without keys: espeak-ng speaks the text in the book's language, lame encodes MP3.</summary>
 public sealed class EspeakNarrator(IOptions<GenerationOptions> options) : INarrator
 {
-    public string Provider => "espeak-ng";
+    public string Provider => "offline";
+    public bool UsesContinuity => false;
 
-    public async Task<ProviderResult<Narration>> NarrateAsync(string text, string language, CancellationToken ct)
+    public async Task<ProviderResult<Narration>> NarrateAsync(NarrationRequest request, CancellationToken ct)
     {
+        var (text, language) = (request.Text, request.Brief.Language);
         var o = options.Value.Offline.Narration;
         var dir = Directory.CreateTempSubdirectory("narration-");
         try

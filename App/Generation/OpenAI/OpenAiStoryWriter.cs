@@ -19,6 +19,7 @@ public sealed class OpenAiOptions
     public string TextModel { get; set; } = "";
     public string ModerationModel { get; set; } = "omni-moderation-latest";
     public OpenAiImageOptions Images { get; set; } = new();
+    public OpenAiAudioOptions Audio { get; set; } = new();
     /// <summary>USD per 1M tokens by model, for the cost ledger.</summary>
     public Dictionary<string, TokenPrice> TextPrices { get; set; } = [];
 }

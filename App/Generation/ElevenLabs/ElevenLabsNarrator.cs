@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using StorybookShop.Generation.Audio;
+
+namespace StorybookShop.Generation.ElevenLabs;
+
+public sealed class ElevenLabsOptions
+{
+    public const string Section = "ElevenLabs";
+    public string ApiKey { get; set; } = "";
+    /// <summary>Base address; tests point it at a local fake that speaks the same wire format.</summary>
+    public string Endpoint { get; set; } = "https://api.elevenlabs.io";
+    /// <summary>The TTS model id (from configuration; list yours with GET /v1/models).</summary>
+    public string ModelId { get; set; } = "";
+    /// <summary>The default voice id (GET /v1/voices); a shop may choose its own.</summary>
+    public string VoiceId { get; set; } = "";
+    public string OutputFormat { get; set; } = "mp3_44100_128";
+    /// <summary>Send language_code: only some models accept it (others answer 400), so it is off unless the model does.</summary>
+    public bool SendLanguageCode { get; set; }
+    /// <summary>Requests in flight per process: keep it at or below the plan's concurrency limit.</summary>
+    public int Concurrency { get; set; } = 4;
+    /// <summary>How long a page may wait for a free slot when ElevenLabs answers too_many_concurrent_requests.</summary>
+    public TimeSpan MaxSlotWait { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
+    /// <summary>USD per 1,000 characters, for the ledger.</summary>
+    public decimal PricePerThousandCharacters { get; set; }
+}
+
+/// <summary>
+/// ElevenLabs text-to-speech over REST (<c>POST /v1/text-to-speech/{voice}/with-timestamps</c>): MP3 plus
+/// per-character timings, turned into word timings for read-along. Pages are spoken in order, each passing
+/// the request ids of up to three pages before it (<c>previous_request_ids</c>) so the voice carries on.
+/// <c>too_many_concurrent_requests</c> waits for a slot; <c>system_busy</c> backs off; other failures go to
+/// the stage's retry policy, and 400/401/403/404/422 are not retried at all.
+/// </summary>
+public sealed class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenLabsOptions> options, ILogger<ElevenLabsNarrator> logger) : INarrator, IDisposable
+{
+    public const string HttpClientName = "elevenlabs";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.Concurrency));
+
+    public string Provider => "elevenlabs";
+    public bool UsesContinuity => true;
+
+    public async Task<ProviderResult<Narration>> NarrateAsync(NarrationRequest request, CancellationToken ct)
+    {
+        var o = options.Value;
+        var voice = string.IsNullOrWhiteSpace(request.Brief.Settings.Voice) ? o.VoiceId : request.Brief.Settings.Voice;
+        var body = new SpeechRequest(request.Text, o.ModelId, o.SendLanguageCode ? request.Brief.Language : null,
+            request.PreviousRequestIds.Count == 0 ? null : request.PreviousRequestIds.TakeLast(3).ToList());
+        var uri = $"{o.Endpoint.TrimEnd('/')}/v1/text-to-speech/{Uri.EscapeDataString(voice)}/with-timestamps?output_format={Uri.EscapeDataString(o.OutputFormat)}";
+        var waitUntil = DateTimeOffset.UtcNow + o.MaxSlotWait;
+        var busyAttempts = 0;
+        var slotWaits = 0;
+        while (true)
+        {
+            await _slots.WaitAsync(ct);
+            HttpResponseMessage response;
+            try
+            {
+                using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body, options: Json) };
+                message.Headers.Add("xi-api-key", o.ApiKey);
+                response = await http.CreateClient(HttpClientName).SendAsync(message, ct);
+            }
+            finally
+            {
+                _slots.Release();
+            }
+
+            using (response)
+            {
+                if (response.IsSuccessStatusCode)
+                {
+                    var answer = await response.Content.ReadFromJsonAsync<SpeechResponse>(Json, ct) ?? throw new InvalidOperationException("ElevenLabs returned an empty answer.");
+                    var mp3 = Convert.FromBase64String(answer.AudioBase64 ?? throw new InvalidOperationException("ElevenLabs returned no audio."));
+                    var a = answer.Alignment;
+                    var words = a is null ? null : Alignment.Words(a.Characters, a.CharacterStartTimesSeconds, a.CharacterEndTimesSeconds);
+                    var requestId = response.Headers.TryGetValues("request-id", out var ids) ? ids.FirstOrDefault() : null;
+                    var seconds = Mp3.Seconds(mp3);
+                    var cost = Math.Round(request.Text.Length * o.PricePerThousandCharacters / 1000m, 6);
+                    return new ProviderResult<Narration>(new Narration(mp3, seconds, words, requestId), o.ModelId, cost,
+                        new { voice, characters = request.Text.Length, requestId, previousRequestIds = body.PreviousRequestIds, seconds = Math.Round(seconds, 2), slotWaits, busyAttempts });
+                }
+
+                var error = await response.Content.ReadAsStringAsync(ct);
+                var status = ErrorStatus(error);
+                var retryAfter = response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date is { } d ? d - DateTimeOffset.UtcNow : null);
+                if (response.StatusCode == HttpStatusCode.TooManyRequests && status == "too_many_concurrent_requests" && DateTimeOffset.UtcNow < waitUntil)
+                {
+                    // Every slot of the plan is busy (other nodes, other apps on the key): wait for one to free up.
+                    slotWaits++;
+                    await Task.Delay(Clamp(retryAfter ?? TimeSpan.FromMilliseconds(250 * Math.Min(slotWaits, 8))), ct);
+                    continue;
+                }
+                if ((response.StatusCode == HttpStatusCode.TooManyRequests && status != "too_many_concurrent_requests" || (int)response.StatusCode == 503) && ++busyAttempts < 3)
+                {
+                    logger.LogWarning("ElevenLabs is busy ({Status}); backing off", status ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    await Task.Delay(Clamp(retryAfter ?? TimeSpan.FromSeconds(Math.Pow(2, busyAttempts))), ct);
+                    continue;
+                }
+                throw new HttpRequestException($"ElevenLabs answered {(int)response.StatusCode}{(status is null ? "" : $" ({status})")}: {Message(error)}", null, response.StatusCode);
+            }
+        }
+    }
+
+    private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : t > TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : t;
+
+    /// <summary>ElevenLabs errors look like {"detail": {"status": "...", "message": "..."}} (or a list for validation errors).</summary>
+    private static string? ErrorStatus(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("status", out var s) ? s.GetString() : null;
+        }
+        catch (JsonException) { return null; }
+    }
+
+    private static string Message(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.TryGetProperty("detail", out var d))
+                return d.ValueKind == JsonValueKind.Object && d.TryGetProperty("message", out var m) ? m.GetString() ?? "" : d.ToString();
+        }
+        catch (JsonException) { }
+        return body.Length > 300 ? body[..300] : body;
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    private sealed record SpeechRequest(
+        [property: JsonPropertyName("text")] string Text,
+        [property: JsonPropertyName("model_id")] string ModelId,
+        [property: JsonPropertyName("language_code")] string? LanguageCode,
+        [property: JsonPropertyName("previous_request_ids")] List<string>? PreviousRequestIds);
+
+    private sealed record SpeechResponse(
+        [property: JsonPropertyName("audio_base64")] string? AudioBase64,
+        [property: JsonPropertyName("alignment")] CharacterAlignment? Alignment);
+
+    private sealed record CharacterAlignment(
+        [property: JsonPropertyName("characters")] List<string> Characters,
+        [property: JsonPropertyName("character_start_times_seconds")] List<double> CharacterStartTimesSeconds,
+        [property: JsonPropertyName("character_end_times_seconds")] List<double> CharacterEndTimesSeconds);
+}

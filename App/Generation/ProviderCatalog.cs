@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using StorybookShop.Data;
+using StorybookShop.Generation.ElevenLabs;
+using StorybookShop.Generation.OpenAI;
+
+namespace StorybookShop.Generation;
+
+public enum ProviderKind { Text, Image, Audio }
+
+/// <summary>
+/// Every provider the server could use, and which of them it can use: a provider is available when its
+/// keys and model are configured. A shop's setting picks among the available ones; anything else (unset,
+/// or keys removed since) falls back to the server's default from Generation:*Provider.
+/// </summary>
+public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerable<IIllustrator> illustrators, IEnumerable<INarrator> narrators,
+    IOptions<GenerationOptions> generation, IOptions<OpenAiOptions> openai, IOptions<ElevenLabsOptions> elevenLabs)
+{
+    private readonly ConcurrentDictionary<Guid, (int Limit, SemaphoreSlim Slots)> _shopImageSlots = new();
+
+    public IReadOnlyList<string> Available(ProviderKind kind)
+    {
+        var o = openai.Value;
+        var list = new List<string> { "offline" };
+        var openAiReady = o.ApiKey.Length > 0 && kind switch
+        {
+            ProviderKind.Text => o.TextModel.Length > 0,
+            ProviderKind.Image => o.Images.Model.Length > 0,
+            _ => o.Audio.Model.Length > 0,
+        };
+        if (openAiReady) list.Add("openai");
+        var e = elevenLabs.Value;
+        if (kind == ProviderKind.Audio && e.ApiKey.Length > 0 && e.ModelId.Length > 0 && e.VoiceId.Length > 0) list.Add("elevenlabs");
+        return list;
+    }
+
+    public string Chosen(ProviderKind kind, ShopSettings settings)
+    {
+        var wanted = kind switch { ProviderKind.Text => settings.TextProvider, ProviderKind.Image => settings.ImageProvider, _ => settings.AudioProvider };
+        var fallback = kind switch { ProviderKind.Text => generation.Value.TextProvider, ProviderKind.Image => generation.Value.ImageProvider, _ => generation.Value.AudioProvider };
+        return wanted is not null && Available(kind).Contains(wanted) ? wanted : fallback;
+    }
+
+    // The last registration of a name wins, as in DI: a host can replace a provider by registering another with its name.
+    public IStoryWriter Writer(ShopSettings settings) => writers.Last(w => w.Provider == Chosen(ProviderKind.Text, settings));
+    public IIllustrator Illustrator(ShopSettings settings) => illustrators.Last(i => i.Provider == Chosen(ProviderKind.Image, settings));
+    public INarrator Narrator(ShopSettings settings) => narrators.Last(n => n.Provider == Chosen(ProviderKind.Audio, settings));
+
+    /// <summary>
+    /// The shop's picture slots on this node: a shop that asks for fewer pictures at once gets fewer, and one
+    /// shop's many books cannot take every global slot. Limits are per node (each node holds its own).
+    /// </summary>
+    public SemaphoreSlim ImageSlots(Guid shopId, ShopSettings settings)
+    {
+        var limit = Math.Max(1, settings.ImageConcurrency ?? generation.Value.ShopImageConcurrency);
+        // A changed setting takes a fresh semaphore; calls holding the old one release it as they finish.
+        return _shopImageSlots.AddOrUpdate(shopId, _ => (limit, new SemaphoreSlim(limit)), (_, old) => old.Limit == limit ? old : (limit, new SemaphoreSlim(limit))).Slots;
+    }
+}

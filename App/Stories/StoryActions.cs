@@ -1,0 +1,163 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using StorybookShop.Admin;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Generation.OpenAI;
+using StorybookShop.Shopify;
+
+namespace StorybookShop.Stories;
+
+/// <summary>What to make again for one page (0 = the cover). New text is narrated again; a new prompt is drawn again.</summary>
+public sealed record RegeneratePageRequest(string? Text, string? IllustrationPrompt, IReadOnlyList<string>? Parts);
+
+public sealed class RegeneratePageValidator : AbstractValidator<RegeneratePageRequest>
+{
+    public static readonly string[] KnownParts = ["image", "audio"];
+
+    public RegeneratePageValidator()
+    {
+        RuleFor(r => r.Text).Must(t => t is null || t.Trim().Length is > 0 and <= 1500).WithMessage("The page text must be 1 to 1,500 characters.")
+            .Must(t => t is null || !t.Any(c => char.IsControl(c) && c != '\n')).WithMessage("The page text may not contain control characters.");
+        RuleFor(r => r.IllustrationPrompt).Must(t => t is null || t.Trim().Length is > 0 and <= 1000).WithMessage("The picture description must be 1 to 1,000 characters.")
+            .Must(t => t is null || !t.Any(char.IsControl)).WithMessage("The picture description may not contain control characters.")
+            .Must(t => !PromptSafety.LooksLikeInstructions(t)).WithMessage("The picture description reads like instructions to the model; describe the picture instead.");
+        RuleFor(r => r.Parts).Must(p => p is null || (p.Count > 0 && p.All(KnownParts.Contains))).WithMessage("Parts must be \"image\", \"audio\" or both.");
+    }
+}
+
+/// <summary>
+/// The merchant's actions on a story that has stopped: regenerate one page (its picture, its narration or
+/// both, optionally with new text or a new picture description), or retry whatever failed. Both put the
+/// story back into the pipeline; only the missing work runs, then the book is laid out again.
+/// </summary>
+public static class StoryActions
+{
+    public static WebApplication MapStoryActions(this WebApplication app)
+    {
+        var group = app.MapAdminGroup("/api/stories", "Stories");
+        group.MapPost("/{id:guid}/pages/{number:int}/regenerate", RegeneratePageAsync);
+        group.MapPost("/{id:guid}/retry", RetryAsync);
+        return app;
+    }
+
+    internal static async Task<Results<Accepted<StoryCreated>, ValidationProblem, NotFound, ProblemHttpResult>> RegeneratePageAsync(
+        Guid id, int number, RegeneratePageRequest? request, AppDbContext db, StoryPipeline pipeline, IContentModerator moderator, Budget budget,
+        TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        request ??= new RegeneratePageRequest(null, null, null);
+        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        var story = await db.Stories.Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
+        if (story is null) return TypedResults.NotFound();
+
+        var errors = (await new RegeneratePageValidator().ValidateAsync(request, ct)).Errors
+            .GroupBy(e => char.ToLowerInvariant(e.PropertyName[0]) + e.PropertyName[1..]).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray());
+        if (number < 0 || number > story.Pages.Count) errors["number"] = [$"The story has pages 1 to {story.Pages.Count}; 0 is the cover."];
+        if (number == 0 && request.Text is not null) errors["text"] = ["The cover has no text of its own."];
+        if (number == 0 && request.Parts?.Contains("audio") == true) errors["parts"] = ["The cover has no narration."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        if (Stopped(story) is { } conflict) return conflict;
+
+        var page = number == 0 ? null : story.Pages.Single(p => p.Number == number);
+        var parts = new HashSet<string>(request.Parts ?? []);
+        if (request.Text is not null) parts.Add("audio");
+        if (request.IllustrationPrompt is not null) parts.Add("image");
+        if (parts.Count == 0)
+        {
+            // Nothing named: make again what failed on that page, or its picture.
+            if (page?.AudioStage == AssetStage.Failed) parts.Add("audio");
+            if (page?.ImageStage == AssetStage.Failed || !parts.Contains("audio")) parts.Add("image");
+        }
+
+        if (request.Text is not null && await moderator.FlaggedAsync([request.Text], shop.Settings.ModerationThresholds, ct) is [true])
+            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(new Dictionary<string, string[]> { ["text"] = ["This text is not suitable for a children's book."] })
+            {
+                Status = StatusCodes.Status422UnprocessableEntity, Title = "The new page text cannot be used in a children's book.",
+            });
+        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent)
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This shop's monthly generation budget is used up.",
+                detail: $"Spent ${spent.SpentUsd:0.00} of ${spent.LimitUsd:0.00} this month.");
+
+        var undo = PipelineStages.Book;
+        if (parts.Contains("image"))
+        {
+            undo |= PipelineStages.Illustrations;
+            if (page is null) story.CoverImage = null;
+            else
+            {
+                page.ImageStage = AssetStage.Pending;
+                if (request.IllustrationPrompt is not null) page.IllustrationPrompt = request.IllustrationPrompt.Trim();
+            }
+        }
+        if (parts.Contains("audio") && page is not null)
+        {
+            undo |= PipelineStages.Narration;
+            page.AudioStage = AssetStage.Pending;
+            page.Words = null;
+            page.AudioRequestId = null;
+            if (request.Text is not null)
+            {
+                page.Text = request.Text.Trim();
+                story.WordCount = story.Pages.Sum(p => ReadingLevel.Words(p.Text));
+            }
+        }
+        if (page is not null) page.Error = null;
+        Restart(story, undo, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await AdvanceAsync(pipeline, story.Id, http, ct);
+        return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(), $"/api/stories/{story.Id}/status"));
+    }
+
+    /// <summary>A story in Error goes back into the pipeline: refused pages are tried again, finished work is kept.</summary>
+    internal static async Task<Results<Accepted<StoryCreated>, NotFound, ProblemHttpResult>> RetryAsync(
+        Guid id, AppDbContext db, StoryPipeline pipeline, Budget budget, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        var story = await db.Stories.Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
+        if (story is null) return TypedResults.NotFound();
+        if (story.Status != StoryStatus.Error)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a story that failed can be retried.", detail: $"The story is {story.Status}.");
+        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent)
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This shop's monthly generation budget is used up.",
+                detail: $"Spent ${spent.SpentUsd:0.00} of ${spent.LimitUsd:0.00} this month.");
+        foreach (var p in story.Pages)
+        {
+            if (p.ImageStage == AssetStage.Failed) p.ImageStage = AssetStage.Pending;
+            if (p.AudioStage == AssetStage.Failed) p.AudioStage = AssetStage.Pending;
+            p.Error = null;
+        }
+        Restart(story, PipelineStages.None, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await AdvanceAsync(pipeline, story.Id, http, ct);
+        return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(), $"/api/stories/{story.Id}/status"));
+    }
+
+    private static ProblemHttpResult? Stopped(Story story) => story.Status switch
+    {
+        StoryStatus.Complete or StoryStatus.Error => null,
+        StoryStatus.Generating => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The story is still being made.",
+            detail: "Wait until it is complete or has failed, then regenerate the page."),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A {story.Status.ToString().ToLowerInvariant()} story cannot be changed.",
+            detail: story.Status == StoryStatus.Published ? "Unpublish it first." : null),
+    };
+
+    /// <summary>Back to Generating with the given stages undone; the book is laid out again (its PDF link is cleared until then).</summary>
+    private static void Restart(Story story, PipelineStages undo, DateTimeOffset now)
+    {
+        story.StagesDone &= ~(undo | PipelineStages.Book);
+        story.Status = StoryStatus.Generating;
+        story.FailureReason = null;
+        story.PdfUrl = null;
+        story.PrintPdfKey = null;
+        story.EpubKey = null;
+        story.UpdatedAt = now;
+    }
+
+    private static async Task AdvanceAsync(StoryPipeline pipeline, Guid storyId, HttpContext http, CancellationToken ct)
+    {
+        // The row is the truth; if scheduling fails now, the reconciler schedules it within a minute.
+        try { await pipeline.AdvanceAsync(storyId, ct); }
+        catch (Exception e) { http.RequestServices.GetRequiredService<ILogger<StoryCreated>>().LogError(e, "Could not schedule story {StoryId} yet", storyId); }
+    }
+}
