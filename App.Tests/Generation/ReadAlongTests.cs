@@ -45,7 +45,7 @@ public sealed class ReadAlongTests
             ["OpenAI:Images:Model"] = "gpt-image-test", ["OpenAI:Audio:Model"] = "tts-test", ["OpenAI:Audio:Voice"] = "coral",
             ["OpenAI:Audio:PricePerThousandCharacters"] = "0.015",
             ["ElevenLabs:Endpoint"] = _eleven.Endpoint, ["ElevenLabs:ApiKey"] = "xi-test-key", ["ElevenLabs:ModelId"] = "eleven_test_v2",
-            ["ElevenLabs:VoiceId"] = "voice-default", ["ElevenLabs:PricePerThousandCharacters"] = "0.30", ["ElevenLabs:Concurrency"] = "4",
+            ["ElevenLabs:VoiceId"] = "voice-default", ["ElevenLabs:PricePerThousandCharacters"] = "0.30", ["ElevenLabs:Concurrency"] = "4", ["ElevenLabs:Timeout"] = "00:00:04",
         });
         _http = _app.CreateClient();
     }
@@ -54,7 +54,7 @@ public sealed class ReadAlongTests
     private static string ChildIn(System.Text.Json.Nodes.JsonNode body)
     {
         var user = body["messages"]![1]!["content"]!.ToJsonString();
-        foreach (var name in new[] { "Leo", "Mila", "Noor", "Omar", "Pia", "Quinn", "Rosa" })
+        foreach (var name in new[] { "Leo", "Mila", "Noor", "Omar", "Pia", "Quinn", "Rosa", "Sami" })
             if (user.Contains(name, StringComparison.Ordinal)) return name;
         return "Kim";
     }
@@ -216,6 +216,22 @@ public sealed class ReadAlongTests
             _eleven.ConcurrencyLimit = 0;
             _eleven.Delay = TimeSpan.FromMilliseconds(50);
         }
+    }
+
+    [Test]
+    public async Task A_500_and_a_timeout_are_retried_by_the_stage_and_pages_already_spoken_are_not_spoken_again()
+    {
+        _eleven.FailNext.Enqueue((500, "internal_error", null));
+        _eleven.FailNext.Enqueue((0, "hang", 8));
+        var story = await MakeAsync("Sami");
+        Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
+        Assert.That(CallsFor(story).Select(c => c.Body["text"]!.GetValue<string>()), Is.EqualTo(story.Pages.OrderBy(p => p.Number).Select(p => p.Text)),
+            "every page spoken once, in order, across the three attempts");
+        await using var db = _app.Db();
+        var errors = await db.Generations.Where(g => g.StoryId == story.Id && g.Type == GenerationType.Audio && g.Error != null).Select(g => g.Error!).ToListAsync();
+        Assert.That(errors, Has.Count.EqualTo(2), "both failed calls are in the ledger");
+        Assert.That(errors, Has.Some.Contains("500"));
+        Assert.That(errors, Has.Some.Contains("Timeout").IgnoreCase.Or.Some.Contains("canceled").IgnoreCase);
     }
 
     [Test]

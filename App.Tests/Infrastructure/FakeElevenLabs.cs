@@ -24,7 +24,7 @@ public sealed class FakeElevenLabs : IAsyncDisposable
 
     public sealed record Call(string Voice, string? ApiKey, string? OutputFormat, JsonNode Body, string? RequestId, int Status);
     public ConcurrentQueue<Call> Calls { get; } = new();
-    /// <summary>Failures to answer with before serving: (HTTP status, detail.status, Retry-After seconds or null).</summary>
+    /// <summary>Failures to answer with before serving: (HTTP status, detail.status, Retry-After seconds or null); status 0 = hang that many seconds (a timeout).</summary>
     public ConcurrentQueue<(int Status, string DetailStatus, int? RetryAfter)> FailNext { get; } = new();
     /// <summary>Text containing any of these is refused with 422 (a permanent failure).</summary>
     public List<string> RefuseText { get; } = [];
@@ -59,7 +59,12 @@ public sealed class FakeElevenLabs : IAsyncDisposable
                 if (string.IsNullOrEmpty(key)) return Error(401, "invalid_api_key", "Invalid API key");
                 if (fake.ConcurrencyLimit > 0 && inFlight > fake.ConcurrencyLimit)
                     return Error(429, "too_many_concurrent_requests", "Too many concurrent requests for your plan.");
-                if (fake.FailNext.TryDequeue(out var fail)) return Error(fail.Status, fail.DetailStatus, "Scripted failure", fail.RetryAfter);
+                if (fake.FailNext.TryDequeue(out var fail))
+                {
+                    if (fail.Status != 0) return Error(fail.Status, fail.DetailStatus, "Scripted failure", fail.RetryAfter);
+                    fake.Calls.Enqueue(new Call(voice, key, format, body, null, 0));
+                    await Task.Delay(TimeSpan.FromSeconds(fail.RetryAfter ?? 10), request.HttpContext.RequestAborted);
+                }
                 var text = body["text"]!.GetValue<string>();
                 if (fake.RefuseText.Any(t => text.Contains(t, StringComparison.Ordinal)))
                     return Error(422, "content_against_policy", "The text could not be converted.");
