@@ -38,6 +38,9 @@ app.MapDataExports();
 app.MapStories();
 app.MapStoryActions();
 app.MapSettings();
+app.MapStoryPages();
+app.MapSettingsPage();
+app.MapJobsDashboard();
 
 await app.RunAsync();
 

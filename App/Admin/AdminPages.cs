@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
@@ -23,42 +22,32 @@ public static class AdminPages
         return app;
     }
 
-    private static async Task<IResult> HomeAsync(HttpContext http, SessionTokenValidator validator, ShopifyTokens tokens, AppDbContext db,
-        IOptions<ShopifyOptions> options, CancellationToken ct)
+    private static async Task<IResult> HomeAsync(HttpContext http, AppDbContext db, Generation.ProviderCatalog providers, CancellationToken ct)
     {
-        var shop = http.Request.Query["shop"].ToString();
-        if (!ShopifySignatures.IsShopDomain(shop))
-            return Results.Problem(statusCode: 400, title: "Open StorybookShop from your Shopify admin.", detail: "The shop parameter is missing or is not a myshopify.com domain.");
-        var idToken = http.Request.Query["id_token"].ToString();
-        var (session, _) = idToken.Length > 0 ? await validator.ValidateAsync(idToken) : (null, null);
-        if (session is null || !string.Equals(session.Shop, shop, StringComparison.OrdinalIgnoreCase))
-        {
-            // Shopify's bounce: reload this URL (without the stale token) once App Bridge has a new one.
-            var reload = QueryHelpers.AddQueryString("/", http.Request.Query.Where(q => q.Key != "id_token").ToDictionary(q => q.Key, q => (string?)q.Value.ToString()));
-            return Results.Redirect(QueryHelpers.AddQueryString(BouncePath, new Dictionary<string, string?> { ["shop"] = shop, ["shopify-reload"] = reload }));
-        }
-
-        var row = await CurrentShop.EnsureInstalledAsync(db, tokens, session, ct);
-        var counts = await db.Stories.Where(s => s.ShopId == row.Id).GroupBy(s => s.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var (ctx, redirect) = await AdminUi.AuthenticateAsync(http, ct);
+        if (ctx is null) return redirect!;
+        var counts = await db.Stories.Where(s => s.ShopId == ctx.Shop.Id).GroupBy(s => s.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         int Count(StoryStatus s) => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0;
-
-        http.Response.Headers.ContentSecurityPolicy = $"frame-ancestors https://{session.Shop} https://admin.shopify.com;";
-        var e = (Func<string, string>)WebUtility.HtmlEncode;
-        return Results.Content($$"""
-            <!doctype html><html lang="en"><head><meta charset="utf-8">
-            <meta name="shopify-api-key" content="{{e(options.Value.ClientId)}}">
-            <script src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script>
-            <title>StorybookShop</title>
-            <style>body{font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#303030}
-            .card{background:#fff;border:1px solid #e3e3e3;border-radius:12px;padding:1.25rem;max-width:40rem}
-            dt{font-weight:600}dd{margin:0 0 .5rem 0}</style></head>
-            <body><div class="card"><h1>StorybookShop</h1>
-            <p>Installed on <strong>{{e(session.Shop)}}</strong>.</p>
-            <dl><dt>Books ready</dt><dd id="complete">{{Count(StoryStatus.Complete) + Count(StoryStatus.Published)}}</dd>
-            <dt>Being made</dt><dd id="generating">{{Count(StoryStatus.Generating)}}</dd>
-            <dt>Need attention</dt><dd id="error">{{Count(StoryStatus.Error)}}</dd></dl>
-            </div></body></html>
-            """, "text/html; charset=utf-8");
+        var e = (Func<string?, string>)AdminUi.E;
+        var ai = providers.Available(Generation.ProviderKind.Text).Contains("openai") || providers.Available(Generation.ProviderKind.Image).Contains("openai");
+        var settings = ctx.Shop.Settings;
+        var steps = new (bool Done, string Text)[]
+        {
+            (true, $"Installed on <strong>{e(ctx.Domain)}</strong>."),
+            (ai, ai ? "AI providers are configured on this server; choose them in <a href=\"" + e(ctx.Link("/settings")) + "\">Settings</a>." : "Books are made by the offline providers: set OpenAI (and ElevenLabs) keys on the server for AI text, pictures and voices."),
+            (settings != new ShopSettings() || ctx.Shop.MonthlyBudgetUsd is not null, $"Review your <a href=\"{e(ctx.Link("/settings"))}\">settings</a>: providers, voice, illustration style, monthly budget."),
+            (false, "Add the StorybookShop personalization block to your storybook product page (Online Store → Themes → Customize → product template → Add block → StorybookShop)."),
+            (Count(StoryStatus.Complete) + Count(StoryStatus.Published) > 0, $"Make a first book and look at it in <a href=\"{e(ctx.Link("/stories"))}\">Stories</a>."),
+        };
+        var body = $$"""
+            <div class="card"><div class="grid">
+            <div><div class="muted">Books ready</div><div class="stat" id="complete">{{Count(StoryStatus.Complete) + Count(StoryStatus.Published)}}</div></div>
+            <div><div class="muted">Being made</div><div class="stat" id="generating">{{Count(StoryStatus.Generating)}}</div></div>
+            <div><div class="muted">Need attention</div><div class="stat" id="error">{{Count(StoryStatus.Error)}}</div></div>
+            </div></div>
+            <div class="card" id="setup"><h2>Set up</h2><ol>{{string.Concat(steps.Select(s => $"<li class=\"{(s.Done ? "done" : "todo")}\">{(s.Done ? "✓ " : "")}{s.Text}</li>"))}}</ol></div>
+            """;
+        return AdminUi.Page(http, ctx, "Welcome to StorybookShop", "/", body);
     }
 
     /// <summary>The page App Bridge uses to get a fresh session token and reload <c>shopify-reload</c> with it.</summary>

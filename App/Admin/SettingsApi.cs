@@ -11,7 +11,7 @@ namespace StorybookShop.Admin;
 
 /// <summary>The shop's generation settings as the merchant sees and sends them; null = the server's default.</summary>
 public sealed record SettingsView(string? TextProvider, string? ImageProvider, string? AudioProvider, string? Voice, string? IllustrationStyle,
-    int? ImageConcurrency, Dictionary<string, double>? ModerationThresholds, decimal? MonthlyBudgetUsd);
+    int? ImageConcurrency, Dictionary<string, double>? ModerationThresholds, decimal? MonthlyBudgetUsd, double? TrimInches = null);
 
 /// <summary>What the server offers: the providers it has keys for and what an unset setting means.</summary>
 public sealed record SettingsOptionsView(IReadOnlyDictionary<string, IReadOnlyList<string>> Available, IReadOnlyDictionary<string, string> Defaults,
@@ -44,6 +44,7 @@ public static partial class SettingsApi
             TextProvider = Blank(request.TextProvider), ImageProvider = Blank(request.ImageProvider), AudioProvider = Blank(request.AudioProvider),
             Voice = Blank(request.Voice), IllustrationStyle = Blank(request.IllustrationStyle), ImageConcurrency = request.ImageConcurrency,
             ModerationThresholds = request.ModerationThresholds is { Count: > 0 } t ? new Dictionary<string, double>(t) : null,
+            TrimInches = request.TrimInches,
         };
         // The shop row is read without tracking (it is the request's identity); the settings are one update.
         await db.Shops.Where(s => s.Id == shop.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Settings, settings).SetProperty(s => s.MonthlyBudgetUsd, request.MonthlyBudgetUsd), ct);
@@ -80,12 +81,14 @@ public static partial class SettingsApi
             else if (score is <= 0 or > 1 || double.IsNaN(score))
                 errors[$"moderationThresholds.{category}"] = ["A threshold is a score above 0 and at most 1."];
         }
+        if (r.TrimInches is { } trim && !Books.BookFormat.Trims.Contains(trim))
+            errors["trimInches"] = [$"The trim must be one of {string.Join(", ", Books.BookFormat.Trims.Select(x => x.ToString(System.Globalization.CultureInfo.InvariantCulture)))} inches."];
         if (r.MonthlyBudgetUsd is < 0 or > 1_000_000) errors["monthlyBudgetUsd"] = ["The monthly budget must be between 0 and 1,000,000 USD."];
         return errors;
     }
 
     private static SettingsView View(Shop shop) => new(shop.Settings.TextProvider, shop.Settings.ImageProvider, shop.Settings.AudioProvider, shop.Settings.Voice,
-        shop.Settings.IllustrationStyle, shop.Settings.ImageConcurrency, shop.Settings.ModerationThresholds, shop.MonthlyBudgetUsd);
+        shop.Settings.IllustrationStyle, shop.Settings.ImageConcurrency, shop.Settings.ModerationThresholds, shop.MonthlyBudgetUsd, shop.Settings.TrimInches);
 
     private static SettingsOptionsView Options(ProviderCatalog providers, GenerationOptions generation) => new(
         new Dictionary<string, IReadOnlyList<string>>
@@ -95,7 +98,7 @@ public static partial class SettingsApi
         new Dictionary<string, string>
         {
             ["text"] = generation.TextProvider, ["image"] = generation.ImageProvider, ["audio"] = generation.AudioProvider,
-            ["illustrationStyle"] = IllustrationStage.DefaultStyle, ["imageConcurrency"] = generation.ShopImageConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["illustrationStyle"] = IllustrationStage.DefaultStyle, ["trimInches"] = Books.BookFormat.Print.TrimInches.ToString(System.Globalization.CultureInfo.InvariantCulture), ["imageConcurrency"] = generation.ShopImageConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         },
         [.. OpenAiModeration.Categories.Keys], generation.DefaultMonthlyBudgetUsd);
 

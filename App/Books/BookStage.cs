@@ -15,7 +15,7 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
     {
         Story story;
         await using (var db = await contexts.CreateDbContextAsync(ct))
-            story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleAsync(s => s.Id == storyId, ct);
+            story = await db.LoadAsync(storyId, ct);
         if (story.StagesDone.HasFlag(PipelineStages.Book)) return;
         var pages = story.Pages.OrderBy(p => p.Number).ToList();
 
@@ -33,14 +33,15 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
             var printKey = AssetKeys.PrintPdf(story.ShopId, story.Id);
             var screenKey = AssetKeys.ScreenPdf(story.ShopId, story.Id);
             // A book laid out before (PdfUrl set) and still stored is current: regenerating a page clears PdfUrl.
+            var format = BookFormat.ForTrim(story.Shop?.Settings.TrimInches);
             if (story.PdfUrl is null || !await assets.ExistsAsync(printKey, ct) || !await assets.ExistsAsync(screenKey, ct))
             {
                 var html = Path.Combine(dir.FullName, "book.html");
-                await File.WriteAllTextAsync(html, BookLayout.Html(story, pages, new BookLayout.Images(cover, images), BookFormat.Print), ct);
-                var print = await ledger.RecordAsync(story.Id, GenerationType.Pdf, null, "chromium", $"Book PDF, {BookFormat.Print.TrimInches} in square + {BookFormat.Print.BleedInches} in bleed, {pageCount} pages",
-                    async t => new ProviderResult<byte[]>(await renderer.RenderAsync(html, BookFormat.Print, t), "chromium-pdf", 0m, new { pages = pageCount }),
+                await File.WriteAllTextAsync(html, BookLayout.Html(story, pages, new BookLayout.Images(cover, images), format), ct);
+                var print = await ledger.RecordAsync(story.Id, GenerationType.Pdf, null, "chromium", $"Book PDF, {format.TrimInches} in square + {format.BleedInches} in bleed, {pageCount} pages",
+                    async t => new ProviderResult<byte[]>(await renderer.RenderAsync(html, format, t), "chromium-pdf", 0m, new { pages = pageCount }),
                     b => new { printKey, screenKey, bytes = b.Length }, ct);
-                await assets.PutAsync(screenKey, PrintBoxes.CropToTrim(print, BookFormat.Print), "application/pdf", ct);
+                await assets.PutAsync(screenKey, PrintBoxes.CropToTrim(print, format), "application/pdf", ct);
                 await assets.PutAsync(printKey, print, "application/pdf", ct);
             }
 

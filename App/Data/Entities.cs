@@ -41,6 +41,8 @@ public sealed record ShopSettings
     public int? ImageConcurrency { get; init; }
     /// <summary>Moderation category → score from which text is refused (0..1); categories not listed use the provider's own verdict.</summary>
     public Dictionary<string, double>? ModerationThresholds { get; init; }
+    /// <summary>The book's square trim in inches: 8, 8.5 (default) or 10; print files add 0.125 in bleed.</summary>
+    public double? TrimInches { get; init; }
 }
 
 public enum WebhookStatus { Received, Processing, Processed, Failed }

@@ -82,6 +82,8 @@ public static class PipelineExtensions
                 store.ProvisionSchema();
                 store.UseExecutionHistory();
             });
+            // What a stage logs while it runs is kept with its history row, for the jobs dashboard's job page.
+            q.UseExecutionLogCapture(o => o.MaxLines = 100);
             q.AddJobListener<StageFailureListener>([GroupMatcher<JobKey>.GroupEquals(StoryPipeline.Group)]);
             q.ScheduleJob<PipelineReconcilerJob>(
                 t => t.WithIdentity("pipeline-reconciler", "system").StartNow().WithSimpleSchedule(x => x.WithInterval(pipeline.ReconcileInterval).RepeatForever()),

@@ -78,13 +78,16 @@ public sealed class StoryPipeline(ISchedulerFactory schedulers, NpgsqlDataSource
         {
             if (done.HasFlag(stage)) continue;
             var key = TriggerKeyFor(storyId, stage);
-            if (IsLive(await scheduler.GetTriggerState(key, ct)))
+            var pending = Order.Where(d => Dependencies(stage).HasFlag(d) && d != PipelineStages.None && !done.HasFlag(d)).ToList();
+            var state = await scheduler.GetTriggerState(key, ct);
+            // A continuation still awaiting a parent whose work is already done (its job was removed while it ran,
+            // e.g. by a sibling's permanent failure) would wait forever: it is replaced by one that starts now.
+            if (IsLive(state) && !(state == TriggerState.Awaiting && pending.Count == 0))
             {
                 live[stage] = key;
                 continue;
             }
 
-            var pending = Order.Where(d => Dependencies(stage).HasFlag(d) && d != PipelineStages.None && !done.HasFlag(d)).ToList();
             TriggerKey? after = null;
             if (pending.Count == 1 && live.TryGetValue(pending[0], out var parent)) after = parent;
             else if (pending.Count > 0) continue; // the last dependency to finish will schedule it

@@ -40,7 +40,9 @@ public sealed class StoryStageJob(IEnumerable<IPipelineStage> stages, StoryPipel
             // The provider refused the request itself (400/401/403/404/422): asking again gets the same answer
             // and costs money. The story stops here with the reason; its other stages are removed.
             await StageFailureListener.MarkErrorAsync(contexts, storyId, $"{stage} failed and was not retried: {e.Message}", DateTimeOffset.UtcNow, cancellationToken);
-            await pipeline.CancelAsync(storyId, except: stage, ct: cancellationToken);
+            // Refused pages leave the sibling stage's work worth finishing (it is kept for the regeneration);
+            // any other permanent failure ends the story, so its other stages are removed.
+            if (e is not PagesFailedException) await pipeline.CancelAsync(storyId, except: stage, ct: cancellationToken);
             logger.LogError(e, "Story {StoryId}: {Stage} failed permanently", storyId, stage);
             return;
         }
@@ -73,7 +75,9 @@ public sealed class StageFailureListener(IDbContextFactory<AppDbContext> context
         if (jobException is null || context.RetryScheduled) return;
         if (!Guid.TryParse(context.MergedJobDataMap.GetString(StoryStageJob.StoryIdKey), out var storyId)) return;
         var stage = context.MergedJobDataMap.GetString(StoryStageJob.StageKey);
-        var cause = jobException.InnerException ?? jobException;
+        // Quartz wraps what the stage threw ("Job threw an unhandled exception"): the reason is the innermost message.
+        Exception cause = jobException;
+        while (cause.InnerException is not null) cause = cause.InnerException;
         var reason = $"{stage} failed after {context.RetryAttempt + 1} attempt(s): {cause.Message}";
         if (await MarkErrorAsync(contexts, storyId, reason, clock.GetUtcNow(), cancellationToken))
             logger.LogError(cause, "Story {StoryId} failed: {Reason}", storyId, reason);

@@ -39,6 +39,7 @@ public static class StoryActions
         var group = app.MapAdminGroup("/api/stories", "Stories");
         group.MapPost("/{id:guid}/pages/{number:int}/regenerate", RegeneratePageAsync);
         group.MapPost("/{id:guid}/retry", RetryAsync);
+        group.MapPost("/{id:guid}/archive", ArchiveAsync);
         return app;
     }
 
@@ -131,6 +132,22 @@ public static class StoryActions
         await db.SaveChangesAsync(ct);
         await AdvanceAsync(pipeline, story.Id, http, ct);
         return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(), $"/api/stories/{story.Id}/status"));
+    }
+
+    /// <summary>Archived stories leave the lists' default views and make nothing more; their pending jobs are removed.</summary>
+    internal static async Task<Results<Ok<StoryStatusView>, NotFound, ProblemHttpResult>> ArchiveAsync(
+        Guid id, AppDbContext db, StoryPipeline pipeline, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        var story = await db.Stories.SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
+        if (story is null) return TypedResults.NotFound();
+        if (story.Status == StoryStatus.Published)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A published story cannot be archived.", detail: "Unpublish it first.");
+        story.Status = StoryStatus.Archived;
+        story.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        await pipeline.CancelAsync(story.Id, ct: ct);
+        return TypedResults.Ok(new StoryStatusView(story.Id, story.Status.ToString(), null, 0, null));
     }
 
     private static ProblemHttpResult? Stopped(Story story) => story.Status switch

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+using StorybookShop.Generation;
+using StorybookShop.Generation.OpenAI;
+using static StorybookShop.Admin.AdminUi;
+
+namespace StorybookShop.Admin;
+
+/// <summary>The settings form: saved through PUT /api/settings; a refused field shows its message beside it and nothing is saved.</summary>
+public static class SettingsPage
+{
+    public static WebApplication MapSettingsPage(this WebApplication app)
+    {
+        app.MapGet("/settings", async (HttpContext http, ProviderCatalog providers, IOptions<GenerationOptions> generation, CancellationToken ct) =>
+        {
+            var (ctx, redirect) = await AuthenticateAsync(http, ct);
+            if (ctx is null) return redirect!;
+            var s = ctx.Shop.Settings;
+            var g = generation.Value;
+            var b = new StringBuilder("<form class=\"card\" id=\"settings\">");
+            string Select(string name, string label, ProviderKind kind, string? value, string fallback)
+            {
+                var o = new StringBuilder($"<div class=\"field\" data-field=\"{name}\"><label for=\"{name}\">{label}</label><select id=\"{name}\" name=\"{name}\"><option value=\"\">Server default ({E(fallback)})</option>");
+                foreach (var p in providers.Available(kind)) o.Append($"<option{(p == value ? " selected" : "")}>{E(p)}</option>");
+                if (value is not null && !providers.Available(kind).Contains(value)) o.Append($"<option selected>{E(value)}</option>");
+                return o.Append("</select><div class=\"error\"></div></div>").ToString();
+            }
+            string Input(string name, string label, string? value, string type = "text", string hint = "") =>
+                $"<div class=\"field\" data-field=\"{name}\"><label for=\"{name}\">{label}</label><input id=\"{name}\" name=\"{name}\" type=\"{type}\" value=\"{E(value)}\"{(type == "number" ? " step=\"any\"" : "")}><div class=\"muted\">{E(hint)}</div><div class=\"error\"></div></div>";
+            b.Append("<h2>Providers</h2>");
+            b.Append(Select("textProvider", "Story text", ProviderKind.Text, s.TextProvider, g.TextProvider));
+            b.Append(Select("imageProvider", "Pictures", ProviderKind.Image, s.ImageProvider, g.ImageProvider));
+            b.Append(Select("audioProvider", "Narration", ProviderKind.Audio, s.AudioProvider, g.AudioProvider));
+            b.Append(Input("voice", "Voice", s.Voice, hint: "An ElevenLabs voice id or an OpenAI voice name; empty uses the server's."));
+            b.Append(Input("illustrationStyle", "Illustration style", s.IllustrationStyle, hint: $"Empty: {IllustrationStage.DefaultStyle}."));
+            b.Append(Input("imageConcurrency", "Pictures at once", s.ImageConcurrency?.ToString(CultureInfo.InvariantCulture), "number", $"1–16; empty: {g.ShopImageConcurrency}."));
+            b.Append("<h2>Book</h2><div class=\"field\" data-field=\"trimInches\"><label for=\"trimInches\">Trim size</label><select id=\"trimInches\" name=\"trimInches\" data-number=\"1\"><option value=\"\">Server default (8.5 × 8.5 in)</option>");
+            foreach (var trim in Books.BookFormat.Trims)
+                b.Append(CultureInfo.InvariantCulture, $"<option value=\"{trim}\"{(s.TrimInches == trim ? " selected" : "")}>{trim} × {trim} in</option>");
+            b.Append("</select><div class=\"muted\">Print files add 0.125 in bleed on every side.</div><div class=\"error\"></div></div>");
+            b.Append("<h2>Spending</h2>");
+            b.Append(Input("monthlyBudgetUsd", "Monthly budget (USD)", ctx.Shop.MonthlyBudgetUsd?.ToString(CultureInfo.InvariantCulture), "number",
+                g.DefaultMonthlyBudgetUsd is { } d ? $"Empty: {d.ToString(CultureInfo.InvariantCulture)} USD." : "Empty: no cap."));
+            b.Append("<h2>Moderation thresholds</h2><p class=\"muted\">A score from which text is refused (0–1). Empty: OpenAI's own verdict.</p><div class=\"grid\">");
+            foreach (var category in OpenAiModeration.Categories.Keys)
+                b.Append(Input($"moderationThresholds.{category}", category, s.ModerationThresholds is { } t && t.TryGetValue(category, out var v) ? v.ToString(CultureInfo.InvariantCulture) : null, "number"));
+            b.Append("</div><p><button type=\"submit\" id=\"save\">Save</button></p></form>");
+            b.Append("""
+                <script>
+                document.getElementById('settings').addEventListener('submit', async e => {
+                  e.preventDefault();
+                  const f = e.target, body = {moderationThresholds:{}};
+                  for (const el of f.querySelectorAll('input,select')) {
+                    const v = el.value.trim(); if (v === '') continue;
+                    if (el.name.startsWith('moderationThresholds.')) body.moderationThresholds[el.name.substring(21)] = Number(v);
+                    else body[el.name] = (el.type === 'number' || el.dataset.number) ? Number(v) : v;
+                  }
+                  for (const x of f.querySelectorAll('.field')) { x.classList.remove('invalid'); x.querySelector('.error').textContent = ''; }
+                  const r = await api('PUT', '/api/settings', body);
+                  if (r.ok) { toast('Settings saved'); return; }
+                  const errors = (r.data && r.data.errors) || {};
+                  for (const [k, msgs] of Object.entries(errors)) {
+                    const x = f.querySelector(`.field[data-field="${CSS.escape(k)}"]`); if (!x) continue;
+                    x.classList.add('invalid'); x.querySelector('.error').textContent = msgs.join(' ');
+                  }
+                  toast('Some settings need attention');
+                });
+                </script>
+                """);
+            return Page(http, ctx, "Settings", "/settings", b.ToString());
+        }).ExcludeFromDescription();
+        return app;
+    }
+}
