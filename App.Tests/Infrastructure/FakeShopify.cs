@@ -29,6 +29,10 @@ public sealed class FakeShopify : IAsyncDisposable
     private sealed class Bucket { public double Available = 2000; public DateTimeOffset At = DateTimeOffset.UtcNow; }
 
     public ConcurrentQueue<GraphQLCall> GraphQLCalls { get; } = new();
+    public sealed record Upload(string Key, string FileName, byte[] Bytes);
+    /// <summary>Thrown by an Answer to make the fake reply with a top-level GraphQL error (HTTP 200).</summary>
+    public sealed class GraphQLErrorException(string message) : Exception(message);
+    public ConcurrentDictionary<string, Upload> Uploads { get; } = new();
     public ConcurrentQueue<string> Grants { get; } = new();
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
     public int RefreshCalls;
@@ -61,6 +65,17 @@ public sealed class FakeShopify : IAsyncDisposable
         var fake = new FakeShopify(app);
         app.MapPost("/{shop}/admin/oauth/access_token", (string shop, HttpRequest request) => fake.TokenAsync(shop, request, clientId, secret));
         app.MapPost("/{shop}/admin/api/{version}/graphql.json", (string shop, string version, HttpRequest request) => fake.GraphQLAsync(shop, version, request));
+        // Staged upload targets (Shopify hands out a cloud-storage URL; here it is this server): a multipart POST, parameters then the file.
+        app.MapPost("/uploads/{id}", async (string id, HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            var file = form.Files.GetFile("file");
+            if (file is null || form["key"].Count == 0) return Results.Text("<Error><Code>InvalidArgument</Code></Error>", "application/xml", statusCode: 400);
+            using var ms = new MemoryStream();
+            await file.CopyToAsync(ms);
+            fake.Uploads[id] = new Upload(form["key"].ToString(), file.FileName, ms.ToArray());
+            return Results.StatusCode(204);
+        }).DisableAntiforgery();
         await app.StartAsync();
         fake.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return fake;
@@ -175,7 +190,16 @@ public sealed class FakeShopify : IAsyncDisposable
                     ["errors"] = new JsonArray(new JsonObject { ["message"] = QueryError, ["locations"] = new JsonArray(new JsonObject { ["line"] = 1, ["column"] = 9 }) }),
                     ["extensions"] = Cost(QueryCost, QueryCost, bucket),
                 });
-            var data = Answer(call) ?? new JsonObject();
+            JsonNode data;
+            try { data = Answer(call) ?? new JsonObject(); }
+            catch (GraphQLErrorException e)
+            {
+                return Results.Json(new JsonObject
+                {
+                    ["errors"] = new JsonArray(new JsonObject { ["message"] = e.Message, ["extensions"] = new JsonObject { ["code"] = "INTERNAL_SERVER_ERROR" } }),
+                    ["extensions"] = Cost(QueryCost, QueryCost, bucket),
+                });
+            }
             return Results.Json(new JsonObject { ["data"] = data, ["extensions"] = Cost(QueryCost, QueryCost, bucket) });
         }
     }

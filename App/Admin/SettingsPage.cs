@@ -39,6 +39,8 @@ public static class SettingsPage
             foreach (var trim in Books.BookFormat.Trims)
                 b.Append(CultureInfo.InvariantCulture, $"<option value=\"{trim}\"{(s.TrimInches == trim ? " selected" : "")}>{trim} × {trim} in</option>");
             b.Append("</select><div class=\"muted\">Print files add 0.125 in bleed on every side.</div><div class=\"error\"></div></div>");
+            b.Append(Input("price", "Price of a published book", s.Price?.ToString(CultureInfo.InvariantCulture), "number",
+                $"In the shop's currency; empty: {http.RequestServices.GetRequiredService<IOptions<Publishing.PublishingOptions>>().Value.DefaultPrice.ToString(CultureInfo.InvariantCulture)}."));
             b.Append("<h2>Spending</h2>");
             b.Append(Input("monthlyBudgetUsd", "Monthly budget (USD)", ctx.Shop.MonthlyBudgetUsd?.ToString(CultureInfo.InvariantCulture), "number",
                 g.DefaultMonthlyBudgetUsd is { } d ? $"Empty: {d.ToString(CultureInfo.InvariantCulture)} USD." : "Empty: no cap."));

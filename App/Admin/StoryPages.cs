@@ -109,6 +109,12 @@ public static class StoryPages
             if (Url(key) is { } u) b.Append($"<a class=\"button\" href=\"{E(u)}\" target=\"_blank\" rel=\"noopener\">{label}</a> ");
         if (story.Status == StoryStatus.Error)
             b.Append($"<button data-action=\"{api}/retry\" data-done=\"Retrying\" id=\"retry\">Retry failed work</button> ");
+        if (story.Status == StoryStatus.Complete)
+            b.Append($"<button data-action=\"{api}/publish\" data-done=\"Publishing to your Online Store\" id=\"publish\">Publish as a product</button> ");
+        if (story.Status == StoryStatus.Published)
+            b.Append($"<button class=\"secondary\" data-action=\"{api}/unpublish\" data-done=\"Unpublished\" id=\"unpublish\">Unpublish</button> ");
+        if (story.ShopifyProductId is { } productId && productId.StartsWith("gid://shopify/Product/", StringComparison.Ordinal))
+            b.Append($"<a href=\"https://admin.shopify.com/store/{E(ctx.Domain.Replace(".myshopify.com", "", StringComparison.Ordinal))}/products/{E(productId[22..])}\" target=\"_top\">Product in Shopify</a> ");
         if (story.Status is StoryStatus.Complete or StoryStatus.Error or StoryStatus.Draft)
             b.Append($"<button class=\"critical\" data-action=\"{api}/archive\" data-confirm=\"Archive this story?\" data-done=\"Archived\" id=\"archive\">Archive</button>");
         b.Append("</p></div>");

@@ -43,6 +43,8 @@ public sealed record ShopSettings
     public Dictionary<string, double>? ModerationThresholds { get; init; }
     /// <summary>The book's square trim in inches: 8, 8.5 (default) or 10; print files add 0.125 in bleed.</summary>
     public double? TrimInches { get; init; }
+    /// <summary>The published product's price in the shop's currency; null = Publishing:DefaultPrice.</summary>
+    public decimal? Price { get; init; }
 }
 
 public enum WebhookStatus { Received, Processing, Processed, Failed }

@@ -84,7 +84,7 @@ public static class PipelineExtensions
             });
             // What a stage logs while it runs is kept with its history row, for the jobs dashboard's job page.
             q.UseExecutionLogCapture(o => o.MaxLines = 100);
-            q.AddJobListener<StageFailureListener>([GroupMatcher<JobKey>.GroupEquals(StoryPipeline.Group)]);
+            q.AddJobListener<StageFailureListener>([GroupMatcher<JobKey>.GroupEquals(StoryPipeline.Group), GroupMatcher<JobKey>.GroupEquals(Publishing.PublishJob.Group)]);
             q.ScheduleJob<PipelineReconcilerJob>(
                 t => t.WithIdentity("pipeline-reconciler", "system").StartNow().WithSimpleSchedule(x => x.WithInterval(pipeline.ReconcileInterval).RepeatForever()),
                 j => j.WithIdentity(PipelineReconcilerJob.Key));

@@ -78,6 +78,15 @@ public sealed class StageFailureListener(IDbContextFactory<AppDbContext> context
         // Quartz wraps what the stage threw ("Job threw an unhandled exception"): the reason is the innermost message.
         Exception cause = jobException;
         while (cause.InnerException is not null) cause = cause.InnerException;
+        if (context.JobDetail.Key.Group == Publishing.PublishJob.Group)
+        {
+            // A book that could not be published stays Complete; the reason shows on the story.
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await db.Stories.Where(s => s.Id == storyId).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.FailureReason, $"Publishing failed after {context.RetryAttempt + 1} attempt(s): {cause.Message}").SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), cancellationToken);
+            logger.LogError(cause, "Story {StoryId}: publishing failed", storyId);
+            return;
+        }
         var reason = $"{stage} failed after {context.RetryAttempt + 1} attempt(s): {cause.Message}";
         if (await MarkErrorAsync(contexts, storyId, reason, clock.GetUtcNow(), cancellationToken))
             logger.LogError(cause, "Story {StoryId} failed: {Reason}", storyId, reason);

@@ -26,6 +26,10 @@ public static class ShopifyExtensions
         services.AddHttpClient<ShopifyTokens>(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<ShopBuckets>();
         services.AddHttpClient<ShopifyGraphQL>(c => c.Timeout = TimeSpan.FromSeconds(60));
+        services.AddHttpClient("shopify-uploads", c => c.Timeout = TimeSpan.FromSeconds(120));
+        services.AddOptions<Publishing.PublishingOptions>().Bind(builder.Configuration.GetSection(Publishing.PublishingOptions.Section))
+            .Validate(o => o.DefaultPrice >= 0 && o.PreviewPages >= 0, "Publishing:DefaultPrice and PreviewPages must not be negative.").ValidateOnStart();
+        services.AddTransient<Publishing.ProductPublisher>();
         services.AddExceptionHandler<ShopifyAuthExceptionHandler>();
         services.AddAuthentication(SessionTokenAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionTokenAuthentication>(SessionTokenAuthentication.SchemeName, null);

@@ -40,6 +40,8 @@ public static class StoryActions
         group.MapPost("/{id:guid}/pages/{number:int}/regenerate", RegeneratePageAsync);
         group.MapPost("/{id:guid}/retry", RetryAsync);
         group.MapPost("/{id:guid}/archive", ArchiveAsync);
+        group.MapPost("/{id:guid}/publish", PublishAsync);
+        group.MapPost("/{id:guid}/unpublish", UnpublishAsync);
         return app;
     }
 
@@ -147,7 +149,40 @@ public static class StoryActions
         story.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
         await pipeline.CancelAsync(story.Id, ct: ct);
+        if (story.ShopifyProductId is { } productId)
+        {
+            // The product stays in Shopify for order history, archived so it is no longer sold.
+            try { await http.RequestServices.GetRequiredService<Publishing.ProductPublisher>().ArchiveProductAsync(shop.Domain, productId, ct); }
+            catch (Exception e) { http.RequestServices.GetRequiredService<ILogger<StoryCreated>>().LogWarning(e, "Could not archive product {ProductId}", productId); }
+        }
         return TypedResults.Ok(new StoryStatusView(story.Id, story.Status.ToString(), null, 0, null));
+    }
+
+    /// <summary>Publishes a complete book as a Shopify digital product, in a durable job (202); a published one answers 200.</summary>
+    internal static async Task<Results<Accepted<StoryStatusView>, Ok<StoryStatusView>, NotFound, ProblemHttpResult>> PublishAsync(
+        Guid id, AppDbContext db, Quartz.ISchedulerFactory schedulers, Microsoft.Extensions.Options.IOptions<PipelineOptions> pipeline, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        var story = await db.Stories.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
+        if (story is null) return TypedResults.NotFound();
+        if (story.Status == StoryStatus.Published) return TypedResults.Ok(new StoryStatusView(id, story.Status.ToString(), null, 100, null));
+        if (story.Status != StoryStatus.Complete)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a complete book can be published.", detail: $"The story is {story.Status}.");
+        await Publishing.PublishJob.ScheduleAsync(schedulers, id, pipeline.Value, ct);
+        return TypedResults.Accepted($"/api/stories/{id}", new StoryStatusView(id, story.Status.ToString(), "publish", 100, null));
+    }
+
+    /// <summary>Takes the product off the Online Store; the story is Complete again.</summary>
+    internal static async Task<Results<Ok<StoryStatusView>, NotFound, ProblemHttpResult>> UnpublishAsync(
+        Guid id, AppDbContext db, Publishing.ProductPublisher publisher, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        var story = await db.Stories.AsNoTracking().Include(s => s.Shop).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
+        if (story is null) return TypedResults.NotFound();
+        if (story.Status != StoryStatus.Published)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The story is not published.", detail: $"The story is {story.Status}.");
+        await publisher.UnpublishAsync(story, ct);
+        return TypedResults.Ok(new StoryStatusView(id, nameof(StoryStatus.Complete), null, 100, null));
     }
 
     private static ProblemHttpResult? Stopped(Story story) => story.Status switch

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using StorybookShop.Data;
+using StorybookShop.Publishing;
+using StorybookShop.Storage;
+using StorybookShop.Tests.Infrastructure;
+
+namespace StorybookShop.Tests.Publishing;
+
+/// <summary>
+/// Publishing a finished book as a Shopify digital product, against the fake Shopify's Admin GraphQL: what
+/// Shopify receives (staged uploads, productSet, publishablePublish), exactly one product however often
+/// publishing is retried or interrupted, unpublish and archive.
+/// </summary>
+public sealed class PublishingTests
+{
+    private ShopifyHarness _h = null!;
+    private FakeShopifyCatalog _catalog = null!;
+    private string _shop = "";
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _h = await ShopifyHarness.StartAsync("publishing", new() { ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false" });
+        _catalog = new FakeShopifyCatalog(_h.Shopify);
+        _h.Shopify.Answer = _catalog.Answer;
+        (_shop, _) = await _h.InstalledShopAsync();
+        using var api = Api(_shop);
+        Assert.That((await api.PutAsJsonAsync("/api/settings", new { price = 24.99m })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop() => await _h.DisposeAsync();
+
+    private HttpClient Api(string shop)
+    {
+        var http = _h.App.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ShopifyKit.SessionToken(shop));
+        return http;
+    }
+
+    private async Task<Story> CompleteStoryAsync(string child)
+    {
+        using var api = Api(_shop);
+        var response = await api.PostAsJsonAsync("/api/stories", new { childName = child, ageGroup = "0-3", genre = "space" });
+        var story = await _h.App.WaitForStoryAsync((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), TimeSpan.FromMinutes(2));
+        Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
+        return story;
+    }
+
+    private async Task<Story> WaitForAsync(Guid id, Func<Story, bool> done)
+    {
+        var until = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            await using var db = _h.App.Db();
+            var story = await db.Stories.AsNoTracking().SingleAsync(s => s.Id == id);
+            if (done(story) || DateTime.UtcNow > until) return story;
+            await Task.Delay(200);
+        }
+    }
+
+    private List<FakeShopify.GraphQLCall> Calls(string operation, string? handle = null) =>
+        _h.Shopify.GraphQLCalls.Where(c => c.Query.Contains(operation + "(", StringComparison.Ordinal) &&
+            (handle is null || c.Variables?["identifier"]?["handle"]?.GetValue<string>() == handle)).ToList();
+
+    [Test]
+    public async Task A_complete_book_becomes_one_digital_product_with_its_cover_and_preview_pages_on_the_online_store()
+    {
+        var story = await CompleteStoryAsync("Aya");
+        using var api = Api(_shop);
+        var response = await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
+        Assert.That(published.Status, Is.EqualTo(StoryStatus.Published), published.FailureReason);
+
+        var handle = ProductPublisher.Handle(story.Id);
+        var set = Calls("productSet", handle).Single();
+        var input = set.Variables!["input"]!;
+        Assert.That(input["title"]!.GetValue<string>(), Is.EqualTo(story.Title));
+        Assert.That(input["status"]!.GetValue<string>(), Is.EqualTo("ACTIVE"));
+        var variant = input["variants"]![0]!;
+        Assert.That(variant["price"]!.GetValue<string>(), Is.EqualTo("24.99"), "the shop's price");
+        Assert.That(variant["inventoryItem"]!["requiresShipping"]!.GetValue<bool>(), Is.False, "a digital product ships nothing");
+        var metafield = input["metafields"]![0]!;
+        Assert.That((metafield["namespace"]!.GetValue<string>(), metafield["key"]!.GetValue<string>(), metafield["value"]!.GetValue<string>()),
+            Is.EqualTo(("storybook", "story_id", story.Id.ToString())));
+        Assert.That(set.Query, Does.Contain("synchronous: true"));
+
+        // Media: the cover and two preview pages, uploaded through staged targets before productSet names them.
+        var files = input["files"]!.AsArray();
+        Assert.That(files, Has.Count.EqualTo(3));
+        var store = _h.App.Services.GetRequiredService<IAssetStore>();
+        var cover = (await store.GetAsync(published.CoverImage!))!;
+        var uploaded = files.Select(f => _h.Shopify.Uploads.Values.Single(u => f!["originalSource"]!.GetValue<string>().EndsWith(u.Key, StringComparison.Ordinal))).ToList();
+        Assert.That(uploaded[0].Bytes, Is.EqualTo(cover), "the cover is the first image, byte for byte");
+        Assert.That(files.Select(f => f!["contentType"]!.GetValue<string>()), Is.All.EqualTo("IMAGE"));
+        var staged = Calls("stagedUploadsCreate").Last().Variables!["input"]!.AsArray();
+        Assert.That(staged.Select(x => (x!["resource"]!.GetValue<string>(), x["httpMethod"]!.GetValue<string>())), Is.All.EqualTo(("IMAGE", "POST")));
+
+        var product = _catalog.Products.Values.Single(p => p.Handle == handle);
+        Assert.That(published.ShopifyProductId, Is.EqualTo(product.Id));
+        Assert.That(product.Publications, Is.EquivalentTo(new[] { FakeShopifyCatalog.OnlineStore }), "published to the Online Store only");
+        var publish = Calls("publishablePublish").Last();
+        Assert.That(publish.Variables!["id"]!.GetValue<string>(), Is.EqualTo(product.Id));
+
+        // Asking again changes nothing.
+        var again = await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(Calls("productSet", handle), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Publishing_interrupted_after_the_product_exists_is_retried_and_still_makes_one_product()
+    {
+        var story = await CompleteStoryAsync("Ben");
+        _catalog.FailOnce.Enqueue("publications"); // the product exists, then the next call fails: as a crash between calls would leave it
+        using var api = Api(_shop);
+        Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { })).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
+
+        Assert.That(published.Status, Is.EqualTo(StoryStatus.Published), published.FailureReason);
+        var handle = ProductPublisher.Handle(story.Id);
+        Assert.That(Calls("productSet", handle), Has.Count.EqualTo(2), "the retry ran productSet again");
+        Assert.That(_catalog.Products.Values.Count(p => p.Handle == handle), Is.EqualTo(1), "and found the same product: one product per story");
+        await using var db = _h.App.Db();
+        Assert.That(await db.Stories.CountAsync(s => s.ShopifyProductId == published.ShopifyProductId), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Unpublish_takes_it_off_the_store_and_archive_archives_the_product()
+    {
+        var story = await CompleteStoryAsync("Cleo");
+        using var api = Api(_shop);
+        await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
+        var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
+        Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { })).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "unpublish first");
+
+        var unpublish = await api.PostAsJsonAsync($"/api/stories/{story.Id}/unpublish", new { });
+        Assert.That(unpublish.StatusCode, Is.EqualTo(HttpStatusCode.OK), await unpublish.Content.ReadAsStringAsync());
+        var product = _catalog.Products[published.ShopifyProductId!];
+        Assert.That(product.Publications, Is.Empty);
+        Assert.That((await WaitForAsync(story.Id, _ => true)).Status, Is.EqualTo(StoryStatus.Complete));
+
+        Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(product.Status, Is.EqualTo("ARCHIVED"));
+    }
+
+    [Test]
+    public async Task Only_the_shops_own_complete_books_can_be_published()
+    {
+        var (other, _) = await _h.InstalledShopAsync();
+        var story = await CompleteStoryAsync("Dax");
+        using (var api = Api(other))
+            Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        using var mine = Api(_shop);
+        await mine.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { });
+        var refused = await mine.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(Calls("productSet", ProductPublisher.Handle(story.Id)), Is.Empty);
+    }
+}

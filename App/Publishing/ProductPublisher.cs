@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Quartz;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Shopify;
+using StorybookShop.Storage;
+
+namespace StorybookShop.Publishing;
+
+public sealed class PublishingOptions
+{
+    public const string Section = "Publishing";
+    /// <summary>The product price (shop currency) when the shop sets none.</summary>
+    public decimal DefaultPrice { get; set; } = 19.99m;
+    /// <summary>Pages shown on the product besides the cover.</summary>
+    public int PreviewPages { get; set; } = 2;
+    /// <summary>The sales channel a published book appears in.</summary>
+    public string PublicationName { get; set; } = "Online Store";
+}
+
+/// <summary>
+/// Publishes a finished book as a Shopify digital product, one GraphQL call at a time, each safe to repeat:
+/// the cover and preview pages go up through staged uploads; <c>productSet</c> upserts the product by a
+/// handle derived from the story id (so a retry, or a crash after Shopify made the product, finds the same
+/// product instead of creating a second); the product id is stored; <c>publishablePublish</c> puts it on the
+/// Online Store. The variant needs no shipping; the book's files stay in our store and are delivered by link.
+/// </summary>
+public sealed class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets, IHttpClientFactory httpClients, IDbContextFactory<AppDbContext> contexts,
+    IOptions<PublishingOptions> options, TimeProvider clock, ILogger<ProductPublisher> logger)
+{
+    public static string Handle(Guid storyId) => $"storybook-{storyId:N}";
+
+    public const string StagedUploads = """
+        mutation stagedUploadsCreate($input: [StagedUploadInput!]!) {
+          stagedUploadsCreate(input: $input) { stagedTargets { url resourceUrl parameters { name value } } userErrors { field message } }
+        }
+        """;
+
+    public const string ProductSet = """
+        mutation productSet($identifier: ProductSetIdentifiers, $input: ProductSetInput!) {
+          productSet(identifier: $identifier, input: $input, synchronous: true) { product { id handle status } userErrors { field message code } }
+        }
+        """;
+
+    public const string Publications = "query publications { publications(first: 25) { nodes { id name } } }";
+
+    public const string Publish = """
+        mutation publishablePublish($id: ID!, $input: [PublicationInput!]!) {
+          publishablePublish(id: $id, input: $input) { userErrors { field message } }
+        }
+        """;
+
+    public const string Unpublish = """
+        mutation publishableUnpublish($id: ID!, $input: [PublicationInput!]!) {
+          publishableUnpublish(id: $id, input: $input) { userErrors { field message } }
+        }
+        """;
+
+    public const string Archive = """
+        mutation productUpdate($product: ProductUpdateInput!) {
+          productUpdate(product: $product) { product { id status } userErrors { field message } }
+        }
+        """;
+
+    public async Task PublishAsync(Guid storyId, CancellationToken ct)
+    {
+        Story story;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+            story = await db.Stories.AsNoTracking().Include(s => s.Pages).Include(s => s.Shop).SingleAsync(s => s.Id == storyId, ct);
+        if (story.Status == StoryStatus.Published && story.ShopifyProductId is not null) return;
+        if (story.Status is not (StoryStatus.Complete or StoryStatus.Published))
+            throw new PublishRefusedException($"Only a complete book can be published; this one is {story.Status}.");
+        var shop = story.Shop!.Domain;
+        var o = options.Value;
+
+        // 1. The cover and the first pages, as product media, through staged uploads.
+        var media = new List<(string Key, string Alt)> { (story.CoverImage!, $"{story.Title} — cover") };
+        media.AddRange(story.Pages.OrderBy(p => p.Number).Take(o.PreviewPages).Where(p => p.ImageKey is not null).Select(p => (p.ImageKey!, $"{story.Title} — page {p.Number}")));
+        var files = new List<(byte[] Bytes, string Name, string Alt)>();
+        foreach (var (key, alt) in media)
+            files.Add((await assets.GetAsync(key, ct) ?? throw new InvalidOperationException($"Asset {key} is missing."), Path.GetFileName(key), alt));
+        var staged = await graphql.MutateAsync(shop, StagedUploads, "stagedUploadsCreate", new
+        {
+            input = files.Select(f => new { resource = "IMAGE", filename = f.Name, mimeType = "image/jpeg", httpMethod = "POST", fileSize = f.Bytes.Length.ToString(CultureInfo.InvariantCulture) }).ToList(),
+        }, ct: ct);
+        var targets = staged.GetProperty("stagedTargets").EnumerateArray().ToList();
+        if (targets.Count != files.Count) throw new InvalidOperationException($"Shopify returned {targets.Count} upload targets for {files.Count} files.");
+        var sources = new List<string>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            await UploadAsync(targets[i], files[i].Bytes, files[i].Name, ct);
+            sources.Add(targets[i].GetProperty("resourceUrl").GetString()!);
+        }
+
+        // 2. The product, upserted by its handle: at most one per story, however often this runs.
+        var settings = story.Shop.Settings;
+        var price = (settings.Price ?? o.DefaultPrice).ToString("0.00", CultureInfo.InvariantCulture);
+        var product = await graphql.MutateAsync(shop, ProductSet, "productSet", new
+        {
+            identifier = new { handle = Handle(story.Id) },
+            input = new
+            {
+                title = story.Title,
+                handle = Handle(story.Id),
+                descriptionHtml = $"<p>{System.Net.WebUtility.HtmlEncode(story.Description)}</p><p>A personalized picture book: PDF, narration{(story.EpubKey is null ? "" : " and a read-along e-book")}, delivered by link.</p>",
+                productType = "Digital storybook",
+                status = "ACTIVE",
+                tags = new[] { "storybook", "digital" },
+                productOptions = new[] { new { name = "Title", values = new[] { new { name = "Default Title" } } } },
+                variants = new[]
+                {
+                    new
+                    {
+                        optionValues = new[] { new { optionName = "Title", name = "Default Title" } },
+                        price,
+                        inventoryPolicy = "CONTINUE",
+                        inventoryItem = new { requiresShipping = false, tracked = false },
+                    },
+                },
+                metafields = new[] { new { @namespace = "storybook", key = "story_id", type = "single_line_text_field", value = story.Id.ToString() } },
+                files = files.Select((f, i) => new { originalSource = sources[i], contentType = "IMAGE", alt = f.Alt }).ToList(),
+            },
+        }, expectedCost: 50, ct: ct);
+        var productId = product.GetProperty("product").GetProperty("id").GetString()!;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+            await db.Stories.Where(s => s.Id == story.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.ShopifyProductId, productId), ct);
+
+        // 3. On the Online Store.
+        var publicationId = await PublicationIdAsync(shop, ct);
+        await graphql.MutateAsync(shop, Publish, "publishablePublish", new { id = productId, input = new[] { new { publicationId } } }, ct: ct);
+
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            var now = clock.GetUtcNow();
+            await db.Stories.Where(s => s.Id == story.Id && (s.Status == StoryStatus.Complete || s.Status == StoryStatus.Published)).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.Status, StoryStatus.Published).SetProperty(s => s.PublishedAt, now).SetProperty(s => s.UpdatedAt, now)
+                .SetProperty(s => s.FailureReason, (string?)null), ct);
+        }
+        logger.LogInformation("Story {StoryId} published as {ProductId} on {Shop}", story.Id, productId, shop);
+    }
+
+    /// <summary>Takes the product off the Online Store; the story is Complete again (and can be published again).</summary>
+    public async Task UnpublishAsync(Story story, CancellationToken ct)
+    {
+        var shop = story.Shop!.Domain;
+        if (story.ShopifyProductId is { } productId)
+            await graphql.MutateAsync(shop, Unpublish, "publishableUnpublish", new { id = productId, input = new[] { new { publicationId = await PublicationIdAsync(shop, ct) } } }, ct: ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Stories.Where(s => s.Id == story.Id && s.Status == StoryStatus.Published)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, StoryStatus.Complete).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
+    }
+
+    /// <summary>An archived story's product is archived in Shopify too (kept for order history, hidden from sale).</summary>
+    public Task ArchiveProductAsync(string shop, string productId, CancellationToken ct) =>
+        graphql.MutateAsync(shop, Archive, "productUpdate", new { product = new { id = productId, status = "ARCHIVED" } }, ct: ct);
+
+    private async Task<string> PublicationIdAsync(string shop, CancellationToken ct)
+    {
+        var data = await graphql.QueryAsync(shop, Publications, ct: ct);
+        var name = options.Value.PublicationName;
+        foreach (var p in data.GetProperty("publications").GetProperty("nodes").EnumerateArray())
+            if (string.Equals(p.GetProperty("name").GetString(), name, StringComparison.OrdinalIgnoreCase)) return p.GetProperty("id").GetString()!;
+        throw new PublishRefusedException($"The shop has no \"{name}\" sales channel to publish to.");
+    }
+
+    /// <summary>A staged upload target takes a multipart POST: its parameters first, the file last.</summary>
+    private async Task UploadAsync(JsonElement target, byte[] bytes, string name, CancellationToken ct)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var p in target.GetProperty("parameters").EnumerateArray())
+            form.Add(new StringContent(p.GetProperty("value").GetString() ?? ""), p.GetProperty("name").GetString()!);
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        form.Add(file, "file", name);
+        using var response = await httpClients.CreateClient("shopify-uploads").PostAsync(target.GetProperty("url").GetString(), form, ct);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"The staged upload of {name} failed with {(int)response.StatusCode}.", null, response.StatusCode);
+    }
+}
+
+/// <summary>Publishing cannot happen as things are (not complete, no sales channel); retrying would not help.</summary>
+public sealed class PublishRefusedException(string message) : Exception(message);
+
+/// <summary>The durable publish: one job per story, retried with backoff, recovered after a crash.</summary>
+[DisallowConcurrentExecution]
+public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<PublishJob> logger) : IJob
+{
+    public const string Group = "publish";
+
+    public static JobKey KeyFor(Guid storyId) => new($"{storyId:N}", Group);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var storyId = Guid.Parse(context.MergedJobDataMap.GetString(StoryStageJob.StoryIdKey)!);
+        logger.LogInformation("Story {StoryId}: publishing (attempt {Attempt})", storyId, context.RetryAttempt + 1);
+        try
+        {
+            await publisher.PublishAsync(storyId, cancellationToken);
+        }
+        catch (Exception e) when (e is PublishRefusedException or ShopifyUserErrorsException)
+        {
+            // Shopify refused what we sent (or there is nothing to publish): say why on the story, do not retry.
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await db.Stories.Where(s => s.Id == storyId).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.FailureReason, $"Publishing failed: {e.Message}").SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), cancellationToken);
+            logger.LogError(e, "Story {StoryId}: publishing refused", storyId);
+        }
+    }
+
+    public static async Task ScheduleAsync(ISchedulerFactory schedulers, Guid storyId, PipelineOptions o, CancellationToken ct)
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        var job = JobBuilder.Create<PublishJob>().WithIdentity(KeyFor(storyId)).WithDescription($"Publish story {storyId}")
+            .UsingJobData(StoryStageJob.StoryIdKey, storyId.ToString()).RequestRecovery().Build();
+        var trigger = TriggerBuilder.Create().WithIdentity(new TriggerKey(storyId.ToString("N"), Group)).ForJob(job).StartNow()
+            .WithRetryPolicy(RetryPolicy.Exponential(o.RetryAttempts, o.RetryInitialDelay, 2.0, o.RetryMaxDelay, 0.25)).Build();
+        await scheduler.ScheduleJobs(new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> { [job] = [trigger] }, new ScheduleJobOptions { Replace = true }, ct);
+    }
+}
