@@ -33,6 +33,7 @@ app.MapAssets();
 app.MapWebhooks();
 app.MapOAuth();
 app.MapStorefront();
+app.MapDownloads();
 app.MapAdmin();
 app.MapDataExports();
 app.MapStories();

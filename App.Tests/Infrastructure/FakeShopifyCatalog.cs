@@ -21,6 +21,16 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         public HashSet<string> Publications { get; } = [];
     }
 
+    /// <summary>An order as the fulfillment API sees it: line items (with their custom attributes) in one open fulfillment order.</summary>
+    public sealed class Order
+    {
+        public required string Id { get; init; }
+        public List<(string LineItemId, Dictionary<string, string> Attributes, int Remaining)> Lines { get; } = [];
+        public List<JsonNode> Fulfillments { get; } = [];
+    }
+
+    public ConcurrentDictionary<string, Order> Orders { get; } = new();
+
     private int _next = 1000;
     public ConcurrentDictionary<string, Product> Products { get; } = new();
     public const string OnlineStore = "gid://shopify/Publication/11";
@@ -32,7 +42,7 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
     {
         var q = call.Query;
         var v = call.Variables ?? new JsonObject();
-        foreach (var op in new[] { "stagedUploadsCreate", "productSet", "publications", "publishablePublish", "publishableUnpublish", "productUpdate" })
+        foreach (var op in new[] { "stagedUploadsCreate", "productSet", "publications", "publishablePublish", "publishableUnpublish", "productUpdate", "fulfillmentCreate", "order" })
             if (q.Contains(op + "(", StringComparison.Ordinal) || q.Contains(op + " {", StringComparison.Ordinal))
             {
                 if (FailOnce.TryPeek(out var f) && f == op && FailOnce.TryDequeue(out _))
@@ -45,6 +55,8 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
                         new JsonObject { ["id"] = OnlineStore, ["name"] = "Online Store" }, new JsonObject { ["id"] = "gid://shopify/Publication/12", ["name"] = "Point of Sale" }) } },
                     "publishablePublish" => Publication(v, add: true),
                     "publishableUnpublish" => Publication(v, add: false),
+                    "fulfillmentCreate" => FulfillmentCreate(v),
+                    "order" => OrderQuery(v),
                     _ => ProductUpdate(v),
                 };
             }
@@ -109,6 +121,67 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
             if (add) product.Publications.Add(id); else product.Publications.Remove(id);
         }
         return new JsonObject { [field] = new JsonObject { ["userErrors"] = new JsonArray() } };
+    }
+
+    private JsonObject OrderQuery(JsonNode v)
+    {
+        var id = v["id"]!.GetValue<string>().Replace("gid://shopify/Order/", "", StringComparison.Ordinal);
+        if (!Orders.TryGetValue(id, out var order)) return new JsonObject { ["order"] = null };
+        lock (order)
+        {
+            var open = order.Lines.Any(l => l.Remaining > 0);
+            return new JsonObject
+            {
+                ["order"] = new JsonObject
+                {
+                    ["fulfillmentOrders"] = new JsonObject { ["nodes"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = $"gid://shopify/FulfillmentOrder/{order.Id}1", ["status"] = open ? "OPEN" : "CLOSED",
+                        ["lineItems"] = new JsonObject { ["nodes"] = new JsonArray(order.Lines.Select(l => (JsonNode)new JsonObject
+                        {
+                            ["id"] = $"gid://shopify/FulfillmentOrderLineItem/{l.LineItemId}", ["remainingQuantity"] = l.Remaining,
+                            ["lineItem"] = new JsonObject
+                            {
+                                ["id"] = $"gid://shopify/LineItem/{l.LineItemId}",
+                                ["customAttributes"] = new JsonArray(l.Attributes.Select(a => (JsonNode)new JsonObject { ["key"] = a.Key, ["value"] = a.Value }).ToArray()),
+                            },
+                        }).ToArray()) },
+                    }) },
+                },
+            };
+        }
+    }
+
+    private JsonObject FulfillmentCreate(JsonNode v)
+    {
+        var f = v["fulfillment"]!;
+        var errors = new JsonArray();
+        foreach (var group in f["lineItemsByFulfillmentOrder"]!.AsArray())
+        {
+            var orderId = group!["fulfillmentOrderId"]!.GetValue<string>().Replace("gid://shopify/FulfillmentOrder/", "", StringComparison.Ordinal)[..^1];
+            if (!Orders.TryGetValue(orderId, out var order)) { errors.Add(new JsonObject { ["field"] = new JsonArray("fulfillment"), ["message"] = "Fulfillment order does not exist." }); continue; }
+            lock (order)
+            {
+                foreach (var item in group["fulfillmentOrderLineItems"]!.AsArray())
+                {
+                    var lineId = item!["id"]!.GetValue<string>().Replace("gid://shopify/FulfillmentOrderLineItem/", "", StringComparison.Ordinal);
+                    var index = order.Lines.FindIndex(l => l.LineItemId == lineId);
+                    var quantity = item["quantity"]!.GetValue<int>();
+                    if (index < 0 || order.Lines[index].Remaining < quantity)
+                    {
+                        errors.Add(new JsonObject { ["field"] = new JsonArray("fulfillment", "lineItemsByFulfillmentOrder"), ["message"] = "Invalid fulfillment order line item quantity requested." });
+                        continue;
+                    }
+                    order.Lines[index] = order.Lines[index] with { Remaining = order.Lines[index].Remaining - quantity };
+                }
+                if (errors.Count == 0) order.Fulfillments.Add(v.DeepClone());
+            }
+        }
+        var id = $"gid://shopify/Fulfillment/{Interlocked.Increment(ref _next)}";
+        return new JsonObject { ["fulfillmentCreate"] = new JsonObject
+        {
+            ["fulfillment"] = errors.Count > 0 ? null : new JsonObject { ["id"] = id, ["status"] = "SUCCESS" }, ["userErrors"] = errors,
+        } };
     }
 
     private JsonObject ProductUpdate(JsonNode v)

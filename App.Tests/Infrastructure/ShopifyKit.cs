@@ -50,5 +50,15 @@ public static class ShopifyKit
         return request;
     }
 
+    /// <summary>A storefront URL as Shopify's app proxy forwards it: the query signed with the app secret.</summary>
+    public static string ProxyUrl(string path, string shop, string? customer = "7001", long? timestamp = null, string secret = Secret, IDictionary<string, string>? extra = null)
+    {
+        var query = new Dictionary<string, string> { ["shop"] = shop, ["path_prefix"] = "/apps/storybook", ["timestamp"] = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>()) query[k] = v;
+        if (customer is not null) query["logged_in_customer_id"] = customer;
+        query["signature"] = StorybookShop.Shopify.ShopifySignatures.HexHmac(string.Concat(query.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), secret);
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, query!);
+    }
+
     public static string RandomShop() => $"shop-{RandomNumberGenerator.GetHexString(8, lowercase: true)}.myshopify.com";
 }

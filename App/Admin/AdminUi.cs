@@ -102,7 +102,7 @@ public static class AdminUi
         table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.5rem;border-bottom:1px solid var(--border);vertical-align:top}th{color:var(--muted);font-weight:550}
         a{color:#005bd3}.badge{display:inline-block;border-radius:8px;padding:.1rem .5rem;background:#e3e3e3;font-weight:550}
         .badge.complete,.badge.succeeded,.badge.published{background:#cdfee1;color:var(--success)}.badge.error,.badge.failed{background:#fedad9;color:var(--critical)}
-        .badge.generating,.badge.processing,.badge.retrying{background:#fff1e3;color:#5e4200}.badge.scheduled{background:#eaf4ff;color:#00527c}
+        .badge.generating,.badge.processing,.badge.retrying{background:#fff1e3;color:#5e4200}.badge.scheduled,.badge.preview{background:#eaf4ff;color:#00527c}
         button,.button{font:inherit;border:0;border-radius:8px;padding:.4rem .75rem;background:var(--accent);color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
         button.secondary{background:#fff;color:var(--text);box-shadow:0 0 0 1px var(--border)}button.critical{background:var(--critical)}
         form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}label{display:block;font-weight:550;margin-bottom:.25rem}

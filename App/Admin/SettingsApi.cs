@@ -11,7 +11,7 @@ namespace StorybookShop.Admin;
 
 /// <summary>The shop's generation settings as the merchant sees and sends them; null = the server's default.</summary>
 public sealed record SettingsView(string? TextProvider, string? ImageProvider, string? AudioProvider, string? Voice, string? IllustrationStyle,
-    int? ImageConcurrency, Dictionary<string, double>? ModerationThresholds, decimal? MonthlyBudgetUsd, double? TrimInches = null, decimal? Price = null);
+    int? ImageConcurrency, Dictionary<string, double>? ModerationThresholds, decimal? MonthlyBudgetUsd, double? TrimInches = null, decimal? Price = null, bool? PreviewBeforePurchase = null);
 
 /// <summary>What the server offers: the providers it has keys for and what an unset setting means.</summary>
 public sealed record SettingsOptionsView(IReadOnlyDictionary<string, IReadOnlyList<string>> Available, IReadOnlyDictionary<string, string> Defaults,
@@ -46,6 +46,7 @@ public static partial class SettingsApi
             ModerationThresholds = request.ModerationThresholds is { Count: > 0 } t ? new Dictionary<string, double>(t) : null,
             TrimInches = request.TrimInches,
             Price = request.Price,
+            PreviewBeforePurchase = request.PreviewBeforePurchase,
         };
         // The shop row is read without tracking (it is the request's identity); the settings are one update.
         await db.Shops.Where(s => s.Id == shop.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Settings, settings).SetProperty(s => s.MonthlyBudgetUsd, request.MonthlyBudgetUsd), ct);
@@ -90,7 +91,7 @@ public static partial class SettingsApi
     }
 
     private static SettingsView View(Shop shop) => new(shop.Settings.TextProvider, shop.Settings.ImageProvider, shop.Settings.AudioProvider, shop.Settings.Voice,
-        shop.Settings.IllustrationStyle, shop.Settings.ImageConcurrency, shop.Settings.ModerationThresholds, shop.MonthlyBudgetUsd, shop.Settings.TrimInches, shop.Settings.Price);
+        shop.Settings.IllustrationStyle, shop.Settings.ImageConcurrency, shop.Settings.ModerationThresholds, shop.MonthlyBudgetUsd, shop.Settings.TrimInches, shop.Settings.Price, shop.Settings.PreviewBeforePurchase);
 
     private static SettingsOptionsView Options(ProviderCatalog providers, GenerationOptions generation) => new(
         new Dictionary<string, IReadOnlyList<string>>

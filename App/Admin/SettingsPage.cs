@@ -41,6 +41,9 @@ public static class SettingsPage
             b.Append("</select><div class=\"muted\">Print files add 0.125 in bleed on every side.</div><div class=\"error\"></div></div>");
             b.Append(Input("price", "Price of a published book", s.Price?.ToString(CultureInfo.InvariantCulture), "number",
                 $"In the shop's currency; empty: {http.RequestServices.GetRequiredService<IOptions<Publishing.PublishingOptions>>().Value.DefaultPrice.ToString(CultureInfo.InvariantCulture)}."));
+            b.Append("<div class=\"field\" data-field=\"previewBeforePurchase\"><label for=\"previewBeforePurchase\">Before purchase, make</label><select id=\"previewBeforePurchase\" name=\"previewBeforePurchase\" data-bool=\"1\">");
+            b.Append($"<option value=\"\">Server default (a preview)</option><option value=\"true\"{(s.PreviewBeforePurchase == true ? " selected" : "")}>A preview: text, cover and first pages</option><option value=\"false\"{(s.PreviewBeforePurchase == false ? " selected" : "")}>The whole book</option>");
+            b.Append("</select><div class=\"muted\">A preview costs less when shoppers do not buy; the rest is made when the order is paid.</div><div class=\"error\"></div></div>");
             b.Append("<h2>Spending</h2>");
             b.Append(Input("monthlyBudgetUsd", "Monthly budget (USD)", ctx.Shop.MonthlyBudgetUsd?.ToString(CultureInfo.InvariantCulture), "number",
                 g.DefaultMonthlyBudgetUsd is { } d ? $"Empty: {d.ToString(CultureInfo.InvariantCulture)} USD." : "Empty: no cap."));
@@ -56,7 +59,7 @@ public static class SettingsPage
                   for (const el of f.querySelectorAll('input,select')) {
                     const v = el.value.trim(); if (v === '') continue;
                     if (el.name.startsWith('moderationThresholds.')) body.moderationThresholds[el.name.substring(21)] = Number(v);
-                    else body[el.name] = (el.type === 'number' || el.dataset.number) ? Number(v) : v;
+                    else body[el.name] = el.dataset.bool ? v === 'true' : (el.type === 'number' || el.dataset.number) ? Number(v) : v;
                   }
                   for (const x of f.querySelectorAll('.field')) { x.classList.remove('invalid'); x.querySelector('.error').textContent = ''; }
                   const r = await api('PUT', '/api/settings', body);

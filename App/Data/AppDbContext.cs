@@ -13,6 +13,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<Generation> Generations => Set<Generation>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<DataExport> DataExports => Set<DataExport>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -48,6 +49,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.HasIndex(s => new { s.ShopId, s.Status });
             e.HasIndex(s => new { s.ShopId, s.CreatedAt });
             e.HasIndex(s => s.Status);
+            e.Property(s => s.Released).HasDefaultValue(true);
+            e.HasIndex(s => new { s.ShopId, s.ShopifyOrderId });
         });
 
         b.Entity<StoryPage>(e =>
@@ -96,6 +99,19 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         });
 
         b.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
+
+        b.Entity<Delivery>(e =>
+        {
+            e.ToTable("deliveries");
+            e.Property(d => d.OrderId).HasMaxLength(64);
+            e.Property(d => d.Token).HasMaxLength(64);
+            e.Property(d => d.FulfillmentId).HasMaxLength(100);
+            e.HasIndex(d => d.Token).IsUnique();
+            e.HasIndex(d => new { d.StoryId, d.OrderId }).IsUnique();
+            e.HasIndex(d => new { d.ShopId, d.OrderId });
+            e.HasOne<Story>().WithMany().HasForeignKey(d => d.StoryId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Shop>().WithMany().HasForeignKey(d => d.ShopId).OnDelete(DeleteBehavior.Cascade);
+        });
 
         SnakeCaseNames(b);
     }

@@ -45,6 +45,23 @@ public sealed record ShopSettings
     public double? TrimInches { get; init; }
     /// <summary>The published product's price in the shop's currency; null = Publishing:DefaultPrice.</summary>
     public decimal? Price { get; init; }
+    /// <summary>True (default): a storefront book makes only its text, cover and first pages before purchase; false: the whole book.</summary>
+    public bool? PreviewBeforePurchase { get; init; }
+}
+
+/// <summary>A paid book handed to its buyer: a secret, expiring download page per order, and the Shopify fulfillment that emailed it.</summary>
+public sealed class Delivery
+{
+    public Guid Id { get; set; }
+    public Guid ShopId { get; set; }
+    public Guid StoryId { get; set; }
+    public required string OrderId { get; set; }
+    /// <summary>The download page's secret (URL-safe, 32 random bytes).</summary>
+    public required string Token { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public string? FulfillmentId { get; set; }
 }
 
 public enum WebhookStatus { Received, Processing, Processed, Failed }
@@ -87,7 +104,8 @@ public sealed class DataProtectionKey
     public required string Xml { get; set; }
 }
 
-public enum StoryStatus { Draft, Generating, Complete, Published, Error, Archived }
+/// <summary>Preview: the text, cover and first pages are made and the rest waits for the order to be paid.</summary>
+public enum StoryStatus { Draft, Generating, Complete, Published, Error, Archived, Preview }
 
 /// <summary>The pipeline's stages. Flags, because illustrations and narration run side by side.</summary>
 [Flags]
@@ -153,6 +171,9 @@ public sealed class Story
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? GenerationStartedAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
+    /// <summary>False while a storefront preview waits for payment: only text, cover and the first pages are made.</summary>
+    public bool Released { get; set; } = true;
+    public DateTimeOffset? PaidAt { get; set; }
 }
 
 /// <summary>One page of the story: its text, the picture brief, and where its assets are.</summary>

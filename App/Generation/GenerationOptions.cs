@@ -18,6 +18,8 @@ public sealed class GenerationOptions
 
     /// <summary>Pictures drawn at once for one story.</summary>
     public int IllustrationConcurrency { get; set; } = 2;
+    /// <summary>Pages drawn (besides the cover) for a storefront preview before purchase.</summary>
+    public int PreviewPages { get; set; } = 2;
     /// <summary>Pictures drawn at once for one shop on one node, unless the shop sets its own.</summary>
     public int ShopImageConcurrency { get; set; } = 4;
     /// <summary>Pages narrated at once for one story.</summary>

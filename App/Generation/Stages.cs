@@ -142,6 +142,8 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
         };
         work.AddRange(story.Pages.OrderBy(p => p.Number).Select(p =>
             (p.Number, AssetKeys.PageImage(story.ShopId, story.Id, p.Number), p.IllustrationPrompt, p.Scene, p.ImageStage == AssetStage.Done && p.ImageKey is not null)));
+        // Before purchase only the cover and the first pages are drawn (the storefront preview).
+        if (!story.Released) work = work.Where(w => w.Number <= options.Value.PreviewPages).ToList();
 
         var refused = new System.Collections.Concurrent.ConcurrentBag<(int Number, string Error)>();
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.IllustrationConcurrency), CancellationToken = ct }, async (item, token) =>
@@ -179,6 +181,16 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
                     .ExecuteUpdateAsync(u => u.SetProperty(p => p.ImageKey, item.Key).SetProperty(p => p.ImageStage, AssetStage.Done), token);
         });
         if (!refused.IsEmpty) throw new PagesFailedException(Stage, [.. refused]);
+        if (!story.Released)
+        {
+            // The preview is ready; the rest of the book waits for the order (orders/paid releases it).
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            var waiting = await db.Stories.Where(s => s.Id == story.Id && s.Status == StoryStatus.Generating && !s.Released)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, StoryStatus.Preview).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
+            // Paid while the preview was being drawn: draw the rest now (finished pictures are skipped).
+            if (waiting == 0) await RunAsync(storyId, ct);
+            return;
+        }
 
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {

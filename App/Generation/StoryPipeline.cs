@@ -62,12 +62,14 @@ public sealed class StoryPipeline(ISchedulerFactory schedulers, NpgsqlDataSource
         }
 
         PipelineStages done;
-        await using (var read = new NpgsqlCommand("SELECT status, stages_done FROM stories WHERE id = @id", conn, tx))
+        bool released;
+        await using (var read = new NpgsqlCommand("SELECT status, stages_done, released FROM stories WHERE id = @id", conn, tx))
         {
             read.Parameters.AddWithValue("id", storyId);
             await using var reader = await read.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct) || reader.GetString(0) != nameof(StoryStatus.Generating)) return 0;
             done = (PipelineStages)reader.GetInt32(1);
+            released = reader.GetBoolean(2);
         }
 
         var scheduler = await schedulers.GetScheduler(ct);
@@ -77,6 +79,8 @@ public sealed class StoryPipeline(ISchedulerFactory schedulers, NpgsqlDataSource
         foreach (var stage in Order)
         {
             if (done.HasFlag(stage)) continue;
+            // A preview waiting for payment gets its text and first pictures only; the rest comes on release.
+            if (!released && stage is PipelineStages.Narration or PipelineStages.Book) continue;
             var key = TriggerKeyFor(storyId, stage);
             var pending = Order.Where(d => Dependencies(stage).HasFlag(d) && d != PipelineStages.None && !done.HasFlag(d)).ToList();
             var state = await scheduler.GetTriggerState(key, ct);

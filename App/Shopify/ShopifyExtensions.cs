@@ -44,6 +44,13 @@ public static class ShopifyExtensions
         services.AddSingleton<IWebhookHandler, AppUninstalledHandler>();
         services.AddSingleton<IWebhookHandler, ScopesUpdateHandler>();
         services.AddSingleton<IWebhookHandler, OrdersPaidHandler>();
+        services.AddSingleton<IWebhookHandler, OrderReversedHandler>();
+        services.AddSingleton<Storefront.StoryRelease>();
+        services.AddOptions<Storefront.DeliveryOptions>().Bind(builder.Configuration.GetSection(Storefront.DeliveryOptions.Section))
+            .Validate(o => o.LinkLifetime > TimeSpan.Zero, "Delivery:LinkLifetime must be positive.").ValidateOnStart();
+        services.AddOptions<Storefront.StorefrontOptions>().Bind(builder.Configuration.GetSection(Storefront.StorefrontOptions.Section))
+            .Validate(o => o.StoriesPerShopPerMinute >= 1 && o.StoriesPerClientPerMinute >= 1, "Storefront limits must be at least 1 per minute.").ValidateOnStart();
+        services.AddSingleton<Storefront.StorefrontLimits>();
         services.AddSingleton<IWebhookHandler, ComplianceHandler>();
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<WebhookWriter>();

@@ -1,13 +1,69 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Playwright;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Generation.OpenAI;
+using StorybookShop.Rendering;
 using StorybookShop.Shopify;
+using StorybookShop.Storage;
 using StorybookShop.Stories;
 
 namespace StorybookShop.Storefront;
 
-/// <summary>Endpoints the storefront reaches through the signed app proxy.</summary>
+public sealed class StorefrontOptions
+{
+    public const string Section = "Storefront";
+    /// <summary>Books a shop's storefront may start per minute (per node).</summary>
+    public int StoriesPerShopPerMinute { get; set; } = 30;
+    /// <summary>Books one shopper (logged-in customer, else IP address) may start per minute (per node).</summary>
+    public int StoriesPerClientPerMinute { get; set; } = 3;
+    /// <summary>Longest a progress stream stays open.</summary>
+    public TimeSpan EventStreamLimit { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>Per-shop and per-shopper limits on starting books: each a fixed one-minute window.</summary>
+public sealed class StorefrontLimits(IOptions<StorefrontOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _shops = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key,
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = options.Value.StoriesPerShopPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+    private readonly PartitionedRateLimiter<string> _clients = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key,
+        _ => new FixedWindowRateLimiterOptions { PermitLimit = options.Value.StoriesPerClientPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+
+    /// <summary>Null when allowed; else how long to wait.</summary>
+    public TimeSpan? TryAcquire(string shop, string client)
+    {
+        using var c = _clients.AttemptAcquire(shop + "|" + client);
+        if (!c.IsAcquired) return c.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+        using var s = _shops.AttemptAcquire(shop);
+        if (!s.IsAcquired) return s.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+        return null;
+    }
+
+    public void Dispose()
+    {
+        _shops.Dispose();
+        _clients.Dispose();
+    }
+}
+
+/// <summary>
+/// Endpoints the storefront reaches through the signed app proxy (<c>/apps/storybook/*</c> → <c>/proxy/*</c>):
+/// the personalization choices, starting a book, its status, a live progress stream, and the watermarked preview.
+/// </summary>
 public static class StorefrontApi
 {
     public sealed record CatalogView(string Shop, bool LoggedIn, IReadOnlyList<object> AgeBands, IReadOnlyList<string> Themes,
         IReadOnlyDictionary<string, string> Languages, IReadOnlyList<object> Companions);
+
+    public sealed record StorefrontStory(Guid Id, string Status, int PercentDone, string? Title, string StatusUrl, string EventsUrl, string PreviewUrl, bool PreviewOnly);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static WebApplication MapStorefront(this WebApplication app)
     {
@@ -21,6 +77,209 @@ public static class StorefrontApi
                 StoryCatalog.Genres, StoryCatalog.Languages,
                 StoryCatalog.CompanionKinds.Select(k => (object)new { k.Id, en = k.En, es = k.Es, fr = k.Fr }).ToList()));
         });
+        proxy.MapGet("/personalize", Personalize);
+        proxy.MapPost("/stories", CreateAsync);
+        proxy.MapGet("/stories/{id:guid}", StatusAsync);
+        proxy.MapGet("/stories/{id:guid}/events", EventsAsync);
+        proxy.MapGet("/stories/{id:guid}/preview", PreviewPageAsync);
+        proxy.MapGet("/stories/{id:guid}/preview/{number:int}.jpg", PreviewImageAsync);
         return app;
     }
+
+    /// <summary>
+    /// The personalization form as a page of its own (the theme block's markup and script), for trying it
+    /// without a theme: reached at /apps/storybook/personalize through the proxy, or directly with a signed query.
+    /// </summary>
+    internal static IResult Personalize(HttpContext http)
+    {
+        var proxy = AppProxy.Current(http);
+        var script = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "storefront", "personalize.js"));
+        // Through Shopify the proxy signs each request itself; opened directly (standalone=1, itself part of the
+        // signed query) the page's own signed query goes along with its requests.
+        var direct = http.Request.Query["standalone"] == "1";
+        var query = direct ? http.Request.QueryString.Value?.TrimStart('?') ?? "" : "";
+        var e = (Func<string, string>)(s => System.Net.WebUtility.HtmlEncode(s));
+        return Results.Content($$"""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Personalize your book</title>
+            <style>body{font-family:sans-serif;max-width:34rem;margin:1.5rem auto;padding:0 1rem;color:#303030}label{display:block;margin:.5rem 0}input,select{font:inherit;padding:.3rem}
+            .button{font:inherit;padding:.5rem 1rem;border:0;border-radius:8px;background:#303030;color:#fff;cursor:pointer}.storybook-errors{color:#8e1f0b}</style></head>
+            <body><div class="storybook-personalizer" data-proxy="{{e(direct ? "/proxy" : Prefix(proxy))}}" data-query="{{e(query)}}" data-variant="0">
+              <form class="storybook-form" novalidate><h3>Make it theirs</h3>
+                <label>Child's first name <input name="childName" maxlength="40" required autocomplete="off"></label>
+                <label>Age <select name="ageGroup" required></select></label>
+                <label>Theme <select name="genre" required></select></label>
+                <label>Language <select name="language"></select></label>
+                <label>A lesson to weave in (optional) <input name="moral" maxlength="200"></label>
+                <fieldset class="storybook-companion"><legend>A companion (optional)</legend><input name="companionName" maxlength="40" placeholder="Name"> <select name="companionKind"><option value="">—</option></select></fieldset>
+                <p class="storybook-errors" role="alert" hidden></p>
+                <button type="submit" class="button">Write my story</button></form>
+              <div class="storybook-progress" hidden><progress max="100" value="0"></progress> <span class="storybook-percent">0 %</span><p class="storybook-stage">Writing the story…</p></div>
+              <div class="storybook-ready" hidden><a class="storybook-preview" target="_blank" rel="noopener">See the preview</a> <button type="button" class="button storybook-add">Add the book to the cart</button></div>
+            </div><script>{{script}}</script></body></html>
+            """, "text/html; charset=utf-8");
+    }
+
+    /// <summary>A storefront link: through the shop's proxy path, or (standalone page) straight to /proxy with the signed query.</summary>
+    private static string Link(HttpContext http, AppProxyRequest proxy, string path) =>
+        http.Request.Query["standalone"] == "1" ? $"/proxy{path}{http.Request.QueryString.Value}" : Prefix(proxy) + path;
+
+    private static string Prefix(AppProxyRequest r) => string.IsNullOrEmpty(r.PathPrefix) ? "/apps/storybook" : r.PathPrefix.TrimEnd('/');
+
+    internal static async Task<Results<Accepted<StorefrontStory>, ValidationProblem, ProblemHttpResult>> CreateAsync(PersonalizationRequest request, HttpContext http, AppDbContext db,
+        StoryPipeline pipeline, IContentModerator moderator, Budget budget, StorefrontLimits limits, TimeProvider clock, CancellationToken ct)
+    {
+        var proxy = AppProxy.Current(http);
+        var validation = await new PersonalizationValidator().ValidateAsync(request, ct);
+        if (!validation.IsValid)
+            return TypedResults.ValidationProblem(validation.Errors.GroupBy(e => Camel(e.PropertyName)).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
+        var client = proxy.LoggedInCustomerId ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (limits.TryAcquire(proxy.Shop, client) is { } wait)
+        {
+            http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many books started just now.", detail: "Please try again in a minute.");
+        }
+        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Domain == proxy.Shop && s.UninstalledAt == null, ct);
+        if (shop is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "This shop does not offer personalized books.");
+        if (await StoryApi.ModerateAsync(request, moderator, shop.Settings.ModerationThresholds, ct) is { Count: > 0 } flagged)
+            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(flagged)
+            {
+                Status = StatusCodes.Status422UnprocessableEntity, Title = "Some of the personalization cannot be used in a children's book.",
+            });
+        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true })
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Personalized books are not available right now.", detail: "Please try again later.");
+
+        var story = PersonalizationValidator.ToStory(request, shop.Id, clock.GetUtcNow());
+        var previewOnly = shop.Settings.PreviewBeforePurchase ?? true;
+        story.Released = !previewOnly;
+        story.ShopifyCustomerId = proxy.LoggedInCustomerId;
+        db.Stories.Add(story);
+        await db.SaveChangesAsync(ct);
+        try { await pipeline.AdvanceAsync(story.Id, ct); }
+        catch (Exception e) { http.RequestServices.GetRequiredService<ILogger<StorefrontStory>>().LogError(e, "Could not schedule story {StoryId} yet", story.Id); }
+        var view = View(story.Id, story.Status, 0, null, proxy, previewOnly);
+        return TypedResults.Accepted(view.StatusUrl, view);
+    }
+
+    private static StorefrontStory View(Guid id, StoryStatus status, int percent, string? title, AppProxyRequest proxy, bool previewOnly)
+    {
+        var p = Prefix(proxy);
+        return new StorefrontStory(id, status.ToString(), percent, title, $"{p}/stories/{id}", $"{p}/stories/{id}/events", $"{p}/stories/{id}/preview", previewOnly);
+    }
+
+    private sealed record Progress(Guid Id, StoryStatus Status, int Percent, string? Title, bool Released);
+
+    private static async Task<Progress?> ProgressAsync(AppDbContext db, string shop, Guid id, CancellationToken ct)
+    {
+        var s = await db.Stories.AsNoTracking().Where(x => x.Id == id && x.Shop!.Domain == shop)
+            .Select(x => new { x.Id, x.Status, x.StagesDone, x.Title, x.Released, Pages = x.Pages.Count, Images = x.Pages.Count(p => p.ImageStage == AssetStage.Done), Audio = x.Pages.Count(p => p.AudioStage == AssetStage.Done) })
+            .SingleOrDefaultAsync(ct);
+        if (s is null) return null;
+        var percent = s.Status is StoryStatus.Complete or StoryStatus.Published or StoryStatus.Preview ? 100 : StoryApi.Percent(s.StagesDone, s.Pages, s.Images, s.Audio);
+        return new Progress(s.Id, s.Status, percent, s.Title, s.Released);
+    }
+
+    internal static async Task<Results<Ok<StorefrontStory>, NotFound>> StatusAsync(Guid id, HttpContext http, AppDbContext db, CancellationToken ct)
+    {
+        var proxy = AppProxy.Current(http);
+        var p = await ProgressAsync(db, proxy.Shop, id, ct);
+        return p is null ? TypedResults.NotFound() : TypedResults.Ok(View(p.Id, p.Status, p.Percent, p.Title, proxy, !p.Released));
+    }
+
+    /// <summary>Server-Sent Events: a <c>progress</c> event whenever the status or percentage changes, then <c>done</c>.</summary>
+    internal static async Task EventsAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> contexts, IOptions<StorefrontOptions> options, CancellationToken ct)
+    {
+        var proxy = AppProxy.Current(http);
+        var response = http.Response;
+        await using (var first = await contexts.CreateDbContextAsync(ct))
+            if (await ProgressAsync(first, proxy.Shop, id, ct) is null)
+            {
+                response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        var until = DateTime.UtcNow + options.Value.EventStreamLimit;
+        string? last = null;
+        while (!ct.IsCancellationRequested && DateTime.UtcNow < until)
+        {
+            Progress p;
+            await using (var db = await contexts.CreateDbContextAsync(ct))
+                p = (await ProgressAsync(db, proxy.Shop, id, ct))!;
+            var data = JsonSerializer.Serialize(View(p.Id, p.Status, p.Percent, p.Title, proxy, !p.Released), Json);
+            if (data != last)
+            {
+                await response.WriteAsync($"event: progress\ndata: {data}\n\n", ct);
+                await response.Body.FlushAsync(ct);
+                last = data;
+            }
+            if (p.Status is not (StoryStatus.Generating or StoryStatus.Draft))
+            {
+                await response.WriteAsync($"event: done\ndata: {data}\n\n", ct);
+                await response.Body.FlushAsync(ct);
+                return;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+    }
+
+    /// <summary>The preview: the title, cover and first pages, pictures watermarked and small; the whole book comes with the order.</summary>
+    internal static async Task<IResult> PreviewPageAsync(Guid id, HttpContext http, AppDbContext db, IOptions<GenerationOptions> generation, CancellationToken ct)
+    {
+        var proxy = AppProxy.Current(http);
+        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.Shop!.Domain == proxy.Shop, ct);
+        if (story is null) return Results.NotFound();
+        var e = (Func<string?, string>)(s => System.Net.WebUtility.HtmlEncode(s ?? ""));
+        var b = new StringBuilder();
+        if (story.CoverImage is null) b.Append("<p id=\"wait\">Your preview is being made — this page will show it when it is ready.</p>");
+        else b.Append(CultureInfo.InvariantCulture, $"<figure><img src=\"{e(Link(http, proxy, $"/stories/{id}/preview/0.jpg"))}\" alt=\"Cover\" width=\"480\" height=\"480\"></figure>");
+        foreach (var p in story.Pages.OrderBy(p => p.Number).Take(generation.Value.PreviewPages))
+        {
+            if (p.ImageStage == AssetStage.Done) b.Append(CultureInfo.InvariantCulture, $"<figure><img src=\"{e(Link(http, proxy, $"/stories/{id}/preview/{p.Number}.jpg"))}\" alt=\"Page {p.Number}\" width=\"480\" height=\"480\">");
+            else b.Append("<figure>");
+            b.Append(CultureInfo.InvariantCulture, $"<figcaption>{e(p.Text)}</figcaption></figure>");
+        }
+        var rest = Math.Max(0, story.Pages.Count - generation.Value.PreviewPages);
+        return Results.Content($$"""
+            <!doctype html><html lang="{{e(story.Language)}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
+            <title>{{e(story.Title ?? "Your story")}} — preview</title>
+            <style>body{font-family:sans-serif;max-width:34rem;margin:1.5rem auto;padding:0 1rem;color:#303030}img{max-width:100%;height:auto;border-radius:12px}figure{margin:0 0 1.5rem}</style></head>
+            <body><h1 id="title">{{e(story.Title ?? "Your story is being written…")}}</h1><p>{{e(story.Description)}}</p>{{b}}
+            <p id="rest">{{(rest > 0 ? $"{rest} more pages, the narration and the printable book come with your order." : "")}}</p></body></html>
+            """, "text/html; charset=utf-8");
+    }
+
+    /// <summary>A preview picture: the real one made small (480 px) and stamped PREVIEW, so it is no substitute for the book.</summary>
+    internal static async Task<IResult> PreviewImageAsync(Guid id, int number, HttpContext http, AppDbContext db, IAssetStore assets, Chromium chromium,
+        IOptions<GenerationOptions> generation, CancellationToken ct)
+    {
+        var proxy = AppProxy.Current(http);
+        if (number < 0 || number > generation.Value.PreviewPages) return Results.NotFound();
+        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.Shop!.Domain == proxy.Shop, ct);
+        var source = number == 0 ? story?.CoverImage : story?.Pages.SingleOrDefault(p => p.Number == number && p.ImageStage == AssetStage.Done)?.ImageKey;
+        if (story is null || source is null) return Results.NotFound();
+        var key = AssetKeys.StoryPrefix(story.ShopId, story.Id) + $"preview/{number:D2}.jpg";
+        var cached = await assets.GetAsync(key, ct);
+        if (cached is null)
+        {
+            var original = await assets.GetAsync(source, ct) ?? throw new InvalidOperationException($"Asset {source} is missing.");
+            cached = await chromium.WithPageAsync(async page =>
+            {
+                await page.SetViewportSizeAsync(480, 480);
+                await page.SetContentAsync($"""
+                    <body style="margin:0"><div style="position:relative;width:480px;height:480px;overflow:hidden">
+                    <img src="data:image/jpeg;base64,{Convert.ToBase64String(original)}" style="width:480px;height:480px;object-fit:cover;display:block">
+                    <div style="position:absolute;inset:0;display:flex;align-items:center;justify-content:center;transform:rotate(-30deg);font:bold 84px sans-serif;letter-spacing:8px;color:rgba(255,255,255,.6);text-shadow:0 0 12px rgba(0,0,0,.45)">PREVIEW</div>
+                    </div></body>
+                    """);
+                return await page.ScreenshotAsync(new PageScreenshotOptions { Type = ScreenshotType.Jpeg, Quality = 60 });
+            }, ct);
+            await assets.PutAsync(key, cached, "image/jpeg", ct);
+        }
+        http.Response.Headers.CacheControl = "private, max-age=300";
+        return Results.File(cached, "image/jpeg");
+    }
+
+    private static string Camel(string name) =>
+        string.Join('.', name.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 }

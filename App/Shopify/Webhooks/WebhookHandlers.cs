@@ -42,15 +42,88 @@ public sealed class ScopesUpdateHandler(IDbContextFactory<AppDbContext> contexts
     }
 }
 
-/// <summary>orders/paid arrives here and is acknowledged; delivering the book is the storefront-to-delivery work.</summary>
-public sealed class OrdersPaidHandler(ILogger<OrdersPaidHandler> logger) : IWebhookHandler
+/// <summary>
+/// orders/paid: the stories named by the order's line items (the private property <c>_story_id</c>, which the
+/// storefront block adds) are linked to the order and customer, released if only a preview was made, and
+/// delivered when complete. A repeated delivery of the webhook finds everything already done.
+/// </summary>
+public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, Storefront.StoryRelease release, ILogger<OrdersPaidHandler> logger) : IWebhookHandler
 {
     public IReadOnlyCollection<string> Topics => ["orders/paid"];
 
-    public Task HandleAsync(WebhookContext context, CancellationToken ct)
+    public async Task HandleAsync(WebhookContext context, CancellationToken ct)
     {
-        logger.LogInformation("orders/paid for {Shop} received (order {OrderId})", context.ShopDomain, context.Payload.TryGetProperty("id", out var id) ? id.ToString() : "?");
-        return Task.CompletedTask;
+        var orderId = context.Payload.TryGetProperty("id", out var id) ? id.ToString() : null;
+        if (orderId is null) return;
+        var customerId = context.Payload.TryGetProperty("customer", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("id", out var cid) ? cid.ToString() : null;
+        Guid shopId;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Domain == context.ShopDomain, ct);
+            if (shop is null) return;
+            shopId = shop.Id;
+        }
+        var stories = OrderPayload.StoryIds(context.Payload);
+        if (stories.Count == 0) logger.LogInformation("orders/paid {OrderId} for {Shop} has no storybook in it", orderId, context.ShopDomain);
+        foreach (var storyId in stories) await release.PaidAsync(shopId, storyId, orderId, customerId, ct);
+    }
+}
+
+/// <summary>orders/cancelled and refunds/create: the download links of the books concerned stop working, and unfinished paid work stops.</summary>
+public sealed class OrderReversedHandler(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline, TimeProvider clock) : IWebhookHandler
+{
+    public IReadOnlyCollection<string> Topics => ["orders/cancelled", "refunds/create"];
+
+    public async Task HandleAsync(WebhookContext context, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Domain == context.ShopDomain, ct);
+        if (shop is null) return;
+        string? orderId;
+        List<Guid> stories;
+        if (context.Topic == "orders/cancelled")
+        {
+            orderId = context.Payload.TryGetProperty("id", out var id) ? id.ToString() : null;
+            stories = orderId is null ? [] : await db.Stories.Where(s => s.ShopId == shop.Id && s.ShopifyOrderId == orderId).Select(s => s.Id).ToListAsync(ct);
+            stories = [.. stories.Union(OrderPayload.StoryIds(context.Payload))];
+        }
+        else
+        {
+            // A refund names the refunded lines; only their books are withdrawn.
+            orderId = context.Payload.TryGetProperty("order_id", out var id) ? id.ToString() : null;
+            stories = context.Payload.TryGetProperty("refund_line_items", out var lines) && lines.ValueKind == JsonValueKind.Array
+                ? [.. lines.EnumerateArray().Where(l => l.TryGetProperty("line_item", out _)).SelectMany(l => OrderPayload.StoryIdsOfLine(l.GetProperty("line_item")))]
+                : [];
+        }
+        if (orderId is null || stories.Count == 0) return;
+        var now = clock.GetUtcNow();
+        await db.Deliveries.Where(d => d.ShopId == shop.Id && d.OrderId == orderId && stories.Contains(d.StoryId) && d.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.RevokedAt, now), ct);
+        var unfinished = await db.Stories.Where(s => s.ShopId == shop.Id && stories.Contains(s.Id) && (s.Status == StoryStatus.Generating || s.Status == StoryStatus.Preview))
+            .Select(s => s.Id).ToListAsync(ct);
+        foreach (var storyId in unfinished) await pipeline.CancelAsync(storyId, ct: ct);
+        await db.Stories.Where(s => unfinished.Contains(s.Id)).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason, $"Stopped: order {orderId} was {(context.Topic == "orders/cancelled" ? "cancelled" : "refunded")}.")
+            .SetProperty(s => s.UpdatedAt, now), ct);
+    }
+}
+
+/// <summary>Reading our private line-item property out of Shopify's order payloads.</summary>
+public static class OrderPayload
+{
+    public const string StoryProperty = "_story_id";
+
+    public static List<Guid> StoryIds(JsonElement order) =>
+        order.TryGetProperty("line_items", out var items) && items.ValueKind == JsonValueKind.Array
+            ? [.. items.EnumerateArray().SelectMany(StoryIdsOfLine).Distinct()]
+            : [];
+
+    public static IEnumerable<Guid> StoryIdsOfLine(JsonElement line)
+    {
+        if (!line.TryGetProperty("properties", out var props) || props.ValueKind != JsonValueKind.Array) yield break;
+        foreach (var p in props.EnumerateArray())
+            if (p.TryGetProperty("name", out var n) && n.GetString() == StoryProperty && p.TryGetProperty("value", out var v) && Guid.TryParse(v.ToString(), out var id))
+                yield return id;
     }
 }
 

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Quartz;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Shopify;
+using StorybookShop.Storage;
+
+namespace StorybookShop.Storefront;
+
+public sealed class DeliveryOptions
+{
+    public const string Section = "Delivery";
+    /// <summary>How long a buyer's download page works.</summary>
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>The app's public base URL for download links in Shopify's email; empty: Shopify:AppUrl.</summary>
+    public string? PublicBaseUrl { get; set; }
+}
+
+/// <summary>
+/// Hands a paid, finished book to its buyer: one delivery per (story, order) with a secret, expiring download
+/// page, and a Shopify fulfillment of just that line item with <c>notifyCustomer</c>, so Shopify emails the
+/// buyer the link. Each step is safe to repeat: the delivery row is unique per story and order, and a fulfillment
+/// is only created for a fulfillment-order line that is still open.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, ShopifyGraphQL graphql, IOptions<DeliveryOptions> options, IOptions<ShopifyOptions> shopify,
+    TimeProvider clock, ILogger<DeliverJob> logger) : IJob
+{
+    public const string Group = "deliver";
+
+    public const string FulfillmentOrders = """
+        query fulfillmentOrders($id: ID!) {
+          order(id: $id) { fulfillmentOrders(first: 20) { nodes { id status lineItems(first: 50) { nodes { id remainingQuantity lineItem { id customAttributes { key value } } } } } } }
+        }
+        """;
+
+    public const string FulfillmentCreate = """
+        mutation fulfillmentCreate($fulfillment: FulfillmentInput!, $message: String) {
+          fulfillmentCreate(fulfillment: $fulfillment, message: $message) { fulfillment { id status } userErrors { field message } }
+        }
+        """;
+
+    public static async Task ScheduleAsync(ISchedulerFactory schedulers, Guid storyId, PipelineOptions o, CancellationToken ct)
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        var job = JobBuilder.Create<DeliverJob>().WithIdentity(new JobKey(storyId.ToString("N"), Group)).WithDescription($"Deliver story {storyId}")
+            .UsingJobData(StoryStageJob.StoryIdKey, storyId.ToString()).RequestRecovery().Build();
+        var trigger = TriggerBuilder.Create().WithIdentity(new TriggerKey(storyId.ToString("N"), Group)).ForJob(job).StartNow()
+            .WithRetryPolicy(RetryPolicy.Exponential(o.RetryAttempts, o.RetryInitialDelay, 2.0, o.RetryMaxDelay, 0.25)).Build();
+        await scheduler.ScheduleJobs(new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> { [job] = [trigger] }, new ScheduleJobOptions { Replace = true }, ct);
+    }
+
+    public string PageUrl(string token) =>
+        $"{(string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? shopify.Value.AppUrl : options.Value.PublicBaseUrl)?.TrimEnd('/')}/downloads/{token}";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var ct = cancellationToken;
+        var storyId = Guid.Parse(context.MergedJobDataMap.GetString(StoryStageJob.StoryIdKey)!);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var story = await db.Stories.AsNoTracking().Include(s => s.Shop).SingleOrDefaultAsync(s => s.Id == storyId, ct);
+        if (story is null || story.PaidAt is null || story.ShopifyOrderId is null || story.Status is not (StoryStatus.Complete or StoryStatus.Published)) return;
+
+        var now = clock.GetUtcNow();
+        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO deliveries (id, shop_id, story_id, order_id, token, created_at, expires_at)
+            VALUES ({Guid.NewGuid()}, {story.ShopId}, {story.Id}, {story.ShopifyOrderId}, {token}, {now}, {now + options.Value.LinkLifetime})
+            ON CONFLICT (story_id, order_id) DO NOTHING
+            """, ct);
+        var delivery = await db.Deliveries.SingleAsync(d => d.StoryId == story.Id && d.OrderId == story.ShopifyOrderId, ct);
+        if (delivery.RevokedAt is not null || delivery.FulfillmentId is not null) return;
+
+        // Fulfil only this book's line (the order may hold other things), and only while it is still open.
+        var shop = story.Shop!.Domain;
+        var data = await graphql.QueryAsync(shop, FulfillmentOrders, new { id = $"gid://shopify/Order/{story.ShopifyOrderId}" }, ct: ct);
+        var lines = new List<(string FulfillmentOrderId, string LineId, int Quantity)>();
+        if (data.GetProperty("order") is { ValueKind: JsonValueKind.Object } order)
+            foreach (var fo in order.GetProperty("fulfillmentOrders").GetProperty("nodes").EnumerateArray())
+            {
+                if (fo.GetProperty("status").GetString() is not ("OPEN" or "IN_PROGRESS")) continue;
+                foreach (var line in fo.GetProperty("lineItems").GetProperty("nodes").EnumerateArray())
+                {
+                    var mine = line.GetProperty("lineItem").GetProperty("customAttributes").EnumerateArray()
+                        .Any(a => a.GetProperty("key").GetString() == "_story_id" && a.GetProperty("value").GetString() == story.Id.ToString());
+                    var remaining = line.GetProperty("remainingQuantity").GetInt32();
+                    if (mine && remaining > 0) lines.Add((fo.GetProperty("id").GetString()!, line.GetProperty("id").GetString()!, remaining));
+                }
+            }
+        string fulfillmentId;
+        if (lines.Count == 0)
+        {
+            fulfillmentId = "none-open";
+            logger.LogInformation("Story {StoryId}: order {OrderId} has no open line for it; the download page is ready without a new fulfillment", story.Id, story.ShopifyOrderId);
+        }
+        else
+        {
+            var payload = await graphql.MutateAsync(shop, FulfillmentCreate, "fulfillmentCreate", new
+            {
+                fulfillment = new
+                {
+                    notifyCustomer = true,
+                    trackingInfo = new { company = "StorybookShop", number = "Download", url = PageUrl(delivery.Token) },
+                    lineItemsByFulfillmentOrder = lines.GroupBy(l => l.FulfillmentOrderId).Select(g => new
+                    {
+                        fulfillmentOrderId = g.Key,
+                        fulfillmentOrderLineItems = g.Select(l => new { id = l.LineId, quantity = l.Quantity }).ToList(),
+                    }).ToList(),
+                },
+                message = $"Your personalized book \"{story.Title}\" is ready: download it from the link (valid until {delivery.ExpiresAt:yyyy-MM-dd}).",
+            }, ct: ct);
+            fulfillmentId = payload.GetProperty("fulfillment").GetProperty("id").GetString()!;
+        }
+        await db.Deliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, fulfillmentId), ct);
+        logger.LogInformation("Story {StoryId} delivered for order {OrderId}", story.Id, story.ShopifyOrderId);
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>The buyer's download page: signed, short-lived links to the book's files while the delivery is valid.</summary>
+public static class DownloadPage
+{
+    public static WebApplication MapDownloads(this WebApplication app)
+    {
+        app.MapGet("/downloads/{token}", async (string token, AppDbContext db, IAssetStore assets, IOptions<StorageOptions> storage, TimeProvider clock, CancellationToken ct) =>
+        {
+            var delivery = token.Length is > 20 and < 64 ? await db.Deliveries.AsNoTracking().SingleOrDefaultAsync(d => d.Token == token, ct) : null;
+            if (delivery is null) return Html(404, "This download link is not valid.", "");
+            var now = clock.GetUtcNow();
+            if (delivery.RevokedAt is not null) return Html(410, "This download link was withdrawn.", "<p>The order was cancelled or refunded.</p>");
+            if (delivery.ExpiresAt <= now) return Html(410, "This download link has expired.", "<p>Ask the shop for a new one.</p>");
+            var story = await db.Stories.AsNoTracking().SingleAsync(s => s.Id == delivery.StoryId, ct);
+            var life = TimeSpan.FromTicks(Math.Min(storage.Value.UrlLifetime.Ticks, (delivery.ExpiresAt - now).Ticks));
+            static string e(string? s) => System.Net.WebUtility.HtmlEncode(s ?? "");
+            var links = new StringBuilder("<ul>");
+            foreach (var (label, key) in new[] { ("The book (PDF, for reading on screen)", story.PdfUrl), ("The book (PDF, for printing, with bleed)", story.PrintPdfKey),
+                         ("The story read aloud (MP3)", story.AudioFiles.Count > 0 ? story.AudioFiles[^1] : null), ("Read-along e-book (EPUB)", story.EpubKey) })
+                if (key is not null) links.Append(CultureInfo.InvariantCulture, $"<li><a href=\"{e(assets.GetUrl(key, life).ToString())}\">{e(label)}</a></li>");
+            links.Append("</ul>");
+            var cover = story.CoverImage is null ? "" : $"<img src=\"{e(assets.GetUrl(story.CoverImage, life).ToString())}\" alt=\"\" style=\"max-width:18rem;border-radius:12px\">";
+            return Html(200, story.Title ?? "Your book", $"{cover}{links}<p>These links work until {delivery.ExpiresAt:yyyy-MM-dd}.</p>");
+        }).ExcludeFromDescription();
+        return app;
+    }
+
+    private static IResult Html(int status, string title, string body) => Results.Content($"""
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
+        <title>{System.Net.WebUtility.HtmlEncode(title)}</title><style>body{"{"}font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#303030{"}"}</style></head>
+        <body><h1>{System.Net.WebUtility.HtmlEncode(title)}</h1>{body}</body></html>
+        """, "text/html; charset=utf-8", Encoding.UTF8, status);
+}
