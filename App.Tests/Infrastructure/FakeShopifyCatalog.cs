@@ -27,6 +27,8 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         public required string Id { get; init; }
         public List<(string LineItemId, Dictionary<string, string> Attributes, int Remaining)> Lines { get; } = [];
         public List<JsonNode> Fulfillments { get; } = [];
+        /// <summary>Line item id → the product it is of (gid), for lines bought as a published product.</summary>
+        public Dictionary<string, string> LineProducts { get; } = [];
     }
 
     public ConcurrentDictionary<string, Order> Orders { get; } = new();
@@ -143,6 +145,7 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
                             ["lineItem"] = new JsonObject
                             {
                                 ["id"] = $"gid://shopify/LineItem/{l.LineItemId}",
+                                ["product"] = order.LineProducts.TryGetValue(l.LineItemId, out var product) ? new JsonObject { ["id"] = product } : null,
                                 ["customAttributes"] = new JsonArray(l.Attributes.Select(a => (JsonNode)new JsonObject { ["key"] = a.Key, ["value"] = a.Value }).ToArray()),
                             },
                         }).ToArray()) },

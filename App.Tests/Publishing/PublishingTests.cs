@@ -151,6 +151,27 @@ public sealed class PublishingTests
     }
 
     [Test]
+    public async Task A_published_book_bought_as_its_own_product_is_found_by_its_product_and_delivered()
+    {
+        var story = await CompleteStoryAsync("Eli");
+        using var api = Api(_shop);
+        await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
+        var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
+        var numeric = published.ShopifyProductId!["gid://shopify/Product/".Length..];
+        _catalog.Orders["7101"] = new FakeShopifyCatalog.Order { Id = "7101" };
+        _catalog.Orders["7101"].Lines.Add(("41", new Dictionary<string, string>(), 1));
+        _catalog.Orders["7101"].LineProducts["41"] = published.ShopifyProductId!;
+        var body = JsonSerializer.Serialize(new { id = 7101, customer = new { id = 55 }, line_items = new[] { new { id = 41, product_id = long.Parse(numeric, System.Globalization.CultureInfo.InvariantCulture), properties = Array.Empty<object>() } } });
+        using var http = _h.App.CreateClient();
+        Assert.That((await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, body))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var until = DateTime.UtcNow.AddMinutes(1);
+        while (_catalog.Orders["7101"].Fulfillments.Count == 0 && DateTime.UtcNow < until) await Task.Delay(250);
+        Assert.That(_catalog.Orders["7101"].Fulfillments, Has.Count.EqualTo(1), "fulfilled by its product, with no _story_id on the line");
+        var linked = await WaitForAsync(story.Id, s => s.ShopifyOrderId is not null);
+        Assert.That((linked.ShopifyOrderId, linked.ShopifyCustomerId, linked.Status), Is.EqualTo(("7101", "55", StoryStatus.Published)));
+    }
+
+    [Test]
     public async Task Only_the_shops_own_complete_books_can_be_published()
     {
         var (other, _) = await _h.InstalledShopAsync();

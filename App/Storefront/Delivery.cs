@@ -35,7 +35,7 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
 
     public const string FulfillmentOrders = """
         query fulfillmentOrders($id: ID!) {
-          order(id: $id) { fulfillmentOrders(first: 20) { nodes { id status lineItems(first: 50) { nodes { id remainingQuantity lineItem { id customAttributes { key value } } } } } } }
+          order(id: $id) { fulfillmentOrders(first: 20) { nodes { id status lineItems(first: 50) { nodes { id remainingQuantity lineItem { id product { id } customAttributes { key value } } } } } } }
         }
         """;
 
@@ -86,8 +86,11 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
                 if (fo.GetProperty("status").GetString() is not ("OPEN" or "IN_PROGRESS")) continue;
                 foreach (var line in fo.GetProperty("lineItems").GetProperty("nodes").EnumerateArray())
                 {
-                    var mine = line.GetProperty("lineItem").GetProperty("customAttributes").EnumerateArray()
-                        .Any(a => a.GetProperty("key").GetString() == "_story_id" && a.GetProperty("value").GetString() == story.Id.ToString());
+                    var item = line.GetProperty("lineItem");
+                    var mine = item.GetProperty("customAttributes").EnumerateArray()
+                        .Any(a => a.GetProperty("key").GetString() == "_story_id" && a.GetProperty("value").GetString() == story.Id.ToString())
+                        || (story.ShopifyProductId is not null && item.TryGetProperty("product", out var product) && product.ValueKind == JsonValueKind.Object
+                            && product.GetProperty("id").GetString() == story.ShopifyProductId);
                     var remaining = line.GetProperty("remainingQuantity").GetInt32();
                     if (mine && remaining > 0) lines.Add((fo.GetProperty("id").GetString()!, line.GetProperty("id").GetString()!, remaining));
                 }

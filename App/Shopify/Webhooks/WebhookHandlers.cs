@@ -64,6 +64,13 @@ public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, 
             shopId = shop.Id;
         }
         var stories = OrderPayload.StoryIds(context.Payload);
+        // A book the merchant published as its own product carries no _story_id: its product id leads to it.
+        var products = OrderPayload.ProductIds(context.Payload).Select(p => $"gid://shopify/Product/{p}").ToList();
+        if (products.Count > 0)
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            stories = [.. stories.Union(await db.Stories.Where(s => s.ShopId == shopId && s.ShopifyProductId != null && products.Contains(s.ShopifyProductId)).Select(s => s.Id).ToListAsync(ct))];
+        }
         if (stories.Count == 0) logger.LogInformation("orders/paid {OrderId} for {Shop} has no storybook in it", orderId, context.ShopDomain);
         foreach (var storyId in stories) await release.PaidAsync(shopId, storyId, orderId, customerId, ct);
     }
@@ -116,6 +123,11 @@ public static class OrderPayload
     public static List<Guid> StoryIds(JsonElement order) =>
         order.TryGetProperty("line_items", out var items) && items.ValueKind == JsonValueKind.Array
             ? [.. items.EnumerateArray().SelectMany(StoryIdsOfLine).Distinct()]
+            : [];
+
+    public static List<string> ProductIds(JsonElement order) =>
+        order.TryGetProperty("line_items", out var items) && items.ValueKind == JsonValueKind.Array
+            ? [.. items.EnumerateArray().Where(l => !StoryIdsOfLine(l).Any() && l.TryGetProperty("product_id", out var p) && p.ValueKind == JsonValueKind.Number).Select(l => l.GetProperty("product_id").ToString()).Distinct()]
             : [];
 
     public static IEnumerable<Guid> StoryIdsOfLine(JsonElement line)
