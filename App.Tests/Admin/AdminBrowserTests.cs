@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -20,10 +18,9 @@ namespace StorybookShop.Tests.Admin;
 public sealed class AdminBrowserTests
 {
     private ShopifyHarness _h = null!;
+    private BrowserKit _kit = null!;
     private string _base = "";
     private string _shopA = "", _shopB = "";
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
     private string _failMarker = "";
     private Guid _storyA, _storyB;
 
@@ -41,9 +38,8 @@ public sealed class AdminBrowserTests
             ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false", ["Generation:Offline:Narration:EspeakPath"] = script,
             ["Operator:Username"] = "ops", ["Operator:Password"] = "correct horse battery staple",
         });
-        _h.App.UseKestrel(0);
-        _h.App.StartServer();
-        _base = _h.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+        _kit = await BrowserKit.StartAsync(_h.App);
+        _base = _kit.Base;
         (_shopA, _) = await _h.InstalledShopAsync();
         (_shopB, _) = await _h.InstalledShopAsync();
         _storyA = await CreateStoryAsync(_shopA, "Hana");
@@ -51,15 +47,12 @@ public sealed class AdminBrowserTests
         foreach (var id in new[] { _storyA, _storyB })
             Assert.That((await _h.App.WaitForStoryAsync(id, TimeSpan.FromMinutes(2))).Status, Is.EqualTo(StoryStatus.Complete));
 
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _kit.DisposeAsync();
         await _h.DisposeAsync();
     }
 
@@ -83,21 +76,12 @@ public sealed class AdminBrowserTests
 
     private async Task<IPage> OpenAsync(string path, string shop, string? query = null)
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         await page.RouteAsync("https://cdn.shopify.com/**", route => route.AbortAsync());
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         var response = await page.GotoAsync(Url(path, shop, query));
         Assert.That(response!.Status, Is.EqualTo(200), $"{path}: {await response.TextAsync()}");
         return page;
-    }
-
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "artifacts", "screenshots");
-        Directory.CreateDirectory(dir);
-        var file = Path.Combine(dir, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
-        TestContext.AddTestAttachment(file, name);
     }
 
     [Test]
@@ -108,7 +92,7 @@ public sealed class AdminBrowserTests
         var ids = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.story)");
         Assert.That(ids, Does.Contain(_storyA.ToString()).And.Not.Contain(_storyB.ToString()), "shop A sees its stories, not shop B's");
         Assert.That(await page.Locator($"tr[data-story='{_storyA}']").InnerTextAsync(), Does.Contain("Hana").And.Contain("Complete").And.Contain("100 %"));
-        await ScreenshotAsync(page, "stories-list");
+        await BrowserKit.ScreenshotAsync(page, "stories-list");
 
         await page.SelectOptionAsync("#status", "Error");
         await page.ClickAsync("form.filters button[type=submit]");
@@ -127,7 +111,7 @@ public sealed class AdminBrowserTests
         Assert.That(await page.Locator("a.button", new() { HasText = "Screen PDF" }).CountAsync(), Is.EqualTo(1));
         Assert.That(await page.Locator("#ledger tbody tr").CountAsync(), Is.GreaterThan(3), "the generation ledger");
         Assert.That(await page.Locator("#ledger").InnerTextAsync(), Does.Contain("offline").And.Contain("chromium"));
-        await ScreenshotAsync(page, "story");
+        await BrowserKit.ScreenshotAsync(page, "story");
         await page.CloseAsync();
     }
 
@@ -141,7 +125,7 @@ public sealed class AdminBrowserTests
         await Assertions.Expect(error).ToContainTextAsync("between 1 and 16");
         await using (var db = _h.App.Db())
             Assert.That((await db.Shops.SingleAsync(s => s.Domain == _shopA)).Settings.ImageConcurrency, Is.Null, "nothing saved");
-        await ScreenshotAsync(page, "settings-error");
+        await BrowserKit.ScreenshotAsync(page, "settings-error");
 
         await page.FillAsync("#imageConcurrency", "2");
         await page.FillAsync("#illustrationStyle", "gentle watercolour");
@@ -178,7 +162,7 @@ public sealed class AdminBrowserTests
         Assert.That(await page.Locator("#counters [data-state=failed] .stat").InnerTextAsync(), Is.EqualTo("1"));
         Assert.That(await page.Locator("#nodes tbody tr").CountAsync(), Is.GreaterThanOrEqualTo(1), "the cluster's nodes with their check-ins");
         Assert.That(await page.Locator("#chart rect.bad[data-count]:not([data-count='0'])").CountAsync(), Is.GreaterThan(0), "failed runs on the hourly chart");
-        await ScreenshotAsync(page, "jobs-dashboard");
+        await BrowserKit.ScreenshotAsync(page, "jobs-dashboard");
 
         // The job page: its attempts, the exception, the lines the stage logged, the node.
         await row.Locator("a").ClickAsync();
@@ -186,7 +170,7 @@ public sealed class AdminBrowserTests
         var runs = await page.Locator("#runs").InnerTextAsync();
         Assert.That(runs, Does.Contain("Failed").And.Contain("speech engine unavailable").And.Contain("(retry scheduled)"));
         Assert.That(await page.Locator("#runs details pre").First.TextContentAsync(), Does.Contain("Narration starting"), "the lines the stage logged while it ran");
-        await ScreenshotAsync(page, "job");
+        await BrowserKit.ScreenshotAsync(page, "job");
         await page.CloseAsync();
 
         page = await OpenAsync("/jobs", _shopA, "state=failed");

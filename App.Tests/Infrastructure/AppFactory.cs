@@ -62,14 +62,17 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
     }
 
     /// <summary>Polls the story row until it leaves Generating (or the time is up).</summary>
-    public async Task<Story> WaitForStoryAsync(Guid id, TimeSpan timeout)
+    public Task<Story> WaitForStoryAsync(Guid id, TimeSpan timeout) => WaitForStoryAsync(id, s => s.Status is not StoryStatus.Generating, timeout);
+
+    /// <summary>Polls the story row (with its pages) until <paramref name="done"/> holds (or the time is up), and returns it.</summary>
+    public async Task<Story> WaitForStoryAsync(Guid id, Func<Story, bool> done, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;
         while (true)
         {
             await using var db = Db();
             var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleAsync(s => s.Id == id);
-            if (story.Status is not StoryStatus.Generating || DateTime.UtcNow > until) return story;
+            if (done(story) || DateTime.UtcNow > until) return story;
             await Task.Delay(250);
         }
     }

@@ -52,17 +52,7 @@ public sealed class PublishingTests
         return story;
     }
 
-    private async Task<Story> WaitForAsync(Guid id, Func<Story, bool> done)
-    {
-        var until = DateTime.UtcNow.AddMinutes(1);
-        while (true)
-        {
-            await using var db = _h.App.Db();
-            var story = await db.Stories.AsNoTracking().SingleAsync(s => s.Id == id);
-            if (done(story) || DateTime.UtcNow > until) return story;
-            await Task.Delay(200);
-        }
-    }
+    private Task<Story> WaitForAsync(Guid id, Func<Story, bool> done) => _h.App.WaitForStoryAsync(id, done, TimeSpan.FromMinutes(1));
 
     private List<FakeShopify.GraphQLCall> Calls(string operation, string? handle = null) =>
         _h.Shopify.GraphQLCalls.Where(c => c.Query.Contains(operation + "(", StringComparison.Ordinal) &&

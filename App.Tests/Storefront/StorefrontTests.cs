@@ -70,17 +70,7 @@ public sealed class StorefrontTests
     private HttpRequestMessage Webhook(string topic, object payload, string? eventId = null) =>
         ShopifyKit.Webhook(topic, _shop, JsonSerializer.Serialize(payload), eventId);
 
-    private async Task<Story> WaitForAsync(Guid id, Func<Story, bool> done)
-    {
-        var until = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            await using var db = _h.App.Db();
-            var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleAsync(s => s.Id == id);
-            if (done(story) || DateTime.UtcNow > until) return story;
-            await Task.Delay(250);
-        }
-    }
+    private Task<Story> WaitForAsync(Guid id, Func<Story, bool> done) => _h.App.WaitForStoryAsync(id, done, TimeSpan.FromMinutes(2));
 
     private static (int Width, int Height) JpegSize(byte[] jpeg)
     {

@@ -121,6 +121,16 @@ public sealed class StoryPipeline(ISchedulerFactory schedulers, NpgsqlDataSource
         return batch.Count;
     }
 
+    /// <summary>
+    /// Advance after a request committed the story: the row is the truth, so if scheduling fails now the
+    /// reconciler schedules it within a minute; the request still succeeds.
+    /// </summary>
+    public async Task TryAdvanceAsync(Guid storyId, CancellationToken ct = default)
+    {
+        try { await AdvanceAsync(storyId, ct); }
+        catch (Exception e) when (e is not OperationCanceledException) { logger.LogError(e, "Could not schedule story {StoryId} yet; the reconciler will", storyId); }
+    }
+
     /// <summary>Stops a story's pending work (archive, uninstall, redact); <paramref name="except"/> is the stage calling it.</summary>
     public async Task CancelAsync(Guid storyId, PipelineStages except = PipelineStages.None, CancellationToken ct = default)
     {

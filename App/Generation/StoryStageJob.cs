@@ -128,3 +128,17 @@ public sealed class PipelineReconcilerJob(IDbContextFactory<AppDbContext> contex
         return scheduled;
     }
 }
+
+/// <summary>One-off jobs about one story (publish, deliver): at most one per story and group, retried with the pipeline's backoff, recovered after a crash.</summary>
+public static class StoryJobs
+{
+    public static async Task ScheduleAsync<TJob>(ISchedulerFactory schedulers, string group, Guid storyId, PipelineOptions o, CancellationToken ct) where TJob : IJob
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        var job = JobBuilder.Create<TJob>().WithIdentity(new JobKey(storyId.ToString("N"), group)).WithDescription($"{group} story {storyId}")
+            .UsingJobData(StoryStageJob.StoryIdKey, storyId.ToString()).RequestRecovery().Build();
+        var trigger = TriggerBuilder.Create().WithIdentity(new TriggerKey(storyId.ToString("N"), group)).ForJob(job).StartNow()
+            .WithRetryPolicy(RetryPolicy.Exponential(o.RetryAttempts, o.RetryInitialDelay, 2.0, o.RetryMaxDelay, 0.25)).Build();
+        await scheduler.ScheduleJobs(new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> { [job] = [trigger] }, new ScheduleJobOptions { Replace = true }, ct);
+    }
+}

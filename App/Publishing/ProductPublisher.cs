@@ -191,7 +191,6 @@ public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<App
 {
     public const string Group = "publish";
 
-    public static JobKey KeyFor(Guid storyId) => new($"{storyId:N}", Group);
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
@@ -211,13 +210,6 @@ public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<App
         }
     }
 
-    public static async Task ScheduleAsync(ISchedulerFactory schedulers, Guid storyId, PipelineOptions o, CancellationToken ct)
-    {
-        var scheduler = await schedulers.GetScheduler(ct);
-        var job = JobBuilder.Create<PublishJob>().WithIdentity(KeyFor(storyId)).WithDescription($"Publish story {storyId}")
-            .UsingJobData(StoryStageJob.StoryIdKey, storyId.ToString()).RequestRecovery().Build();
-        var trigger = TriggerBuilder.Create().WithIdentity(new TriggerKey(storyId.ToString("N"), Group)).ForJob(job).StartNow()
-            .WithRetryPolicy(RetryPolicy.Exponential(o.RetryAttempts, o.RetryInitialDelay, 2.0, o.RetryMaxDelay, 0.25)).Build();
-        await scheduler.ScheduleJobs(new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> { [job] = [trigger] }, new ScheduleJobOptions { Replace = true }, ct);
-    }
+    public static Task ScheduleAsync(ISchedulerFactory schedulers, Guid storyId, PipelineOptions o, CancellationToken ct) =>
+        StoryJobs.ScheduleAsync<PublishJob>(schedulers, Group, storyId, o, ct);
 }

@@ -45,15 +45,8 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
         }
         """;
 
-    public static async Task ScheduleAsync(ISchedulerFactory schedulers, Guid storyId, PipelineOptions o, CancellationToken ct)
-    {
-        var scheduler = await schedulers.GetScheduler(ct);
-        var job = JobBuilder.Create<DeliverJob>().WithIdentity(new JobKey(storyId.ToString("N"), Group)).WithDescription($"Deliver story {storyId}")
-            .UsingJobData(StoryStageJob.StoryIdKey, storyId.ToString()).RequestRecovery().Build();
-        var trigger = TriggerBuilder.Create().WithIdentity(new TriggerKey(storyId.ToString("N"), Group)).ForJob(job).StartNow()
-            .WithRetryPolicy(RetryPolicy.Exponential(o.RetryAttempts, o.RetryInitialDelay, 2.0, o.RetryMaxDelay, 0.25)).Build();
-        await scheduler.ScheduleJobs(new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> { [job] = [trigger] }, new ScheduleJobOptions { Replace = true }, ct);
-    }
+    public static Task ScheduleAsync(ISchedulerFactory schedulers, Guid storyId, PipelineOptions o, CancellationToken ct) =>
+        StoryJobs.ScheduleAsync<DeliverJob>(schedulers, Group, storyId, o, ct);
 
     public string PageUrl(string token) =>
         $"{(string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? shopify.Value.AppUrl : options.Value.PublicBaseUrl)?.TrimEnd('/')}/downloads/{token}";

@@ -130,8 +130,7 @@ public static class StorefrontApi
     {
         var proxy = AppProxy.Current(http);
         var validation = await new PersonalizationValidator().ValidateAsync(request, ct);
-        if (!validation.IsValid)
-            return TypedResults.ValidationProblem(validation.Errors.GroupBy(e => Camel(e.PropertyName)).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
+        if (!validation.IsValid) return TypedResults.ValidationProblem(StoryApi.FieldErrors(validation));
         var client = proxy.LoggedInCustomerId ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (limits.TryAcquire(proxy.Shop, client) is { } wait)
         {
@@ -154,8 +153,7 @@ public static class StorefrontApi
         story.ShopifyCustomerId = proxy.LoggedInCustomerId;
         db.Stories.Add(story);
         await db.SaveChangesAsync(ct);
-        try { await pipeline.AdvanceAsync(story.Id, ct); }
-        catch (Exception e) { http.RequestServices.GetRequiredService<ILogger<StorefrontStory>>().LogError(e, "Could not schedule story {StoryId} yet", story.Id); }
+        await pipeline.TryAdvanceAsync(story.Id, ct);
         var view = View(story.Id, story.Status, 0, null, proxy, previewOnly);
         return TypedResults.Accepted(view.StatusUrl, view);
     }
@@ -279,7 +277,4 @@ public static class StorefrontApi
         http.Response.Headers.CacheControl = "private, max-age=300";
         return Results.File(cached, "image/jpeg");
     }
-
-    private static string Camel(string name) =>
-        string.Join('.', name.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 }

@@ -54,8 +54,7 @@ public static class StoryActions
         var story = await db.Stories.Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
 
-        var errors = (await new RegeneratePageValidator().ValidateAsync(request, ct)).Errors
-            .GroupBy(e => char.ToLowerInvariant(e.PropertyName[0]) + e.PropertyName[1..]).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray());
+        var errors = StoryApi.FieldErrors(await new RegeneratePageValidator().ValidateAsync(request, ct));
         if (number < 0 || number > story.Pages.Count) errors["number"] = [$"The story has pages 1 to {story.Pages.Count}; 0 is the cover."];
         if (number == 0 && request.Text is not null) errors["text"] = ["The cover has no text of its own."];
         if (number == 0 && request.Parts?.Contains("audio") == true) errors["parts"] = ["The cover has no narration."];
@@ -78,9 +77,7 @@ public static class StoryActions
             {
                 Status = StatusCodes.Status422UnprocessableEntity, Title = "The new page text cannot be used in a children's book.",
             });
-        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent)
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This shop's monthly generation budget is used up.",
-                detail: $"Spent ${spent.SpentUsd:0.00} of ${spent.LimitUsd:0.00} this month.");
+        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent) return StoryApi.BudgetSpent(spent);
 
         var undo = PipelineStages.Book;
         if (parts.Contains("image"))
@@ -108,7 +105,7 @@ public static class StoryActions
         if (page is not null) page.Error = null;
         Restart(story, undo, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        await AdvanceAsync(pipeline, story.Id, http, ct);
+        await pipeline.TryAdvanceAsync(story.Id, ct);
         return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(), $"/api/stories/{story.Id}/status"));
     }
 
@@ -121,9 +118,7 @@ public static class StoryActions
         if (story is null) return TypedResults.NotFound();
         if (story.Status != StoryStatus.Error)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a story that failed can be retried.", detail: $"The story is {story.Status}.");
-        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent)
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This shop's monthly generation budget is used up.",
-                detail: $"Spent ${spent.SpentUsd:0.00} of ${spent.LimitUsd:0.00} this month.");
+        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent) return StoryApi.BudgetSpent(spent);
         foreach (var p in story.Pages)
         {
             if (p.ImageStage == AssetStage.Failed) p.ImageStage = AssetStage.Pending;
@@ -132,7 +127,7 @@ public static class StoryActions
         }
         Restart(story, PipelineStages.None, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        await AdvanceAsync(pipeline, story.Id, http, ct);
+        await pipeline.TryAdvanceAsync(story.Id, ct);
         return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(), $"/api/stories/{story.Id}/status"));
     }
 
@@ -204,12 +199,5 @@ public static class StoryActions
         story.PrintPdfKey = null;
         story.EpubKey = null;
         story.UpdatedAt = now;
-    }
-
-    private static async Task AdvanceAsync(StoryPipeline pipeline, Guid storyId, HttpContext http, CancellationToken ct)
-    {
-        // The row is the truth; if scheduling fails now, the reconciler schedules it within a minute.
-        try { await pipeline.AdvanceAsync(storyId, ct); }
-        catch (Exception e) { http.RequestServices.GetRequiredService<ILogger<StoryCreated>>().LogError(e, "Could not schedule story {StoryId} yet", storyId); }
     }
 }

@@ -43,8 +43,7 @@ public static class StoryApi
         PersonalizationRequest request, AppDbContext db, StoryPipeline pipeline, IContentModerator moderator, Budget budget, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var validation = await new PersonalizationValidator().ValidateAsync(request, ct);
-        if (!validation.IsValid)
-            return TypedResults.ValidationProblem(validation.Errors.GroupBy(e => Camel(e.PropertyName)).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
+        if (!validation.IsValid) return TypedResults.ValidationProblem(FieldErrors(validation));
         var shop = await CurrentShop.GetAsync(http, db, clock, ct);
         if (await ModerateAsync(request, moderator, shop.Settings.ModerationThresholds, ct) is { Count: > 0 } flagged)
             return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(flagged)
@@ -52,15 +51,11 @@ public static class StoryApi
                 Status = StatusCodes.Status422UnprocessableEntity, Title = "Some of the personalization cannot be used in a children's book.",
             });
 
-        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent)
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This shop's monthly generation budget is used up.",
-                detail: $"Spent ${spent.SpentUsd:0.00} of ${spent.LimitUsd:0.00} this month. Raise the budget in the app's settings or wait for next month.");
+        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent) return BudgetSpent(spent);
         var story = PersonalizationValidator.ToStory(request, shop.Id, clock.GetUtcNow());
         db.Stories.Add(story);
         await db.SaveChangesAsync(ct);
-        // The row is the truth; if scheduling fails now, the reconciler schedules it within a minute.
-        try { await pipeline.AdvanceAsync(story.Id, ct); }
-        catch (Exception e) { http.RequestServices.GetRequiredService<ILogger<StoryCreated>>().LogError(e, "Could not schedule story {StoryId} yet", story.Id); }
+        await pipeline.TryAdvanceAsync(story.Id, ct);
         var statusUrl = $"/api/stories/{story.Id}/status";
         return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(), statusUrl));
     }
@@ -117,6 +112,15 @@ public static class StoryApi
         }
         return (int)Math.Min(99, Math.Floor(p));
     }
+
+    /// <summary>FluentValidation failures as ProblemDetails field errors, named as the JSON names them (camelCase paths).</summary>
+    internal static Dictionary<string, string[]> FieldErrors(FluentValidation.Results.ValidationResult result) =>
+        result.Errors.GroupBy(e => Camel(e.PropertyName)).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+
+    /// <summary>The 403 for a shop whose monthly provider budget is spent.</summary>
+    internal static ProblemHttpResult BudgetSpent(Budget.Status spent) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This shop's monthly generation budget is used up.",
+            detail: $"Spent ${spent.SpentUsd:0.00} of ${spent.LimitUsd:0.00} this month. Raise the budget in the app's settings or wait for next month.");
 
     private static string Camel(string name) =>
         string.Join('.', name.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
