@@ -37,6 +37,7 @@ public sealed class SettingsTests
         Assert.That(available.GetProperty("text").EnumerateArray().Select(x => x.GetString()), Is.EqualTo(new[] { "offline", "openai" }));
         Assert.That(available.GetProperty("audio").EnumerateArray().Select(x => x.GetString()), Is.EqualTo(new[] { "offline" }), "no ElevenLabs or OpenAI audio keys here");
         Assert.That(before.GetProperty("options").GetProperty("defaultMonthlyBudgetUsd").GetDecimal(), Is.EqualTo(50m));
+        Assert.That(before.GetProperty("options").GetProperty("models").GetProperty("text/openai").GetString(), Is.EqualTo("gpt-test-mini"), "the server's model for each provider");
 
         var saved = await _http.PutAsJsonAsync("/api/settings", new
         {

@@ -15,7 +15,7 @@ public sealed record SettingsView(string? TextProvider, string? ImageProvider, s
 
 /// <summary>What the server offers: the providers it has keys for and what an unset setting means.</summary>
 public sealed record SettingsOptionsView(IReadOnlyDictionary<string, IReadOnlyList<string>> Available, IReadOnlyDictionary<string, string> Defaults,
-    IReadOnlyList<string> ModerationCategories, decimal? DefaultMonthlyBudgetUsd);
+    IReadOnlyList<string> ModerationCategories, decimal? DefaultMonthlyBudgetUsd, IReadOnlyDictionary<string, string> Models);
 
 public sealed record SettingsResponse(SettingsView Settings, SettingsOptionsView Options);
 
@@ -103,7 +103,7 @@ public static partial class SettingsApi
             ["text"] = generation.TextProvider, ["image"] = generation.ImageProvider, ["audio"] = generation.AudioProvider,
             ["illustrationStyle"] = IllustrationStage.DefaultStyle, ["trimInches"] = Books.BookFormat.Print.TrimInches.ToString(System.Globalization.CultureInfo.InvariantCulture), ["imageConcurrency"] = generation.ShopImageConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         },
-        [.. OpenAiModeration.Categories.Keys], generation.DefaultMonthlyBudgetUsd);
+        [.. OpenAiModeration.Categories.Keys], generation.DefaultMonthlyBudgetUsd, providers.Models());
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

@@ -22,7 +22,10 @@ public static class SettingsPage
             string Select(string name, string label, ProviderKind kind, string? value, string fallback)
             {
                 var o = new StringBuilder($"<div class=\"field\" data-field=\"{name}\"><label for=\"{name}\">{label}</label><select id=\"{name}\" name=\"{name}\"><option value=\"\">Server default ({E(fallback)})</option>");
-                foreach (var p in providers.Available(kind)) o.Append($"<option{(p == value ? " selected" : "")}>{E(p)}</option>");
+                var models = providers.Models();
+                var prefix = kind.ToString().ToLowerInvariant();
+                foreach (var p in providers.Available(kind))
+                    o.Append($"<option value=\"{E(p)}\"{(p == value ? " selected" : "")}>{E(p)}{(models.TryGetValue($"{prefix}/{p}", out var m) ? $" — {E(m)}" : "")}</option>");
                 if (value is not null && !providers.Available(kind).Contains(value)) o.Append($"<option selected>{E(value)}</option>");
                 return o.Append("</select><div class=\"error\"></div></div>").ToString();
             }

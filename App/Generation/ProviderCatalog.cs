@@ -34,6 +34,18 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
         return list;
     }
 
+    /// <summary>The model each configured provider uses (server settings; models are chosen by the operator, not per shop).</summary>
+    public IReadOnlyDictionary<string, string> Models()
+    {
+        var o = openai.Value;
+        var models = new Dictionary<string, string> { ["text/offline"] = "offline story writer", ["image/offline"] = "offline SVG scenes", ["audio/offline"] = "espeak-ng" };
+        if (Available(ProviderKind.Text).Contains("openai")) models["text/openai"] = o.TextModel;
+        if (Available(ProviderKind.Image).Contains("openai")) models["image/openai"] = $"{o.Images.Model}, {o.Images.Size}, {o.Images.Quality}";
+        if (Available(ProviderKind.Audio).Contains("openai")) models["audio/openai"] = o.Audio.Model;
+        if (Available(ProviderKind.Audio).Contains("elevenlabs")) models["audio/elevenlabs"] = elevenLabs.Value.ModelId;
+        return models;
+    }
+
     public string Chosen(ProviderKind kind, ShopSettings settings)
     {
         var wanted = kind switch { ProviderKind.Text => settings.TextProvider, ProviderKind.Image => settings.ImageProvider, _ => settings.AudioProvider };

@@ -23,10 +23,20 @@ public sealed class StoryStageJob(IEnumerable<IPipelineStage> stages, StoryPipel
         var stage = Enum.Parse<PipelineStages>(context.MergedJobDataMap.GetString(StageKey)!);
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            var status = await db.Stories.Where(s => s.Id == storyId).Select(s => (StoryStatus?)s.Status).SingleOrDefaultAsync(cancellationToken);
-            if (status != StoryStatus.Generating)
+            var row = await db.Stories.Where(s => s.Id == storyId).Select(s => new { s.Status, s.StagesDone }).SingleOrDefaultAsync(cancellationToken);
+            if (row?.Status != StoryStatus.Generating)
             {
-                logger.LogInformation("Story {StoryId} is {Status}; {Stage} has nothing to do", storyId, status?.ToString() ?? "gone", stage);
+                logger.LogInformation("Story {StoryId} is {Status}; {Stage} has nothing to do", storyId, row?.Status.ToString() ?? "gone", stage);
+                return;
+            }
+            // The story row decides, not the trigger: a continuation can fire after a parent that ended without
+            // finishing its work (refused pages) and the story was restarted meanwhile. Then this stage waits for
+            // its dependencies; the one finishing last schedules it again.
+            var missing = StoryPipeline.Dependencies(stage) & ~row.StagesDone;
+            if (missing != PipelineStages.None)
+            {
+                logger.LogInformation("Story {StoryId}: {Stage} fired before {Missing} finished; it will be scheduled again", storyId, stage, missing);
+                await pipeline.AdvanceAsync(storyId, cancellationToken);
                 return;
             }
         }
