@@ -9,11 +9,11 @@ public sealed class StoryRelease(IDbContextFactory<AppDbContext> contexts, Story
     Microsoft.Extensions.Options.IOptions<PipelineOptions> options, TimeProvider clock, ILogger<StoryRelease> logger)
 {
     /// <summary>Idempotent: a repeated orders/paid finds the story already linked and released, and delivery already scheduled or done.</summary>
-    public async Task<bool> PaidAsync(Guid shopId, Guid storyId, string orderId, string? customerId, CancellationToken ct)
+    public async Task<bool> PaidAsync(string shopDomain, Guid storyId, string orderId, string? customerId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var updated = await db.Stories.Where(s => s.Id == storyId && s.ShopId == shopId && s.Status != StoryStatus.Archived)
+        var updated = await db.Stories.Where(s => s.Id == storyId && s.Shop!.Domain == shopDomain && s.Status != StoryStatus.Archived)
             .ExecuteUpdateAsync(u => u
                 .SetProperty(s => s.ShopifyOrderId, orderId)
                 .SetProperty(s => s.ShopifyCustomerId, s => customerId ?? s.ShopifyCustomerId)
@@ -23,7 +23,8 @@ public sealed class StoryRelease(IDbContextFactory<AppDbContext> contexts, Story
                 .SetProperty(s => s.UpdatedAt, now), ct);
         if (updated == 0)
         {
-            logger.LogWarning("orders/paid {OrderId} names story {StoryId}, which this shop does not have", orderId, storyId);
+            // Not ours (any more): an old cart after a customers/redact, or a property edited by hand. Nothing to deliver.
+            logger.LogInformation("orders/paid {OrderId} names story {StoryId}, which this shop does not have", orderId, storyId);
             return false;
         }
         var status = await db.Stories.Where(s => s.Id == storyId).Select(s => s.Status).SingleAsync(ct);

@@ -56,23 +56,18 @@ public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, 
         var orderId = context.Payload.TryGetProperty("id", out var id) ? id.ToString() : null;
         if (orderId is null) return;
         var customerId = context.Payload.TryGetProperty("customer", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("id", out var cid) ? cid.ToString() : null;
-        Guid shopId;
-        await using (var db = await contexts.CreateDbContextAsync(ct))
-        {
-            var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Domain == context.ShopDomain, ct);
-            if (shop is null) return;
-            shopId = shop.Id;
-        }
         var stories = OrderPayload.StoryIds(context.Payload);
         // A book the merchant published as its own product carries no _story_id: its product id leads to it.
         var products = OrderPayload.ProductIds(context.Payload).Select(p => $"gid://shopify/Product/{p}").ToList();
         if (products.Count > 0)
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
-            stories = [.. stories.Union(await db.Stories.Where(s => s.ShopId == shopId && s.ShopifyProductId != null && products.Contains(s.ShopifyProductId)).Select(s => s.Id).ToListAsync(ct))];
+            stories = [.. stories.Union(await db.Stories.Where(s => s.Shop!.Domain == context.ShopDomain && s.ShopifyProductId != null && products.Contains(s.ShopifyProductId))
+                .Select(s => s.Id).ToListAsync(ct))];
         }
         if (stories.Count == 0) logger.LogInformation("orders/paid {OrderId} for {Shop} has no storybook in it", orderId, context.ShopDomain);
-        foreach (var storyId in stories) await release.PaidAsync(shopId, storyId, orderId, customerId, ct);
+        // Each story is matched with the shop's domain in the same statement: no lookup per delivery.
+        foreach (var storyId in stories) await release.PaidAsync(context.ShopDomain, storyId, orderId, customerId, ct);
     }
 }
 
