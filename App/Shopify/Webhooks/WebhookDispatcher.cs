@@ -13,6 +13,12 @@ public interface IWebhookHandler
     Task HandleAsync(WebhookContext context, CancellationToken ct);
 }
 
+/// <summary>A handler that does a whole claimed batch of its topic at once (set-based), instead of one delivery at a time.</summary>
+public interface IWebhookBatchHandler : IWebhookHandler
+{
+    Task HandleBatchAsync(IReadOnlyList<WebhookContext> batch, CancellationToken ct);
+}
+
 public sealed record WebhookContext(Guid DeliveryId, string Topic, string ShopDomain, JsonElement Payload);
 
 public sealed class WebhookOptions
@@ -117,7 +123,27 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<I
         }
 
         var done = new List<Guid>(claimed.Count);
-        foreach (var d in claimed)
+        // Topics whose handler works set-based get their part of the batch in one call; a failure sends each back to retry.
+        foreach (var group in claimed.GroupBy(d => d.Topic).Where(g => _byTopic.TryGetValue(g.Key, out var h) && h is IWebhookBatchHandler).ToList())
+        {
+            var documents = group.Select(d => JsonDocument.Parse(d.Payload)).ToList();
+            try
+            {
+                await ((IWebhookBatchHandler)_byTopic[group.Key]).HandleBatchAsync(
+                    group.Zip(documents, (d, doc) => new WebhookContext(d.Id, d.Topic, d.Shop, doc.RootElement)).ToList(), ct);
+                done.AddRange(group.Select(d => d.Id));
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                logger.LogError(e, "Webhook batch of {Count} {Topic} failed", group.Count(), group.Key);
+                foreach (var d in group) await FailAsync(d.Id, d.Attempts, e.Message, ct);
+            }
+            finally
+            {
+                foreach (var doc in documents) doc.Dispose();
+            }
+        }
+        foreach (var d in claimed.Where(d => !(_byTopic.TryGetValue(d.Topic, out var h) && h is IWebhookBatchHandler)))
         {
             string? error = null;
             try

@@ -47,27 +47,34 @@ public sealed class ScopesUpdateHandler(IDbContextFactory<AppDbContext> contexts
 /// storefront block adds) are linked to the order and customer, released if only a preview was made, and
 /// delivered when complete. A repeated delivery of the webhook finds everything already done.
 /// </summary>
-public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, Storefront.StoryRelease release, ILogger<OrdersPaidHandler> logger) : IWebhookHandler
+public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, Storefront.StoryRelease release, ILogger<OrdersPaidHandler> logger) : IWebhookBatchHandler
 {
     public IReadOnlyCollection<string> Topics => ["orders/paid"];
 
-    public async Task HandleAsync(WebhookContext context, CancellationToken ct)
+    public Task HandleAsync(WebhookContext context, CancellationToken ct) => HandleBatchAsync([context], ct);
+
+    /// <summary>A claimed batch of paid orders: their books are released in one statement.</summary>
+    public async Task HandleBatchAsync(IReadOnlyList<WebhookContext> batch, CancellationToken ct)
     {
-        var orderId = context.Payload.TryGetProperty("id", out var id) ? id.ToString() : null;
-        if (orderId is null) return;
-        var customerId = context.Payload.TryGetProperty("customer", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("id", out var cid) ? cid.ToString() : null;
-        var stories = OrderPayload.StoryIds(context.Payload);
-        // A book the merchant published as its own product carries no _story_id: its product id leads to it.
-        var products = OrderPayload.ProductIds(context.Payload).Select(p => $"gid://shopify/Product/{p}").ToList();
-        if (products.Count > 0)
+        var paid = new List<Storefront.PaidStory>();
+        foreach (var context in batch)
         {
-            await using var db = await contexts.CreateDbContextAsync(ct);
-            stories = [.. stories.Union(await db.Stories.Where(s => s.Shop!.Domain == context.ShopDomain && s.ShopifyProductId != null && products.Contains(s.ShopifyProductId))
-                .Select(s => s.Id).ToListAsync(ct))];
+            var orderId = context.Payload.TryGetProperty("id", out var id) ? id.ToString() : null;
+            if (orderId is null) continue;
+            var customerId = context.Payload.TryGetProperty("customer", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("id", out var cid) ? cid.ToString() : null;
+            var stories = OrderPayload.StoryIds(context.Payload);
+            // A book the merchant published as its own product carries no _story_id: its product id leads to it.
+            var products = OrderPayload.ProductIds(context.Payload).Select(p => $"gid://shopify/Product/{p}").ToList();
+            if (products.Count > 0)
+            {
+                await using var db = await contexts.CreateDbContextAsync(ct);
+                stories = [.. stories.Union(await db.Stories.Where(s => s.Shop!.Domain == context.ShopDomain && s.ShopifyProductId != null && products.Contains(s.ShopifyProductId))
+                    .Select(s => s.Id).ToListAsync(ct))];
+            }
+            if (stories.Count == 0) logger.LogInformation("orders/paid {OrderId} for {Shop} has no storybook in it", orderId, context.ShopDomain);
+            paid.AddRange(stories.Select(s => new Storefront.PaidStory(context.ShopDomain, s, orderId, customerId)));
         }
-        if (stories.Count == 0) logger.LogInformation("orders/paid {OrderId} for {Shop} has no storybook in it", orderId, context.ShopDomain);
-        // Each story is matched with the shop's domain in the same statement: no lookup per delivery.
-        foreach (var storyId in stories) await release.PaidAsync(context.ShopDomain, storyId, orderId, customerId, ct);
+        await release.PaidAsync(paid, ct);
     }
 }
 
