@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace StorybookShop.Tests.Infrastructure;
 
@@ -36,10 +32,7 @@ public sealed class FakeElevenLabs : IAsyncDisposable
 
     public static async Task<FakeElevenLabs> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LocalServer.Create();
         var fake = new FakeElevenLabs(app);
         app.MapPost("/v1/text-to-speech/{voice}/with-timestamps", async (string voice, HttpRequest request) =>
         {
@@ -94,8 +87,7 @@ public sealed class FakeElevenLabs : IAsyncDisposable
                 Interlocked.Decrement(ref fake._inFlight);
             }
         });
-        await app.StartAsync();
-        fake.Endpoint = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.Endpoint = await LocalServer.StartAsync(app);
         return fake;
     }
 

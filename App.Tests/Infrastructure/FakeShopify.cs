@@ -3,12 +3,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace StorybookShop.Tests.Infrastructure;
 
@@ -58,10 +54,7 @@ public sealed class FakeShopify : IAsyncDisposable
 
     public static async Task<FakeShopify> StartAsync(string clientId, string secret)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LocalServer.Create();
         var fake = new FakeShopify(app);
         app.MapPost("/{shop}/admin/oauth/access_token", (string shop, HttpRequest request) => fake.TokenAsync(shop, request, clientId, secret));
         app.MapPost("/{shop}/admin/api/{version}/graphql.json", (string shop, string version, HttpRequest request) => fake.GraphQLAsync(shop, version, request));
@@ -76,8 +69,7 @@ public sealed class FakeShopify : IAsyncDisposable
             fake.Uploads[id] = new Upload(form["key"].ToString(), file.FileName, ms.ToArray());
             return Results.StatusCode(204);
         }).DisableAntiforgery();
-        await app.StartAsync();
-        fake.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        fake.BaseAddress = new Uri(await LocalServer.StartAsync(app));
         return fake;
     }
 

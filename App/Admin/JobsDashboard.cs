@@ -174,11 +174,12 @@ public static class JobsDashboard
 
     private static string StoryOf(string jobName) => jobName.Length > 32 ? jobName[..32] : jobName;
 
-    private static async Task<List<ExecutionHistoryEntry>> HistoryAsync(IServiceProvider services, IScheduler scheduler, DateTimeOffset since, CancellationToken ct)
+    /// <summary>Runs since <paramref name="since"/>, of one job when <paramref name="job"/> is given (the store filters, not us).</summary>
+    private static async Task<List<ExecutionHistoryEntry>> HistoryAsync(IServiceProvider services, IScheduler scheduler, DateTimeOffset since, CancellationToken ct, JobKey? job = null)
     {
         var store = services.GetService<IExecutionHistoryStore>();
         if (store is null) return [];
-        var page = await store.QueryExecutions(new ExecutionHistoryQuery { SchedulerName = scheduler.SchedulerName, FiredFrom = since, Take = 5000 }, ct);
+        var page = await store.QueryExecutions(new ExecutionHistoryQuery { SchedulerName = scheduler.SchedulerName, FiredFrom = since, Job = job, Take = job is null ? 5000 : 200 }, ct);
         return page.Items.ToList();
     }
 
@@ -227,8 +228,9 @@ public static class JobsDashboard
             b.Append("</tr>");
         }
         if (list.Count == 0) b.Append($"<tr><td colspan=\"8\" class=\"muted\">No {state} jobs.</td></tr>");
-        var pages = Math.Max(1, (list.Count + ListSize - 1) / ListSize);
-        b.Append(CultureInfo.InvariantCulture, $"</tbody></table><div class=\"pager\">{(page > 1 ? $"<a rel=\"prev\" href=\"{E(link("/jobs", new Dictionary<string, string?> { ["state"] = state, ["page"] = (page - 1).ToString(CultureInfo.InvariantCulture) }))}\">← Previous</a>" : "")}<span class=\"muted\">Page {page} of {pages}</span>{(page < pages ? $"<a rel=\"next\" href=\"{E(link("/jobs", new Dictionary<string, string?> { ["state"] = state, ["page"] = (page + 1).ToString(CultureInfo.InvariantCulture) }))}\">Next →</a>" : "")}</div></div>");
+        b.Append("</tbody></table>");
+        b.Append(StoryPages.Pager(link, "/jobs", page, list.Count, new Dictionary<string, string?> { ["state"] = state }, ListSize));
+        b.Append("</div>");
 
         b.Append("<div class=\"card\"><h2>Nodes</h2><table id=\"nodes\"><thead><tr><th>Node</th><th>State</th><th>Last check-in</th><th>Interval</th></tr></thead><tbody>");
         foreach (var n in s.Nodes)
@@ -249,8 +251,7 @@ public static class JobsDashboard
         var key = StoryPipeline.TriggerKeyFor(storyId, stage);
         var triggerState = await scheduler.GetTriggerState(key, ct);
         var trigger = await scheduler.GetTrigger(key, ct);
-        var jobName = StoryPipeline.JobKeyFor(storyId, stage).Name;
-        var runs = (await HistoryAsync(services, scheduler, DateTimeOffset.UtcNow.AddDays(-30), ct)).Where(r => r.JobGroup == StoryPipeline.Group && r.JobName == jobName).OrderBy(r => r.FiredAtUtc).ToList();
+        var runs = (await HistoryAsync(services, scheduler, DateTimeOffset.UtcNow.AddDays(-30), ct, StoryPipeline.JobKeyFor(storyId, stage))).OrderBy(r => r.FiredAtUtc).ToList();
         // A listing leaves out the captured log lines; each run is read back whole for them.
         if (services.GetService<IExecutionHistoryStore>() is { } store)
             for (var i = 0; i < runs.Count; i++)

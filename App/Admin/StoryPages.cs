@@ -68,7 +68,7 @@ public static class StoryPages
         }
         if (rows.Count == 0) b.Append("<tr><td colspan=\"6\" class=\"muted\">No stories match.</td></tr>");
         b.Append("</tbody></table>");
-        b.Append(Pager(ctx, "/stories", page, total, new Dictionary<string, string?>
+        b.Append(Pager(ctx.Link, "/stories", page, total, new Dictionary<string, string?>
         {
             ["status"] = status, ["from"] = from?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["to"] = to?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["customer"] = customer, ["order"] = order,
         }));
@@ -76,10 +76,11 @@ public static class StoryPages
         return Page(http, ctx, "Stories", "/stories", b.ToString());
     }
 
-    internal static string Pager(AdminContext ctx, string path, int page, int total, Dictionary<string, string?> query, int size = PageSize)
+    /// <summary>Previous/next links for a paged list; <paramref name="link"/> builds a URL (the admin's carries shop, host and token).</summary>
+    internal static string Pager(Func<string, IDictionary<string, string?>?, string> link, string path, int page, int total, Dictionary<string, string?> query, int size = PageSize)
     {
         var pages = Math.Max(1, (total + size - 1) / size);
-        string Link(int p) => E(ctx.Link(path, new Dictionary<string, string?>(query) { ["page"] = p.ToString(CultureInfo.InvariantCulture) }));
+        string Link(int p) => E(link(path, new Dictionary<string, string?>(query) { ["page"] = p.ToString(CultureInfo.InvariantCulture) }));
         return $"<div class=\"pager\">{(page > 1 ? $"<a href=\"{Link(page - 1)}\" rel=\"prev\">← Previous</a>" : "")}<span class=\"muted\">Page {page} of {pages} · {total} in all</span>{(page < pages ? $"<a href=\"{Link(page + 1)}\" rel=\"next\">Next →</a>" : "")}</div>";
     }
 

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace StorybookShop.Tests.Infrastructure;
+
+/// <summary>What every local fake of an outside service starts from: a quiet Kestrel on a free 127.0.0.1 port.</summary>
+public static class LocalServer
+{
+    public static WebApplication Create()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        return builder.Build();
+    }
+
+    /// <summary>Starts it and returns its address (http://127.0.0.1:port).</summary>
+    public static async Task<string> StartAsync(WebApplication app)
+    {
+        await app.StartAsync();
+        return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+}
