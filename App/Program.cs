@@ -1,7 +1,9 @@
 using StorybookShop.Admin;
+using StorybookShop.Dashboard;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Hosting;
+using StorybookShop.Jobs;
 using StorybookShop.Shopify;
 using StorybookShop.Shopify.Webhooks;
 using StorybookShop.Storage;
@@ -16,6 +18,8 @@ builder.AddData();
 builder.AddAssetStorage();
 builder.AddShopify();
 builder.AddStoryPipeline();
+builder.AddJobs();
+builder.AddJobsDashboard();
 builder.AddSampleBook(args);
 
 var app = builder.Build();
@@ -25,6 +29,8 @@ app.UseStatusCodePages();
 await app.PrepareDatabaseAsync();
 await app.PrepareAssetStorageAsync();
 
+app.UseAppProxy();
+app.UseRequestBodyLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 

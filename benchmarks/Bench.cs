@@ -49,7 +49,7 @@ internal static class Bench
         Console.WriteLine($"StorybookShop benchmark — {Environment.ProcessorCount} cores, providers instant, {InstantWriter.Pages}-page stories, JPEG {jpeg.Length / 1024} KB per picture");
         Console.WriteLine();
 
-        // Warm-up: JIT, Chromium launch, Quartz, connection pool.
+        // Warm-up: JIT, Chromium launch, Hangfire, connection pool.
         await MakeBooksAsync(1);
 
         // 1. One book on its own.

@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Playwright;
 using StorybookShop.Data;
 using StorybookShop.Tests.Infrastructure;
@@ -23,6 +25,8 @@ public sealed class AdminBrowserTests
     private string _shopA = "", _shopB = "";
     private string _failMarker = "";
     private Guid _storyA, _storyB;
+    private WebApplication _admin = null!;
+    private string _adminBase = "";
 
     [OneTimeSetUp]
     public async Task Start()
@@ -33,9 +37,16 @@ public sealed class AdminBrowserTests
         var script = Path.Combine(dir, "espeak-ng");
         await File.WriteAllTextAsync(script, $"#!/bin/sh\nif [ -f '{_failMarker}' ]; then echo 'speech engine unavailable' >&2; exit 3; fi\nexec /usr/bin/espeak-ng \"$@\"\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // The stand-in for the Shopify admin page that frames the app.
+        _admin = LocalServer.Create();
+        _admin.MapGet("/store/a/apps/storybook", (string src) => Results.Content(
+            $"<!doctype html><title>Shopify admin</title><h3>Shopify admin</h3><iframe id=\"app\" src=\"{System.Net.WebUtility.HtmlEncode(src)}\" " +
+            "style=\"width:100%;height:820px;border:0\"></iframe>", "text/html"));
+        _adminBase = await LocalServer.StartAsync(_admin);
         _h = await ShopifyHarness.StartAsync("admin-ui", new()
         {
             ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false", ["Generation:Offline:Narration:EspeakPath"] = script,
+            ["Pipeline:ReconcileInterval"] = "00:00:30", ["Shopify:AdminOrigin"] = _adminBase,
             ["Operator:Username"] = "ops", ["Operator:Password"] = "correct horse battery staple",
         });
         _kit = await BrowserKit.StartAsync(_h.App);
@@ -52,6 +63,7 @@ public sealed class AdminBrowserTests
     [OneTimeTearDown]
     public async Task Stop()
     {
+        await _admin.DisposeAsync();
         await _kit.DisposeAsync();
         await _h.DisposeAsync();
     }
@@ -141,7 +153,7 @@ public sealed class AdminBrowserTests
     }
 
     [Test]
-    public async Task The_dashboard_shows_a_failed_job_and_retry_now_moves_it_to_succeeded()
+    public async Task The_shops_own_Hangfire_dashboard_in_the_admin_frame_shows_a_failed_stage_and_requeue_finishes_the_book()
     {
         File.WriteAllText(_failMarker, "");
         Guid id;
@@ -150,61 +162,133 @@ public sealed class AdminBrowserTests
             id = await CreateStoryAsync(_shopA, "Ines");
             var failed = await _h.App.WaitForStoryAsync(id, TimeSpan.FromMinutes(2));
             Assert.That(failed.Status, Is.EqualTo(StoryStatus.Error), "narration keeps failing");
+            Assert.That(failed.FailureReason, Does.StartWith("Narration failed after 3 attempt(s)"));
         }
         finally
         {
             File.Delete(_failMarker);
         }
 
-        var page = await OpenAsync("/jobs", _shopA, "state=failed");
-        var row = page.Locator($"#jobs tr[data-job='{id}/Narration']");
-        await Assertions.Expect(row).ToContainTextAsync("speech engine unavailable");
-        Assert.That(await page.Locator("#counters [data-state=failed] .stat").InnerTextAsync(), Is.EqualTo("1"));
-        Assert.That(await page.Locator("#nodes tbody tr").CountAsync(), Is.GreaterThanOrEqualTo(1), "the cluster's nodes with their check-ins");
-        Assert.That(await page.Locator("#chart rect.bad[data-count]:not([data-count='0'])").CountAsync(), Is.GreaterThan(0), "failed runs on the hourly chart");
+        // The Shopify admin (https) frames the app (https, another site): both served through the browser's router.
+        var (page, frame) = await OpenInAdminFrameAsync(_shopA);
+        var styled = await frame.EvaluateAsync<bool>(
+            "() => [...document.styleSheets].some(s => s.cssRules.length > 50) && getComputedStyle(document.querySelector('.navbar')).position === 'fixed'");
+        Assert.That(styled, "Hangfire's stylesheet loads inside the cross-site frame (the ticket is in its URL)");
+        await frame.Locator("a[href$='/jobs/enqueued']").First.ClickAsync();
+        await frame.Locator("a[href$='/jobs/failed']").First.ClickAsync();
+        var row = frame.Locator("tr.js-jobs-list-row", new() { HasText = $"Narration · story {id}" });
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(frame.Locator("table.table")).ToContainTextAsync("speech engine unavailable");
         await BrowserKit.ScreenshotAsync(page, "jobs-dashboard");
 
-        // The job page: its attempts, the exception, the lines the stage logged, the node.
-        await row.Locator("a").ClickAsync();
-        await page.WaitForURLAsync($"**/jobs/{id}/Narration**");
-        var runs = await page.Locator("#runs").InnerTextAsync();
-        Assert.That(runs, Does.Contain("Failed").And.Contain("speech engine unavailable").And.Contain("(retry scheduled)"));
-        Assert.That(await page.Locator("#runs details pre").First.TextContentAsync(), Does.Contain("Narration starting"), "the lines the stage logged while it ran");
+        // The job page: its history with the exception message (no stack trace), the story, and what the stage logged.
+        await row.Locator("a.job-method").ClickAsync();
+        await Assertions.Expect(frame.Locator("h1.page-header")).ToContainTextAsync($"Narration · story {id}");
+        var text = await frame.Locator("body").InnerTextAsync();
+        Assert.That(text, Does.Contain("speech engine unavailable").And.Contain("Ines").And.Contain("Narration starting"));
+        Assert.That(text, Does.Not.Contain("   at StorybookShop"), "stack traces are not shown to merchants");
+        Assert.That(text, Does.Not.Contain(Environment.MachineName), "nor host names");
         await BrowserKit.ScreenshotAsync(page, "job");
-        await page.CloseAsync();
 
-        page = await OpenAsync("/jobs", _shopA, "state=failed");
-        await page.Locator($"#jobs tr[data-job='{id}/Narration'] button", new() { HasText = "Retry now" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("Queued");
-        var done = await _h.App.WaitForStoryAsync(id, TimeSpan.FromMinutes(2));
+        await frame.Locator("button", new() { HasText = "Requeue" }).First.ClickAsync();
+        var done = await _h.App.WaitForStoryAsync(id, s => s.Status != StoryStatus.Error && s.Status != StoryStatus.Generating, TimeSpan.FromMinutes(2));
         Assert.That(done.Status, Is.EqualTo(StoryStatus.Complete), done.FailureReason);
-        await page.CloseAsync();
-
-        page = await OpenAsync("/jobs", _shopA, "state=succeeded");
-        await Assertions.Expect(page.Locator($"#jobs tr[data-job='{id}/Narration']")).ToHaveCountAsync(1);
-        Assert.That(await page.Locator("#counters [data-state=failed] .stat").InnerTextAsync(), Is.EqualTo("0"));
         await page.CloseAsync();
     }
 
     [Test]
-    public async Task A_merchant_cannot_see_or_act_on_another_shops_stories_or_jobs()
+    public async Task Another_shops_dashboard_shows_none_of_this_shops_jobs_on_any_page_and_cannot_change_them()
+    {
+        var aJobs = await JobIdsAsync(_shopA);
+        Assert.That(aJobs, Is.Not.Empty);
+        var dashboard = await DashboardPathAsync(_shopB);
+        var page = await _kit.Browser.NewPageAsync();
+        foreach (var path in new[] { "/", "/jobs/enqueued", "/jobs/scheduled", "/jobs/processing", "/jobs/succeeded", "/jobs/failed",
+                     "/jobs/deleted", "/jobs/awaiting", "/retries", "/recurring", "/servers", $"/jobs/details/{aJobs[0]}" })
+        {
+            var response = await page.GotoAsync(_base + dashboard + path);
+            Assert.That(response!.Status, Is.EqualTo(200), path);
+            var html = await page.ContentAsync();
+            Assert.That(html, Does.Not.Contain(_storyA.ToString()).And.Not.Contain(_shopA).And.Not.Contain(Environment.MachineName), path);
+            foreach (var job in aJobs) Assert.That(html, Does.Not.Contain($"/jobs/details/{job}\""), path);
+        }
+        Assert.That(await page.ContentAsync(), Does.Contain("has expired or could not be found"), "shop A's job page is 'not found' for shop B");
+        await BrowserKit.ScreenshotAsync(page, "jobs-dashboard-other-shop");
+        await page.CloseAsync();
+
+        using var http = new HttpClient { BaseAddress = new Uri(_base) };
+        // Counters are shop B's own.
+        var stats = await http.PostAsync(dashboard + "/stats", new FormUrlEncodedContent([new("metrics[]", "succeeded:count"), new("metrics[]", "processing:count")]));
+        var succeeded = long.Parse((await stats.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("succeeded:count").GetProperty("value").GetString()!,
+            System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(succeeded, Is.EqualTo((await JobIdsAsync(_shopB, "Succeeded")).Count));
+
+        // Commands on shop A's jobs by id do nothing.
+        var before = await JobStatesAsync(aJobs);
+        Assert.That((await http.PostAsync($"{dashboard}/actions/delete/{aJobs[0]}", null)).StatusCode, Is.Not.EqualTo(HttpStatusCode.NoContent));
+        Assert.That((await http.PostAsync($"{dashboard}/actions/requeue/{aJobs[0]}", null)).StatusCode, Is.Not.EqualTo(HttpStatusCode.NoContent));
+        var all = aJobs.Select(j => new KeyValuePair<string, string>("jobs[]", j.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        foreach (var command in new[] { "/jobs/succeeded/requeue", "/jobs/failed/delete", "/jobs/enqueued/delete", "/jobs/deleted/requeue" })
+            await http.PostAsync(dashboard + command, new FormUrlEncodedContent(all));
+        await http.PostAsync(dashboard + "/recurring/remove", new FormUrlEncodedContent([new("jobs[]", "pipeline-reconciler")]));
+        Assert.That(await JobStatesAsync(aJobs), Is.EqualTo(before), "shop A's jobs are untouched");
+        await using (var db = _h.App.Db())
+            Assert.That(await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM hangfire.set WHERE key = 'recurring-jobs'").SingleAsync(), Is.EqualTo(1),
+                "the recurring reconciler is still there");
+
+        // A ticket that was altered, or one from no ticket at all, opens nothing.
+        Assert.That((await http.GetAsync(dashboard[..^3] + "xyz/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await http.GetAsync("/jobs-dashboard/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    /// <summary>
+    /// The app inside a cross-site iframe, as the Shopify admin shows it: the "admin" is a page on 127.0.0.1 (the
+    /// app's Shopify:AdminOrigin here), the app is addressed as localhost — another site, so no cookie crosses.
+    /// </summary>
+    private async Task<(IPage Page, IFrame Frame)> OpenInAdminFrameAsync(string shop)
+    {
+        var page = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.RouteAsync("https://cdn.shopify.com/**", route => route.AbortAsync());
+        var app = new Uri(_base).Port;
+        var src = $"http://localhost:{app}/jobs?shop={shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(shop)}";
+        await page.GotoAsync($"{_adminBase}/store/a/apps/storybook?src={Uri.EscapeDataString(src)}");
+        await page.FrameLocator("#app").Locator(".navbar").WaitForAsync();
+        var frame = page.Frames.Single(f => f.Url.StartsWith($"http://localhost:{app}/", StringComparison.Ordinal));
+        Assert.That(frame.Url, Does.Contain("/jobs-dashboard/"));
+        return (page, frame);
+    }
+
+    private async Task<string> DashboardPathAsync(string shop)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var response = await http.GetAsync(Url("/jobs", shop));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        return response.Headers.Location!.OriginalString.TrimEnd('/');
+    }
+
+    private async Task<List<long>> JobIdsAsync(string shop, string? state = null)
+    {
+        await using var db = _h.App.Db();
+        return await db.Database.SqlQueryRaw<long>("""
+            SELECT sj.job_id AS "Value" FROM story_jobs sj JOIN shops s ON s.id = sj.shop_id JOIN hangfire.job j ON j.id = sj.job_id
+            WHERE s.domain = {0} AND ({1}::text IS NULL OR j.statename = {1}::text) ORDER BY sj.job_id
+            """, shop, (object?)state ?? DBNull.Value).ToListAsync();
+    }
+
+    private async Task<List<string>> JobStatesAsync(List<long> jobs)
+    {
+        await using var db = _h.App.Db();
+        return await db.Database.SqlQueryRaw<string>("SELECT id || ' ' || statename AS \"Value\" FROM hangfire.job WHERE id = ANY({0}) ORDER BY id", jobs.ToArray()).ToListAsync();
+    }
+
+    [Test]
+    public async Task A_merchant_cannot_see_or_act_on_another_shops_stories()
     {
         using var a = Api(_shopA);
         Assert.That((await a.GetAsync($"/api/stories/{_storyB}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That((await a.PostAsJsonAsync($"/api/jobs/{_storyB}/Text/retry", new { })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That((await a.PostAsJsonAsync($"/api/jobs/{_storyB}/Text/cancel", new { })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That((await a.DeleteAsync($"/api/jobs/{_storyB}/Text")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await a.PostAsJsonAsync($"/api/stories/{_storyB}/archive", new { })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        var jobs = await a.GetFromJsonAsync<JsonElement>("/api/jobs");
-        Assert.That(jobs.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("storyId").GetGuid()), Does.Not.Contain(_storyB));
-        Assert.That(jobs.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("storyId").GetGuid()), Does.Contain(_storyA), "its own succeeded jobs are listed");
-
         using var browserless = new HttpClient();
         Assert.That((await browserless.GetAsync(Url($"/stories/{_storyB}", _shopA))).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That((await browserless.GetAsync(Url($"/jobs/{_storyB}/Text", _shopA))).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        var page = await OpenAsync("/jobs", _shopA, "state=succeeded");
-        Assert.That(await page.ContentAsync(), Does.Not.Contain(_storyB.ToString()).And.Not.Contain(_shopB));
-        await page.CloseAsync();
         await using var db = _h.App.Db();
         Assert.That((await db.Stories.SingleAsync(s => s.Id == _storyB)).Status, Is.EqualTo(StoryStatus.Complete), "shop B's story is untouched");
     }
@@ -229,16 +313,17 @@ public sealed class AdminBrowserTests
     }
 
     [Test]
-    public async Task The_operator_view_shows_every_shop_behind_its_own_credentials()
+    public async Task The_operator_dashboard_shows_every_shop_behind_its_own_credentials()
     {
         using var http = new HttpClient { BaseAddress = new Uri(_base) };
-        Assert.That((await http.GetAsync("/ops/jobs")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await http.GetAsync("/ops/jobs/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         using (var merchant = Api(_shopA))
-            Assert.That((await merchant.GetAsync("/ops/jobs")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a merchant's session token is not an operator's credential");
+            Assert.That((await merchant.GetAsync("/ops/jobs/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a merchant's session token is not an operator's credential");
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("ops:wrong"u8.ToArray()));
-        Assert.That((await http.GetAsync("/ops/jobs")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await http.GetAsync("/ops/jobs/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ops:correct horse battery staple")));
-        var html = await (await http.GetAsync("/ops/jobs?state=succeeded")).Content.ReadAsStringAsync();
-        Assert.That(html, Does.Contain(_shopA).And.Contain(_shopB));
+        var html = await (await http.GetAsync("/ops/jobs/jobs/succeeded")).Content.ReadAsStringAsync();
+        Assert.That(html, Does.Contain(_storyA.ToString()).And.Contain(_storyB.ToString()), "every shop's jobs");
+        Assert.That((await http.GetAsync("/ops/jobs/recurring")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 }

@@ -17,8 +17,7 @@ public sealed class CrashRecoveryTests
         {
             ["ConnectionStrings:Default"] = connection,
             ["Storage:Local:Root"] = assets,
-            ["Pipeline:CheckinInterval"] = "00:00:01",
-            ["Pipeline:CheckinMisfireThreshold"] = "00:00:03",
+            ["Pipeline:InvisibilityTimeout"] = "00:00:10",
             ["Generation:SimulatedImageLatency"] = "00:00:00.400",
             ["Generation:Offline:Illustrations:SizePx"] = "512",
         };
@@ -42,7 +41,7 @@ public sealed class CrashRecoveryTests
         Assert.That(atKill.Status, Is.EqualTo(StoryStatus.Generating));
         Assert.That(atKill.StagesDone.HasFlag(PipelineStages.Illustrations), Is.False, "killed mid-stage");
 
-        // A second node takes over the dead node's work once its check-ins stop.
+        // A second node takes the dead node's job once its invisibility timeout (no longer extended) runs out.
         await using var survivor = await NodeProcess.StartAsync(settings);
         var story = await observer.WaitForStoryAsync(id, TimeSpan.FromMinutes(2));
 

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
+using StorybookShop.Jobs;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Stories;
@@ -13,28 +13,67 @@ namespace StorybookShop.Tests.Generation;
 public sealed class PipelineTests
 {
     [Test]
-    public async Task The_reconciler_schedules_a_generating_story_that_has_no_jobs_and_it_completes()
+    public async Task The_reconciler_enqueues_a_generating_story_that_has_no_jobs_and_it_completes()
     {
-        // A web-only node: its scheduler stays in standby, so only this test reconciles (a worker's own
-        // reconciler fires at start-up and would race the assertions below).
+        // A web-only node runs no jobs and no recurring reconciler: only this test reconciles.
         var connection = await TestServices.CreateDatabaseAsync("reconcile");
         await using var app = new AppFactory(connection, new Dictionary<string, string?> { ["Pipeline:Roles"] = "web" });
-        // A story committed as Generating whose scheduling never happened (the node died in between).
+        // A story committed as Generating whose enqueue never happened.
         var id = await app.AddStoryAsync(new PersonalizationRequest("Noor", "0-3", "ocean", "en", null, null), start: false);
-        var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        Assert.That(await scheduler.GetTriggerState(StoryPipeline.TriggerKeyFor(id, PipelineStages.Text)), Is.EqualTo(TriggerState.None));
+        Assert.That(await JobStates(app, id), Is.Empty);
 
-        var scheduled = await PipelineReconcilerJob.ReconcileAsync(app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>(), app.Services.GetRequiredService<StoryPipeline>(), CancellationToken.None);
-        var again = await PipelineReconcilerJob.ReconcileAsync(app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>(), app.Services.GetRequiredService<StoryPipeline>(), CancellationToken.None);
+        var reconciler = ActivatorUtilities.CreateInstance<PipelineReconcilerJob>(app.Services);
+        var enqueued = await reconciler.RunAsync(CancellationToken.None);
+        var again = await reconciler.RunAsync(CancellationToken.None);
 
-        Assert.That(scheduled, Is.EqualTo(3), "text now, illustrations and narration as its continuations");
-        Assert.That(again, Is.Zero, "live triggers are left alone");
+        Assert.That(enqueued, Is.EqualTo(1), "text now; the rest once it is done");
+        Assert.That(again, Is.Zero, "a live job is left alone");
+        Assert.That(await JobStates(app, id), Is.EqualTo(new[] { "Text Enqueued" }));
         await using var worker = await NodeProcess.StartAsync(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Default"] = connection, ["Storage:Local:Root"] = app.AssetRoot, ["Generation:Offline:Illustrations:SizePx"] = "512",
         });
         var done = await app.WaitForStoryAsync(id, TimeSpan.FromMinutes(2));
         Assert.That(done.Status, Is.EqualTo(StoryStatus.Complete), done.FailureReason);
+        // (The book's job may still be finishing: the story is Complete before Hangfire marks the job Succeeded.)
+        Assert.That((await JobStates(app, id)).Select(s => s.Split(' ')[0]), Is.EquivalentTo(new[] { "Text", "Illustrations", "Narration", "Book" }),
+            "one job per stage, the book enqueued once by whichever of pictures and narration finished last");
+    }
+
+    [Test]
+    public async Task A_crash_between_enqueue_and_commit_leaves_nothing_half_made()
+    {
+        var connection = await TestServices.CreateDatabaseAsync("torn");
+        await using var app = new AppFactory(connection, new Dictionary<string, string?> { ["Pipeline:Roles"] = "web" });
+        var id = await app.AddStoryAsync(new PersonalizationRequest("Rui", "0-3", "space", "en", null, null), start: false);
+        var jobs = app.Services.GetRequiredService<StoryJobs>();
+        // The process dies after Hangfire wrote its job and before the transaction committed: the connection drops,
+        // PostgreSQL rolls the transaction back.
+        jobs.AfterEnqueue = () => throw new IOException("connection lost");
+        await Assert.ThrowsAsync<IOException>(async () => await app.Services.GetRequiredService<StoryPipeline>().AdvanceAsync(id));
+        jobs.AfterEnqueue = null;
+
+        await using (var conn = new Npgsql.NpgsqlConnection(connection))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("SELECT (SELECT count(*) FROM hangfire.job) + (SELECT count(*) FROM hangfire.jobqueue) + (SELECT count(*) FROM story_jobs)", conn);
+            Assert.That(await cmd.ExecuteScalarAsync(), Is.EqualTo(0L), "no job, no queue entry, no record");
+        }
+        Assert.That(await app.Services.GetRequiredService<StoryPipeline>().AdvanceAsync(id), Is.EqualTo(1), "the story is enqueued as if nothing happened");
+        Assert.That(await JobStates(app, id), Is.EqualTo(new[] { "Text Enqueued" }));
+    }
+
+    private static async Task<List<string>> JobStates(AppFactory app, Guid storyId)
+    {
+        await using var db = app.Db();
+        var conn = db.Database.GetDbConnection();
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"SELECT sj.kind || ' ' || j.statename FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id WHERE sj.story_id = '{storyId}' ORDER BY sj.job_id";
+        var states = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) states.Add(reader.GetString(0));
+        return states;
     }
 
     [Test]
@@ -70,8 +109,7 @@ public sealed class PipelineTests
         using var http = web.CreateClient();
         var response = await http.PostAsJsonAsync("/api/stories", new { childName = "Lena", ageGroup = "0-3", genre = "fairytale", language = "es" });
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await Task.Delay(1500);
-        Assert.That((await web.WaitForStoryAsync(id, TimeSpan.Zero)).StagesDone, Is.EqualTo(PipelineStages.None), "the web-only node runs nothing");
+        Assert.That(await JobStates(web, id), Is.EqualTo(new[] { "Text Enqueued" }), "the web-only node enqueued the text and runs nothing");
 
         await using var worker = await NodeProcess.StartAsync(new Dictionary<string, string?>
         {

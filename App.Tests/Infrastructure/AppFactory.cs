@@ -20,9 +20,10 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
         ["Pipeline:RetryAttempts"] = "2",
         ["Pipeline:RetryInitialDelay"] = "00:00:01",
         ["Pipeline:RetryMaxDelay"] = "00:00:02",
-        ["Pipeline:CheckinInterval"] = "00:00:01",
-        ["Pipeline:CheckinMisfireThreshold"] = "00:00:03",
-        ["Pipeline:ReconcileInterval"] = "01:00:00",
+        ["Pipeline:ReconcileInterval"] = "00:00:00",
+        // Each Hangfire worker holds a connection while it long-polls for work: a test node needs few of them.
+        ["Pipeline:WorkerThreads"] = "4",
+        ["Pipeline:SchedulePollingInterval"] = "00:00:01",
         ["Generation:Offline:Illustrations:SizePx"] = "512",
         ["Shopify:ClientId"] = ShopifyKit.ClientId,
         ["Shopify:ClientSecret"] = ShopifyKit.Secret,
@@ -43,8 +44,8 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
     public AppDbContext Db() => Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
 
     /// <summary>
-    /// Commits a Generating story for the dev shop without scheduling it — what a node that died between
-    /// our commit and Quartz's leaves behind. Pass <paramref name="start"/> to schedule it as the API does.
+    /// Commits a Generating story for the dev shop without enqueuing it — what a request whose enqueue failed after
+    /// its commit leaves behind. Pass <paramref name="start"/> to enqueue it as the API does.
     /// </summary>
     public async Task<Guid> AddStoryAsync(PersonalizationRequest request, bool start)
     {

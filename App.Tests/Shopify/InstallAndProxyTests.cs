@@ -101,6 +101,7 @@ public sealed class InstallAndProxyTests
 
     [TestCase("evil.com")]
     [TestCase("x.myshopify.com.evil.com")]
+    [TestCase("a.myshopify.com%0A")] // a final newline: "$" matched before it and the app answered 500
     public async Task Installing_for_a_domain_that_is_not_a_shop_is_400(string shop)
     {
         Assert.That((await Browser().GetAsync($"/auth/install?shop={shop}")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
@@ -114,6 +115,55 @@ public sealed class InstallAndProxyTests
         query["signature"] = ShopifySignatures.HexHmac(string.Concat(query.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), secret);
         if (tamper) query["logged_in_customer_id"] = "9999";
         return QueryHelpers.AddQueryString(path, query!);
+    }
+
+    [Test]
+    public async Task A_signed_proxy_query_re_split_into_another_shop_and_customer_is_401()
+    {
+        // The attacker's own store gets Shopify to sign a query with one extra parameter whose value holds the
+        // victim's pairs; the proxy signs k=v pairs with no separator, so the same bytes re-split into other pairs
+        // carry the same signature.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var victim = ShopifyKit.RandomShop();
+        var attacker = ShopifyKit.RandomShop();
+        var signedForAttacker = new Dictionary<string, string>
+        {
+            ["extra"] = $"1logged_in_customer_id=999path_prefix=/apps/storybookshop={victim}timestamp={now}zz=",
+            ["logged_in_customer_id"] = "", ["path_prefix"] = "/apps/storybook", ["shop"] = attacker, ["timestamp"] = now,
+        };
+        var message = string.Concat(signedForAttacker.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        var signature = ShopifySignatures.HexHmac(message, ShopifyKit.Secret);
+        var resplit = new Dictionary<string, string>
+        {
+            ["extra"] = "1", ["logged_in_customer_id"] = "999", ["path_prefix"] = "/apps/storybook", ["shop"] = victim, ["timestamp"] = now,
+            ["zz"] = $"logged_in_customer_id=path_prefix=/apps/storybookshop={attacker}timestamp={now}",
+        };
+        Assert.That(string.Concat(resplit.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), Is.EqualTo(message),
+            "the re-split query signs to the same bytes");
+        resplit["signature"] = signature;
+
+        var http = _app.CreateClient();
+        Assert.That((await http.GetAsync(QueryHelpers.AddQueryString("/proxy/catalog", resplit!))).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        var post = await http.PostAsJsonAsync(QueryHelpers.AddQueryString("/proxy/stories", resplit!), new { childName = "Mallory", ageGroup = "3-5", genre = "space" });
+        Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        await using var db = _app.Db();
+        Assert.That(await db.Stories.AnyAsync(s => s.ChildName == "Mallory"), Is.False, "nothing stored for the victim");
+    }
+
+    [Test]
+    public async Task Oversized_bodies_are_refused_before_they_are_read()
+    {
+        var http = _app.CreateClient();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var huge = new ByteArrayContent(new byte[23 * 1024 * 1024]);
+        huge.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        Assert.That((await http.PostAsync("/proxy/stories?shop=x.myshopify.com", huge)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized),
+            "an unsigned storefront request is refused on its query alone");
+        var big = new StringContent("{\"childName\":\"" + new string('a', 40 * 1024) + "\"}", System.Text.Encoding.UTF8, "application/json");
+        Assert.That((await http.PostAsync(ProxyUrl("/proxy/stories", ShopifyKit.RandomShop(), now), big)).StatusCode,
+            Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        var api = new StringContent(new string(' ', 40 * 1024), System.Text.Encoding.UTF8, "application/json");
+        Assert.That((await http.PostAsync("/api/stories", api)).StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
     }
 
     [Test]

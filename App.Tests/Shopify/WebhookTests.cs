@@ -248,6 +248,22 @@ public sealed class WebhookTests
     }
 
     [Test]
+    public async Task A_compliance_request_naming_another_shop_in_its_body_is_401_and_erases_nothing()
+    {
+        var victim = await InstalledShopAsync();
+        var sender = await InstalledShopAsync();
+        var story = await StoryAsync(victim, "Eli", "1", null);
+
+        var response = await _http.SendAsync(ShopifyKit.Webhook("shop/redact", sender.Domain,
+            JsonSerializer.Serialize(new { shop_id = 1, shop_domain = victim.Domain }), Guid.NewGuid().ToString()));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        await using var db = _app.Db();
+        Assert.That(await db.Stories.AnyAsync(s => s.Id == story), "the named shop's data is untouched");
+        Assert.That(await db.WebhookDeliveries.AnyAsync(d => d.ShopDomain == sender.Domain && d.Topic == "shop/redact"), Is.False, "nothing stored");
+    }
+
+    [Test]
     public async Task Shop_redact_erases_the_shop_its_stories_and_every_file()
     {
         var shop = await InstalledShopAsync();

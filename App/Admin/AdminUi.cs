@@ -61,7 +61,7 @@ public static class AdminUi
             return (null, Results.Redirect(QueryHelpers.AddQueryString(AdminPages.BouncePath, new Dictionary<string, string?> { ["shop"] = shop, ["shopify-reload"] = reload })));
         }
         var row = await CurrentShop.EnsureInstalledAsync(db, services.GetRequiredService<ShopifyTokens>(), session, ct);
-        http.Response.Headers.ContentSecurityPolicy = $"frame-ancestors https://{session.Shop} https://admin.shopify.com;";
+        http.Response.Headers.ContentSecurityPolicy = services.GetRequiredService<IOptions<ShopifyOptions>>().Value.FrameAncestors(session.Shop);
         return (new AdminContext(row, session.Shop, idToken, Carry(idToken)), null);
     }
 

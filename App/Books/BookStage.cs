@@ -8,7 +8,7 @@ namespace StorybookShop.Books;
 
 /// <summary>Lays out the book and renders the screen PDF and the print PDF; then the story is Complete.</summary>
 public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRenderer renderer, IAssetStore assets, GenerationLedger ledger, TimeProvider clock,
-    Quartz.ISchedulerFactory schedulers, Microsoft.Extensions.Options.IOptions<PipelineOptions> pipelineOptions) : IPipelineStage
+    Jobs.StoryJobs jobs) : IPipelineStage
 {
     public PipelineStages Stage => PipelineStages.Book;
 
@@ -74,7 +74,7 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
                 .SetProperty(s => s.UpdatedAt, now), ct);
             // Already paid (released by orders/paid, or a full book bought before it finished): deliver it now.
             if (await db.Stories.Where(s => s.Id == story.Id).Select(s => s.PaidAt).SingleAsync(ct) is not null)
-                await Storefront.DeliverJob.ScheduleAsync(schedulers, story.Id, pipelineOptions.Value, ct);
+                await jobs.EnqueueOnceAsync(story.Id, Jobs.StoryJobKind.Deliver, ct);
         }
         finally
         {

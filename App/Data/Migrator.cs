@@ -4,6 +4,7 @@ namespace StorybookShop.Data;
 
 /// <summary>
 /// Applies the SQL files in migrations/ in name order, each once, each in its own transaction.
+/// Hangfire's own schema is installed (or upgraded) first, under the same lock: our tables refer to its jobs.
 /// A session-level advisory lock makes it safe for several nodes to start at the same time.
 /// </summary>
 public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logger)
@@ -22,6 +23,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
         await Exec(conn, null, $"SELECT pg_advisory_lock({LockKey})", ct);
         try
         {
+            Hangfire.PostgreSql.PostgreSqlObjectsInstaller.Install(conn, "hangfire");
             await Exec(conn, null, "CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", ct);
             var applied = new HashSet<string>(StringComparer.Ordinal);
             await using (var cmd = new NpgsqlCommand("SELECT id FROM schema_migrations", conn))

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Quartz;
 using StorybookShop.Books;
 using StorybookShop.Generation.Offline;
 using StorybookShop.Rendering;
@@ -8,15 +7,10 @@ namespace StorybookShop.Generation;
 
 public static class PipelineExtensions
 {
-    /// <summary>Quartz on the app's PostgreSQL (clustered), the four stages, the providers and the reconciler.</summary>
+    /// <summary>The four stages and the providers; the jobs that run them are <see cref="Jobs.JobsExtensions.AddJobs"/>'s.</summary>
     public static WebApplicationBuilder AddStoryPipeline(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<PipelineOptions>().Bind(builder.Configuration.GetSection(PipelineOptions.Section))
-            .Validate(o => o.RetryAttempts >= 1, "Pipeline:RetryAttempts must be at least 1.")
-            .Validate(o => o.WorkerThreads >= 1, "Pipeline:WorkerThreads must be at least 1.")
-            .Validate(o => o.IdleWaitTime >= TimeSpan.FromSeconds(1), "Pipeline:IdleWaitTime must be at least 1 second.")
-            .ValidateOnStart();
         services.AddOptions<GenerationOptions>().Bind(builder.Configuration.GetSection(GenerationOptions.Section))
             .Validate(o => o.TextProvider is "offline" or "openai", "Generation:TextProvider must be offline or openai.")
             .Validate(o => o.ImageProvider is "offline" or "openai", "Generation:ImageProvider must be offline or openai.")
@@ -65,36 +59,6 @@ public static class PipelineExtensions
         services.AddSingleton<IPipelineStage, NarrationStage>();
         services.AddSingleton<IPipelineStage, BookStage>();
 
-        var pipeline = builder.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
-        var connectionString = builder.Configuration.GetConnectionString("Default")!;
-        services.AddQuartz(q =>
-        {
-            q.ConfigureScheduler(s => s.IdleWaitTime = pipeline.IdleWaitTime);
-            q.UseDefaultThreadPool(pipeline.WorkerThreads);
-            q.UsePersistentStore(store =>
-            {
-                store.UsePostgres(connectionString);
-                store.UseClustering(c =>
-                {
-                    c.CheckinInterval = pipeline.CheckinInterval;
-                    c.CheckinMisfireThreshold = pipeline.CheckinMisfireThreshold;
-                });
-                store.ProvisionSchema();
-                store.UseExecutionHistory();
-            });
-            // What a stage logs while it runs is kept with its history row, for the jobs dashboard's job page.
-            q.UseExecutionLogCapture(o => o.MaxLines = 100);
-            q.AddJobListener<StageFailureListener>([GroupMatcher<JobKey>.GroupEquals(StoryPipeline.Group), GroupMatcher<JobKey>.GroupEquals(Publishing.PublishJob.Group)]);
-            q.ScheduleJob<PipelineReconcilerJob>(
-                t => t.WithIdentity("pipeline-reconciler", "system").StartNow().WithSimpleSchedule(x => x.WithInterval(pipeline.ReconcileInterval).RepeatForever()),
-                j => j.WithIdentity(PipelineReconcilerJob.Key));
-        });
-        // A web-only node keeps its scheduler in standby: it can schedule into the shared store but runs nothing.
-        services.AddQuartzHostedService(o =>
-        {
-            o.AutoStart = pipeline.IsWorker;
-            o.WaitForJobsToComplete = false;
-        });
         return builder;
     }
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Quartz;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Shopify;
@@ -185,17 +184,13 @@ public sealed class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets,
 /// <summary>Publishing cannot happen as things are (not complete, no sales channel); retrying would not help.</summary>
 public sealed class PublishRefusedException(string message) : Exception(message);
 
-/// <summary>The durable publish: one job per story, retried with backoff, recovered after a crash.</summary>
-[DisallowConcurrentExecution]
-public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<PublishJob> logger) : IJob
+/// <summary>The durable publish: one job per story, retried with backoff, taken over by another node after a crash.</summary>
+public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<PublishJob> logger)
 {
-    public const string Group = "publish";
-
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    [System.ComponentModel.DisplayName("Publish · story {0}")]
+    public async Task RunAsync(Guid storyId, CancellationToken cancellationToken)
     {
-        var storyId = Guid.Parse(context.MergedJobDataMap.GetString(StoryStageJob.StoryIdKey)!);
-        logger.LogInformation("Story {StoryId}: publishing (attempt {Attempt})", storyId, context.RetryAttempt + 1);
+        logger.LogInformation("Story {StoryId}: publishing", storyId);
         try
         {
             await publisher.PublishAsync(storyId, cancellationToken);
@@ -209,7 +204,4 @@ public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<App
             logger.LogError(e, "Story {StoryId}: publishing refused", storyId);
         }
     }
-
-    public static Task ScheduleAsync(ISchedulerFactory schedulers, Guid storyId, PipelineOptions o, CancellationToken ct) =>
-        StoryJobs.ScheduleAsync<PublishJob>(schedulers, Group, storyId, o, ct);
 }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace StorybookShop.Shopify;
@@ -8,27 +9,79 @@ public sealed record AppProxyRequest(string Shop, string? LoggedInCustomerId, st
 /// <summary>
 /// Storefront requests reach us through the app proxy, which signs the query: drop <c>signature</c>, sort,
 /// join <c>k=v</c> with no separator (repeated keys joined by commas), hex HMAC-SHA256, timestamp within ±90 s.
-/// Unsigned, tampered or stale requests are 401.
+/// Because the pairs have no separator, a signed query can be re-split into other pairs with the same signature;
+/// so besides the signature every key must be one Shopify sends (or the route's own) and every value must have
+/// its strict shape, with no <c>=</c> anywhere. Checked before routing reads a body: unsigned, tampered, stale or
+/// re-split requests are 401.
 /// </summary>
-public static class AppProxy
+public static partial class AppProxy
 {
-    public static RouteGroupBuilder MapAppProxy(this WebApplication app) =>
-        (RouteGroupBuilder)app.MapGroup("/proxy").WithTags("Storefront").AddEndpointFilter(async (ctx, next) =>
+    /// <summary>The keys Shopify's proxy adds, and the only key of our own routes (<c>standalone=1</c>).</summary>
+    private static readonly Dictionary<string, Regex> Shapes = new(StringComparer.Ordinal)
+    {
+        ["shop"] = ShopShape(),
+        ["logged_in_customer_id"] = CustomerShape(),
+        ["path_prefix"] = PathPrefixShape(),
+        ["timestamp"] = DigitsShape(),
+        ["signature"] = SignatureShape(),
+        ["standalone"] = StandaloneShape(),
+    };
+
+    public static RouteGroupBuilder MapAppProxy(this WebApplication app) => (RouteGroupBuilder)app.MapGroup("/proxy").WithTags("Storefront");
+
+    /// <summary>Authenticates every /proxy request before anything reads its body.</summary>
+    public static WebApplication UseAppProxy(this WebApplication app)
+    {
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/proxy"), branch => branch.Use(async (http, next) =>
         {
-            var http = ctx.HttpContext;
-            var options = http.RequestServices.GetRequiredService<IOptions<ShopifyOptions>>().Value;
-            var clock = http.RequestServices.GetRequiredService<TimeProvider>();
-            var query = http.Request.Query;
-            var shop = query["shop"].ToString();
-            if (!ShopifySignatures.VerifyAppProxy(query, options.Secrets()) || !ShopifySignatures.IsShopDomain(shop))
-                return Results.Problem(statusCode: 401, title: "This storefront request is not signed by Shopify's app proxy.");
-            if (!ShopifySignatures.IsFresh(query["timestamp"], clock, options.SignatureWindow))
-                return Results.Problem(statusCode: 401, title: "This storefront request's signature has expired.");
-            var customer = query["logged_in_customer_id"].ToString();
-            http.Items[typeof(AppProxyRequest)] = new AppProxyRequest(shop.ToLowerInvariant(), customer.Length > 0 ? customer : null, query["path_prefix"].ToString());
-            return await next(ctx);
-        });
+            if (Verify(http) is { } refusal)
+            {
+                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                await http.Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 401, Title = refusal },
+                    (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+                return;
+            }
+            await next(http);
+        }));
+        return app;
+    }
+
+    private static string? Verify(HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<ShopifyOptions>>().Value;
+        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+        var query = http.Request.Query;
+        foreach (var (key, values) in query)
+            if (!Shapes.TryGetValue(key, out var shape) || values.Count != 1 || !shape.IsMatch(values.ToString()))
+                return "This storefront request is not signed by Shopify's app proxy.";
+        var shop = query["shop"].ToString();
+        if (!ShopifySignatures.VerifyAppProxy(query, options.Secrets()) || !ShopifySignatures.IsShopDomain(shop))
+            return "This storefront request is not signed by Shopify's app proxy.";
+        if (!ShopifySignatures.IsFresh(query["timestamp"], clock, options.SignatureWindow))
+            return "This storefront request's signature has expired.";
+        var customer = query["logged_in_customer_id"].ToString();
+        http.Items[typeof(AppProxyRequest)] = new AppProxyRequest(shop.ToLowerInvariant(), customer.Length > 0 ? customer : null, query["path_prefix"].ToString());
+        return null;
+    }
 
     public static AppProxyRequest Current(HttpContext http) =>
         http.Items[typeof(AppProxyRequest)] as AppProxyRequest ?? throw new InvalidOperationException("Not an app proxy request.");
+
+    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9\-_]*\.myshopify\.com\z")]
+    private static partial Regex ShopShape();
+
+    [GeneratedRegex(@"^[0-9]{0,20}\z")]
+    private static partial Regex CustomerShape();
+
+    [GeneratedRegex(@"^/(apps|a|community|tools)/[A-Za-z0-9_-]+\z")]
+    private static partial Regex PathPrefixShape();
+
+    [GeneratedRegex(@"^[0-9]{1,12}\z")]
+    private static partial Regex DigitsShape();
+
+    [GeneratedRegex(@"^[0-9a-f]{64}\z")]
+    private static partial Regex SignatureShape();
+
+    [GeneratedRegex(@"^1\z")]
+    private static partial Regex StandaloneShape();
 }

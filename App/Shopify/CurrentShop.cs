@@ -52,7 +52,8 @@ public static class CurrentShop
     public static void AddFrameAncestors(HttpContext http)
     {
         var domain = http.User.FindFirstValue(SessionTokenAuthentication.ShopClaim);
-        var shop = domain is not null && ShopifySignatures.IsShopDomain(domain) ? $"https://{domain} " : "";
-        http.Response.Headers.ContentSecurityPolicy = $"frame-ancestors {shop}https://admin.shopify.com;";
+        var shop = domain is not null && ShopifySignatures.IsShopDomain(domain) ? domain : null;
+        http.Response.Headers.ContentSecurityPolicy = http.RequestServices
+            .GetRequiredService<Microsoft.Extensions.Options.IOptions<ShopifyOptions>>().Value.FrameAncestors(shop);
     }
 }

@@ -55,7 +55,7 @@ public static class ShopifyExtensions
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<WebhookWriter>();
         services.AddSingleton<WebhookDispatcher>();
-        var pipeline = builder.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+        var pipeline = builder.Configuration.GetSection(Jobs.PipelineOptions.Section).Get<Jobs.PipelineOptions>() ?? new Jobs.PipelineOptions();
         if (pipeline.IsWorker) services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         return builder;
     }

@@ -19,6 +19,11 @@ public sealed class ShopifyOptions
     public TimeSpan SignatureWindow { get; set; } = TimeSpan.FromSeconds(90);
     /// <summary>Leeway for session token exp/nbf.</summary>
     public TimeSpan SessionTokenLeeway { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>The Shopify admin's origin, allowed to frame the app's pages (with the shop's own domain).</summary>
+    public string AdminOrigin { get; set; } = "https://admin.shopify.com";
+
+    /// <summary>The Content-Security-Policy that lets only the shop's admin frame a page (Shopify's requirement for embedded apps).</summary>
+    public string FrameAncestors(string? shop) => $"frame-ancestors {(string.IsNullOrEmpty(shop) ? "" : $"https://{shop} ")}{AdminOrigin};";
 
     public IEnumerable<string> Secrets() =>
         new[] { ClientSecret, PreviousClientSecret }.Where(s => !string.IsNullOrEmpty(s));

@@ -83,6 +83,7 @@ public static partial class ShopifySignatures
     private static string EscapeValue(string v) => v.Replace("%", "%25", StringComparison.Ordinal).Replace("&", "%26", StringComparison.Ordinal);
     private static string EscapeKey(string k) => EscapeValue(k).Replace("=", "%3D", StringComparison.Ordinal);
 
-    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9\-_]*\.myshopify\.com$")]
+    // \z, not $: $ also matches before a final newline ("a.myshopify.com\n").
+    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9\-_]*\.myshopify\.com\z")]
     private static partial Regex ShopDomain();
 }

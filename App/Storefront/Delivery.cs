@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Quartz;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Shopify;
@@ -27,12 +26,9 @@ public sealed class DeliveryOptions
 /// buyer the link. Each step is safe to repeat: the delivery row is unique per story and order, and a fulfillment
 /// is only created for a fulfillment-order line that is still open.
 /// </summary>
-[DisallowConcurrentExecution]
 public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, ShopifyGraphQL graphql, IOptions<DeliveryOptions> options, IOptions<ShopifyOptions> shopify,
-    TimeProvider clock, ILogger<DeliverJob> logger) : IJob
+    TimeProvider clock, ILogger<DeliverJob> logger)
 {
-    public const string Group = "deliver";
-
     public const string FulfillmentOrders = """
         query fulfillmentOrders($id: ID!) {
           order(id: $id) { fulfillmentOrders(first: 20) { nodes { id status lineItems(first: 50) { nodes { id remainingQuantity lineItem { id product { id } customAttributes { key value } } } } } } }
@@ -45,16 +41,13 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
         }
         """;
 
-    public static Task ScheduleAsync(ISchedulerFactory schedulers, Guid storyId, PipelineOptions o, CancellationToken ct) =>
-        StoryJobs.ScheduleAsync<DeliverJob>(schedulers, Group, storyId, o, ct);
-
     public string PageUrl(string token) =>
         $"{(string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? shopify.Value.AppUrl : options.Value.PublicBaseUrl)?.TrimEnd('/')}/downloads/{token}";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    [System.ComponentModel.DisplayName("Deliver · story {0}")]
+    public async Task RunAsync(Guid storyId, CancellationToken cancellationToken)
     {
         var ct = cancellationToken;
-        var storyId = Guid.Parse(context.MergedJobDataMap.GetString(StoryStageJob.StoryIdKey)!);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var story = await db.Stories.AsNoTracking().Include(s => s.Shop).SingleOrDefaultAsync(s => s.Id == storyId, ct);
         if (story is null || story.PaidAt is null || story.ShopifyOrderId is null || story.Status is not (StoryStatus.Complete or StoryStatus.Published)) return;

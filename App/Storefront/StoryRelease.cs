@@ -8,8 +8,8 @@ namespace StorybookShop.Storefront;
 public sealed record PaidStory(string ShopDomain, Guid StoryId, string OrderId, string? CustomerId);
 
 /// <summary>What paying for a book does to it: linked to the order and customer, the rest of the book released, delivery scheduled when it is ready.</summary>
-public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipeline, Quartz.ISchedulerFactory schedulers,
-    Microsoft.Extensions.Options.IOptions<PipelineOptions> options, TimeProvider clock, ILogger<StoryRelease> logger)
+public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipeline, Jobs.StoryJobs jobs, TimeProvider clock,
+    ILogger<StoryRelease> logger)
 {
     /// <summary>
     /// Every book of a batch of paid orders in one statement (the webhook dispatcher hands over a whole batch),
@@ -45,7 +45,7 @@ public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipe
         foreach (var (id, status) in released.DistinctBy(r => r.Id))
         {
             if (status == nameof(StoryStatus.Generating)) await pipeline.AdvanceAsync(id, ct);
-            else if (status is nameof(StoryStatus.Complete) or nameof(StoryStatus.Published)) await DeliverJob.ScheduleAsync(schedulers, id, options.Value, ct);
+            else if (status is nameof(StoryStatus.Complete) or nameof(StoryStatus.Published)) await jobs.EnqueueOnceAsync(id, Jobs.StoryJobKind.Deliver, ct);
         }
         return released.Count;
     }

@@ -155,7 +155,7 @@ public static class StoryActions
 
     /// <summary>Publishes a complete book as a Shopify digital product, in a durable job (202); a published one answers 200.</summary>
     internal static async Task<Results<Accepted<StoryStatusView>, Ok<StoryStatusView>, NotFound, ProblemHttpResult>> PublishAsync(
-        Guid id, AppDbContext db, Quartz.ISchedulerFactory schedulers, Microsoft.Extensions.Options.IOptions<PipelineOptions> pipeline, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, AppDbContext db, Jobs.StoryJobs jobs, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var shop = await CurrentShop.GetAsync(http, db, clock, ct);
         var story = await db.Stories.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
@@ -163,7 +163,7 @@ public static class StoryActions
         if (story.Status == StoryStatus.Published) return TypedResults.Ok(new StoryStatusView(id, story.Status.ToString(), null, 100, null));
         if (story.Status != StoryStatus.Complete)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a complete book can be published.", detail: $"The story is {story.Status}.");
-        await Publishing.PublishJob.ScheduleAsync(schedulers, id, pipeline.Value, ct);
+        await jobs.EnqueueOnceAsync(id, Jobs.StoryJobKind.Publish, ct);
         return TypedResults.Accepted($"/api/stories/{id}", new StoryStatusView(id, story.Status.ToString(), "publish", 100, null));
     }
 

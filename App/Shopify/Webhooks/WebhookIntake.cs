@@ -42,6 +42,9 @@ public static class WebhookIntake
         if (eventId.Length == 0 && webhookId.Length == 0) missing["X-Shopify-Event-Id"] = ["Required (or X-Shopify-Webhook-Id)."];
         if (missing.Count > 0) return Results.ValidationProblem(missing, title: "Webhook headers are missing.");
         if (!IsJson(body)) return Results.Problem(statusCode: 400, title: "Webhook body is not valid JSON.");
+        // A compliance request erases data: the shop it names must be the shop that Shopify signed it for.
+        if (ComplianceTopics.Contains(topic) && !NamesShop(body, shop))
+            return Results.Problem(statusCode: 401, title: "The shop_domain in the body is not the signed shop.");
 
         DateTimeOffset? triggeredAt = DateTimeOffset.TryParse(request.Headers["X-Shopify-Triggered-At"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
         var version = request.Headers["X-Shopify-API-Version"].ToString();
@@ -68,6 +71,15 @@ public static class WebhookIntake
         }
         finally { ArrayPool<byte>.Shared.Return(chunk); }
         return buffer.ToArray();
+    }
+
+    private static readonly HashSet<string> ComplianceTopics = ["customers/data_request", "customers/redact", "shop/redact"];
+
+    private static bool NamesShop(byte[] body, string shop)
+    {
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("shop_domain", out var named)
+            && named.ValueKind == JsonValueKind.String && string.Equals(named.GetString(), shop, StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool IsJson(byte[] body)

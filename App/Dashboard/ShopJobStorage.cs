@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Hangfire;
+using Hangfire.Storage;
+using Npgsql;
+
+namespace StorybookShop.Dashboard;
+
+/// <summary>
+/// Hangfire's storage as one shop sees it, for that shop's dashboard only (made per request): lists and counts
+/// come from <c>story_jobs</c> joined with Hangfire's job table, job pages and commands only reach the shop's
+/// own jobs, and what a merchant should not see (other shops, recurring jobs, host names, stack traces) is not
+/// there. A foreign job id reads as "not found" and cannot be changed.
+/// </summary>
+public sealed class ShopJobStorage(JobStorage inner, NpgsqlDataSource dataSource, Guid shopId) : JobStorage
+{
+    private readonly ConcurrentDictionary<string, bool> _owned = new();
+
+    public JobStorage Inner => inner;
+    public NpgsqlDataSource DataSource => dataSource;
+    public Guid ShopId => shopId;
+
+    public override bool LinearizableReads => inner.LinearizableReads;
+
+    public override IMonitoringApi GetMonitoringApi() => new ShopMonitoringApi(this);
+
+    public override IStorageConnection GetConnection() => new ShopStorageConnection(this, (JobStorageConnection)inner.GetConnection());
+
+    public override IStorageConnection GetReadOnlyConnection() =>
+        new ShopStorageConnection(this, (JobStorageConnection)inner.GetReadOnlyConnection());
+
+    public override bool HasFeature(string featureId)
+    {
+        if (featureId == JobStorageFeatures.Monitoring.AwaitingJobs) return true;
+        if (featureId == JobStorageFeatures.Monitoring.DeletedStateGraphs) return false;
+        if (featureId == JobStorageFeatures.Connection.LimitedGetSetCount || featureId == JobStorageFeatures.Connection.BatchedGetFirstByLowest)
+            return false;
+        return inner.HasFeature(featureId);
+    }
+
+    /// <summary>Whether a job id names one of this shop's jobs.</summary>
+    public bool Owns(string? jobId) =>
+        jobId is not null && long.TryParse(jobId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+        && _owned.GetOrAdd(jobId, _ =>
+        {
+            using var conn = dataSource.OpenConnection();
+            using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM story_jobs WHERE job_id = @id AND shop_id = @shop)", conn);
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("shop", shopId);
+            return (bool)cmd.ExecuteScalar()!;
+        });
+
+    /// <summary>Server names are host names: merchants see a stable alias instead.</summary>
+    public static string Alias(string? server) => string.IsNullOrEmpty(server)
+        ? ""
+        : "node-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(server)))[..8];
+
+    public override string ToString() => "Storybook jobs";
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+
+namespace StorybookShop.Jobs;
+
+/// <summary>
+/// The safety net, a recurring job: any story still Generating without a live job for its next stage (a request
+/// whose enqueue failed after its commit) gets it back. Crashed workers need nothing from it: Hangfire hands their
+/// jobs to another node when the sliding invisibility timeout runs out.
+/// </summary>
+public sealed class PipelineReconcilerJob(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline, ILogger<PipelineReconcilerJob> logger)
+{
+    public const string RecurringId = "pipeline-reconciler";
+
+    [DisplayName("Reconcile generating stories")]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        List<Guid> ids;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            ids = await db.Stories.Where(s => s.Status == StoryStatus.Generating).OrderBy(s => s.UpdatedAt)
+                .Select(s => s.Id).Take(500).ToListAsync(cancellationToken);
+        var enqueued = 0;
+        foreach (var id in ids) enqueued += await pipeline.AdvanceAsync(id, cancellationToken);
+        if (enqueued > 0) logger.LogWarning("Reconciler enqueued {Count} stage job(s)", enqueued);
+        return enqueued;
+    }
+}
