@@ -18,6 +18,8 @@ internal static class Bench
     {
         if (args.Length > 0 && args[0] == "webhooks")
             return await WebhookBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!, 1000, TimeSpan.FromSeconds(15));
+        if (args.Length > 0 && args[0] == "jobs")
+            return await JobsBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!);
         if (args.Length > 0 && args[0] == "latency")
             return await LatencyBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!);
         // scripts/bench.sh starts PostgreSQL and runs this with BENCH_PG set to a fresh database.

@@ -4,6 +4,7 @@
 #   scripts/bench.sh            (BENCH_BOOKS=20 by default)
 #   scripts/bench.sh webhooks   webhook intake: 1,000 signed deliveries/s for 15 s, p50/p99, lost and duplicates
 #   scripts/bench.sh latency    one book with simulated provider latencies against its critical-path bound
+#   scripts/bench.sh jobs       enqueue → start between a web and a worker node; a worker killed mid-pictures
 #   BENCH_NICE=1 scripts/bench.sh webhooks   the same with the load generator at lower CPU priority (needs root)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_packages

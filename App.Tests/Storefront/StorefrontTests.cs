@@ -33,6 +33,19 @@ public sealed class StorefrontTests
         _h.Shopify.Answer = _catalog.Answer;
         (_shop, _) = await _h.InstalledShopAsync();
         _http = _h.App.CreateClient();
+        await SettingsAsync(_shop, new { bookProductIds = new[] { BookProduct } });
+    }
+
+    /// <summary>The shop's product that sells personalized books (chosen in Settings); anything else in the shop is not a book.</summary>
+    private const string BookProduct = "900";
+    private const long Plush = 901;
+
+    private async Task SettingsAsync(string shop, object settings)
+    {
+        using var api = _h.App.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ShopifyKit.SessionToken(shop));
+        var response = await api.PutAsJsonAsync("/api/settings", settings);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
     }
 
     [OneTimeTearDown]
@@ -124,8 +137,8 @@ public sealed class StorefrontTests
             id = 5001, customer = new { id = 7001 }, email = "parent@example.com",
             line_items = new object[]
             {
-                new { id = 11, title = "Personalized storybook", properties = new[] { new { name = "_story_id", value = id.ToString() } } },
-                new { id = 12, title = "Plush dolphin", properties = Array.Empty<object>() },
+                new { id = 11, product_id = 900L, price = "24.99", title = "Personalized storybook", properties = new[] { new { name = "_story_id", value = id.ToString() } } },
+                new { id = 12, product_id = Plush, price = "9.99", title = "Plush dolphin", properties = Array.Empty<object>() },
             },
         };
         var eventId = Guid.NewGuid().ToString();
@@ -219,7 +232,8 @@ public sealed class StorefrontTests
         using (var api = _h.App.CreateClient())
         {
             api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ShopifyKit.SessionToken(shop));
-            Assert.That((await api.PutAsJsonAsync("/api/settings", new { previewBeforePurchase = false })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await api.PutAsJsonAsync("/api/settings", new { previewBeforePurchase = false, bookProductIds = new[] { BookProduct } })).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK));
         }
         var response = await _http.PostAsJsonAsync(ShopifyKit.ProxyUrl("/proxy/stories", shop, "9001"), new { childName = "Rafa", ageGroup = "0-3", genre = "dinosaurs" });
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -230,10 +244,53 @@ public sealed class StorefrontTests
 
         _catalog.Orders["6001"] = new FakeShopifyCatalog.Order { Id = "6001" };
         _catalog.Orders["6001"].Lines.Add(("21", new Dictionary<string, string> { ["_story_id"] = id.ToString() }, 1));
-        var paid = ShopifyKit.Webhook("orders/paid", shop, JsonSerializer.Serialize(new { id = 6001, line_items = new[] { new { id = 21, properties = new[] { new { name = "_story_id", value = id.ToString() } } } } }));
+        var paid = ShopifyKit.Webhook("orders/paid", shop, JsonSerializer.Serialize(new { id = 6001, line_items = new[] { new { id = 21, product_id = 900L, price = "24.99", properties = new[] { new { name = "_story_id", value = id.ToString() } } } } }));
         Assert.That((await _http.SendAsync(paid)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var until = DateTime.UtcNow.AddMinutes(1);
         while (_catalog.Orders["6001"].Fulfillments.Count == 0 && DateTime.UtcNow < until) await Task.Delay(250);
         Assert.That(_catalog.Orders["6001"].Fulfillments, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Paying_for_another_product_or_a_cheaper_variant_with_the_story_id_does_not_release_the_book()
+    {
+        var id = (await StartBookAsync("Mallory", "7002")).GetProperty("id").GetGuid();
+        var preview = await WaitForAsync(id, s => s.Status == StoryStatus.Preview);
+        Assert.That(preview.Status, Is.EqualTo(StoryStatus.Preview));
+
+        // The attack: the shop's cheapest product, with properties[_story_id] added through the Ajax cart API.
+        _catalog.Orders["5101"] = new FakeShopifyCatalog.Order { Id = "5101" };
+        _catalog.Orders["5101"].Lines.Add(("61", new Dictionary<string, string> { ["_story_id"] = id.ToString() }, 1));
+        var order = new
+        {
+            id = 5101, customer = new { id = 7002 },
+            line_items = new[] { new { id = 61, product_id = Plush, price = "0.50", properties = new[] { new { name = "_story_id", value = id.ToString() } } } },
+        };
+        Assert.That((await _http.SendAsync(Webhook("orders/paid", order))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var refused = await WaitForAsync(id, s => s.FailureReason is not null);
+        Assert.That(refused.Status, Is.EqualTo(StoryStatus.Preview), "still only a preview");
+        Assert.That(refused.Released, Is.False);
+        Assert.That(refused.FailureReason, Does.Contain("not a book product"), "the merchant sees why on the story");
+
+        // The book product itself, but a variant priced below the shop's book price.
+        await SettingsAsync(_shop, new { bookProductIds = new[] { BookProduct }, price = 24.99m });
+        try
+        {
+            var cheap = new
+            {
+                id = 5102, line_items = new[] { new { id = 62, product_id = 900L, price = "1.00", properties = new[] { new { name = "_story_id", value = id.ToString() } } } },
+            };
+            Assert.That((await _http.SendAsync(Webhook("orders/paid", cheap))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            var again = await WaitForAsync(id, s => s.FailureReason?.Contains("5102", StringComparison.Ordinal) == true);
+            Assert.That(again.FailureReason, Does.Contain("below the book's price"));
+            Assert.That(again.Status, Is.EqualTo(StoryStatus.Preview));
+        }
+        finally
+        {
+            await SettingsAsync(_shop, new { bookProductIds = new[] { BookProduct } });
+        }
+        await using var db = _h.App.Db();
+        Assert.That(await db.Deliveries.AnyAsync(d => d.StoryId == id), Is.False, "no delivery");
+        Assert.That(_catalog.Orders["5101"].Fulfillments, Is.Empty, "nothing fulfilled");
     }
 }

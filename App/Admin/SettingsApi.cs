@@ -11,7 +11,8 @@ namespace StorybookShop.Admin;
 
 /// <summary>The shop's generation settings as the merchant sees and sends them; null = the server's default.</summary>
 public sealed record SettingsView(string? TextProvider, string? ImageProvider, string? AudioProvider, string? Voice, string? IllustrationStyle,
-    int? ImageConcurrency, Dictionary<string, double>? ModerationThresholds, decimal? MonthlyBudgetUsd, double? TrimInches = null, decimal? Price = null, bool? PreviewBeforePurchase = null);
+    int? ImageConcurrency, Dictionary<string, double>? ModerationThresholds, decimal? MonthlyBudgetUsd, double? TrimInches = null, decimal? Price = null, bool? PreviewBeforePurchase = null,
+    List<string>? BookProductIds = null);
 
 /// <summary>What the server offers: the providers it has keys for and what an unset setting means.</summary>
 public sealed record SettingsOptionsView(IReadOnlyDictionary<string, IReadOnlyList<string>> Available, IReadOnlyDictionary<string, string> Defaults,
@@ -47,6 +48,7 @@ public static partial class SettingsApi
             TrimInches = request.TrimInches,
             Price = request.Price,
             PreviewBeforePurchase = request.PreviewBeforePurchase,
+            BookProductIds = request.BookProductIds is { Count: > 0 } products ? [.. products.Select(p => p.Trim()).Distinct()] : null,
         };
         // The shop row is read without tracking (it is the request's identity); the settings are one update.
         await db.Shops.Where(s => s.Id == shop.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Settings, settings).SetProperty(s => s.MonthlyBudgetUsd, request.MonthlyBudgetUsd), ct);
@@ -86,12 +88,15 @@ public static partial class SettingsApi
         if (r.TrimInches is { } trim && !Books.BookFormat.Trims.Contains(trim))
             errors["trimInches"] = [$"The trim must be one of {string.Join(", ", Books.BookFormat.Trims.Select(x => x.ToString(System.Globalization.CultureInfo.InvariantCulture)))} inches."];
         if (r.Price is <= 0 or > 10_000) errors["price"] = ["The price must be above 0 and at most 10,000."];
+        if (r.BookProductIds is { } books && (books.Count > 20 || books.Any(p => !ProductId().IsMatch(p.Trim()))))
+            errors["bookProductIds"] = ["Book products are Shopify product ids (digits), at most 20."];
         if (r.MonthlyBudgetUsd is < 0 or > 1_000_000) errors["monthlyBudgetUsd"] = ["The monthly budget must be between 0 and 1,000,000 USD."];
         return errors;
     }
 
     private static SettingsView View(Shop shop) => new(shop.Settings.TextProvider, shop.Settings.ImageProvider, shop.Settings.AudioProvider, shop.Settings.Voice,
-        shop.Settings.IllustrationStyle, shop.Settings.ImageConcurrency, shop.Settings.ModerationThresholds, shop.MonthlyBudgetUsd, shop.Settings.TrimInches, shop.Settings.Price, shop.Settings.PreviewBeforePurchase);
+        shop.Settings.IllustrationStyle, shop.Settings.ImageConcurrency, shop.Settings.ModerationThresholds, shop.MonthlyBudgetUsd, shop.Settings.TrimInches, shop.Settings.Price, shop.Settings.PreviewBeforePurchase,
+        shop.Settings.BookProductIds);
 
     private static SettingsOptionsView Options(ProviderCatalog providers, GenerationOptions generation) => new(
         new Dictionary<string, IReadOnlyList<string>>
@@ -109,4 +114,7 @@ public static partial class SettingsApi
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex VoiceId();
+
+    [GeneratedRegex(@"^[0-9]{1,20}\z")]
+    private static partial Regex ProductId();
 }

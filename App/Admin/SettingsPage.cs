@@ -44,6 +44,9 @@ public static class SettingsPage
             b.Append("</select><div class=\"muted\">Print files add 0.125 in bleed on every side.</div><div class=\"error\"></div></div>");
             b.Append(Input("price", "Price of a published book", s.Price?.ToString(CultureInfo.InvariantCulture), "number",
                 $"In the shop's currency; empty: {http.RequestServices.GetRequiredService<IOptions<Publishing.PublishingOptions>>().Value.DefaultPrice.ToString(CultureInfo.InvariantCulture)}."));
+            b.Append(Input("bookProductIds", "Book products", s.BookProductIds is null ? null : string.Join(", ", s.BookProductIds), "text",
+                "The ids of the products that sell personalized books (the product with the StorybookShop block), comma-separated. " +
+                "Only a paid line of one of these — or of a book published as its own product — releases a book."));
             b.Append("<div class=\"field\" data-field=\"previewBeforePurchase\"><label for=\"previewBeforePurchase\">Before purchase, make</label><select id=\"previewBeforePurchase\" name=\"previewBeforePurchase\" data-bool=\"1\">");
             b.Append($"<option value=\"\">Server default (a preview)</option><option value=\"true\"{(s.PreviewBeforePurchase == true ? " selected" : "")}>A preview: text, cover and first pages</option><option value=\"false\"{(s.PreviewBeforePurchase == false ? " selected" : "")}>The whole book</option>");
             b.Append("</select><div class=\"muted\">A preview costs less when shoppers do not buy; the rest is made when the order is paid.</div><div class=\"error\"></div></div>");
@@ -62,6 +65,7 @@ public static class SettingsPage
                   for (const el of f.querySelectorAll('input,select')) {
                     const v = el.value.trim(); if (v === '') continue;
                     if (el.name.startsWith('moderationThresholds.')) body.moderationThresholds[el.name.substring(21)] = Number(v);
+                    else if (el.name === 'bookProductIds') body[el.name] = v.split(',').map(x => x.trim()).filter(x => x);
                     else body[el.name] = el.dataset.bool ? v === 'true' : (el.type === 'number' || el.dataset.number) ? Number(v) : v;
                   }
                   for (const x of f.querySelectorAll('.field')) { x.classList.remove('invalid'); x.querySelector('.error').textContent = ''; }

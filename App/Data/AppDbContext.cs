@@ -104,10 +104,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         {
             e.ToTable("deliveries");
             e.Property(d => d.OrderId).HasMaxLength(64);
+            e.Property(d => d.LineItemId).HasMaxLength(64);
+            e.Property(d => d.CustomerId).HasMaxLength(64);
             e.Property(d => d.Token).HasMaxLength(64);
             e.Property(d => d.FulfillmentId).HasMaxLength(100);
             e.HasIndex(d => d.Token).IsUnique();
-            e.HasIndex(d => new { d.StoryId, d.OrderId }).IsUnique();
+            e.HasIndex(d => new { d.StoryId, d.OrderId, d.LineItemId }).IsUnique();
+            e.HasIndex(d => new { d.ShopId, d.CustomerId });
             e.HasIndex(d => new { d.ShopId, d.OrderId });
             e.HasOne<Story>().WithMany().HasForeignKey(d => d.StoryId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Shop>().WithMany().HasForeignKey(d => d.ShopId).OnDelete(DeleteBehavior.Cascade);

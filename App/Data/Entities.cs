@@ -47,6 +47,8 @@ public sealed record ShopSettings
     public decimal? Price { get; init; }
     /// <summary>True (default): a storefront book makes only its text, cover and first pages before purchase; false: the whole book.</summary>
     public bool? PreviewBeforePurchase { get; init; }
+    /// <summary>The products (numeric Shopify ids) that sell personalized books: only a paid line of one of these releases a book.</summary>
+    public List<string>? BookProductIds { get; init; }
 }
 
 /// <summary>A paid book handed to its buyer: a secret, expiring download page per order, and the Shopify fulfillment that emailed it.</summary>
@@ -56,6 +58,10 @@ public sealed class Delivery
     public Guid ShopId { get; set; }
     public Guid StoryId { get; set; }
     public required string OrderId { get; set; }
+    /// <summary>The paid order line (Shopify's line item id); one delivery per line and story.</summary>
+    public required string LineItemId { get; set; }
+    /// <summary>The buyer, when Shopify shares it (protected customer data); erased by customers/redact.</summary>
+    public string? CustomerId { get; set; }
     /// <summary>The download page's secret (URL-safe, 32 random bytes).</summary>
     public required string Token { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

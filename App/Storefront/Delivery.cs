@@ -21,17 +21,17 @@ public sealed class DeliveryOptions
 }
 
 /// <summary>
-/// Hands a paid, finished book to its buyer: one delivery per (story, order) with a secret, expiring download
-/// page, and a Shopify fulfillment of just that line item with <c>notifyCustomer</c>, so Shopify emails the
-/// buyer the link. Each step is safe to repeat: the delivery row is unique per story and order, and a fulfillment
-/// is only created for a fulfillment-order line that is still open.
+/// Hands a paid, finished book to each of its buyers: a delivery per paid order line (made by orders/paid) with a
+/// secret, expiring download page, and a Shopify fulfillment of just that line item with <c>notifyCustomer</c>, so
+/// Shopify emails the buyer the link. Safe to repeat: a delivery is fulfilled once, and only for a line that is
+/// still open.
 /// </summary>
 public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, ShopifyGraphQL graphql, IOptions<DeliveryOptions> options, IOptions<ShopifyOptions> shopify,
-    TimeProvider clock, ILogger<DeliverJob> logger)
+    ILogger<DeliverJob> logger)
 {
     public const string FulfillmentOrders = """
         query fulfillmentOrders($id: ID!) {
-          order(id: $id) { fulfillmentOrders(first: 20) { nodes { id status lineItems(first: 50) { nodes { id remainingQuantity lineItem { id product { id } customAttributes { key value } } } } } } }
+          order(id: $id) { fulfillmentOrders(first: 20) { nodes { id status lineItems(first: 50) { nodes { id remainingQuantity lineItem { id } } } } } }
         }
         """;
 
@@ -50,21 +50,23 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
         var ct = cancellationToken;
         await using var db = await contexts.CreateDbContextAsync(ct);
         var story = await db.Stories.AsNoTracking().Include(s => s.Shop).SingleOrDefaultAsync(s => s.Id == storyId, ct);
-        if (story is null || story.PaidAt is null || story.ShopifyOrderId is null || story.Status is not (StoryStatus.Complete or StoryStatus.Published)) return;
+        if (story is null || story.Status is not (StoryStatus.Complete or StoryStatus.Published)) return;
+        // Every paid line of this book not yet handed over: one buyer each.
+        var pending = await db.Deliveries.AsNoTracking()
+            .Where(d => d.StoryId == storyId && d.RevokedAt == null && d.FulfillmentId == null).OrderBy(d => d.CreatedAt).ToListAsync(ct);
+        foreach (var delivery in pending)
+        {
+            var fulfillmentId = await FulfilAsync(story, delivery, ct);
+            await db.Deliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, fulfillmentId), ct);
+            logger.LogInformation("Story {StoryId} delivered for order {OrderId}, line {LineItemId}", story.Id, delivery.OrderId, delivery.LineItemId);
+        }
+    }
 
-        var now = clock.GetUtcNow();
-        var token = Base64Url(RandomNumberGenerator.GetBytes(32));
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO deliveries (id, shop_id, story_id, order_id, token, created_at, expires_at)
-            VALUES ({Guid.NewGuid()}, {story.ShopId}, {story.Id}, {story.ShopifyOrderId}, {token}, {now}, {now + options.Value.LinkLifetime})
-            ON CONFLICT (story_id, order_id) DO NOTHING
-            """, ct);
-        var delivery = await db.Deliveries.SingleAsync(d => d.StoryId == story.Id && d.OrderId == story.ShopifyOrderId, ct);
-        if (delivery.RevokedAt is not null || delivery.FulfillmentId is not null) return;
-
-        // Fulfil only this book's line (the order may hold other things), and only while it is still open.
+    /// <summary>Fulfils only this delivery's line (the order may hold other things), and only while it is still open.</summary>
+    private async Task<string> FulfilAsync(Story story, Delivery delivery, CancellationToken ct)
+    {
         var shop = story.Shop!.Domain;
-        var data = await graphql.QueryAsync(shop, FulfillmentOrders, new { id = $"gid://shopify/Order/{story.ShopifyOrderId}" }, ct: ct);
+        var data = await graphql.QueryAsync(shop, FulfillmentOrders, new { id = $"gid://shopify/Order/{delivery.OrderId}" }, ct: ct);
         var lines = new List<(string FulfillmentOrderId, string LineId, int Quantity)>();
         if (data.GetProperty("order") is { ValueKind: JsonValueKind.Object } order)
             foreach (var fo in order.GetProperty("fulfillmentOrders").GetProperty("nodes").EnumerateArray())
@@ -73,43 +75,34 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
                 foreach (var line in fo.GetProperty("lineItems").GetProperty("nodes").EnumerateArray())
                 {
                     var item = line.GetProperty("lineItem");
-                    var mine = item.GetProperty("customAttributes").EnumerateArray()
-                        .Any(a => a.GetProperty("key").GetString() == "_story_id" && a.GetProperty("value").GetString() == story.Id.ToString())
-                        || (story.ShopifyProductId is not null && item.TryGetProperty("product", out var product) && product.ValueKind == JsonValueKind.Object
-                            && product.GetProperty("id").GetString() == story.ShopifyProductId);
                     var remaining = line.GetProperty("remainingQuantity").GetInt32();
-                    if (mine && remaining > 0) lines.Add((fo.GetProperty("id").GetString()!, line.GetProperty("id").GetString()!, remaining));
+                    if (item.GetProperty("id").GetString() == $"gid://shopify/LineItem/{delivery.LineItemId}" && remaining > 0)
+                        lines.Add((fo.GetProperty("id").GetString()!, line.GetProperty("id").GetString()!, remaining));
                 }
             }
-        string fulfillmentId;
         if (lines.Count == 0)
         {
-            fulfillmentId = "none-open";
-            logger.LogInformation("Story {StoryId}: order {OrderId} has no open line for it; the download page is ready without a new fulfillment", story.Id, story.ShopifyOrderId);
+            logger.LogInformation("Story {StoryId}: order {OrderId} has no open line for it; the download page is ready without a new fulfillment",
+                story.Id, delivery.OrderId);
+            return "none-open";
         }
-        else
+        var payload = await graphql.MutateAsync(shop, FulfillmentCreate, "fulfillmentCreate", new
         {
-            var payload = await graphql.MutateAsync(shop, FulfillmentCreate, "fulfillmentCreate", new
+            fulfillment = new
             {
-                fulfillment = new
+                notifyCustomer = true,
+                trackingInfo = new { company = "StorybookShop", number = "Download", url = PageUrl(delivery.Token) },
+                lineItemsByFulfillmentOrder = lines.GroupBy(l => l.FulfillmentOrderId).Select(g => new
                 {
-                    notifyCustomer = true,
-                    trackingInfo = new { company = "StorybookShop", number = "Download", url = PageUrl(delivery.Token) },
-                    lineItemsByFulfillmentOrder = lines.GroupBy(l => l.FulfillmentOrderId).Select(g => new
-                    {
-                        fulfillmentOrderId = g.Key,
-                        fulfillmentOrderLineItems = g.Select(l => new { id = l.LineId, quantity = l.Quantity }).ToList(),
-                    }).ToList(),
-                },
-                message = $"Your personalized book \"{story.Title}\" is ready: download it from the link (valid until {delivery.ExpiresAt:yyyy-MM-dd}).",
-            }, ct: ct);
-            fulfillmentId = payload.GetProperty("fulfillment").GetProperty("id").GetString()!;
-        }
-        await db.Deliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, fulfillmentId), ct);
-        logger.LogInformation("Story {StoryId} delivered for order {OrderId}", story.Id, story.ShopifyOrderId);
+                    fulfillmentOrderId = g.Key,
+                    fulfillmentOrderLineItems = g.Select(l => new { id = l.LineId, quantity = l.Quantity }).ToList(),
+                }).ToList(),
+            },
+            message = $"Your personalized book \"{story.Title}\" is ready: download it from the link (valid until {delivery.ExpiresAt:yyyy-MM-dd}).",
+        }, ct: ct);
+        return payload.GetProperty("fulfillment").GetProperty("id").GetString()!;
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 
 /// <summary>The buyer's download page: signed, short-lived links to the book's files while the delivery is valid.</summary>

@@ -43,11 +43,14 @@ public sealed class ScopesUpdateHandler(IDbContextFactory<AppDbContext> contexts
 }
 
 /// <summary>
-/// orders/paid: the stories named by the order's line items (the private property <c>_story_id</c>, which the
-/// storefront block adds) are linked to the order and customer, released if only a preview was made, and
-/// delivered when complete. A repeated delivery of the webhook finds everything already done.
+/// orders/paid: each line item that names a story (the private property <c>_story_id</c>, which the storefront block
+/// adds) or is a book published as its own product. A line releases its story only when the line is a product that
+/// sells books — one of the shop's book products (Settings) or the story's own published product — and its unit
+/// price covers the shop's book price when one is set; anything else leaves the story a preview and says why on
+/// it. Each paid line becomes one delivery. A repeated delivery of the webhook finds everything already done.
 /// </summary>
-public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, Storefront.StoryRelease release, ILogger<OrdersPaidHandler> logger) : IWebhookBatchHandler
+public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, Storefront.StoryRelease release, ILogger<OrdersPaidHandler> logger)
+    : IWebhookBatchHandler
 {
     public IReadOnlyCollection<string> Topics => ["orders/paid"];
 
@@ -57,23 +60,41 @@ public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, 
     public async Task HandleBatchAsync(IReadOnlyList<WebhookContext> batch, CancellationToken ct)
     {
         var paid = new List<Storefront.PaidStory>();
+        var refused = new List<Storefront.RefusedStory>();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var domains = batch.Select(c => c.ShopDomain).Distinct().ToList();
+        var shops = await db.Shops.AsNoTracking().Where(s => domains.Contains(s.Domain)).ToDictionaryAsync(s => s.Domain, ct);
         foreach (var context in batch)
         {
             var orderId = context.Payload.TryGetProperty("id", out var id) ? id.ToString() : null;
-            if (orderId is null) continue;
-            var customerId = context.Payload.TryGetProperty("customer", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("id", out var cid) ? cid.ToString() : null;
-            var stories = OrderPayload.StoryIds(context.Payload);
+            if (orderId is null || !shops.TryGetValue(context.ShopDomain, out var shop)) continue;
+            var customerId = context.Payload.TryGetProperty("customer", out var c) && c.ValueKind == JsonValueKind.Object
+                && c.TryGetProperty("id", out var cid) ? cid.ToString() : null;
+            var lines = OrderPayload.Lines(context.Payload);
             // A book the merchant published as its own product carries no _story_id: its product id leads to it.
-            var products = OrderPayload.ProductIds(context.Payload).Select(p => $"gid://shopify/Product/{p}").ToList();
-            if (products.Count > 0)
+            var products = lines.Where(l => l.ProductId is not null).Select(l => $"gid://shopify/Product/{l.ProductId}").Distinct().ToList();
+            var published = products.Count == 0 ? [] : await db.Stories.AsNoTracking()
+                .Where(s => s.ShopId == shop.Id && s.ShopifyProductId != null && products.Contains(s.ShopifyProductId))
+                .Select(s => new { s.Id, s.ShopifyProductId }).ToListAsync(ct);
+            var bookProducts = shop.Settings.BookProductIds ?? [];
+            foreach (var line in lines)
             {
-                await using var db = await contexts.CreateDbContextAsync(ct);
-                stories = [.. stories.Union(await db.Stories.Where(s => s.Shop!.Domain == context.ShopDomain && s.ShopifyProductId != null && products.Contains(s.ShopifyProductId))
-                    .Select(s => s.Id).ToListAsync(ct))];
+                var ownProduct = published.Where(p => p.ShopifyProductId == $"gid://shopify/Product/{line.ProductId}").Select(p => p.Id).ToList();
+                foreach (var storyId in line.StoryIds.Union(ownProduct))
+                {
+                    var reason = ownProduct.Contains(storyId) || (line.ProductId is not null && bookProducts.Contains(line.ProductId))
+                        ? shop.Settings.Price is { } price && line.UnitPrice < price
+                            ? $"Order {orderId}: the paid line's price {line.UnitPrice:0.00} is below the book's price {price:0.00}."
+                            : null
+                        : $"Order {orderId}: the paid line is not a book product (product {line.ProductId ?? "none"}).";
+                    if (reason is null) paid.Add(new Storefront.PaidStory(context.ShopDomain, storyId, orderId, line.Id, customerId));
+                    else refused.Add(new Storefront.RefusedStory(shop.Id, storyId, reason));
+                }
             }
-            if (stories.Count == 0) logger.LogInformation("orders/paid {OrderId} for {Shop} has no storybook in it", orderId, context.ShopDomain);
-            paid.AddRange(stories.Select(s => new Storefront.PaidStory(context.ShopDomain, s, orderId, customerId)));
+            if (lines.All(l => l.StoryIds.Count == 0) && published.Count == 0)
+                logger.LogInformation("orders/paid {OrderId} for {Shop} has no storybook in it", orderId, context.ShopDomain);
         }
+        await release.RefusedAsync(refused, ct);
         await release.PaidAsync(paid, ct);
     }
 }
@@ -88,31 +109,31 @@ public sealed class OrderReversedHandler(IDbContextFactory<AppDbContext> context
         await using var db = await contexts.CreateDbContextAsync(ct);
         var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Domain == context.ShopDomain, ct);
         if (shop is null) return;
-        string? orderId;
-        List<Guid> stories;
-        if (context.Topic == "orders/cancelled")
-        {
-            orderId = context.Payload.TryGetProperty("id", out var id) ? id.ToString() : null;
-            stories = orderId is null ? [] : await db.Stories.Where(s => s.ShopId == shop.Id && s.ShopifyOrderId == orderId).Select(s => s.Id).ToListAsync(ct);
-            stories = [.. stories.Union(OrderPayload.StoryIds(context.Payload))];
-        }
-        else
-        {
-            // A refund names the refunded lines; only their books are withdrawn.
-            orderId = context.Payload.TryGetProperty("order_id", out var id) ? id.ToString() : null;
-            stories = context.Payload.TryGetProperty("refund_line_items", out var lines) && lines.ValueKind == JsonValueKind.Array
-                ? [.. lines.EnumerateArray().Where(l => l.TryGetProperty("line_item", out _)).SelectMany(l => OrderPayload.StoryIdsOfLine(l.GetProperty("line_item")))]
-                : [];
-        }
-        if (orderId is null || stories.Count == 0) return;
+        var cancelled = context.Topic == "orders/cancelled";
+        var orderId = context.Payload.TryGetProperty(cancelled ? "id" : "order_id", out var id) ? id.ToString() : null;
+        if (orderId is null) return;
+        // A cancellation withdraws every book of the order; a refund only the refunded lines' books.
+        var refundedLines = !cancelled && context.Payload.TryGetProperty("refund_line_items", out var lines) && lines.ValueKind == JsonValueKind.Array
+            ? lines.EnumerateArray().Select(l => l.TryGetProperty("line_item_id", out var lid) ? lid.ToString()
+                : l.TryGetProperty("line_item", out var li) && li.TryGetProperty("id", out var liid) ? liid.ToString() : null)
+                .OfType<string>().ToList()
+            : [];
+        var named = cancelled ? OrderPayload.StoryIds(context.Payload) : [];
         var now = clock.GetUtcNow();
-        await db.Deliveries.Where(d => d.ShopId == shop.Id && d.OrderId == orderId && stories.Contains(d.StoryId) && d.RevokedAt == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(d => d.RevokedAt, now), ct);
-        var unfinished = await db.Stories.Where(s => s.ShopId == shop.Id && stories.Contains(s.Id) && (s.Status == StoryStatus.Generating || s.Status == StoryStatus.Preview))
+        var withdrawn = db.Deliveries.Where(d => d.ShopId == shop.Id && d.OrderId == orderId && d.RevokedAt == null
+            && (cancelled || refundedLines.Contains(d.LineItemId)));
+        var stories = (await withdrawn.Select(d => d.StoryId).ToListAsync(ct)).Union(named).ToList();
+        await withdrawn.ExecuteUpdateAsync(u => u.SetProperty(d => d.RevokedAt, now), ct);
+        if (stories.Count == 0) return;
+        // Unfinished paid work stops unless another buyer's line still pays for it.
+        var unfinished = await db.Stories.Where(s => s.ShopId == shop.Id && stories.Contains(s.Id)
+                && (s.Status == StoryStatus.Generating || s.Status == StoryStatus.Preview)
+                && !db.Deliveries.Any(d => d.StoryId == s.Id && d.RevokedAt == null))
             .Select(s => s.Id).ToListAsync(ct);
         foreach (var storyId in unfinished) await pipeline.CancelAsync(storyId, ct: ct);
         await db.Stories.Where(s => unfinished.Contains(s.Id)).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason, $"Stopped: order {orderId} was {(context.Topic == "orders/cancelled" ? "cancelled" : "refunded")}.")
+            .SetProperty(s => s.Status, StoryStatus.Error)
+            .SetProperty(s => s.FailureReason, $"Stopped: order {orderId} was {(cancelled ? "cancelled" : "refunded")}.")
             .SetProperty(s => s.UpdatedAt, now), ct);
     }
 }
@@ -122,21 +143,27 @@ public static class OrderPayload
 {
     public const string StoryProperty = "_story_id";
 
-    public static List<Guid> StoryIds(JsonElement order) =>
+    /// <summary>One order line: its id, product, unit price and the stories its properties name.</summary>
+    public sealed record Line(string Id, string? ProductId, decimal UnitPrice, IReadOnlyList<Guid> StoryIds);
+
+    public static List<Line> Lines(JsonElement order) =>
         order.TryGetProperty("line_items", out var items) && items.ValueKind == JsonValueKind.Array
-            ? [.. items.EnumerateArray().SelectMany(StoryIdsOfLine).Distinct()]
+            ? [.. items.EnumerateArray().Where(l => l.TryGetProperty("id", out _)).Select(l => new Line(
+                l.GetProperty("id").ToString(),
+                l.TryGetProperty("product_id", out var p) && p.ValueKind == JsonValueKind.Number ? p.ToString() : null,
+                l.TryGetProperty("price", out var price) && decimal.TryParse(price.ToString(), System.Globalization.NumberStyles.Number,
+                    System.Globalization.CultureInfo.InvariantCulture, out var unit) ? unit : 0m,
+                [.. StoryIdsOfLine(l).Distinct()]))]
             : [];
 
-    public static List<string> ProductIds(JsonElement order) =>
-        order.TryGetProperty("line_items", out var items) && items.ValueKind == JsonValueKind.Array
-            ? [.. items.EnumerateArray().Where(l => !StoryIdsOfLine(l).Any() && l.TryGetProperty("product_id", out var p) && p.ValueKind == JsonValueKind.Number).Select(l => l.GetProperty("product_id").ToString()).Distinct()]
-            : [];
+    public static List<Guid> StoryIds(JsonElement order) => [.. Lines(order).SelectMany(l => l.StoryIds).Distinct()];
 
     public static IEnumerable<Guid> StoryIdsOfLine(JsonElement line)
     {
         if (!line.TryGetProperty("properties", out var props) || props.ValueKind != JsonValueKind.Array) yield break;
         foreach (var p in props.EnumerateArray())
-            if (p.TryGetProperty("name", out var n) && n.GetString() == StoryProperty && p.TryGetProperty("value", out var v) && Guid.TryParse(v.ToString(), out var id))
+            if (p.TryGetProperty("name", out var n) && n.GetString() == StoryProperty && p.TryGetProperty("value", out var v)
+                && Guid.TryParse(v.ToString(), out var id))
                 yield return id;
     }
 }
@@ -196,9 +223,15 @@ public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, 
     {
         var customerId = CustomerId(payload);
         var orders = OrderIds(payload, "orders_to_redact");
-        var stories = await db.Stories.Where(s => s.ShopId == shop.Id &&
-                ((customerId != null && s.ShopifyCustomerId == customerId) || (s.ShopifyOrderId != null && orders.Contains(s.ShopifyOrderId))))
-            .Select(s => s.Id).ToListAsync(ct);
+        // Their deliveries go; their own stories go, but never a book the merchant published (other buyers have it):
+        // that book only forgets them.
+        var theirs = db.Stories.Where(s => s.ShopId == shop.Id &&
+            ((customerId != null && s.ShopifyCustomerId == customerId) || (s.ShopifyOrderId != null && orders.Contains(s.ShopifyOrderId))));
+        var stories = await theirs.Where(s => s.ShopifyProductId == null && s.Status != StoryStatus.Published).Select(s => s.Id).ToListAsync(ct);
+        await theirs.Where(s => s.ShopifyProductId != null || s.Status == StoryStatus.Published).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.ShopifyCustomerId, (string?)null).SetProperty(s => s.ShopifyOrderId, (string?)null), ct);
+        await db.Deliveries.Where(d => d.ShopId == shop.Id && ((customerId != null && d.CustomerId == customerId) || orders.Contains(d.OrderId)))
+            .ExecuteDeleteAsync(ct);
         await EraseStoriesAsync(db, shop.Id, stories, ct);
         if (customerId is not null) await db.DataExports.Where(x => x.ShopId == shop.Id && x.CustomerId == customerId).ExecuteDeleteAsync(ct);
         // Stored order webhooks carry the customer's name and email: they go too.
