@@ -25,6 +25,15 @@ public sealed partial record PdfFacts(int Pages, double WidthPt, double HeightPt
         finally { File.Delete(file); }
     }
 
+    /// <summary>The text a reader would copy out of the PDF (poppler's pdftotext).</summary>
+    public static async Task<string> TextAsync(byte[] pdf)
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(file, pdf);
+        try { return await Run("pdftotext", file, "-"); }
+        finally { File.Delete(file); }
+    }
+
     /// <summary>qpdf's structural check: the cross-reference sections, objects and streams are all sound.</summary>
     public static async Task<string> CheckAsync(byte[] pdf)
     {

@@ -46,7 +46,8 @@ public static class BookLayout
         var name = E(story.ChildName);
         var sb = new StringBuilder(32_768);
         sb.Append($$"""
-<!doctype html><html lang="{{E(story.Language)}}"><head><meta charset="utf-8"><title>{{E(story.Title ?? "")}}</title><style>
+<!doctype html><html lang="{{E(story.Language)}}"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src 'self' data:"><title>{{E(story.Title ?? "")}}</title><style>
 @page { size: {{page}}in {{page}}in; margin: 0 }
 * { box-sizing: border-box }
 html, body { margin: 0; padding: 0 }

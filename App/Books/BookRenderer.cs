@@ -6,18 +6,50 @@ namespace StorybookShop.Books;
 /// <summary>Turns the book's HTML into a PDF with the shared Chromium; print PDFs get TrimBox and BleedBox.</summary>
 public sealed class BookRenderer(Chromium chromium)
 {
-    /// <summary>Renders <paramref name="htmlFile"/> (images beside it, loaded by relative path).</summary>
+    /// <summary>The private origin the book is served from; only its own folder answers there.</summary>
+    public const string Origin = "https://book.storybookshop.invalid";
+
+    /// <summary>
+    /// Renders <paramref name="htmlFile"/> (images beside it, loaded by relative path). The page is served from a
+    /// private https origin backed by the book's folder alone: a file outside it, any other host and any file:// URL
+    /// (which an https page may not load) are not reachable; everything else is aborted by Chromium's context route.
+    /// </summary>
     public async Task<byte[]> RenderAsync(string htmlFile, BookFormat format, CancellationToken ct)
     {
+        var folder = Path.GetFullPath(Path.GetDirectoryName(htmlFile)!) + Path.DirectorySeparatorChar;
         var pdf = await chromium.WithPageAsync(async page =>
         {
-            await page.GotoAsync(new Uri(htmlFile).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
-            await page.EvaluateAsync("() => document.fonts.ready.then(() => true)");
-            var bytes = await page.PdfAsync(new PagePdfOptions { PreferCSSPageSize = true, PrintBackground = true });
-            // An idle pooled page would otherwise keep every decoded picture of this book in memory.
-            await page.GotoAsync("about:blank");
-            return bytes;
+            await page.RouteAsync(Origin + "/**", route => ServeAsync(route, folder));
+            try
+            {
+                await page.GotoAsync($"{Origin}/{Uri.EscapeDataString(Path.GetFileName(htmlFile))}", new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+                await page.EvaluateAsync("() => document.fonts.ready.then(() => true)");
+                var bytes = await page.PdfAsync(new PagePdfOptions { PreferCSSPageSize = true, PrintBackground = true });
+                // An idle pooled page would otherwise keep every decoded picture of this book in memory.
+                await page.GotoAsync("about:blank");
+                return bytes;
+            }
+            finally
+            {
+                await page.UnrouteAllAsync();
+            }
         }, ct);
         return format.BleedInches > 0 ? PrintBoxes.Add(pdf, format) : pdf;
+    }
+
+    private static Task ServeAsync(IRoute route, string folder)
+    {
+        var path = Uri.UnescapeDataString(new Uri(route.Request.Url).AbsolutePath).TrimStart('/');
+        var file = Path.GetFullPath(Path.Combine(folder, path));
+        if (!file.StartsWith(folder, StringComparison.Ordinal) || !File.Exists(file)) return route.AbortAsync("blockedbyclient");
+        return route.FulfillAsync(new RouteFulfillOptions
+        {
+            Path = file,
+            ContentType = Path.GetExtension(file).ToLowerInvariant() switch
+            {
+                ".html" => "text/html; charset=utf-8", ".jpg" or ".jpeg" => "image/jpeg", ".png" => "image/png", ".svg" => "image/svg+xml",
+                _ => "application/octet-stream",
+            },
+        });
     }
 }

@@ -25,6 +25,10 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private IBrowserContext? _context;
+    private long _blocked;
+
+    /// <summary>Requests aborted since start (none is expected: a book loads only its own folder).</summary>
+    public long BlockedRequests => Interlocked.Read(ref _blocked);
 
     public async Task<T> WithPageAsync<T>(Func<IPage, Task<T>> work, CancellationToken ct = default)
     {
@@ -65,12 +69,19 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
                 ExecutablePath = o.ExecutablePath,
                 Headless = true,
                 Args = ["--disable-gpu", "--disable-quic", "--no-sandbox", "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--allow-file-access-from-files",
+                        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                         // Memory: a rendered book must not linger in the back-forward cache once the page moves on.
                         "--renderer-process-limit=1", "--disable-features=BackForwardCache,Translate,MediaRouter,OptimizationHints",
                         "--disable-extensions", "--js-flags=--max-old-space-size=96"],
             });
-            _context = await _browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
+            _context = await _browser.NewContextAsync();
+            // Chromium renders only what we hand it: every request that no page-level route serves is aborted and logged.
+            await _context.RouteAsync("**/*", async route =>
+            {
+                Interlocked.Increment(ref _blocked);
+                logger.LogWarning("Chromium blocked a request to {Url}", route.Request.Url);
+                await route.AbortAsync("blockedbyclient");
+            });
             _slots = new SemaphoreSlim(Math.Max(1, o.PagePoolSize));
             while (_idle.Reader.TryRead(out _)) { }
             logger.LogInformation("Chromium {Version} started", _browser.Version);

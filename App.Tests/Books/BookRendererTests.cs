@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using StorybookShop.Books;
+using StorybookShop.Rendering;
+using StorybookShop.Tests.Infrastructure;
+
+namespace StorybookShop.Tests.Books;
+
+/// <summary>Chromium renders only the book: its own folder and data: URLs load, nothing else does.</summary>
+public sealed class BookRendererTests
+{
+    [Test]
+    public async Task A_book_whose_text_reaches_for_the_network_or_local_files_fetches_nothing()
+    {
+        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("render"), new Dictionary<string, string?> { ["Pipeline:Roles"] = "web" });
+        var hits = 0;
+        await using var listener = LocalServer.Create();
+        listener.MapFallback((HttpContext _) =>
+        {
+            Interlocked.Increment(ref hits);
+            return Results.Text("body{background:red}", "text/css");
+        });
+        var probe = await LocalServer.StartAsync(listener);
+        var secret = (await File.ReadAllTextAsync("/etc/hostname")).Trim();
+        var folder = TestServices.TempDirectory("hostile-book");
+        var outside = Path.Combine(Path.GetDirectoryName(folder)!, $"outside-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(outside, "OUTSIDE-THE-BOOK");
+        // What escaping would have stopped, written straight into the page: the renderer must hold on its own.
+        await File.WriteAllTextAsync(Path.Combine(folder, "book.html"), $$"""
+            <!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="{{probe}}/style.css"></head><body>
+            <p>Once upon a time</p>
+            <img src="{{probe}}/pixel.png"><img src="file:///etc/hostname"><iframe src="file:///etc/hostname"></iframe>
+            <iframe src="../{{Path.GetFileName(outside)}}"></iframe><object data="{{probe}}/object"></object>
+            <script>fetch('{{probe}}/fetch').catch(() => {});</script>
+            </body></html>
+            """);
+
+        var chromium = app.Services.GetRequiredService<Chromium>();
+        var before = chromium.BlockedRequests;
+        var pdf = await app.Services.GetRequiredService<BookRenderer>().RenderAsync(Path.Combine(folder, "book.html"), BookFormat.Screen, default);
+
+        var text = await PdfFacts.TextAsync(pdf);
+        Assert.That(text, Does.Contain("Once upon a time"), "the book itself renders");
+        Assert.That(hits, Is.Zero, "no request reached the network");
+        Assert.That(text, Does.Not.Contain(secret).And.Not.Contain("OUTSIDE-THE-BOOK"), "no local file outside the book was read");
+        Assert.That(chromium.BlockedRequests - before, Is.GreaterThanOrEqualTo(3), "the attempts were aborted and counted");
+    }
+}
