@@ -24,6 +24,7 @@ builder.AddSampleBook(args);
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 await app.PrepareDatabaseAsync();

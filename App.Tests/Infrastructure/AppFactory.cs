@@ -9,7 +9,8 @@ using StorybookShop.Stories;
 namespace StorybookShop.Tests.Infrastructure;
 
 /// <summary>The real app, in process, against a real database and real Chromium; settings override appsettings.json.</summary>
-public sealed class AppFactory(string connectionString, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class AppFactory(string connectionString, IDictionary<string, string?>? settings = null, string environment = "Development")
+    : WebApplicationFactory<Program>
 {
     public string ConnectionString { get; } = connectionString;
     public string AssetRoot { get; } = settings is not null && settings.TryGetValue("Storage:Local:Root", out var root) && root is not null ? root : TestServices.TempDirectory("assets");
@@ -34,7 +35,7 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         builder.UseSetting("ConnectionStrings:Default", ConnectionString);
         builder.UseSetting("Storage:Local:Root", AssetRoot);
         foreach (var (key, value) in FastPipeline()) builder.UseSetting(key, value);

@@ -25,7 +25,11 @@ public sealed class InstallAndProxyTests
     [OneTimeTearDown]
     public async Task Stop() => await _h.DisposeAsync();
 
-    private HttpClient Browser() => _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    // The app is reached over https, as in production: the OAuth state cookie is Secure.
+    private HttpClient Browser() => _app.CreateClient(new WebApplicationFactoryClientOptions
+    {
+        AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost"),
+    });
 
     private static string Signed(Dictionary<string, string> query, string secret = ShopifyKit.Secret)
     {
@@ -40,6 +44,7 @@ public sealed class InstallAndProxyTests
         var browser = Browser();
         var install = await browser.GetAsync($"/auth/install?shop={shop}");
         Assert.That(install.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(install.Headers.GetValues("Set-Cookie").Single(), Does.Contain("secure").IgnoreCase, "the state cookie is Secure");
         var location = install.Headers.Location!;
         var query = QueryHelpers.ParseQuery(location.Query);
         Assert.That(location.AbsolutePath, Is.EqualTo($"/{shop}/admin/oauth/authorize"));
@@ -115,6 +120,21 @@ public sealed class InstallAndProxyTests
         query["signature"] = ShopifySignatures.HexHmac(string.Concat(query.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), secret);
         if (tamper) query["logged_in_customer_id"] = "9999";
         return QueryHelpers.AddQueryString(path, query!);
+    }
+
+    [Test]
+    public async Task Storefront_download_and_other_responses_carry_the_security_headers()
+    {
+        var http = _app.CreateClient();
+        var download = await http.GetAsync("/downloads/" + new string('x', 43));
+        Assert.That(download.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(download.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain("default-src 'self'").And.Contain("frame-ancestors 'none'"));
+        Assert.That(download.Headers.CacheControl!.NoStore, Is.True, "a download URL is a secret: never cached");
+        Assert.That(download.Headers.GetValues("Referrer-Policy").Single(), Is.EqualTo("no-referrer"));
+        var page = await http.GetAsync(ProxyUrl("/proxy/personalize", ShopifyKit.RandomShop(), DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(page.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain("object-src 'none'"));
+        Assert.That((await http.GetAsync("/health")).Headers.GetValues("X-Content-Type-Options").Single(), Is.EqualTo("nosniff"));
     }
 
     [Test]

@@ -21,6 +21,7 @@ public static class DashboardExtensions
     public static WebApplicationBuilder AddJobsDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DashboardTickets>();
+        builder.Services.AddSingleton<OperatorAccess.Failures>();
         builder.Services.AddAntiforgery();
         builder.Services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section));
         return builder;
@@ -92,9 +93,12 @@ public static class DashboardExtensions
                         .LogWarning("Operator sign-in refused from {Address}", http.Connection.RemoteIpAddress);
                     http.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return;
+                case OperatorAccess.Outcome.Throttled:
+                    http.Response.Headers.RetryAfter = ((int)OperatorAccess.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                    return;
             }
             NoReferrer(http);
-            http.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none';";
             await new AspNetCoreDashboardMiddleware(NotFound, storage, operatorOptions, routes, finalizeWhenNotFound: true).Invoke(http);
         }));
         return app;

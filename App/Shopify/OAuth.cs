@@ -30,7 +30,7 @@ public static class OAuth
         var state = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         http.Response.Cookies.Append(StateCookie, Protector(protection).Protect(state), new CookieOptions
         {
-            HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Lax, Path = "/auth", Expires = clock.GetUtcNow().AddMinutes(10),
+            HttpOnly = true, Secure = true, SameSite = SameSiteMode.Lax, Path = "/auth", Expires = clock.GetUtcNow().AddMinutes(10),
         });
         var authorize = o.ShopUrlTemplate.Replace("{shop}", shop!, StringComparison.Ordinal) + "/admin/oauth/authorize" + QueryString.Create(new Dictionary<string, string?>
         {

@@ -17,6 +17,8 @@ public static class ShopifyExtensions
         services.AddOptions<ShopifyOptions>().Bind(builder.Configuration.GetSection(ShopifyOptions.Section))
             .Validate(o => devMode || (o.ClientId.Length > 0 && o.ClientSecret.Length > 0), "Shopify:ClientId and Shopify:ClientSecret are required outside development.")
             .Validate(o => o.ShopUrlTemplate.Contains("{shop}", StringComparison.Ordinal), "Shopify:ShopUrlTemplate must contain {shop}.")
+            .Validate(o => !builder.Environment.IsProduction() || Uri.TryCreate(o.AppUrl, UriKind.Absolute, out var url) && url.Scheme == "https",
+                "Shopify:AppUrl (the app's public https URL) is required in Production: OAuth redirects are never built from the Host header.")
             .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.ApiVersion, @"^\d{4}-(01|04|07|10)$|^unstable$"), "Shopify:ApiVersion must look like 2026-10.")
             .ValidateOnStart();
         services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section))
@@ -35,10 +37,21 @@ public static class ShopifyExtensions
             .AddScheme<AuthenticationSchemeOptions, SessionTokenAuthentication>(SessionTokenAuthentication.SchemeName, null);
         services.AddAuthorization();
 
-        // Tokens are encrypted with a key ring every node shares through PostgreSQL.
+        // Tokens are encrypted with a key ring every node shares through PostgreSQL; the key ring itself is encrypted
+        // with a key-encryption key kept outside the database (required in Production).
         services.AddDataProtection().SetApplicationName("StorybookShop");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseKeyRepository(sp)));
+        services.AddOptions<KeyRingOptions>().Bind(builder.Configuration.GetSection(KeyRingOptions.Section));
+        var kek = KeyRingOptions.Decode(builder.Configuration[$"{KeyRingOptions.Section}:KeyEncryptionKey"]);
+        if (kek is null && builder.Environment.IsProduction())
+            throw new InvalidOperationException(
+                "DataProtection:KeyEncryptionKey is required in Production: it encrypts the key ring that encrypts every shop's access " +
+                "tokens, which is stored in PostgreSQL. Generate one with `openssl rand -base64 32` and keep it in your secret store " +
+                "(environment variable DataProtection__KeyEncryptionKey).");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
+        {
+            o.XmlRepository = new DatabaseKeyRepository(sp);
+            if (kek is not null) o.XmlEncryptor = new KeyRingEncryptor(kek);
+        }));
         services.AddSingleton<TokenProtector>();
 
         services.AddSingleton<IWebhookHandler, AppUninstalledHandler>();
