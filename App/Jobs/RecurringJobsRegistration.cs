@@ -8,6 +8,7 @@ public sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IO
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        recurring.AddOrUpdate<Storefront.PreviewPurgeJob>(Storefront.PreviewPurgeJob.RecurringId, j => j.RunAsync(CancellationToken.None), "17 * * * *");
         var every = options.Value.ReconcileInterval;
         if (every == TimeSpan.Zero)
         {

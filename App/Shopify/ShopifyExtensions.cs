@@ -64,6 +64,9 @@ public static class ShopifyExtensions
         services.AddOptions<Storefront.StorefrontOptions>().Bind(builder.Configuration.GetSection(Storefront.StorefrontOptions.Section))
             .Validate(o => o.StoriesPerShopPerMinute >= 1 && o.StoriesPerClientPerMinute >= 1, "Storefront limits must be at least 1 per minute.").ValidateOnStart();
         services.AddSingleton<Storefront.StorefrontLimits>();
+        services.AddSingleton<Stories.StoryEraser>();
+        services.AddSingleton<Storefront.ProgressFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<Storefront.ProgressFeed>());
         services.AddSingleton<IWebhookHandler, ComplianceHandler>();
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<WebhookWriter>();

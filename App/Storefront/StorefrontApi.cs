@@ -19,37 +19,19 @@ namespace StorybookShop.Storefront;
 public sealed class StorefrontOptions
 {
     public const string Section = "Storefront";
-    /// <summary>Books a shop's storefront may start per minute (per node).</summary>
+    /// <summary>Books a shop's storefront may start per minute (across all nodes).</summary>
     public int StoriesPerShopPerMinute { get; set; } = 30;
-    /// <summary>Books one shopper (logged-in customer, else IP address) may start per minute (per node).</summary>
+    /// <summary>Books one shopper (logged-in customer, else the browser id the block keeps, else the address) may start per minute.</summary>
     public int StoriesPerClientPerMinute { get; set; } = 3;
+    /// <summary>Books never paid for that a shop's storefront may start in 24 hours (each costs provider calls).</summary>
+    public int UnpaidPreviewsPerShopPerDay { get; set; } = 200;
+    /// <summary>Previews never paid for are erased (rows and files) after this long.</summary>
+    public TimeSpan PreviewRetention { get; set; } = TimeSpan.FromDays(14);
     /// <summary>Longest a progress stream stays open.</summary>
     public TimeSpan EventStreamLimit { get; set; } = TimeSpan.FromMinutes(10);
-}
-
-/// <summary>Per-shop and per-shopper limits on starting books: each a fixed one-minute window.</summary>
-public sealed class StorefrontLimits(IOptions<StorefrontOptions> options) : IDisposable
-{
-    private readonly PartitionedRateLimiter<string> _shops = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key,
-        _ => new FixedWindowRateLimiterOptions { PermitLimit = options.Value.StoriesPerShopPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-    private readonly PartitionedRateLimiter<string> _clients = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key,
-        _ => new FixedWindowRateLimiterOptions { PermitLimit = options.Value.StoriesPerClientPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-
-    /// <summary>Null when allowed; else how long to wait.</summary>
-    public TimeSpan? TryAcquire(string shop, string client)
-    {
-        using var c = _clients.AttemptAcquire(shop + "|" + client);
-        if (!c.IsAcquired) return c.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-        using var s = _shops.AttemptAcquire(shop);
-        if (!s.IsAcquired) return s.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-        return null;
-    }
-
-    public void Dispose()
-    {
-        _shops.Dispose();
-        _clients.Dispose();
-    }
+    /// <summary>Progress streams open at once per shop, and per shopper, on one node.</summary>
+    public int StreamsPerShop { get; set; } = 200;
+    public int StreamsPerShopper { get; set; } = 3;
 }
 
 /// <summary>
@@ -131,14 +113,19 @@ public static class StorefrontApi
         var proxy = AppProxy.Current(http);
         var validation = await new PersonalizationValidator().ValidateAsync(request, ct);
         if (!validation.IsValid) return TypedResults.ValidationProblem(StoryApi.FieldErrors(validation));
-        var client = proxy.LoggedInCustomerId ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (limits.TryAcquire(proxy.Shop, client) is { } wait)
+        if (await limits.TryAcquireAsync(proxy.Shop, StorefrontLimits.Shopper(http, proxy), ct) is { } wait)
         {
             http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many books started just now.", detail: "Please try again in a minute.");
         }
         var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Domain == proxy.Shop && s.UninstalledAt == null, ct);
         if (shop is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "This shop does not offer personalized books.");
+        if (await limits.UnpaidTodayAsync(db, shop.Id, ct) >= limits.UnpaidPreviewsPerDay)
+        {
+            http.Response.Headers.RetryAfter = "3600";
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Personalized previews are paused for today.",
+                detail: "This shop has reached its daily number of previews; please try again later.");
+        }
         if (await StoryApi.ModerateAsync(request, moderator, shop.Settings.ModerationThresholds, ct) is { Count: > 0 } flagged)
             return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(flagged)
             {
@@ -164,17 +151,8 @@ public static class StorefrontApi
         return new StorefrontStory(id, status.ToString(), percent, title, $"{p}/stories/{id}", $"{p}/stories/{id}/events", $"{p}/stories/{id}/preview", previewOnly);
     }
 
-    private sealed record Progress(Guid Id, StoryStatus Status, int Percent, string? Title, bool Released);
-
-    private static async Task<Progress?> ProgressAsync(AppDbContext db, string shop, Guid id, CancellationToken ct)
-    {
-        var s = await db.Stories.AsNoTracking().Where(x => x.Id == id && x.Shop!.Domain == shop)
-            .Select(x => new { x.Id, x.Status, x.StagesDone, x.Title, x.Released, Pages = x.Pages.Count, Images = x.Pages.Count(p => p.ImageStage == AssetStage.Done), Audio = x.Pages.Count(p => p.AudioStage == AssetStage.Done) })
-            .SingleOrDefaultAsync(ct);
-        if (s is null) return null;
-        var percent = s.Status is StoryStatus.Complete or StoryStatus.Published or StoryStatus.Preview ? 100 : StoryApi.Percent(s.StagesDone, s.Pages, s.Images, s.Audio);
-        return new Progress(s.Id, s.Status, percent, s.Title, s.Released);
-    }
+    private static async Task<StoryProgress?> ProgressAsync(AppDbContext db, string shop, Guid id, CancellationToken ct) =>
+        (await ProgressFeed.ReadAsync(db, [id], shop, ct)).SingleOrDefault();
 
     internal static async Task<Results<Ok<StorefrontStory>, NotFound>> StatusAsync(Guid id, HttpContext http, AppDbContext db, CancellationToken ct)
     {
@@ -184,40 +162,54 @@ public static class StorefrontApi
     }
 
     /// <summary>Server-Sent Events: a <c>progress</c> event whenever the status or percentage changes, then <c>done</c>.</summary>
-    internal static async Task EventsAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> contexts, IOptions<StorefrontOptions> options, CancellationToken ct)
+    internal static async Task EventsAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> contexts, ProgressFeed feed,
+        IOptions<StorefrontOptions> options, CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);
         var response = http.Response;
-        await using (var first = await contexts.CreateDbContextAsync(ct))
-            if (await ProgressAsync(first, proxy.Shop, id, ct) is null)
-            {
-                response.StatusCode = StatusCodes.Status404NotFound;
-                return;
-            }
+        StoryProgress? first;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+            first = await ProgressAsync(db, proxy.Shop, id, ct);
+        if (first is null)
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        using var watcher = feed.Watch(id, proxy.Shop, StorefrontLimits.Shopper(http, proxy));
+        if (watcher is null)
+        {
+            // The block falls back to polling the status.
+            response.StatusCode = StatusCodes.Status429TooManyRequests;
+            response.Headers.RetryAfter = "10";
+            return;
+        }
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        var until = DateTime.UtcNow + options.Value.EventStreamLimit;
-        string? last = null;
-        while (!ct.IsCancellationRequested && DateTime.UtcNow < until)
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(options.Value.EventStreamLimit);
+        var p = first;
+        try
         {
-            Progress p;
-            await using (var db = await contexts.CreateDbContextAsync(ct))
-                p = (await ProgressAsync(db, proxy.Shop, id, ct))!;
-            var data = JsonSerializer.Serialize(View(p.Id, p.Status, p.Percent, p.Title, proxy, !p.Released), Json);
-            if (data != last)
+            while (true)
             {
-                await response.WriteAsync($"event: progress\ndata: {data}\n\n", ct);
-                await response.Body.FlushAsync(ct);
-                last = data;
+                var data = JsonSerializer.Serialize(View(p.Id, p.Status, p.Percent, p.Title, proxy, !p.Released), Json);
+                await response.WriteAsync($"event: progress\ndata: {data}\n\n", limit.Token);
+                if (p.Finished)
+                {
+                    await response.WriteAsync($"event: done\ndata: {data}\n\n", limit.Token);
+                    await response.Body.FlushAsync(limit.Token);
+                    return;
+                }
+                await response.Body.FlushAsync(limit.Token);
+                do p = await watcher.Updates.Reader.ReadAsync(limit.Token);
+                while (p == first);
+                first = p;
             }
-            if (p.Status is not (StoryStatus.Generating or StoryStatus.Draft))
-            {
-                await response.WriteAsync($"event: done\ndata: {data}\n\n", ct);
-                await response.Body.FlushAsync(ct);
-                return;
-            }
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The stream's time is up: the block reconnects or polls.
         }
     }
 

@@ -172,7 +172,8 @@ public static class OrderPayload
 /// The mandatory compliance topics. Personal data here is the child's personalization and the book made
 /// from it, linked to a customer by <c>shopify_customer_id</c> or to orders by <c>shopify_order_id</c>.
 /// </summary>
-public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, IAssetStore assets, StoryPipeline pipeline, TimeProvider clock) : IWebhookHandler
+public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, IAssetStore assets, Stories.StoryEraser eraser, TimeProvider clock)
+    : IWebhookHandler
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     public IReadOnlyCollection<string> Topics => ["customers/data_request", "customers/redact", "shop/redact"];
@@ -252,15 +253,8 @@ public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, 
         await db.WebhookDeliveries.Where(d => d.ShopDomain == shop.Domain && d.Topic != "shop/redact").ExecuteDeleteAsync(ct);
     }
 
-    private async Task EraseStoriesAsync(AppDbContext db, Guid shopId, List<Guid> stories, CancellationToken ct)
-    {
-        foreach (var id in stories)
-        {
-            await pipeline.CancelAsync(id, ct: ct);
-            await assets.DeletePrefixAsync(AssetKeys.StoryPrefix(shopId, id), ct);
-        }
-        await db.Stories.Where(s => stories.Contains(s.Id)).ExecuteDeleteAsync(ct); // pages and ledger rows cascade
-    }
+    private Task EraseStoriesAsync(AppDbContext db, Guid shopId, List<Guid> stories, CancellationToken ct) =>
+        eraser.EraseAsync(db, shopId, stories, ct);
 
     private static string? CustomerId(JsonElement payload) =>
         payload.TryGetProperty("customer", out var c) && c.TryGetProperty("id", out var id) && id.ValueKind != JsonValueKind.Null ? id.ToString() : null;

@@ -10,6 +10,16 @@
     var progress = root.querySelector('.storybook-progress');
     var ready = root.querySelector('.storybook-ready');
     var storyId = null;
+    // A random id kept in this browser: the app's per-shopper limit keys on it (behind Shopify's proxy every guest
+    // shares Shopify's address). It identifies nothing about the shopper.
+    var shopper = null;
+    try {
+      shopper = window.localStorage.getItem('storybook-shopper');
+      if (!shopper) {
+        shopper = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
+        window.localStorage.setItem('storybook-shopper', shopper);
+      }
+    } catch (err) { shopper = null; }
 
     function options(select, items, label) {
       items.forEach(function (item) {
@@ -58,7 +68,9 @@
       errors.hidden = true;
       var body = { childName: form.childName.value, ageGroup: form.ageGroup.value, genre: form.genre.value, language: form.language.value || null, moral: form.moral.value || null };
       if (form.companionName.value && form.companionKind.value) body.companions = [{ name: form.companionName.value, kind: form.companionKind.value }];
-      fetch(u('/stories'), { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) })
+      var headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+      if (shopper) headers['X-Storybook-Shopper'] = shopper;
+      fetch(u('/stories'), { method: 'POST', headers: headers, body: JSON.stringify(body) })
         .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, body: j }; }); })
         .then(function (r) {
           if (!r.ok) {
