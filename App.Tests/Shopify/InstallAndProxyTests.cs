@@ -123,6 +123,27 @@ public sealed class InstallAndProxyTests
     }
 
     [Test]
+    public async Task The_standalone_page_never_echoes_the_signed_query_and_hands_out_its_own_session_instead()
+    {
+        var http = _app.CreateClient();
+        var shop = ShopifyKit.RandomShop();
+        var url = ShopifyKit.ProxyUrl("/proxy/personalize", shop, "7001", extra: new Dictionary<string, string> { ["standalone"] = "1" });
+        var signature = QueryHelpers.ParseQuery(new Uri("http://x" + url).Query)["signature"].ToString();
+        var html = await http.GetStringAsync(url);
+        Assert.That(html, Does.Not.Contain(signature), "the signature is not echoed");
+        var session = System.Text.RegularExpressions.Regex.Match(html, "session=([^\"&]+)").Groups[1].Value;
+        Assert.That(session, Is.Not.Empty);
+        var token = Uri.UnescapeDataString(System.Net.WebUtility.HtmlDecode(session));
+
+        var catalog = await http.GetFromJsonAsync<JsonElement>($"/proxy/catalog?session={Uri.EscapeDataString(token)}");
+        Assert.That(catalog.GetProperty("shop").GetString(), Is.EqualTo(shop), "the session is bound to the page's shop");
+        Assert.That((await http.GetAsync($"/proxy/catalog?session={Uri.EscapeDataString(token)}&shop=victim.myshopify.com")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized), "nothing may ride along with it");
+        Assert.That((await http.GetAsync($"/proxy/catalog?session={Uri.EscapeDataString(token[..^2] + "xx")}")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized), "an altered session");
+    }
+
+    [Test]
     public async Task Storefront_download_and_other_responses_carry_the_security_headers()
     {
         var http = _app.CreateClient();

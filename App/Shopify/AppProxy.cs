@@ -51,6 +51,16 @@ public static partial class AppProxy
         var options = http.RequestServices.GetRequiredService<IOptions<ShopifyOptions>>().Value;
         var clock = http.RequestServices.GetRequiredService<TimeProvider>();
         var query = http.Request.Query;
+        // The standalone page's own token (never Shopify's signed query echoed back): it alone, nothing else in the query.
+        if (query.ContainsKey(Storefront.StorefrontSessions.QueryKey))
+        {
+            if (query.Count != 1 || http.RequestServices.GetRequiredService<Storefront.StorefrontSessions>()
+                    .Validate(query[Storefront.StorefrontSessions.QueryKey].ToString()) is not { } session)
+                return "This storefront session has expired or is not valid.";
+            http.Items[typeof(AppProxyRequest)] = session;
+            http.Items[Storefront.StorefrontSessions.QueryKey] = query[Storefront.StorefrontSessions.QueryKey].ToString();
+            return null;
+        }
         foreach (var (key, values) in query)
             if (!Shapes.TryGetValue(key, out var shape) || values.Count != 1 || !shape.IsMatch(values.ToString()))
                 return "This storefront request is not signed by Shopify's app proxy.";

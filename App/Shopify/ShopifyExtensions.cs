@@ -65,6 +65,7 @@ public static class ShopifyExtensions
             .Validate(o => o.StoriesPerShopPerMinute >= 1 && o.StoriesPerClientPerMinute >= 1, "Storefront limits must be at least 1 per minute.").ValidateOnStart();
         services.AddSingleton<Storefront.StorefrontLimits>();
         services.AddSingleton<Stories.StoryEraser>();
+        services.AddSingleton<Storefront.StorefrontSessions>();
         services.AddSingleton<Storefront.ProgressFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<Storefront.ProgressFeed>());
         services.AddSingleton<IWebhookHandler, ComplianceHandler>();

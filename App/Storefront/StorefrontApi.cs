@@ -77,9 +77,9 @@ public static class StorefrontApi
         var proxy = AppProxy.Current(http);
         var script = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "storefront", "personalize.js"));
         // Through Shopify the proxy signs each request itself; opened directly (standalone=1, itself part of the
-        // signed query) the page's own signed query goes along with its requests.
-        var direct = http.Request.Query["standalone"] == "1";
-        var query = direct ? http.Request.QueryString.Value?.TrimStart('?') ?? "" : "";
+        // signed query) the page gets a session token of our own for its requests — never the signed query.
+        var direct = Direct(http);
+        var query = direct ? $"{StorefrontSessions.QueryKey}={Uri.EscapeDataString(Session(http, proxy))}" : "";
         var e = (Func<string, string>)(s => System.Net.WebUtility.HtmlEncode(s));
         return Results.Content($$"""
             <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Personalize your book</title>
@@ -101,9 +101,17 @@ public static class StorefrontApi
             """, "text/html; charset=utf-8");
     }
 
-    /// <summary>A storefront link: through the shop's proxy path, or (standalone page) straight to /proxy with the signed query.</summary>
+    /// <summary>A storefront link: through the shop's proxy path, or (standalone) straight to /proxy with our session token.</summary>
     private static string Link(HttpContext http, AppProxyRequest proxy, string path) =>
-        http.Request.Query["standalone"] == "1" ? $"/proxy{path}{http.Request.QueryString.Value}" : Prefix(proxy) + path;
+        Direct(http) ? $"/proxy{path}?{StorefrontSessions.QueryKey}={Uri.EscapeDataString(Session(http, proxy))}" : Prefix(proxy) + path;
+
+    private static bool Direct(HttpContext http) =>
+        http.Request.Query["standalone"] == "1" || http.Items.ContainsKey(StorefrontSessions.QueryKey);
+
+    /// <summary>The request's own session token, or a new one for a signed standalone request.</summary>
+    private static string Session(HttpContext http, AppProxyRequest proxy) =>
+        http.Items.TryGetValue(StorefrontSessions.QueryKey, out var token) && token is string t
+            ? t : http.RequestServices.GetRequiredService<StorefrontSessions>().Issue(proxy);
 
     private static string Prefix(AppProxyRequest r) => string.IsNullOrEmpty(r.PathPrefix) ? "/apps/storybook" : r.PathPrefix.TrimEnd('/');
 

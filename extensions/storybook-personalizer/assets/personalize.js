@@ -3,7 +3,7 @@
 (function () {
   function init(root) {
     var proxy = root.dataset.proxy || '/apps/storybook';
-    // On the storefront Shopify's proxy signs every request; the standalone page (/proxy/personalize) carries its signed query along.
+    // On the storefront Shopify's proxy signs every request; the standalone page (/proxy/personalize) carries the app's own session token.
     function u(path) { return proxy + path + (root.dataset.query ? (path.indexOf('?') < 0 ? '?' : '&') + root.dataset.query : ''); }
     var form = root.querySelector('.storybook-form');
     var errors = root.querySelector('.storybook-errors');
