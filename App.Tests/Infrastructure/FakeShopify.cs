@@ -20,7 +20,11 @@ public sealed class FakeShopify : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Issued> _refreshTokens = new();
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new();
 
-    public sealed record Issued(string Shop, DateTimeOffset Expires);
+    public sealed record Issued(string Shop, DateTimeOffset Expires, string Scopes);
+
+    /// <summary>What each shop granted the app; by default what shopify.app.toml asks for.</summary>
+    public ConcurrentDictionary<string, string> GrantedScopes { get; } = new();
+    private string Granted(string shop) => GrantedScopes.GetValueOrDefault(shop, ShopifyKit.TomlScopes);
     public sealed record GraphQLCall(string Shop, string Version, string Query, JsonNode? Variables, string? AccessToken);
     private sealed class Bucket { public double Available = 2000; public DateTimeOffset At = DateTimeOffset.UtcNow; }
 
@@ -78,8 +82,8 @@ public sealed class FakeShopify : IAsyncDisposable
     {
         var access = "shpat_" + RandomNumberGenerator.GetHexString(24, true);
         var refresh = "shprt_" + RandomNumberGenerator.GetHexString(24, true);
-        _accessTokens[access] = new Issued(shop, DateTimeOffset.UtcNow + (accessLifetime ?? AccessTokenLifetime));
-        _refreshTokens[refresh] = new Issued(shop, DateTimeOffset.UtcNow.AddDays(90));
+        _accessTokens[access] = new Issued(shop, DateTimeOffset.UtcNow + (accessLifetime ?? AccessTokenLifetime), Granted(shop));
+        _refreshTokens[refresh] = new Issued(shop, DateTimeOffset.UtcNow.AddDays(90), Granted(shop));
         return (access, refresh);
     }
 
@@ -124,13 +128,14 @@ public sealed class FakeShopify : IAsyncDisposable
     private IResult Grant(string shop, bool expiring)
     {
         var access = "shpat_" + RandomNumberGenerator.GetHexString(24, true);
-        _accessTokens[access] = new Issued(shop, expiring ? DateTimeOffset.UtcNow + AccessTokenLifetime : DateTimeOffset.MaxValue);
-        if (!expiring) return Results.Json(new { access_token = access, scope = "write_products,write_files,read_orders,write_fulfillments" });
+        var scopes = Granted(shop);
+        _accessTokens[access] = new Issued(shop, expiring ? DateTimeOffset.UtcNow + AccessTokenLifetime : DateTimeOffset.MaxValue, scopes);
+        if (!expiring) return Results.Json(new { access_token = access, scope = scopes });
         var refresh = "shprt_" + RandomNumberGenerator.GetHexString(24, true);
-        _refreshTokens[refresh] = new Issued(shop, DateTimeOffset.UtcNow.AddDays(90));
+        _refreshTokens[refresh] = new Issued(shop, DateTimeOffset.UtcNow.AddDays(90), scopes);
         return Results.Json(new
         {
-            access_token = access, scope = "write_products,write_files,read_orders,write_fulfillments",
+            access_token = access, scope = scopes,
             expires_in = (int)AccessTokenLifetime.TotalSeconds, refresh_token = refresh, refresh_token_expires_in = 7776000,
         });
     }
@@ -176,6 +181,22 @@ public sealed class FakeShopify : IAsyncDisposable
                     ["extensions"] = Cost(QueryCost, 0, bucket),
                 });
             bucket.Available -= QueryCost;
+            if (Denied(call.Query, issued.Scopes) is { } denied)
+                return Results.Json(new JsonObject
+                {
+                    ["errors"] = new JsonArray(new JsonObject
+                    {
+                        ["message"] = $"Access denied for {denied.Field} field. Required access: `{denied.Scope}` access scope.",
+                        ["extensions"] = new JsonObject
+                        {
+                            ["code"] = "ACCESS_DENIED", ["documentation"] = "https://shopify.dev/api/usage/access-scopes",
+                            ["requiredAccess"] = $"`{denied.Scope}` access scope.",
+                        },
+                        ["path"] = new JsonArray(denied.Field),
+                    }),
+                    ["data"] = new JsonObject { [denied.Field] = null },
+                    ["extensions"] = Cost(QueryCost, QueryCost, bucket),
+                });
             if (QueryError is not null)
                 return Results.Json(new JsonObject
                 {
@@ -195,6 +216,35 @@ public sealed class FakeShopify : IAsyncDisposable
             return Results.Json(new JsonObject { ["data"] = data, ["extensions"] = Cost(QueryCost, QueryCost, bucket) });
         }
     }
+
+    /// <summary>
+    /// Shopify's access rules for the fields the app uses, written from Shopify's reference (not from the app's table):
+    /// the first root field the token has no scope for. A write_ scope includes its read_ scope.
+    /// </summary>
+    private static readonly (string Field, string Scope)[] Rules =
+    [
+        ("stagedUploadsCreate", "write_files"), ("productSet", "write_products"), ("productUpdate", "write_products"),
+        ("publications", "read_publications"), ("publishablePublish", "write_publications"), ("publishableUnpublish", "write_publications"),
+        ("order", "read_orders"), ("fulfillmentCreate", "write_merchant_managed_fulfillment_orders"),
+    ];
+
+    public static bool Has(string scopes, string scope)
+    {
+        var granted = scopes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return granted.Contains(scope) || (scope.StartsWith("read_", StringComparison.Ordinal) && granted.Contains("write_" + scope[5..]));
+    }
+
+    private static (string Field, string Scope)? Denied(string query, string scopes)
+    {
+        // The selection set's root fields: "{ field(" or "{ field {" right after the operation's opening brace.
+        var body = query[(query.IndexOf('{', StringComparison.Ordinal) + 1)..];
+        foreach (var (field, scope) in Rules)
+            if (System.Text.RegularExpressions.Regex.IsMatch(body, $@"^\s*{field}\b") && !Has(scopes, scope)) return (field, scope);
+        return null;
+    }
+
+    /// <summary>The scopes of the token a call was made with.</summary>
+    public string ScopesOf(GraphQLCall call) => call.AccessToken is { } t && _accessTokens.TryGetValue(t, out var i) ? i.Scopes : "";
 
     private JsonObject Cost(double requested, double actual, Bucket b) => new()
     {

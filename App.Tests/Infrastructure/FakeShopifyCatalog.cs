@@ -58,7 +58,7 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
                     "publishablePublish" => Publication(v, add: true),
                     "publishableUnpublish" => Publication(v, add: false),
                     "fulfillmentCreate" => FulfillmentCreate(v),
-                    "order" => OrderQuery(v),
+                    "order" => OrderQuery(v, shopify.ScopesOf(call)),
                     _ => ProductUpdate(v),
                 };
             }
@@ -125,10 +125,13 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         return new JsonObject { [field] = new JsonObject { ["userErrors"] = new JsonArray() } };
     }
 
-    private JsonObject OrderQuery(JsonNode v)
+    private JsonObject OrderQuery(JsonNode v, string scopes)
     {
         var id = v["id"]!.GetValue<string>().Replace("gid://shopify/Order/", "", StringComparison.Ordinal);
         if (!Orders.TryGetValue(id, out var order)) return new JsonObject { ["order"] = null };
+        // An app sees only the fulfillment orders its scopes cover: these are at the merchant's own location.
+        if (!FakeShopify.Has(scopes, "read_merchant_managed_fulfillment_orders"))
+            return new JsonObject { ["order"] = new JsonObject { ["fulfillmentOrders"] = new JsonObject { ["nodes"] = new JsonArray() } } };
         lock (order)
         {
             var open = order.Lines.Any(l => l.Remaining > 0);

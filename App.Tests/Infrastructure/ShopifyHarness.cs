@@ -19,10 +19,14 @@ public sealed class ShopifyHarness : IAsyncDisposable
     }
 
     /// <summary>A shop that installed the app: tokens issued by the fake Shopify, stored encrypted as the app stores them.</summary>
-    public async Task<(string Shop, string Access)> InstalledShopAsync(TimeSpan? accessLeft = null, bool refreshValid = true)
+    /// <param name="grantedScopes">What the merchant approved (default: what shopify.app.toml asks for).</param>
+    /// <param name="recordScopes">False: the app does not know the grant (an older install), so only Shopify can refuse.</param>
+    public async Task<(string Shop, string Access)> InstalledShopAsync(TimeSpan? accessLeft = null, bool refreshValid = true,
+        string? grantedScopes = null, bool recordScopes = true)
     {
         var left = accessLeft ?? TimeSpan.FromHours(1);
         var shop = ShopifyKit.RandomShop();
+        if (grantedScopes is not null) Shopify.GrantedScopes[shop] = grantedScopes;
         var (access, refresh) = Shopify.IssueTokens(shop, left);
         var protector = App.Services.GetRequiredService<TokenProtector>();
         await using var db = App.Db();
@@ -31,6 +35,7 @@ public sealed class ShopifyHarness : IAsyncDisposable
             Id = Guid.NewGuid(), Domain = shop, CreatedAt = DateTimeOffset.UtcNow, InstalledAt = DateTimeOffset.UtcNow,
             AccessToken = protector.Protect(access), AccessTokenExpiresAt = DateTimeOffset.UtcNow + left,
             RefreshToken = protector.Protect(refreshValid ? refresh : "shprt_used_up"), RefreshTokenExpiresAt = DateTimeOffset.UtcNow.AddDays(80),
+            Scopes = recordScopes ? Shopify.GrantedScopes.GetValueOrDefault(shop, ShopifyKit.TomlScopes) : null,
         });
         await db.SaveChangesAsync();
         return (shop, access);

@@ -10,6 +10,18 @@ namespace StorybookShop.Tests.Infrastructure;
 public static class ShopifyKit
 {
     public const string ClientId = "test-client-id";
+
+    /// <summary>The repository's root (where StorybookShop.sln is).</summary>
+    public static string Repo(string file)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "StorybookShop.sln"))) dir = dir.Parent;
+        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Repository root not found."), file);
+    }
+
+    /// <summary>What Shopify grants at install: the scopes shopify.app.toml asks for (Shopify-managed installation).</summary>
+    public static string TomlScopes { get; } = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Repo("shopify.app.toml")),
+        @"(?m)^scopes\s*=\s*""([^""]*)""").Groups[1].Value;
     public const string Secret = "test-client-secret-0123456789abcdef";
     public const string PreviousSecret = "previous-client-secret-0123456789ab";
 

@@ -61,9 +61,31 @@ public static class AdminUi
             return (null, Results.Redirect(QueryHelpers.AddQueryString(AdminPages.BouncePath, new Dictionary<string, string?> { ["shop"] = shop, ["shopify-reload"] = reload })));
         }
         var row = await CurrentShop.EnsureInstalledAsync(db, services.GetRequiredService<ShopifyTokens>(), session, ct);
+        if (ShopifyScopes.NotGranted(row.Scopes) is { Count: > 0 } missing)
+            return (null, Reapproval(services.GetRequiredService<IOptions<ShopifyOptions>>().Value, missing));
         http.Response.Headers.ContentSecurityPolicy = services.GetRequiredService<IOptions<ShopifyOptions>>().Value.FrameAncestors(session.Shop);
         return (new AdminContext(row, session.Shop, idToken, Carry(idToken)), null);
     }
+
+    /// <summary>
+    /// Shopify's managed re-approval: this release needs scopes the shop has not granted; App Bridge asks the merchant
+    /// (<c>shopify.scopes.request</c>) and the page reloads with the new grant (app/scopes_update records it too).
+    /// </summary>
+    private static IResult Reapproval(ShopifyOptions o, IReadOnlyList<string> missing) => Results.Content($"""
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Approve new permissions</title>
+        <meta name="shopify-api-key" content="{E(o.ClientId)}"><script src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script>
+        <style>body{"{"}font-family:sans-serif;max-width:40rem;margin:2rem auto;color:#303030{"}"}</style></head>
+        <body><h1>StorybookShop needs your approval</h1>
+        <p>This version of the app needs permissions your store has not granted yet:</p>
+        <ul id="scopes">{string.Concat(missing.Select(s => $"<li><code>{E(s)}</code></li>"))}</ul>
+        <button id="approve" type="button">Review and approve</button>
+        <script>
+          document.getElementById('approve').addEventListener('click', async () => {"{"}
+            const result = await shopify.scopes.request({System.Text.Json.JsonSerializer.Serialize(missing)});
+            if (result.result === 'granted-all') location.reload();
+          {"}"});
+        </script></body></html>
+        """, "text/html; charset=utf-8");
 
     /// <summary>The page around <paramref name="body"/>: title bar, navigation, Polaris-like styles, the API helper script.</summary>
     public static IResult Page(HttpContext http, AdminContext ctx, string title, string active, string body)

@@ -195,7 +195,7 @@ public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<App
         {
             await publisher.PublishAsync(storyId, cancellationToken);
         }
-        catch (Exception e) when (e is PublishRefusedException or ShopifyUserErrorsException)
+        catch (Exception e) when (e is PublishRefusedException or ShopifyUserErrorsException or ShopifyMissingScopeException)
         {
             // Shopify refused what we sent (or there is nothing to publish): say why on the story, do not retry.
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -33,7 +33,9 @@ public static class CurrentShop
     public static async Task<Shop> EnsureInstalledAsync(AppDbContext db, ShopifyTokens tokens, SessionToken token, CancellationToken ct)
     {
         var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == token.Shop, ct);
-        if (shop is not null && shop.AccessToken is not null && !shop.NeedsReauth && shop.UninstalledAt is null) return shop;
+        // A new release may ask for more scopes: a fresh exchange learns what the merchant has approved since.
+        if (shop is not null && shop.AccessToken is not null && !shop.NeedsReauth && shop.UninstalledAt is null
+            && ShopifyScopes.NotGranted(shop.Scopes).Count == 0) return shop;
         await tokens.ExchangeSessionTokenAsync(token.Shop, token.Raw, ct);
         return await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == token.Shop, ct);
     }

@@ -12,7 +12,8 @@ public sealed class ShopifyOptions
     /// <summary>Admin API version used everywhere (quarterly: 2026-01, 2026-04, …).</summary>
     public string ApiVersion { get; set; } = "2026-10";
     public string AppUrl { get; set; } = "";
-    public string Scopes { get; set; } = "write_products,write_files,read_orders,write_fulfillments";
+    /// <summary>Asked for in the authorization-code install; the table's own (<see cref="ShopifyScopes.Requested"/>) unless overridden.</summary>
+    public string Scopes { get; set; } = ShopifyScopes.Requested;
     /// <summary>How to reach a shop's admin: <c>https://{shop}</c>; tests point it at a local fake Shopify.</summary>
     public string ShopUrlTemplate { get; set; } = "https://{shop}";
     /// <summary>How far a signed timestamp (OAuth, app proxy) may be from now.</summary>

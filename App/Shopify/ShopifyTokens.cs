@@ -57,6 +57,15 @@ public sealed class ShopifyTokens(HttpClient http, IOptions<ShopifyOptions> opti
         return await RefreshAsync(shop, staleToken: null, ct);
     }
 
+    /// <summary>The scopes the shop granted (as Shopify reported them with its token), or null when not known.</summary>
+    public async Task<string?> GrantedScopesAsync(string shop, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand("SELECT scopes FROM shops WHERE domain = @d", conn);
+        cmd.Parameters.AddWithValue("d", shop);
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
     /// <summary>
     /// Refreshes under the shop's row lock. With <paramref name="staleToken"/> (the token Shopify just refused),
     /// a token another node already replaced is used instead of refreshing again.

@@ -56,7 +56,18 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
             .Where(d => d.StoryId == storyId && d.RevokedAt == null && d.FulfillmentId == null).OrderBy(d => d.CreatedAt).ToListAsync(ct);
         foreach (var delivery in pending)
         {
-            var fulfillmentId = await FulfilAsync(story, delivery, ct);
+            string fulfillmentId;
+            try
+            {
+                fulfillmentId = await FulfilAsync(story, delivery, ct);
+            }
+            catch (ShopifyMissingScopeException e)
+            {
+                // Asking again gets the same refusal: the merchant sees what to approve; the download page works meanwhile.
+                await db.Stories.Where(s => s.Id == storyId).ExecuteUpdateAsync(u => u.SetProperty(s => s.FailureReason, $"Delivery not fulfilled: {e.Message}"), ct);
+                logger.LogWarning("Story {StoryId}: {Reason}", storyId, e.Message);
+                return;
+            }
             await db.Deliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, fulfillmentId), ct);
             logger.LogInformation("Story {StoryId} delivered for order {OrderId}, line {LineItemId}", story.Id, delivery.OrderId, delivery.LineItemId);
         }

@@ -1,0 +1,140 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using StorybookShop.Shopify;
+using StorybookShop.Tests.Infrastructure;
+
+namespace StorybookShop.Tests.Shopify;
+
+/// <summary>
+/// Every Admin API call has the scope it needs: the app's table, shopify.app.toml and the settings agree, and the fake
+/// Shopify — which enforces scopes from Shopify's reference as the real one does — refuses a call without its scope.
+/// </summary>
+public sealed class ScopeTests
+{
+    private ShopifyHarness _h = null!;
+    private FakeShopifyCatalog _catalog = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _h = await ShopifyHarness.StartAsync("scopes");
+        _catalog = new FakeShopifyCatalog(_h.Shopify);
+        _h.Shopify.Answer = _catalog.Answer;
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop() => await _h.DisposeAsync();
+
+    /// <summary>Each GraphQL document the app sends, found by reflection over the app's constants.</summary>
+    private static Dictionary<string, string> Documents() =>
+        typeof(ShopifyScopes).Assembly.GetTypes()
+            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Where(f => f is { IsLiteral: true } && f.FieldType == typeof(string))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Where(d => ShopifyScopes.OperationName(d) is not null && (d.TrimStart().StartsWith("query", StringComparison.Ordinal)
+                || d.TrimStart().StartsWith("mutation", StringComparison.Ordinal)))
+            .ToDictionary(d => ShopifyScopes.OperationName(d)!);
+
+    private static IEnumerable<string> Operations() => ShopifyScopes.Required.Keys;
+
+    [Test]
+    public void The_scope_table_the_toml_and_the_settings_agree()
+    {
+        Assert.That(ShopifyKit.TomlScopes, Is.EqualTo(ShopifyScopes.Requested), "shopify.app.toml [access_scopes]");
+        Assert.That(new ShopifyOptions().Scopes, Is.EqualTo(ShopifyScopes.Requested));
+        using var settings = JsonDocument.Parse(File.ReadAllText(ShopifyKit.Repo("appsettings.json")));
+        Assert.That(settings.RootElement.GetProperty("Shopify").GetProperty("Scopes").GetString(), Is.EqualTo(ShopifyScopes.Requested));
+        Assert.That(ShopifyScopes.Requested, Does.Not.Contain("write_fulfillments"), "fulfillment orders have scopes of their own");
+    }
+
+    [Test]
+    public void Every_operation_the_app_sends_is_in_the_table_and_every_table_entry_is_sent()
+    {
+        Assert.That(Documents().Keys, Is.EquivalentTo(ShopifyScopes.Required.Keys));
+    }
+
+    [TestCaseSource(nameof(Operations))]
+    public async Task A_call_without_its_scope_is_refused_by_Shopify_and_fails_fast_once_the_grant_is_known(string operation)
+    {
+        var lacking = ShopifyScopes.Required[operation][0];
+        var granted = string.Join(',', ShopifyScopes.Requested.Split(',').Where(s => s != lacking && s != "write_" + lacking[5..]));
+        var document = Documents()[operation];
+        var graphql = _h.App.Services.GetRequiredService<ShopifyGraphQL>();
+
+        // Shopify refuses (HTTP 200, ACCESS_DENIED naming the scope) when the app does not know what was granted.
+        var (unknown, _) = await _h.InstalledShopAsync(grantedScopes: granted, recordScopes: false);
+        var refused = await Assert.ThrowsAsync<ShopifyMissingScopeException>(async () => await graphql.QueryAsync(unknown, document, Variables(operation)));
+        Assert.That(refused!.Message, Does.Contain("re-open the app"));
+
+        // With the grant on record the client does not even ask.
+        var (known, _) = await _h.InstalledShopAsync(grantedScopes: granted);
+        var before = _h.Shopify.GraphQLCalls.Count(c => c.Shop == known);
+        var fast = await Assert.ThrowsAsync<ShopifyMissingScopeException>(async () => await graphql.QueryAsync(known, document, Variables(operation)));
+        Assert.That(fast!.Missing, Does.Contain(ShopifyScopes.AsRequested(lacking)));
+        Assert.That(_h.Shopify.GraphQLCalls.Count(c => c.Shop == known), Is.EqualTo(before), "nothing was sent");
+    }
+
+    [Test]
+    public async Task Without_the_merchant_managed_scope_an_order_shows_no_fulfillment_orders()
+    {
+        var (shop, _) = await _h.InstalledShopAsync(grantedScopes: "read_orders,write_files,write_products,write_publications", recordScopes: false);
+        _catalog.Orders["9901"] = new FakeShopifyCatalog.Order { Id = "9901" };
+        _catalog.Orders["9901"].Lines.Add(("1", new Dictionary<string, string>(), 1));
+        var data = await _h.App.Services.GetRequiredService<ShopifyGraphQL>()
+            .QueryAsync(shop, Documents()["fulfillmentOrders"], new { id = "gid://shopify/Order/9901" });
+        Assert.That(data.GetProperty("order").GetProperty("fulfillmentOrders").GetProperty("nodes").GetArrayLength(), Is.Zero,
+            "with write_fulfillments alone a digital book would never be fulfilled");
+    }
+
+    private static object Variables(string operation) => operation switch
+    {
+        "fulfillmentOrders" => new { id = "gid://shopify/Order/1" },
+        "publishablePublish" or "publishableUnpublish" => new { id = "gid://shopify/Product/1", input = Array.Empty<object>() },
+        "productUpdate" => new { product = new { id = "gid://shopify/Product/1" } },
+        _ => new { },
+    };
+
+    [Test]
+    public async Task A_shop_whose_grant_lacks_a_new_scope_is_asked_to_approve_it_on_its_next_admin_visit()
+    {
+        var old = "read_orders,write_files,write_merchant_managed_fulfillment_orders,write_products"; // before publishing needed write_publications
+        var (shop, _) = await _h.InstalledShopAsync(grantedScopes: old);
+        using var browser = _h.App.CreateClient();
+        string Url() => $"/?shop={shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(shop)}";
+
+        var page = await browser.GetStringAsync(Url());
+        Assert.That(page, Does.Contain("shopify.scopes.request([\"write_publications\"])"), "Shopify's managed re-approval, for what is missing");
+
+        _h.Shopify.GrantedScopes[shop] = ShopifyKit.TomlScopes; // the merchant approves in Shopify's dialog
+        page = await browser.GetStringAsync(Url());
+        Assert.That(page, Does.Not.Contain("scopes.request"), "the app opens normally");
+        await using var db = _h.App.Db();
+        Assert.That(db.Shops.Single(s => s.Domain == shop).Scopes, Is.EqualTo(ShopifyKit.TomlScopes), "the new grant is recorded");
+    }
+
+    [Test]
+    public async Task Publishing_without_its_scope_says_on_the_story_which_scope_to_approve()
+    {
+        var (shop, _) = await _h.InstalledShopAsync(grantedScopes: "read_orders,write_files,write_merchant_managed_fulfillment_orders,write_products");
+        Guid id;
+        await using (var db = _h.App.Db())
+        {
+            var shopRow = db.Shops.Single(s => s.Domain == shop);
+            var story = StorybookShop.Stories.PersonalizationValidator.ToStory(
+                new StorybookShop.Stories.PersonalizationRequest("Ola", "0-3", "space", "en", null, null), shopRow.Id, DateTimeOffset.UtcNow);
+            story.Status = StorybookShop.Data.StoryStatus.Complete;
+            story.Title = "Ola in space";
+            story.CoverImage = StorybookShop.Storage.AssetKeys.StoryPrefix(shopRow.Id, story.Id) + "cover.jpg";
+            await _h.App.Services.GetRequiredService<StorybookShop.Storage.IAssetStore>().PutAsync(story.CoverImage, new byte[] { 0xFF, 0xD8, 0xFF }, "image/jpeg", default);
+            db.Stories.Add(story);
+            await db.SaveChangesAsync();
+            id = story.Id;
+        }
+        var job = ActivatorUtilities.CreateInstance<StorybookShop.Publishing.PublishJob>(_h.App.Services);
+        await job.RunAsync(id, CancellationToken.None);
+        await using var check = _h.App.Db();
+        var reason = check.Stories.Single(s => s.Id == id).FailureReason;
+        Assert.That(reason, Does.Contain("missing scope write_publications").And.Contain("re-open the app"));
+    }
+}
