@@ -29,7 +29,8 @@ internal static class JobsBench
             ["Generation__Offline__Illustrations__SizePx"] = "512", ["Generation__SimulatedImageLatency"] = "00:00:00.400",
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        await using var web = new Factory(connection, assets, null, new Dictionary<string, string> { ["Pipeline:Roles"] = "web" });
+        await using var web = new Factory(connection, assets, null, new Dictionary<string,
+            string> { ["Pipeline:Roles"] = "web" });
         var pipeline = web.Services.GetRequiredService<StoryPipeline>();
         var contexts = web.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var node = Start(worker);
@@ -44,8 +45,10 @@ internal static class JobsBench
         {
             var id = await AddAsync("Ada", "0-3");
             await using (var db = await contexts.CreateDbContextAsync())
-                await db.Stories.Where(s => s.Id == id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, StoryStatus.Complete));
-            await jobs.EnqueueAsync(id, (_, _, _) => Task.FromResult<IReadOnlyCollection<StorybookShop.Jobs.StoryJobKind>>(
+                await db.Stories.Where(s => s.Id == id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status,
+                    StoryStatus.Complete));
+            await jobs.EnqueueAsync(id, (_, _,
+                _) => Task.FromResult<IReadOnlyCollection<StorybookShop.Jobs.StoryJobKind>>(
                 [StorybookShop.Jobs.StoryJobKind.Text]), default);
             ids.Add(id);
             await Task.Delay(300);
@@ -89,7 +92,8 @@ internal static class JobsBench
                 """, conn);
             cmd.Parameters.AddWithValue("id", doomed);
             cmd.Parameters.AddWithValue("killed", killedAt);
-            if (takeover is null && await cmd.ExecuteScalarAsync() is DateTime at) takeover = (at - killedAt).TotalSeconds;
+            if (takeover is null
+                && await cmd.ExecuteScalarAsync() is DateTime at) takeover = (at - killedAt).TotalSeconds;
             await using var db = await contexts.CreateDbContextAsync();
             if (await db.Stories.AnyAsync(s => s.Id == doomed && s.Status != StoryStatus.Generating)) break;
             await Task.Delay(200);
@@ -104,13 +108,15 @@ internal static class JobsBench
         node.Kill(entireProcessTree: true);
         return 0;
 
-        double Pct(int p) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p / 100.0 * latencies.Count) - 1)];
+        double Pct(int p) => latencies[Math.Min(latencies.Count - 1,
+            (int)Math.Ceiling(p / 100.0 * latencies.Count) - 1)];
 
         async Task<Guid> AddAsync(string child, string age)
         {
             await using var db = await contexts.CreateDbContextAsync();
             var shop = await db.Shops.SingleAsync(s => s.Domain == DataExtensions.DevShopDomain);
-            var story = PersonalizationValidator.ToStory(new PersonalizationRequest(child, age, "space", "en", null, null), shop.Id, DateTimeOffset.UtcNow);
+            var story = PersonalizationValidator.ToStory(new PersonalizationRequest(child, age, "space", "en", null,
+                null), shop.Id, DateTimeOffset.UtcNow);
             db.Stories.Add(story);
             await db.SaveChangesAsync();
             return story.Id;
@@ -125,7 +131,8 @@ internal static class JobsBench
 
     private static Process Start(Dictionary<string, string> environment)
     {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true,
+            RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StorybookShop.dll"));
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add("http://127.0.0.1:0");

@@ -185,13 +185,15 @@ public sealed class AdminBrowserTests
         await row.Locator("a.job-method").ClickAsync();
         await Assertions.Expect(frame.Locator("h1.page-header")).ToContainTextAsync($"Narration · story {id}");
         var text = await frame.Locator("body").InnerTextAsync();
-        Assert.That(text, Does.Contain("speech engine unavailable").And.Contain("Ines").And.Contain("Narration starting"));
+        Assert.That(text,
+            Does.Contain("speech engine unavailable").And.Contain("Ines").And.Contain("Narration starting"));
         Assert.That(text, Does.Not.Contain("   at StorybookShop"), "stack traces are not shown to merchants");
         Assert.That(text, Does.Not.Contain($"{Environment.MachineName}:{Environment.ProcessId}"), "nor host names");
         await BrowserKit.ScreenshotAsync(page, "job");
 
         await frame.Locator("button", new() { HasText = "Requeue" }).First.ClickAsync();
-        var done = await _h.App.WaitForStoryAsync(id, s => s.Status != StoryStatus.Error && s.Status != StoryStatus.Generating, TimeSpan.FromMinutes(2));
+        var done = await _h.App.WaitForStoryAsync(id, s => s.Status != StoryStatus.Error
+            && s.Status != StoryStatus.Generating, TimeSpan.FromMinutes(2));
         Assert.That(done.Status, Is.EqualTo(StoryStatus.Complete), done.FailureReason);
         await page.CloseAsync();
     }
@@ -203,41 +205,51 @@ public sealed class AdminBrowserTests
         Assert.That(aJobs, Is.Not.Empty);
         var dashboard = await DashboardPathAsync(_shopB);
         var page = await _kit.Browser.NewPageAsync();
-        foreach (var path in new[] { "/", "/jobs/enqueued", "/jobs/scheduled", "/jobs/processing", "/jobs/succeeded", "/jobs/failed",
+        foreach (var path in new[] { "/", "/jobs/enqueued", "/jobs/scheduled", "/jobs/processing", "/jobs/succeeded",
+            "/jobs/failed",
                      "/jobs/deleted", "/jobs/awaiting", "/retries", "/recurring", "/servers", $"/jobs/details/{aJobs[0]}" })
         {
             var response = await page.GotoAsync(_base + dashboard + path);
             Assert.That(response!.Status, Is.EqualTo(200), path);
             var html = await page.ContentAsync();
-            Assert.That(html, Does.Not.Contain(_storyA.ToString()).And.Not.Contain(_shopA).And.Not.Contain($"{Environment.MachineName}:{Environment.ProcessId}"), path);
+            Assert.That(html,
+                Does.Not.Contain(_storyA.ToString()).And.Not.Contain(_shopA).And.Not.Contain($"{Environment.MachineName}:{Environment.ProcessId}"), path);
             foreach (var job in aJobs) Assert.That(html, Does.Not.Contain($"/jobs/details/{job}\""), path);
         }
-        Assert.That(await page.ContentAsync(), Does.Contain("has expired or could not be found"), "shop A's job page is 'not found' for shop B");
+        Assert.That(await page.ContentAsync(), Does.Contain("has expired or could not be found"),
+            "shop A's job page is 'not found' for shop B");
         await BrowserKit.ScreenshotAsync(page, "jobs-dashboard-other-shop");
         await page.CloseAsync();
 
         using var http = new HttpClient { BaseAddress = new Uri(_base) };
         // Counters are shop B's own.
-        var stats = await http.PostAsync(dashboard + "/stats", new FormUrlEncodedContent([new("metrics[]", "succeeded:count"), new("metrics[]", "processing:count")]));
+        var stats = await http.PostAsync(dashboard + "/stats", new FormUrlEncodedContent([new("metrics[]",
+            "succeeded:count"), new("metrics[]", "processing:count")]));
         var succeeded = long.Parse((await stats.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("succeeded:count").GetProperty("value").GetString()!,
             System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(succeeded, Is.EqualTo((await JobIdsAsync(_shopB, "Succeeded")).Count));
 
         // Commands on shop A's jobs by id do nothing.
         var before = await JobStatesAsync(aJobs);
-        Assert.That((await http.PostAsync($"{dashboard}/actions/delete/{aJobs[0]}", null)).StatusCode, Is.Not.EqualTo(HttpStatusCode.NoContent));
-        Assert.That((await http.PostAsync($"{dashboard}/actions/requeue/{aJobs[0]}", null)).StatusCode, Is.Not.EqualTo(HttpStatusCode.NoContent));
-        var all = aJobs.Select(j => new KeyValuePair<string, string>("jobs[]", j.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
-        foreach (var command in new[] { "/jobs/succeeded/requeue", "/jobs/failed/delete", "/jobs/enqueued/delete", "/jobs/deleted/requeue" })
+        Assert.That((await http.PostAsync($"{dashboard}/actions/delete/{aJobs[0]}", null)).StatusCode,
+            Is.Not.EqualTo(HttpStatusCode.NoContent));
+        Assert.That((await http.PostAsync($"{dashboard}/actions/requeue/{aJobs[0]}", null)).StatusCode,
+            Is.Not.EqualTo(HttpStatusCode.NoContent));
+        var all = aJobs.Select(j => new KeyValuePair<string, string>("jobs[]",
+            j.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        foreach (var command in new[] { "/jobs/succeeded/requeue", "/jobs/failed/delete", "/jobs/enqueued/delete",
+            "/jobs/deleted/requeue" })
             await http.PostAsync(dashboard + command, new FormUrlEncodedContent(all));
-        await http.PostAsync(dashboard + "/recurring/remove", new FormUrlEncodedContent([new("jobs[]", "pipeline-reconciler")]));
+        await http.PostAsync(dashboard + "/recurring/remove", new FormUrlEncodedContent([new("jobs[]",
+            "pipeline-reconciler")]));
         Assert.That(await JobStatesAsync(aJobs), Is.EqualTo(before), "shop A's jobs are untouched");
         await using (var db = _h.App.Db())
             Assert.That(await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM hangfire.set WHERE key = 'recurring-jobs' AND value = 'pipeline-reconciler'").SingleAsync(), Is.EqualTo(1),
                 "the recurring reconciler is still there");
 
         // A ticket that was altered, or one from no ticket at all, opens nothing.
-        Assert.That((await http.GetAsync(dashboard[..^3] + "xyz/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await http.GetAsync(dashboard[..^3] + "xyz/")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That((await http.GetAsync("/jobs-dashboard/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
@@ -318,7 +330,8 @@ public sealed class AdminBrowserTests
         using var http = new HttpClient { BaseAddress = new Uri(_base) };
         Assert.That((await http.GetAsync("/ops/jobs/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         using (var merchant = Api(_shopA))
-            Assert.That((await merchant.GetAsync("/ops/jobs/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a merchant's session token is not an operator's credential");
+            Assert.That((await merchant.GetAsync("/ops/jobs/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized),
+                "a merchant's session token is not an operator's credential");
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("ops:wrong"u8.ToArray()));
         Assert.That((await http.GetAsync("/ops/jobs/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ops:correct horse battery staple")));

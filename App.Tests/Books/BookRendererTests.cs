@@ -13,7 +13,8 @@ public sealed class BookRendererTests
     [Test]
     public async Task A_book_whose_text_reaches_for_the_network_or_local_files_fetches_nothing()
     {
-        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("render"), new Dictionary<string, string?> { ["Pipeline:Roles"] = "web" });
+        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("render"), new Dictionary<string,
+            string?> { ["Pipeline:Roles"] = "web" });
         var hits = 0;
         await using var listener = LocalServer.Create();
         listener.MapFallback((HttpContext _) =>
@@ -38,12 +39,15 @@ public sealed class BookRendererTests
 
         var chromium = app.Services.GetRequiredService<Chromium>();
         var before = chromium.BlockedRequests;
-        var pdf = await app.Services.GetRequiredService<BookRenderer>().RenderAsync(Path.Combine(folder, "book.html"), BookFormat.Screen, default);
+        var pdf = await app.Services.GetRequiredService<BookRenderer>().RenderAsync(Path.Combine(folder, "book.html"),
+            BookFormat.Screen, default);
 
         var text = await PdfFacts.TextAsync(pdf);
         Assert.That(text, Does.Contain("Once upon a time"), "the book itself renders");
         Assert.That(hits, Is.Zero, "no request reached the network");
-        Assert.That(text, Does.Not.Contain(secret).And.Not.Contain("OUTSIDE-THE-BOOK"), "no local file outside the book was read");
-        Assert.That(chromium.BlockedRequests - before, Is.GreaterThanOrEqualTo(3), "the attempts were aborted and counted");
+        Assert.That(text, Does.Not.Contain(secret).And.Not.Contain("OUTSIDE-THE-BOOK"),
+            "no local file outside the book was read");
+        Assert.That(chromium.BlockedRequests - before, Is.GreaterThanOrEqualTo(3),
+            "the attempts were aborted and counted");
     }
 }

@@ -34,7 +34,8 @@ public sealed class MigrationTests
         Assert.That(runs.Sum(r => r.Count), Is.EqualTo(Directory.GetFiles(Migrator.MigrationsFolder, "*.sql").Length));
     }
 
-    /// <summary>The EF model's tables; story_jobs belongs to the job engine (raw SQL beside Hangfire's schema), not to the model.</summary>
+    /// <summary>The EF model's tables; story_jobs belongs to the job engine (raw SQL beside Hangfire's schema), not to
+    /// the model.</summary>
     private static async Task<List<string>> Describe(string connection)
     {
         await using var conn = new NpgsqlConnection(connection);

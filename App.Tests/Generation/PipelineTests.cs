@@ -36,7 +36,8 @@ public sealed class PipelineTests
         var done = await app.WaitForStoryAsync(id, TimeSpan.FromMinutes(2));
         Assert.That(done.Status, Is.EqualTo(StoryStatus.Complete), done.FailureReason);
         // (The book's job may still be finishing: the story is Complete before Hangfire marks the job Succeeded.)
-        Assert.That((await JobStates(app, id)).Select(s => s.Split(' ')[0]), Is.EquivalentTo(new[] { "Text", "Illustrations", "Narration", "Book" }),
+        Assert.That((await JobStates(app, id)).Select(s => s.Split(' ')[0]), Is.EquivalentTo(new[] { "Text",
+            "Illustrations", "Narration", "Book" }),
             "one job per stage, the book enqueued once by whichever of pictures and narration finished last");
     }
 
@@ -44,8 +45,10 @@ public sealed class PipelineTests
     public async Task A_crash_between_enqueue_and_commit_leaves_nothing_half_made()
     {
         var connection = await TestServices.CreateDatabaseAsync("torn");
-        await using var app = new AppFactory(connection, new Dictionary<string, string?> { ["Pipeline:Roles"] = "web" });
-        var id = await app.AddStoryAsync(new PersonalizationRequest("Rui", "0-3", "space", "en", null, null), start: false);
+        await using var app = new AppFactory(connection, new Dictionary<string,
+            string?> { ["Pipeline:Roles"] = "web" });
+        var id = await app.AddStoryAsync(new PersonalizationRequest("Rui", "0-3", "space", "en", null, null),
+            start: false);
         var jobs = app.Services.GetRequiredService<StoryJobs>();
         // The process dies after Hangfire wrote its job and before the transaction committed: the connection drops,
         // PostgreSQL rolls the transaction back.
@@ -59,7 +62,8 @@ public sealed class PipelineTests
             await using var cmd = new Npgsql.NpgsqlCommand("SELECT (SELECT count(*) FROM hangfire.job) + (SELECT count(*) FROM hangfire.jobqueue) + (SELECT count(*) FROM story_jobs)", conn);
             Assert.That(await cmd.ExecuteScalarAsync(), Is.EqualTo(0L), "no job, no queue entry, no record");
         }
-        Assert.That(await app.Services.GetRequiredService<StoryPipeline>().AdvanceAsync(id), Is.EqualTo(1), "the story is enqueued as if nothing happened");
+        Assert.That(await app.Services.GetRequiredService<StoryPipeline>().AdvanceAsync(id), Is.EqualTo(1),
+            "the story is enqueued as if nothing happened");
         Assert.That(await JobStates(app, id), Is.EqualTo(new[] { "Text Enqueued" }));
     }
 
@@ -109,7 +113,8 @@ public sealed class PipelineTests
         using var http = web.CreateClient();
         var response = await http.PostAsJsonAsync("/api/stories", new { childName = "Lena", ageGroup = "0-3", genre = "fairytale", language = "es" });
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        Assert.That(await JobStates(web, id), Is.EqualTo(new[] { "Text Enqueued" }), "the web-only node enqueued the text and runs nothing");
+        Assert.That(await JobStates(web, id), Is.EqualTo(new[] { "Text Enqueued" }),
+            "the web-only node enqueued the text and runs nothing");
 
         await using var worker = await NodeProcess.StartAsync(new Dictionary<string, string?>
         {

@@ -52,7 +52,9 @@ public sealed class StageIdempotencyTests
         // As a stage requeued by hand from the dashboard can, while its story was restarted.
         await using (var db = _app.Db())
             await db.Stories.Where(s => s.Id == _id).ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.StagesDone, PipelineStages.Text | PipelineStages.Illustrations).SetProperty(s => s.Status, StoryStatus.Generating)
+                .SetProperty(s => s.StagesDone,
+                    PipelineStages.Text | PipelineStages.Illustrations).SetProperty(s =>
+                        s.Status, StoryStatus.Generating)
                 .SetProperty(s => s.PdfUrl, (string?)null));
         var before = await LedgerCount();
         var job = ActivatorUtilities.CreateInstance<StoryStageJob>(_app.Services);

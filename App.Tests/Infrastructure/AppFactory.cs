@@ -9,7 +9,8 @@ using StorybookShop.Stories;
 namespace StorybookShop.Tests.Infrastructure;
 
 /// <summary>The real app, in process, against a real database and real Chromium; settings override appsettings.json.</summary>
-public sealed class AppFactory(string connectionString, IDictionary<string, string?>? settings = null, string environment = "Development")
+public sealed class AppFactory(string connectionString, IDictionary<string, string?>? settings = null,
+    string environment = "Development")
     : WebApplicationFactory<Program>
 {
     public string ConnectionString { get; } = connectionString;

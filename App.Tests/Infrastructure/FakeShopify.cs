@@ -82,7 +82,8 @@ public sealed class FakeShopify : IAsyncDisposable
     {
         var access = "shpat_" + RandomNumberGenerator.GetHexString(24, true);
         var refresh = "shprt_" + RandomNumberGenerator.GetHexString(24, true);
-        _accessTokens[access] = new Issued(shop, DateTimeOffset.UtcNow + (accessLifetime ?? AccessTokenLifetime), Granted(shop));
+        _accessTokens[access] = new Issued(shop, DateTimeOffset.UtcNow + (accessLifetime ?? AccessTokenLifetime),
+            Granted(shop));
         _refreshTokens[refresh] = new Issued(shop, DateTimeOffset.UtcNow.AddDays(90), Granted(shop));
         return (access, refresh);
     }
@@ -129,7 +130,8 @@ public sealed class FakeShopify : IAsyncDisposable
     {
         var access = "shpat_" + RandomNumberGenerator.GetHexString(24, true);
         var scopes = Granted(shop);
-        _accessTokens[access] = new Issued(shop, expiring ? DateTimeOffset.UtcNow + AccessTokenLifetime : DateTimeOffset.MaxValue, scopes);
+        _accessTokens[access] = new Issued(shop,
+            expiring ? DateTimeOffset.UtcNow + AccessTokenLifetime : DateTimeOffset.MaxValue, scopes);
         if (!expiring) return Results.Json(new { access_token = access, scope = scopes });
         var refresh = "shprt_" + RandomNumberGenerator.GetHexString(24, true);
         _refreshTokens[refresh] = new Issued(shop, DateTimeOffset.UtcNow.AddDays(90), scopes);
@@ -224,14 +226,16 @@ public sealed class FakeShopify : IAsyncDisposable
     private static readonly (string Field, string Scope)[] Rules =
     [
         ("stagedUploadsCreate", "write_files"), ("productSet", "write_products"), ("productUpdate", "write_products"),
-        ("publications", "read_publications"), ("publishablePublish", "write_publications"), ("publishableUnpublish", "write_publications"),
+        ("publications", "read_publications"), ("publishablePublish", "write_publications"), ("publishableUnpublish",
+            "write_publications"),
         ("order", "read_orders"), ("fulfillmentCreate", "write_merchant_managed_fulfillment_orders"),
     ];
 
     public static bool Has(string scopes, string scope)
     {
         var granted = scopes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return granted.Contains(scope) || (scope.StartsWith("read_", StringComparison.Ordinal) && granted.Contains("write_" + scope[5..]));
+        return granted.Contains(scope) || (scope.StartsWith("read_", StringComparison.Ordinal)
+            && granted.Contains("write_" + scope[5..]));
     }
 
     private static (string Field, string Scope)? Denied(string query, string scopes)
@@ -239,12 +243,14 @@ public sealed class FakeShopify : IAsyncDisposable
         // The selection set's root fields: "{ field(" or "{ field {" right after the operation's opening brace.
         var body = query[(query.IndexOf('{', StringComparison.Ordinal) + 1)..];
         foreach (var (field, scope) in Rules)
-            if (System.Text.RegularExpressions.Regex.IsMatch(body, $@"^\s*{field}\b") && !Has(scopes, scope)) return (field, scope);
+            if (System.Text.RegularExpressions.Regex.IsMatch(body, $@"^\s*{field}\b") && !Has(scopes,
+                scope)) return (field, scope);
         return null;
     }
 
     /// <summary>The scopes of the token a call was made with.</summary>
-    public string ScopesOf(GraphQLCall call) => call.AccessToken is { } t && _accessTokens.TryGetValue(t, out var i) ? i.Scopes : "";
+    public string ScopesOf(GraphQLCall call) => call.AccessToken is { } t && _accessTokens.TryGetValue(t,
+        out var i) ? i.Scopes : "";
 
     private JsonObject Cost(double requested, double actual, Bucket b) => new()
     {

@@ -20,8 +20,10 @@ public sealed class ShopifyHarness : IAsyncDisposable
 
     /// <summary>A shop that installed the app: tokens issued by the fake Shopify, stored encrypted as the app stores them.</summary>
     /// <param name="grantedScopes">What the merchant approved (default: what shopify.app.toml asks for).</param>
-    /// <param name="recordScopes">False: the app does not know the grant (an older install), so only Shopify can refuse.</param>
-    public async Task<(string Shop, string Access)> InstalledShopAsync(TimeSpan? accessLeft = null, bool refreshValid = true,
+    /// <param name="recordScopes">False: the app does not know the grant (an older install), so only Shopify can
+    /// refuse.</param>
+    public async Task<(string Shop, string Access)> InstalledShopAsync(TimeSpan? accessLeft = null,
+        bool refreshValid = true,
         string? grantedScopes = null, bool recordScopes = true)
     {
         var left = accessLeft ?? TimeSpan.FromHours(1);

@@ -19,7 +19,8 @@ public static class ShopifyKit
         return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Repository root not found."), file);
     }
 
-    /// <summary>What Shopify grants at install: the scopes shopify.app.toml asks for (Shopify-managed installation).</summary>
+    /// <summary>What Shopify grants at install: the scopes shopify.app.toml asks for (Shopify-managed
+    /// installation).</summary>
     public static string TomlScopes { get; } = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Repo("shopify.app.toml")),
         @"(?m)^scopes\s*=\s*""([^""]*)""").Groups[1].Value;
     public const string Secret = "test-client-secret-0123456789abcdef";

@@ -151,7 +151,9 @@ public sealed class PublishingTests
         _catalog.Orders["7101"] = new FakeShopifyCatalog.Order { Id = "7101" };
         _catalog.Orders["7101"].Lines.Add(("41", new Dictionary<string, string>(), 1));
         _catalog.Orders["7101"].LineProducts["41"] = published.ShopifyProductId!;
-        var body = JsonSerializer.Serialize(new { id = 7101, customer = new { id = 55 }, line_items = new[] { new { id = 41, product_id = long.Parse(numeric, System.Globalization.CultureInfo.InvariantCulture), price = "24.99", properties = Array.Empty<object>() } } });
+        var body = JsonSerializer.Serialize(new { id = 7101, customer = new { id = 55 },
+            line_items = new[] { new { id = 41, product_id = long.Parse(numeric,
+                System.Globalization.CultureInfo.InvariantCulture), price = "24.99", properties = Array.Empty<object>() } } });
         using var http = _h.App.CreateClient();
         Assert.That((await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, body))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var until = DateTime.UtcNow.AddMinutes(1);
@@ -164,21 +166,29 @@ public sealed class PublishingTests
         _catalog.Orders["7102"] = new FakeShopifyCatalog.Order { Id = "7102" };
         _catalog.Orders["7102"].Lines.Add(("42", new Dictionary<string, string>(), 1));
         _catalog.Orders["7102"].LineProducts["42"] = published.ShopifyProductId!;
-        var second = JsonSerializer.Serialize(new { id = 7102, customer = new { id = 56 }, line_items = new[] { new { id = 42, product_id = long.Parse(numeric, System.Globalization.CultureInfo.InvariantCulture), price = "24.99", properties = Array.Empty<object>() } } });
-        Assert.That((await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, second))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var second = JsonSerializer.Serialize(new { id = 7102, customer = new { id = 56 },
+            line_items = new[] { new { id = 42, product_id = long.Parse(numeric,
+                System.Globalization.CultureInfo.InvariantCulture), price = "24.99", properties = Array.Empty<object>() } } });
+        Assert.That((await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, second))).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK));
         until = DateTime.UtcNow.AddMinutes(1);
         while (_catalog.Orders["7102"].Fulfillments.Count == 0 && DateTime.UtcNow < until) await Task.Delay(250);
-        Assert.That(_catalog.Orders["7102"].Fulfillments, Has.Count.EqualTo(1), "the second buyer's line is fulfilled too");
+        Assert.That(_catalog.Orders["7102"].Fulfillments, Has.Count.EqualTo(1),
+            "the second buyer's line is fulfilled too");
         List<Delivery> deliveries;
         await using (var db = _h.App.Db())
             deliveries = await db.Deliveries.Where(d => d.StoryId == story.Id).OrderBy(d => d.OrderId).ToListAsync();
-        Assert.That(deliveries.Select(d => (d.OrderId, d.CustomerId)), Is.EqualTo(new[] { ("7101", (string?)"55"), ("7102", (string?)"56") }));
+        Assert.That(deliveries.Select(d => (d.OrderId, d.CustomerId)), Is.EqualTo(new[] { ("7101", (string?)"55"),
+            ("7102", (string?)"56") }));
         Assert.That(deliveries[0].Token, Is.Not.EqualTo(deliveries[1].Token), "each buyer has their own download page");
-        Assert.That((await WaitForAsync(story.Id, _ => true)).ShopifyCustomerId, Is.EqualTo("55"), "the next order does not overwrite the first");
+        Assert.That((await WaitForAsync(story.Id, _ => true)).ShopifyCustomerId, Is.EqualTo("55"),
+            "the next order does not overwrite the first");
 
         // customers/redact of the first buyer erases their delivery, never the merchant's published book.
-        var redact = JsonSerializer.Serialize(new { shop_id = 1, shop_domain = _shop, customer = new { id = 55 }, orders_to_redact = new[] { 7101 } });
-        Assert.That((await http.SendAsync(ShopifyKit.Webhook("customers/redact", _shop, redact))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var redact = JsonSerializer.Serialize(new { shop_id = 1, shop_domain = _shop, customer = new { id = 55 },
+            orders_to_redact = new[] { 7101 } });
+        Assert.That((await http.SendAsync(ShopifyKit.Webhook("customers/redact", _shop, redact))).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK));
         until = DateTime.UtcNow.AddMinutes(1);
         int left;
         do
@@ -192,7 +202,8 @@ public sealed class PublishingTests
             var kept = await db.Stories.AsNoTracking().SingleOrDefaultAsync(s => s.Id == story.Id);
             Assert.That(kept?.Status, Is.EqualTo(StoryStatus.Published), "the published book stays");
             Assert.That(kept!.ShopifyCustomerId, Is.Null, "and forgets the redacted buyer");
-            Assert.That(await db.Deliveries.Where(d => d.StoryId == story.Id).Select(d => d.CustomerId).ToListAsync(), Is.EqualTo(new[] { "56" }));
+            Assert.That(await db.Deliveries.Where(d => d.StoryId == story.Id).Select(d => d.CustomerId).ToListAsync(),
+                Is.EqualTo(new[] { "56" }));
         }
     }
 

@@ -44,7 +44,8 @@ public sealed class InstallAndProxyTests
         var browser = Browser();
         var install = await browser.GetAsync($"/auth/install?shop={shop}");
         Assert.That(install.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
-        Assert.That(install.Headers.GetValues("Set-Cookie").Single(), Does.Contain("secure").IgnoreCase, "the state cookie is Secure");
+        Assert.That(install.Headers.GetValues("Set-Cookie").Single(), Does.Contain("secure").IgnoreCase,
+            "the state cookie is Secure");
         var location = install.Headers.Location!;
         var query = QueryHelpers.ParseQuery(location.Query);
         Assert.That(location.AbsolutePath, Is.EqualTo($"/{shop}/admin/oauth/authorize"));
@@ -127,7 +128,8 @@ public sealed class InstallAndProxyTests
     {
         var http = _app.CreateClient();
         var shop = ShopifyKit.RandomShop();
-        var url = ShopifyKit.ProxyUrl("/proxy/personalize", shop, "7001", extra: new Dictionary<string, string> { ["standalone"] = "1" });
+        var url = ShopifyKit.ProxyUrl("/proxy/personalize", shop, "7001", extra: new Dictionary<string,
+            string> { ["standalone"] = "1" });
         var signature = QueryHelpers.ParseQuery(new Uri("http://x" + url).Query)["signature"].ToString();
         var html = await http.GetStringAsync(url);
         Assert.That(html, Does.Not.Contain(signature), "the signature is not echoed");
@@ -136,7 +138,8 @@ public sealed class InstallAndProxyTests
         var token = Uri.UnescapeDataString(System.Net.WebUtility.HtmlDecode(session));
 
         var catalog = await http.GetFromJsonAsync<JsonElement>($"/proxy/catalog?session={Uri.EscapeDataString(token)}");
-        Assert.That(catalog.GetProperty("shop").GetString(), Is.EqualTo(shop), "the session is bound to the page's shop");
+        Assert.That(catalog.GetProperty("shop").GetString(), Is.EqualTo(shop),
+            "the session is bound to the page's shop");
         Assert.That((await http.GetAsync($"/proxy/catalog?session={Uri.EscapeDataString(token)}&shop=victim.myshopify.com")).StatusCode,
             Is.EqualTo(HttpStatusCode.Unauthorized), "nothing may ride along with it");
         Assert.That((await http.GetAsync($"/proxy/catalog?session={Uri.EscapeDataString(token[..^2] + "xx")}")).StatusCode,
@@ -149,13 +152,16 @@ public sealed class InstallAndProxyTests
         var http = _app.CreateClient();
         var download = await http.GetAsync("/downloads/" + new string('x', 43));
         Assert.That(download.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That(download.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain("default-src 'self'").And.Contain("frame-ancestors 'none'"));
+        Assert.That(download.Headers.GetValues("Content-Security-Policy").Single(),
+            Does.Contain("default-src 'self'").And.Contain("frame-ancestors 'none'"));
         Assert.That(download.Headers.CacheControl!.NoStore, Is.True, "a download URL is a secret: never cached");
         Assert.That(download.Headers.GetValues("Referrer-Policy").Single(), Is.EqualTo("no-referrer"));
-        var page = await http.GetAsync(ProxyUrl("/proxy/personalize", ShopifyKit.RandomShop(), DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        var page = await http.GetAsync(ProxyUrl("/proxy/personalize", ShopifyKit.RandomShop(),
+            DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(page.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain("object-src 'none'"));
-        Assert.That((await http.GetAsync("/health")).Headers.GetValues("X-Content-Type-Options").Single(), Is.EqualTo("nosniff"));
+        Assert.That((await http.GetAsync("/health")).Headers.GetValues("X-Content-Type-Options").Single(),
+            Is.EqualTo("nosniff"));
     }
 
     [Test]
@@ -172,23 +178,28 @@ public sealed class InstallAndProxyTests
             ["extra"] = $"1logged_in_customer_id=999path_prefix=/apps/storybookshop={victim}timestamp={now}zz=",
             ["logged_in_customer_id"] = "", ["path_prefix"] = "/apps/storybook", ["shop"] = attacker, ["timestamp"] = now,
         };
-        var message = string.Concat(signedForAttacker.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        var message = string.Concat(signedForAttacker.OrderBy(p => p.Key,
+            StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
         var signature = ShopifySignatures.HexHmac(message, ShopifyKit.Secret);
         var resplit = new Dictionary<string, string>
         {
             ["extra"] = "1", ["logged_in_customer_id"] = "999", ["path_prefix"] = "/apps/storybook", ["shop"] = victim, ["timestamp"] = now,
             ["zz"] = $"logged_in_customer_id=path_prefix=/apps/storybookshop={attacker}timestamp={now}",
         };
-        Assert.That(string.Concat(resplit.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), Is.EqualTo(message),
+        Assert.That(string.Concat(resplit.OrderBy(p => p.Key,
+            StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), Is.EqualTo(message),
             "the re-split query signs to the same bytes");
         resplit["signature"] = signature;
 
         var http = _app.CreateClient();
-        Assert.That((await http.GetAsync(QueryHelpers.AddQueryString("/proxy/catalog", resplit!))).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-        var post = await http.PostAsJsonAsync(QueryHelpers.AddQueryString("/proxy/stories", resplit!), new { childName = "Mallory", ageGroup = "3-5", genre = "space" });
+        Assert.That((await http.GetAsync(QueryHelpers.AddQueryString("/proxy/catalog", resplit!))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized));
+        var post = await http.PostAsJsonAsync(QueryHelpers.AddQueryString("/proxy/stories", resplit!),
+            new { childName = "Mallory", ageGroup = "3-5", genre = "space" });
         Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         await using var db = _app.Db();
-        Assert.That(await db.Stories.AnyAsync(s => s.ChildName == "Mallory"), Is.False, "nothing stored for the victim");
+        Assert.That(await db.Stories.AnyAsync(s => s.ChildName == "Mallory"), Is.False,
+            "nothing stored for the victim");
     }
 
     [Test]
@@ -198,13 +209,16 @@ public sealed class InstallAndProxyTests
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var huge = new ByteArrayContent(new byte[23 * 1024 * 1024]);
         huge.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        Assert.That((await http.PostAsync("/proxy/stories?shop=x.myshopify.com", huge)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized),
+        Assert.That((await http.PostAsync("/proxy/stories?shop=x.myshopify.com", huge)).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized),
             "an unsigned storefront request is refused on its query alone");
-        var big = new StringContent("{\"childName\":\"" + new string('a', 40 * 1024) + "\"}", System.Text.Encoding.UTF8, "application/json");
+        var big = new StringContent("{\"childName\":\"" + new string('a', 40 * 1024) + "\"}",
+            System.Text.Encoding.UTF8, "application/json");
         Assert.That((await http.PostAsync(ProxyUrl("/proxy/stories", ShopifyKit.RandomShop(), now), big)).StatusCode,
             Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
         var api = new StringContent(new string(' ', 40 * 1024), System.Text.Encoding.UTF8, "application/json");
-        Assert.That((await http.PostAsync("/api/stories", api)).StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        Assert.That((await http.PostAsync("/api/stories", api)).StatusCode,
+            Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
     }
 
     [Test]

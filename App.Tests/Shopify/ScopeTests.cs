@@ -32,7 +32,8 @@ public sealed class ScopeTests
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
             .Where(f => f is { IsLiteral: true } && f.FieldType == typeof(string))
             .Select(f => (string)f.GetRawConstantValue()!)
-            .Where(d => ShopifyScopes.OperationName(d) is not null && (d.TrimStart().StartsWith("query", StringComparison.Ordinal)
+            .Where(d => ShopifyScopes.OperationName(d) is not null && (d.TrimStart().StartsWith("query",
+                StringComparison.Ordinal)
                 || d.TrimStart().StartsWith("mutation", StringComparison.Ordinal)))
             .ToDictionary(d => ShopifyScopes.OperationName(d)!);
 
@@ -44,8 +45,10 @@ public sealed class ScopeTests
         Assert.That(ShopifyKit.TomlScopes, Is.EqualTo(ShopifyScopes.Requested), "shopify.app.toml [access_scopes]");
         Assert.That(new ShopifyOptions().Scopes, Is.EqualTo(ShopifyScopes.Requested));
         using var settings = JsonDocument.Parse(File.ReadAllText(ShopifyKit.Repo("appsettings.json")));
-        Assert.That(settings.RootElement.GetProperty("Shopify").GetProperty("Scopes").GetString(), Is.EqualTo(ShopifyScopes.Requested));
-        Assert.That(ShopifyScopes.Requested, Does.Not.Contain("write_fulfillments"), "fulfillment orders have scopes of their own");
+        Assert.That(settings.RootElement.GetProperty("Shopify").GetProperty("Scopes").GetString(),
+            Is.EqualTo(ShopifyScopes.Requested));
+        Assert.That(ShopifyScopes.Requested, Does.Not.Contain("write_fulfillments"),
+            "fulfillment orders have scopes of their own");
     }
 
     [Test]
@@ -58,7 +61,8 @@ public sealed class ScopeTests
     public async Task A_call_without_its_scope_is_refused_by_Shopify_and_fails_fast_once_the_grant_is_known(string operation)
     {
         var lacking = ShopifyScopes.Required[operation][0];
-        var granted = string.Join(',', ShopifyScopes.Requested.Split(',').Where(s => s != lacking && s != "write_" + lacking[5..]));
+        var granted = string.Join(',', ShopifyScopes.Requested.Split(',').Where(s => s != lacking
+            && s != "write_" + lacking[5..]));
         var document = Documents()[operation];
         var graphql = _h.App.Services.GetRequiredService<ShopifyGraphQL>();
 
@@ -70,7 +74,8 @@ public sealed class ScopeTests
         // With the grant on record the client does not even ask.
         var (known, _) = await _h.InstalledShopAsync(grantedScopes: granted);
         var before = _h.Shopify.GraphQLCalls.Count(c => c.Shop == known);
-        var fast = await Assert.ThrowsAsync<ShopifyMissingScopeException>(async () => await graphql.QueryAsync(known, document, Variables(operation)));
+        var fast = await Assert.ThrowsAsync<ShopifyMissingScopeException>(async () => await graphql.QueryAsync(known,
+            document, Variables(operation)));
         Assert.That(fast!.Missing, Does.Contain(ShopifyScopes.AsRequested(lacking)));
         Assert.That(_h.Shopify.GraphQLCalls.Count(c => c.Shop == known), Is.EqualTo(before), "nothing was sent");
     }
@@ -78,19 +83,22 @@ public sealed class ScopeTests
     [Test]
     public async Task Without_the_merchant_managed_scope_an_order_shows_no_fulfillment_orders()
     {
-        var (shop, _) = await _h.InstalledShopAsync(grantedScopes: "read_orders,write_files,write_products,write_publications", recordScopes: false);
+        var (shop,
+            _) = await _h.InstalledShopAsync(grantedScopes: "read_orders,write_files,write_products,write_publications", recordScopes: false);
         _catalog.Orders["9901"] = new FakeShopifyCatalog.Order { Id = "9901" };
         _catalog.Orders["9901"].Lines.Add(("1", new Dictionary<string, string>(), 1));
         var data = await _h.App.Services.GetRequiredService<ShopifyGraphQL>()
             .QueryAsync(shop, Documents()["fulfillmentOrders"], new { id = "gid://shopify/Order/9901" });
-        Assert.That(data.GetProperty("order").GetProperty("fulfillmentOrders").GetProperty("nodes").GetArrayLength(), Is.Zero,
+        Assert.That(data.GetProperty("order").GetProperty("fulfillmentOrders").GetProperty("nodes").GetArrayLength(),
+            Is.Zero,
             "with write_fulfillments alone a digital book would never be fulfilled");
     }
 
     private static object Variables(string operation) => operation switch
     {
         "fulfillmentOrders" => new { id = "gid://shopify/Order/1" },
-        "publishablePublish" or "publishableUnpublish" => new { id = "gid://shopify/Product/1", input = Array.Empty<object>() },
+        "publishablePublish" or "publishableUnpublish" => new { id = "gid://shopify/Product/1",
+            input = Array.Empty<object>() },
         "productUpdate" => new { product = new { id = "gid://shopify/Product/1" } },
         _ => new { },
     };
@@ -101,32 +109,38 @@ public sealed class ScopeTests
         var old = "read_orders,write_files,write_merchant_managed_fulfillment_orders,write_products"; // before publishing needed write_publications
         var (shop, _) = await _h.InstalledShopAsync(grantedScopes: old);
         using var browser = _h.App.CreateClient();
-        string Url() => $"/?shop={shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(shop)}";
+        string Url() =>
+            $"/?shop={shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(shop)}";
 
         var page = await browser.GetStringAsync(Url());
-        Assert.That(page, Does.Contain("shopify.scopes.request([\"write_publications\"])"), "Shopify's managed re-approval, for what is missing");
+        Assert.That(page, Does.Contain("shopify.scopes.request([\"write_publications\"])"),
+            "Shopify's managed re-approval, for what is missing");
 
         _h.Shopify.GrantedScopes[shop] = ShopifyKit.TomlScopes; // the merchant approves in Shopify's dialog
         page = await browser.GetStringAsync(Url());
         Assert.That(page, Does.Not.Contain("scopes.request"), "the app opens normally");
         await using var db = _h.App.Db();
-        Assert.That(db.Shops.Single(s => s.Domain == shop).Scopes, Is.EqualTo(ShopifyKit.TomlScopes), "the new grant is recorded");
+        Assert.That(db.Shops.Single(s => s.Domain == shop).Scopes, Is.EqualTo(ShopifyKit.TomlScopes),
+            "the new grant is recorded");
     }
 
     [Test]
     public async Task Publishing_without_its_scope_says_on_the_story_which_scope_to_approve()
     {
-        var (shop, _) = await _h.InstalledShopAsync(grantedScopes: "read_orders,write_files,write_merchant_managed_fulfillment_orders,write_products");
+        var (shop,
+            _) = await _h.InstalledShopAsync(grantedScopes: "read_orders,write_files,write_merchant_managed_fulfillment_orders,write_products");
         Guid id;
         await using (var db = _h.App.Db())
         {
             var shopRow = db.Shops.Single(s => s.Domain == shop);
             var story = StorybookShop.Stories.PersonalizationValidator.ToStory(
-                new StorybookShop.Stories.PersonalizationRequest("Ola", "0-3", "space", "en", null, null), shopRow.Id, DateTimeOffset.UtcNow);
+                new StorybookShop.Stories.PersonalizationRequest("Ola", "0-3", "space", "en", null,
+                    null), shopRow.Id, DateTimeOffset.UtcNow);
             story.Status = StorybookShop.Data.StoryStatus.Complete;
             story.Title = "Ola in space";
             story.CoverImage = StorybookShop.Storage.AssetKeys.StoryPrefix(shopRow.Id, story.Id) + "cover.jpg";
-            await _h.App.Services.GetRequiredService<StorybookShop.Storage.IAssetStore>().PutAsync(story.CoverImage, new byte[] { 0xFF, 0xD8, 0xFF }, "image/jpeg", default);
+            await _h.App.Services.GetRequiredService<StorybookShop.Storage.IAssetStore>().PutAsync(story.CoverImage,
+                new byte[] { 0xFF, 0xD8, 0xFF }, "image/jpeg", default);
             db.Stories.Add(story);
             await db.SaveChangesAsync();
             id = story.Id;

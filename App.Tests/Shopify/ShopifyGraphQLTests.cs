@@ -38,7 +38,8 @@ public sealed class ShopifyGraphQLTests
 
         Assert.That(data.GetProperty("shop").GetProperty("name").GetString(), Is.EqualTo("Fake " + shop));
         var call = _shopify.GraphQLCalls.Single();
-        Assert.That((call.Version, call.Query), Is.EqualTo(("2026-07", StorybookShop.Publishing.ProductPublisher.Publications)));
+        Assert.That((call.Version, call.Query), Is.EqualTo(("2026-07",
+            StorybookShop.Publishing.ProductPublisher.Publications)));
         Assert.That(call.AccessToken, Does.StartWith("shpat_"));
     }
 
@@ -51,7 +52,8 @@ public sealed class ShopifyGraphQLTests
         _shopify.QueryCost = 40;
         var watch = Stopwatch.StartNew();
 
-        for (var i = 0; i < 6; i++) await Client.QueryAsync(shop, StorybookShop.Publishing.ProductPublisher.Publications, expectedCost: 40);
+        for (var i = 0; i < 6; i++) await Client.QueryAsync(shop,
+            StorybookShop.Publishing.ProductPublisher.Publications, expectedCost: 40);
 
         // 6 x 40 = 240 points from a 100-point bucket refilling at 50/s: at least ~2.8 s of waiting.
         Assert.That(watch.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(2)));
@@ -99,7 +101,8 @@ public sealed class ShopifyGraphQLTests
     {
         var shop = await InstalledShopAsync(refreshValid: false);
         _shopify.RevokeAccessTokens(shop);
-        await Assert.ThrowsAsync<ShopifyAuthException>(() => Client.QueryAsync(shop, StorybookShop.Publishing.ProductPublisher.Publications));
+        await Assert.ThrowsAsync<ShopifyAuthException>(() => Client.QueryAsync(shop,
+            StorybookShop.Publishing.ProductPublisher.Publications));
         await using var db = _app.Db();
         Assert.That((await db.Shops.SingleAsync(s => s.Domain == shop)).NeedsReauth, Is.True);
     }
@@ -117,7 +120,8 @@ public sealed class ShopifyGraphQLTests
             },
         };
         var error = await Assert.ThrowsAsync<ShopifyUserErrorsException>(() =>
-            Client.MutateAsync(shop, "mutation productSet($input: ProductSetInput!) { productSet(input: $input) { product { id } userErrors { field message code } } }", "productSet", new { input = new { title = "" } }));
+            Client.MutateAsync(shop,
+                "mutation productSet($input: ProductSetInput!) { productSet(input: $input) { product { id } userErrors { field message code } } }", "productSet", new { input = new { title = "" } }));
         Assert.That(error!.Errors.Single(), Is.EqualTo(new UserError(["input", "title"], "Title can't be blank", "BLANK")).Using<UserError>((a, b) =>
             a.Field.SequenceEqual(b.Field) && a.Message == b.Message && a.Code == b.Code));
         Assert.That(_shopify.GraphQLCalls.Single().Variables!["input"]!["title"]!.GetValue<string>(), Is.EqualTo(""), "variables reach Shopify as sent");
@@ -128,7 +132,8 @@ public sealed class ShopifyGraphQLTests
     {
         var shop = await InstalledShopAsync();
         _shopify.QueryError = "Field 'nope' doesn't exist on type 'Shop'";
-        var error = await Assert.ThrowsAsync<ShopifyGraphQLException>(() => Client.QueryAsync(shop, "query publications { nope }"));
+        var error = await Assert.ThrowsAsync<ShopifyGraphQLException>(() => Client.QueryAsync(shop,
+            "query publications { nope }"));
         Assert.That(error!.Message, Does.Contain("Field 'nope' doesn't exist"));
         Assert.That(_shopify.GraphQLCalls, Has.Count.EqualTo(1), "a query Shopify rejects is not sent again");
     }

@@ -260,7 +260,8 @@ public sealed class WebhookTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         await using var db = _app.Db();
         Assert.That(await db.Stories.AnyAsync(s => s.Id == story), "the named shop's data is untouched");
-        Assert.That(await db.WebhookDeliveries.AnyAsync(d => d.ShopDomain == sender.Domain && d.Topic == "shop/redact"), Is.False, "nothing stored");
+        Assert.That(await db.WebhookDeliveries.AnyAsync(d => d.ShopDomain == sender.Domain
+            && d.Topic == "shop/redact"), Is.False, "nothing stored");
     }
 
     [Test]

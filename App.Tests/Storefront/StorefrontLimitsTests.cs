@@ -30,9 +30,11 @@ public sealed class StorefrontLimitsTests
     [OneTimeTearDown]
     public async Task Stop() => await _h.DisposeAsync();
 
-    private static async Task<HttpResponseMessage> StartAsync(HttpClient http, string shop, string? customer, string? browser, string child = "Ada")
+    private static async Task<HttpResponseMessage> StartAsync(HttpClient http, string shop, string? customer,
+        string? browser, string child = "Ada")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, ShopifyKit.ProxyUrl("/proxy/stories", shop, customer))
+        using var request = new HttpRequestMessage(HttpMethod.Post, ShopifyKit.ProxyUrl("/proxy/stories", shop,
+            customer))
         {
             Content = JsonContent.Create(new { childName = child, ageGroup = "3-5", genre = "space" }),
         };
@@ -46,11 +48,14 @@ public sealed class StorefrontLimitsTests
         var (shop, _) = await _h.InstalledShopAsync();
         using var http = _h.App.CreateClient();
         var first = Guid.NewGuid().ToString();
-        for (var i = 0; i < 3; i++) Assert.That((await StartAsync(http, shop, null, first)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        for (var i = 0; i < 3; i++) Assert.That((await StartAsync(http, shop, null, first)).StatusCode,
+            Is.EqualTo(HttpStatusCode.Accepted));
         var fourth = await StartAsync(http, shop, null, first);
-        Assert.That(fourth.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the same browser, a fourth book in a minute");
+        Assert.That(fourth.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests),
+            "the same browser, a fourth book in a minute");
         Assert.That(fourth.Headers.RetryAfter, Is.Not.Null);
-        Assert.That((await StartAsync(http, shop, null, Guid.NewGuid().ToString())).StatusCode, Is.EqualTo(HttpStatusCode.Accepted),
+        Assert.That((await StartAsync(http, shop, null, Guid.NewGuid().ToString())).StatusCode,
+            Is.EqualTo(HttpStatusCode.Accepted),
             "another guest from the same (Shopify's) address is not blocked by the first");
     }
 
@@ -78,7 +83,8 @@ public sealed class StorefrontLimitsTests
             Assert.That((await StartAsync(http, shop, $"60{i}", null)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var capped = await StartAsync(http, shop, "699", null);
         Assert.That(capped.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
-        Assert.That((await capped.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(), Does.Contain("paused for today"));
+        Assert.That((await capped.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString(),
+            Does.Contain("paused for today"));
     }
 
     [Test]
@@ -86,16 +92,20 @@ public sealed class StorefrontLimitsTests
     {
         var (shop, _) = await _h.InstalledShopAsync();
         using var http = _h.App.CreateClient();
-        var unpaid = (await (await StartAsync(http, shop, "7301", null, "Old")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var paid = (await (await StartAsync(http, shop, "7302", null, "Kept")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var unpaid = (await (await StartAsync(http, shop, "7301", null,
+            "Old")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var paid = (await (await StartAsync(http, shop, "7302", null,
+            "Kept")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var store = _h.App.Services.GetRequiredService<IAssetStore>();
         Guid shopId;
         await using (var db = _h.App.Db())
         {
             shopId = await db.Shops.Where(s => s.Domain == shop).Select(s => s.Id).SingleAsync();
             var old = DateTimeOffset.UtcNow.AddDays(-15);
-            await db.Stories.Where(s => s.Id == unpaid).ExecuteUpdateAsync(u => u.SetProperty(s => s.CreatedAt, old).SetProperty(s => s.Status, StoryStatus.Preview));
-            await db.Stories.Where(s => s.Id == paid).ExecuteUpdateAsync(u => u.SetProperty(s => s.CreatedAt, old).SetProperty(s => s.PaidAt, DateTimeOffset.UtcNow));
+            await db.Stories.Where(s => s.Id == unpaid).ExecuteUpdateAsync(u => u.SetProperty(s => s.CreatedAt,
+                old).SetProperty(s => s.Status, StoryStatus.Preview));
+            await db.Stories.Where(s => s.Id == paid).ExecuteUpdateAsync(u => u.SetProperty(s => s.CreatedAt,
+                old).SetProperty(s => s.PaidAt, DateTimeOffset.UtcNow));
         }
         var picture = AssetKeys.StoryPrefix(shopId, unpaid) + "cover.jpg";
         await store.PutAsync(picture, new byte[] { 1, 2, 3 }, "image/jpeg", default);
@@ -116,20 +126,25 @@ public sealed class StorefrontLimitsTests
         using var http = _h.App.CreateClient();
         var ids = new List<Guid>();
         for (var i = 0; i < 3; i++)
-            ids.Add((await (await StartAsync(http, shop, $"74{i}", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+            ids.Add((await (await StartAsync(http, shop, $"74{i}",
+                null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
         var open = new List<HttpResponseMessage>();
         try
         {
             foreach (var id in ids.Take(2))
             {
-                var stream = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, ShopifyKit.ProxyUrl($"/proxy/stories/{id}/events", shop, "7499")),
+                var stream = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get,
+                    ShopifyKit.ProxyUrl($"/proxy/stories/{id}/events", shop, "7499")),
                     HttpCompletionOption.ResponseHeadersRead);
                 Assert.That(stream.StatusCode, Is.EqualTo(HttpStatusCode.OK));
                 open.Add(stream);
             }
-            var third = await http.GetAsync(ShopifyKit.ProxyUrl($"/proxy/stories/{ids[2]}/events", shop, "7499"), HttpCompletionOption.ResponseHeadersRead);
-            Assert.That(third.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "a third stream for the same shopper");
-            Assert.That((await http.GetAsync(ShopifyKit.ProxyUrl($"/proxy/stories/{ids[2]}", shop, "7499"))).StatusCode, Is.EqualTo(HttpStatusCode.OK),
+            var third = await http.GetAsync(ShopifyKit.ProxyUrl($"/proxy/stories/{ids[2]}/events", shop, "7499"),
+                HttpCompletionOption.ResponseHeadersRead);
+            Assert.That(third.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests),
+                "a third stream for the same shopper");
+            Assert.That((await http.GetAsync(ShopifyKit.ProxyUrl($"/proxy/stories/{ids[2]}", shop,
+                "7499"))).StatusCode, Is.EqualTo(HttpStatusCode.OK),
                 "polling the status still works");
         }
         finally

@@ -36,14 +36,16 @@ public sealed class StorefrontTests
         await SettingsAsync(_shop, new { bookProductIds = new[] { BookProduct } });
     }
 
-    /// <summary>The shop's product that sells personalized books (chosen in Settings); anything else in the shop is not a book.</summary>
+    /// <summary>The shop's product that sells personalized books (chosen in Settings); anything else in the shop is not
+    /// a book.</summary>
     private const string BookProduct = "900";
     private const long Plush = 901;
 
     private async Task SettingsAsync(string shop, object settings)
     {
         using var api = _h.App.CreateClient();
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ShopifyKit.SessionToken(shop));
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            ShopifyKit.SessionToken(shop));
         var response = await api.PutAsJsonAsync("/api/settings", settings);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
     }
@@ -137,8 +139,10 @@ public sealed class StorefrontTests
             id = 5001, customer = new { id = 7001 }, email = "parent@example.com",
             line_items = new object[]
             {
-                new { id = 11, product_id = 900L, price = "24.99", title = "Personalized storybook", properties = new[] { new { name = "_story_id", value = id.ToString() } } },
-                new { id = 12, product_id = Plush, price = "9.99", title = "Plush dolphin", properties = Array.Empty<object>() },
+                new { id = 11, product_id = 900L, price = "24.99", title = "Personalized storybook",
+                    properties = new[] { new { name = "_story_id", value = id.ToString() } } },
+                new { id = 12, product_id = Plush, price = "9.99", title = "Plush dolphin",
+                    properties = Array.Empty<object>() },
             },
         };
         var eventId = Guid.NewGuid().ToString();
@@ -232,7 +236,8 @@ public sealed class StorefrontTests
         using (var api = _h.App.CreateClient())
         {
             api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ShopifyKit.SessionToken(shop));
-            Assert.That((await api.PutAsJsonAsync("/api/settings", new { previewBeforePurchase = false, bookProductIds = new[] { BookProduct } })).StatusCode,
+            Assert.That((await api.PutAsJsonAsync("/api/settings", new { previewBeforePurchase = false,
+                bookProductIds = new[] { BookProduct } })).StatusCode,
                 Is.EqualTo(HttpStatusCode.OK));
         }
         var response = await _http.PostAsJsonAsync(ShopifyKit.ProxyUrl("/proxy/stories", shop, "9001"), new { childName = "Rafa", ageGroup = "0-3", genre = "dinosaurs" });
@@ -244,8 +249,11 @@ public sealed class StorefrontTests
 
         _catalog.Orders["6001"] = new FakeShopifyCatalog.Order { Id = "6001" };
         _catalog.Orders["6001"].Lines.Add(("21", new Dictionary<string, string> { ["_story_id"] = id.ToString() }, 1));
-        // No customer and no e-mail in the payload (an app not approved for protected customer data gets none): still delivered.
-        var paid = ShopifyKit.Webhook("orders/paid", shop, JsonSerializer.Serialize(new { id = 6001, line_items = new[] { new { id = 21, product_id = 900L, price = "24.99", properties = new[] { new { name = "_story_id", value = id.ToString() } } } } }));
+        // No customer and no e-mail in the payload (an app not approved for protected customer data gets none): still
+        // delivered.
+        var paid = ShopifyKit.Webhook("orders/paid", shop, JsonSerializer.Serialize(new { id = 6001,
+            line_items = new[] { new { id = 21, product_id = 900L, price = "24.99",
+                properties = new[] { new { name = "_story_id", value = id.ToString() } } } } }));
         Assert.That((await _http.SendAsync(paid)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var until = DateTime.UtcNow.AddMinutes(1);
         while (_catalog.Orders["6001"].Fulfillments.Count == 0 && DateTime.UtcNow < until) await Task.Delay(250);
@@ -265,7 +273,8 @@ public sealed class StorefrontTests
         var order = new
         {
             id = 5101, customer = new { id = 7002 },
-            line_items = new[] { new { id = 61, product_id = Plush, price = "0.50", properties = new[] { new { name = "_story_id", value = id.ToString() } } } },
+            line_items = new[] { new { id = 61, product_id = Plush, price = "0.50",
+                properties = new[] { new { name = "_story_id", value = id.ToString() } } } },
         };
         Assert.That((await _http.SendAsync(Webhook("orders/paid", order))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var refused = await WaitForAsync(id, s => s.FailureReason is not null);
@@ -279,10 +288,13 @@ public sealed class StorefrontTests
         {
             var cheap = new
             {
-                id = 5102, line_items = new[] { new { id = 62, product_id = 900L, price = "1.00", properties = new[] { new { name = "_story_id", value = id.ToString() } } } },
+                id = 5102, line_items = new[] { new { id = 62, product_id = 900L, price = "1.00",
+                    properties = new[] { new { name = "_story_id", value = id.ToString() } } } },
             };
-            Assert.That((await _http.SendAsync(Webhook("orders/paid", cheap))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            var again = await WaitForAsync(id, s => s.FailureReason?.Contains("5102", StringComparison.Ordinal) == true);
+            Assert.That((await _http.SendAsync(Webhook("orders/paid", cheap))).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK));
+            var again = await WaitForAsync(id, s => s.FailureReason?.Contains("5102",
+                StringComparison.Ordinal) == true);
             Assert.That(again.FailureReason, Does.Contain("below the book's price"));
             Assert.That(again.Status, Is.EqualTo(StoryStatus.Preview));
         }

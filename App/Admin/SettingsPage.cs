@@ -44,7 +44,8 @@ public static class SettingsPage
             b.Append("</select><div class=\"muted\">Print files add 0.125 in bleed on every side.</div><div class=\"error\"></div></div>");
             b.Append(Input("price", "Price of a published book", s.Price?.ToString(CultureInfo.InvariantCulture), "number",
                 $"In the shop's currency; empty: {http.RequestServices.GetRequiredService<IOptions<Publishing.PublishingOptions>>().Value.DefaultPrice.ToString(CultureInfo.InvariantCulture)}."));
-            b.Append(Input("bookProductIds", "Book products", s.BookProductIds is null ? null : string.Join(", ", s.BookProductIds), "text",
+            b.Append(Input("bookProductIds", "Book products", s.BookProductIds is null ? null : string.Join(", ",
+                s.BookProductIds), "text",
                 "The ids of the products that sell personalized books (the product with the StorybookShop block), comma-separated. " +
                 "Only a paid line of one of these — or of a book published as its own product — releases a book."));
             b.Append("<div class=\"field\" data-field=\"previewBeforePurchase\"><label for=\"previewBeforePurchase\">Before purchase, make</label><select id=\"previewBeforePurchase\" name=\"previewBeforePurchase\" data-bool=\"1\">");

@@ -22,9 +22,11 @@ public sealed class BookRenderer(Chromium chromium)
             await page.RouteAsync(Origin + "/**", route => ServeAsync(route, folder));
             try
             {
-                await page.GotoAsync($"{Origin}/{Uri.EscapeDataString(Path.GetFileName(htmlFile))}", new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+                await page.GotoAsync($"{Origin}/{Uri.EscapeDataString(Path.GetFileName(htmlFile))}",
+                    new PageGotoOptions { WaitUntil = WaitUntilState.Load });
                 await page.EvaluateAsync("() => document.fonts.ready.then(() => true)");
-                var bytes = await page.PdfAsync(new PagePdfOptions { PreferCSSPageSize = true, PrintBackground = true });
+                var bytes = await page.PdfAsync(new PagePdfOptions { PreferCSSPageSize = true,
+                    PrintBackground = true });
                 // An idle pooled page would otherwise keep every decoded picture of this book in memory.
                 await page.GotoAsync("about:blank");
                 return bytes;
@@ -41,13 +43,15 @@ public sealed class BookRenderer(Chromium chromium)
     {
         var path = Uri.UnescapeDataString(new Uri(route.Request.Url).AbsolutePath).TrimStart('/');
         var file = Path.GetFullPath(Path.Combine(folder, path));
-        if (!file.StartsWith(folder, StringComparison.Ordinal) || !File.Exists(file)) return route.AbortAsync("blockedbyclient");
+        if (!file.StartsWith(folder, StringComparison.Ordinal)
+            || !File.Exists(file)) return route.AbortAsync("blockedbyclient");
         return route.FulfillAsync(new RouteFulfillOptions
         {
             Path = file,
             ContentType = Path.GetExtension(file).ToLowerInvariant() switch
             {
-                ".html" => "text/html; charset=utf-8", ".jpg" or ".jpeg" => "image/jpeg", ".png" => "image/png", ".svg" => "image/svg+xml",
+                ".html" => "text/html; charset=utf-8", ".jpg" or ".jpeg" => "image/jpeg", ".png" =>
+                    "image/png", ".svg" => "image/svg+xml",
                 _ => "application/octet-stream",
             },
         });

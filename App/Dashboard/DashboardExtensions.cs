@@ -29,7 +29,8 @@ public static class DashboardExtensions
 
     public static WebApplication MapJobsDashboard(this WebApplication app)
     {
-        // The admin's Jobs link: a document load authenticated by its session token gets a ticket and goes to its dashboard.
+        // The admin's Jobs link: a document load authenticated by its session token gets a ticket and goes to its
+        // dashboard.
         app.MapGet("/jobs", async (HttpContext http, DashboardTickets tickets, CancellationToken ct) =>
         {
             var (ctx, redirect) = await AdminUi.AuthenticateAsync(http, ct);
@@ -67,7 +68,8 @@ public static class DashboardExtensions
                 .FrameAncestors(shop.Domain);
             http.Request.PathBase = http.Request.PathBase.Add("/" + ticket);
             http.Request.Path = end < 0 ? "/" : path[end..];
-            var dashboard = new AspNetCoreDashboardMiddleware(NotFound, new ShopJobStorage(storage, dataSource, shop.Id), shopOptions, routes,
+            var dashboard = new AspNetCoreDashboardMiddleware(NotFound, new ShopJobStorage(storage, dataSource,
+                shop.Id), shopOptions, routes,
                 finalizeWhenNotFound: true);
             await dashboard.Invoke(http);
         }));
@@ -99,7 +101,8 @@ public static class DashboardExtensions
                     return;
             }
             NoReferrer(http);
-            await new AspNetCoreDashboardMiddleware(NotFound, storage, operatorOptions, routes, finalizeWhenNotFound: true).Invoke(http);
+            await new AspNetCoreDashboardMiddleware(NotFound, storage, operatorOptions, routes,
+                finalizeWhenNotFound: true).Invoke(http);
         }));
         return app;
     }
@@ -121,6 +124,7 @@ public static class DashboardExtensions
     private static async Task<Shop?> InstalledShopAsync(HttpContext http, Guid shopId)
     {
         await using var db = await http.RequestServices.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(http.RequestAborted);
-        return await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId && s.UninstalledAt == null, http.RequestAborted);
+        return await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId && s.UninstalledAt == null,
+            http.RequestAborted);
     }
 }

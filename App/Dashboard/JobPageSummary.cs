@@ -8,7 +8,8 @@ using StorybookShop.Jobs;
 
 namespace StorybookShop.Dashboard;
 
-/// <summary>What a story job's page in Hangfire's dashboard adds: the story it works on, and the lines the job logged.</summary>
+/// <summary>What a story job's page in Hangfire's dashboard adds: the story it works on, and the lines the job
+/// logged.</summary>
 public static class JobPageSummary
 {
     private static int _registered;
@@ -16,7 +17,8 @@ public static class JobPageSummary
     /// <summary>Hangfire keeps job page renderers in a static list: registered once per process.</summary>
     public static void Register()
     {
-        if (Interlocked.Exchange(ref _registered, 1) == 0) GlobalConfiguration.Configuration.UseJobDetailsRenderer(10, Render);
+        if (Interlocked.Exchange(ref _registered, 1) == 0) GlobalConfiguration.Configuration.UseJobDetailsRenderer(10,
+            Render);
     }
 
     private static NonEscapedString Render(JobDetailsRendererDto dto)
@@ -25,7 +27,8 @@ public static class JobPageSummary
             || dto.Page.Context is not Hangfire.Dashboard.AspNetCoreDashboardContext { HttpContext: var http }) return new NonEscapedString("");
         using var db = http.RequestServices.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
         var story = db.Stories.AsNoTracking().Where(s => s.Id == job.StoryId)
-            .Select(s => new { s.Title, s.ChildName, s.Status, s.StagesDone, s.FailureReason, Pages = s.Pages.Count }).SingleOrDefault();
+            .Select(s => new { s.Title, s.ChildName, s.Status, s.StagesDone, s.FailureReason,
+                Pages = s.Pages.Count }).SingleOrDefault();
         List<string> log;
         using (var connection = dto.Page.Storage.GetReadOnlyConnection())
             log = JobLog.Read(connection.GetJobParameter(dto.JobId, JobLog.Parameter));

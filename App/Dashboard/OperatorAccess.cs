@@ -7,7 +7,8 @@ namespace StorybookShop.Dashboard;
 public sealed class OperatorOptions
 {
     public const string Section = "Operator";
-    /// <summary>Both set: the all-shops jobs dashboard at /ops/jobs behind HTTP Basic authentication. Either empty: it does not exist.</summary>
+    /// <summary>Both set: the all-shops jobs dashboard at /ops/jobs behind HTTP Basic authentication. Either empty: it
+    /// does not exist.</summary>
     public string Username { get; set; } = "";
     public string Password { get; set; } = "";
     public bool Enabled => Username.Length > 0 && Password.Length > 0;
@@ -27,7 +28,8 @@ public static class OperatorAccess
     /// <summary>Refused sign-ins per address, for one app (a singleton).</summary>
     public sealed class Failures
     {
-        internal System.Collections.Concurrent.ConcurrentDictionary<string, (int Count, DateTimeOffset Since)> ByAddress { get; } = new();
+        internal System.Collections.Concurrent.ConcurrentDictionary<string, (int Count,
+            DateTimeOffset Since)> ByAddress { get; } = new();
     }
 
     public static Outcome Check(HttpContext http, OperatorOptions o)
@@ -36,17 +38,20 @@ public static class OperatorAccess
         var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var failures = http.RequestServices.GetRequiredService<Failures>().ByAddress;
-        if (failures.TryGetValue(address, out var seen) && now - seen.Since < Window && seen.Count >= MaxFailures) return Outcome.Throttled;
+        if (failures.TryGetValue(address, out var seen) && now - seen.Since < Window
+            && seen.Count >= MaxFailures) return Outcome.Throttled;
         var outcome = Verify(http, o);
         // A request with no credentials is the browser asking for them, not a guess.
         if (outcome == Outcome.Refused && http.Request.Headers.Authorization.Count > 0)
-            failures.AddOrUpdate(address, (1, now), (_, f) => now - f.Since < Window ? (f.Count + 1, f.Since) : (1, now));
+            failures.AddOrUpdate(address, (1, now), (_, f) => now - f.Since < Window ? (f.Count + 1, f.Since) : (1,
+                now));
         return outcome;
     }
 
     private static Outcome Verify(HttpContext http, OperatorOptions o)
     {
-        if (AuthenticationHeaderValue.TryParse(http.Request.Headers.Authorization, out var h) && h.Scheme == "Basic" && h.Parameter is not null)
+        if (AuthenticationHeaderValue.TryParse(http.Request.Headers.Authorization, out var h) && h.Scheme == "Basic"
+            && h.Parameter is not null)
         {
             try
             {
@@ -62,5 +67,6 @@ public static class OperatorAccess
     }
 
     private static bool Same(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(b)));
 }

@@ -24,7 +24,8 @@ public sealed class ShopJobStorage(JobStorage inner, NpgsqlDataSource dataSource
 
     public override IMonitoringApi GetMonitoringApi() => new ShopMonitoringApi(this);
 
-    public override IStorageConnection GetConnection() => new ShopStorageConnection(this, (JobStorageConnection)inner.GetConnection());
+    public override IStorageConnection GetConnection() => new ShopStorageConnection(this,
+        (JobStorageConnection)inner.GetConnection());
 
     public override IStorageConnection GetReadOnlyConnection() =>
         new ShopStorageConnection(this, (JobStorageConnection)inner.GetReadOnlyConnection());
@@ -33,7 +34,8 @@ public sealed class ShopJobStorage(JobStorage inner, NpgsqlDataSource dataSource
     {
         if (featureId == JobStorageFeatures.Monitoring.AwaitingJobs) return true;
         if (featureId == JobStorageFeatures.Monitoring.DeletedStateGraphs) return false;
-        if (featureId == JobStorageFeatures.Connection.LimitedGetSetCount || featureId == JobStorageFeatures.Connection.BatchedGetFirstByLowest)
+        if (featureId == JobStorageFeatures.Connection.LimitedGetSetCount
+            || featureId == JobStorageFeatures.Connection.BatchedGetFirstByLowest)
             return false;
         return inner.HasFeature(featureId);
     }

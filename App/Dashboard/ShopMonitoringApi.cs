@@ -20,7 +20,8 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
     {
         var length = Count(EnqueuedState.StateName);
         return length == 0 ? [] :
-            [new QueueWithTopEnqueuedJobsDto { Name = Queue, Length = length, Fetched = 0, FirstJobs = EnqueuedJobs(Queue, 0, 5) }];
+            [new QueueWithTopEnqueuedJobsDto { Name = Queue, Length = length, Fetched = 0,
+                FirstJobs = EnqueuedJobs(Queue, 0, 5) }];
     }
 
     /// <summary>The cluster's nodes, under aliases: merchants see that work is being done, not where.</summary>
@@ -33,7 +34,8 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
     public override JobDetailsDto? JobDetails(string jobId)
     {
         if (!storage.Owns(jobId) || storage.Inner.GetMonitoringApi().JobDetails(jobId) is not { } details) return null;
-        details.Properties = details.Properties.Where(p => p.Key != JobLog.Parameter).ToDictionary(p => p.Key, p => p.Value);
+        details.Properties = details.Properties.Where(p => p.Key != JobLog.Parameter).ToDictionary(p => p.Key,
+            p => p.Value);
         details.History = details.History.Select(h => new StateHistoryDto
         {
             StateName = h.StateName, Reason = h.Reason, CreatedAt = h.CreatedAt, Data = Redact(h.Data),
@@ -76,7 +78,8 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
         List(EnqueuedState.StateName, from, perPage, ascending: true, (data, state) => new EnqueuedJobDto
         {
             Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData, State = state?.Name,
-            EnqueuedAt = Date(state, "EnqueuedAt"), InEnqueuedState = state?.Name == EnqueuedState.StateName, StateData = state?.Data,
+            EnqueuedAt = Date(state,
+                "EnqueuedAt"), InEnqueuedState = state?.Name == EnqueuedState.StateName, StateData = state?.Data,
         });
 
     public override JobList<FetchedJobDto> FetchedJobs(string queue, int from, int perPage) => new([]);
@@ -119,14 +122,16 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
         List(DeletedState.StateName, from, count, ascending: false, (data, state) => new DeletedJobDto
         {
             Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData,
-            DeletedAt = Date(state, "DeletedAt"), InDeletedState = state?.Name == DeletedState.StateName, StateData = state?.Data,
+            DeletedAt = Date(state,
+                "DeletedAt"), InDeletedState = state?.Name == DeletedState.StateName, StateData = state?.Data,
         });
 
     public override JobList<AwaitingJobDto> AwaitingJobs(int from, int count) =>
         List(AwaitingState.StateName, from, count, ascending: false, (data, state) => new AwaitingJobDto
         {
             Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData,
-            AwaitingAt = Date(state, "CreatedAt"), InAwaitingState = state?.Name == AwaitingState.StateName, StateData = state?.Data,
+            AwaitingAt = Date(state,
+                "CreatedAt"), InAwaitingState = state?.Name == AwaitingState.StateName, StateData = state?.Data,
         });
 
     public override long ScheduledCount() => Count(ScheduledState.StateName);
@@ -210,7 +215,9 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
     {
         var now = DateTime.UtcNow;
         var hour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0, DateTimeKind.Utc);
-        var keys = Enumerable.Range(0, 24).Select(i => hour.AddHours(-i)).ToDictionary(h => ShopStatistics.HourKey(storage.ShopId.ToString(), state, h));
+        var keys = Enumerable.Range(0,
+            24).Select(i => hour.AddHours(-i)).ToDictionary(h => ShopStatistics.HourKey(storage.ShopId.ToString(),
+                state, h));
         var values = Counters([.. keys.Keys]);
         return keys.ToDictionary(k => k.Value, k => values.GetValueOrDefault(k.Key));
     }
@@ -234,7 +241,8 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
     private static DateTime? Date(StateData? state, string key) =>
         state?.Data.TryGetValue(key, out var value) == true ? JobHelper.DeserializeNullableDateTime(value) : null;
 
-    private static string? Value(StateData? state, string key) => state?.Data.TryGetValue(key, out var value) == true ? value : null;
+    private static string? Value(StateData? state, string key) => state?.Data.TryGetValue(key,
+        out var value) == true ? value : null;
 
     private static long? Long(StateData? state, string key) =>
         state?.Data.TryGetValue(key, out var value) == true && long.TryParse(value, out var n) ? n : null;

@@ -18,9 +18,11 @@ public sealed class ShopStorageConnection(ShopJobStorage storage, JobStorageConn
         base.Dispose();
     }
 
-    public override IWriteOnlyTransaction CreateWriteTransaction() => new ShopWriteTransaction(storage, inner.CreateWriteTransaction());
+    public override IWriteOnlyTransaction CreateWriteTransaction() => new ShopWriteTransaction(storage,
+        inner.CreateWriteTransaction());
 
-    public override IDisposable AcquireDistributedLock(string resource, TimeSpan timeout) => inner.AcquireDistributedLock(resource, timeout);
+    public override IDisposable AcquireDistributedLock(string resource, TimeSpan timeout) =>
+        inner.AcquireDistributedLock(resource, timeout);
 
     public override JobData? GetJobData(string jobId) => storage.Owns(jobId) ? inner.GetJobData(jobId) : null;
 
@@ -30,7 +32,8 @@ public sealed class ShopStorageConnection(ShopJobStorage storage, JobStorageConn
         return new StateData { Name = state.Name, Reason = state.Reason, Data = ShopMonitoringApi.Redact(state.Data) };
     }
 
-    public override string? GetJobParameter(string id, string name) => storage.Owns(id) ? inner.GetJobParameter(id, name) : null;
+    public override string? GetJobParameter(string id, string name) => storage.Owns(id) ? inner.GetJobParameter(id,
+        name) : null;
 
     public override void SetJobParameter(string id, string name, string value)
     {
@@ -45,7 +48,8 @@ public sealed class ShopStorageConnection(ShopJobStorage storage, JobStorageConn
     public override List<string> GetRangeFromSet(string key, int startingFrom, int endingAt) =>
         OwnedSetItems(key, startingFrom, endingAt - startingFrom + 1);
 
-    public override bool GetSetContains(string key, string value) => storage.Owns(value) && inner.GetSetContains(key, value);
+    public override bool GetSetContains(string key, string value) => storage.Owns(value) && inner.GetSetContains(key,
+        value);
 
     public override TimeSpan GetSetTtl(string key) => TimeSpan.FromSeconds(-1);
 
@@ -67,7 +71,8 @@ public sealed class ShopStorageConnection(ShopJobStorage storage, JobStorageConn
 
     public override DateTime GetUtcDateTime() => inner.GetUtcDateTime();
 
-    public override string CreateExpiredJob(Job job, IDictionary<string, string> parameters, DateTime createdAt, TimeSpan expireIn) =>
+    public override string CreateExpiredJob(Job job, IDictionary<string, string> parameters, DateTime createdAt,
+        TimeSpan expireIn) =>
         throw NotHere();
 
     public override IFetchedJob FetchNextJob(string[] queues, CancellationToken cancellationToken) => throw NotHere();
@@ -80,11 +85,14 @@ public sealed class ShopStorageConnection(ShopJobStorage storage, JobStorageConn
 
     public override int RemoveTimedOutServers(TimeSpan timeOut) => throw NotHere();
 
-    public override void SetRangeInHash(string key, IEnumerable<KeyValuePair<string, string>> keyValuePairs) => throw NotHere();
+    public override void SetRangeInHash(string key, IEnumerable<KeyValuePair<string, string>> keyValuePairs) =>
+        throw NotHere();
 
-    private static NotSupportedException NotHere() => new("A shop's dashboard only reads and changes that shop's jobs.");
+    private static NotSupportedException NotHere() =>
+        new("A shop's dashboard only reads and changes that shop's jobs.");
 
-    /// <summary>The shop's job ids in one of Hangfire's job sets (retries, schedule, awaiting), in the set's order.</summary>
+    /// <summary>The shop's job ids in one of Hangfire's job sets (retries, schedule, awaiting), in the set's
+    /// order.</summary>
     private List<string> OwnedSetItems(string key, int from, int count)
     {
         if (key is not ("retries" or "schedule" or "awaiting") || count <= 0) return [];

@@ -47,7 +47,8 @@ public sealed record ShopSettings
     public decimal? Price { get; init; }
     /// <summary>True (default): a storefront book makes only its text, cover and first pages before purchase; false: the whole book.</summary>
     public bool? PreviewBeforePurchase { get; init; }
-    /// <summary>The products (numeric Shopify ids) that sell personalized books: only a paid line of one of these releases a book.</summary>
+    /// <summary>The products (numeric Shopify ids) that sell personalized books: only a paid line of one of these
+    /// releases a book.</summary>
     public List<string>? BookProductIds { get; init; }
 }
 

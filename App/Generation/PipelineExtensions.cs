@@ -7,7 +7,8 @@ namespace StorybookShop.Generation;
 
 public static class PipelineExtensions
 {
-    /// <summary>The four stages and the providers; the jobs that run them are <see cref="Jobs.JobsExtensions.AddJobs"/>'s.</summary>
+    /// <summary>The four stages and the providers; the jobs that run them are <see
+    /// cref="Jobs.JobsExtensions.AddJobs"/>'s.</summary>
     public static WebApplicationBuilder AddStoryPipeline(this WebApplicationBuilder builder)
     {
         var services = builder.Services;

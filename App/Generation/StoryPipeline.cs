@@ -43,7 +43,8 @@ public sealed class StoryPipeline(StoryJobs jobs, ILogger<StoryPipeline> logger)
                     && !StoryJobs.IsLive(latest.GetValueOrDefault(KindOf(stage))))
                 .Select(KindOf).ToList();
         }, ct);
-        if (enqueued.Count > 0) logger.LogInformation("Story {StoryId}: enqueued {Stages}", storyId, string.Join(", ", enqueued));
+        if (enqueued.Count > 0) logger.LogInformation("Story {StoryId}: enqueued {Stages}", storyId, string.Join(", ",
+            enqueued));
         return enqueued.Count;
     }
 
@@ -61,6 +62,7 @@ public sealed class StoryPipeline(StoryJobs jobs, ILogger<StoryPipeline> logger)
     }
 
     /// <summary>Stops a story's pending work (archive, uninstall, redact); <paramref name="except"/> is the stage calling it.</summary>
-    public Task CancelAsync(Guid storyId, PipelineStages except = PipelineStages.None, CancellationToken ct = default) =>
+    public Task CancelAsync(Guid storyId, PipelineStages except = PipelineStages.None,
+        CancellationToken ct = default) =>
         jobs.CancelAsync(storyId, except == PipelineStages.None ? null : KindOf(except), ct);
 }

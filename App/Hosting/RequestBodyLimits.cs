@@ -12,7 +12,8 @@ public static class RequestBodyLimits
 
     public static WebApplication UseRequestBodyLimits(this WebApplication app)
     {
-        app.UseWhen(http => http.Request.Path.StartsWithSegments("/proxy") || http.Request.Path.StartsWithSegments("/api")
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/proxy")
+            || http.Request.Path.StartsWithSegments("/api")
             || http.Request.Path.StartsWithSegments("/auth"), branch => branch.Use(async (http, next) =>
         {
             if (http.Request.ContentLength > MaxBody)

@@ -20,7 +20,8 @@ public static class SecurityHeaders
     {
         if (!app.Environment.IsDevelopment())
         {
-            // The app runs behind a TLS-terminating proxy; KnownProxies/KnownNetworks come from ForwardedHeaders settings.
+            // The app runs behind a TLS-terminating proxy; KnownProxies/KnownNetworks come from ForwardedHeaders
+            // settings.
             var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
             foreach (var proxy in app.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
                 forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));

@@ -27,13 +27,15 @@ public sealed class JobLog
 
     public IReadOnlyList<string> Lines => [.. _lines];
 
-    /// <summary>The lines stored in a job's <c>Log</c> parameter (Hangfire stores the text as a JSON string), or none.</summary>
+    /// <summary>The lines stored in a job's <c>Log</c> parameter (Hangfire stores the text as a JSON string), or
+    /// none.</summary>
     public static List<string> Read(string? parameter)
     {
         if (string.IsNullOrEmpty(parameter)) return [];
         try
         {
-            return [.. (System.Text.Json.JsonSerializer.Deserialize<string>(parameter) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+            return [.. (System.Text.Json.JsonSerializer.Deserialize<string>(parameter) ?? "").Split('\n',
+                StringSplitOptions.RemoveEmptyEntries)];
         }
         catch (System.Text.Json.JsonException)
         {

@@ -2,7 +2,8 @@ using Hangfire.Server;
 
 namespace StorybookShop.Jobs;
 
-/// <summary>Opens a log capture around each job run and appends what was written to the job's <c>Log</c> parameter.</summary>
+/// <summary>Opens a log capture around each job run and appends what was written to the job's <c>Log</c>
+/// parameter.</summary>
 public sealed class JobLogFilter(TimeProvider clock, ILogger<JobLogFilter> logger) : IServerFilter
 {
     public void OnPerforming(PerformingContext context)

@@ -1,6 +1,7 @@
 namespace StorybookShop.Jobs;
 
-/// <summary>Copies log lines written inside a job run (information and above) into that run's <see cref="JobLog"/>.</summary>
+/// <summary>Copies log lines written inside a job run (information and above) into that run's <see
+/// cref="JobLog"/>.</summary>
 [ProviderAlias("JobLog")]
 public sealed class JobLogProvider(TimeProvider clock) : ILoggerProvider
 {
@@ -16,7 +17,8 @@ public sealed class JobLogProvider(TimeProvider clock) : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information && JobLog.Current is not null;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState,
+            Exception?, string> formatter)
         {
             if (!IsEnabled(logLevel) || JobLog.Current is not { } log) return;
             var line = $"{clock.GetUtcNow():HH:mm:ss.fff} {logLevel}: {formatter(state, exception)}";

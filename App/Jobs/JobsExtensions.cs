@@ -22,12 +22,16 @@ public static class JobsExtensions
             .Validate(o => o.RetryAttempts >= 0, "Pipeline:RetryAttempts must not be negative.")
             .Validate(o => o.WorkerThreads >= 1, "Pipeline:WorkerThreads must be at least 1.")
             .Validate(o => o.ReconcileInterval == TimeSpan.Zero
-                    || (o.ReconcileInterval >= TimeSpan.FromSeconds(1) && o.ReconcileInterval <= TimeSpan.FromMinutes(59)),
+                    || (o.ReconcileInterval >= TimeSpan.FromSeconds(1)
+                        && o.ReconcileInterval <= TimeSpan.FromMinutes(59)),
                 "Pipeline:ReconcileInterval must be 0 (off) or between 1 second and 59 minutes.")
-            .Validate(o => o.InvisibilityTimeout >= TimeSpan.FromSeconds(5), "Pipeline:InvisibilityTimeout must be at least 5 seconds.")
-            .Validate(o => o.QueuePollInterval >= TimeSpan.FromMilliseconds(100), "Pipeline:QueuePollInterval must be at least 100 ms.")
+            .Validate(o => o.InvisibilityTimeout >= TimeSpan.FromSeconds(5),
+                "Pipeline:InvisibilityTimeout must be at least 5 seconds.")
+            .Validate(o => o.QueuePollInterval >= TimeSpan.FromMilliseconds(100),
+                "Pipeline:QueuePollInterval must be at least 100 ms.")
             .ValidateOnStart();
-        var o = builder.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>() ?? new PipelineOptions();
+        var o = builder.Configuration.GetSection(PipelineOptions.Section).Get<PipelineOptions>()
+            ?? new PipelineOptions();
 
         services.AddSingleton<StoryJobs>();
         services.AddSingleton<StoryJobStateFilter>();
@@ -74,7 +78,8 @@ public static class JobsExtensions
         return builder;
     }
 
-    /// <summary>Hangfire.PostgreSql's defaults (15 s polls, a 30-minute fixed invisibility, 10-minute locks) are replaced; see README.</summary>
+    /// <summary>Hangfire.PostgreSql's defaults (15 s polls, a 30-minute fixed invisibility, 10-minute locks) are
+    /// replaced; see README.</summary>
     public static PostgreSqlStorageOptions StorageOptions(PipelineOptions o) => new()
     {
         PrepareSchemaIfNecessary = false, // installed by the migrator, under its lock, before our own migrations

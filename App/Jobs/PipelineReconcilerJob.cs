@@ -11,7 +11,8 @@ namespace StorybookShop.Jobs;
 /// whose enqueue failed after its commit) gets it back. Crashed workers need nothing from it: Hangfire hands their
 /// jobs to another node when the sliding invisibility timeout runs out.
 /// </summary>
-public sealed class PipelineReconcilerJob(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline, ILogger<PipelineReconcilerJob> logger)
+public sealed class PipelineReconcilerJob(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline,
+    ILogger<PipelineReconcilerJob> logger)
 {
     public const string RecurringId = "pipeline-reconciler";
 

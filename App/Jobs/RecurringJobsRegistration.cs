@@ -3,12 +3,15 @@ using Microsoft.Extensions.Options;
 
 namespace StorybookShop.Jobs;
 
-/// <summary>Registers the recurring jobs when a worker starts (AddOrUpdate: every node may, the last one wins).</summary>
-public sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IOptions<PipelineOptions> options) : IHostedService
+/// <summary>Registers the recurring jobs when a worker starts (AddOrUpdate: every node may, the last one
+/// wins).</summary>
+public sealed class RecurringJobsRegistration(IRecurringJobManager recurring,
+    IOptions<PipelineOptions> options) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        recurring.AddOrUpdate<Storefront.PreviewPurgeJob>(Storefront.PreviewPurgeJob.RecurringId, j => j.RunAsync(CancellationToken.None), "17 * * * *");
+        recurring.AddOrUpdate<Storefront.PreviewPurgeJob>(Storefront.PreviewPurgeJob.RecurringId,
+            j => j.RunAsync(CancellationToken.None), "17 * * * *");
         var every = options.Value.ReconcileInterval;
         if (every == TimeSpan.Zero)
         {
@@ -17,7 +20,8 @@ public sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IO
         }
         // A cron with seconds when the interval is under a minute (Hangfire 1.8 reads six-part expressions).
         var cron = every < TimeSpan.FromMinutes(1) ? $"*/{(int)every.TotalSeconds} * * * * *" : $"*/{(int)every.TotalMinutes} * * * *";
-        recurring.AddOrUpdate<PipelineReconcilerJob>(PipelineReconcilerJob.RecurringId, j => j.RunAsync(CancellationToken.None), cron);
+        recurring.AddOrUpdate<PipelineReconcilerJob>(PipelineReconcilerJob.RecurringId,
+            j => j.RunAsync(CancellationToken.None), cron);
         return Task.CompletedTask;
     }
 

@@ -15,7 +15,8 @@ namespace StorybookShop.Jobs;
 /// reopens its story; and each shop's succeeded/failed counters feed its dashboard's graphs (Hangfire's own
 /// history expires with the jobs). Hangfire applies FailedState only after the last retry.
 /// </summary>
-public sealed class StoryJobStateFilter(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<StoryJobStateFilter> logger)
+public sealed class StoryJobStateFilter(IDbContextFactory<AppDbContext> contexts, TimeProvider clock,
+    ILogger<StoryJobStateFilter> logger)
     : IApplyStateFilter
 {
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
@@ -26,7 +27,8 @@ public sealed class StoryJobStateFilter(IDbContextFactory<AppDbContext> contexts
             ShopStatistics.Count(transaction, shop, context.NewState.Name, clock.GetUtcNow().UtcDateTime);
 
         if (context.NewState is FailedState failed) OnFinalFailure(context, job.StoryId, job.Kind, failed.Exception);
-        else if (context.NewState is EnqueuedState && context.OldStateName == FailedState.StateName && job.Kind <= StoryJobKind.Book)
+        else if (context.NewState is EnqueuedState && context.OldStateName == FailedState.StateName
+            && job.Kind <= StoryJobKind.Book)
         {
             // Requeue of a failed stage: the story goes back to making itself.
             using var db = contexts.CreateDbContext();
@@ -40,7 +42,8 @@ public sealed class StoryJobStateFilter(IDbContextFactory<AppDbContext> contexts
     {
     }
 
-    /// <summary>The story and kind of a job, from its method and arguments; null for jobs that are not about a story.</summary>
+    /// <summary>The story and kind of a job, from its method and arguments; null for jobs that are not about a
+    /// story.</summary>
     public static (Guid StoryId, StoryJobKind Kind)? Identify(Job? job)
     {
         if (job is null || job.Args.Count == 0 || job.Args[0] is not Guid storyId) return null;
@@ -63,18 +66,22 @@ public sealed class StoryJobStateFilter(IDbContextFactory<AppDbContext> contexts
             case StoryJobKind.Publish:
                 // A book that could not be published stays Complete; the reason shows on the story.
                 db.Stories.Where(s => s.Id == storyId).ExecuteUpdate(u => u
-                    .SetProperty(s => s.FailureReason, $"Publishing failed after {attempts} attempt(s): {cause.Message}")
+                    .SetProperty(s => s.FailureReason,
+                        $"Publishing failed after {attempts} attempt(s): {cause.Message}")
                     .SetProperty(s => s.UpdatedAt, now));
                 logger.LogError(cause, "Story {StoryId}: publishing failed", storyId);
                 break;
             case StoryJobKind.Deliver:
-                logger.LogError(cause, "Story {StoryId}: delivery failed after {Attempts} attempt(s)", storyId, attempts);
+                logger.LogError(cause, "Story {StoryId}: delivery failed after {Attempts} attempt(s)", storyId,
+                    attempts);
                 break;
             default:
                 var reason = $"{kind} failed after {attempts} attempt(s): {cause.Message}";
                 if (reason.Length > 1000) reason = reason[..1000];
-                var changed = db.Stories.Where(s => s.Id == storyId && s.Status == StoryStatus.Generating).ExecuteUpdate(u => u
-                    .SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason, reason).SetProperty(s => s.UpdatedAt, now));
+                var changed = db.Stories.Where(s => s.Id == storyId
+                    && s.Status == StoryStatus.Generating).ExecuteUpdate(u => u
+                    .SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason,
+                        reason).SetProperty(s => s.UpdatedAt, now));
                 if (changed > 0) logger.LogError(cause, "Story {StoryId} failed: {Reason}", storyId, reason);
                 break;
         }

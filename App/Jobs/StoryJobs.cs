@@ -23,11 +23,13 @@ public sealed class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV
     public const string ShopParameter = "ShopId";
     public const string StoryParameter = "StoryId";
 
-    /// <summary>Chooses, on the open connection and under the story's lock, which jobs to enqueue given the latest job state per kind.</summary>
+    /// <summary>Chooses, on the open connection and under the story's lock, which jobs to enqueue given the latest job
+    /// state per kind.</summary>
     public delegate Task<IReadOnlyCollection<StoryJobKind>> Decide(
         NpgsqlConnection connection, IReadOnlyDictionary<StoryJobKind, string> latest, CancellationToken ct);
 
-    /// <summary>Test seam: runs after Hangfire wrote the jobs and before the transaction commits (a crash there).</summary>
+    /// <summary>Test seam: runs after Hangfire wrote the jobs and before the transaction commits (a crash
+    /// there).</summary>
     internal Action? AfterEnqueue { get; set; }
 
     /// <summary>A job that has not ended yet: it will run, or is running, or is waiting for its retry.</summary>
@@ -97,11 +99,13 @@ public sealed class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV
     }
 
     /// <summary>Enqueues a one-off job (publish, deliver) unless one of that kind is still waiting to start.</summary>
-    public Task<IReadOnlyCollection<StoryJobKind>> EnqueueOnceAsync(Guid storyId, StoryJobKind kind, CancellationToken ct) =>
+    public Task<IReadOnlyCollection<StoryJobKind>> EnqueueOnceAsync(Guid storyId, StoryJobKind kind,
+        CancellationToken ct) =>
         EnqueueAsync(storyId, (_, latest, _) => Task.FromResult<IReadOnlyCollection<StoryJobKind>>(
             latest.TryGetValue(kind, out var state) && IsPending(state) ? [] : [kind]), ct);
 
-    /// <summary>Deletes a story's live jobs (archive, uninstall, redact); a running one is cancelled by Hangfire.</summary>
+    /// <summary>Deletes a story's live jobs (archive, uninstall, redact); a running one is cancelled by
+    /// Hangfire.</summary>
     public async Task CancelAsync(Guid storyId, StoryJobKind? except = null, CancellationToken ct = default)
     {
         var live = new List<(long, StoryJobKind)>();
@@ -114,7 +118,8 @@ public sealed class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV
             cmd.Parameters.AddWithValue("id", storyId);
             cmd.Parameters.AddWithValue("live", LiveStates);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) live.Add((reader.GetInt64(0), Enum.Parse<StoryJobKind>(reader.GetString(1))));
+            while (await reader.ReadAsync(ct)) live.Add((reader.GetInt64(0),
+                Enum.Parse<StoryJobKind>(reader.GetString(1))));
         }
         foreach (var (jobId, kind) in live.Where(j => j.Item2 != except))
         {
@@ -126,7 +131,8 @@ public sealed class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV
     private static readonly string[] LiveStates =
         [EnqueuedState.StateName, ScheduledState.StateName, ProcessingState.StateName, AwaitingState.StateName];
 
-    private static async Task<Dictionary<StoryJobKind, string>> LatestAsync(NpgsqlConnection conn, Guid storyId, CancellationToken ct)
+    private static async Task<Dictionary<StoryJobKind, string>> LatestAsync(NpgsqlConnection conn, Guid storyId,
+        CancellationToken ct)
     {
         var latest = new Dictionary<StoryJobKind, string>();
         await using var cmd = new NpgsqlCommand("""
@@ -144,8 +150,10 @@ public sealed class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV
     {
         switch (kind)
         {
-            case StoryJobKind.Publish: return Job.FromExpression<PublishJob>(j => j.RunAsync(storyId, CancellationToken.None));
-            case StoryJobKind.Deliver: return Job.FromExpression<DeliverJob>(j => j.RunAsync(storyId, CancellationToken.None));
+            case StoryJobKind.Publish: return Job.FromExpression<PublishJob>(j => j.RunAsync(storyId,
+                CancellationToken.None));
+            case StoryJobKind.Deliver: return Job.FromExpression<DeliverJob>(j => j.RunAsync(storyId,
+                CancellationToken.None));
             default:
                 var stage = Enum.Parse<PipelineStages>(kind.ToString());
                 return Job.FromExpression<StoryStageJob>(j => j.RunAsync(storyId, stage, CancellationToken.None));

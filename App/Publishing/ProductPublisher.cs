@@ -184,8 +184,10 @@ public sealed class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets,
 /// <summary>Publishing cannot happen as things are (not complete, no sales channel); retrying would not help.</summary>
 public sealed class PublishRefusedException(string message) : Exception(message);
 
-/// <summary>The durable publish: one job per story, retried with backoff, taken over by another node after a crash.</summary>
-public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<PublishJob> logger)
+/// <summary>The durable publish: one job per story, retried with backoff, taken over by another node after a
+/// crash.</summary>
+public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<AppDbContext> contexts,
+    TimeProvider clock, ILogger<PublishJob> logger)
 {
     [System.ComponentModel.DisplayName("Publish · story {0}")]
     public async Task RunAsync(Guid storyId, CancellationToken cancellationToken)

@@ -75,7 +75,8 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
                         "--disable-extensions", "--js-flags=--max-old-space-size=96"],
             });
             _context = await _browser.NewContextAsync();
-            // Chromium renders only what we hand it: every request that no page-level route serves is aborted and logged.
+            // Chromium renders only what we hand it: every request that no page-level route serves is aborted and
+            // logged.
             await _context.RouteAsync("**/*", async route =>
             {
                 Interlocked.Increment(ref _blocked);

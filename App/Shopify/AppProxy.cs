@@ -27,7 +27,8 @@ public static partial class AppProxy
         ["standalone"] = StandaloneShape(),
     };
 
-    public static RouteGroupBuilder MapAppProxy(this WebApplication app) => (RouteGroupBuilder)app.MapGroup("/proxy").WithTags("Storefront");
+    public static RouteGroupBuilder MapAppProxy(this WebApplication app) =>
+        (RouteGroupBuilder)app.MapGroup("/proxy").WithTags("Storefront");
 
     /// <summary>Authenticates every /proxy request before anything reads its body.</summary>
     public static WebApplication UseAppProxy(this WebApplication app)
@@ -37,7 +38,8 @@ public static partial class AppProxy
             if (Verify(http) is { } refusal)
             {
                 http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                await http.Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 401, Title = refusal },
+                await http.Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 401,
+                    Title = refusal },
                     (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
                 return;
             }
@@ -51,7 +53,8 @@ public static partial class AppProxy
         var options = http.RequestServices.GetRequiredService<IOptions<ShopifyOptions>>().Value;
         var clock = http.RequestServices.GetRequiredService<TimeProvider>();
         var query = http.Request.Query;
-        // The standalone page's own token (never Shopify's signed query echoed back): it alone, nothing else in the query.
+        // The standalone page's own token (never Shopify's signed query echoed back): it alone, nothing else in the
+        // query.
         if (query.ContainsKey(Storefront.StorefrontSessions.QueryKey))
         {
             if (query.Count != 1 || http.RequestServices.GetRequiredService<Storefront.StorefrontSessions>()
@@ -70,7 +73,8 @@ public static partial class AppProxy
         if (!ShopifySignatures.IsFresh(query["timestamp"], clock, options.SignatureWindow))
             return "This storefront request's signature has expired.";
         var customer = query["logged_in_customer_id"].ToString();
-        http.Items[typeof(AppProxyRequest)] = new AppProxyRequest(shop.ToLowerInvariant(), customer.Length > 0 ? customer : null, query["path_prefix"].ToString());
+        http.Items[typeof(AppProxyRequest)] = new AppProxyRequest(shop.ToLowerInvariant(),
+            customer.Length > 0 ? customer : null, query["path_prefix"].ToString());
         return null;
     }
 

@@ -11,7 +11,8 @@ namespace StorybookShop.Shopify;
 public sealed class KeyRingOptions
 {
     public const string Section = "DataProtection";
-    /// <summary>32 random bytes, base64 (<c>openssl rand -base64 32</c>), kept outside the database (a secret store).</summary>
+    /// <summary>32 random bytes, base64 (<c>openssl rand -base64 32</c>), kept outside the database (a secret
+    /// store).</summary>
     public string KeyEncryptionKey { get; set; } = "";
     /// <summary>The previous KEK after a rotation: keys written with it can still be read.</summary>
     public string PreviousKeyEncryptionKey { get; set; } = "";
@@ -44,19 +45,22 @@ public sealed class KeyRingEncryptor(byte[] kek) : IXmlEncryptor
     public static string KekId(byte[] kek) => Convert.ToHexStringLower(SHA256.HashData(kek))[..16];
 }
 
-/// <summary>Decrypts key ring entries with the current or the previous KEK (Data Protection creates it by type).</summary>
+/// <summary>Decrypts key ring entries with the current or the previous KEK (Data Protection creates it by
+/// type).</summary>
 public sealed class KeyRingDecryptor(IServiceProvider services) : IXmlDecryptor
 {
     public XElement Decrypt(XElement encryptedElement)
     {
         var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyRingOptions>>().Value;
         var id = encryptedElement.Attribute("kekId")?.Value;
-        var kek = new[] { options.KeyEncryptionKey, options.PreviousKeyEncryptionKey }.Select(KeyRingOptions.Decode).OfType<byte[]>()
+        var kek = new[] { options.KeyEncryptionKey,
+            options.PreviousKeyEncryptionKey }.Select(KeyRingOptions.Decode).OfType<byte[]>()
             .FirstOrDefault(k => KeyRingEncryptor.KekId(k) == id)
             ?? throw new CryptographicException("The key ring entry was encrypted with a key-encryption key this node does not have.");
         var blob = Convert.FromBase64String(encryptedElement.Element("value")!.Value);
         var plain = new byte[blob.Length - 28];
-        using (var aes = new AesGcm(kek, 16)) aes.Decrypt(blob.AsSpan(0, 12), blob.AsSpan(28), blob.AsSpan(12, 16), plain);
+        using (var aes = new AesGcm(kek, 16)) aes.Decrypt(blob.AsSpan(0, 12), blob.AsSpan(28), blob.AsSpan(12, 16),
+            plain);
         return XElement.Parse(System.Text.Encoding.UTF8.GetString(plain));
     }
 }

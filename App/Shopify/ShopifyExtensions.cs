@@ -17,7 +17,8 @@ public static class ShopifyExtensions
         services.AddOptions<ShopifyOptions>().Bind(builder.Configuration.GetSection(ShopifyOptions.Section))
             .Validate(o => devMode || (o.ClientId.Length > 0 && o.ClientSecret.Length > 0), "Shopify:ClientId and Shopify:ClientSecret are required outside development.")
             .Validate(o => o.ShopUrlTemplate.Contains("{shop}", StringComparison.Ordinal), "Shopify:ShopUrlTemplate must contain {shop}.")
-            .Validate(o => !builder.Environment.IsProduction() || Uri.TryCreate(o.AppUrl, UriKind.Absolute, out var url) && url.Scheme == "https",
+            .Validate(o => !builder.Environment.IsProduction() || Uri.TryCreate(o.AppUrl, UriKind.Absolute,
+                out var url) && url.Scheme == "https",
                 "Shopify:AppUrl (the app's public https URL) is required in Production: OAuth redirects are never built from the Host header.")
             .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.ApiVersion, @"^\d{4}-(01|04|07|10)$|^unstable$"), "Shopify:ApiVersion must look like 2026-10.")
             .ValidateOnStart();
@@ -72,7 +73,8 @@ public static class ShopifyExtensions
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<WebhookWriter>();
         services.AddSingleton<WebhookDispatcher>();
-        var pipeline = builder.Configuration.GetSection(Jobs.PipelineOptions.Section).Get<Jobs.PipelineOptions>() ?? new Jobs.PipelineOptions();
+        var pipeline = builder.Configuration.GetSection(Jobs.PipelineOptions.Section).Get<Jobs.PipelineOptions>()
+            ?? new Jobs.PipelineOptions();
         if (pipeline.IsWorker) services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         return builder;
     }

@@ -34,7 +34,8 @@ public sealed class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens, ShopBu
         // Every operation is in the scope table; a token without its scopes fails here, with the scope to approve.
         var operation = ShopifyScopes.OperationName(query) is { } name && ShopifyScopes.Required.ContainsKey(name)
             ? name : throw new InvalidOperationException("Every Admin API operation must be named and listed in ShopifyScopes.Required.");
-        if (await tokens.GrantedScopesAsync(shop, ct) is { } granted && ShopifyScopes.Missing(granted, operation) is { Count: > 0 } missing)
+        if (await tokens.GrantedScopesAsync(shop, ct) is { } granted && ShopifyScopes.Missing(granted,
+            operation) is { Count: > 0 } missing)
             throw new ShopifyMissingScopeException(shop, operation, missing);
         var refreshed = false;
         var token = await tokens.GetAccessTokenAsync(shop, ct);
@@ -83,9 +84,11 @@ public sealed class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens, ShopBu
             if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
             {
                 // Shopify's refusal of a call the token has no scope for arrives as HTTP 200 with ACCESS_DENIED.
-                if (errors.EnumerateArray().Any(e => e.TryGetProperty("extensions", out var x) && x.TryGetProperty("code", out var c)
+                if (errors.EnumerateArray().Any(e => e.TryGetProperty("extensions", out var x)
+                    && x.TryGetProperty("code", out var c)
                         && c.GetString() == "ACCESS_DENIED"))
-                    throw new ShopifyMissingScopeException(shop, operation, [.. ShopifyScopes.Required[operation].Select(ShopifyScopes.AsRequested)]);
+                    throw new ShopifyMissingScopeException(shop, operation,
+                        [.. ShopifyScopes.Required[operation].Select(ShopifyScopes.AsRequested)]);
                 var throttled = errors.EnumerateArray().Any(e => e.TryGetProperty("extensions", out var x) && x.TryGetProperty("code", out var c) && c.GetString() == "THROTTLED");
                 if (!throttled) throw new ShopifyGraphQLException(string.Join("; ", errors.EnumerateArray().Select(e => e.TryGetProperty("message", out var m) ? m.GetString() : e.ToString())));
                 if (attempt >= MaxAttempts) throw new ShopifyGraphQLException($"Still throttled after {MaxAttempts} attempts.");

@@ -12,7 +12,8 @@ public sealed class ShopifyOptions
     /// <summary>Admin API version used everywhere (quarterly: 2026-01, 2026-04, …).</summary>
     public string ApiVersion { get; set; } = "2026-10";
     public string AppUrl { get; set; } = "";
-    /// <summary>Asked for in the authorization-code install; the table's own (<see cref="ShopifyScopes.Requested"/>) unless overridden.</summary>
+    /// <summary>Asked for in the authorization-code install; the table's own (<see cref="ShopifyScopes.Requested"/>)
+    /// unless overridden.</summary>
     public string Scopes { get; set; } = ShopifyScopes.Requested;
     /// <summary>How to reach a shop's admin: <c>https://{shop}</c>; tests point it at a local fake Shopify.</summary>
     public string ShopUrlTemplate { get; set; } = "https://{shop}";
@@ -23,7 +24,8 @@ public sealed class ShopifyOptions
     /// <summary>The Shopify admin's origin, allowed to frame the app's pages (with the shop's own domain).</summary>
     public string AdminOrigin { get; set; } = "https://admin.shopify.com";
 
-    /// <summary>The Content-Security-Policy that lets only the shop's admin frame a page (Shopify's requirement for embedded apps).</summary>
+    /// <summary>The Content-Security-Policy that lets only the shop's admin frame a page (Shopify's requirement for
+    /// embedded apps).</summary>
     public string FrameAncestors(string? shop) => $"frame-ancestors {(string.IsNullOrEmpty(shop) ? "" : $"https://{shop} ")}{AdminOrigin};";
 
     public IEnumerable<string> Secrets() =>

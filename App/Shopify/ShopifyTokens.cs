@@ -57,7 +57,8 @@ public sealed class ShopifyTokens(HttpClient http, IOptions<ShopifyOptions> opti
         return await RefreshAsync(shop, staleToken: null, ct);
     }
 
-    /// <summary>The scopes the shop granted (as Shopify reported them with its token), or null when not known.</summary>
+    /// <summary>The scopes the shop granted (as Shopify reported them with its token), or null when not
+    /// known.</summary>
     public async Task<string?> GrantedScopesAsync(string shop, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);

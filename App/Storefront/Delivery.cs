@@ -53,7 +53,8 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
         if (story is null || story.Status is not (StoryStatus.Complete or StoryStatus.Published)) return;
         // Every paid line of this book not yet handed over: one buyer each.
         var pending = await db.Deliveries.AsNoTracking()
-            .Where(d => d.StoryId == storyId && d.RevokedAt == null && d.FulfillmentId == null).OrderBy(d => d.CreatedAt).ToListAsync(ct);
+            .Where(d => d.StoryId == storyId && d.RevokedAt == null
+                && d.FulfillmentId == null).OrderBy(d => d.CreatedAt).ToListAsync(ct);
         foreach (var delivery in pending)
         {
             string fulfillmentId;
@@ -63,21 +64,25 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
             }
             catch (ShopifyMissingScopeException e)
             {
-                // Asking again gets the same refusal: the merchant sees what to approve; the download page works meanwhile.
+                // Asking again gets the same refusal: the merchant sees what to approve; the download page works
+                // meanwhile.
                 await db.Stories.Where(s => s.Id == storyId).ExecuteUpdateAsync(u => u.SetProperty(s => s.FailureReason, $"Delivery not fulfilled: {e.Message}"), ct);
                 logger.LogWarning("Story {StoryId}: {Reason}", storyId, e.Message);
                 return;
             }
             await db.Deliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, fulfillmentId), ct);
-            logger.LogInformation("Story {StoryId} delivered for order {OrderId}, line {LineItemId}", story.Id, delivery.OrderId, delivery.LineItemId);
+            logger.LogInformation("Story {StoryId} delivered for order {OrderId}, line {LineItemId}", story.Id,
+                delivery.OrderId, delivery.LineItemId);
         }
     }
 
-    /// <summary>Fulfils only this delivery's line (the order may hold other things), and only while it is still open.</summary>
+    /// <summary>Fulfils only this delivery's line (the order may hold other things), and only while it is still
+    /// open.</summary>
     private async Task<string> FulfilAsync(Story story, Delivery delivery, CancellationToken ct)
     {
         var shop = story.Shop!.Domain;
-        var data = await graphql.QueryAsync(shop, FulfillmentOrders, new { id = $"gid://shopify/Order/{delivery.OrderId}" }, ct: ct);
+        var data = await graphql.QueryAsync(shop, FulfillmentOrders,
+            new { id = $"gid://shopify/Order/{delivery.OrderId}" }, ct: ct);
         var lines = new List<(string FulfillmentOrderId, string LineId, int Quantity)>();
         if (data.GetProperty("order") is { ValueKind: JsonValueKind.Object } order)
             foreach (var fo in order.GetProperty("fulfillmentOrders").GetProperty("nodes").EnumerateArray())
@@ -87,7 +92,8 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
                 {
                     var item = line.GetProperty("lineItem");
                     var remaining = line.GetProperty("remainingQuantity").GetInt32();
-                    if (item.GetProperty("id").GetString() == $"gid://shopify/LineItem/{delivery.LineItemId}" && remaining > 0)
+                    if (item.GetProperty("id").GetString() == $"gid://shopify/LineItem/{delivery.LineItemId}"
+                        && remaining > 0)
                         lines.Add((fo.GetProperty("id").GetString()!, line.GetProperty("id").GetString()!, remaining));
                 }
             }

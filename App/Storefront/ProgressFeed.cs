@@ -18,7 +18,8 @@ public sealed record StoryProgress(Guid Id, StoryStatus Status, int Percent, str
 /// all watched stories in one query and pushes what changed to their streams (instead of one query per stream per
 /// second). Streams are capped per shop and per shopper on the node.
 /// </summary>
-public sealed class ProgressFeed(IDbContextFactory<AppDbContext> contexts, IOptions<StorefrontOptions> options, ILogger<ProgressFeed> logger)
+public sealed class ProgressFeed(IDbContextFactory<AppDbContext> contexts, IOptions<StorefrontOptions> options,
+    ILogger<ProgressFeed> logger)
     : BackgroundService
 {
     private readonly ConcurrentDictionary<Watcher, byte> _watchers = new();
@@ -42,7 +43,8 @@ public sealed class ProgressFeed(IDbContextFactory<AppDbContext> contexts, IOpti
     /// <summary>Number of open streams on this node.</summary>
     public int Open => _watchers.Count;
 
-    /// <summary>A watcher for the story, or null when the shop or the shopper already has as many streams open as allowed.</summary>
+    /// <summary>A watcher for the story, or null when the shop or the shopper already has as many streams open as
+    /// allowed.</summary>
     public Watcher? Watch(Guid storyId, string shop, string shopper)
     {
         lock (_watchers)
@@ -58,9 +60,11 @@ public sealed class ProgressFeed(IDbContextFactory<AppDbContext> contexts, IOpti
     }
 
     /// <summary>The progress of stories (of one shop, when given) in one query.</summary>
-    public static async Task<List<StoryProgress>> ReadAsync(AppDbContext db, IReadOnlyCollection<Guid> ids, string? shop, CancellationToken ct)
+    public static async Task<List<StoryProgress>> ReadAsync(AppDbContext db, IReadOnlyCollection<Guid> ids,
+        string? shop, CancellationToken ct)
     {
-        var rows = await db.Stories.AsNoTracking().Where(x => ids.Contains(x.Id) && (shop == null || x.Shop!.Domain == shop))
+        var rows = await db.Stories.AsNoTracking().Where(x => ids.Contains(x.Id) && (shop == null
+            || x.Shop!.Domain == shop))
             .Select(x => new
             {
                 x.Id, x.Status, x.StagesDone, x.Title, x.Released, Pages = x.Pages.Count,
@@ -82,7 +86,8 @@ public sealed class ProgressFeed(IDbContextFactory<AppDbContext> contexts, IOpti
                 if (watchers.Count > 0)
                 {
                     await using var db = await contexts.CreateDbContextAsync(stoppingToken);
-                    var progress = (await ReadAsync(db, [.. watchers.Select(w => w.StoryId).Distinct()], null, stoppingToken)).ToDictionary(p => p.Id);
+                    var progress = (await ReadAsync(db, [.. watchers.Select(w => w.StoryId).Distinct()], null,
+                        stoppingToken)).ToDictionary(p => p.Id);
                     foreach (var w in watchers)
                         if (progress.TryGetValue(w.StoryId, out var p) && p != w.Last)
                         {

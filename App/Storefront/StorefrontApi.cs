@@ -21,9 +21,11 @@ public sealed class StorefrontOptions
     public const string Section = "Storefront";
     /// <summary>Books a shop's storefront may start per minute (across all nodes).</summary>
     public int StoriesPerShopPerMinute { get; set; } = 30;
-    /// <summary>Books one shopper (logged-in customer, else the browser id the block keeps, else the address) may start per minute.</summary>
+    /// <summary>Books one shopper (logged-in customer, else the browser id the block keeps, else the address) may start
+    /// per minute.</summary>
     public int StoriesPerClientPerMinute { get; set; } = 3;
-    /// <summary>Books never paid for that a shop's storefront may start in 24 hours (each costs provider calls).</summary>
+    /// <summary>Books never paid for that a shop's storefront may start in 24 hours (each costs provider
+    /// calls).</summary>
     public int UnpaidPreviewsPerShopPerDay { get; set; } = 200;
     /// <summary>Previews never paid for are erased (rows and files) after this long.</summary>
     public TimeSpan PreviewRetention { get; set; } = TimeSpan.FromDays(14);
@@ -101,7 +103,8 @@ public static class StorefrontApi
             """, "text/html; charset=utf-8");
     }
 
-    /// <summary>A storefront link: through the shop's proxy path, or (standalone) straight to /proxy with our session token.</summary>
+    /// <summary>A storefront link: through the shop's proxy path, or (standalone) straight to /proxy with our session
+    /// token.</summary>
     private static string Link(HttpContext http, AppProxyRequest proxy, string path) =>
         Direct(http) ? $"/proxy{path}?{StorefrontSessions.QueryKey}={Uri.EscapeDataString(Session(http, proxy))}" : Prefix(proxy) + path;
 
@@ -131,7 +134,8 @@ public static class StorefrontApi
         if (await limits.UnpaidTodayAsync(db, shop.Id, ct) >= limits.UnpaidPreviewsPerDay)
         {
             http.Response.Headers.RetryAfter = "3600";
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Personalized previews are paused for today.",
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Personalized previews are paused for today.",
                 detail: "This shop has reached its daily number of previews; please try again later.");
         }
         if (await StoryApi.ModerateAsync(request, moderator, shop.Settings.ModerationThresholds, ct) is { Count: > 0 } flagged)
@@ -159,7 +163,8 @@ public static class StorefrontApi
         return new StorefrontStory(id, status.ToString(), percent, title, $"{p}/stories/{id}", $"{p}/stories/{id}/events", $"{p}/stories/{id}/preview", previewOnly);
     }
 
-    private static async Task<StoryProgress?> ProgressAsync(AppDbContext db, string shop, Guid id, CancellationToken ct) =>
+    private static async Task<StoryProgress?> ProgressAsync(AppDbContext db, string shop, Guid id,
+        CancellationToken ct) =>
         (await ProgressFeed.ReadAsync(db, [id], shop, ct)).SingleOrDefault();
 
     internal static async Task<Results<Ok<StorefrontStory>, NotFound>> StatusAsync(Guid id, HttpContext http, AppDbContext db, CancellationToken ct)
@@ -170,7 +175,8 @@ public static class StorefrontApi
     }
 
     /// <summary>Server-Sent Events: a <c>progress</c> event whenever the status or percentage changes, then <c>done</c>.</summary>
-    internal static async Task EventsAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> contexts, ProgressFeed feed,
+    internal static async Task EventsAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> contexts,
+        ProgressFeed feed,
         IOptions<StorefrontOptions> options, CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);

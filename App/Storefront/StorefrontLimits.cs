@@ -10,7 +10,8 @@ namespace StorybookShop.Storefront;
 /// Limits on starting books from the storefront, kept in PostgreSQL so every node counts the same windows: per
 /// shopper and per shop, each a fixed one-minute window; and a daily cap on books never paid for.
 /// </summary>
-public sealed class StorefrontLimits(NpgsqlDataSource dataSource, IOptions<StorefrontOptions> options, TimeProvider clock)
+public sealed class StorefrontLimits(NpgsqlDataSource dataSource, IOptions<StorefrontOptions> options,
+    TimeProvider clock)
 {
     public int UnpaidPreviewsPerDay => options.Value.UnpaidPreviewsPerShopPerDay;
 
@@ -21,17 +22,20 @@ public sealed class StorefrontLimits(NpgsqlDataSource dataSource, IOptions<Store
     /// </summary>
     public static string Shopper(HttpContext http, AppProxyRequest proxy) =>
         proxy.LoggedInCustomerId is { } customer ? "customer:" + customer
-        : Guid.TryParse(http.Request.Headers["X-Storybook-Shopper"], out var browser) ? "browser:" + browser.ToString("N")
+        : Guid.TryParse(http.Request.Headers["X-Storybook-Shopper"],
+            out var browser) ? "browser:" + browser.ToString("N")
         : "address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
-    /// <summary>Null when allowed; else how long to wait. The shopper's window is counted first, then the shop's.</summary>
+    /// <summary>Null when allowed; else how long to wait. The shopper's window is counted first, then the
+    /// shop's.</summary>
     public async Task<TimeSpan?> TryAcquireAsync(string shop, string shopper, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var window = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
         var wait = window.AddMinutes(1) - now;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (await CountAsync(conn, $"shopper:{shop}:{shopper}", window, ct) > options.Value.StoriesPerClientPerMinute) return wait;
+        if (await CountAsync(conn, $"shopper:{shop}:{shopper}", window,
+            ct) > options.Value.StoriesPerClientPerMinute) return wait;
         if (await CountAsync(conn, $"shop:{shop}", window, ct) > options.Value.StoriesPerShopPerMinute) return wait;
         return null;
     }
@@ -52,7 +56,8 @@ public sealed class StorefrontLimits(NpgsqlDataSource dataSource, IOptions<Store
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task<int> CountAsync(NpgsqlConnection conn, string key, DateTimeOffset window, CancellationToken ct)
+    private static async Task<int> CountAsync(NpgsqlConnection conn, string key, DateTimeOffset window,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO rate_limits (key, window_start, count) VALUES (@key, @window, 1)

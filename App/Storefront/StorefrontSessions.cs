@@ -18,7 +18,8 @@ public sealed class StorefrontSessions(IDataProtectionProvider protection)
         protection.CreateProtector("StorybookShop.Storefront.Session.v1").ToTimeLimitedDataProtector();
 
     public string Issue(AppProxyRequest proxy) =>
-        _protector.Protect(string.Join('\n', proxy.Shop, proxy.LoggedInCustomerId ?? "", proxy.PathPrefix ?? ""), Lifetime);
+        _protector.Protect(string.Join('\n', proxy.Shop, proxy.LoggedInCustomerId ?? "", proxy.PathPrefix ?? ""),
+            Lifetime);
 
     /// <summary>What the token was issued for, or null when it is forged, altered or expired.</summary>
     public AppProxyRequest? Validate(string token)
@@ -26,7 +27,8 @@ public sealed class StorefrontSessions(IDataProtectionProvider protection)
         try
         {
             var parts = _protector.Unprotect(token, out _).Split('\n');
-            return parts.Length == 3 ? new AppProxyRequest(parts[0], parts[1].Length > 0 ? parts[1] : null, parts[2]) : null;
+            return parts.Length == 3 ? new AppProxyRequest(parts[0], parts[1].Length > 0 ? parts[1] : null,
+                parts[2]) : null;
         }
         catch (Exception e) when (e is CryptographicException or FormatException)
         {

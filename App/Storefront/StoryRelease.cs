@@ -16,7 +16,8 @@ public sealed record RefusedStory(Guid ShopId, Guid StoryId, string Reason);
 /// What paying for a book does to it: one delivery per paid order line (the buyer's own download page, made when
 /// the book is ready), the rest of the book released, delivery enqueued when it is ready.
 /// </summary>
-public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipeline, Jobs.StoryJobs jobs, IOptions<DeliveryOptions> delivery,
+public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipeline, Jobs.StoryJobs jobs,
+    IOptions<DeliveryOptions> delivery,
     TimeProvider clock, ILogger<StoryRelease> logger)
 {
     /// <summary>
@@ -46,7 +47,8 @@ public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipe
                 deliveries.Parameters.AddWithValue("stories", paid.Select(p => p.StoryId).ToArray());
                 deliveries.Parameters.AddWithValue("orders", paid.Select(p => p.OrderId).ToArray());
                 deliveries.Parameters.AddWithValue("lines", paid.Select(p => p.LineItemId).ToArray());
-                deliveries.Parameters.AddWithValue("customers", paid.Select(p => (object?)p.CustomerId ?? DBNull.Value).ToArray()).NpgsqlDbType =
+                deliveries.Parameters.AddWithValue("customers", paid.Select(p => (object?)p.CustomerId
+                    ?? DBNull.Value).ToArray()).NpgsqlDbType =
                     NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
                 deliveries.Parameters.AddWithValue("shops", paid.Select(p => p.ShopDomain).ToArray());
                 deliveries.Parameters.AddWithValue("tokens", paid.Select(_ => NewToken()).ToArray());
@@ -68,7 +70,8 @@ public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipe
                 cmd.Parameters.AddWithValue("now", now);
                 cmd.Parameters.AddWithValue("stories", paid.Select(p => p.StoryId).ToArray());
                 cmd.Parameters.AddWithValue("orders", paid.Select(p => p.OrderId).ToArray());
-                cmd.Parameters.AddWithValue("customers", paid.Select(p => (object?)p.CustomerId ?? DBNull.Value).ToArray()).NpgsqlDbType =
+                cmd.Parameters.AddWithValue("customers", paid.Select(p => (object?)p.CustomerId
+                    ?? DBNull.Value).ToArray()).NpgsqlDbType =
                     NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
                 cmd.Parameters.AddWithValue("shops", paid.Select(p => p.ShopDomain).ToArray());
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -87,7 +90,8 @@ public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipe
         return released.Count;
     }
 
-    /// <summary>Stories named by a line that does not pay for them stay previews; the merchant sees why on the story.</summary>
+    /// <summary>Stories named by a line that does not pay for them stay previews; the merchant sees why on the
+    /// story.</summary>
     public async Task RefusedAsync(IReadOnlyList<RefusedStory> refused, CancellationToken ct)
     {
         if (refused.Count == 0) return;

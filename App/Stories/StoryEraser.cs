@@ -5,7 +5,8 @@ using StorybookShop.Storage;
 
 namespace StorybookShop.Stories;
 
-/// <summary>Erases stories for good: their jobs stop, their files go, their rows go (pages, ledger and deliveries cascade).</summary>
+/// <summary>Erases stories for good: their jobs stop, their files go, their rows go (pages, ledger and deliveries
+/// cascade).</summary>
 public sealed class StoryEraser(IAssetStore assets, StoryPipeline pipeline)
 {
     public async Task EraseAsync(AppDbContext db, Guid shopId, IReadOnlyCollection<Guid> stories, CancellationToken ct)

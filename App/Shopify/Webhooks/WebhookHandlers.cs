@@ -49,7 +49,8 @@ public sealed class ScopesUpdateHandler(IDbContextFactory<AppDbContext> contexts
 /// price covers the shop's book price when one is set; anything else leaves the story a preview and says why on
 /// it. Each paid line becomes one delivery. A repeated delivery of the webhook finds everything already done.
 /// </summary>
-public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, Storefront.StoryRelease release, ILogger<OrdersPaidHandler> logger)
+public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, Storefront.StoryRelease release,
+    ILogger<OrdersPaidHandler> logger)
     : IWebhookBatchHandler
 {
     public IReadOnlyCollection<string> Topics => ["orders/paid"];
@@ -68,7 +69,8 @@ public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, 
         {
             var orderId = context.Payload.TryGetProperty("id", out var id) ? id.ToString() : null;
             if (orderId is null || !shops.TryGetValue(context.ShopDomain, out var shop)) continue;
-            var customerId = context.Payload.TryGetProperty("customer", out var c) && c.ValueKind == JsonValueKind.Object
+            var customerId = context.Payload.TryGetProperty("customer", out var c)
+                && c.ValueKind == JsonValueKind.Object
                 && c.TryGetProperty("id", out var cid) ? cid.ToString() : null;
             var lines = OrderPayload.Lines(context.Payload);
             // A book the merchant published as its own product carries no _story_id: its product id leads to it.
@@ -82,17 +84,20 @@ public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, 
                 var ownProduct = published.Where(p => p.ShopifyProductId == $"gid://shopify/Product/{line.ProductId}").Select(p => p.Id).ToList();
                 foreach (var storyId in line.StoryIds.Union(ownProduct))
                 {
-                    var reason = ownProduct.Contains(storyId) || (line.ProductId is not null && bookProducts.Contains(line.ProductId))
+                    var reason = ownProduct.Contains(storyId) || (line.ProductId is not null
+                        && bookProducts.Contains(line.ProductId))
                         ? shop.Settings.Price is { } price && line.UnitPrice < price
                             ? $"Order {orderId}: the paid line's price {line.UnitPrice:0.00} is below the book's price {price:0.00}."
                             : null
                         : $"Order {orderId}: the paid line is not a book product (product {line.ProductId ?? "none"}).";
-                    if (reason is null) paid.Add(new Storefront.PaidStory(context.ShopDomain, storyId, orderId, line.Id, customerId));
+                    if (reason is null) paid.Add(new Storefront.PaidStory(context.ShopDomain, storyId, orderId,
+                        line.Id, customerId));
                     else refused.Add(new Storefront.RefusedStory(shop.Id, storyId, reason));
                 }
             }
             if (lines.All(l => l.StoryIds.Count == 0) && published.Count == 0)
-                logger.LogInformation("orders/paid {OrderId} for {Shop} has no storybook in it", orderId, context.ShopDomain);
+                logger.LogInformation("orders/paid {OrderId} for {Shop} has no storybook in it", orderId,
+                    context.ShopDomain);
         }
         await release.RefusedAsync(refused, ct);
         await release.PaidAsync(paid, ct);
@@ -113,9 +118,11 @@ public sealed class OrderReversedHandler(IDbContextFactory<AppDbContext> context
         var orderId = context.Payload.TryGetProperty(cancelled ? "id" : "order_id", out var id) ? id.ToString() : null;
         if (orderId is null) return;
         // A cancellation withdraws every book of the order; a refund only the refunded lines' books.
-        var refundedLines = !cancelled && context.Payload.TryGetProperty("refund_line_items", out var lines) && lines.ValueKind == JsonValueKind.Array
+        var refundedLines = !cancelled && context.Payload.TryGetProperty("refund_line_items", out var lines)
+            && lines.ValueKind == JsonValueKind.Array
             ? lines.EnumerateArray().Select(l => l.TryGetProperty("line_item_id", out var lid) ? lid.ToString()
-                : l.TryGetProperty("line_item", out var li) && li.TryGetProperty("id", out var liid) ? liid.ToString() : null)
+                : l.TryGetProperty("line_item", out var li) && li.TryGetProperty("id",
+                    out var liid) ? liid.ToString() : null)
                 .OfType<string>().ToList()
             : [];
         var named = cancelled ? OrderPayload.StoryIds(context.Payload) : [];
@@ -151,7 +158,8 @@ public static class OrderPayload
             ? [.. items.EnumerateArray().Where(l => l.TryGetProperty("id", out _)).Select(l => new Line(
                 l.GetProperty("id").ToString(),
                 l.TryGetProperty("product_id", out var p) && p.ValueKind == JsonValueKind.Number ? p.ToString() : null,
-                l.TryGetProperty("price", out var price) && decimal.TryParse(price.ToString(), System.Globalization.NumberStyles.Number,
+                l.TryGetProperty("price", out var price) && decimal.TryParse(price.ToString(),
+                    System.Globalization.NumberStyles.Number,
                     System.Globalization.CultureInfo.InvariantCulture, out var unit) ? unit : 0m,
                 [.. StoryIdsOfLine(l).Distinct()]))]
             : [];
@@ -162,7 +170,8 @@ public static class OrderPayload
     {
         if (!line.TryGetProperty("properties", out var props) || props.ValueKind != JsonValueKind.Array) yield break;
         foreach (var p in props.EnumerateArray())
-            if (p.TryGetProperty("name", out var n) && n.GetString() == StoryProperty && p.TryGetProperty("value", out var v)
+            if (p.TryGetProperty("name", out var n) && n.GetString() == StoryProperty && p.TryGetProperty("value",
+                out var v)
                 && Guid.TryParse(v.ToString(), out var id))
                 yield return id;
     }
@@ -172,7 +181,8 @@ public static class OrderPayload
 /// The mandatory compliance topics. Personal data here is the child's personalization and the book made
 /// from it, linked to a customer by <c>shopify_customer_id</c> or to orders by <c>shopify_order_id</c>.
 /// </summary>
-public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, IAssetStore assets, Stories.StoryEraser eraser, TimeProvider clock)
+public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, IAssetStore assets,
+    Stories.StoryEraser eraser, TimeProvider clock)
     : IWebhookHandler
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -227,11 +237,16 @@ public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, 
         // Their deliveries go; their own stories go, but never a book the merchant published (other buyers have it):
         // that book only forgets them.
         var theirs = db.Stories.Where(s => s.ShopId == shop.Id &&
-            ((customerId != null && s.ShopifyCustomerId == customerId) || (s.ShopifyOrderId != null && orders.Contains(s.ShopifyOrderId))));
-        var stories = await theirs.Where(s => s.ShopifyProductId == null && s.Status != StoryStatus.Published).Select(s => s.Id).ToListAsync(ct);
-        await theirs.Where(s => s.ShopifyProductId != null || s.Status == StoryStatus.Published).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.ShopifyCustomerId, (string?)null).SetProperty(s => s.ShopifyOrderId, (string?)null), ct);
-        await db.Deliveries.Where(d => d.ShopId == shop.Id && ((customerId != null && d.CustomerId == customerId) || orders.Contains(d.OrderId)))
+            ((customerId != null && s.ShopifyCustomerId == customerId) || (s.ShopifyOrderId != null
+                && orders.Contains(s.ShopifyOrderId))));
+        var stories = await theirs.Where(s => s.ShopifyProductId == null
+            && s.Status != StoryStatus.Published).Select(s => s.Id).ToListAsync(ct);
+        await theirs.Where(s => s.ShopifyProductId != null
+            || s.Status == StoryStatus.Published).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.ShopifyCustomerId, (string?)null).SetProperty(s => s.ShopifyOrderId,
+                (string?)null), ct);
+        await db.Deliveries.Where(d => d.ShopId == shop.Id && ((customerId != null && d.CustomerId == customerId)
+            || orders.Contains(d.OrderId)))
             .ExecuteDeleteAsync(ct);
         await EraseStoriesAsync(db, shop.Id, stories, ct);
         if (customerId is not null) await db.DataExports.Where(x => x.ShopId == shop.Id && x.CustomerId == customerId).ExecuteDeleteAsync(ct);

@@ -73,13 +73,16 @@ public static class WebhookIntake
         return buffer.ToArray();
     }
 
-    private static readonly HashSet<string> ComplianceTopics = ["customers/data_request", "customers/redact", "shop/redact"];
+    private static readonly HashSet<string> ComplianceTopics = ["customers/data_request", "customers/redact",
+        "shop/redact"];
 
     private static bool NamesShop(byte[] body, string shop)
     {
         using var json = JsonDocument.Parse(body);
-        return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("shop_domain", out var named)
-            && named.ValueKind == JsonValueKind.String && string.Equals(named.GetString(), shop, StringComparison.OrdinalIgnoreCase);
+        return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("shop_domain",
+            out var named)
+            && named.ValueKind == JsonValueKind.String && string.Equals(named.GetString(), shop,
+                StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool IsJson(byte[] body)
