@@ -28,6 +28,9 @@ internal static partial class WebhookBench
         psi.Environment["ConnectionStrings__Default"] = connection;
         psi.Environment["Shopify__ClientId"] = "bench";
         psi.Environment["Shopify__ClientSecret"] = secret;
+        // Production requires both (the key ring's key-encryption key, and the public URL for OAuth redirects).
+        psi.Environment["Shopify__AppUrl"] = "https://bench.storybookshop.invalid";
+        psi.Environment["DataProtection__KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         psi.Environment["Storage__Local__Root"] = Directory.CreateTempSubdirectory("bench-wh-").FullName;
