@@ -254,7 +254,7 @@ public static class StorefrontApi
     }
 
     /// <summary>A preview picture: the real one made small (480 px) and stamped PREVIEW, so it is no substitute for the book.</summary>
-    internal static async Task<IResult> PreviewImageAsync(Guid id, int number, HttpContext http, AppDbContext db, IAssetStore assets, Chromium chromium,
+    internal static async Task<IResult> PreviewImageAsync(Guid id, int number, HttpContext http, AppDbContext db, IAssetStore assets,
         IOptions<GenerationOptions> generation, CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);
@@ -267,17 +267,7 @@ public static class StorefrontApi
         if (cached is null)
         {
             var original = await assets.GetAsync(source, ct) ?? throw new InvalidOperationException($"Asset {source} is missing.");
-            cached = await chromium.WithPageAsync(async page =>
-            {
-                await page.SetViewportSizeAsync(480, 480);
-                await page.SetContentAsync($"""
-                    <body style="margin:0"><div style="position:relative;width:480px;height:480px;overflow:hidden">
-                    <img src="data:image/jpeg;base64,{Convert.ToBase64String(original)}" style="width:480px;height:480px;object-fit:cover;display:block">
-                    <div style="position:absolute;inset:0;display:flex;align-items:center;justify-content:center;transform:rotate(-30deg);font:bold 84px sans-serif;letter-spacing:8px;color:rgba(255,255,255,.6);text-shadow:0 0 12px rgba(0,0,0,.45)">PREVIEW</div>
-                    </div></body>
-                    """);
-                return await page.ScreenshotAsync(new PageScreenshotOptions { Type = ScreenshotType.Jpeg, Quality = 60 });
-            }, ct);
+            cached = await Task.Run(() => PreviewWatermark.Jpeg(original), ct);
             await assets.PutAsync(key, cached, "image/jpeg", ct);
         }
         http.Response.Headers.CacheControl = "private, max-age=300";

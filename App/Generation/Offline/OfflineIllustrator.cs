@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using Microsoft.Playwright;
-using StorybookShop.Rendering;
 
 namespace StorybookShop.Generation.Offline;
 
@@ -11,8 +9,8 @@ public sealed class OfflineIllustrationOptions
     public int JpegQuality { get; set; } = 86;
 }
 
-/// <summary>Draws each page as an SVG scene and rasterizes it to JPEG with the shared Chromium.</summary>
-public sealed class OfflineIllustrator(Chromium chromium, IOptions<GenerationOptions> options) : IIllustrator
+/// <summary>Draws each page as an SVG scene and rasterizes it to JPEG in-process (<see cref="SceneRasterizer"/>).</summary>
+public sealed class OfflineIllustrator(IOptions<GenerationOptions> options) : IIllustrator
 {
     public string Provider => "offline";
 
@@ -21,13 +19,8 @@ public sealed class OfflineIllustrator(Chromium chromium, IOptions<GenerationOpt
         var o = options.Value.Offline.Illustrations;
         var theme = StoryContent.Themes[request.Brief.Genre];
         var svg = SceneArt.Svg(request, [.. theme.Palette]);
-        var html = $"<!doctype html><html><head><style>html,body{{margin:0;padding:0;background:#fff}}svg{{display:block;width:{o.SizePx}px;height:{o.SizePx}px}}</style></head><body>{svg}</body></html>";
-        var jpeg = await chromium.WithPageAsync(async page =>
-        {
-            await page.SetViewportSizeAsync(o.SizePx, o.SizePx);
-            await page.SetContentAsync(html, new PageSetContentOptions { WaitUntil = WaitUntilState.Load });
-            return await page.ScreenshotAsync(new PageScreenshotOptions { Type = ScreenshotType.Jpeg, Quality = o.JpegQuality, FullPage = false });
-        }, ct);
-        return new ProviderResult<byte[]>(jpeg, "offline-svg-v1", 0m, new { sizePx = o.SizePx, bytes = jpeg.Length });
+        // CPU-bound work off the caller's thread: pictures of a book are drawn side by side.
+        var jpeg = await Task.Run(() => SceneRasterizer.Jpeg(svg, o.SizePx, o.JpegQuality), ct);
+        return new ProviderResult<byte[]>(jpeg, "offline-svg-skia-v1", 0m, new { sizePx = o.SizePx, bytes = jpeg.Length });
     }
 }
