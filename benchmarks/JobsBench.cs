@@ -60,8 +60,10 @@ internal static class JobsBench
             await conn.OpenAsync();
             await using var cmd = new NpgsqlCommand("""
                 SELECT extract(epoch FROM p.createdat - e.createdat) * 1000 FROM story_jobs sj
-                JOIN LATERAL (SELECT createdat FROM hangfire.state WHERE jobid = sj.job_id AND name = 'Enqueued' ORDER BY id LIMIT 1) e ON TRUE
-                JOIN LATERAL (SELECT createdat FROM hangfire.state WHERE jobid = sj.job_id AND name = 'Processing' ORDER BY id LIMIT 1) p ON TRUE
+                JOIN LATERAL (SELECT createdat FROM hangfire.state WHERE jobid = sj.job_id AND name = 'Enqueued'
+                  ORDER BY id LIMIT 1) e ON TRUE
+                JOIN LATERAL (SELECT createdat FROM hangfire.state WHERE jobid = sj.job_id AND name = 'Processing'
+                  ORDER BY id LIMIT 1) p ON TRUE
                 WHERE sj.kind = 'Text' AND sj.story_id = ANY(@ids)
                 """, conn);
             cmd.Parameters.AddWithValue("ids", ids.ToArray());
@@ -88,7 +90,8 @@ internal static class JobsBench
             await conn.OpenAsync();
             await using var cmd = new NpgsqlCommand("""
                 SELECT min(s.createdat) FROM story_jobs sj JOIN hangfire.state s ON s.jobid = sj.job_id
-                WHERE sj.story_id = @id AND sj.kind = 'Illustrations' AND s.name = 'Processing' AND s.createdat > @killed
+                WHERE sj.story_id = @id AND sj.kind = 'Illustrations' AND s.name = 'Processing'
+                  AND s.createdat > @killed
                 """, conn);
             cmd.Parameters.AddWithValue("id", doomed);
             cmd.Parameters.AddWithValue("killed", killedAt);

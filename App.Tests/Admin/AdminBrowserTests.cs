@@ -282,7 +282,8 @@ public sealed class AdminBrowserTests
     {
         await using var db = _h.App.Db();
         return await db.Database.SqlQueryRaw<long>("""
-            SELECT sj.job_id AS "Value" FROM story_jobs sj JOIN shops s ON s.id = sj.shop_id JOIN hangfire.job j ON j.id = sj.job_id
+            SELECT sj.job_id AS "Value" FROM story_jobs sj JOIN shops s ON s.id = sj.shop_id
+              JOIN hangfire.job j ON j.id = sj.job_id
             WHERE s.domain = {0} AND ({1}::text IS NULL OR j.statename = {1}::text) ORDER BY sj.job_id
             """, shop, (object?)state ?? DBNull.Value).ToListAsync();
     }

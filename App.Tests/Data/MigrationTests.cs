@@ -43,11 +43,15 @@ public sealed class MigrationTests
         var rows = new List<string>();
         const string sql = """
             SELECT 'col ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(character_maximum_length::text, '') || ' ' || coalesce(column_default, '')
-            FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT IN ('schema_migrations', 'story_jobs', 'rate_limits')
+            FROM information_schema.columns WHERE table_schema = 'public'
+              AND table_name NOT IN ('schema_migrations', 'story_jobs', 'rate_limits')
             UNION ALL
-            SELECT 'idx ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT IN ('schema_migrations', 'story_jobs', 'rate_limits')
+            SELECT 'idx ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+              AND tablename NOT IN ('schema_migrations', 'story_jobs', 'rate_limits')
             UNION ALL
-            SELECT 'con ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT IN ('schema_migrations', 'story_jobs', 'rate_limits')
+            SELECT 'con ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+              WHERE connamespace = 'public'::regnamespace
+                AND conrelid::regclass::text NOT IN ('schema_migrations', 'story_jobs', 'rate_limits')
             ORDER BY 1
             """;
         await using var cmd = new NpgsqlCommand(sql, conn);

@@ -28,7 +28,8 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
     public override IList<ServerDto> Servers() => storage.Inner.GetMonitoringApi().Servers()
         .Select(s => new ServerDto
         {
-            Name = ShopJobStorage.Alias(s.Name), WorkersCount = s.WorkersCount, StartedAt = s.StartedAt, Queues = s.Queues, Heartbeat = s.Heartbeat,
+            Name = ShopJobStorage.Alias(s.Name), WorkersCount = s.WorkersCount, StartedAt = s.StartedAt,
+            Queues = s.Queues, Heartbeat = s.Heartbeat,
         }).ToList();
 
     public override JobDetailsDto? JobDetails(string jobId)
@@ -77,7 +78,8 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
     public override JobList<EnqueuedJobDto> EnqueuedJobs(string queue, int from, int perPage) =>
         List(EnqueuedState.StateName, from, perPage, ascending: true, (data, state) => new EnqueuedJobDto
         {
-            Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData, State = state?.Name,
+            Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData,
+            State = state?.Name,
             EnqueuedAt = Date(state,
                 "EnqueuedAt"), InEnqueuedState = state?.Name == EnqueuedState.StateName, StateData = state?.Data,
         });
@@ -112,7 +114,8 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
     public override JobList<FailedJobDto> FailedJobs(int from, int count) =>
         List(FailedState.StateName, from, count, ascending: false, (data, state) => new FailedJobDto
         {
-            Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData, Reason = state?.Reason,
+            Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData,
+            Reason = state?.Reason,
             FailedAt = Date(state, "FailedAt"), ExceptionType = Value(state, "ExceptionType"),
             ExceptionMessage = Value(state, "ExceptionMessage"), ExceptionDetails = "",
             InFailedState = state?.Name == FailedState.StateName, StateData = state?.Data,
@@ -174,7 +177,8 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
         using (var conn = storage.DataSource.OpenConnection())
         using (var cmd = new NpgsqlCommand($"""
             SELECT sj.job_id FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id
-            WHERE sj.shop_id = @shop AND j.statename = @state ORDER BY sj.job_id {(ascending ? "ASC" : "DESC")} OFFSET @from LIMIT @count
+            WHERE sj.shop_id = @shop AND j.statename = @state
+              ORDER BY sj.job_id {(ascending ? "ASC" : "DESC")} OFFSET @from LIMIT @count
             """, conn))
         {
             cmd.Parameters.AddWithValue("shop", storage.ShopId);
@@ -195,7 +199,8 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
     {
         using var conn = storage.DataSource.OpenConnection();
         using var cmd = new NpgsqlCommand("""
-            SELECT count(*) FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id WHERE sj.shop_id = @shop AND j.statename = @state
+            SELECT count(*) FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id WHERE sj.shop_id = @shop
+              AND j.statename = @state
             """, conn);
         cmd.Parameters.AddWithValue("shop", storage.ShopId);
         cmd.Parameters.AddWithValue("state", state);

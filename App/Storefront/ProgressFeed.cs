@@ -68,7 +68,8 @@ public sealed class ProgressFeed(IDbContextFactory<AppDbContext> contexts, IOpti
             .Select(x => new
             {
                 x.Id, x.Status, x.StagesDone, x.Title, x.Released, Pages = x.Pages.Count,
-                Images = x.Pages.Count(p => p.ImageStage == AssetStage.Done), Audio = x.Pages.Count(p => p.AudioStage == AssetStage.Done),
+                Images = x.Pages.Count(p => p.ImageStage == AssetStage.Done),
+                Audio = x.Pages.Count(p => p.AudioStage == AssetStage.Done),
             }).ToListAsync(ct);
         return [.. rows.Select(s => new StoryProgress(s.Id, s.Status,
             s.Status is StoryStatus.Complete or StoryStatus.Published or StoryStatus.Preview ? 100 : StoryApi.Percent(s.StagesDone, s.Pages, s.Images, s.Audio),

@@ -42,15 +42,9 @@ public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipe
                 ON CONFLICT (story_id, order_id, line_item_id) DO NOTHING
                 """, conn, tx))
             {
-                deliveries.Parameters.AddWithValue("now", now);
+                AddPaid(deliveries, paid, now);
                 deliveries.Parameters.AddWithValue("expires", now + delivery.Value.LinkLifetime);
-                deliveries.Parameters.AddWithValue("stories", paid.Select(p => p.StoryId).ToArray());
-                deliveries.Parameters.AddWithValue("orders", paid.Select(p => p.OrderId).ToArray());
                 deliveries.Parameters.AddWithValue("lines", paid.Select(p => p.LineItemId).ToArray());
-                deliveries.Parameters.AddWithValue("customers", paid.Select(p => (object?)p.CustomerId
-                    ?? DBNull.Value).ToArray()).NpgsqlDbType =
-                    NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
-                deliveries.Parameters.AddWithValue("shops", paid.Select(p => p.ShopDomain).ToArray());
                 deliveries.Parameters.AddWithValue("tokens", paid.Select(_ => NewToken()).ToArray());
                 await deliveries.ExecuteNonQueryAsync(ct);
             }
@@ -61,19 +55,14 @@ public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipe
                        paid_at = COALESCE(s.paid_at, @now), released = TRUE, updated_at = @now,
                        failure_reason = CASE WHEN s.status = 'Preview' THEN NULL ELSE s.failure_reason END,
                        status = CASE WHEN s.status = 'Preview' THEN 'Generating' ELSE s.status END
-                FROM (SELECT DISTINCT ON (story_id) * FROM unnest(@stories, @orders, @customers, @shops) AS u(story_id, order_id, customer_id, shop_domain)) AS v
+                FROM (SELECT DISTINCT ON (story_id) *
+                  FROM unnest(@stories, @orders, @customers, @shops) AS u(story_id, order_id, customer_id, shop_domain)) AS v
                 JOIN shops sh ON sh.domain = v.shop_domain
                 WHERE s.id = v.story_id AND s.shop_id = sh.id AND s.status <> 'Archived'
                 RETURNING s.id, s.status
                 """, conn, tx))
             {
-                cmd.Parameters.AddWithValue("now", now);
-                cmd.Parameters.AddWithValue("stories", paid.Select(p => p.StoryId).ToArray());
-                cmd.Parameters.AddWithValue("orders", paid.Select(p => p.OrderId).ToArray());
-                cmd.Parameters.AddWithValue("customers", paid.Select(p => (object?)p.CustomerId
-                    ?? DBNull.Value).ToArray()).NpgsqlDbType =
-                    NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
-                cmd.Parameters.AddWithValue("shops", paid.Select(p => p.ShopDomain).ToArray());
+                AddPaid(cmd, paid, now);
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct)) released.Add((reader.GetGuid(0), reader.GetString(1)));
             }
@@ -107,6 +96,17 @@ public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipe
         cmd.Parameters.AddWithValue("reasons", refused.Select(r => r.Reason).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
         foreach (var r in refused) logger.LogWarning("Story {StoryId} not released: {Reason}", r.StoryId, r.Reason);
+    }
+
+    /// <summary>The paid lines as parallel arrays (<c>@stories, @orders, @customers, @shops</c>) and <c>@now</c>.</summary>
+    private static void AddPaid(NpgsqlCommand cmd, IReadOnlyList<PaidStory> paid, DateTimeOffset now)
+    {
+        cmd.Parameters.AddWithValue("now", now);
+        cmd.Parameters.AddWithValue("stories", paid.Select(p => p.StoryId).ToArray());
+        cmd.Parameters.AddWithValue("orders", paid.Select(p => p.OrderId).ToArray());
+        cmd.Parameters.AddWithValue("customers", paid.Select(p => (object?)p.CustomerId ?? DBNull.Value).ToArray()).NpgsqlDbType =
+            NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
+        cmd.Parameters.AddWithValue("shops", paid.Select(p => p.ShopDomain).ToArray());
     }
 
     private static string NewToken() =>
