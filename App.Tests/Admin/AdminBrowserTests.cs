@@ -26,6 +26,7 @@ public sealed class AdminBrowserTests
     private string _failMarker = "";
     private Guid _storyA, _storyB;
     private WebApplication _admin = null!;
+    private FakeShopifyCatalog _catalog = null!;
     private string _adminBase = "";
 
     [OneTimeSetUp]
@@ -49,6 +50,8 @@ public sealed class AdminBrowserTests
             ["Pipeline:ReconcileInterval"] = "00:00:30", ["Shopify:AdminOrigin"] = _adminBase,
             ["Operator:Username"] = "ops", ["Operator:Password"] = "correct horse battery staple",
         });
+        _catalog = new FakeShopifyCatalog(_h.Shopify);
+        _h.Shopify.Answer = _catalog.Answer;
         _kit = await BrowserKit.StartAsync(_h.App);
         _base = _kit.Base;
         (_shopA, _) = await _h.InstalledShopAsync();
@@ -304,6 +307,22 @@ public sealed class AdminBrowserTests
         Assert.That((await browserless.GetAsync(Url($"/stories/{_storyB}", _shopA))).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         await using var db = _h.App.Db();
         Assert.That((await db.Stories.SingleAsync(s => s.Id == _storyB)).Status, Is.EqualTo(StoryStatus.Complete), "shop B's story is untouched");
+    }
+
+    [Test]
+    public async Task Settings_offer_the_shops_own_products_as_book_products()
+    {
+        _catalog.ShopProducts[_shopA] = [("8001", "Personalized storybook"), ("8002", "Plush dolphin")];
+        var page = await OpenAsync("/settings", _shopA);
+        var options = page.Locator("#bookProductIds option");
+        await Assertions.Expect(options).ToHaveCountAsync(2);
+        Assert.That(await options.AllInnerTextsAsync(), Is.EqualTo(new[] { "Personalized storybook", "Plush dolphin" }));
+        await page.Locator("#bookProductIds").SelectOptionAsync(["8001"]);
+        await page.ClickAsync("#save");
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("Settings saved");
+        await using (var db = _h.App.Db())
+            Assert.That((await db.Shops.SingleAsync(s => s.Domain == _shopA)).Settings.BookProductIds, Is.EqualTo(new[] { "8001" }));
+        await page.CloseAsync();
     }
 
     [Test]

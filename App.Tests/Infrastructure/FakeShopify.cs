@@ -229,6 +229,7 @@ public sealed class FakeShopify : IAsyncDisposable
         ("publications", "read_publications"), ("publishablePublish", "write_publications"), ("publishableUnpublish",
             "write_publications"),
         ("order", "read_orders"), ("fulfillmentCreate", "write_merchant_managed_fulfillment_orders"),
+        ("products", "read_products"),
     ];
 
     public static bool Has(string scopes, string scope)

@@ -33,6 +33,9 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
 
     public ConcurrentDictionary<string, Order> Orders { get; } = new();
 
+    /// <summary>A shop's own products (numeric id, title), as the products query lists them.</summary>
+    public ConcurrentDictionary<string, List<(string Id, string Title)>> ShopProducts { get; } = new();
+
     private int _next = 1000;
     public ConcurrentDictionary<string, Product> Products { get; } = new();
     public const string OnlineStore = "gid://shopify/Publication/11";
@@ -44,7 +47,7 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
     {
         var q = call.Query;
         var v = call.Variables ?? new JsonObject();
-        foreach (var op in new[] { "stagedUploadsCreate", "productSet", "publications", "publishablePublish", "publishableUnpublish", "productUpdate", "fulfillmentCreate", "order" })
+        foreach (var op in new[] { "stagedUploadsCreate", "productSet", "publications", "publishablePublish", "publishableUnpublish", "productUpdate", "fulfillmentCreate", "order", "products" })
             if (q.Contains(op + "(", StringComparison.Ordinal) || q.Contains(op + " {", StringComparison.Ordinal))
             {
                 if (FailOnce.TryPeek(out var f) && f == op && FailOnce.TryDequeue(out _))
@@ -59,6 +62,9 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
                     "publishableUnpublish" => Publication(v, add: false),
                     "fulfillmentCreate" => FulfillmentCreate(v),
                     "order" => OrderQuery(v, shopify.ScopesOf(call)),
+                    "products" => new JsonObject { ["products"] = new JsonObject { ["nodes"] = new JsonArray(
+                        [.. ShopProducts.GetValueOrDefault(call.Shop, []).Select(p => (JsonNode)new JsonObject
+                            { ["id"] = $"gid://shopify/Product/{p.Id}", ["title"] = p.Title })]) } },
                     _ => ProductUpdate(v),
                 };
             }

@@ -61,6 +61,7 @@ public sealed class ScopeTests
     public async Task A_call_without_its_scope_is_refused_by_Shopify_and_fails_fast_once_the_grant_is_known(string operation)
     {
         var lacking = ShopifyScopes.Required[operation][0];
+        // A read_ scope is granted through its write_ scope: take both away.
         var granted = string.Join(',', ShopifyScopes.Requested.Split(',').Where(s => s != lacking
             && s != "write_" + lacking[5..]));
         var document = Documents()[operation];

@@ -12,10 +12,12 @@ public static class SettingsPage
 {
     public static WebApplication MapSettingsPage(this WebApplication app)
     {
-        app.MapGet("/settings", async (HttpContext http, ProviderCatalog providers, IOptions<GenerationOptions> generation, CancellationToken ct) =>
+        app.MapGet("/settings", async (HttpContext http, ProviderCatalog providers, IOptions<GenerationOptions> generation,
+            ShopProducts shopProducts, CancellationToken ct) =>
         {
             var (ctx, redirect) = await AuthenticateAsync(http, ct);
             if (ctx is null) return redirect!;
+            var products = ctx.Shop.AccessToken is null ? null : await shopProducts.ListAsync(ctx.Domain, ct);
             var s = ctx.Shop.Settings;
             var g = generation.Value;
             var b = new StringBuilder("<form class=\"card\" id=\"settings\">");
@@ -44,10 +46,23 @@ public static class SettingsPage
             b.Append("</select><div class=\"muted\">Print files add 0.125 in bleed on every side.</div><div class=\"error\"></div></div>");
             b.Append(Input("price", "Price of a published book", s.Price?.ToString(CultureInfo.InvariantCulture), "number",
                 $"In the shop's currency; empty: {http.RequestServices.GetRequiredService<IOptions<Publishing.PublishingOptions>>().Value.DefaultPrice.ToString(CultureInfo.InvariantCulture)}."));
-            b.Append(Input("bookProductIds", "Book products", s.BookProductIds is null ? null : string.Join(", ",
-                s.BookProductIds), "text",
-                "The ids of the products that sell personalized books (the product with the StorybookShop block), comma-separated. " +
-                "Only a paid line of one of these — or of a book published as its own product — releases a book."));
+            const string booksHint = "The products that sell personalized books (the ones with the StorybookShop block). " +
+                "Only a paid line of one of these — or of a book published as its own product — releases a book.";
+            if (products is { Count: > 0 })
+            {
+                // Chosen from the shop's own products; ids saved before but no longer listed stay selected.
+                var chosen = s.BookProductIds ?? [];
+                b.Append("<div class=\"field\" data-field=\"bookProductIds\"><label for=\"bookProductIds\">Book products</label>");
+                b.Append("<select id=\"bookProductIds\" name=\"bookProductIds\" multiple size=\"6\">");
+                foreach (var p in products)
+                    b.Append($"<option value=\"{E(p.Id)}\"{(chosen.Contains(p.Id) ? " selected" : "")}>{E(p.Title)}</option>");
+                foreach (var id in chosen.Where(id => products.All(p => p.Id != id)))
+                    b.Append($"<option value=\"{E(id)}\" selected>Product {E(id)}</option>");
+                b.Append($"</select><div class=\"muted\">{E(booksHint)}</div><div class=\"error\"></div></div>");
+            }
+            else
+                b.Append(Input("bookProductIds", "Book products", s.BookProductIds is null ? null : string.Join(", ", s.BookProductIds),
+                    "text", "Product ids, comma-separated. " + booksHint));
             b.Append("<div class=\"field\" data-field=\"previewBeforePurchase\"><label for=\"previewBeforePurchase\">Before purchase, make</label><select id=\"previewBeforePurchase\" name=\"previewBeforePurchase\" data-bool=\"1\">");
             b.Append($"<option value=\"\">Server default (a preview)</option><option value=\"true\"{(s.PreviewBeforePurchase == true ? " selected" : "")}>A preview: text, cover and first pages</option><option value=\"false\"{(s.PreviewBeforePurchase == false ? " selected" : "")}>The whole book</option>");
             b.Append("</select><div class=\"muted\">A preview costs less when shoppers do not buy; the rest is made when the order is paid.</div><div class=\"error\"></div></div>");
@@ -66,7 +81,8 @@ public static class SettingsPage
                   for (const el of f.querySelectorAll('input,select')) {
                     const v = el.value.trim(); if (v === '') continue;
                     if (el.name.startsWith('moderationThresholds.')) body.moderationThresholds[el.name.substring(21)] = Number(v);
-                    else if (el.name === 'bookProductIds') body[el.name] = v.split(',').map(x => x.trim()).filter(x => x);
+                    else if (el.name === 'bookProductIds') body[el.name] = el.multiple
+                      ? Array.from(el.selectedOptions).map(o => o.value) : v.split(',').map(x => x.trim()).filter(x => x);
                     else body[el.name] = el.dataset.bool ? v === 'true' : (el.type === 'number' || el.dataset.number) ? Number(v) : v;
                   }
                   for (const x of f.querySelectorAll('.field')) { x.classList.remove('invalid'); x.querySelector('.error').textContent = ''; }

@@ -33,6 +33,7 @@ public static class ShopifyExtensions
         services.AddOptions<Publishing.PublishingOptions>().Bind(builder.Configuration.GetSection(Publishing.PublishingOptions.Section))
             .Validate(o => o.DefaultPrice >= 0 && o.PreviewPages >= 0, "Publishing:DefaultPrice and PreviewPages must not be negative.").ValidateOnStart();
         services.AddTransient<Publishing.ProductPublisher>();
+        services.AddTransient<Admin.ShopProducts>();
         services.AddExceptionHandler<ShopifyAuthExceptionHandler>();
         services.AddAuthentication(SessionTokenAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionTokenAuthentication>(SessionTokenAuthentication.SchemeName, null);

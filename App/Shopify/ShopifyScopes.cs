@@ -21,6 +21,8 @@ public static partial class ShopifyScopes
 {
     public static readonly IReadOnlyDictionary<string, string[]> Required = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
+        // Settings: the shop's products, to choose the book products (read_products; write_products includes it).
+        ["products"] = ["read_products"],
         // Publishing (ProductPublisher).
         // stagedUploadsCreate: the reference asks for write_files (or write_products for product media); we ask for
         // write_files.

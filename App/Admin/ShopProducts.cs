@@ -1,0 +1,31 @@
+using System.Text.Json;
+using StorybookShop.Shopify;
+
+namespace StorybookShop.Admin;
+
+/// <summary>The shop's products, for choosing the ones that sell personalized books in Settings.</summary>
+public sealed class ShopProducts(ShopifyGraphQL graphql, ILogger<ShopProducts> logger)
+{
+    public const string Products = """
+        query products { products(first: 50, sortKey: TITLE) { nodes { id title } } }
+        """;
+
+    public sealed record Product(string Id, string Title);
+
+    /// <summary>Up to 50 products (numeric id, title); null when Shopify cannot be asked (development shop, no token, refusal).</summary>
+    public async Task<IReadOnlyList<Product>?> ListAsync(string shop, CancellationToken ct)
+    {
+        try
+        {
+            var data = await graphql.QueryAsync(shop, Products, ct: ct);
+            return [.. data.GetProperty("products").GetProperty("nodes").EnumerateArray().Select(p => new Product(
+                p.GetProperty("id").GetString()!["gid://shopify/Product/".Length..], p.GetProperty("title").GetString() ?? ""))];
+        }
+        catch (Exception e) when (e is ShopifyAuthException or ShopifyMissingScopeException or ShopifyGraphQLException
+                                      or HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            logger.LogInformation("Products of {Shop} not listed: {Reason}", shop, e.Message);
+            return null;
+        }
+    }
+}
