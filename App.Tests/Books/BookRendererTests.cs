@@ -50,4 +50,23 @@ public sealed class BookRendererTests
         Assert.That(chromium.BlockedRequests - before, Is.GreaterThanOrEqualTo(3),
             "the attempts were aborted and counted");
     }
+
+    [Test]
+    public async Task A_browser_that_died_is_started_again_and_the_render_retried()
+    {
+        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("render-crash"),
+            new Dictionary<string, string?> { ["Pipeline:Roles"] = "web" });
+        var folder = TestServices.TempDirectory("book-crash");
+        await File.WriteAllTextAsync(Path.Combine(folder, "book.html"), "<!doctype html><p>Still here</p>");
+        var renderer = app.Services.GetRequiredService<BookRenderer>();
+        var chromium = app.Services.GetRequiredService<Chromium>();
+        await renderer.RenderAsync(Path.Combine(folder, "book.html"), BookFormat.Screen, default);
+        var first = chromium.ProcessId!.Value;
+
+        System.Diagnostics.Process.GetProcessById(first).Kill(entireProcessTree: true); // SIGKILL, as a crash would
+
+        var pdf = await renderer.RenderAsync(Path.Combine(folder, "book.html"), BookFormat.Screen, default);
+        Assert.That(await PdfFacts.TextAsync(pdf), Does.Contain("Still here"));
+        Assert.That(chromium.ProcessId, Is.Not.EqualTo(first), "a new browser");
+    }
 }

@@ -19,14 +19,8 @@ public sealed class OpenAiIllustratorTests
     public async Task Start()
     {
         _openai = await FakeOpenAI.StartAsync();
-        // A real JPEG for the fake to answer with, drawn by the same Chromium the app uses.
-        await using (var chromium = new Chromium(Options.Create(new ChromiumOptions()), NullLogger<Chromium>.Instance))
-            _openai.Jpeg = await chromium.WithPageAsync(async page =>
-            {
-                await page.SetViewportSizeAsync(256, 256);
-                await page.SetContentAsync("<body style='margin:0;background:#f4a261'></body>");
-                return await page.ScreenshotAsync(new PageScreenshotOptions { Type = ScreenshotType.Jpeg, Quality = 80 });
-            });
+        // A real JPEG for the fake to answer with.
+        _openai.Jpeg = TestImages.Jpeg(new SkiaSharp.SKColor(0xf4, 0xa2, 0x61));
         _app = new AppFactory(await TestServices.CreateDatabaseAsync("images"), new Dictionary<string, string?>
         {
             ["Generation:ImageProvider"] = "openai", ["OpenAI:Endpoint"] = _openai.Endpoint, ["OpenAI:ApiKey"] = "sk-test-key",

@@ -30,13 +30,8 @@ public sealed class ReadAlongTests
     {
         _openai = await FakeOpenAI.StartAsync();
         _eleven = await FakeElevenLabs.StartAsync();
-        await using (var chromium = new Chromium(Options.Create(new ChromiumOptions()), NullLogger<Chromium>.Instance))
-            _openai.Jpeg = await chromium.WithPageAsync(async page =>
-            {
-                await page.SetViewportSizeAsync(256, 256);
-                await page.SetContentAsync("<body style='margin:0;background:#8ecae6'></body>");
-                return await page.ScreenshotAsync(new PageScreenshotOptions { Type = ScreenshotType.Jpeg, Quality = 80 });
-            });
+        // A real JPEG for the fake to answer with.
+        _openai.Jpeg = TestImages.Jpeg(new SkiaSharp.SKColor(0x8e, 0xca, 0xe6));
         _openai.Content = (_, body) => FakeOpenAI.Story(ChildIn(body), pages: 10, words: 32);
         _app = new AppFactory(await TestServices.CreateDatabaseAsync("readalong"), new Dictionary<string, string?>
         {

@@ -1,4 +1,6 @@
-using Microsoft.Playwright;
+using System.Net;
+using PuppeteerSharp;
+using PuppeteerSharp.Media;
 using StorybookShop.Rendering;
 
 namespace StorybookShop.Books;
@@ -12,48 +14,39 @@ public sealed class BookRenderer(Chromium chromium)
     /// <summary>
     /// Renders <paramref name="htmlFile"/> (images beside it, loaded by relative path). The page is served from a
     /// private https origin backed by the book's folder alone: a file outside it, any other host and any file:// URL
-    /// (which an https page may not load) are not reachable; everything else is aborted by Chromium's context route.
+    /// (which an https page may not load) are not reachable; every other request is aborted by <see cref="Chromium"/>.
     /// </summary>
     public async Task<byte[]> RenderAsync(string htmlFile, BookFormat format, CancellationToken ct)
     {
         var folder = Path.GetFullPath(Path.GetDirectoryName(htmlFile)!) + Path.DirectorySeparatorChar;
-        var pdf = await chromium.WithPageAsync(async page =>
+        var pdf = await chromium.WithPageAsync(request => ServeAsync(request, folder), async page =>
         {
-            await page.RouteAsync(Origin + "/**", route => ServeAsync(route, folder));
-            try
-            {
-                await page.GotoAsync($"{Origin}/{Uri.EscapeDataString(Path.GetFileName(htmlFile))}",
-                    new PageGotoOptions { WaitUntil = WaitUntilState.Load });
-                await page.EvaluateAsync("() => document.fonts.ready.then(() => true)");
-                var bytes = await page.PdfAsync(new PagePdfOptions { PreferCSSPageSize = true,
-                    PrintBackground = true });
-                // An idle pooled page would otherwise keep every decoded picture of this book in memory.
-                await page.GotoAsync("about:blank");
-                return bytes;
-            }
-            finally
-            {
-                await page.UnrouteAllAsync();
-            }
+            await page.GoToAsync($"{Origin}/{Uri.EscapeDataString(Path.GetFileName(htmlFile))}", WaitUntilNavigation.Load);
+            await page.EvaluateExpressionAsync("document.fonts.ready.then(() => true)");
+            var bytes = await page.PdfDataAsync(new PdfOptions { PreferCSSPageSize = true, PrintBackground = true });
+            // An idle pooled page would otherwise keep every decoded picture of this book in memory.
+            await page.GoToAsync("about:blank");
+            return bytes;
         }, ct);
         return format.BleedInches > 0 ? PrintBoxes.Add(pdf, format) : pdf;
     }
 
-    private static Task ServeAsync(IRoute route, string folder)
+    private static async Task<bool> ServeAsync(IRequest request, string folder)
     {
-        var path = Uri.UnescapeDataString(new Uri(route.Request.Url).AbsolutePath).TrimStart('/');
+        if (!request.Url.StartsWith(Origin + "/", StringComparison.Ordinal)) return false;
+        var path = Uri.UnescapeDataString(new Uri(request.Url).AbsolutePath).TrimStart('/');
         var file = Path.GetFullPath(Path.Combine(folder, path));
-        if (!file.StartsWith(folder, StringComparison.Ordinal)
-            || !File.Exists(file)) return route.AbortAsync("blockedbyclient");
-        return route.FulfillAsync(new RouteFulfillOptions
+        if (!file.StartsWith(folder, StringComparison.Ordinal) || !File.Exists(file)) return false;
+        await request.RespondAsync(new ResponseData
         {
-            Path = file,
+            Status = HttpStatusCode.OK,
+            BodyData = await File.ReadAllBytesAsync(file),
             ContentType = Path.GetExtension(file).ToLowerInvariant() switch
             {
-                ".html" => "text/html; charset=utf-8", ".jpg" or ".jpeg" => "image/jpeg", ".png" =>
-                    "image/png", ".svg" => "image/svg+xml",
+                ".html" => "text/html; charset=utf-8", ".jpg" or ".jpeg" => "image/jpeg", ".png" => "image/png", ".svg" => "image/svg+xml",
                 _ => "application/octet-stream",
             },
         });
+        return true;
     }
 }

@@ -1,53 +1,112 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Microsoft.Playwright;
+using PuppeteerSharp;
 
 namespace StorybookShop.Rendering;
 
 public sealed class ChromiumOptions
 {
     public const string Section = "Chromium";
-    /// <summary>Debian's chromium; Playwright's own browser download does not work offline.</summary>
+    /// <summary>Debian's chromium (no browser is downloaded).</summary>
     public string ExecutablePath { get; set; } = "/usr/bin/chromium";
     /// <summary>Pages kept open for reuse; also the number of renders in flight per process.</summary>
     public int PagePoolSize { get; set; } = 2;
 }
 
 /// <summary>
-/// One headless Chromium per process, launched on first use, with a small pool of reusable pages:
-/// a warm page renders a 32-page book in about a second where a new context costs ~3.5 s.
+/// One headless Chromium per process, driven over the DevTools protocol straight from .NET (PuppeteerSharp: no Node
+/// driver), launched on first use, with a small pool of reusable pages. Every request a page makes is intercepted:
+/// what the work's own handler does not serve is aborted and counted. A browser that crashed or hung is started
+/// again and the work retried once.
 /// </summary>
 public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _launch = new(1, 1);
     private readonly Channel<IPage> _idle = Channel.CreateUnbounded<IPage>();
     private SemaphoreSlim? _slots;
-    private IPlaywright? _playwright;
     private IBrowser? _browser;
-    private IBrowserContext? _context;
     private long _blocked;
 
     /// <summary>Requests aborted since start (none is expected: a book loads only its own folder).</summary>
     public long BlockedRequests => Interlocked.Read(ref _blocked);
 
-    public async Task<T> WithPageAsync<T>(Func<IPage, Task<T>> work, CancellationToken ct = default)
+    /// <summary>The browser's process id (for tests that kill it).</summary>
+    public int? ProcessId => _browser?.Process?.Id;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a pooled page; <paramref name="serve"/> answers the page's requests (return false
+    /// to have the request aborted). Retried once on a fresh browser if the browser died under it.
+    /// </summary>
+    public async Task<T> WithPageAsync<T>(Func<IRequest, Task<bool>> serve, Func<IPage, Task<T>> work, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await OnPageAsync(serve, work, ct);
+            }
+            catch (Exception e) when (attempt == 1 && e is TargetClosedException or NavigationException or PuppeteerException
+                                          && _browser is not { IsConnected: true })
+            {
+                logger.LogWarning(e, "Chromium went away during a render; starting it again");
+            }
+        }
+    }
+
+    private async Task<T> OnPageAsync<T>(Func<IRequest, Task<bool>> serve, Func<IPage, Task<T>> work, CancellationToken ct)
     {
         await EnsureStartedAsync(ct);
         await _slots!.WaitAsync(ct);
         IPage? page = null;
         try
         {
-            page = _idle.Reader.TryRead(out var idle) && !idle.IsClosed ? idle : await _context!.NewPageAsync();
+            page = _idle.Reader.TryRead(out var idle) && !idle.IsClosed ? idle : await NewPageAsync();
+            Current[page] = serve;
             var result = await work(page);
+            Current.TryRemove(page, out _);
             _idle.Writer.TryWrite(page);
             page = null;
             return result;
         }
         finally
         {
-            if (page is not null) await page.CloseAsync(); // a page that failed mid-render is not reused
+            if (page is not null)
+            {
+                Current.TryRemove(page, out _);
+                try { await page.CloseAsync(); } catch (PuppeteerException) { } // a page that failed mid-render is not reused
+            }
             _slots.Release();
         }
+    }
+
+    /// <summary>Each pooled page's current request handler (the page's owner changes with each render).</summary>
+    private System.Collections.Concurrent.ConcurrentDictionary<IPage, Func<IRequest, Task<bool>>> Current { get; } = new();
+
+    private async Task<IPage> NewPageAsync()
+    {
+        var page = await _browser!.NewPageAsync();
+        await page.SetRequestInterceptionAsync(true);
+        page.Request += async (_, e) =>
+        {
+            var request = e.Request;
+            try
+            {
+                if (request.Url == "about:blank" || request.Url.StartsWith("data:", StringComparison.Ordinal))
+                {
+                    await request.ContinueAsync();
+                    return;
+                }
+                if (Current.TryGetValue(page, out var serve) && await serve(request)) return;
+                Interlocked.Increment(ref _blocked);
+                logger.LogWarning("Chromium blocked a request to {Url}", request.Url);
+                await request.AbortAsync(RequestAbortErrorCode.BlockedByClient);
+            }
+            catch (PuppeteerException)
+            {
+                // The page went away while its request was pending.
+            }
+        };
+        return page;
     }
 
     private async Task EnsureStartedAsync(CancellationToken ct)
@@ -59,12 +118,14 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
             if (_browser is { IsConnected: true }) return;
             var o = options.Value;
             if (!File.Exists(o.ExecutablePath))
-                throw new InvalidOperationException($"Chromium not found at {o.ExecutablePath}. Install Debian's chromium (scripts/run.sh does) or set Chromium:ExecutablePath.");
-            // Playwright's Node driver carries every PDF as base64; a bounded heap makes it collect instead of grow.
-            if (Environment.GetEnvironmentVariable("NODE_OPTIONS") is null)
-                Environment.SetEnvironmentVariable("NODE_OPTIONS", "--max-old-space-size=96 --max-semi-space-size=2");
-            _playwright ??= await Playwright.CreateAsync();
-            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+                throw new InvalidOperationException(
+                    $"Chromium not found at {o.ExecutablePath}. Install Debian's chromium (scripts/run.sh does) or set Chromium:ExecutablePath.");
+            if (_browser is not null)
+            {
+                try { await _browser.DisposeAsync(); } catch (PuppeteerException) { }
+                while (_idle.Reader.TryRead(out _)) { }
+            }
+            _browser = await Puppeteer.LaunchAsync(new LaunchOptions
             {
                 ExecutablePath = o.ExecutablePath,
                 Headless = true,
@@ -74,18 +135,8 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
                         "--renderer-process-limit=1", "--disable-features=BackForwardCache,Translate,MediaRouter,OptimizationHints",
                         "--disable-extensions", "--js-flags=--max-old-space-size=96"],
             });
-            _context = await _browser.NewContextAsync();
-            // Chromium renders only what we hand it: every request that no page-level route serves is aborted and
-            // logged.
-            await _context.RouteAsync("**/*", async route =>
-            {
-                Interlocked.Increment(ref _blocked);
-                logger.LogWarning("Chromium blocked a request to {Url}", route.Request.Url);
-                await route.AbortAsync("blockedbyclient");
-            });
-            _slots = new SemaphoreSlim(Math.Max(1, o.PagePoolSize));
-            while (_idle.Reader.TryRead(out _)) { }
-            logger.LogInformation("Chromium {Version} started", _browser.Version);
+            _slots ??= new SemaphoreSlim(Math.Max(1, o.PagePoolSize));
+            logger.LogInformation("Chromium {Version} started", await _browser.GetVersionAsync());
         }
         finally
         {
@@ -95,7 +146,7 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
 
     public async ValueTask DisposeAsync()
     {
-        if (_browser is not null) await _browser.CloseAsync();
-        _playwright?.Dispose();
+        if (_browser is not null) await _browser.DisposeAsync();
+        _launch.Dispose();
     }
 }

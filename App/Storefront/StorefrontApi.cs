@@ -5,7 +5,6 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.Playwright;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Generation.OpenAI;
