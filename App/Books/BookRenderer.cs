@@ -35,6 +35,12 @@ public sealed class BookRenderer(Chromium chromium)
     {
         if (!request.Url.StartsWith(Origin + "/", StringComparison.Ordinal)) return false;
         var path = Uri.UnescapeDataString(new Uri(request.Url).AbsolutePath).TrimStart('/');
+        if (path == "favicon.ico")
+        {
+            // The browser asks every origin for one; the book has none.
+            await request.RespondAsync(new ResponseData { Status = HttpStatusCode.NotFound });
+            return true;
+        }
         var file = Path.GetFullPath(Path.Combine(folder, path));
         if (!file.StartsWith(folder, StringComparison.Ordinal) || !File.Exists(file)) return false;
         await request.RespondAsync(new ResponseData
