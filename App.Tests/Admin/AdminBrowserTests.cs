@@ -316,12 +316,14 @@ public sealed class AdminBrowserTests
         var page = await OpenAsync("/settings", _shopA);
         var options = page.Locator("#bookProductIds option");
         await Assertions.Expect(options).ToHaveCountAsync(2);
-        Assert.That(await options.AllInnerTextsAsync(), Is.EqualTo(new[] { "Personalized storybook", "Plush dolphin" }));
+        Assert.That(await options.AllInnerTextsAsync(), Is.EqualTo(new[] { "Personalized storybook",
+            "Plush dolphin" }));
         await page.Locator("#bookProductIds").SelectOptionAsync(["8001"]);
         await page.ClickAsync("#save");
         await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("Settings saved");
         await using (var db = _h.App.Db())
-            Assert.That((await db.Shops.SingleAsync(s => s.Domain == _shopA)).Settings.BookProductIds, Is.EqualTo(new[] { "8001" }));
+            Assert.That((await db.Shops.SingleAsync(s => s.Domain == _shopA)).Settings.BookProductIds,
+                Is.EqualTo(new[] { "8001" }));
         await page.CloseAsync();
     }
 

@@ -7,7 +7,8 @@ using StorybookShop.Stories;
 
 namespace StorybookShop.Tests.Generation;
 
-/// <summary>Offline pictures drawn in-process look like the ones Chromium drew: the same scene, pixel by pixel.</summary>
+/// <summary>Offline pictures drawn in-process look like the ones Chromium drew: the same scene, pixel by
+/// pixel.</summary>
 public sealed class SceneRasterizerTests
 {
     private const int Size = 512;
@@ -22,7 +23,8 @@ public sealed class SceneRasterizerTests
         var scenes = new[] { 0, plan.Pages.Count / 2, plan.Pages.Count - 1 };
         foreach (var i in scenes)
         {
-            var svg = SceneArt.Svg(new IllustrationRequest(brief, i + 1, "", plan.Pages[i].Scene, plan.Characters, "", null),
+            var svg = SceneArt.Svg(new IllustrationRequest(brief, i + 1, "", plan.Pages[i].Scene, plan.Characters, "",
+                null),
                 [.. StoryContent.Themes[theme].Palette]);
             using var skia = SKBitmap.Decode(SceneRasterizer.Jpeg(svg, Size, 95));
             using var chromium = SKBitmap.Decode(await ChromiumAsync(svg));

@@ -47,7 +47,8 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
     {
         var q = call.Query;
         var v = call.Variables ?? new JsonObject();
-        foreach (var op in new[] { "stagedUploadsCreate", "productSet", "publications", "publishablePublish", "publishableUnpublish", "productUpdate", "fulfillmentCreate", "order", "products" })
+        foreach (var op in new[] { "stagedUploadsCreate", "productSet", "publications", "publishablePublish",
+            "publishableUnpublish", "productUpdate", "fulfillmentCreate", "order", "products" })
             if (q.Contains(op + "(", StringComparison.Ordinal) || q.Contains(op + " {", StringComparison.Ordinal))
             {
                 if (FailOnce.TryPeek(out var f) && f == op && FailOnce.TryDequeue(out _))

@@ -12,7 +12,8 @@ public static class SettingsPage
 {
     public static WebApplication MapSettingsPage(this WebApplication app)
     {
-        app.MapGet("/settings", async (HttpContext http, ProviderCatalog providers, IOptions<GenerationOptions> generation,
+        app.MapGet("/settings", async (HttpContext http, ProviderCatalog providers,
+            IOptions<GenerationOptions> generation,
             ShopProducts shopProducts, CancellationToken ct) =>
         {
             var (ctx, redirect) = await AuthenticateAsync(http, ct);
@@ -61,7 +62,8 @@ public static class SettingsPage
                 b.Append($"</select><div class=\"muted\">{E(booksHint)}</div><div class=\"error\"></div></div>");
             }
             else
-                b.Append(Input("bookProductIds", "Book products", s.BookProductIds is null ? null : string.Join(", ", s.BookProductIds),
+                b.Append(Input("bookProductIds", "Book products", s.BookProductIds is null ? null : string.Join(", ",
+                    s.BookProductIds),
                     "text", "Product ids, comma-separated. " + booksHint));
             b.Append("<div class=\"field\" data-field=\"previewBeforePurchase\"><label for=\"previewBeforePurchase\">Before purchase, make</label><select id=\"previewBeforePurchase\" name=\"previewBeforePurchase\" data-bool=\"1\">");
             b.Append($"<option value=\"\">Server default (a preview)</option><option value=\"true\"{(s.PreviewBeforePurchase == true ? " selected" : "")}>A preview: text, cover and first pages</option><option value=\"false\"{(s.PreviewBeforePurchase == false ? " selected" : "")}>The whole book</option>");

@@ -12,14 +12,16 @@ public sealed class ShopProducts(ShopifyGraphQL graphql, ILogger<ShopProducts> l
 
     public sealed record Product(string Id, string Title);
 
-    /// <summary>Up to 50 products (numeric id, title); null when Shopify cannot be asked (development shop, no token, refusal).</summary>
+    /// <summary>Up to 50 products (numeric id, title); null when Shopify cannot be asked (development shop, no token,
+    /// refusal).</summary>
     public async Task<IReadOnlyList<Product>?> ListAsync(string shop, CancellationToken ct)
     {
         try
         {
             var data = await graphql.QueryAsync(shop, Products, ct: ct);
             return [.. data.GetProperty("products").GetProperty("nodes").EnumerateArray().Select(p => new Product(
-                p.GetProperty("id").GetString()!["gid://shopify/Product/".Length..], p.GetProperty("title").GetString() ?? ""))];
+                p.GetProperty("id").GetString()!["gid://shopify/Product/".Length..],
+                p.GetProperty("title").GetString() ?? ""))];
         }
         catch (Exception e) when (e is ShopifyAuthException or ShopifyMissingScopeException or ShopifyGraphQLException
                                       or HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)

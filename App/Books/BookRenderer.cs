@@ -21,7 +21,8 @@ public sealed class BookRenderer(Chromium chromium)
         var folder = Path.GetFullPath(Path.GetDirectoryName(htmlFile)!) + Path.DirectorySeparatorChar;
         var pdf = await chromium.WithPageAsync(request => ServeAsync(request, folder), async page =>
         {
-            await page.GoToAsync($"{Origin}/{Uri.EscapeDataString(Path.GetFileName(htmlFile))}", WaitUntilNavigation.Load);
+            await page.GoToAsync($"{Origin}/{Uri.EscapeDataString(Path.GetFileName(htmlFile))}",
+                WaitUntilNavigation.Load);
             await page.EvaluateExpressionAsync("document.fonts.ready.then(() => true)");
             var bytes = await page.PdfDataAsync(new PdfOptions { PreferCSSPageSize = true, PrintBackground = true });
             // An idle pooled page would otherwise keep every decoded picture of this book in memory.
@@ -49,7 +50,10 @@ public sealed class BookRenderer(Chromium chromium)
             BodyData = await File.ReadAllBytesAsync(file),
             ContentType = Path.GetExtension(file).ToLowerInvariant() switch
             {
-                ".html" => "text/html; charset=utf-8", ".jpg" or ".jpeg" => "image/jpeg", ".png" => "image/png", ".svg" => "image/svg+xml",
+                ".html" => "text/html; charset=utf-8",
+                ".jpg" or ".jpeg" => "image/jpeg",
+                ".png" => "image/png",
+                ".svg" => "image/svg+xml",
                 _ => "application/octet-stream",
             },
         });

@@ -34,10 +34,12 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
     public int? ProcessId => _browser?.Process?.Id;
 
     /// <summary>
-    /// Runs <paramref name="work"/> on a pooled page; <paramref name="serve"/> answers the page's requests (return false
+    /// Runs <paramref name="work"/> on a pooled page; <paramref name="serve"/> answers the page's requests (return
+    /// false
     /// to have the request aborted). Retried once on a fresh browser if the browser died under it.
     /// </summary>
-    public async Task<T> WithPageAsync<T>(Func<IRequest, Task<bool>> serve, Func<IPage, Task<T>> work, CancellationToken ct = default)
+    public async Task<T> WithPageAsync<T>(Func<IRequest, Task<bool>> serve, Func<IPage, Task<T>> work,
+        CancellationToken ct = default)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -45,7 +47,8 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
             {
                 return await OnPageAsync(serve, work, ct);
             }
-            catch (Exception e) when (attempt == 1 && e is TargetClosedException or NavigationException or PuppeteerException
+            catch (Exception e) when (attempt == 1
+                && e is TargetClosedException or NavigationException or PuppeteerException
                                           && _browser is not { IsConnected: true })
             {
                 logger.LogWarning(e, "Chromium went away during a render; starting it again");
@@ -53,7 +56,8 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
         }
     }
 
-    private async Task<T> OnPageAsync<T>(Func<IRequest, Task<bool>> serve, Func<IPage, Task<T>> work, CancellationToken ct)
+    private async Task<T> OnPageAsync<T>(Func<IRequest, Task<bool>> serve, Func<IPage, Task<T>> work,
+        CancellationToken ct)
     {
         await EnsureStartedAsync(ct);
         await _slots!.WaitAsync(ct);

@@ -2,14 +2,16 @@ using SkiaSharp;
 
 namespace StorybookShop.Storefront;
 
-/// <summary>The storefront preview of a picture: small (480 px), with PREVIEW across it, drawn in-process with SkiaSharp.</summary>
+/// <summary>The storefront preview of a picture: small (480 px), with PREVIEW across it, drawn in-process with
+/// SkiaSharp.</summary>
 public static class PreviewWatermark
 {
     public const int Size = 480;
 
     public static byte[] Jpeg(byte[] original, int quality = 60)
     {
-        using var source = SKBitmap.Decode(original) ?? throw new InvalidOperationException("The picture could not be decoded.");
+        using var source = SKBitmap.Decode(original)
+            ?? throw new InvalidOperationException("The picture could not be decoded.");
         using var surface = SKSurface.Create(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Premul))
             ?? throw new InvalidOperationException("Could not create a drawing surface.");
         var canvas = surface.Canvas;
@@ -18,7 +20,8 @@ public static class PreviewWatermark
         var side = Math.Min(source.Width, source.Height);
         var crop = SKRect.Create((source.Width - side) / 2f, (source.Height - side) / 2f, side, side);
         using (var image = SKImage.FromBitmap(source))
-            canvas.DrawImage(image, crop, SKRect.Create(0, 0, Size, Size), new SKSamplingOptions(SKCubicResampler.Mitchell));
+            canvas.DrawImage(image, crop, SKRect.Create(0, 0, Size, Size),
+                new SKSamplingOptions(SKCubicResampler.Mitchell));
 
         using var typeface = SKTypeface.FromFamilyName("sans-serif", SKFontStyle.Bold) ?? SKTypeface.Default;
         using var font = new SKFont(typeface, 84);

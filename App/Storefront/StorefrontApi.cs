@@ -253,7 +253,8 @@ public static class StorefrontApi
     }
 
     /// <summary>A preview picture: the real one made small (480 px) and stamped PREVIEW, so it is no substitute for the book.</summary>
-    internal static async Task<IResult> PreviewImageAsync(Guid id, int number, HttpContext http, AppDbContext db, IAssetStore assets,
+    internal static async Task<IResult> PreviewImageAsync(Guid id, int number, HttpContext http, AppDbContext db,
+        IAssetStore assets,
         IOptions<GenerationOptions> generation, CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);

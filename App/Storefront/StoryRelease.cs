@@ -98,13 +98,15 @@ public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipe
         foreach (var r in refused) logger.LogWarning("Story {StoryId} not released: {Reason}", r.StoryId, r.Reason);
     }
 
-    /// <summary>The paid lines as parallel arrays (<c>@stories, @orders, @customers, @shops</c>) and <c>@now</c>.</summary>
+    /// <summary>The paid lines as parallel arrays (<c>@stories, @orders, @customers, @shops</c>) and
+    /// <c>@now</c>.</summary>
     private static void AddPaid(NpgsqlCommand cmd, IReadOnlyList<PaidStory> paid, DateTimeOffset now)
     {
         cmd.Parameters.AddWithValue("now", now);
         cmd.Parameters.AddWithValue("stories", paid.Select(p => p.StoryId).ToArray());
         cmd.Parameters.AddWithValue("orders", paid.Select(p => p.OrderId).ToArray());
-        cmd.Parameters.AddWithValue("customers", paid.Select(p => (object?)p.CustomerId ?? DBNull.Value).ToArray()).NpgsqlDbType =
+        cmd.Parameters.AddWithValue("customers", paid.Select(p => (object?)p.CustomerId
+            ?? DBNull.Value).ToArray()).NpgsqlDbType =
             NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
         cmd.Parameters.AddWithValue("shops", paid.Select(p => p.ShopDomain).ToArray());
     }

@@ -9,7 +9,7 @@ public sealed class OfflineIllustrationOptions
     public int JpegQuality { get; set; } = 86;
 }
 
-/// <summary>Draws each page as an SVG scene and rasterizes it to JPEG in-process (<see cref="SceneRasterizer"/>).</summary>
+/// <summary>Draws each page as an SVG scene and rasterizes it to JPEG in-process (SceneRasterizer).</summary>
 public sealed class OfflineIllustrator(IOptions<GenerationOptions> options) : IIllustrator
 {
     public string Provider => "offline";
@@ -21,6 +21,7 @@ public sealed class OfflineIllustrator(IOptions<GenerationOptions> options) : II
         var svg = SceneArt.Svg(request, [.. theme.Palette]);
         // CPU-bound work off the caller's thread: pictures of a book are drawn side by side.
         var jpeg = await Task.Run(() => SceneRasterizer.Jpeg(svg, o.SizePx, o.JpegQuality), ct);
-        return new ProviderResult<byte[]>(jpeg, "offline-svg-skia-v1", 0m, new { sizePx = o.SizePx, bytes = jpeg.Length });
+        return new ProviderResult<byte[]>(jpeg, "offline-svg-skia-v1", 0m, new { sizePx = o.SizePx,
+            bytes = jpeg.Length });
     }
 }

@@ -12,10 +12,12 @@ public static class SceneRasterizer
     public static byte[] Jpeg(string svg, int sizePx, int quality)
     {
         using var document = new SKSvg();
-        using var picture = document.FromSvg(svg) ?? throw new InvalidOperationException("The scene's SVG could not be read.");
+        using var picture = document.FromSvg(svg)
+            ?? throw new InvalidOperationException("The scene's SVG could not be read.");
         var box = picture.CullRect;
         var info = new SKImageInfo(sizePx, sizePx, SKColorType.Rgba8888, SKAlphaType.Premul);
-        using var surface = SKSurface.Create(info) ?? throw new InvalidOperationException("Could not create a drawing surface.");
+        using var surface = SKSurface.Create(info)
+            ?? throw new InvalidOperationException("Could not create a drawing surface.");
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         canvas.Scale(sizePx / box.Width, sizePx / box.Height);
