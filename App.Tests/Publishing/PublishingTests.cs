@@ -148,31 +148,39 @@ public sealed class PublishingTests
         await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
         var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
         var numeric = published.ShopifyProductId!["gid://shopify/Product/".Length..];
-        _catalog.Orders["7101"] = new FakeShopifyCatalog.Order { Id = "7101" };
-        _catalog.Orders["7101"].Lines.Add(("41", new Dictionary<string, string>(), 1));
-        _catalog.Orders["7101"].LineProducts["41"] = published.ShopifyProductId!;
-        var body = JsonSerializer.Serialize(new { id = 7101, customer = new { id = 55 },
-            line_items = new[] { new { id = 41, product_id = long.Parse(numeric,
-                System.Globalization.CultureInfo.InvariantCulture), price = "24.99", properties = Array.Empty<object>() } } });
         using var http = _h.App.CreateClient();
-        Assert.That((await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, body))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var until = DateTime.UtcNow.AddMinutes(1);
-        while (_catalog.Orders["7101"].Fulfillments.Count == 0 && DateTime.UtcNow < until) await Task.Delay(250);
-        Assert.That(_catalog.Orders["7101"].Fulfillments, Has.Count.EqualTo(1), "fulfilled by its product, with no _story_id on the line");
+        // A buyer's order of the published product itself: no _story_id on the line, only the product.
+        async Task<FakeShopifyCatalog.Order> BuyAsync(string orderId, string lineId, int customer)
+        {
+            var order = _catalog.Orders[orderId] = new FakeShopifyCatalog.Order { Id = orderId };
+            order.Lines.Add((lineId, new Dictionary<string, string>(), 1));
+            order.LineProducts[lineId] = published.ShopifyProductId!;
+            var body = JsonSerializer.Serialize(new
+            {
+                id = long.Parse(orderId, System.Globalization.CultureInfo.InvariantCulture), customer = new { id = customer },
+                line_items = new[]
+                {
+                    new
+                    {
+                        id = long.Parse(lineId, System.Globalization.CultureInfo.InvariantCulture),
+                        product_id = long.Parse(numeric, System.Globalization.CultureInfo.InvariantCulture),
+                        price = "24.99", properties = Array.Empty<object>(),
+                    },
+                },
+            });
+            Assert.That((await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, body))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            var until = DateTime.UtcNow.AddMinutes(1);
+            while (order.Fulfillments.Count == 0 && DateTime.UtcNow < until) await Task.Delay(250);
+            return order;
+        }
+
+        Assert.That((await BuyAsync("7101", "41", 55)).Fulfillments, Has.Count.EqualTo(1),
+            "fulfilled by its product, with no _story_id on the line");
         var linked = await WaitForAsync(story.Id, s => s.ShopifyOrderId is not null);
         Assert.That((linked.ShopifyOrderId, linked.ShopifyCustomerId, linked.Status), Is.EqualTo(("7101", "55", StoryStatus.Published)));
 
         // A second buyer gets their own delivery; the first buyer's link is untouched.
-        _catalog.Orders["7102"] = new FakeShopifyCatalog.Order { Id = "7102" };
-        _catalog.Orders["7102"].Lines.Add(("42", new Dictionary<string, string>(), 1));
-        _catalog.Orders["7102"].LineProducts["42"] = published.ShopifyProductId!;
-        var second = JsonSerializer.Serialize(new { id = 7102, customer = new { id = 56 },
-            line_items = new[] { new { id = 42, product_id = long.Parse(numeric,
-                System.Globalization.CultureInfo.InvariantCulture), price = "24.99", properties = Array.Empty<object>() } } });
-        Assert.That((await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, second))).StatusCode,
-            Is.EqualTo(HttpStatusCode.OK));
-        until = DateTime.UtcNow.AddMinutes(1);
-        while (_catalog.Orders["7102"].Fulfillments.Count == 0 && DateTime.UtcNow < until) await Task.Delay(250);
+        await BuyAsync("7102", "42", 56);
         Assert.That(_catalog.Orders["7102"].Fulfillments, Has.Count.EqualTo(1),
             "the second buyer's line is fulfilled too");
         List<Delivery> deliveries;
@@ -189,7 +197,7 @@ public sealed class PublishingTests
             orders_to_redact = new[] { 7101 } });
         Assert.That((await http.SendAsync(ShopifyKit.Webhook("customers/redact", _shop, redact))).StatusCode,
             Is.EqualTo(HttpStatusCode.OK));
-        until = DateTime.UtcNow.AddMinutes(1);
+        var until = DateTime.UtcNow.AddMinutes(1);
         int left;
         do
         {

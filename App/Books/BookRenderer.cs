@@ -1,6 +1,5 @@
 using System.Net;
 using PuppeteerSharp;
-using PuppeteerSharp.Media;
 using StorybookShop.Rendering;
 
 namespace StorybookShop.Books;

@@ -40,9 +40,6 @@ public sealed class ProgressFeed(IDbContextFactory<AppDbContext> contexts, IOpti
         public void Dispose() => feed._watchers.TryRemove(this, out _);
     }
 
-    /// <summary>Number of open streams on this node.</summary>
-    public int Open => _watchers.Count;
-
     /// <summary>A watcher for the story, or null when the shop or the shopper already has as many streams open as
     /// allowed.</summary>
     public Watcher? Watch(Guid storyId, string shop, string shopper)
