@@ -69,4 +69,100 @@ public sealed class BookRendererTests
         Assert.That(await PdfFacts.TextAsync(pdf), Does.Contain("Still here"));
         Assert.That(chromium.ProcessId, Is.Not.EqualTo(first), "a new browser");
     }
+
+    [Test]
+    public async Task A_browser_killed_mid_render_is_started_again_and_the_render_retried()
+    {
+        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("render-kill"),
+            new Dictionary<string, string?> { ["Pipeline:Roles"] = "web" });
+        var chromium = app.Services.GetRequiredService<Chromium>();
+        var pids = new List<int>();
+
+        var text = await RenderWhile(chromium, onPicture: pid =>
+        {
+            pids.Add(pid);
+            if (pids.Count == 1) System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true);
+        });
+
+        Assert.That(text, Does.Contain("Rendered at last"));
+        Assert.That(pids, Has.Count.EqualTo(2), "the page was loading its picture when the browser died; then again");
+        Assert.That(pids[1], Is.Not.EqualTo(pids[0]), "the retry ran on a new browser");
+    }
+
+    [Test]
+    public async Task A_hung_browser_is_killed_after_the_render_timeout_and_the_render_retried()
+    {
+        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("render-hang"),
+            new Dictionary<string, string?> { ["Pipeline:Roles"] = "web", ["Chromium:RenderTimeout"] = "00:00:04" });
+        var chromium = app.Services.GetRequiredService<Chromium>();
+        var pids = new List<int>();
+
+        var text = await RenderWhile(chromium, onPicture: pid =>
+        {
+            pids.Add(pid);
+            if (pids.Count == 1) StopProcess(pid); // SIGSTOP: alive, connected, answering nothing
+        });
+
+        Assert.That(text, Does.Contain("Rendered at last"));
+        Assert.That(pids, Has.Count.EqualTo(2));
+        Assert.That(pids[1], Is.Not.EqualTo(pids[0]));
+        Assert.That(Exited(pids[0]), Is.True, "the frozen browser was killed, not left behind");
+    }
+
+    /// <summary>Renders a page with one picture; <paramref name="onPicture"/> runs while the page waits for it.</summary>
+    private static async Task<string> RenderWhile(Chromium chromium, Action<int> onPicture)
+    {
+        const string origin = "https://book.test.invalid";
+        var pdf = await chromium.WithPageAsync(async request =>
+        {
+            if (request.Url == origin + "/book.html")
+            {
+                await request.RespondAsync(new PuppeteerSharp.ResponseData
+                {
+                    Status = System.Net.HttpStatusCode.OK, ContentType = "text/html",
+                    Body = "<!doctype html><p>Rendered at last</p><img src=\"picture.png\">",
+                });
+                return true;
+            }
+            if (request.Url == origin + "/picture.png")
+            {
+                onPicture(chromium.ProcessId!.Value);
+                await request.RespondAsync(new PuppeteerSharp.ResponseData
+                {
+                    Status = System.Net.HttpStatusCode.OK, ContentType = "image/png", BodyData = OnePixelPng,
+                });
+                return true;
+            }
+            return false;
+        }, async page =>
+        {
+            await page.GoToAsync(origin + "/book.html", PuppeteerSharp.WaitUntilNavigation.Load);
+            return await page.PdfDataAsync();
+        });
+        return await PdfFacts.TextAsync(pdf);
+    }
+
+    private static readonly byte[] OnePixelPng = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=");
+
+    private static void StopProcess(int pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-STOP", pid.ToString(
+            System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.That(kill.ExitCode, Is.Zero);
+    }
+
+    private static bool Exited(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
 }

@@ -11,6 +11,8 @@ public sealed class ChromiumOptions
     public string ExecutablePath { get; set; } = "/usr/bin/chromium";
     /// <summary>Pages kept open for reuse; also the number of renders in flight per process.</summary>
     public int PagePoolSize { get; set; } = 2;
+    /// <summary>A render that takes longer counts as a hung browser: it is killed, started again, the render retried.</summary>
+    public TimeSpan RenderTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
@@ -25,6 +27,7 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
     private readonly Channel<IPage> _idle = Channel.CreateUnbounded<IPage>();
     private SemaphoreSlim? _slots;
     private IBrowser? _browser;
+    private IBrowser? _broken;
     private long _blocked;
 
     /// <summary>Requests aborted since start (none is expected: a book loads only its own folder).</summary>
@@ -43,17 +46,38 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
     {
         for (var attempt = 1; ; attempt++)
         {
+            var browser = _browser;
             try
             {
-                return await OnPageAsync(serve, work, ct);
+                return await OnPageAsync(serve, work, ct).WaitAsync(options.Value.RenderTimeout, ct);
+            }
+            catch (TimeoutException e) when (attempt == 1)
+            {
+                // Hung (or frozen) browser: nothing more will come over its socket. Kill it; the next attempt starts one.
+                logger.LogWarning(e, "A render took longer than {Timeout}; killing Chromium and trying again",
+                    options.Value.RenderTimeout);
+                Kill(_browser ?? browser);
             }
             catch (Exception e) when (attempt == 1
                 && e is TargetClosedException or NavigationException or PuppeteerException
-                                          && _browser is not { IsConnected: true })
+                && _browser is not { IsConnected: true })
             {
                 logger.LogWarning(e, "Chromium went away during a render; starting it again");
             }
         }
+    }
+
+    private void Kill(IBrowser? browser)
+    {
+        try
+        {
+            browser?.Process?.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            logger.LogDebug(e, "Chromium had already gone");
+        }
+        _broken = browser;
     }
 
     private async Task<T> OnPageAsync<T>(Func<IRequest, Task<bool>> serve, Func<IPage, Task<T>> work,
@@ -115,11 +139,11 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
 
     private async Task EnsureStartedAsync(CancellationToken ct)
     {
-        if (_browser is { IsConnected: true }) return;
+        if (IsUsable(_browser)) return;
         await _launch.WaitAsync(ct);
         try
         {
-            if (_browser is { IsConnected: true }) return;
+            if (IsUsable(_browser)) return;
             var o = options.Value;
             if (!File.Exists(o.ExecutablePath))
                 throw new InvalidOperationException(
@@ -147,6 +171,8 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
             _launch.Release();
         }
     }
+
+    private bool IsUsable(IBrowser? browser) => browser is { IsConnected: true } && !ReferenceEquals(browser, _broken);
 
     public async ValueTask DisposeAsync()
     {
