@@ -161,7 +161,10 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
                         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                         // Memory: a rendered book must not linger in the back-forward cache once the page moves on.
                         "--renderer-process-limit=1", "--disable-features=BackForwardCache,Translate,MediaRouter,OptimizationHints",
-                        "--disable-extensions", "--js-flags=--max-old-space-size=96"],
+                        "--disable-extensions", "--js-flags=--max-old-space-size=96",
+                        // Fewer processes: no zygotes (the sandbox is off anyway), GPU and network service in the browser.
+                        "--no-zygote", "--in-process-gpu", "--process-per-site", "--enable-features=NetworkServiceInProcess2",
+                        "--disable-features=AudioServiceOutOfProcess"],
             });
             _slots ??= new SemaphoreSlim(Math.Max(1, o.PagePoolSize));
             logger.LogInformation("Chromium {Version} started", await _browser.GetVersionAsync());
