@@ -21,6 +21,7 @@ builder.AddStoryPipeline();
 builder.AddJobs();
 builder.AddJobsDashboard();
 builder.AddSampleBook(args);
+builder.AddApiDocs();
 
 var app = builder.Build();
 
@@ -49,6 +50,7 @@ app.MapSettings();
 app.MapStoryPages();
 app.MapSettingsPage();
 app.MapJobsDashboard();
+app.MapApiDocs();
 
 await app.RunAsync();
 

@@ -12,6 +12,7 @@ public static class AdminApi
     public static RouteGroupBuilder MapAdminGroup(this WebApplication app, string prefix, string tag) =>
         app.MapGroup(prefix).WithTags(tag)
             .RequireAuthorization(p => p.AddAuthenticationSchemes(SessionTokenAuthentication.SchemeName).RequireClaim(SessionTokenAuthentication.ShopClaim))
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AddEndpointFilter(async (ctx, next) =>
             {
                 CurrentShop.AddFrameAncestors(ctx.HttpContext);

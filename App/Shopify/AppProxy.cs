@@ -28,7 +28,7 @@ public static partial class AppProxy
     };
 
     public static RouteGroupBuilder MapAppProxy(this WebApplication app) =>
-        (RouteGroupBuilder)app.MapGroup("/proxy").WithTags("Storefront");
+        app.MapGroup("/proxy").WithTags("Storefront").ProducesProblem(StatusCodes.Status401Unauthorized);
 
     /// <summary>Authenticates every /proxy request before anything reads its body.</summary>
     public static WebApplication UseAppProxy(this WebApplication app)

@@ -61,7 +61,9 @@ public static class StorefrontApi
                 StoryCatalog.CompanionKinds.Select(k => (object)new { k.Id, en = k.En, es = k.Es, fr = k.Fr }).ToList()));
         });
         proxy.MapGet("/personalize", Personalize);
-        proxy.MapPost("/stories", CreateAsync);
+        proxy.MapPost("/stories", CreateAsync).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         proxy.MapGet("/stories/{id:guid}", StatusAsync);
         proxy.MapGet("/stories/{id:guid}/events", EventsAsync);
         proxy.MapGet("/stories/{id:guid}/preview", PreviewPageAsync);

@@ -33,7 +33,8 @@ public static class StoryApi
     public static WebApplication MapStories(this WebApplication app)
     {
         var group = app.MapAdminGroup("/api/stories", "Stories");
-        group.MapPost("/", CreateAsync);
+        group.MapPost("/", CreateAsync).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{id:guid}", GetAsync);
         group.MapGet("/{id:guid}/status", GetStatusAsync);
         return app;
