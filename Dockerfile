@@ -34,5 +34,6 @@ ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     DOTNET_gcServer=0
 EXPOSE 8080
 VOLUME /data
-HEALTHCHECK --interval=30s --timeout=5s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ok <&3"]
+# Ready = PostgreSQL, job storage, asset store and Chromium answer (503 otherwise); /health/live is the process alone.
+HEALTHCHECK --interval=30s --timeout=6s --start-period=30s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["dotnet", "StorybookShop.dll"]

@@ -2,6 +2,7 @@ using StorybookShop.Admin;
 using StorybookShop.Dashboard;
 using StorybookShop.Data;
 using StorybookShop.Generation;
+using StorybookShop.Health;
 using StorybookShop.Hosting;
 using StorybookShop.Jobs;
 using StorybookShop.Shopify;
@@ -22,6 +23,7 @@ builder.AddJobs();
 builder.AddJobsDashboard();
 builder.AddSampleBook(args);
 builder.AddApiDocs();
+builder.AddHealth();
 
 var app = builder.Build();
 
@@ -36,7 +38,7 @@ app.UseRequestBodyLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+app.MapHealth();
 app.MapAssets();
 app.MapWebhooks();
 app.MapOAuth();

@@ -160,7 +160,7 @@ public sealed class InstallAndProxyTests
             DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(page.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain("object-src 'none'"));
-        Assert.That((await http.GetAsync("/health")).Headers.GetValues("X-Content-Type-Options").Single(),
+        Assert.That((await http.GetAsync("/health/live")).Headers.GetValues("X-Content-Type-Options").Single(),
             Is.EqualTo("nosniff"));
     }
 

@@ -33,6 +33,12 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
     /// <summary>Requests aborted since start (none is expected: a book loads only its own folder).</summary>
     public long BlockedRequests => Interlocked.Read(ref _blocked);
 
+    public enum BrowserState { NotStarted, Connected, Gone }
+
+    /// <summary>Whether the browser has been started and is still connected (for the readiness check).</summary>
+    public BrowserState State => _browser is null ? BrowserState.NotStarted
+        : IsUsable(_browser) ? BrowserState.Connected : BrowserState.Gone;
+
     /// <summary>The browser's process id (for tests that kill it).</summary>
     public int? ProcessId => _browser?.Process?.Id;
 
