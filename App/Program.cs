@@ -10,6 +10,7 @@ using StorybookShop.Shopify.Webhooks;
 using StorybookShop.Storage;
 using StorybookShop.Storefront;
 using StorybookShop.Stories;
+using StorybookShop.Telemetry;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
@@ -24,6 +25,7 @@ builder.AddJobsDashboard();
 builder.AddSampleBook(args);
 builder.AddApiDocs();
 builder.AddHealth();
+builder.AddTelemetry();
 
 var app = builder.Build();
 

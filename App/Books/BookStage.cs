@@ -8,7 +8,7 @@ namespace StorybookShop.Books;
 
 /// <summary>Lays out the book and renders the screen PDF and the print PDF; then the story is Complete.</summary>
 public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRenderer renderer, IAssetStore assets, GenerationLedger ledger, TimeProvider clock,
-    Jobs.StoryJobs jobs) : IPipelineStage
+    Jobs.StoryJobs jobs, Telemetry.StoryMetrics metrics) : IPipelineStage
 {
     public PipelineStages Stage => PipelineStages.Book;
 
@@ -72,6 +72,7 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
                 .SetProperty(s => s.Status, s => s.Status == StoryStatus.Generating ? StoryStatus.Complete : s.Status)
                 .SetProperty(s => s.GenerationTimeMs, took)
                 .SetProperty(s => s.UpdatedAt, now), ct);
+            if (story.Status == StoryStatus.Generating) metrics.BookCompleted();
             // Already paid (released by orders/paid, or a full book bought before it finished): deliver it now.
             if (await db.Stories.Where(s => s.Id == story.Id).Select(s => s.PaidAt).SingleAsync(ct) is not null)
                 await jobs.EnqueueOnceAsync(story.Id, Jobs.StoryJobKind.Deliver, ct);

@@ -9,7 +9,8 @@ namespace StorybookShop.Generation;
 /// Runs one provider call and writes its Generation row — prompt, result, cost, duration, provider —
 /// whether it succeeded or failed. Each row has its own short-lived context, so calls can run in parallel.
 /// </summary>
-public sealed class GenerationLedger(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<GenerationLedger> logger)
+public sealed class GenerationLedger(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, Telemetry.StoryMetrics metrics,
+    ILogger<GenerationLedger> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -23,6 +24,7 @@ public sealed class GenerationLedger(IDbContextFactory<AppDbContext> contexts, T
             var result = await call(ct);
             row.Model = result.Model;
             row.Cost = result.Cost;
+            metrics.ProviderCost(provider, type.ToString(), result.Cost);
             row.Result = JsonSerializer.Serialize(new { output = describe(result.Value), details = result.Details }, Json);
             return result.Value;
         }

@@ -11,7 +11,7 @@ namespace StorybookShop.Generation;
 /// lock, exactly once (no engine continuations). The row is the truth; this method is safe to call at any time,
 /// from any node, as often as you like.
 /// </summary>
-public sealed class StoryPipeline(StoryJobs jobs, ILogger<StoryPipeline> logger)
+public sealed class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics metrics, ILogger<StoryPipeline> logger)
 {
     public static readonly PipelineStages[] Order =
         [PipelineStages.Text, PipelineStages.Illustrations, PipelineStages.Narration, PipelineStages.Book];
@@ -43,6 +43,7 @@ public sealed class StoryPipeline(StoryJobs jobs, ILogger<StoryPipeline> logger)
                     && !StoryJobs.IsLive(latest.GetValueOrDefault(KindOf(stage))))
                 .Select(KindOf).ToList();
         }, ct);
+        if (enqueued.Contains(StoryJobKind.Text)) metrics.BookStarted();
         if (enqueued.Count > 0) logger.LogInformation("Story {StoryId}: enqueued {Stages}", storyId, string.Join(", ",
             enqueued));
         return enqueued.Count;

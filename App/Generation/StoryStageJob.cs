@@ -8,7 +8,7 @@ namespace StorybookShop.Generation;
 /// <summary>One stage of one story, as a Hangfire job. Stages skip work whose output exists, so a retry or a takeover
 /// after a crash resumes.</summary>
 public sealed class StoryStageJob(IEnumerable<IPipelineStage> stages, StoryPipeline pipeline,
-    IDbContextFactory<AppDbContext> contexts,
+    IDbContextFactory<AppDbContext> contexts, Telemetry.StoryMetrics metrics,
     TimeProvider clock, ILogger<StoryStageJob> logger)
 {
     [DisplayName("{1} · story {0}")]
@@ -40,8 +40,9 @@ public sealed class StoryStageJob(IEnumerable<IPipelineStage> stages, StoryPipel
         {
             // The provider refused the request itself (400/401/403/404/422): asking again gets the same answer
             // and costs money. The story stops here with the reason.
-            await StoryErrors.MarkErrorAsync(contexts, storyId, $"{stage} failed and was not retried: {e.Message}",
-                clock.GetUtcNow(), cancellationToken);
+            if (await StoryErrors.MarkErrorAsync(contexts, storyId, $"{stage} failed and was not retried: {e.Message}",
+                clock.GetUtcNow(), cancellationToken))
+                metrics.BookFailed(stage.ToString());
             // Refused pages leave the sibling stage's work worth finishing (it is kept for the regeneration);
             // any other permanent failure ends the story, so its other stages are removed.
             if (e is not PagesFailedException) await pipeline.CancelAsync(storyId, except: stage, ct: cancellationToken);

@@ -56,6 +56,7 @@ public static class JobsExtensions
             };
             filters.Add(sp.GetRequiredService<StoryJobStateFilter>());
             filters.Add(sp.GetRequiredService<JobLogFilter>());
+            filters.Add(sp.GetRequiredService<Telemetry.JobTracingFilter>());
             // Attributes on job methods ([AutomaticRetry] on the reconciler) override the collection's.
             return new JobFilterProviderCollection(filters, new JobFilterAttributeFilterProvider());
         });

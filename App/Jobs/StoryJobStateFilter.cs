@@ -16,7 +16,7 @@ namespace StorybookShop.Jobs;
 /// history expires with the jobs). Hangfire applies FailedState only after the last retry.
 /// </summary>
 public sealed class StoryJobStateFilter(IDbContextFactory<AppDbContext> contexts, TimeProvider clock,
-    ILogger<StoryJobStateFilter> logger)
+    Telemetry.StoryMetrics metrics, ILogger<StoryJobStateFilter> logger)
     : IApplyStateFilter
 {
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
@@ -82,7 +82,11 @@ public sealed class StoryJobStateFilter(IDbContextFactory<AppDbContext> contexts
                     && s.Status == StoryStatus.Generating).ExecuteUpdate(u => u
                     .SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason,
                         reason).SetProperty(s => s.UpdatedAt, now));
-                if (changed > 0) logger.LogError(cause, "Story {StoryId} failed: {Reason}", storyId, reason);
+                if (changed > 0)
+                {
+                    metrics.BookFailed(kind.ToString());
+                    logger.LogError(cause, "Story {StoryId} failed: {Reason}", storyId, reason);
+                }
                 break;
         }
     }

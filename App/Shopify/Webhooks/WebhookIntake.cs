@@ -18,7 +18,17 @@ public static class WebhookIntake
 
     public static WebApplication MapWebhooks(this WebApplication app)
     {
-        app.MapPost("/webhooks", ReceiveAsync).ExcludeFromDescription();
+        app.MapPost("/webhooks", ReceiveAsync).ExcludeFromDescription().AddEndpointFilter(async (context, next) =>
+        {
+            // Intake latency as Shopify sees it; the topic is named only once the signature vouched for it.
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = await next(context);
+            var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+            var topic = status == StatusCodes.Status200OK ? context.HttpContext.Request.Headers["X-Shopify-Topic"].ToString() : "refused";
+            context.HttpContext.RequestServices.GetRequiredService<Telemetry.StoryMetrics>()
+                .WebhookReceived(topic, System.Diagnostics.Stopwatch.GetElapsedTime(started), status);
+            return result;
+        });
         return app;
     }
 

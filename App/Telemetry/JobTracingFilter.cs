@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Hangfire.Server;
+using StorybookShop.Jobs;
+
+namespace StorybookShop.Telemetry;
+
+/// <summary>
+/// Carries the trace across Hangfire: a job created inside a span (a request, or the stage that enqueues the next)
+/// records that span's <c>traceparent</c> (<see cref="Jobs.StoryJobs"/> sets it); the job then runs as a child span named for its stage, tagged with story,
+/// shop, job and attempt, and its duration goes to <see cref="StoryMetrics"/>. One book is thus one trace: the
+/// request, then text, pictures ‖ narration, book, publish and deliver.
+/// </summary>
+public sealed class JobTracingFilter(StoryMetrics metrics) : IServerFilter
+{
+    public const string TraceParent = "traceparent";
+    private const string ActivityItem = "storybook.activity";
+    private const string StartedItem = "storybook.started";
+
+    public void OnPerforming(PerformingContext context)
+    {
+        context.Items[StartedItem] = Stopwatch.GetTimestamp();
+        var job = StoryJobStateFilter.Identify(context.BackgroundJob.Job);
+        ActivityContext.TryParse(context.GetJobParameter<string>(TraceParent, allowStale: true), null, out var parent);
+        var activity = StoryTracing.Source.StartActivity($"job {(job?.Kind.ToString() ?? context.BackgroundJob.Job?.Method.Name)}",
+            ActivityKind.Consumer, parent);
+        if (activity is null) return;
+        activity.SetTag(StoryTracing.JobId, context.BackgroundJob.Id);
+        activity.SetTag(StoryTracing.Attempt, context.GetJobParameter<int>("RetryCount", allowStale: true) + 1);
+        if (job is { } story)
+        {
+            activity.SetTag(StoryTracing.StoryId, story.StoryId.ToString());
+            activity.SetTag(StoryTracing.Stage, story.Kind.ToString());
+        }
+        if (context.GetJobParameter<string>(StoryJobs.ShopParameter, allowStale: true) is { Length: > 0 } shop)
+            activity.SetTag(StoryTracing.ShopId, shop);
+        context.Items[ActivityItem] = activity;
+    }
+
+    public void OnPerformed(PerformedContext context)
+    {
+        var failed = context.Exception is not null && !context.ExceptionHandled;
+        if (context.Items.TryGetValue(StartedItem, out var started) && started is long ticks
+            && StoryJobStateFilter.Identify(context.BackgroundJob.Job) is { } job)
+            metrics.StageRan(job.Kind.ToString(), Stopwatch.GetElapsedTime(ticks), !failed);
+        if (!context.Items.TryGetValue(ActivityItem, out var item) || item is not Activity activity) return;
+        if (failed) activity.SetStatus(ActivityStatusCode.Error, context.Exception!.GetBaseException().Message);
+        activity.Dispose();
+    }
+}
