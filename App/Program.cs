@@ -23,6 +23,8 @@ builder.AddStoryPipeline();
 builder.AddJobs();
 builder.AddJobsDashboard();
 builder.AddSampleBook(args);
+builder.AddRequestValidation();
+builder.AddStories();
 builder.AddApiDocs();
 builder.AddHealth();
 builder.AddTelemetry();

@@ -131,7 +131,7 @@ internal static class Bench
             var shop = await db.Shops.SingleAsync(s => s.Domain == DataExtensions.DevShopDomain);
             for (var i = 0; i < count; i++)
             {
-                var story = PersonalizationValidator.ToStory(new PersonalizationRequest("Mia", "7-9",
+                var story = StoryCreation.NewStory(new PersonalizationRequest("Mia", "7-9",
                     StoryCatalog.Genres[i % StoryCatalog.Genres.Count], "en", null, null), shop.Id, DateTimeOffset.UtcNow);
                 db.Stories.Add(story);
                 ids.Add(story.Id);

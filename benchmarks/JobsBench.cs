@@ -118,7 +118,7 @@ internal static class JobsBench
         {
             await using var db = await contexts.CreateDbContextAsync();
             var shop = await db.Shops.SingleAsync(s => s.Domain == DataExtensions.DevShopDomain);
-            var story = PersonalizationValidator.ToStory(new PersonalizationRequest(child, age, "space", "en", null,
+            var story = StoryCreation.NewStory(new PersonalizationRequest(child, age, "space", "en", null,
                 null), shop.Id, DateTimeOffset.UtcNow);
             db.Stories.Add(story);
             await db.SaveChangesAsync();

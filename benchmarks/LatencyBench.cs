@@ -52,7 +52,7 @@ internal static class LatencyBench
         await using (var db = await contexts.CreateDbContextAsync())
         {
             var shop = await db.Shops.SingleAsync(s => s.Domain == DataExtensions.DevShopDomain);
-            var story = PersonalizationValidator.ToStory(new PersonalizationRequest("Mia", "7-9", "space", "en", null, null), shop.Id, DateTimeOffset.UtcNow);
+            var story = StoryCreation.NewStory(new PersonalizationRequest("Mia", "7-9", "space", "en", null, null), shop.Id, DateTimeOffset.UtcNow);
             db.Stories.Add(story);
             await db.SaveChangesAsync();
             id = story.Id;

@@ -55,7 +55,7 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
         await using (var db = Db())
         {
             var shop = await db.Shops.SingleAsync(s => s.Domain == DataExtensions.DevShopDomain);
-            var story = PersonalizationValidator.ToStory(request, shop.Id, DateTimeOffset.UtcNow);
+            var story = StoryCreation.NewStory(request, shop.Id, DateTimeOffset.UtcNow);
             db.Stories.Add(story);
             await db.SaveChangesAsync();
             id = story.Id;

@@ -134,7 +134,7 @@ public sealed class ScopeTests
         await using (var db = _h.App.Db())
         {
             var shopRow = db.Shops.Single(s => s.Domain == shop);
-            var story = StorybookShop.Stories.PersonalizationValidator.ToStory(
+            var story = StorybookShop.Stories.StoryCreation.NewStory(
                 new StorybookShop.Stories.PersonalizationRequest("Ola", "0-3", "space", "en", null,
                     null), shopRow.Id, DateTimeOffset.UtcNow);
             story.Status = StorybookShop.Data.StoryStatus.Complete;

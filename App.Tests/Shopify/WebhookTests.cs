@@ -51,7 +51,7 @@ public sealed class WebhookTests
 
     private async Task<Guid> StoryAsync(Shop shop, string child, string? customer, string? order, StoryStatus status = StoryStatus.Complete)
     {
-        var story = PersonalizationValidator.ToStory(new PersonalizationRequest(child, "3-5", "ocean", "en", null, null), shop.Id, DateTimeOffset.UtcNow);
+        var story = StoryCreation.NewStory(new PersonalizationRequest(child, "3-5", "ocean", "en", null, null), shop.Id, DateTimeOffset.UtcNow);
         story.ShopifyCustomerId = customer;
         story.ShopifyOrderId = order;
         story.Status = status;

@@ -15,7 +15,12 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AddEndpointFilter(async (ctx, next) =>
             {
-                CurrentShop.AddFrameAncestors(ctx.HttpContext);
+                // Authenticated by the session-token scheme before this runs; the shop is loaded once for the request.
+                var http = ctx.HttpContext;
+                var services = http.RequestServices;
+                services.GetRequiredService<CurrentShop>().Set(await ShopAccess.LoadAsync(http,
+                    services.GetRequiredService<AppDbContext>(), services.GetRequiredService<TimeProvider>(), http.RequestAborted));
+                ShopAccess.AddFrameAncestors(http);
                 return await next(ctx);
             });
 
@@ -25,15 +30,13 @@ public static class AdminApi
     public static WebApplication MapDataExports(this WebApplication app)
     {
         var group = app.MapAdminGroup("/api/data-exports", "Compliance");
-        group.MapGet("/", async (HttpContext http, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/", async (CurrentShop shop, AppDbContext db, CancellationToken ct) =>
         {
-            var shop = await CurrentShop.GetAsync(http, db, clock, ct);
             return TypedResults.Ok(await db.DataExports.AsNoTracking().Where(x => x.ShopId == shop.Id).OrderByDescending(x => x.CreatedAt)
                 .Select(x => new DataExportSummary(x.Id, x.CustomerId, x.DataRequestId, x.CreatedAt)).ToListAsync(ct));
         });
-        group.MapGet("/{id:guid}", async Task<Results<ContentHttpResult, NotFound>> (Guid id, HttpContext http, AppDbContext db, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/{id:guid}", async Task<Results<ContentHttpResult, NotFound>> (Guid id, CurrentShop shop, AppDbContext db, CancellationToken ct) =>
         {
-            var shop = await CurrentShop.GetAsync(http, db, clock, ct);
             var export = await db.DataExports.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.ShopId == shop.Id, ct);
             return export is null ? TypedResults.NotFound() : TypedResults.Content(export.Payload, "application/json");
         });

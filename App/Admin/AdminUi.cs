@@ -47,7 +47,7 @@ public static class AdminUi
             config.GetValue("Api:DevEndpoints", services.GetRequiredService<IWebHostEnvironment>().IsDevelopment()))
         {
             shop = DataExtensions.DevShopDomain;
-            var dev = await CurrentShop.EnsureDevShopAsync(db, services.GetRequiredService<TimeProvider>(), ct);
+            var dev = await ShopAccess.EnsureDevShopAsync(db, services.GetRequiredService<TimeProvider>(), ct);
             return (new AdminContext(dev, shop, "", Carry("")), null);
         }
 
@@ -60,7 +60,7 @@ public static class AdminUi
             var reload = QueryHelpers.AddQueryString(http.Request.Path, http.Request.Query.Where(q => q.Key != "id_token").ToDictionary(q => q.Key, q => (string?)q.Value.ToString()));
             return (null, Results.Redirect(QueryHelpers.AddQueryString(AdminPages.BouncePath, new Dictionary<string, string?> { ["shop"] = shop, ["shopify-reload"] = reload })));
         }
-        var row = await CurrentShop.EnsureInstalledAsync(db, services.GetRequiredService<ShopifyTokens>(), session, ct);
+        var row = await ShopAccess.EnsureInstalledAsync(db, services.GetRequiredService<ShopifyTokens>(), session, ct);
         if (ShopifyScopes.NotGranted(row.Scopes) is { Count: > 0 } missing)
             return (null, Reapproval(services.GetRequiredService<IOptions<ShopifyOptions>>().Value, missing));
         http.Response.Headers.ContentSecurityPolicy = services.GetRequiredService<IOptions<ShopifyOptions>>().Value.FrameAncestors(session.Shop);

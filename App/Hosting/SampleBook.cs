@@ -47,7 +47,9 @@ public sealed class SampleBookMaker(IServiceProvider services, IOptions<SampleBo
         var request = new PersonalizationRequest(o.ChildName, o.AgeGroup, o.Genre, o.Language, o.Moral,
             (o.Companions ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(c => c.Split(':')).Select(p => new CompanionRequest(p[0], p.Length > 1 ? p[1] : "dog")).ToList());
-        var validation = await new PersonalizationValidator().ValidateAsync(request, stoppingToken);
+        await using var scope = services.CreateAsyncScope();
+        var validation = await scope.ServiceProvider.GetRequiredService<FluentValidation.IValidator<PersonalizationRequest>>()
+            .ValidateAsync(request, stoppingToken);
         if (!validation.IsValid)
         {
             foreach (var e in validation.Errors) Console.Error.WriteLine($"  {e.PropertyName}: {e.ErrorMessage}");
@@ -58,15 +60,16 @@ public sealed class SampleBookMaker(IServiceProvider services, IOptions<SampleBo
 
         var contexts = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var clock = services.GetRequiredService<TimeProvider>();
-        Story story;
-        await using (var db = await contexts.CreateDbContextAsync(stoppingToken))
+        var shop = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Shops.AsNoTracking().SingleAsync(s => s.Domain == DataExtensions.DevShopDomain, stoppingToken);
+        // The same create flow as a shopper's order (moderation, budget, commit, pipeline).
+        if (await scope.ServiceProvider.GetRequiredService<StoryCreation>().CreateAsync(request, shop, shape: null, stoppingToken)
+            is not StoryCreation.Created { Story: var story })
         {
-            var shopId = await db.Shops.Where(s => s.Domain == DataExtensions.DevShopDomain).Select(s => s.Id).SingleAsync(stoppingToken);
-            story = PersonalizationValidator.ToStory(request, shopId, clock.GetUtcNow());
-            db.Stories.Add(story);
-            await db.SaveChangesAsync(stoppingToken);
+            Console.Error.WriteLine("The sample book was refused (moderation or the dev shop's budget).");
+            Environment.ExitCode = 2;
+            lifetime.StopApplication();
+            return;
         }
-        await services.GetRequiredService<StoryPipeline>().AdvanceAsync(story.Id, stoppingToken);
         Console.WriteLine($"Making a book for {o.ChildName}: theme {o.Genre}, ages {o.AgeGroup}, language {o.Language}; story {story.Id}");
 
         var deadline = clock.GetUtcNow() + o.Timeout;

@@ -1,61 +1,18 @@
-using System.Security.Claims;
-using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
 
 namespace StorybookShop.Shopify;
 
-/// <summary>The authenticated shop's row, created on first contact. Every admin query is scoped to its id.</summary>
-public static class CurrentShop
+/// <summary>
+/// The shop the request acts for, filled once per request by the admin group's filter after the session-token scheme
+/// authenticated it (<see cref="Admin.AdminApi.MapAdminGroup"/>). Every admin query is scoped to its id.
+/// </summary>
+public sealed class CurrentShop
 {
-    public static async Task<Shop> GetAsync(HttpContext http, AppDbContext db, TimeProvider clock, CancellationToken ct)
-    {
-        var domain = http.User.FindFirstValue(SessionTokenAuthentication.ShopClaim) ?? throw new InvalidOperationException("No authenticated shop.");
-        if (http.Items.TryGetValue(typeof(Shop), out var cached) && cached is Shop s) return s;
-        Shop? shop;
-        if (http.Items.TryGetValue(typeof(SessionToken), out var t) && t is SessionToken { Raw.Length: > 0 } token)
-            shop = await EnsureInstalledAsync(db, http.RequestServices.GetRequiredService<ShopifyTokens>(), token, ct);
-        else
-            shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == domain, ct);
-        if (shop is null)
-        {
-            await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO shops (id, domain, created_at, installed_at, needs_reauth) VALUES ({Guid.NewGuid()}, {domain}, {clock.GetUtcNow()}, {clock.GetUtcNow()}, false) ON CONFLICT (domain) DO NOTHING", ct);
-            shop = await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == domain, ct);
-        }
-        http.Items[typeof(Shop)] = shop;
-        return shop;
-    }
+    private Shop? _shop;
 
-    /// <summary>
-    /// The shop of a valid session token, installed: on first contact, a reinstall, or tokens Shopify refused,
-    /// the session token is exchanged for an expiring offline token (Shopify's embedded install flow).
-    /// </summary>
-    public static async Task<Shop> EnsureInstalledAsync(AppDbContext db, ShopifyTokens tokens, SessionToken token, CancellationToken ct)
-    {
-        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == token.Shop, ct);
-        // A new release may ask for more scopes: a fresh exchange learns what the merchant has approved since.
-        if (shop is not null && shop.AccessToken is not null && !shop.NeedsReauth && shop.UninstalledAt is null
-            && ShopifyScopes.NotGranted(shop.Scopes).Count == 0) return shop;
-        await tokens.ExchangeSessionTokenAsync(token.Shop, token.Raw, ct);
-        return await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == token.Shop, ct);
-    }
+    public Shop Shop => _shop ?? throw new InvalidOperationException("No shop for this request: the endpoint is not in an admin group.");
 
-    /// <summary>The seeded development shop (local use without Shopify; never in Production).</summary>
-    public static async Task<Shop> EnsureDevShopAsync(AppDbContext db, TimeProvider clock, CancellationToken ct)
-    {
-        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == DataExtensions.DevShopDomain, ct);
-        if (shop is not null) return shop;
-        await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO shops (id, domain, name, created_at, installed_at, needs_reauth) VALUES ({Guid.NewGuid()}, {DataExtensions.DevShopDomain}, {"Development shop"}, {clock.GetUtcNow()}, {clock.GetUtcNow()}, false) ON CONFLICT (domain) DO NOTHING", ct);
-        return await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == DataExtensions.DevShopDomain, ct);
-    }
+    public Guid Id => Shop.Id;
 
-    /// <summary>Admin responses may be framed by this shop's admin and Shopify's unified admin only.</summary>
-    public static void AddFrameAncestors(HttpContext http)
-    {
-        var domain = http.User.FindFirstValue(SessionTokenAuthentication.ShopClaim);
-        var shop = domain is not null && ShopifySignatures.IsShopDomain(domain) ? domain : null;
-        http.Response.Headers.ContentSecurityPolicy = http.RequestServices
-            .GetRequiredService<Microsoft.Extensions.Options.IOptions<ShopifyOptions>>().Value.FrameAncestors(shop);
-    }
+    internal void Set(Shop shop) => _shop = shop;
 }

@@ -26,6 +26,7 @@ public static class ShopifyExtensions
             .Validate(o => o.BatchSize > 0 && o.MaxAttempts > 0, "Webhooks:BatchSize and MaxAttempts must be positive.").ValidateOnStart();
 
         services.AddSingleton<SessionTokenValidator>();
+        services.AddScoped<CurrentShop>();
         services.AddHttpClient<ShopifyTokens>(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<ShopBuckets>();
         services.AddHttpClient<ShopifyGraphQL>(c => c.Timeout = TimeSpan.FromSeconds(60));

@@ -12,6 +12,7 @@ using StorybookShop.Rendering;
 using StorybookShop.Shopify;
 using StorybookShop.Storage;
 using StorybookShop.Stories;
+using StorybookShop.Hosting;
 
 namespace StorybookShop.Storefront;
 
@@ -61,7 +62,7 @@ public static class StorefrontApi
                 StoryCatalog.CompanionKinds.Select(k => (object)new { k.Id, en = k.En, es = k.Es, fr = k.Fr }).ToList()));
         });
         proxy.MapGet("/personalize", Personalize);
-        proxy.MapPost("/stories", CreateAsync).ProducesProblem(StatusCodes.Status404NotFound)
+        proxy.MapPost("/stories", CreateAsync).Validated<PersonalizationRequest>().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         proxy.MapGet("/stories/{id:guid}", StatusAsync);
@@ -119,12 +120,11 @@ public static class StorefrontApi
 
     private static string Prefix(AppProxyRequest r) => string.IsNullOrEmpty(r.PathPrefix) ? "/apps/storybook" : r.PathPrefix.TrimEnd('/');
 
-    internal static async Task<Results<Accepted<StorefrontStory>, ValidationProblem, ProblemHttpResult>> CreateAsync(PersonalizationRequest request, HttpContext http, AppDbContext db,
-        StoryPipeline pipeline, IContentModerator moderator, Budget budget, StorefrontLimits limits, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Results<Accepted<StorefrontStory>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        PersonalizationRequest request, HttpContext http, AppDbContext db, StoryCreation creation, StorefrontLimits limits,
+        CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);
-        var validation = await new PersonalizationValidator().ValidateAsync(request, ct);
-        if (!validation.IsValid) return TypedResults.ValidationProblem(StoryApi.FieldErrors(validation));
         if (await limits.TryAcquireAsync(proxy.Shop, StorefrontLimits.Shopper(http, proxy), ct) is { } wait)
         {
             http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
@@ -139,23 +139,23 @@ public static class StorefrontApi
                 title: "Personalized previews are paused for today.",
                 detail: "This shop has reached its daily number of previews; please try again later.");
         }
-        if (await StoryApi.ModerateAsync(request, moderator, shop.Settings.ModerationThresholds, ct) is { Count: > 0 } flagged)
-            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(flagged)
-            {
-                Status = StatusCodes.Status422UnprocessableEntity, Title = "Some of the personalization cannot be used in a children's book.",
-            });
-        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true })
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Personalized books are not available right now.", detail: "Please try again later.");
 
-        var story = PersonalizationValidator.ToStory(request, shop.Id, clock.GetUtcNow());
         var previewOnly = shop.Settings.PreviewBeforePurchase ?? true;
-        story.Released = !previewOnly;
-        story.ShopifyCustomerId = proxy.LoggedInCustomerId;
-        db.Stories.Add(story);
-        await db.SaveChangesAsync(ct);
-        await pipeline.TryAdvanceAsync(story.Id, ct);
-        var view = View(story.Id, story.Status, 0, null, proxy, previewOnly);
-        return TypedResults.Accepted(view.StatusUrl, view);
+        switch (await creation.CreateAsync(request, shop, story =>
+                {
+                    story.Released = !previewOnly;
+                    story.ShopifyCustomerId = proxy.LoggedInCustomerId;
+                }, ct))
+        {
+            case StoryCreation.Flagged flagged: return StoryCreation.FlaggedProblem(flagged);
+            case StoryCreation.OverBudget:
+                // The shopper is not told about the merchant's budget.
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Personalized books are not available right now.", detail: "Please try again later.");
+            case StoryCreation.Created { Story: var story }:
+                var view = View(story.Id, story.Status, 0, null, proxy, previewOnly);
+                return TypedResults.Accepted(view.StatusUrl, view);
+            default: throw new System.Diagnostics.UnreachableException();
+        }
     }
 
     private static StorefrontStory View(Guid id, StoryStatus status, int percent, string? title, AppProxyRequest proxy, bool previewOnly)

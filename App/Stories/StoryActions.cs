@@ -1,31 +1,13 @@
-using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using StorybookShop.Admin;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Generation.OpenAI;
+using StorybookShop.Hosting;
 using StorybookShop.Shopify;
 
 namespace StorybookShop.Stories;
-
-/// <summary>What to make again for one page (0 = the cover). New text is narrated again; a new prompt is drawn again.</summary>
-public sealed record RegeneratePageRequest(string? Text, string? IllustrationPrompt, IReadOnlyList<string>? Parts);
-
-public sealed class RegeneratePageValidator : AbstractValidator<RegeneratePageRequest>
-{
-    public static readonly string[] KnownParts = ["image", "audio"];
-
-    public RegeneratePageValidator()
-    {
-        RuleFor(r => r.Text).Must(t => t is null || t.Trim().Length is > 0 and <= 1500).WithMessage("The page text must be 1 to 1,500 characters.")
-            .Must(t => t is null || !t.Any(c => char.IsControl(c) && c != '\n')).WithMessage("The page text may not contain control characters.");
-        RuleFor(r => r.IllustrationPrompt).Must(t => t is null || t.Trim().Length is > 0 and <= 1000).WithMessage("The picture description must be 1 to 1,000 characters.")
-            .Must(t => t is null || !t.Any(char.IsControl)).WithMessage("The picture description may not contain control characters.")
-            .Must(t => !PromptSafety.LooksLikeInstructions(t)).WithMessage("The picture description reads like instructions to the model; describe the picture instead.");
-        RuleFor(r => r.Parts).Must(p => p is null || (p.Count > 0 && p.All(KnownParts.Contains))).WithMessage("Parts must be \"image\", \"audio\" or both.");
-    }
-}
 
 /// <summary>
 /// The merchant's actions on a story that has stopped: regenerate one page (its picture, its narration or
@@ -37,7 +19,7 @@ public static class StoryActions
     public static WebApplication MapStoryActions(this WebApplication app)
     {
         var group = app.MapAdminGroup("/api/stories", "Stories");
-        group.MapPost("/{id:guid}/pages/{number:int}/regenerate", RegeneratePageAsync);
+        group.MapPost("/{id:guid}/pages/{number:int}/regenerate", RegeneratePageAsync).Validated<RegeneratePageRequest>();
         group.MapPost("/{id:guid}/retry", RetryAsync);
         group.MapPost("/{id:guid}/archive", ArchiveAsync);
         group.MapPost("/{id:guid}/publish", PublishAsync);
@@ -47,14 +29,14 @@ public static class StoryActions
 
     internal static async Task<Results<Accepted<StoryCreated>, ValidationProblem, NotFound, ProblemHttpResult>> RegeneratePageAsync(
         Guid id, int number, RegeneratePageRequest? request, AppDbContext db, StoryPipeline pipeline, IContentModerator moderator, Budget budget,
-        TimeProvider clock, HttpContext http, CancellationToken ct)
+        TimeProvider clock, CurrentShop current, HttpContext http, CancellationToken ct)
     {
         request ??= new RegeneratePageRequest(null, null, null);
-        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        var shop = current.Shop;
         var story = await db.Stories.Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
 
-        var errors = StoryApi.FieldErrors(await new RegeneratePageValidator().ValidateAsync(request, ct));
+        var errors = new Dictionary<string, string[]>();
         if (number < 0 || number > story.Pages.Count) errors["number"] = [$"The story has pages 1 to {story.Pages.Count}; 0 is the cover."];
         if (number == 0 && request.Text is not null) errors["text"] = ["The cover has no text of its own."];
         if (number == 0 && request.Parts?.Contains("audio") == true) errors["parts"] = ["The cover has no narration."];
@@ -111,9 +93,9 @@ public static class StoryActions
 
     /// <summary>A story in Error goes back into the pipeline: refused pages are tried again, finished work is kept.</summary>
     internal static async Task<Results<Accepted<StoryCreated>, NotFound, ProblemHttpResult>> RetryAsync(
-        Guid id, AppDbContext db, StoryPipeline pipeline, Budget budget, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, AppDbContext db, StoryPipeline pipeline, Budget budget, TimeProvider clock, CurrentShop current, HttpContext http, CancellationToken ct)
     {
-        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        var shop = current.Shop;
         var story = await db.Stories.Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
         if (story.Status != StoryStatus.Error)
@@ -133,9 +115,9 @@ public static class StoryActions
 
     /// <summary>Archived stories leave the lists' default views and make nothing more; their pending jobs are removed.</summary>
     internal static async Task<Results<Ok<StoryStatusView>, NotFound, ProblemHttpResult>> ArchiveAsync(
-        Guid id, AppDbContext db, StoryPipeline pipeline, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, AppDbContext db, StoryPipeline pipeline, TimeProvider clock, CurrentShop current, HttpContext http, CancellationToken ct)
     {
-        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        var shop = current.Shop;
         var story = await db.Stories.SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
         if (story.Status == StoryStatus.Published)
@@ -155,9 +137,9 @@ public static class StoryActions
 
     /// <summary>Publishes a complete book as a Shopify digital product, in a durable job (202); a published one answers 200.</summary>
     internal static async Task<Results<Accepted<StoryStatusView>, Ok<StoryStatusView>, NotFound, ProblemHttpResult>> PublishAsync(
-        Guid id, AppDbContext db, Jobs.StoryJobs jobs, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, AppDbContext db, Jobs.StoryJobs jobs, TimeProvider clock, CurrentShop current, HttpContext http, CancellationToken ct)
     {
-        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        var shop = current.Shop;
         var story = await db.Stories.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
         if (story.Status == StoryStatus.Published) return TypedResults.Ok(new StoryStatusView(id, story.Status.ToString(), null, 100, null));
@@ -169,9 +151,9 @@ public static class StoryActions
 
     /// <summary>Takes the product off the Online Store; the story is Complete again.</summary>
     internal static async Task<Results<Ok<StoryStatusView>, NotFound, ProblemHttpResult>> UnpublishAsync(
-        Guid id, AppDbContext db, Publishing.ProductPublisher publisher, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, AppDbContext db, Publishing.ProductPublisher publisher, TimeProvider clock, CurrentShop current, HttpContext http, CancellationToken ct)
     {
-        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
+        var shop = current.Shop;
         var story = await db.Stories.AsNoTracking().Include(s => s.Shop).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
         if (story.Status != StoryStatus.Published)

@@ -1,4 +1,5 @@
-using FluentValidation;
+using System.Diagnostics;
+using StorybookShop.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,7 @@ public static class StoryApi
     public static WebApplication MapStories(this WebApplication app)
     {
         var group = app.MapAdminGroup("/api/stories", "Stories");
-        group.MapPost("/", CreateAsync).ProducesProblem(StatusCodes.Status403Forbidden)
+        group.MapPost("/", CreateAsync).Validated<PersonalizationRequest>().ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{id:guid}", GetAsync);
         group.MapGet("/{id:guid}/status", GetStatusAsync);
@@ -41,29 +42,22 @@ public static class StoryApi
     }
 
     internal static async Task<Results<Accepted<StoryCreated>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        PersonalizationRequest request, AppDbContext db, StoryPipeline pipeline, IContentModerator moderator, Budget budget, TimeProvider clock, HttpContext http, CancellationToken ct)
+        PersonalizationRequest request, StoryCreation creation, CurrentShop current, CancellationToken ct)
     {
-        var validation = await new PersonalizationValidator().ValidateAsync(request, ct);
-        if (!validation.IsValid) return TypedResults.ValidationProblem(FieldErrors(validation));
-        var shop = await CurrentShop.GetAsync(http, db, clock, ct);
-        if (await ModerateAsync(request, moderator, shop.Settings.ModerationThresholds, ct) is { Count: > 0 } flagged)
-            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(flagged)
-            {
-                Status = StatusCodes.Status422UnprocessableEntity, Title = "Some of the personalization cannot be used in a children's book.",
-            });
-
-        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent) return BudgetSpent(spent);
-        var story = PersonalizationValidator.ToStory(request, shop.Id, clock.GetUtcNow());
-        db.Stories.Add(story);
-        await db.SaveChangesAsync(ct);
-        await pipeline.TryAdvanceAsync(story.Id, ct);
-        var statusUrl = $"/api/stories/{story.Id}/status";
-        return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(), statusUrl));
+        switch (await creation.CreateAsync(request, current.Shop, shape: null, ct))
+        {
+            case StoryCreation.Flagged flagged: return StoryCreation.FlaggedProblem(flagged);
+            case StoryCreation.OverBudget over: return BudgetSpent(over.Spent);
+            case StoryCreation.Created { Story: var story }:
+                var statusUrl = $"/api/stories/{story.Id}/status";
+                return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(), statusUrl));
+            default: throw new UnreachableException();
+        }
     }
 
-    internal static async Task<Results<Ok<StoryView>, NotFound>> GetAsync(Guid id, AppDbContext db, IAssetStore assets, IOptions<StorageOptions> storage, HttpContext http, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Results<Ok<StoryView>, NotFound>> GetAsync(Guid id, AppDbContext db, IAssetStore assets, IOptions<StorageOptions> storage, CurrentShop current, HttpContext http, TimeProvider clock, CancellationToken ct)
     {
-        var shopId = (await CurrentShop.GetAsync(http, db, clock, ct)).Id;
+        var shopId = current.Id;
         var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shopId, ct);
         if (story is null) return TypedResults.NotFound();
         var life = storage.Value.UrlLifetime;
@@ -77,24 +71,14 @@ public static class StoryApi
             story.WordCount, story.PageCount, story.GenerationTimeMs, story.FailureReason, story.CreatedAt, story.UpdatedAt));
     }
 
-    internal static async Task<Results<Ok<StoryStatusView>, NotFound>> GetStatusAsync(Guid id, AppDbContext db, HttpContext http, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Results<Ok<StoryStatusView>, NotFound>> GetStatusAsync(Guid id, AppDbContext db, CurrentShop current, HttpContext http, TimeProvider clock, CancellationToken ct)
     {
-        var shopId = (await CurrentShop.GetAsync(http, db, clock, ct)).Id;
+        var shopId = current.Id;
         var s = await db.Stories.AsNoTracking().Where(x => x.Id == id && x.ShopId == shopId)
             .Select(x => new { x.Id, x.Status, x.StagesDone, x.FailureReason, Pages = x.Pages.Count, Images = x.Pages.Count(p => p.ImageStage == AssetStage.Done), Audio = x.Pages.Count(p => p.AudioStage == AssetStage.Done) })
             .SingleOrDefaultAsync(ct);
         if (s is null) return TypedResults.NotFound();
         return TypedResults.Ok(new StoryStatusView(s.Id, s.Status.ToString(), CurrentStage(s.Status, s.StagesDone), Percent(s.StagesDone, s.Pages, s.Images, s.Audio), s.FailureReason));
-    }
-
-    /// <summary>Every free-text field the shopper wrote, screened together; the flagged ones are named.</summary>
-    internal static async Task<Dictionary<string, string[]>> ModerateAsync(PersonalizationRequest r, IContentModerator moderator, IReadOnlyDictionary<string, double>? thresholds, CancellationToken ct)
-    {
-        var fields = new List<(string Field, string Text)> { ("childName", r.ChildName!) };
-        if (!string.IsNullOrWhiteSpace(r.Moral)) fields.Add(("moral", r.Moral));
-        fields.AddRange((r.Companions ?? []).Select((c, i) => ($"companions[{i}].name", c.Name!)));
-        var flags = await moderator.FlaggedAsync(fields.Select(f => f.Text).ToList(), thresholds, ct);
-        return fields.Zip(flags).Where(x => x.Second).ToDictionary(x => x.First.Field, _ => new[] { "This text is not suitable for a children's book." });
     }
 
     /// <summary>The first unfinished stage in pipeline order (illustrations and narration run together).</summary>
@@ -114,15 +98,8 @@ public static class StoryApi
         return (int)Math.Min(99, Math.Floor(p));
     }
 
-    /// <summary>FluentValidation failures as ProblemDetails field errors, named as the JSON names them (camelCase paths).</summary>
-    internal static Dictionary<string, string[]> FieldErrors(FluentValidation.Results.ValidationResult result) =>
-        result.Errors.GroupBy(e => Camel(e.PropertyName)).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
-
     /// <summary>The 403 for a shop whose monthly provider budget is spent.</summary>
     internal static ProblemHttpResult BudgetSpent(Budget.Status spent) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This shop's monthly generation budget is used up.",
             detail: $"Spent ${spent.SpentUsd:0.00} of ${spent.LimitUsd:0.00} this month. Raise the budget in the app's settings or wait for next month.");
-
-    private static string Camel(string name) =>
-        string.Join('.', name.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 }

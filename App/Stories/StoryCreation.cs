@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Generation.OpenAI;
+
+namespace StorybookShop.Stories;
+
+/// <summary>
+/// The one create flow, for every door a book comes in by (the merchant API, the storefront, the sample book). The
+/// request has been validated (<see cref="PersonalizationValidator"/>, by the endpoint's filter); here its free text
+/// is screened against the shop's moderation thresholds, the shop's monthly budget is checked, then the story is
+/// committed and its pipeline started. Each door turns the outcome into its own answer.
+/// </summary>
+public sealed class StoryCreation(AppDbContext db, StoryPipeline pipeline, IContentModerator moderator, Budget budget,
+    TimeProvider clock)
+{
+    public abstract record Outcome;
+
+    public sealed record Created(Story Story) : Outcome;
+
+    /// <summary>Fields the moderator flagged, named as the request names them.</summary>
+    public sealed record Flagged(Dictionary<string, string[]> Fields) : Outcome;
+
+    public sealed record OverBudget(Budget.Status Spent) : Outcome;
+
+    /// <param name="shape">Sets what the door decides before the story is saved (released, the customer).</param>
+    public async Task<Outcome> CreateAsync(PersonalizationRequest request, Shop shop, Action<Story>? shape,
+        CancellationToken ct)
+    {
+        if (await ModerateAsync(request, shop.Settings.ModerationThresholds, ct) is { Count: > 0 } flagged)
+            return new Flagged(flagged);
+        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent) return new OverBudget(spent);
+        var story = NewStory(request, shop.Id, clock.GetUtcNow());
+        shape?.Invoke(story);
+        db.Stories.Add(story);
+        await db.SaveChangesAsync(ct);
+        await pipeline.TryAdvanceAsync(story.Id, ct);
+        return new Created(story);
+    }
+
+    /// <summary>The 422 for personalization the moderator flagged, field by field.</summary>
+    public static ProblemHttpResult FlaggedProblem(Flagged flagged) =>
+        TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(flagged.Fields)
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "Some of the personalization cannot be used in a children's book.",
+        });
+
+    /// <summary>Every free-text field the shopper wrote, screened together; the flagged ones are named.</summary>
+    private async Task<Dictionary<string, string[]>> ModerateAsync(PersonalizationRequest r,
+        IReadOnlyDictionary<string, double>? thresholds, CancellationToken ct)
+    {
+        var fields = new List<(string Field, string Text)> { ("childName", r.ChildName!) };
+        if (!string.IsNullOrWhiteSpace(r.Moral)) fields.Add(("moral", r.Moral));
+        fields.AddRange((r.Companions ?? []).Select((c, i) => ($"companions[{i}].name", c.Name!)));
+        var flags = await moderator.FlaggedAsync(fields.Select(f => f.Text).ToList(), thresholds, ct);
+        return fields.Zip(flags).Where(x => x.Second)
+            .ToDictionary(x => x.First.Field, _ => new[] { "This text is not suitable for a children's book." });
+    }
+
+    public static Story NewStory(PersonalizationRequest r, Guid shopId, DateTimeOffset now) => new()
+    {
+        Id = Guid.NewGuid(),
+        ShopId = shopId,
+        ChildName = r.ChildName!.Trim(),
+        AgeGroup = r.AgeGroup!,
+        Genre = r.Genre!,
+        Language = r.Language ?? "en",
+        MoralLesson = string.IsNullOrWhiteSpace(r.Moral) ? null : Generation.Offline.OfflineStoryWriter.Sentence(r.Moral),
+        Companions = (r.Companions ?? []).Select(c => new Companion(c.Name!.Trim(), c.Kind!)).ToList(),
+        Status = StoryStatus.Generating,
+        CreatedAt = now,
+        UpdatedAt = now,
+        GenerationStartedAt = now,
+    };
+}
