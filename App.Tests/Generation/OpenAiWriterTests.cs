@@ -131,7 +131,8 @@ public sealed class OpenAiWriterTests
 
         Assert.That(story.Status, Is.EqualTo(StoryStatus.Error));
         Assert.That(story.FailureReason, Does.StartWith("Text failed and was not retried"));
-        await Task.Delay(2500); // longer than the retry delay: a retry would have shown up by now
+        // The text job ended (Succeeded: the refusal is handled, not thrown) and nothing is scheduled to run again.
+        Assert.That(await _app.WaitForJobsSettledAsync(story.Id, TimeSpan.FromSeconds(30)), Is.EqualTo(new[] { "Succeeded" }));
         Assert.That(_openai.Calls, Has.Count.EqualTo(1), "no retry of a refused request");
         await using var db = _app.Db();
         Assert.That(await db.Generations.CountAsync(g => g.StoryId == story.Id && g.Error != null), Is.EqualTo(1), "the failed call is in the ledger");
@@ -156,7 +157,7 @@ public sealed class OpenAiWriterTests
         var story = await MakeAsync("Ida");
         Assert.That(story.Status, Is.EqualTo(StoryStatus.Error));
         Assert.That(story.FailureReason, Does.Contain("flagged by moderation twice"));
-        await Task.Delay(2500);
+        Assert.That(await _app.WaitForJobsSettledAsync(story.Id, TimeSpan.FromSeconds(30)), Is.EqualTo(new[] { "Succeeded" }));
         Assert.That(_openai.Calls, Has.Count.EqualTo(2), "rewritten once, then not retried");
     }
 

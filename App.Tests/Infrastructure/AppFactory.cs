@@ -79,4 +79,25 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
             await Task.Delay(250);
         }
     }
+
+    /// <summary>
+    /// Waits until every Hangfire job recorded for the story is in a final state (Succeeded, Failed or Deleted) and
+    /// returns their states: from then on Hangfire runs none of them again, so "no retry happened" can be asserted
+    /// without waiting out a retry delay.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WaitForJobsSettledAsync(Guid storyId, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            await using var db = Db();
+            var states = await db.Database.SqlQuery<string>($"""
+                SELECT coalesce(j.statename, 'Gone') AS "Value" FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id
+                WHERE sj.story_id = {storyId} ORDER BY sj.job_id
+                """).ToListAsync();
+            if (states.Count > 0 && states.All(s => s is "Succeeded" or "Failed" or "Deleted")) return states;
+            if (DateTime.UtcNow > until) Assert.Fail($"the story's jobs did not settle: {string.Join(", ", states)}");
+            await Task.Delay(100);
+        }
+    }
 }

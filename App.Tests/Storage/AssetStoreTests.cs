@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.S3;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using StorybookShop.Storage;
 using StorybookShop.Tests.Infrastructure;
 
@@ -8,16 +9,10 @@ namespace StorybookShop.Tests.Storage;
 
 public sealed class LocalAssetStoreTests
 {
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     [Test]
     public async Task A_signed_link_works_until_it_expires_and_not_when_tampered()
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var store = new LocalAssetStore(Options.Create(new StorageOptions { Local = { Root = TestServices.TempDirectory("local") } }), clock);
         await store.PutAsync("shops/a/book.pdf", "%PDF-1.7"u8.ToArray(), "application/pdf");
         var url = store.GetUrl("shops/a/book.pdf", TimeSpan.FromMinutes(10)).ToString();
@@ -27,7 +22,7 @@ public sealed class LocalAssetStoreTests
         Assert.That(store.Verify("shops/a/book.pdf", exp, query["sig"]), Is.True);
         Assert.That(store.Verify("shops/b/book.pdf", exp, query["sig"]), Is.False, "a signature is for one key");
         Assert.That(store.Verify("shops/a/book.pdf", exp + 3600, query["sig"]), Is.False, "the expiry is signed");
-        clock.Now = clock.Now.AddMinutes(11);
+        clock.Advance(TimeSpan.FromMinutes(11));
         Assert.That(store.Verify("shops/a/book.pdf", exp, query["sig"]), Is.False, "expired");
     }
 
