@@ -176,55 +176,60 @@ public static class StorefrontApi
     }
 
     /// <summary>Server-Sent Events: a <c>progress</c> event whenever the status or percentage changes, then <c>done</c>.</summary>
-    internal static async Task EventsAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> contexts,
-        ProgressFeed feed,
-        IOptions<StorefrontOptions> options, CancellationToken ct)
+    internal static async Task<IResult> EventsAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> contexts,
+        ProgressFeed feed, IOptions<StorefrontOptions> options, CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);
-        var response = http.Response;
         StoryProgress? first;
         await using (var db = await contexts.CreateDbContextAsync(ct))
             first = await ProgressAsync(db, proxy.Shop, id, ct);
-        if (first is null)
-        {
-            response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-        using var watcher = feed.Watch(id, proxy.Shop, StorefrontLimits.Shopper(http, proxy));
+        if (first is null) return TypedResults.NotFound();
+        var watcher = feed.Watch(id, proxy.Shop, StorefrontLimits.Shopper(http, proxy));
         if (watcher is null)
         {
             // The block falls back to polling the status.
-            response.StatusCode = StatusCodes.Status429TooManyRequests;
-            response.Headers.RetryAfter = "10";
-            return;
+            http.Response.Headers.RetryAfter = "10";
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many progress streams open.");
         }
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        return TypedResults.ServerSentEvents(ProgressEvents(first, watcher, proxy, options.Value.EventStreamLimit, ct));
+    }
+
+    /// <summary>A <c>progress</c> event per change, then <c>done</c>; the stream ends at its time limit (the block
+    /// reconnects or polls) or when the shopper leaves.</summary>
+    private static async IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<StorefrontStory>> ProgressEvents(StoryProgress first,
+        ProgressFeed.Watcher watcher, AppProxyRequest proxy, TimeSpan streamLimit,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        using var _ = watcher;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(options.Value.EventStreamLimit);
-        var p = first;
+        limit.CancelAfter(streamLimit);
+        for (var p = first; p is not null;)
+        {
+            var view = View(p.Id, p.Status, p.Percent, p.Title, proxy, !p.Released);
+            yield return new(view, "progress");
+            if (p.Finished)
+            {
+                yield return new(view, "done");
+                yield break;
+            }
+            p = await NextAsync(watcher, p, limit.Token, ct);
+        }
+    }
+
+    private static async Task<StoryProgress?> NextAsync(ProgressFeed.Watcher watcher, StoryProgress current,
+        CancellationToken limit, CancellationToken request)
+    {
         try
         {
-            while (true)
-            {
-                var data = JsonSerializer.Serialize(View(p.Id, p.Status, p.Percent, p.Title, proxy, !p.Released), Json);
-                await response.WriteAsync($"event: progress\ndata: {data}\n\n", limit.Token);
-                if (p.Finished)
-                {
-                    await response.WriteAsync($"event: done\ndata: {data}\n\n", limit.Token);
-                    await response.Body.FlushAsync(limit.Token);
-                    return;
-                }
-                await response.Body.FlushAsync(limit.Token);
-                do p = await watcher.Updates.Reader.ReadAsync(limit.Token);
-                while (p == first);
-                first = p;
-            }
+            StoryProgress next;
+            do next = await watcher.Updates.Reader.ReadAsync(limit);
+            while (next == current);
+            return next;
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (!request.IsCancellationRequested)
         {
-            // The stream's time is up: the block reconnects or polls.
+            return null; // the stream's time is up
         }
     }
 
