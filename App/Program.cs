@@ -5,6 +5,7 @@ using StorybookShop.Generation;
 using StorybookShop.Health;
 using StorybookShop.Hosting;
 using StorybookShop.Jobs;
+using StorybookShop.Publishing;
 using StorybookShop.Shopify;
 using StorybookShop.Shopify.Webhooks;
 using StorybookShop.Storage;
@@ -14,20 +15,29 @@ using StorybookShop.Telemetry;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
+// Hosting: problem details, validation, security headers, API docs, health, telemetry.
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestHandler>();
-builder.AddData();
-builder.AddAssetStorage();
-builder.AddShopify();
-builder.AddStoryPipeline();
-builder.AddJobs();
-builder.AddJobsDashboard();
-builder.AddSampleBook(args);
 builder.AddRequestValidation();
-builder.AddStories();
 builder.AddApiDocs();
 builder.AddHealth();
 builder.AddTelemetry();
+// Data and assets.
+builder.AddData();
+builder.AddAssetStorage();
+// Shopify: auth, tokens, Admin API; webhooks.
+builder.AddShopify();
+builder.AddWebhooks();
+// Books: the create flow, the pipeline and its providers, jobs on Hangfire and their dashboard.
+builder.AddStories();
+builder.AddStoryPipeline();
+builder.AddJobs();
+builder.AddJobsDashboard();
+// What merchants and shoppers see.
+builder.AddAdmin();
+builder.AddPublishing();
+builder.AddStorefront();
+builder.AddSampleBook(args);
 
 var app = builder.Build();
 

@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using StorybookShop.Generation;
-using StorybookShop.Shopify.Webhooks;
 
 namespace StorybookShop.Shopify;
 
 public static class ShopifyExtensions
 {
-    /// <summary>Session-token authentication, token encryption, webhook intake and the webhook dispatcher.</summary>
+    /// <summary>Shopify's side of the app: its options, session-token authentication, the Admin API clients and the
+    /// encrypted tokens (webhooks: <see cref="Webhooks.WebhooksExtensions.AddWebhooks"/>).</summary>
     public static WebApplicationBuilder AddShopify(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -22,8 +22,6 @@ public static class ShopifyExtensions
                 "Shopify:AppUrl (the app's public https URL) is required in Production: OAuth redirects are never built from the Host header.")
             .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.ApiVersion, @"^\d{4}-(01|04|07|10)$|^unstable$"), "Shopify:ApiVersion must look like 2026-10.")
             .ValidateOnStart();
-        services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section))
-            .Validate(o => o.BatchSize > 0 && o.MaxAttempts > 0, "Webhooks:BatchSize and MaxAttempts must be positive.").ValidateOnStart();
 
         services.AddSingleton<SessionTokenValidator>();
         services.AddScoped<CurrentShop>();
@@ -31,10 +29,6 @@ public static class ShopifyExtensions
         services.AddSingleton<ShopBuckets>();
         services.AddHttpClient<ShopifyGraphQL>(c => c.Timeout = TimeSpan.FromSeconds(60));
         services.AddHttpClient("shopify-uploads", c => c.Timeout = TimeSpan.FromSeconds(120));
-        services.AddOptions<Publishing.PublishingOptions>().Bind(builder.Configuration.GetSection(Publishing.PublishingOptions.Section))
-            .Validate(o => o.DefaultPrice >= 0 && o.PreviewPages >= 0, "Publishing:DefaultPrice and PreviewPages must not be negative.").ValidateOnStart();
-        services.AddTransient<Publishing.ProductPublisher>();
-        services.AddTransient<Admin.ShopProducts>();
         services.AddExceptionHandler<ShopifyAuthExceptionHandler>();
         services.AddAuthentication(SessionTokenAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionTokenAuthentication>(SessionTokenAuthentication.SchemeName, null);
@@ -57,27 +51,6 @@ public static class ShopifyExtensions
         }));
         services.AddSingleton<TokenProtector>();
 
-        services.AddSingleton<IWebhookHandler, AppUninstalledHandler>();
-        services.AddSingleton<IWebhookHandler, ScopesUpdateHandler>();
-        services.AddSingleton<IWebhookHandler, OrdersPaidHandler>();
-        services.AddSingleton<IWebhookHandler, OrderReversedHandler>();
-        services.AddSingleton<Storefront.StoryRelease>();
-        services.AddOptions<Storefront.DeliveryOptions>().Bind(builder.Configuration.GetSection(Storefront.DeliveryOptions.Section))
-            .Validate(o => o.LinkLifetime > TimeSpan.Zero, "Delivery:LinkLifetime must be positive.").ValidateOnStart();
-        services.AddOptions<Storefront.StorefrontOptions>().Bind(builder.Configuration.GetSection(Storefront.StorefrontOptions.Section))
-            .Validate(o => o.StoriesPerShopPerMinute >= 1 && o.StoriesPerClientPerMinute >= 1, "Storefront limits must be at least 1 per minute.").ValidateOnStart();
-        services.AddSingleton<Storefront.StorefrontLimits>();
-        services.AddSingleton<Stories.StoryEraser>();
-        services.AddSingleton<Storefront.StorefrontSessions>();
-        services.AddSingleton<Storefront.ProgressFeed>();
-        services.AddHostedService(sp => sp.GetRequiredService<Storefront.ProgressFeed>());
-        services.AddSingleton<IWebhookHandler, ComplianceHandler>();
-        services.AddSingleton<WebhookSignal>();
-        services.AddSingleton<WebhookWriter>();
-        services.AddSingleton<WebhookDispatcher>();
-        var pipeline = builder.Configuration.GetSection(Jobs.PipelineOptions.Section).Get<Jobs.PipelineOptions>()
-            ?? new Jobs.PipelineOptions();
-        if (pipeline.IsWorker) services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         return builder;
     }
 }

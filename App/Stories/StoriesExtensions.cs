@@ -6,6 +6,7 @@ public static class StoriesExtensions
     public static WebApplicationBuilder AddStories(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<StoryCreation>();
+        builder.Services.AddSingleton<StoryEraser>();
         return builder;
     }
 }

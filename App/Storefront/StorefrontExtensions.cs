@@ -1,0 +1,21 @@
+namespace StorybookShop.Storefront;
+
+public static class StorefrontExtensions
+{
+    /// <summary>What shoppers touch: the proxy's limits and sessions, live progress, release on payment, delivery.</summary>
+    public static WebApplicationBuilder AddStorefront(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DeliveryOptions>().Bind(builder.Configuration.GetSection(DeliveryOptions.Section))
+            .Validate(o => o.LinkLifetime > TimeSpan.Zero, "Delivery:LinkLifetime must be positive.").ValidateOnStart();
+        services.AddOptions<StorefrontOptions>().Bind(builder.Configuration.GetSection(StorefrontOptions.Section))
+            .Validate(o => o.StoriesPerShopPerMinute >= 1 && o.StoriesPerClientPerMinute >= 1, "Storefront limits must be at least 1 per minute.")
+            .ValidateOnStart();
+        services.AddSingleton<StoryRelease>();
+        services.AddSingleton<StorefrontLimits>();
+        services.AddSingleton<StorefrontSessions>();
+        services.AddSingleton<ProgressFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProgressFeed>());
+        return builder;
+    }
+}
