@@ -20,6 +20,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestHandler>();
 builder.AddRequestValidation();
 builder.AddApiDocs();
+builder.AddPages();
 builder.AddHealth();
 builder.AddTelemetry();
 // Data and assets.
@@ -47,6 +48,7 @@ app.UseStatusCodePages();
 await app.PrepareDatabaseAsync();
 await app.PrepareAssetStorageAsync();
 
+app.UsePageAssets();
 app.UseAppProxy();
 app.UseRequestBodyLimits();
 app.UseAuthentication();

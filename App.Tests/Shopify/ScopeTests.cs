@@ -114,12 +114,14 @@ public sealed class ScopeTests
             $"/?shop={shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(shop)}";
 
         var page = await browser.GetStringAsync(Url());
-        Assert.That(page, Does.Contain("shopify.scopes.request([\"write_publications\"])"),
+        Assert.That(page, Does.Contain("<code>write_publications</code>").And.Contain("/static/reapproval.js"),
             "Shopify's managed re-approval, for what is missing");
+        Assert.That(System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "data-scopes=\"([^\"]*)\"").Groups[1].Value),
+            Is.EqualTo("[\"write_publications\"]"), "what the page asks App Bridge to request");
 
         _h.Shopify.GrantedScopes[shop] = ShopifyKit.TomlScopes; // the merchant approves in Shopify's dialog
         page = await browser.GetStringAsync(Url());
-        Assert.That(page, Does.Not.Contain("scopes.request"), "the app opens normally");
+        Assert.That(page, Does.Not.Contain("reapproval.js"), "the app opens normally");
         await using var db = _h.App.Db();
         Assert.That(db.Shops.Single(s => s.Domain == shop).Scopes, Is.EqualTo(ShopifyKit.TomlScopes),
             "the new grant is recorded");

@@ -1,6 +1,5 @@
-using System.Net;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using StorybookShop.Data;
 using StorybookShop.Shopify;
 
@@ -28,34 +27,18 @@ public static class AdminPages
         if (ctx is null) return redirect!;
         var counts = await db.Stories.Where(s => s.ShopId == ctx.Shop.Id).GroupBy(s => s.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         int Count(StoryStatus s) => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0;
-        var e = (Func<string?, string>)AdminUi.E;
         var ai = providers.Available(Generation.ProviderKind.Text).Contains("openai") || providers.Available(Generation.ProviderKind.Image).Contains("openai");
-        var settings = ctx.Shop.Settings;
-        var steps = new (bool Done, string Text)[]
+        return new RazorComponentResult<AdminHome>(new
         {
-            (true, $"Installed on <strong>{e(ctx.Domain)}</strong>."),
-            (ai, ai ? "AI providers are configured on this server; choose them in <a href=\"" + e(ctx.Link("/settings")) + "\">Settings</a>." : "Books are made by the offline providers: set OpenAI (and ElevenLabs) keys on the server for AI text, pictures and voices."),
-            (settings != new ShopSettings() || ctx.Shop.MonthlyBudgetUsd is not null, $"Review your <a href=\"{e(ctx.Link("/settings"))}\">settings</a>: providers, voice, illustration style, monthly budget."),
-            (false, "Add the StorybookShop personalization block to your storybook product page (Online Store → Themes → Customize → product template → Add block → StorybookShop)."),
-            (Count(StoryStatus.Complete) + Count(StoryStatus.Published) > 0, $"Make a first book and look at it in <a href=\"{e(ctx.Link("/stories"))}\">Stories</a>."),
-        };
-        var body = $$"""
-            <div class="card"><div class="grid">
-            <div><div class="muted">Books ready</div><div class="stat" id="complete">{{Count(StoryStatus.Complete) + Count(StoryStatus.Published)}}</div></div>
-            <div><div class="muted">Being made</div><div class="stat" id="generating">{{Count(StoryStatus.Generating)}}</div></div>
-            <div><div class="muted">Need attention</div><div class="stat" id="error">{{Count(StoryStatus.Error)}}</div></div>
-            </div></div>
-            <div class="card" id="setup"><h2>Set up</h2><ol>{{string.Concat(steps.Select(s => $"<li class=\"{(s.Done ? "done" : "todo")}\">{(s.Done ? "✓ " : "")}{s.Text}</li>"))}}</ol></div>
-            """;
-        return AdminUi.Page(http, ctx, "Welcome to StorybookShop", "/", body);
+            Context = ctx,
+            Ready = Count(StoryStatus.Complete) + Count(StoryStatus.Published),
+            Generating = Count(StoryStatus.Generating),
+            Failed = Count(StoryStatus.Error),
+            AiConfigured = ai,
+            SettingsReviewed = ctx.Shop.Settings != new ShopSettings() || ctx.Shop.MonthlyBudgetUsd is not null,
+        });
     }
 
     /// <summary>The page App Bridge uses to get a fresh session token and reload <c>shopify-reload</c> with it.</summary>
-    private static IResult Bounce(IOptions<ShopifyOptions> options) =>
-        Results.Content($"""
-            <!doctype html><html><head><meta charset="utf-8">
-            <meta name="shopify-api-key" content="{WebUtility.HtmlEncode(options.Value.ClientId)}">
-            <script src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script>
-            </head><body></body></html>
-            """, "text/html; charset=utf-8");
+    private static RazorComponentResult<SessionBounce> Bounce() => new();
 }

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.FileProviders;
+
+namespace StorybookShop.Hosting;
+
+/// <summary>Pages are Razor components; their CSS and scripts are static files under <c>/static</c>.</summary>
+public static class PagesExtensions
+{
+    public static WebApplicationBuilder AddPages(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents();
+        builder.Services.AddSingleton<ComponentHtml>();
+        return builder;
+    }
+
+    public static WebApplication UsePageAssets(this WebApplication app)
+    {
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            RequestPath = "/static",
+            FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "static")),
+        });
+        return app;
+    }
+}

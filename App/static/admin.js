@@ -1,0 +1,34 @@
+// The embedded admin's script. Every action calls the JSON API. The session token comes from App Bridge when it is
+// there (fresh, as Shopify wants), else from the page (tests; local development, where no token means the dev shop).
+async function sessionToken(){try{if(window.shopify&&shopify.idToken)return await shopify.idToken();}catch(e){}return document.querySelector('meta[name=id-token]').content;}
+async function api(method,url,body){const t=await sessionToken();const h={'Content-Type':'application/json'};if(t)h['Authorization']='Bearer '+t;
+  const r=await fetch(url,{method,headers:h,body:body===undefined?undefined:JSON.stringify(body)});let data=null;try{data=await r.json();}catch(e){}return {ok:r.ok,status:r.status,data};}
+function toast(text){const t=document.getElementById('toast');t.textContent=text;t.style.display='block';if(window.shopify&&shopify.toast)shopify.toast.show(text);setTimeout(()=>t.style.display='none',4000);}
+document.addEventListener('click',async e=>{const b=e.target.closest('button[data-action]');if(!b)return;e.preventDefault();
+  if(b.dataset.confirm&&!confirm(b.dataset.confirm))return;b.disabled=true;
+  const r=await api(b.dataset.method||'POST',b.dataset.action,b.dataset.body?JSON.parse(b.dataset.body):{});
+  if(r.ok){toast(b.dataset.done||'Done');setTimeout(()=>location.reload(),600);}else{b.disabled=false;toast((r.data&&(r.data.title||r.data.detail))||('Failed: '+r.status));}});
+
+
+// The settings form: saved through PUT /api/settings; a refused field shows its message beside it.
+document.getElementById('settings')?.addEventListener('submit', async e => {
+  e.preventDefault();
+  const f = e.target, body = {moderationThresholds:{}};
+  for (const el of f.querySelectorAll('input,select')) {
+    const v = el.value.trim(); if (v === '') continue;
+    if (el.name.startsWith('moderationThresholds.')) body.moderationThresholds[el.name.substring(21)] = Number(v);
+    else if (el.name === 'bookProductIds') body[el.name] = el.multiple
+      ? Array.from(el.selectedOptions).map(o => o.value) : v.split(',').map(x => x.trim()).filter(x => x);
+    else body[el.name] = el.dataset.bool ? v === 'true' : (el.type === 'number' || el.dataset.number) ? Number(v) : v;
+  }
+  for (const x of f.querySelectorAll('.field')) { x.classList.remove('invalid'); x.querySelector('.error').textContent = ''; }
+  const r = await api('PUT', '/api/settings', body);
+  if (r.ok) { toast('Settings saved'); return; }
+  const errors = (r.data && r.data.errors) || {};
+  for (const [k, msgs] of Object.entries(errors)) {
+    const x = f.querySelector(`.field[data-field="${CSS.escape(k)}"]`); if (!x) continue;
+    x.classList.add('invalid'); x.querySelector('.error').textContent = msgs.join(' ');
+  }
+  toast('Some settings need attention');
+});
+
