@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -127,30 +128,33 @@ public static class DownloadPage
 {
     public static WebApplication MapDownloads(this WebApplication app)
     {
-        app.MapGet("/downloads/{token}", async (string token, AppDbContext db, IAssetStore assets, IOptions<StorageOptions> storage, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/downloads/{token}", async (string token, AppDbContext db, IAssetStore assets, IOptions<StorageOptions> storage,
+            TimeProvider clock, CancellationToken ct) =>
         {
             var delivery = token.Length is > 20 and < 64 ? await db.Deliveries.AsNoTracking().SingleOrDefaultAsync(d => d.Token == token, ct) : null;
-            if (delivery is null) return Html(404, "This download link is not valid.", "");
+            if (delivery is null) return Page(404, new { Title = "This download link is not valid." });
             var now = clock.GetUtcNow();
-            if (delivery.RevokedAt is not null) return Html(410, "This download link was withdrawn.", "<p>The order was cancelled or refunded.</p>");
-            if (delivery.ExpiresAt <= now) return Html(410, "This download link has expired.", "<p>Ask the shop for a new one.</p>");
+            if (delivery.RevokedAt is not null)
+                return Page(410, new { Title = "This download link was withdrawn.", Message = "The order was cancelled or refunded." });
+            if (delivery.ExpiresAt <= now) return Page(410, new { Title = "This download link has expired.", Message = "Ask the shop for a new one." });
             var story = await db.Stories.AsNoTracking().SingleAsync(s => s.Id == delivery.StoryId, ct);
             var life = TimeSpan.FromTicks(Math.Min(storage.Value.UrlLifetime.Ticks, (delivery.ExpiresAt - now).Ticks));
-            static string e(string? s) => System.Net.WebUtility.HtmlEncode(s ?? "");
-            var links = new StringBuilder("<ul>");
-            foreach (var (label, key) in new[] { ("The book (PDF, for reading on screen)", story.PdfUrl), ("The book (PDF, for printing, with bleed)", story.PrintPdfKey),
-                         ("The story read aloud (MP3)", story.AudioFiles.Count > 0 ? story.AudioFiles[^1] : null), ("Read-along e-book (EPUB)", story.EpubKey) })
-                if (key is not null) links.Append(CultureInfo.InvariantCulture, $"<li><a href=\"{e(assets.GetUrl(key, life).ToString())}\">{e(label)}</a></li>");
-            links.Append("</ul>");
-            var cover = story.CoverImage is null ? "" : $"<img src=\"{e(assets.GetUrl(story.CoverImage, life).ToString())}\" alt=\"\" style=\"max-width:18rem;border-radius:12px\">";
-            return Html(200, story.Title ?? "Your book", $"{cover}{links}<p>These links work until {delivery.ExpiresAt:yyyy-MM-dd}.</p>");
+            var files = new[]
+                {
+                    ("The book (PDF, for reading on screen)", story.PdfUrl), ("The book (PDF, for printing, with bleed)", story.PrintPdfKey),
+                    ("The story read aloud (MP3)", story.AudioFiles.Count > 0 ? story.AudioFiles[^1] : null), ("Read-along e-book (EPUB)", story.EpubKey),
+                }
+                .Where(f => f.Item2 is not null).Select(f => (f.Item1, assets.GetUrl(f.Item2!, life).ToString())).ToList();
+            return Page(200, new
+            {
+                Title = story.Title ?? "Your book",
+                Cover = story.CoverImage is null ? null : assets.GetUrl(story.CoverImage, life).ToString(),
+                Files = (IReadOnlyList<(string, string)>)files,
+                ValidUntil = (DateTimeOffset?)delivery.ExpiresAt,
+            });
         }).ExcludeFromDescription();
         return app;
     }
 
-    private static IResult Html(int status, string title, string body) => Results.Content($"""
-        <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
-        <title>{System.Net.WebUtility.HtmlEncode(title)}</title><style>body{"{"}font-family:sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#303030{"}"}</style></head>
-        <body><h1>{System.Net.WebUtility.HtmlEncode(title)}</h1>{body}</body></html>
-        """, "text/html; charset=utf-8", Encoding.UTF8, status);
+    private static RazorComponentResult<DownloadView> Page(int status, object parameters) => new(parameters) { StatusCode = status };
 }

@@ -76,33 +76,17 @@ public static class StorefrontApi
     /// The personalization form as a page of its own (the theme block's markup and script), for trying it
     /// without a theme: reached at /apps/storybook/personalize through the proxy, or directly with a signed query.
     /// </summary>
-    internal static IResult Personalize(HttpContext http)
+    internal static RazorComponentResult<PersonalizePage> Personalize(HttpContext http)
     {
         var proxy = AppProxy.Current(http);
-        var script = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "storefront", "personalize.js"));
         // Through Shopify the proxy signs each request itself; opened directly (standalone=1, itself part of the
         // signed query) the page gets a session token of our own for its requests — never the signed query.
         var direct = Direct(http);
-        var query = direct ? $"{StorefrontSessions.QueryKey}={Uri.EscapeDataString(Session(http, proxy))}" : "";
-        var e = (Func<string, string>)(s => System.Net.WebUtility.HtmlEncode(s));
-        return Results.Content($$"""
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Personalize your book</title>
-            <style>body{font-family:sans-serif;max-width:34rem;margin:1.5rem auto;padding:0 1rem;color:#303030}label{display:block;margin:.5rem 0}input,select{font:inherit;padding:.3rem}
-            .button{font:inherit;padding:.5rem 1rem;border:0;border-radius:8px;background:#303030;color:#fff;cursor:pointer}.storybook-errors{color:#8e1f0b}</style></head>
-            <body><div class="storybook-personalizer" data-proxy="{{e(direct ? "/proxy" : Prefix(proxy))}}" data-query="{{e(query)}}" data-variant="0">
-              <form class="storybook-form" novalidate><h3>Make it theirs</h3>
-                <label>Child's first name <input name="childName" maxlength="40" required autocomplete="off"></label>
-                <label>Age <select name="ageGroup" required></select></label>
-                <label>Theme <select name="genre" required></select></label>
-                <label>Language <select name="language"></select></label>
-                <label>A lesson to weave in (optional) <input name="moral" maxlength="200"></label>
-                <fieldset class="storybook-companion"><legend>A companion (optional)</legend><input name="companionName" maxlength="40" placeholder="Name"> <select name="companionKind"><option value="">—</option></select></fieldset>
-                <p class="storybook-errors" role="alert" hidden></p>
-                <button type="submit" class="button">Write my story</button></form>
-              <div class="storybook-progress" hidden><progress max="100" value="0"></progress> <span class="storybook-percent">0 %</span><p class="storybook-stage">Writing the story…</p></div>
-              <div class="storybook-ready" hidden><a class="storybook-preview" target="_blank" rel="noopener">See the preview</a> <button type="button" class="button storybook-add">Add the book to the cart</button></div>
-            </div><script>{{script}}</script></body></html>
-            """, "text/html; charset=utf-8");
+        return new RazorComponentResult<PersonalizePage>(new
+        {
+            Proxy = direct ? "/proxy" : Prefix(proxy),
+            Query = direct ? $"{StorefrontSessions.QueryKey}={Uri.EscapeDataString(Session(http, proxy))}" : "",
+        });
     }
 
     /// <summary>A storefront link: through the shop's proxy path, or (standalone) straight to /proxy with our session
@@ -239,24 +223,12 @@ public static class StorefrontApi
         var proxy = AppProxy.Current(http);
         var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.Shop!.Domain == proxy.Shop, ct);
         if (story is null) return Results.NotFound();
-        var e = (Func<string?, string>)(s => System.Net.WebUtility.HtmlEncode(s ?? ""));
-        var b = new StringBuilder();
-        if (story.CoverImage is null) b.Append("<p id=\"wait\">Your preview is being made — this page will show it when it is ready.</p>");
-        else b.Append(CultureInfo.InvariantCulture, $"<figure><img src=\"{e(Link(http, proxy, $"/stories/{id}/preview/0.jpg"))}\" alt=\"Cover\" width=\"480\" height=\"480\"></figure>");
-        foreach (var p in story.Pages.OrderBy(p => p.Number).Take(generation.Value.PreviewPages))
+        return new RazorComponentResult<PreviewPage>(new
         {
-            if (p.ImageStage == AssetStage.Done) b.Append(CultureInfo.InvariantCulture, $"<figure><img src=\"{e(Link(http, proxy, $"/stories/{id}/preview/{p.Number}.jpg"))}\" alt=\"Page {p.Number}\" width=\"480\" height=\"480\">");
-            else b.Append("<figure>");
-            b.Append(CultureInfo.InvariantCulture, $"<figcaption>{e(p.Text)}</figcaption></figure>");
-        }
-        var rest = Math.Max(0, story.Pages.Count - generation.Value.PreviewPages);
-        return Results.Content($$"""
-            <!doctype html><html lang="{{e(story.Language)}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
-            <title>{{e(story.Title ?? "Your story")}} — preview</title>
-            <style>body{font-family:sans-serif;max-width:34rem;margin:1.5rem auto;padding:0 1rem;color:#303030}img{max-width:100%;height:auto;border-radius:12px}figure{margin:0 0 1.5rem}</style></head>
-            <body><h1 id="title">{{e(story.Title ?? "Your story is being written…")}}</h1><p>{{e(story.Description)}}</p>{{b}}
-            <p id="rest">{{(rest > 0 ? $"{rest} more pages, the narration and the printable book come with your order." : "")}}</p></body></html>
-            """, "text/html; charset=utf-8");
+            Story = story,
+            Pages = story.Pages.OrderBy(p => p.Number).Take(generation.Value.PreviewPages).ToList(),
+            Picture = (Func<int, string>)(n => Link(http, proxy, $"/stories/{id}/preview/{n}.jpg")),
+        });
     }
 
     /// <summary>A preview picture: the real one made small (480 px) and stamped PREVIEW, so it is no substitute for the book.</summary>
