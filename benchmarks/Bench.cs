@@ -91,7 +91,7 @@ internal static class Bench
         await File.WriteAllBytesAsync(Path.Combine(dir.FullName, "cover.jpg"), jpeg);
         for (var i = 1; i <= 13; i++) await File.WriteAllBytesAsync(Path.Combine(dir.FullName, $"p{i}.jpg"), jpeg);
         var html = Path.Combine(dir.FullName, "book.html");
-        await File.WriteAllTextAsync(html, BookLayout.Html(sample, pages13, new BookLayout.Images("cover.jpg", Enumerable.Range(1, 13).Select(i => $"p{i}.jpg").ToList()), BookFormat.Screen));
+        await File.WriteAllTextAsync(html, await BookLayout.HtmlAsync(app.Services.GetRequiredService<StorybookShop.Hosting.ComponentHtml>(), sample, pages13, new BookLayout.Images("cover.jpg", Enumerable.Range(1, 13).Select(i => $"p{i}.jpg").ToList()), BookFormat.Screen));
         var times = new List<double>();
         byte[] pdf = [];
         for (var i = 0; i < 6; i++)

@@ -8,7 +8,7 @@ namespace StorybookShop.Books;
 
 /// <summary>Lays out the book and renders the screen PDF and the print PDF; then the story is Complete.</summary>
 public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRenderer renderer, IAssetStore assets, GenerationLedger ledger, TimeProvider clock,
-    Jobs.StoryJobs jobs, Telemetry.StoryMetrics metrics) : IPipelineStage
+    Jobs.StoryJobs jobs, Telemetry.StoryMetrics metrics, Hosting.ComponentHtml components) : IPipelineStage
 {
     public PipelineStages Stage => PipelineStages.Book;
 
@@ -38,7 +38,7 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
             if (story.PdfUrl is null || !await assets.ExistsAsync(printKey, ct) || !await assets.ExistsAsync(screenKey, ct))
             {
                 var html = Path.Combine(dir.FullName, "book.html");
-                await File.WriteAllTextAsync(html, BookLayout.Html(story, pages, new BookLayout.Images(cover, images), format), ct);
+                await File.WriteAllTextAsync(html, await BookLayout.HtmlAsync(components, story, pages, new BookLayout.Images(cover, images), format), ct);
                 var print = await ledger.RecordAsync(story.Id, GenerationType.Pdf, null, "chromium", $"Book PDF, {format.TrimInches} in square + {format.BleedInches} in bleed, {pageCount} pages",
                     async t => new ProviderResult<byte[]>(await renderer.RenderAsync(html, format, t), "chromium-pdf", 0m, new { pages = pageCount }),
                     b => new { printKey, screenKey, bytes = b.Length }, ct);

@@ -8,11 +8,13 @@ namespace StorybookShop.Hosting;
 /// <see cref="Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult{TComponent}"/>; both encode every value by
 /// construction.
 /// </summary>
-public sealed class ComponentHtml(IServiceProvider services, ILoggerFactory loggers)
+public sealed class ComponentHtml(IServiceScopeFactory scopes, ILoggerFactory loggers)
 {
     public async Task<string> RenderAsync<TComponent>(IReadOnlyDictionary<string, object?> parameters) where TComponent : IComponent
     {
-        await using var renderer = new HtmlRenderer(services, loggers);
+        // The renderer resolves scoped services (as in a request): one scope per document.
+        await using var scope = scopes.CreateAsyncScope();
+        await using var renderer = new HtmlRenderer(scope.ServiceProvider, loggers);
         return await renderer.Dispatcher.InvokeAsync(async () =>
             (await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(
                 new Dictionary<string, object?>(parameters)))).ToHtmlString());
