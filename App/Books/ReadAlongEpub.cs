@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.IO.Compression;
-using System.Security;
 using System.Text;
+using System.Xml;
+using System.Xml.Linq;
 using StorybookShop.Data;
 
 namespace StorybookShop.Books;
@@ -19,34 +20,48 @@ public static class ReadAlongEpub
 
     public static bool CanMake(IEnumerable<StoryPage> pages) => pages.All(p => p.Words is { Count: > 0 } && p.AudioSeconds > 0);
 
+    private static readonly XNamespace Xh = "http://www.w3.org/1999/xhtml";
+    private static readonly XNamespace Ops = "http://www.idpf.org/2007/ops";
+    private static readonly XNamespace Opf = "http://www.idpf.org/2007/opf";
+    private static readonly XNamespace Dc = "http://purl.org/dc/elements/1.1/";
+    private static readonly XNamespace Smil = "http://www.w3.org/ns/SMIL";
+    private static readonly XNamespace Container = "urn:oasis:names:tc:opendocument:xmlns:container";
+
+    /// <summary>Every document is built as XML (LINQ to XML), so every value is escaped by construction and each file is
+    /// well-formed XHTML, as EPUB requires (an HTML renderer would write HTML, not XML).</summary>
     public static byte[] Build(Story story, byte[] cover, IReadOnlyList<Page> pages, DateTimeOffset modified)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
             // The mimetype comes first and uncompressed, so tools can recognise the file from its first bytes.
-            Add(zip, "mimetype", "application/epub+zip", CompressionLevel.NoCompression);
-            Add(zip, "META-INF/container.xml", """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
-                  <rootfiles><rootfile full-path="OEBPS/package.opf" media-type="application/oebps-package+xml"/></rootfiles>
-                </container>
-                """);
+            AddBytes(zip, "mimetype", "application/epub+zip"u8.ToArray(), CompressionLevel.NoCompression);
+            Add(zip, "META-INF/container.xml", new XDocument(new XElement(Container + "container", new XAttribute("version", "1.0"),
+                new XElement(Container + "rootfiles", new XElement(Container + "rootfile",
+                    new XAttribute("full-path", "OEBPS/package.opf"), new XAttribute("media-type", "application/oebps-package+xml"))))));
             Add(zip, "OEBPS/package.opf", Package(story, pages, modified));
             Add(zip, "OEBPS/nav.xhtml", Nav(story, pages));
-            Add(zip, "OEBPS/style.css", $$"""
+            AddBytes(zip, "OEBPS/style.css", Encoding.UTF8.GetBytes($$"""
                 body { font-family: sans-serif; margin: 0; padding: 1em; }
                 img { display: block; max-width: 100%; margin: 0 auto 1em; }
                 p { font-size: 1.4em; line-height: 1.5; }
                 .{{ActiveClass}} { background: #ffe38a; border-radius: 0.2em; }
-                """);
-            Add(zip, "OEBPS/cover.xhtml", Xhtml(story, X(story.Title ?? "Story"), $"<img src=\"images/cover.jpg\" alt=\"{X(story.Title ?? "Cover")}\"/><h1>{X(story.Title ?? "")}</h1>"));
+                """.ReplaceLineEndings("\n")));
+            Add(zip, "OEBPS/cover.xhtml", Xhtml(story, story.Title ?? "Story",
+                new XElement(Xh + "img", new XAttribute("src", "images/cover.jpg"), new XAttribute("alt", story.Title ?? "Cover")),
+                new XElement(Xh + "h1", story.Title ?? "")));
             AddBytes(zip, "OEBPS/images/cover.jpg", cover);
             foreach (var p in pages)
             {
-                var spans = string.Join(" ", p.Words.Select((w, i) => $"<span id=\"w{i + 1}\">{X(w.Word)}</span>"));
-                Add(zip, $"OEBPS/page-{p.Number:D2}.xhtml", Xhtml(story, $"Page {p.Number}", $"<img src=\"images/{p.ImageFile}\" alt=\"\"/><p id=\"text\">{spans}</p>"));
-                Add(zip, $"OEBPS/page-{p.Number:D2}.smil", Smil(p));
+                var text = new XElement(Xh + "p", new XAttribute("id", "text"));
+                for (var i = 0; i < p.Words.Count; i++)
+                {
+                    if (i > 0) text.Add(" ");
+                    text.Add(new XElement(Xh + "span", new XAttribute("id", $"w{i + 1}"), p.Words[i].Word));
+                }
+                Add(zip, $"OEBPS/page-{p.Number:D2}.xhtml", Xhtml(story, $"Page {p.Number}",
+                    new XElement(Xh + "img", new XAttribute("src", $"images/{p.ImageFile}"), new XAttribute("alt", "")), text));
+                Add(zip, $"OEBPS/page-{p.Number:D2}.smil", SmilOf(p));
                 AddBytes(zip, $"OEBPS/images/{p.ImageFile}", p.Image);
                 AddBytes(zip, $"OEBPS/audio/{p.AudioFile}", p.Audio);
             }
@@ -54,80 +69,75 @@ public static class ReadAlongEpub
         return buffer.ToArray();
     }
 
-    private static string Package(Story story, IReadOnlyList<Page> pages, DateTimeOffset modified)
+    private static XDocument Package(Story story, IReadOnlyList<Page> pages, DateTimeOffset modified)
     {
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"""
-            <?xml version="1.0" encoding="UTF-8"?>
-            <package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="book-id" xml:lang="{X(story.Language)}">
-              <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
-                <dc:identifier id="book-id">urn:uuid:{story.Id}</dc:identifier>
-                <dc:title>{X(story.Title ?? "Story")}</dc:title>
-                <dc:language>{X(story.Language)}</dc:language>
-                <meta property="dcterms:modified">{modified.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}</meta>
-                <meta property="media:active-class">{ActiveClass}</meta>
-                <meta property="media:duration">{Clock(pages.Sum(p => p.AudioSeconds))}</meta>
-
-            """);
-        foreach (var p in pages)
-            sb.Append(CultureInfo.InvariantCulture, $"    <meta property=\"media:duration\" refines=\"#smil-{p.Number:D2}\">{Clock(p.AudioSeconds)}</meta>\n");
-        sb.Append("""
-              </metadata>
-              <manifest>
-                <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
-                <item id="css" href="style.css" media-type="text/css"/>
-                <item id="cover" href="cover.xhtml" media-type="application/xhtml+xml"/>
-                <item id="cover-image" href="images/cover.jpg" media-type="image/jpeg" properties="cover-image"/>
-
-            """);
-        foreach (var p in pages)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"    <item id=\"page-{p.Number:D2}\" href=\"page-{p.Number:D2}.xhtml\" media-type=\"application/xhtml+xml\" media-overlay=\"smil-{p.Number:D2}\"/>\n");
-            sb.Append(CultureInfo.InvariantCulture, $"    <item id=\"smil-{p.Number:D2}\" href=\"page-{p.Number:D2}.smil\" media-type=\"application/smil+xml\"/>\n");
-            sb.Append(CultureInfo.InvariantCulture, $"    <item id=\"image-{p.Number:D2}\" href=\"images/{p.ImageFile}\" media-type=\"image/jpeg\"/>\n");
-            sb.Append(CultureInfo.InvariantCulture, $"    <item id=\"audio-{p.Number:D2}\" href=\"audio/{p.AudioFile}\" media-type=\"audio/mpeg\"/>\n");
-        }
-        sb.Append("  </manifest>\n  <spine>\n    <itemref idref=\"cover\"/>\n");
-        foreach (var p in pages) sb.Append(CultureInfo.InvariantCulture, $"    <itemref idref=\"page-{p.Number:D2}\"/>\n");
-        sb.Append("  </spine>\n</package>\n");
-        return sb.ToString();
+        static XElement Meta(string property, string value, string? refines = null) => new(Opf + "meta",
+            new XAttribute("property", property), refines is null ? null : new XAttribute("refines", refines), value);
+        static XElement Item(string id, string href, string type, params XAttribute[] more) => new(Opf + "item",
+            new XAttribute("id", id), new XAttribute("href", href), new XAttribute("media-type", type), more);
+        return new XDocument(new XElement(Opf + "package",
+            new XAttribute("version", "3.0"), new XAttribute("unique-identifier", "book-id"), new XAttribute(XNamespace.Xml + "lang", story.Language),
+            new XElement(Opf + "metadata", new XAttribute(XNamespace.Xmlns + "dc", Dc),
+                new XElement(Dc + "identifier", new XAttribute("id", "book-id"), $"urn:uuid:{story.Id}"),
+                new XElement(Dc + "title", story.Title ?? "Story"),
+                new XElement(Dc + "language", story.Language),
+                Meta("dcterms:modified", modified.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)),
+                Meta("media:active-class", ActiveClass),
+                Meta("media:duration", Clock(pages.Sum(p => p.AudioSeconds))),
+                pages.Select(p => Meta("media:duration", Clock(p.AudioSeconds), $"#smil-{p.Number:D2}"))),
+            new XElement(Opf + "manifest",
+                Item("nav", "nav.xhtml", "application/xhtml+xml", new XAttribute("properties", "nav")),
+                Item("css", "style.css", "text/css"),
+                Item("cover", "cover.xhtml", "application/xhtml+xml"),
+                Item("cover-image", "images/cover.jpg", "image/jpeg", new XAttribute("properties", "cover-image")),
+                pages.SelectMany(p => new[]
+                {
+                    Item($"page-{p.Number:D2}", $"page-{p.Number:D2}.xhtml", "application/xhtml+xml", new XAttribute("media-overlay", $"smil-{p.Number:D2}")),
+                    Item($"smil-{p.Number:D2}", $"page-{p.Number:D2}.smil", "application/smil+xml"),
+                    Item($"image-{p.Number:D2}", $"images/{p.ImageFile}", "image/jpeg"),
+                    Item($"audio-{p.Number:D2}", $"audio/{p.AudioFile}", "audio/mpeg"),
+                })),
+            new XElement(Opf + "spine",
+                new XElement(Opf + "itemref", new XAttribute("idref", "cover")),
+                pages.Select(p => new XElement(Opf + "itemref", new XAttribute("idref", $"page-{p.Number:D2}"))))));
     }
 
-    private static string Nav(Story story, IReadOnlyList<Page> pages) => Xhtml(story, "Contents",
-        $"<nav epub:type=\"toc\" id=\"toc\"><h1>{X(story.Title ?? "Contents")}</h1><ol><li><a href=\"cover.xhtml\">Cover</a></li>" +
-        string.Concat(pages.Select(p => $"<li><a href=\"page-{p.Number:D2}.xhtml\">Page {p.Number}</a></li>")) + "</ol></nav>");
+    private static XDocument Nav(Story story, IReadOnlyList<Page> pages) => Xhtml(story, "Contents",
+        new XElement(Xh + "nav", new XAttribute(Ops + "type", "toc"), new XAttribute("id", "toc"),
+            new XElement(Xh + "h1", story.Title ?? "Contents"),
+            new XElement(Xh + "ol",
+                new XElement(Xh + "li", new XElement(Xh + "a", new XAttribute("href", "cover.xhtml"), "Cover")),
+                pages.Select(p => new XElement(Xh + "li", new XElement(Xh + "a", new XAttribute("href", $"page-{p.Number:D2}.xhtml"), $"Page {p.Number}"))))));
 
-    private static string Smil(Page p)
+    private static XDocument SmilOf(Page p)
     {
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"""
-            <?xml version="1.0" encoding="UTF-8"?>
-            <smil xmlns="http://www.w3.org/ns/SMIL" xmlns:epub="http://www.idpf.org/2007/ops" version="3.0">
-              <body>
-                <seq id="seq-{p.Number:D2}" epub:textref="page-{p.Number:D2}.xhtml#text" epub:type="bodymatter">
-
-            """);
+        var seq = new XElement(Smil + "seq", new XAttribute("id", $"seq-{p.Number:D2}"),
+            new XAttribute(Ops + "textref", $"page-{p.Number:D2}.xhtml#text"), new XAttribute(Ops + "type", "bodymatter"));
         for (var i = 0; i < p.Words.Count; i++)
         {
             var w = p.Words[i];
             // Clips never run past the audio, and each word's clip ends where the next one starts (no gaps to skip over).
             var begin = Math.Clamp(w.Start, 0, p.AudioSeconds);
             var end = i + 1 < p.Words.Count ? Math.Clamp(Math.Max(w.End, p.Words[i + 1].Start), begin, p.AudioSeconds) : Math.Clamp(Math.Max(w.End, begin), begin, p.AudioSeconds);
-            sb.Append(CultureInfo.InvariantCulture,
-                $"      <par id=\"par-{i + 1}\"><text src=\"page-{p.Number:D2}.xhtml#w{i + 1}\"/><audio src=\"audio/{p.AudioFile}\" clipBegin=\"{begin:0.000}s\" clipEnd=\"{end:0.000}s\"/></par>\n");
+            seq.Add(new XElement(Smil + "par", new XAttribute("id", $"par-{i + 1}"),
+                new XElement(Smil + "text", new XAttribute("src", $"page-{p.Number:D2}.xhtml#w{i + 1}")),
+                new XElement(Smil + "audio", new XAttribute("src", $"audio/{p.AudioFile}"),
+                    new XAttribute("clipBegin", string.Create(CultureInfo.InvariantCulture, $"{begin:0.000}s")),
+                    new XAttribute("clipEnd", string.Create(CultureInfo.InvariantCulture, $"{end:0.000}s")))));
         }
-        sb.Append("    </seq>\n  </body>\n</smil>\n");
-        return sb.ToString();
+        return new XDocument(new XElement(Smil + "smil", new XAttribute(XNamespace.Xmlns + "epub", Ops), new XAttribute("version", "3.0"),
+            new XElement(Smil + "body", seq)));
     }
 
-    private static string Xhtml(Story story, string title, string body) => $"""
-        <?xml version="1.0" encoding="UTF-8"?>
-        <!DOCTYPE html>
-        <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="{X(story.Language)}" xml:lang="{X(story.Language)}">
-        <head><meta charset="UTF-8"/><title>{X(title)}</title><link rel="stylesheet" href="style.css" type="text/css"/></head>
-        <body>{body}</body>
-        </html>
-        """;
+    private static XDocument Xhtml(Story story, string title, params object[] body) => new(
+        new XDocumentType("html", null, null, null),
+        new XElement(Xh + "html", new XAttribute(XNamespace.Xmlns + "epub", Ops),
+            new XAttribute("lang", story.Language), new XAttribute(XNamespace.Xml + "lang", story.Language),
+            new XElement(Xh + "head",
+                new XElement(Xh + "meta", new XAttribute("charset", "UTF-8")),
+                new XElement(Xh + "title", title),
+                new XElement(Xh + "link", new XAttribute("rel", "stylesheet"), new XAttribute("href", "style.css"), new XAttribute("type", "text/css"))),
+            new XElement(Xh + "body", body)));
 
     /// <summary>SMIL clock value h:mm:ss.fff, as media:duration wants it.</summary>
     public static string Clock(double seconds)
@@ -136,10 +146,13 @@ public static class ReadAlongEpub
         return string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t.Minutes:D2}:{t.Seconds:D2}.{t.Milliseconds:D3}");
     }
 
-    private static string X(string s) => SecurityElement.Escape(s) ?? "";
-
-    private static void Add(ZipArchive zip, string name, string text, CompressionLevel level = CompressionLevel.Optimal) =>
-        AddBytes(zip, name, Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\n")), level);
+    private static void Add(ZipArchive zip, string name, XDocument document)
+    {
+        using var text = new MemoryStream();
+        using (var writer = XmlWriter.Create(text, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true, NewLineChars = "\n" }))
+            document.Save(writer);
+        AddBytes(zip, name, text.ToArray());
+    }
 
     private static void AddBytes(ZipArchive zip, string name, byte[] bytes, CompressionLevel level = CompressionLevel.Optimal)
     {
