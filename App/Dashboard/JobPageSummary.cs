@@ -1,5 +1,4 @@
-using System.Net;
-using System.Text;
+using System.Xml.Linq;
 using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.EntityFrameworkCore;
@@ -33,24 +32,25 @@ public static class JobPageSummary
         using (var connection = dto.Page.Storage.GetReadOnlyConnection())
             log = JobLog.Read(connection.GetJobParameter(dto.JobId, JobLog.Parameter));
 
-        static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
-        var html = new StringBuilder("<div class=\"storybook-summary\"><h3>Story</h3>");
-        if (story is null) html.Append("<p>The story no longer exists.</p>");
+        // Built as elements (escaped by construction); Hangfire's renderer hook is synchronous, so no component renderer.
+        var summary = new XElement("div", new XAttribute("class", "storybook-summary"), new XElement("h3", "Story"));
+        if (story is null) summary.Add(new XElement("p", "The story no longer exists."));
         else
         {
-            html.Append("<dl class=\"dl-horizontal\">");
-            html.Append("<dt>Book</dt><dd>").Append(E(story.Title ?? $"A story for {story.ChildName}")).Append("</dd>");
-            html.Append("<dt>Story id</dt><dd><code>").Append(E(job.StoryId.ToString())).Append("</code></dd>");
-            html.Append("<dt>This job</dt><dd>").Append(E(job.Kind.ToString())).Append("</dd>");
-            html.Append("<dt>Status</dt><dd>").Append(E(story.Status.ToString())).Append("</dd>");
-            html.Append("<dt>Stages done</dt><dd>").Append(E(story.StagesDone.ToString())).Append("</dd>");
-            html.Append("<dt>Pages</dt><dd>").Append(story.Pages).Append("</dd>");
-            if (story.FailureReason is not null) html.Append("<dt>Reason</dt><dd>").Append(E(story.FailureReason)).Append("</dd>");
-            html.Append("</dl>");
+            var facts = new XElement("dl", new XAttribute("class", "dl-horizontal"));
+            void Fact(string term, object value) => facts.Add(new XElement("dt", term), new XElement("dd", value));
+            Fact("Book", story.Title ?? $"A story for {story.ChildName}");
+            Fact("Story id", new XElement("code", job.StoryId.ToString()));
+            Fact("This job", job.Kind.ToString());
+            Fact("Status", story.Status.ToString());
+            Fact("Stages done", story.StagesDone.ToString());
+            Fact("Pages", story.Pages.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (story.FailureReason is not null) Fact("Reason", story.FailureReason);
+            summary.Add(facts);
         }
-        html.Append("<h3>Log</h3>");
-        if (log.Count == 0) html.Append("<p>Nothing logged yet.</p>");
-        else html.Append("<pre class=\"storybook-log\">").AppendJoin('\n', log.Select(E)).Append("</pre>");
-        return new NonEscapedString(html.Append("</div>").ToString());
+        summary.Add(new XElement("h3", "Log"));
+        summary.Add(log.Count == 0 ? new XElement("p", "Nothing logged yet.")
+            : new XElement("pre", new XAttribute("class", "storybook-log"), string.Join('\n', log)));
+        return new NonEscapedString(summary.ToString(SaveOptions.DisableFormatting));
     }
 }

@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -105,7 +106,7 @@ public sealed class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets,
             {
                 title = story.Title,
                 handle = Handle(story.Id),
-                descriptionHtml = $"<p>{System.Net.WebUtility.HtmlEncode(story.Description)}</p><p>A personalized picture book: PDF, narration{(story.EpubKey is null ? "" : " and a read-along e-book")}, delivered by link.</p>",
+                descriptionHtml = Description(story),
                 productType = "Digital storybook",
                 status = "ACTIVE",
                 tags = new[] { "storybook", "digital" },
@@ -141,6 +142,13 @@ public sealed class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets,
         }
         logger.LogInformation("Story {StoryId} published as {ProductId} on {Shop}", story.Id, productId, shop);
     }
+
+    /// <summary>The product's description: the story's blurb and what the buyer gets (built as elements, escaped by
+    /// construction).</summary>
+    public static string Description(Story story) => string.Concat(
+        new XElement("p", story.Description ?? "").ToString(SaveOptions.DisableFormatting),
+        new XElement("p", $"A personalized picture book: PDF, narration{(story.EpubKey is null ? "" : " and a read-along e-book")}, delivered by link.")
+            .ToString(SaveOptions.DisableFormatting));
 
     /// <summary>Takes the product off the Online Store; the story is Complete again (and can be published again).</summary>
     public async Task UnpublishAsync(Story story, CancellationToken ct)
