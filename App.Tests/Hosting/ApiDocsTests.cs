@@ -67,7 +67,7 @@ public sealed partial class ApiDocsTests
         await page.GotoAsync(kit.Base + ApiDocs.DocsPath);
 
         await Assertions.Expect(page.GetByText("StorybookShop API").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
-        await BrowserKit.ScreenshotAsync(page, "api-docs");
+        await BrowserKit.ScreenshotAsync(page, "api-docs", fullPage: false);
         await Assertions.Expect(page.GetByText("/proxy/catalog").First).ToBeVisibleAsync();
         Assert.That(foreign, Is.Empty, "no CDN, no web fonts");
     }

@@ -24,12 +24,12 @@ public sealed class BrowserKit : IAsyncDisposable
         return kit;
     }
 
-    public static async Task ScreenshotAsync(IPage page, string name)
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "artifacts", "screenshots");
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = fullPage });
         TestContext.AddTestAttachment(file, name);
     }
 
