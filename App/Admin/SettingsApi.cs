@@ -9,18 +9,6 @@ using StorybookShop.Stories;
 
 namespace StorybookShop.Admin;
 
-/// <summary>The shop's generation settings as the merchant sees and sends them; null = the server's default.</summary>
-public sealed record SettingsView(string? TextProvider, string? ImageProvider, string? AudioProvider, string? Voice, string? IllustrationStyle,
-    int? ImageConcurrency, Dictionary<string, double>? ModerationThresholds, decimal? MonthlyBudgetUsd,
-    double? TrimInches = null, decimal? Price = null, bool? PreviewBeforePurchase = null,
-    List<string>? BookProductIds = null);
-
-/// <summary>What the server offers: the providers it has keys for and what an unset setting means.</summary>
-public sealed record SettingsOptionsView(IReadOnlyDictionary<string, IReadOnlyList<string>> Available, IReadOnlyDictionary<string, string> Defaults,
-    IReadOnlyList<string> ModerationCategories, decimal? DefaultMonthlyBudgetUsd, IReadOnlyDictionary<string, string> Models);
-
-public sealed record SettingsResponse(SettingsView Settings, SettingsOptionsView Options);
-
 public static class SettingsApi
 {
     public static WebApplication MapSettings(this WebApplication app)

@@ -32,17 +32,3 @@ public sealed class GenerationOptions
 
     public OfflineOptions Offline { get; set; } = new();
 }
-
-public sealed class OfflineOptions
-{
-    public OfflineIllustrationOptions Illustrations { get; set; } = new();
-    public OfflineNarrationOptions Narration { get; set; } = new();
-}
-
-public sealed class OfflineNarrationOptions
-{
-    public string EspeakPath { get; set; } = "/usr/bin/espeak-ng";
-    public string LamePath { get; set; } = "/usr/bin/lame";
-    public int WordsPerMinute { get; set; } = 140;
-    public Dictionary<string, string> Voices { get; set; } = new() { ["en"] = "en-gb", ["es"] = "es", ["fr"] = "fr" };
-}

@@ -6,8 +6,6 @@ using StorybookShop.Generation.OpenAI;
 
 namespace StorybookShop.Generation;
 
-public enum ProviderKind { Text, Image, Audio }
-
 /// <summary>
 /// Every provider the server could use, and which of them it can use: a provider is available when its
 /// keys and model are configured. A shop's setting picks among the available ones; anything else (unset,

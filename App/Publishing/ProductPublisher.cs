@@ -11,17 +11,6 @@ using StorybookShop.Storage;
 
 namespace StorybookShop.Publishing;
 
-public sealed class PublishingOptions
-{
-    public const string Section = "Publishing";
-    /// <summary>The product price (shop currency) when the shop sets none.</summary>
-    public decimal DefaultPrice { get; set; } = 19.99m;
-    /// <summary>Pages shown on the product besides the cover.</summary>
-    public int PreviewPages { get; set; } = 2;
-    /// <summary>The sales channel a published book appears in.</summary>
-    public string PublicationName { get; set; } = "Online Store";
-}
-
 /// <summary>
 /// Publishes a finished book as a Shopify digital product, one GraphQL call at a time, each safe to repeat:
 /// the cover and preview pages go up through staged uploads; <c>productSet</c> upserts the product by a
@@ -186,32 +175,5 @@ public sealed class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets,
         using var response = await httpClients.CreateClient("shopify-uploads").PostAsync(target.GetProperty("url").GetString(), form, ct);
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"The staged upload of {name} failed with {(int)response.StatusCode}.", null, response.StatusCode);
-    }
-}
-
-/// <summary>Publishing cannot happen as things are (not complete, no sales channel); retrying would not help.</summary>
-public sealed class PublishRefusedException(string message) : Exception(message);
-
-/// <summary>The durable publish: one job per story, retried with backoff, taken over by another node after a
-/// crash.</summary>
-public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<AppDbContext> contexts,
-    TimeProvider clock, ILogger<PublishJob> logger)
-{
-    [System.ComponentModel.DisplayName("Publish · story {0}")]
-    public async Task RunAsync(Guid storyId, CancellationToken cancellationToken)
-    {
-        logger.LogInformation("Story {StoryId}: publishing", storyId);
-        try
-        {
-            await publisher.PublishAsync(storyId, cancellationToken);
-        }
-        catch (Exception e) when (e is PublishRefusedException or ShopifyUserErrorsException or ShopifyMissingScopeException)
-        {
-            // Shopify refused what we sent (or there is nothing to publish): say why on the story, do not retry.
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            await db.Stories.Where(s => s.Id == storyId).ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.FailureReason, $"Publishing failed: {e.Message}").SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), cancellationToken);
-            logger.LogError(e, "Story {StoryId}: publishing refused", storyId);
-        }
     }
 }

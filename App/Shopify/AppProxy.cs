@@ -3,9 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace StorybookShop.Shopify;
 
-/// <summary>What Shopify's app proxy tells us about a storefront request, once its signature checks out.</summary>
-public sealed record AppProxyRequest(string Shop, string? LoggedInCustomerId, string? PathPrefix);
-
 /// <summary>
 /// Storefront requests reach us through the app proxy, which signs the query: drop <c>signature</c>, sort,
 /// join <c>k=v</c> with no separator (repeated keys joined by commas), hex HMAC-SHA256, timestamp within ±90 s.

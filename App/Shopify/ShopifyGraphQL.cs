@@ -6,18 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace StorybookShop.Shopify;
 
-public sealed record UserError(IReadOnlyList<string> Field, string Message, string? Code);
-
-/// <summary>A mutation Shopify answered with userErrors: the request was understood and refused.</summary>
-public sealed class ShopifyUserErrorsException(string operation, IReadOnlyList<UserError> errors)
-    : Exception($"{operation}: " + string.Join("; ", errors.Select(e => $"{string.Join('.', e.Field)}: {e.Message}")))
-{
-    public IReadOnlyList<UserError> Errors { get; } = errors;
-}
-
-/// <summary>GraphQL errors other than throttling (a bad query, a missing permission).</summary>
-public sealed class ShopifyGraphQLException(string message) : Exception(message);
-
 /// <summary>
 /// The one Admin GraphQL client. It knows each shop's cost bucket from the last answer and waits before
 /// sending when the bucket cannot pay for the query; retries THROTTLED (which arrives as HTTP 200), 429 and
@@ -149,24 +137,4 @@ public sealed class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens, ShopBu
 
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * Math.Pow(2, attempt - 1)) * (0.75 + Random.Shared.NextDouble() * 0.5));
-}
-
-/// <summary>Each shop's GraphQL cost bucket as Shopify last described it; one per process, shared by every request.</summary>
-public sealed class ShopBuckets : IDisposable
-{
-    private readonly ConcurrentDictionary<string, Bucket> _buckets = new();
-
-    public sealed class Bucket
-    {
-        public double Maximum = 1000, Available = 1000, RestoreRate = 50;
-        public DateTimeOffset At;
-        public SemaphoreSlim Gate { get; } = new(1, 1);
-    }
-
-    public Bucket For(string shop, TimeProvider clock) => _buckets.GetOrAdd(shop, _ => new Bucket { At = clock.GetUtcNow() });
-
-    public void Dispose()
-    {
-        foreach (var b in _buckets.Values) b.Gate.Dispose();
-    }
 }

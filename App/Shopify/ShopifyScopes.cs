@@ -2,15 +2,6 @@ using System.Text.RegularExpressions;
 
 namespace StorybookShop.Shopify;
 
-/// <summary>A call the installed token cannot make: the merchant has to approve the scope first.</summary>
-public sealed class ShopifyMissingScopeException(string shop, string operation, IReadOnlyList<string> missing)
-    : Exception($"missing scope {string.Join(", ", missing)} for {operation} — re-open the app in the Shopify admin to approve it")
-{
-    public string Shop { get; } = shop;
-    public string Operation { get; } = operation;
-    public IReadOnlyList<string> Missing { get; } = missing;
-}
-
 /// <summary>
 /// Every Admin API operation the app sends, with the access scopes Shopify's reference requires for it. The client
 /// checks it before sending (a clear failure instead of Shopify's ACCESS_DENIED), and <c>shopify.app.toml</c>'s

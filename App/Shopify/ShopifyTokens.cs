@@ -6,12 +6,6 @@ using Npgsql;
 
 namespace StorybookShop.Shopify;
 
-/// <summary>The shop must be authenticated again (its tokens are gone, revoked or refused).</summary>
-public sealed class ShopifyAuthException(string shop, string message) : Exception(message)
-{
-    public string Shop { get; } = shop;
-}
-
 /// <summary>
 /// Offline access tokens for each shop: obtained by token exchange (embedded apps) or the authorization
 /// code grant, stored encrypted, and refreshed with the rotating refresh token before they expire.
@@ -188,21 +182,5 @@ public sealed class ShopifyTokens(HttpClient http, IOptions<ShopifyOptions> opti
         await using var cmd = new NpgsqlCommand("UPDATE shops SET needs_reauth = true WHERE domain = @d", conn, tx);
         cmd.Parameters.AddWithValue("d", shop);
         await cmd.ExecuteNonQueryAsync(ct);
-    }
-}
-
-/// <summary>A shop whose tokens Shopify refused: for a fetch, 401 with the retry header so App Bridge gets a new session token.</summary>
-public sealed class ShopifyAuthExceptionHandler(IProblemDetailsService problems) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
-    {
-        if (exception is not ShopifyAuthException) return false;
-        httpContext.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        httpContext.Response.Headers["X-Shopify-Retry-Invalid-Session-Request"] = "1";
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 401, Title = "The shop must authenticate again.", Detail = exception.Message },
-        });
     }
 }

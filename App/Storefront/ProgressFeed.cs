@@ -7,12 +7,6 @@ using StorybookShop.Stories;
 
 namespace StorybookShop.Storefront;
 
-/// <summary>A story's progress as the storefront shows it.</summary>
-public sealed record StoryProgress(Guid Id, StoryStatus Status, int Percent, string? Title, bool Released)
-{
-    public bool Finished => Status is not (StoryStatus.Generating or StoryStatus.Draft);
-}
-
 /// <summary>
 /// One progress reader per node for every open Server-Sent Events stream: once a second it reads the progress of
 /// all watched stories in one query and pushes what changed to their streams (instead of one query per stream per

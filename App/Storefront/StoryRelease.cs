@@ -6,12 +6,6 @@ using StorybookShop.Generation;
 
 namespace StorybookShop.Storefront;
 
-/// <summary>One book paid for on one order line.</summary>
-public sealed record PaidStory(string ShopDomain, Guid StoryId, string OrderId, string LineItemId, string? CustomerId);
-
-/// <summary>A book named by a paid order on a line that does not pay for it, and why.</summary>
-public sealed record RefusedStory(Guid ShopId, Guid StoryId, string Reason);
-
 /// <summary>
 /// What paying for a book does to it: one delivery per paid order line (the buyer's own download page, made when
 /// the book is ready), the rest of the book released, delivery enqueued when it is ready.

@@ -12,19 +12,6 @@ using StorybookShop.Storage;
 
 namespace StorybookShop.Stories;
 
-public sealed record StoryCreated(Guid Id, string Status, string StatusUrl);
-
-public sealed record StoryStatusView(Guid Id, string Status, string? Stage, int PercentDone, string? Error);
-
-/// <summary>A page; <c>Words</c> are the narration's word timings (seconds into <c>AudioUrl</c>) for a read-along highlighter.</summary>
-public sealed record PageView(int Number, string Text, string? ImageUrl, string? AudioUrl, string ImageStage, string AudioStage, double? AudioSeconds,
-    IReadOnlyList<WordTiming>? Words, string? Error);
-
-public sealed record StoryView(Guid Id, string Status, decimal TotalCostUsd, string? Title, string? Description, string ChildName, string AgeGroup, string Genre, string Language,
-    string? MoralLesson, IReadOnlyList<Companion> Companions, IReadOnlyList<Character> Characters, string? CoverImageUrl, string? PdfUrl, string? PrintPdfUrl,
-    string? AudioUrl, string? EpubUrl, IReadOnlyList<PageView> Pages, int WordCount, int PageCount, long? GenerationTimeMs, string? Error,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
 public static class StoryApi
 {
     /// <summary>

@@ -1,10 +1,5 @@
 namespace StorybookShop.Stories;
 
-/// <summary>An age band's reading rules (shared/DESIGN.md "Book facts").</summary>
-public sealed record AgeBand(string Id, int WordsPerPage, int Pages, int Detail, double MaxGrade);
-
-public sealed record CompanionKind(string Id, string En, string Es, string Fr);
-
 /// <summary>The choices a shopper has when personalizing a book.</summary>
 public static class StoryCatalog
 {

@@ -2,13 +2,6 @@ using Microsoft.Extensions.Options;
 
 namespace StorybookShop.Generation.Offline;
 
-public sealed class OfflineIllustrationOptions
-{
-    /// <summary>Square picture size in pixels. 1536 px over an 8.75 in bleed page is ~175 DPI.</summary>
-    public int SizePx { get; set; } = 1536;
-    public int JpegQuality { get; set; } = 86;
-}
-
 /// <summary>Draws each page as an SVG scene and rasterizes it to JPEG in-process (SceneRasterizer).</summary>
 public sealed class OfflineIllustrator(IOptions<GenerationOptions> options) : IIllustrator
 {

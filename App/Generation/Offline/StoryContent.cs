@@ -2,14 +2,6 @@ using System.Reflection;
 
 namespace StorybookShop.Generation.Offline;
 
-public sealed record Beat(int Number, int Level, string Setting, string Time, IReadOnlyList<string> Cast, string? Prop, string Mood, bool Moral,
-    IReadOnlyDictionary<string, string[]> Lines);
-
-public sealed record Arc(string Id, IReadOnlyDictionary<string, string> DefaultMoral, IReadOnlyList<Beat> Beats);
-
-public sealed record Theme(string Id, IReadOnlyList<string> Settings, string CompanionKind, string CompanionName, IReadOnlyList<string> Palette,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string[]>> Words, IReadOnlyDictionary<string, string[]> Textures);
-
 /// <summary>The offline writer's prose, parsed once from the embedded arcs.txt and themes.txt.</summary>
 public static class StoryContent
 {

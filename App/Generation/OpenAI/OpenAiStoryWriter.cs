@@ -9,27 +9,6 @@ using StorybookShop.Stories;
 
 namespace StorybookShop.Generation.OpenAI;
 
-public sealed class OpenAiOptions
-{
-    public const string Section = "OpenAI";
-    public string ApiKey { get; set; } = "";
-    /// <summary>Empty: api.openai.com. Tests point it at a local fake that speaks the same wire format.</summary>
-    public string? Endpoint { get; set; }
-    /// <summary>The chat model for story text (never hard-coded: models are retired; check /v1/models).</summary>
-    public string TextModel { get; set; } = "";
-    public string ModerationModel { get; set; } = "omni-moderation-latest";
-    public OpenAiImageOptions Images { get; set; } = new();
-    public OpenAiAudioOptions Audio { get; set; } = new();
-    /// <summary>USD per 1M tokens by model, for the cost ledger.</summary>
-    public Dictionary<string, TokenPrice> TextPrices { get; set; } = [];
-}
-
-public sealed class TokenPrice
-{
-    public decimal InputPerMillion { get; set; }
-    public decimal OutputPerMillion { get; set; }
-}
-
 /// <summary>
 /// Story text from OpenAI chat completions with a strict JSON schema: the age band's rules, the language,
 /// the theme and the moral go into the prompt; the story comes back in the book's language with English

@@ -6,55 +6,6 @@ using StorybookShop.Generation;
 
 namespace StorybookShop.Shopify.Webhooks;
 
-/// <summary>Handles one topic. Handlers are idempotent: a delivery may be processed again after a crash.</summary>
-public interface IWebhookHandler
-{
-    IReadOnlyCollection<string> Topics { get; }
-    Task HandleAsync(WebhookContext context, CancellationToken ct);
-}
-
-/// <summary>A handler that does a whole claimed batch of its topic at once (set-based), instead of one delivery at a time.</summary>
-public interface IWebhookBatchHandler : IWebhookHandler
-{
-    Task HandleBatchAsync(IReadOnlyList<WebhookContext> batch, CancellationToken ct);
-}
-
-public sealed record WebhookContext(Guid DeliveryId, string Topic, string ShopDomain, JsonElement Payload);
-
-public sealed class WebhookOptions
-{
-    public const string Section = "Webhooks";
-    public int BatchSize { get; set; } = 200;
-    /// <summary>After a wake-up, how long to let deliveries gather so one claim takes many (fewer queries under load).</summary>
-    public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(100);
-    public int MaxAttempts { get; set; } = 8;
-    public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromSeconds(10);
-    /// <summary>How long a claimed delivery is ours; after that another node may take it (the holder crashed).</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
-    /// <summary>How long processed deliveries are kept (they hold customer data); failed ones are kept for inspection.</summary>
-    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(14);
-    /// <summary>How often a dispatcher looks for work its own node's intake did not wake it for (other nodes', retries).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-}
-
-/// <summary>Wakes this node's dispatcher when its intake stored a delivery.</summary>
-public sealed class WebhookSignal : IDisposable
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Wake()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try { _signal.Release(); } catch (SemaphoreFullException) { } // already awake
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-
-    public void Dispose() => _signal.Dispose();
-}
-
 /// <summary>
 /// The webhook job queue: worker nodes claim received deliveries in batches with FOR UPDATE SKIP LOCKED
 /// (so nodes never take the same one), are woken by their own intake or poll, retry failures with backoff,

@@ -4,9 +4,6 @@ using NpgsqlTypes;
 
 namespace StorybookShop.Shopify.Webhooks;
 
-public sealed record WebhookRow(Guid Id, string EventId, string? WebhookId, string Topic, string Shop, string? ApiVersion,
-    DateTimeOffset? TriggeredAt, DateTimeOffset ReceivedAt, string Payload);
-
 /// <summary>
 /// Group commit for the webhook intake: concurrent requests hand their delivery to one writer, which stores
 /// everything queued in a single multi-row INSERT (unique event ids, ON CONFLICT DO NOTHING). Each request

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Generation.OpenAI;
+using StorybookShop.Hosting;
+using StorybookShop.Shopify;
+using StorybookShop.Stories;
+
+namespace StorybookShop.Admin;
+
+/// <summary>The shop's generation settings as the merchant sees and sends them; null = the server's default.</summary>
+public sealed record SettingsView(string? TextProvider, string? ImageProvider, string? AudioProvider, string? Voice, string? IllustrationStyle,
+    int? ImageConcurrency, Dictionary<string, double>? ModerationThresholds, decimal? MonthlyBudgetUsd,
+    double? TrimInches = null, decimal? Price = null, bool? PreviewBeforePurchase = null,
+    List<string>? BookProductIds = null);

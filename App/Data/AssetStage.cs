@@ -1,0 +1,3 @@
+namespace StorybookShop.Data;
+
+public enum AssetStage { Pending, Done, Failed }

@@ -1,0 +1,3 @@
+namespace StorybookShop.Data;
+
+public sealed record Companion(string Name, string Kind);

@@ -1,0 +1,3 @@
+namespace StorybookShop.Data;
+
+public enum GenerationType { Text, Image, Audio, Pdf }

@@ -1,0 +1,3 @@
+namespace StorybookShop.Data;
+
+public enum WebhookStatus { Received, Processing, Processed, Failed }

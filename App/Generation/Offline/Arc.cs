@@ -1,0 +1,5 @@
+using System.Reflection;
+
+namespace StorybookShop.Generation.Offline;
+
+public sealed record Arc(string Id, IReadOnlyDictionary<string, string> DefaultMoral, IReadOnlyList<Beat> Beats);

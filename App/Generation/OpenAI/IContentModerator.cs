@@ -1,0 +1,16 @@
+using System.ClientModel;
+using Microsoft.Extensions.Options;
+using OpenAI;
+using OpenAI.Moderations;
+
+namespace StorybookShop.Generation.OpenAI;
+
+/// <summary>Screens text before it goes into a child's book.</summary>
+public interface IContentModerator
+{
+    /// <summary>
+    /// One answer per text: true when it must not be used. <paramref name="thresholds"/> (category → score)
+    /// are the shop's own limits; a category without one keeps the provider's verdict.
+    /// </summary>
+    Task<IReadOnlyList<bool>> FlaggedAsync(IReadOnlyList<string> texts, IReadOnlyDictionary<string, double>? thresholds, CancellationToken ct);
+}

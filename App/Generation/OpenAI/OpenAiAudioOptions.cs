@@ -1,0 +1,19 @@
+using System.ClientModel;
+using Microsoft.Extensions.Options;
+using OpenAI;
+using OpenAI.Audio;
+using StorybookShop.Generation.Audio;
+
+namespace StorybookShop.Generation.OpenAI;
+
+public sealed class OpenAiAudioOptions
+{
+    /// <summary>The speech model (from configuration, e.g. a gpt-4o-mini-tts or tts-1 family id).</summary>
+    public string Model { get; set; } = "";
+    /// <summary>Default voice name; a shop may choose its own.</summary>
+    public string Voice { get; set; } = "coral";
+    /// <summary>How to read (models that take instructions); empty sends none.</summary>
+    public string? Instructions { get; set; }
+    /// <summary>USD per 1,000 characters of input, for the ledger.</summary>
+    public decimal PricePerThousandCharacters { get; set; }
+}

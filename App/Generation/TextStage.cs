@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StorybookShop.Data;
+using StorybookShop.Storage;
+using StorybookShop.Stories;
+
+namespace StorybookShop.Generation;
+
+/// <summary>Writes the story: title, characters with fixed looks, and every page's text and picture brief.</summary>
+public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, ProviderCatalog providers, GenerationLedger ledger, OpenAI.IContentModerator moderator,
+    IOptions<GenerationOptions> options, TimeProvider clock) : IPipelineStage
+{
+    public PipelineStages Stage => PipelineStages.Text;
+
+    public async Task RunAsync(Guid storyId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var story = await db.Stories.Include(s => s.Pages).Include(s => s.Shop).SingleAsync(s => s.Id == storyId, ct);
+        if (story.StagesDone.HasFlag(PipelineStages.Text)) return;
+
+        var brief = StoryBriefs.For(story);
+        var writer = providers.Writer(brief.Settings);
+        var prompt = JsonSerializer.Serialize(brief);
+        // One corrective retry when the story does not fit its age band, then accept it with the warning on record.
+        string? correction = null;
+        StoryPlan plan;
+        for (var attempt = 1; ; attempt++)
+        {
+            IReadOnlyList<string> problems = [];
+            var final = attempt == 2 || !writer.AcceptsCorrections;
+            var sent = correction;
+            plan = await ledger.RecordAsync(storyId, GenerationType.Text, null, writer.Provider, sent is null ? prompt : prompt + "\nCorrection: " + sent, async token =>
+            {
+                await StoryBriefs.DelayAsync(options.Value.SimulatedTextLatency, token);
+                return await writer.WriteAsync(brief, sent, token);
+            }, p =>
+            {
+                problems = writer.AcceptsCorrections ? StoryPlanCheck.Problems(p, brief) : [];
+                return new
+                {
+                    p.Title, pages = p.Pages.Count, words = p.Pages.Sum(x => ReadingLevel.Words(x.Text)),
+                    warnings = problems.Count == 0 ? null : problems, outcome = problems.Count == 0 ? "accepted" : final ? "accepted with warnings" : "sent back",
+                };
+            }, ct);
+            // Whatever the writer produced goes into a child's book: screen it. Flagged text is rewritten once;
+            // flagged twice, the story stops with the reason.
+            var flags = await moderator.FlaggedAsync([plan.Title, .. plan.Pages.Select(p => p.Text)], brief.Settings.ModerationThresholds, ct);
+            if (flags.Any(f => f))
+            {
+                if (attempt >= 2 || !writer.AcceptsCorrections)
+                    throw new GeneratedContentRejectedException("The written story was flagged by moderation twice; it will not be used.");
+                correction = "Parts of the previous draft were flagged as unsuitable for children. Keep everything gentle, kind and safe.";
+                continue;
+            }
+            if (problems.Count == 0 || final) break;
+            correction = string.Join(" ", problems);
+        }
+
+        // The plan, its pages and the stage flag land in one SaveChanges: a crash leaves all or nothing.
+        db.StoryPages.RemoveRange(story.Pages);
+        db.StoryPages.AddRange(plan.Pages.Select((p, i) => new StoryPage
+        {
+            Id = Guid.NewGuid(), StoryId = story.Id, Number = i + 1, Text = p.Text, IllustrationPrompt = p.IllustrationPrompt, Scene = p.Scene,
+        }));
+        story.Title = plan.Title;
+        story.Description = plan.Description;
+        story.Characters = [.. plan.Characters];
+        story.Settings = [.. plan.Settings];
+        story.MoralLesson ??= plan.Moral;
+        story.WordCount = plan.Pages.Sum(p => ReadingLevel.Words(p.Text));
+        story.StagesDone |= PipelineStages.Text;
+        story.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+    }
+}

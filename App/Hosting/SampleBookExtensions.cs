@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Storage;
+using StorybookShop.Stories;
+
+namespace StorybookShop.Hosting;
+
+public static class SampleBookExtensions
+{
+    public static WebApplicationBuilder AddSampleBook(this WebApplicationBuilder builder, string[] args)
+    {
+        builder.Services.AddOptions<SampleBookOptions>().Bind(builder.Configuration.GetSection(SampleBookOptions.Section));
+        if (builder.Configuration.GetValue<bool>($"{SampleBookOptions.Section}:Make"))
+            builder.Services.AddHostedService<SampleBookMaker>();
+        return builder;
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Storage;
+using StorybookShop.Stories;
+
+namespace StorybookShop.Hosting;
+
+/// <summary>Makes one book through the same path a shopper's order takes, then prints where it is.</summary>
+public sealed class SampleBookMaker(IServiceProvider services, IOptions<SampleBookOptions> options, IHostApplicationLifetime lifetime, ILogger<SampleBookMaker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await WaitForStartAsync(stoppingToken);
+        var o = options.Value;
+        var request = new PersonalizationRequest(o.ChildName, o.AgeGroup, o.Genre, o.Language, o.Moral,
+            (o.Companions ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(c => c.Split(':')).Select(p => new CompanionRequest(p[0], p.Length > 1 ? p[1] : "dog")).ToList());
+        await using var scope = services.CreateAsyncScope();
+        var validation = await scope.ServiceProvider.GetRequiredService<FluentValidation.IValidator<PersonalizationRequest>>()
+            .ValidateAsync(request, stoppingToken);
+        if (!validation.IsValid)
+        {
+            foreach (var e in validation.Errors) Console.Error.WriteLine($"  {e.PropertyName}: {e.ErrorMessage}");
+            Environment.ExitCode = 2;
+            lifetime.StopApplication();
+            return;
+        }
+
+        var contexts = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var shop = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Shops.AsNoTracking().SingleAsync(s => s.Domain == DataExtensions.DevShopDomain, stoppingToken);
+        // The same create flow as a shopper's order (moderation, budget, commit, pipeline).
+        if (await scope.ServiceProvider.GetRequiredService<StoryCreation>().CreateAsync(request, shop, shape: null, stoppingToken)
+            is not StoryCreation.Created { Story: var story })
+        {
+            Console.Error.WriteLine("The sample book was refused (moderation or the dev shop's budget).");
+            Environment.ExitCode = 2;
+            lifetime.StopApplication();
+            return;
+        }
+        Console.WriteLine($"Making a book for {o.ChildName}: theme {o.Genre}, ages {o.AgeGroup}, language {o.Language}; story {story.Id}");
+
+        var deadline = clock.GetUtcNow() + o.Timeout;
+        var lastPercent = -1;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await using var db = await contexts.CreateDbContextAsync(stoppingToken);
+            var s = await db.Stories.AsNoTracking().Include(x => x.Pages).SingleAsync(x => x.Id == story.Id, stoppingToken);
+            var percent = StoryApi.Percent(s.StagesDone, s.Pages.Count, s.Pages.Count(p => p.ImageStage == AssetStage.Done), s.Pages.Count(p => p.AudioStage == AssetStage.Done));
+            if (percent != lastPercent) Console.WriteLine($"  {percent,3}% {StoryApi.CurrentStage(s.Status, s.StagesDone)}");
+            lastPercent = percent;
+            if (s.Status is StoryStatus.Complete or StoryStatus.Error || clock.GetUtcNow() > deadline)
+            {
+                Report(s);
+                break;
+            }
+            await Task.Delay(500, stoppingToken);
+        }
+        if (o.ExitWhenDone) lifetime.StopApplication();
+    }
+
+    private void Report(Story s)
+    {
+        if (s.Status != StoryStatus.Complete)
+        {
+            Console.Error.WriteLine($"The book was not finished: {s.Status} {s.FailureReason}");
+            Environment.ExitCode = 1;
+            return;
+        }
+        var local = services.GetService<LocalAssetStore>();
+        string Where(string key) => local is not null ? local.PathFor(key) : services.GetRequiredService<IAssetStore>().GetUrl(key, TimeSpan.FromHours(1)).ToString();
+        var baseUrl = AppUrl();
+        Console.WriteLine();
+        Console.WriteLine($"\"{s.Title}\" is ready: {s.PageCount} pages, {s.WordCount} words, made in {s.GenerationTimeMs / 1000.0:0.0} s.");
+        Console.WriteLine($"  PDF (screen):  {Where(s.PdfUrl!)}");
+        Console.WriteLine($"  PDF (print):   {Where(s.PrintPdfKey!)}");
+        Console.WriteLine($"  Audio (book):  {Where(s.AudioFiles[^1])}");
+        Console.WriteLine($"  Cover image:   {Where(s.CoverImage!)}");
+        Console.WriteLine($"  Page images:   {Path.GetDirectoryName(Where(s.Images[0]))}");
+        Console.WriteLine($"  Story API:     {baseUrl}/api/stories/{s.Id}");
+        Console.WriteLine($"  App:           {baseUrl}");
+        logger.LogInformation("Sample book {StoryId} complete", s.Id);
+    }
+
+    private string AppUrl()
+    {
+        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses;
+        return addresses?.FirstOrDefault()?.TrimEnd('/') ?? "(no HTTP address)";
+    }
+
+    private Task WaitForStartAsync(CancellationToken ct)
+    {
+        var started = new TaskCompletionSource();
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        return started.Task.WaitAsync(ct);
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Storage;
+using StorybookShop.Stories;
+
+namespace StorybookShop.Hosting;
+
+public sealed class SampleBookOptions
+{
+    public const string Section = "SampleBook";
+    /// <summary>Make a book when the app starts (scripts/run.sh turns this on).</summary>
+    public bool Make { get; set; }
+    /// <summary>Stop the app once the book is made (the make-book command).</summary>
+    public bool ExitWhenDone { get; set; }
+    public string ChildName { get; set; } = "Mia";
+    public string AgeGroup { get; set; } = "3-5";
+    public string Genre { get; set; } = "space";
+    public string Language { get; set; } = "en";
+    public string? Moral { get; set; }
+    /// <summary>"Name:kind" pairs, comma-separated, e.g. "Rex:dog,Pip:owl".</summary>
+    public string? Companions { get; set; }
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,36 @@
+using System.Xml.Linq;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Shopify;
+using StorybookShop.Storage;
+
+namespace StorybookShop.Publishing;
+
+/// <summary>The durable publish: one job per story, retried with backoff, taken over by another node after a
+/// crash.</summary>
+public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<AppDbContext> contexts,
+    TimeProvider clock, ILogger<PublishJob> logger)
+{
+    [System.ComponentModel.DisplayName("Publish · story {0}")]
+    public async Task RunAsync(Guid storyId, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Story {StoryId}: publishing", storyId);
+        try
+        {
+            await publisher.PublishAsync(storyId, cancellationToken);
+        }
+        catch (Exception e) when (e is PublishRefusedException or ShopifyUserErrorsException or ShopifyMissingScopeException)
+        {
+            // Shopify refused what we sent (or there is nothing to publish): say why on the story, do not retry.
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await db.Stories.Where(s => s.Id == storyId).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.FailureReason, $"Publishing failed: {e.Message}").SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), cancellationToken);
+            logger.LogError(e, "Story {StoryId}: publishing refused", storyId);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Xml.Linq;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Shopify;
+using StorybookShop.Storage;
+
+namespace StorybookShop.Publishing;
+
+public sealed class PublishingOptions
+{
+    public const string Section = "Publishing";
+    /// <summary>The product price (shop currency) when the shop sets none.</summary>
+    public decimal DefaultPrice { get; set; } = 19.99m;
+    /// <summary>Pages shown on the product besides the cover.</summary>
+    public int PreviewPages { get; set; } = 2;
+    /// <summary>The sales channel a published book appears in.</summary>
+    public string PublicationName { get; set; } = "Online Store";
+}

@@ -1,0 +1,14 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace StorybookShop.Shopify;
+
+/// <summary>A mutation Shopify answered with userErrors: the request was understood and refused.</summary>
+public sealed class ShopifyUserErrorsException(string operation, IReadOnlyList<UserError> errors)
+    : Exception($"{operation}: " + string.Join("; ", errors.Select(e => $"{string.Join('.', e.Field)}: {e.Message}")))
+{
+    public IReadOnlyList<UserError> Errors { get; } = errors;
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Storage;
+
+namespace StorybookShop.Shopify.Webhooks;
+
+/// <summary>app/uninstalled: the tokens are dead, the shop is marked uninstalled and its running books stop. Repeats are harmless.</summary>
+public sealed class AppUninstalledHandler(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline, TimeProvider clock) : IWebhookHandler
+{
+    public IReadOnlyCollection<string> Topics => ["app/uninstalled"];
+
+    public async Task HandleAsync(WebhookContext context, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var shop = await db.Shops.SingleOrDefaultAsync(s => s.Domain == context.ShopDomain, ct);
+        if (shop is null) return;
+        var now = clock.GetUtcNow();
+        await db.Shops.Where(s => s.Id == shop.Id).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.AccessToken, (string?)null).SetProperty(s => s.RefreshToken, (string?)null)
+            .SetProperty(s => s.AccessTokenExpiresAt, (DateTimeOffset?)null).SetProperty(s => s.RefreshTokenExpiresAt, (DateTimeOffset?)null)
+            .SetProperty(s => s.UninstalledAt, s => s.UninstalledAt ?? now), ct);
+        var running = await db.Stories.Where(s => s.ShopId == shop.Id && (s.Status == StoryStatus.Generating || s.Status == StoryStatus.Preview)).Select(s => s.Id).ToListAsync(ct);
+        foreach (var id in running) await pipeline.CancelAsync(id, ct: ct);
+        await db.Stories.Where(s => running.Contains(s.Id)).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason, "Stopped: the app was uninstalled.").SetProperty(s => s.UpdatedAt, now), ct);
+    }
+}

@@ -1,0 +1,13 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+
+namespace StorybookShop.Shopify.Webhooks;
+
+/// <summary>A handler that does a whole claimed batch of its topic at once (set-based), instead of one delivery at a time.</summary>
+public interface IWebhookBatchHandler : IWebhookHandler
+{
+    Task HandleBatchAsync(IReadOnlyList<WebhookContext> batch, CancellationToken ct);
+}

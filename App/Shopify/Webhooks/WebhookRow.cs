@@ -1,0 +1,8 @@
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace StorybookShop.Shopify.Webhooks;
+
+public sealed record WebhookRow(Guid Id, string EventId, string? WebhookId, string Topic, string Shop, string? ApiVersion,
+    DateTimeOffset? TriggeredAt, DateTimeOffset ReceivedAt, string Payload);

@@ -1,0 +1,10 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+
+namespace StorybookShop.Storefront;
+
+/// <summary>One book paid for on one order line.</summary>
+public sealed record PaidStory(string ShopDomain, Guid StoryId, string OrderId, string LineItemId, string? CustomerId);

@@ -1,0 +1,3 @@
+namespace StorybookShop.Stories;
+
+public sealed record CompanionKind(string Id, string En, string Es, string Fr);
