@@ -24,7 +24,7 @@ public sealed class SampleBookMaker(IServiceProvider services, IOptions<SampleBo
             .ValidateAsync(request, stoppingToken);
         if (!validation.IsValid)
         {
-            foreach (var e in validation.Errors) Console.Error.WriteLine($"  {e.PropertyName}: {e.ErrorMessage}");
+            foreach (var e in validation.Errors) await Console.Error.WriteLineAsync($"  {e.PropertyName}: {e.ErrorMessage}");
             Environment.ExitCode = 2;
             lifetime.StopApplication();
             return;
@@ -37,12 +37,12 @@ public sealed class SampleBookMaker(IServiceProvider services, IOptions<SampleBo
         if (await scope.ServiceProvider.GetRequiredService<StoryCreation>().CreateAsync(request, shop, shape: null, stoppingToken)
             is not StoryCreation.Created { Story: var story })
         {
-            Console.Error.WriteLine("The sample book was refused (moderation or the dev shop's budget).");
+            await Console.Error.WriteLineAsync("The sample book was refused (moderation or the dev shop's budget).");
             Environment.ExitCode = 2;
             lifetime.StopApplication();
             return;
         }
-        Console.WriteLine($"Making a book for {o.ChildName}: theme {o.Genre}, ages {o.AgeGroup}, language {o.Language}; story {story.Id}");
+        await Console.Out.WriteLineAsync($"Making a book for {o.ChildName}: theme {o.Genre}, ages {o.AgeGroup}, language {o.Language}; story {story.Id}");
 
         var deadline = clock.GetUtcNow() + o.Timeout;
         var lastPercent = -1;
@@ -51,11 +51,11 @@ public sealed class SampleBookMaker(IServiceProvider services, IOptions<SampleBo
             await using var db = await contexts.CreateDbContextAsync(stoppingToken);
             var s = await db.Stories.AsNoTracking().Include(x => x.Pages).SingleAsync(x => x.Id == story.Id, stoppingToken);
             var percent = StoryApi.Percent(s.StagesDone, s.Pages.Count, s.Pages.Count(p => p.ImageStage == AssetStage.Done), s.Pages.Count(p => p.AudioStage == AssetStage.Done));
-            if (percent != lastPercent) Console.WriteLine($"  {percent,3}% {StoryApi.CurrentStage(s.Status, s.StagesDone)}");
+            if (percent != lastPercent) await Console.Out.WriteLineAsync($"  {percent,3}% {StoryApi.CurrentStage(s.Status, s.StagesDone)}");
             lastPercent = percent;
             if (s.Status is StoryStatus.Complete or StoryStatus.Error || clock.GetUtcNow() > deadline)
             {
-                Report(s);
+                await ReportAsync(s);
                 break;
             }
             await Task.Delay(500, stoppingToken);
@@ -63,26 +63,26 @@ public sealed class SampleBookMaker(IServiceProvider services, IOptions<SampleBo
         if (o.ExitWhenDone) lifetime.StopApplication();
     }
 
-    private void Report(Story s)
+    private async Task ReportAsync(Story s)
     {
         if (s.Status != StoryStatus.Complete)
         {
-            Console.Error.WriteLine($"The book was not finished: {s.Status} {s.FailureReason}");
+            await Console.Error.WriteLineAsync($"The book was not finished: {s.Status} {s.FailureReason}");
             Environment.ExitCode = 1;
             return;
         }
         var local = services.GetService<LocalAssetStore>();
         string Where(string key) => local is not null ? local.PathFor(key) : services.GetRequiredService<IAssetStore>().GetUrl(key, TimeSpan.FromHours(1)).ToString();
         var baseUrl = AppUrl();
-        Console.WriteLine();
-        Console.WriteLine($"\"{s.Title}\" is ready: {s.PageCount} pages, {s.WordCount} words, made in {s.GenerationTimeMs / 1000.0:0.0} s.");
-        Console.WriteLine($"  PDF (screen):  {Where(s.PdfUrl!)}");
-        Console.WriteLine($"  PDF (print):   {Where(s.PrintPdfKey!)}");
-        Console.WriteLine($"  Audio (book):  {Where(s.AudioFiles[^1])}");
-        Console.WriteLine($"  Cover image:   {Where(s.CoverImage!)}");
-        Console.WriteLine($"  Page images:   {Path.GetDirectoryName(Where(s.Images[0]))}");
-        Console.WriteLine($"  Story API:     {baseUrl}/api/stories/{s.Id}");
-        Console.WriteLine($"  App:           {baseUrl}");
+        await Console.Out.WriteLineAsync();
+        await Console.Out.WriteLineAsync($"\"{s.Title}\" is ready: {s.PageCount} pages, {s.WordCount} words, made in {s.GenerationTimeMs / 1000.0:0.0} s.");
+        await Console.Out.WriteLineAsync($"  PDF (screen):  {Where(s.PdfUrl!)}");
+        await Console.Out.WriteLineAsync($"  PDF (print):   {Where(s.PrintPdfKey!)}");
+        await Console.Out.WriteLineAsync($"  Audio (book):  {Where(s.AudioFiles[^1])}");
+        await Console.Out.WriteLineAsync($"  Cover image:   {Where(s.CoverImage!)}");
+        await Console.Out.WriteLineAsync($"  Page images:   {Path.GetDirectoryName(Where(s.Images[0]))}");
+        await Console.Out.WriteLineAsync($"  Story API:     {baseUrl}/api/stories/{s.Id}");
+        await Console.Out.WriteLineAsync($"  App:           {baseUrl}");
         logger.LogInformation("Sample book {StoryId} complete", s.Id);
     }
 

@@ -36,7 +36,8 @@ public static class JobsExtensions
         services.AddSingleton<StoryJobs>();
         services.AddSingleton<StoryJobStateFilter>();
         services.AddSingleton<JobLogFilter>();
-        builder.Logging.AddProvider(new JobLogProvider(TimeProvider.System));
+        // Created by the container, so the container disposes it.
+        services.AddSingleton<ILoggerProvider>(_ => new JobLogProvider(TimeProvider.System));
 
         services.AddSingleton<JobStorage>(sp => new PostgreSqlStorage(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>()),
             StorageOptions(o)) { JobExpirationTimeout = o.JobRetention });

@@ -144,7 +144,7 @@ public sealed class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV
         cmd.Parameters.AddWithValue("id", storyId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            latest[Enum.Parse<StoryJobKind>(reader.GetString(0))] = reader.IsDBNull(1) ? "" : reader.GetString(1);
+            latest[Enum.Parse<StoryJobKind>(reader.GetString(0))] = await reader.IsDBNullAsync(1, ct) ? "" : reader.GetString(1);
         return latest;
     }
 

@@ -167,9 +167,11 @@ public sealed class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets,
     private async Task UploadAsync(JsonElement target, byte[] bytes, string name, CancellationToken ct)
     {
         using var form = new MultipartFormDataContent();
+#pragma warning disable CA2000 // each part is owned, and disposed, by the form it is added to
         foreach (var p in target.GetProperty("parameters").EnumerateArray())
             form.Add(new StringContent(p.GetProperty("value").GetString() ?? ""), p.GetProperty("name").GetString()!);
         var file = new ByteArrayContent(bytes);
+#pragma warning restore CA2000
         file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         form.Add(file, "file", name);
         using var response = await httpClients.CreateClient("shopify-uploads").PostAsync(target.GetProperty("url").GetString(), form, ct);

@@ -83,7 +83,9 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
         IPage? page = null;
         try
         {
+#pragma warning disable CA2000 // a pooled page is owned by the pool: returned to it below, or closed in finally
             page = _idle.Reader.TryRead(out var idle) && !idle.IsClosed ? idle : await NewPageAsync();
+#pragma warning restore CA2000
             Current[page] = serve;
             var result = await work(page);
             Current.TryRemove(page, out _);

@@ -147,8 +147,11 @@ public sealed class ShopifyTokens(HttpClient http, IOptions<ShopifyOptions> opti
             cmd.Parameters.AddWithValue("d", shop);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct)) throw new ShopifyAuthException(shop, $"{shop} has not installed the app.");
-            return new StoredTokens(r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetFieldValue<DateTimeOffset>(1),
-                r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3));
+            return new StoredTokens(
+                await r.IsDBNullAsync(0, ct) ? null : r.GetString(0),
+                await r.IsDBNullAsync(1, ct) ? null : await r.GetFieldValueAsync<DateTimeOffset>(1, ct),
+                await r.IsDBNullAsync(2, ct) ? null : r.GetString(2),
+                await r.IsDBNullAsync(3, ct) ? null : await r.GetFieldValueAsync<DateTimeOffset>(3, ct));
         }
         finally
         {

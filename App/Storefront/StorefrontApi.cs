@@ -148,13 +148,17 @@ public static class StorefrontApi
         await using (var db = await contexts.CreateDbContextAsync(ct))
             first = await ProgressAsync(db, proxy.Shop, id, ct);
         if (first is null) return TypedResults.NotFound();
+#pragma warning disable CA2000 // owned by the response (RegisterForDispose below) and by the stream that reads it
         var watcher = feed.Watch(id, proxy.Shop, StorefrontLimits.Shopper(http, proxy));
+#pragma warning restore CA2000
         if (watcher is null)
         {
             // The block falls back to polling the status.
             http.Response.Headers.RetryAfter = "10";
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many progress streams open.");
         }
+        // Released when the request ends, even if the stream is never read (the shopper left before it began).
+        http.Response.RegisterForDispose(watcher);
         http.Response.Headers["X-Accel-Buffering"] = "no";
         return TypedResults.ServerSentEvents(ProgressEvents(first, watcher, proxy, options.Value.EventStreamLimit, ct));
     }

@@ -20,7 +20,9 @@ public sealed class StoryMetrics
 
     public StoryMetrics(IMeterFactory meters)
     {
+#pragma warning disable CA2000 // the meter belongs to the factory, which disposes it with the container
         var meter = meters.Create(MeterName);
+#pragma warning restore CA2000
         _started = meter.CreateCounter<long>("storybook.books.started", "{book}", "Books whose text stage was enqueued from the start");
         _completed = meter.CreateCounter<long>("storybook.books.completed", "{book}", "Books laid out and complete");
         _failed = meter.CreateCounter<long>("storybook.books.failed", "{book}", "Books stopped in Error");

@@ -76,7 +76,7 @@ public static class WebhookIntake
             while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
             {
                 if (buffer.Length + read > MaxBody) return null;
-                buffer.Write(chunk, 0, read);
+                await buffer.WriteAsync(chunk.AsMemory(0, read), ct);
             }
         }
         finally { ArrayPool<byte>.Shared.Return(chunk); }
