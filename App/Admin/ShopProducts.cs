@@ -4,7 +4,7 @@ using StorybookShop.Shopify;
 namespace StorybookShop.Admin;
 
 /// <summary>The shop's products, for choosing the ones that sell personalized books in Settings.</summary>
-public sealed class ShopProducts(ShopifyGraphQL graphql, ILogger<ShopProducts> logger)
+public sealed partial class ShopProducts(ShopifyGraphQL graphql, ILogger<ShopProducts> logger)
 {
     public const string Products = """
         query products { products(first: 50, sortKey: TITLE) { nodes { id title } } }
@@ -26,8 +26,14 @@ public sealed class ShopProducts(ShopifyGraphQL graphql, ILogger<ShopProducts> l
         catch (Exception e) when (e is ShopifyAuthException or ShopifyMissingScopeException or ShopifyGraphQLException
                                       or HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            logger.LogInformation("Products of {Shop} not listed: {Reason}", shop, e.Message);
+            Log.ProductsOfNotListed(logger, shop, e.Message);
             return null;
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Products of {Shop} not listed: {Reason}")]
+        public static partial void ProductsOfNotListed(ILogger logger, string shop, string reason);
     }
 }

@@ -13,7 +13,7 @@ namespace StorybookShop.Dashboard;
 /// (<see cref="ShopJobStorage"/>, authenticated by a <see cref="DashboardTickets">ticket</see> in the path); and the
 /// operator's, unscoped and read-write, behind HTTP Basic credentials (absent unless configured).
 /// </summary>
-public static class DashboardExtensions
+public static partial class DashboardExtensions
 {
     public const string ShopPath = "/jobs-dashboard";
     public const string OperatorPath = "/ops/jobs";
@@ -91,8 +91,7 @@ public static class DashboardExtensions
                     http.Response.StatusCode = StatusCodes.Status404NotFound;
                     return;
                 case OperatorAccess.Outcome.Refused:
-                    http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("StorybookShop.Operator")
-                        .LogWarning("Operator sign-in refused from {Address}", http.Connection.RemoteIpAddress);
+                    Log.OperatorSignInRefusedFrom(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("StorybookShop.Operator"), http.Connection.RemoteIpAddress);
                     http.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return;
                 case OperatorAccess.Outcome.Throttled:
@@ -126,5 +125,11 @@ public static class DashboardExtensions
         await using var db = await http.RequestServices.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(http.RequestAborted);
         return await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId && s.UninstalledAt == null,
             http.RequestAborted);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Operator sign-in refused from {Address}")]
+        public static partial void OperatorSignInRefusedFrom(ILogger logger, System.Net.IPAddress? address);
     }
 }

@@ -7,7 +7,7 @@ namespace StorybookShop.Data;
 /// Hangfire's own schema is installed (or upgraded) first, under the same lock: our tables refer to its jobs.
 /// A session-level advisory lock makes it safe for several nodes to start at the same time.
 /// </summary>
-public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logger)
+public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logger)
 {
     private const long LockKey = 0x5354_4f52_5942_4f4bL; // "STORYBOK"
 
@@ -43,7 +43,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
                     await mark.ExecuteNonQueryAsync(ct);
                 }
                 await tx.CommitAsync(ct);
-                logger.LogInformation("Applied migration {Migration}", id);
+                Log.AppliedMigration(logger, id);
                 done.Add(id);
             }
             return done;
@@ -60,5 +60,11 @@ public sealed class Migrator(NpgsqlDataSource dataSource, ILogger<Migrator> logg
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Applied migration {Migration}")]
+        public static partial void AppliedMigration(ILogger logger, string migration);
     }
 }

@@ -9,7 +9,7 @@ namespace StorybookShop.Generation;
 /// Runs one provider call and writes its Generation row — prompt, result, cost, duration, provider —
 /// whether it succeeded or failed. Each row has its own short-lived context, so calls can run in parallel.
 /// </summary>
-public sealed class GenerationLedger(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, Telemetry.StoryMetrics metrics,
+public sealed partial class GenerationLedger(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, Telemetry.StoryMetrics metrics,
     ILogger<GenerationLedger> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -45,8 +45,15 @@ public sealed class GenerationLedger(IDbContextFactory<AppDbContext> contexts, T
             catch (Exception e)
             {
                 // The call's own outcome matters more than its ledger row; say so loudly.
-                logger.LogError(e, "Could not record {Type} generation for story {StoryId}", type, storyId);
+                Log.CouldNotRecordGenerationForStory(logger, e, type, storyId);
             }
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Error, Message = "Could not record {Type} generation for story {StoryId}")]
+        public static partial void CouldNotRecordGenerationForStory(ILogger logger, Exception exception,
+            GenerationType type, Guid storyId);
     }
 }

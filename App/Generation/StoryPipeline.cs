@@ -11,7 +11,7 @@ namespace StorybookShop.Generation;
 /// lock, exactly once (no engine continuations). The row is the truth; this method is safe to call at any time,
 /// from any node, as often as you like.
 /// </summary>
-public sealed class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics metrics, ILogger<StoryPipeline> logger)
+public sealed partial class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics metrics, ILogger<StoryPipeline> logger)
 {
     public static readonly PipelineStages[] Order =
         [PipelineStages.Text, PipelineStages.Illustrations, PipelineStages.Narration, PipelineStages.Book];
@@ -44,8 +44,7 @@ public sealed class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics metrics
                 .Select(KindOf).ToList();
         }, ct);
         if (enqueued.Contains(StoryJobKind.Text)) metrics.BookStarted();
-        if (enqueued.Count > 0) logger.LogInformation("Story {StoryId}: enqueued {Stages}", storyId, string.Join(", ",
-            enqueued));
+        if (enqueued.Count > 0) Log.StoryEnqueued(logger, storyId, enqueued);
         return enqueued.Count;
     }
 
@@ -58,7 +57,7 @@ public sealed class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics metrics
         try { await AdvanceAsync(storyId, ct); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogError(e, "Could not enqueue story {StoryId} yet; the reconciler will", storyId);
+            Log.CouldNotEnqueueStoryYetThe(logger, e, storyId);
         }
     }
 
@@ -66,4 +65,13 @@ public sealed class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics metrics
     public Task CancelAsync(Guid storyId, PipelineStages except = PipelineStages.None,
         CancellationToken ct = default) =>
         jobs.CancelAsync(storyId, except == PipelineStages.None ? null : KindOf(except), ct);
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: enqueued {Stages}")]
+        public static partial void StoryEnqueued(ILogger logger, Guid storyId, IReadOnlyCollection<StoryJobKind> stages);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Could not enqueue story {StoryId} yet; the reconciler will")]
+        public static partial void CouldNotEnqueueStoryYetThe(ILogger logger, Exception exception, Guid storyId);
+    }
 }

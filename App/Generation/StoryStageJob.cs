@@ -7,7 +7,7 @@ namespace StorybookShop.Generation;
 
 /// <summary>One stage of one story, as a Hangfire job. Stages skip work whose output exists, so a retry or a takeover
 /// after a crash resumes.</summary>
-public sealed class StoryStageJob(IEnumerable<IPipelineStage> stages, StoryPipeline pipeline,
+public sealed partial class StoryStageJob(IEnumerable<IPipelineStage> stages, StoryPipeline pipeline,
     IDbContextFactory<AppDbContext> contexts, Telemetry.StoryMetrics metrics,
     TimeProvider clock, ILogger<StoryStageJob> logger)
 {
@@ -19,7 +19,7 @@ public sealed class StoryStageJob(IEnumerable<IPipelineStage> stages, StoryPipel
             var row = await db.Stories.Where(s => s.Id == storyId).Select(s => new { s.Status, s.StagesDone }).SingleOrDefaultAsync(cancellationToken);
             if (row?.Status != StoryStatus.Generating)
             {
-                logger.LogInformation("Story {StoryId} is {Status}; {Stage} has nothing to do", storyId, row?.Status.ToString() ?? "gone", stage);
+                Log.NothingToDo(logger, storyId, row?.Status, stage);
                 return;
             }
             // The story row decides: a stage requeued by hand before its dependencies are done waits for them;
@@ -27,11 +27,11 @@ public sealed class StoryStageJob(IEnumerable<IPipelineStage> stages, StoryPipel
             var missing = StoryPipeline.Dependencies(stage) & ~row.StagesDone;
             if (missing != PipelineStages.None)
             {
-                logger.LogInformation("Story {StoryId}: {Stage} ran before {Missing} finished; it will be enqueued again", storyId, stage, missing);
+                Log.StoryRanBeforeFinishedItWill(logger, storyId, stage, missing);
                 return;
             }
         }
-        logger.LogInformation("Story {StoryId}: {Stage} starting", storyId, stage);
+        Log.StoryStarting(logger, storyId, stage);
         try
         {
             await stages.Single(s => s.Stage == stage).RunAsync(storyId, cancellationToken);
@@ -46,10 +46,10 @@ public sealed class StoryStageJob(IEnumerable<IPipelineStage> stages, StoryPipel
             // Refused pages leave the sibling stage's work worth finishing (it is kept for the regeneration);
             // any other permanent failure ends the story, so its other stages are removed.
             if (e is not PagesFailedException) await pipeline.CancelAsync(storyId, except: stage, ct: cancellationToken);
-            logger.LogError(e, "Story {StoryId}: {Stage} failed permanently", storyId, stage);
+            Log.StoryFailedPermanently(logger, e, storyId, stage);
             return;
         }
-        logger.LogInformation("Story {StoryId}: {Stage} done", storyId, stage);
+        Log.StoryDone(logger, storyId, stage);
         await pipeline.AdvanceAsync(storyId, cancellationToken);
     }
 
@@ -64,4 +64,25 @@ public sealed class StoryStageJob(IEnumerable<IPipelineStage> stages, StoryPipel
         AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsPermanent),
         _ => false,
     };
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId} is {Status} (empty: gone); {Stage} has nothing to do")]
+        public static partial void NothingToDo(ILogger logger, Guid storyId, StoryStatus? status,
+            PipelineStages stage);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: {Stage} ran before {Missing} finished; it will be enqueued again")]
+        public static partial void StoryRanBeforeFinishedItWill(ILogger logger, Guid storyId, PipelineStages stage,
+            PipelineStages missing);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: {Stage} starting")]
+        public static partial void StoryStarting(ILogger logger, Guid storyId, PipelineStages stage);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Story {StoryId}: {Stage} failed permanently")]
+        public static partial void StoryFailedPermanently(ILogger logger, Exception exception, Guid storyId,
+            PipelineStages stage);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: {Stage} done")]
+        public static partial void StoryDone(ILogger logger, Guid storyId, PipelineStages stage);
+    }
 }

@@ -10,7 +10,7 @@ using StorybookShop.Stories;
 namespace StorybookShop.Hosting;
 
 /// <summary>Makes one book through the same path a shopper's order takes, then prints where it is.</summary>
-public sealed class SampleBookMaker(IServiceProvider services, IOptions<SampleBookOptions> options, IHostApplicationLifetime lifetime, ILogger<SampleBookMaker> logger) : BackgroundService
+public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<SampleBookOptions> options, IHostApplicationLifetime lifetime, ILogger<SampleBookMaker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -83,7 +83,7 @@ public sealed class SampleBookMaker(IServiceProvider services, IOptions<SampleBo
         await Console.Out.WriteLineAsync($"  Page images:   {Path.GetDirectoryName(Where(s.Images[0]))}");
         await Console.Out.WriteLineAsync($"  Story API:     {baseUrl}/api/stories/{s.Id}");
         await Console.Out.WriteLineAsync($"  App:           {baseUrl}");
-        logger.LogInformation("Sample book {StoryId} complete", s.Id);
+        Log.SampleBookComplete(logger, s.Id);
     }
 
     private string AppUrl()
@@ -97,5 +97,11 @@ public sealed class SampleBookMaker(IServiceProvider services, IOptions<SampleBo
         var started = new TaskCompletionSource();
         lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         return started.Task.WaitAsync(ct);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Sample book {StoryId} complete")]
+        public static partial void SampleBookComplete(ILogger logger, Guid storyId);
     }
 }

@@ -4,7 +4,7 @@ namespace StorybookShop.Jobs;
 
 /// <summary>Opens a log capture around each job run and appends what was written to the job's <c>Log</c>
 /// parameter.</summary>
-public sealed class JobLogFilter(TimeProvider clock, ILogger<JobLogFilter> logger) : IServerFilter
+public sealed partial class JobLogFilter(TimeProvider clock, ILogger<JobLogFilter> logger) : IServerFilter
 {
     public void OnPerforming(PerformingContext context)
     {
@@ -27,7 +27,7 @@ public sealed class JobLogFilter(TimeProvider clock, ILogger<JobLogFilter> logge
         catch (Exception error) when (error is not OutOfMemoryException)
         {
             // The log is for the dashboard: losing it must never fail the job.
-            logger.LogWarning(error, "Could not keep job {JobId}'s log", context.BackgroundJob.Id);
+            Log.CouldNotKeepJobSLog(logger, error, context.BackgroundJob.Id);
         }
     }
 
@@ -38,5 +38,11 @@ public sealed class JobLogFilter(TimeProvider clock, ILogger<JobLogFilter> logge
         lines.AddRange(log.Lines);
         if (lines.Count > JobLog.MaxLines) lines.RemoveRange(0, lines.Count - JobLog.MaxLines);
         context.SetJobParameter(JobLog.Parameter, string.Join('\n', lines.Select(l => l.Replace('\n', ' '))));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep job {JobId}'s log")]
+        public static partial void CouldNotKeepJobSLog(ILogger logger, Exception exception, string jobId);
     }
 }

@@ -11,7 +11,7 @@ namespace StorybookShop.Jobs;
 /// whose enqueue failed after its commit) gets it back. Crashed workers need nothing from it: Hangfire hands their
 /// jobs to another node when the sliding invisibility timeout runs out.
 /// </summary>
-public sealed class PipelineReconcilerJob(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline,
+public sealed partial class PipelineReconcilerJob(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline,
     ILogger<PipelineReconcilerJob> logger)
 {
     public const string RecurringId = "pipeline-reconciler";
@@ -26,7 +26,13 @@ public sealed class PipelineReconcilerJob(IDbContextFactory<AppDbContext> contex
                 .Select(s => s.Id).Take(500).ToListAsync(cancellationToken);
         var enqueued = 0;
         foreach (var id in ids) enqueued += await pipeline.AdvanceAsync(id, cancellationToken);
-        if (enqueued > 0) logger.LogWarning("Reconciler enqueued {Count} stage job(s)", enqueued);
+        if (enqueued > 0) Log.ReconcilerEnqueuedStageJobS(logger, enqueued);
         return enqueued;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler enqueued {Count} stage job(s)")]
+        public static partial void ReconcilerEnqueuedStageJobS(ILogger logger, int count);
     }
 }

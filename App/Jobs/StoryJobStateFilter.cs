@@ -15,7 +15,7 @@ namespace StorybookShop.Jobs;
 /// reopens its story; and each shop's succeeded/failed counters feed its dashboard's graphs (Hangfire's own
 /// history expires with the jobs). Hangfire applies FailedState only after the last retry.
 /// </summary>
-public sealed class StoryJobStateFilter(IDbContextFactory<AppDbContext> contexts, TimeProvider clock,
+public sealed partial class StoryJobStateFilter(IDbContextFactory<AppDbContext> contexts, TimeProvider clock,
     Telemetry.StoryMetrics metrics, ILogger<StoryJobStateFilter> logger)
     : IApplyStateFilter
 {
@@ -69,11 +69,10 @@ public sealed class StoryJobStateFilter(IDbContextFactory<AppDbContext> contexts
                     .SetProperty(s => s.FailureReason,
                         $"Publishing failed after {attempts} attempt(s): {cause.Message}")
                     .SetProperty(s => s.UpdatedAt, now));
-                logger.LogError(cause, "Story {StoryId}: publishing failed", storyId);
+                Log.StoryPublishingFailed(logger, cause, storyId);
                 break;
             case StoryJobKind.Deliver:
-                logger.LogError(cause, "Story {StoryId}: delivery failed after {Attempts} attempt(s)", storyId,
-                    attempts);
+                Log.StoryDeliveryFailedAfterAttemptS(logger, cause, storyId, attempts);
                 break;
             default:
                 var reason = $"{kind} failed after {attempts} attempt(s): {cause.Message}";
@@ -85,9 +84,22 @@ public sealed class StoryJobStateFilter(IDbContextFactory<AppDbContext> contexts
                 if (changed > 0)
                 {
                     metrics.BookFailed(kind.ToString());
-                    logger.LogError(cause, "Story {StoryId} failed: {Reason}", storyId, reason);
+                    Log.StoryFailed(logger, cause, storyId, reason);
                 }
                 break;
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Error, Message = "Story {StoryId}: publishing failed")]
+        public static partial void StoryPublishingFailed(ILogger logger, Exception exception, Guid storyId);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Story {StoryId}: delivery failed after {Attempts} attempt(s)")]
+        public static partial void StoryDeliveryFailedAfterAttemptS(ILogger logger, Exception exception, Guid storyId,
+            int attempts);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Story {StoryId} failed: {Reason}")]
+        public static partial void StoryFailed(ILogger logger, Exception exception, Guid storyId, string reason);
     }
 }

@@ -18,7 +18,7 @@ namespace StorybookShop.Jobs;
 /// a crash leaves either both or neither. The record answers "is this story's X job still live?" and scopes
 /// each merchant's dashboard to their own jobs.
 /// </summary>
-public sealed class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV2 client, ILogger<StoryJobs> logger)
+public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV2 client, ILogger<StoryJobs> logger)
 {
     public const string ShopParameter = "ShopId";
     public const string StoryParameter = "StoryId";
@@ -126,7 +126,7 @@ public sealed class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV
         foreach (var (jobId, kind) in live.Where(j => j.Item2 != except))
         {
             client.Delete(jobId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            logger.LogInformation("Story {StoryId}: {Kind} job {JobId} deleted", storyId, kind, jobId);
+            Log.StoryJobDeleted(logger, storyId, kind, jobId);
         }
     }
 
@@ -164,4 +164,10 @@ public sealed class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV
 
     private static long LockKey(Guid storyId) =>
         BitConverter.ToInt64(SHA256.HashData(Encoding.ASCII.GetBytes("story-pipeline:" + storyId.ToString("N"))), 0);
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: {Kind} job {JobId} deleted")]
+        public static partial void StoryJobDeleted(ILogger logger, Guid storyId, StoryJobKind kind, long jobId);
+    }
 }

@@ -18,7 +18,7 @@ namespace StorybookShop.Publishing;
 /// product instead of creating a second); the product id is stored; <c>publishablePublish</c> puts it on the
 /// Online Store. The variant needs no shipping; the book's files stay in our store and are delivered by link.
 /// </summary>
-public sealed class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets, IHttpClientFactory httpClients, IDbContextFactory<AppDbContext> contexts,
+public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets, IHttpClientFactory httpClients, IDbContextFactory<AppDbContext> contexts,
     IOptions<PublishingOptions> options, TimeProvider clock, ILogger<ProductPublisher> logger)
 {
     public static string Handle(Guid storyId) => $"storybook-{storyId:N}";
@@ -129,7 +129,7 @@ public sealed class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets,
                 .SetProperty(s => s.Status, StoryStatus.Published).SetProperty(s => s.PublishedAt, now).SetProperty(s => s.UpdatedAt, now)
                 .SetProperty(s => s.FailureReason, (string?)null), ct);
         }
-        logger.LogInformation("Story {StoryId} published as {ProductId} on {Shop}", story.Id, productId, shop);
+        Log.StoryPublishedAsOn(logger, story.Id, productId, shop);
     }
 
     /// <summary>The product's description: the story's blurb and what the buyer gets (built as elements, escaped by
@@ -177,5 +177,11 @@ public sealed class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets,
         using var response = await httpClients.CreateClient("shopify-uploads").PostAsync(target.GetProperty("url").GetString(), form, ct);
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"The staged upload of {name} failed with {(int)response.StatusCode}.", null, response.StatusCode);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId} published as {ProductId} on {Shop}")]
+        public static partial void StoryPublishedAsOn(ILogger logger, Guid storyId, string productId, string shop);
     }
 }

@@ -13,13 +13,13 @@ namespace StorybookShop.Publishing;
 
 /// <summary>The durable publish: one job per story, retried with backoff, taken over by another node after a
 /// crash.</summary>
-public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<AppDbContext> contexts,
+public sealed partial class PublishJob(ProductPublisher publisher, IDbContextFactory<AppDbContext> contexts,
     TimeProvider clock, ILogger<PublishJob> logger)
 {
     [System.ComponentModel.DisplayName("Publish · story {0}")]
     public async Task RunAsync(Guid storyId, CancellationToken cancellationToken)
     {
-        logger.LogInformation("Story {StoryId}: publishing", storyId);
+        Log.StoryPublishing(logger, storyId);
         try
         {
             await publisher.PublishAsync(storyId, cancellationToken);
@@ -30,7 +30,16 @@ public sealed class PublishJob(ProductPublisher publisher, IDbContextFactory<App
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await db.Stories.Where(s => s.Id == storyId).ExecuteUpdateAsync(u => u
                 .SetProperty(s => s.FailureReason, $"Publishing failed: {e.Message}").SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), cancellationToken);
-            logger.LogError(e, "Story {StoryId}: publishing refused", storyId);
+            Log.StoryPublishingRefused(logger, e, storyId);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: publishing")]
+        public static partial void StoryPublishing(ILogger logger, Guid storyId);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Story {StoryId}: publishing refused")]
+        public static partial void StoryPublishingRefused(ILogger logger, Exception exception, Guid storyId);
     }
 }

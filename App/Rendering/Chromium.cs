@@ -10,7 +10,7 @@ namespace StorybookShop.Rendering;
 /// what the work's own handler does not serve is aborted and counted. A browser that crashed or hung is started
 /// again and the work retried once.
 /// </summary>
-public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium> logger) : IAsyncDisposable
+public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _launch = new(1, 1);
     private readonly Channel<IPage> _idle = Channel.CreateUnbounded<IPage>();
@@ -49,15 +49,14 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
             catch (TimeoutException e) when (attempt == 1)
             {
                 // Hung (or frozen) browser: nothing more will come over its socket. Kill it; the next attempt starts one.
-                logger.LogWarning(e, "A render took longer than {Timeout}; killing Chromium and trying again",
-                    options.Value.RenderTimeout);
+                Log.ARenderTookLongerThanKilling(logger, e, options.Value.RenderTimeout);
                 Kill(_browser ?? browser);
             }
             catch (Exception e) when (attempt == 1
                 && e is TargetClosedException or NavigationException or PuppeteerException
                 && _browser is not { IsConnected: true })
             {
-                logger.LogWarning(e, "Chromium went away during a render; starting it again");
+                Log.ChromiumWentAwayDuringARender(logger, e);
             }
         }
     }
@@ -70,7 +69,7 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            logger.LogDebug(e, "Chromium had already gone");
+            Log.ChromiumHadAlreadyGone(logger, e);
         }
         _broken = browser;
     }
@@ -123,7 +122,7 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
                 }
                 if (Current.TryGetValue(page, out var serve) && await serve(request)) return;
                 Interlocked.Increment(ref _blocked);
-                logger.LogWarning("Chromium blocked a request to {Url}", request.Url);
+                Log.ChromiumBlockedARequestTo(logger, request.Url);
                 await request.AbortAsync(RequestAbortErrorCode.BlockedByClient);
             }
             catch (PuppeteerException)
@@ -164,7 +163,11 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
                         "--disable-features=AudioServiceOutOfProcess"],
             });
             _slots ??= new SemaphoreSlim(Math.Max(1, o.PagePoolSize));
-            logger.LogInformation("Chromium {Version} started", await _browser.GetVersionAsync());
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                var version = await _browser.GetVersionAsync();
+                Log.ChromiumStarted(logger, version);
+            }
         }
         finally
         {
@@ -178,5 +181,23 @@ public sealed class Chromium(IOptions<ChromiumOptions> options, ILogger<Chromium
     {
         if (_browser is not null) await _browser.DisposeAsync();
         _launch.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "A render took longer than {Timeout}; killing Chromium and trying again")]
+        public static partial void ARenderTookLongerThanKilling(ILogger logger, Exception exception, TimeSpan timeout);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium went away during a render; starting it again")]
+        public static partial void ChromiumWentAwayDuringARender(ILogger logger, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Chromium had already gone")]
+        public static partial void ChromiumHadAlreadyGone(ILogger logger, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium blocked a request to {Url}")]
+        public static partial void ChromiumBlockedARequestTo(ILogger logger, string url);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Chromium {Version} started")]
+        public static partial void ChromiumStarted(ILogger logger, string version);
     }
 }

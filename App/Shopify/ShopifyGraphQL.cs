@@ -12,7 +12,7 @@ namespace StorybookShop.Shopify;
 /// 5xx with backoff honouring Retry-After; on 401 refreshes the token once, then marks the shop for
 /// re-authentication; and turns userErrors into <see cref="ShopifyUserErrorsException"/>.
 /// </summary>
-public sealed class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens, ShopBuckets buckets, IOptions<ShopifyOptions> options, TimeProvider clock, ILogger<ShopifyGraphQL> logger)
+public sealed partial class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens, ShopBuckets buckets, IOptions<ShopifyOptions> options, TimeProvider clock, ILogger<ShopifyGraphQL> logger)
 {
     private const int MaxAttempts = 6;
 
@@ -38,7 +38,7 @@ public sealed class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens, ShopBu
             request.Headers.Add("X-Shopify-Access-Token", token);
             using var response = await http.SendAsync(request, ct);
             if (response.Headers.TryGetValues("X-Shopify-API-Deprecated-Reason", out var reasons))
-                logger.LogWarning("Shopify marks a field in this query deprecated: {Reason}", string.Join("; ", reasons));
+                Log.ShopifyMarksAFieldInThis(logger, string.Join("; ", reasons));
 
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
@@ -55,7 +55,7 @@ public sealed class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens, ShopBu
             {
                 if (attempt >= MaxAttempts) throw new HttpRequestException($"Shopify answered {(int)response.StatusCode} {MaxAttempts} times.", null, response.StatusCode);
                 var wait = response.Headers.RetryAfter?.Delta ?? Backoff(attempt);
-                logger.LogInformation("Shopify {Status} for {Shop}; retrying in {Wait}", (int)response.StatusCode, shop, wait);
+                Log.ShopifyForRetryingIn(logger, (int)response.StatusCode, shop, wait);
                 await Task.Delay(wait, clock, ct);
                 continue;
             }
@@ -137,4 +137,13 @@ public sealed class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens, ShopBu
 
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * Math.Pow(2, attempt - 1)) * (0.75 + Random.Shared.NextDouble() * 0.5));
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify marks a field in this query deprecated: {Reason}")]
+        public static partial void ShopifyMarksAFieldInThis(ILogger logger, string reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Shopify {Status} for {Shop}; retrying in {Wait}")]
+        public static partial void ShopifyForRetryingIn(ILogger logger, int status, string shop, TimeSpan wait);
+    }
 }

@@ -12,7 +12,7 @@ namespace StorybookShop.Shopify;
 /// A refresh holds the shop's row lock, so concurrent refreshes on any number of nodes use the refresh
 /// token once and all end up with the same new pair.
 /// </summary>
-public sealed class ShopifyTokens(HttpClient http, IOptions<ShopifyOptions> options, NpgsqlDataSource dataSource, TokenProtector protector,
+public sealed partial class ShopifyTokens(HttpClient http, IOptions<ShopifyOptions> options, NpgsqlDataSource dataSource, TokenProtector protector,
     TimeProvider clock, ILogger<ShopifyTokens> logger)
 {
     /// <summary>Refresh this long before expiry, so a token never dies mid-request.</summary>
@@ -95,7 +95,7 @@ public sealed class ShopifyTokens(HttpClient http, IOptions<ShopifyOptions> opti
         }
         await SaveAsync(conn, tx, shop, tokens, ct);
         await tx.CommitAsync(ct);
-        logger.LogInformation("Refreshed the access token for {Shop}", shop);
+        Log.RefreshedTheAccessTokenFor(logger, shop);
         return tokens.AccessToken;
     }
 
@@ -185,5 +185,11 @@ public sealed class ShopifyTokens(HttpClient http, IOptions<ShopifyOptions> opti
         await using var cmd = new NpgsqlCommand("UPDATE shops SET needs_reauth = true WHERE domain = @d", conn, tx);
         cmd.Parameters.AddWithValue("d", shop);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Refreshed the access token for {Shop}")]
+        public static partial void RefreshedTheAccessTokenFor(ILogger logger, string shop);
     }
 }

@@ -18,7 +18,7 @@ namespace StorybookShop.Storefront;
 /// Shopify emails the buyer the link. Safe to repeat: a delivery is fulfilled once, and only for a line that is
 /// still open.
 /// </summary>
-public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, ShopifyGraphQL graphql, IOptions<DeliveryOptions> options, IOptions<ShopifyOptions> shopify,
+public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts, ShopifyGraphQL graphql, IOptions<DeliveryOptions> options, IOptions<ShopifyOptions> shopify,
     ILogger<DeliverJob> logger)
 {
     public const string FulfillmentOrders = """
@@ -59,12 +59,11 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
                 // Asking again gets the same refusal: the merchant sees what to approve; the download page works
                 // meanwhile.
                 await db.Stories.Where(s => s.Id == storyId).ExecuteUpdateAsync(u => u.SetProperty(s => s.FailureReason, $"Delivery not fulfilled: {e.Message}"), ct);
-                logger.LogWarning("Story {StoryId}: {Reason}", storyId, e.Message);
+                Log.Story(logger, storyId, e.Message);
                 return;
             }
             await db.Deliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, fulfillmentId), ct);
-            logger.LogInformation("Story {StoryId} delivered for order {OrderId}, line {LineItemId}", story.Id,
-                delivery.OrderId, delivery.LineItemId);
+            Log.StoryDeliveredForOrderLine(logger, story.Id, delivery.OrderId, delivery.LineItemId);
         }
     }
 
@@ -91,8 +90,7 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
             }
         if (lines.Count == 0)
         {
-            logger.LogInformation("Story {StoryId}: order {OrderId} has no open line for it; the download page is ready without a new fulfillment",
-                story.Id, delivery.OrderId);
+            Log.StoryOrderHasNoOpenLine(logger, story.Id, delivery.OrderId);
             return "none-open";
         }
         var payload = await graphql.MutateAsync(shop, FulfillmentCreate, "fulfillmentCreate", new
@@ -110,6 +108,19 @@ public sealed class DeliverJob(IDbContextFactory<AppDbContext> contexts, Shopify
             message = $"Your personalized book \"{story.Title}\" is ready: download it from the link (valid until {delivery.ExpiresAt:yyyy-MM-dd}).",
         }, ct: ct);
         return payload.GetProperty("fulfillment").GetProperty("id").GetString()!;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Story {StoryId}: {Reason}")]
+        public static partial void Story(ILogger logger, Guid storyId, string reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId} delivered for order {OrderId}, line {LineItemId}")]
+        public static partial void StoryDeliveredForOrderLine(ILogger logger, Guid storyId, string orderId,
+            string lineItemId);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: order {OrderId} has no open line for it; the download page is ready without a new fulfillment")]
+        public static partial void StoryOrderHasNoOpenLine(ILogger logger, Guid storyId, string orderId);
     }
 
 }

@@ -11,7 +11,7 @@ namespace StorybookShop.Storefront;
 /// A recurring job: previews nobody paid for are erased (rows and files) after <c>Storefront:PreviewRetention</c>,
 /// and storefront limit windows older than an hour are forgotten. A paid or published book is never touched.
 /// </summary>
-public sealed class PreviewPurgeJob(IDbContextFactory<AppDbContext> contexts, StoryEraser eraser,
+public sealed partial class PreviewPurgeJob(IDbContextFactory<AppDbContext> contexts, StoryEraser eraser,
     StorefrontLimits limits,
     IOptions<StorefrontOptions> options, TimeProvider clock, ILogger<PreviewPurgeJob> logger)
 {
@@ -30,8 +30,13 @@ public sealed class PreviewPurgeJob(IDbContextFactory<AppDbContext> contexts, St
         foreach (var shop in stale.GroupBy(s => s.ShopId))
             await eraser.EraseAsync(db, shop.Key, [.. shop.Select(s => s.Id)], cancellationToken);
         await limits.PruneAsync(cancellationToken);
-        if (stale.Count > 0) logger.LogInformation("Erased {Count} unpaid preview(s) older than {Days} days",
-            stale.Count, options.Value.PreviewRetention.TotalDays);
+        if (stale.Count > 0) Log.ErasedUnpaidPreviewSOlderThan(logger, stale.Count, options.Value.PreviewRetention.TotalDays);
         return stale.Count;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Erased {Count} unpaid preview(s) older than {Days} days")]
+        public static partial void ErasedUnpaidPreviewSOlderThan(ILogger logger, int count, double days);
     }
 }

@@ -12,7 +12,7 @@ namespace StorybookShop.Storefront;
 /// all watched stories in one query and pushes what changed to their streams (instead of one query per stream per
 /// second). Streams are capped per shop and per shopper on the node.
 /// </summary>
-public sealed class ProgressFeed(IDbContextFactory<AppDbContext> contexts, IOptions<StorefrontOptions> options,
+public sealed partial class ProgressFeed(IDbContextFactory<AppDbContext> contexts, IOptions<StorefrontOptions> options,
     ILogger<ProgressFeed> logger)
     : BackgroundService
 {
@@ -90,7 +90,7 @@ public sealed class ProgressFeed(IDbContextFactory<AppDbContext> contexts, IOpti
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "Could not read story progress; trying again");
+                Log.CouldNotReadStoryProgressTrying(logger, e);
             }
             await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
         }
@@ -100,5 +100,11 @@ public sealed class ProgressFeed(IDbContextFactory<AppDbContext> contexts, IOpti
     {
         _wake.Dispose();
         base.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read story progress; trying again")]
+        public static partial void CouldNotReadStoryProgressTrying(ILogger logger, Exception exception);
     }
 }

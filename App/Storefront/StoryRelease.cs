@@ -10,7 +10,7 @@ namespace StorybookShop.Storefront;
 /// What paying for a book does to it: one delivery per paid order line (the buyer's own download page, made when
 /// the book is ready), the rest of the book released, delivery enqueued when it is ready.
 /// </summary>
-public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipeline, Jobs.StoryJobs jobs,
+public sealed partial class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipeline, Jobs.StoryJobs jobs,
     IOptions<DeliveryOptions> delivery,
     TimeProvider clock, ILogger<StoryRelease> logger)
 {
@@ -64,7 +64,7 @@ public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipe
         }
         foreach (var p in paid.Where(p => released.All(r => r.Id != p.StoryId)))
             // Not ours (any more): an old cart after a customers/redact, or a property edited by hand. Nothing to deliver.
-            logger.LogInformation("orders/paid {OrderId} names story {StoryId}, which {Shop} does not have", p.OrderId, p.StoryId, p.ShopDomain);
+            Log.OrdersPaidNamesStoryWhichDoes(logger, p.OrderId, p.StoryId, p.ShopDomain);
         foreach (var (id, status) in released)
         {
             if (status == nameof(StoryStatus.Generating)) await pipeline.AdvanceAsync(id, ct);
@@ -89,7 +89,7 @@ public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipe
         cmd.Parameters.AddWithValue("shops", refused.Select(r => r.ShopId).ToArray());
         cmd.Parameters.AddWithValue("reasons", refused.Select(r => r.Reason).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
-        foreach (var r in refused) logger.LogWarning("Story {StoryId} not released: {Reason}", r.StoryId, r.Reason);
+        foreach (var r in refused) Log.StoryNotReleased(logger, r.StoryId, r.Reason);
     }
 
     /// <summary>The paid lines as parallel arrays (<c>@stories, @orders, @customers, @shops</c>) and
@@ -107,4 +107,14 @@ public sealed class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipe
 
     private static string NewToken() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "orders/paid {OrderId} names story {StoryId}, which {Shop} does not have")]
+        public static partial void OrdersPaidNamesStoryWhichDoes(ILogger logger, string orderId, Guid storyId,
+            string shop);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Story {StoryId} not released: {Reason}")]
+        public static partial void StoryNotReleased(ILogger logger, Guid storyId, string reason);
+    }
 }

@@ -14,7 +14,7 @@ namespace StorybookShop.Stories;
 /// both, optionally with new text or a new picture description), or retry whatever failed. Both put the
 /// story back into the pipeline; only the missing work runs, then the book is laid out again.
 /// </summary>
-public static class StoryActions
+public static partial class StoryActions
 {
     public static WebApplication MapStoryActions(this WebApplication app)
     {
@@ -130,7 +130,7 @@ public static class StoryActions
         {
             // The product stays in Shopify for order history, archived so it is no longer sold.
             try { await http.RequestServices.GetRequiredService<Publishing.ProductPublisher>().ArchiveProductAsync(shop.Domain, productId, ct); }
-            catch (Exception e) { http.RequestServices.GetRequiredService<ILogger<StoryCreated>>().LogWarning(e, "Could not archive product {ProductId}", productId); }
+            catch (Exception e) { Log.CouldNotArchiveProduct(http.RequestServices.GetRequiredService<ILogger<StoryCreated>>(), e, productId); }
         }
         return TypedResults.Ok(new StoryStatusView(story.Id, story.Status.ToString(), null, 0, null));
     }
@@ -181,5 +181,11 @@ public static class StoryActions
         story.PrintPdfKey = null;
         story.EpubKey = null;
         story.UpdatedAt = now;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Could not archive product {ProductId}")]
+        public static partial void CouldNotArchiveProduct(ILogger logger, Exception exception, string productId);
     }
 }

@@ -14,7 +14,7 @@ namespace StorybookShop.Generation.ElevenLabs;
 /// <c>too_many_concurrent_requests</c> waits for a slot; <c>system_busy</c> backs off; other failures go to
 /// the stage's retry policy, and 400/401/403/404/422 are not retried at all.
 /// </summary>
-public sealed class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenLabsOptions> options, ILogger<ElevenLabsNarrator> logger) : INarrator, IDisposable
+public sealed partial class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenLabsOptions> options, ILogger<ElevenLabsNarrator> logger) : INarrator, IDisposable
 {
     public const string HttpClientName = "elevenlabs";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
@@ -75,7 +75,7 @@ public sealed class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenL
                 }
                 if ((response.StatusCode == HttpStatusCode.TooManyRequests && status != "too_many_concurrent_requests" || (int)response.StatusCode == 503) && ++busyAttempts < 3)
                 {
-                    logger.LogWarning("ElevenLabs is busy ({Status}); backing off", status ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    Log.ElevenLabsIsBusyBackingOff(logger, status ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
                     await Task.Delay(Clamp(retryAfter ?? TimeSpan.FromSeconds(Math.Pow(2, busyAttempts))), ct);
                     continue;
                 }
@@ -125,4 +125,10 @@ public sealed class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenL
         [property: JsonPropertyName("characters")] List<string> Characters,
         [property: JsonPropertyName("character_start_times_seconds")] List<double> CharacterStartTimesSeconds,
         [property: JsonPropertyName("character_end_times_seconds")] List<double> CharacterEndTimesSeconds);
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "ElevenLabs is busy ({Status}); backing off")]
+        public static partial void ElevenLabsIsBusyBackingOff(ILogger logger, string status);
+    }
 }

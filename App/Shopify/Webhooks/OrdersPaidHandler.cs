@@ -13,7 +13,7 @@ namespace StorybookShop.Shopify.Webhooks;
 /// price covers the shop's book price when one is set; anything else leaves the story a preview and says why on
 /// it. Each paid line becomes one delivery. A repeated delivery of the webhook finds everything already done.
 /// </summary>
-public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, Storefront.StoryRelease release,
+public sealed partial class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, Storefront.StoryRelease release,
     ILogger<OrdersPaidHandler> logger)
     : IWebhookBatchHandler
 {
@@ -60,10 +60,15 @@ public sealed class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, 
                 }
             }
             if (lines.All(l => l.StoryIds.Count == 0) && published.Count == 0)
-                logger.LogInformation("orders/paid {OrderId} for {Shop} has no storybook in it", orderId,
-                    context.ShopDomain);
+                Log.OrdersPaidForHasNoStorybook(logger, orderId, context.ShopDomain);
         }
         await release.RefusedAsync(refused, ct);
         await release.PaidAsync(paid, ct);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "orders/paid {OrderId} for {Shop} has no storybook in it")]
+        public static partial void OrdersPaidForHasNoStorybook(ILogger logger, string orderId, string shop);
     }
 }

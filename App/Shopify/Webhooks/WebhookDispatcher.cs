@@ -11,7 +11,7 @@ namespace StorybookShop.Shopify.Webhooks;
 /// (so nodes never take the same one), are woken by their own intake or poll, retry failures with backoff,
 /// and take back deliveries whose lease ran out because the node holding them died.
 /// </summary>
-public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<IWebhookHandler> handlers, IOptions<WebhookOptions> options,
+public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<IWebhookHandler> handlers, IOptions<WebhookOptions> options,
     WebhookSignal signal, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, IWebhookHandler> _byTopic = handlers.SelectMany(h => h.Topics.Select(t => (t, h))).ToDictionary(x => x.t, x => x.h);
@@ -35,7 +35,7 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<I
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
             catch (Exception e)
             {
-                logger.LogError(e, "Webhook dispatcher failed to claim work; retrying");
+                Log.WebhookDispatcherFailedToClaimWork(logger, e);
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
         }
@@ -86,7 +86,7 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<I
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                logger.LogError(e, "Webhook batch of {Count} {Topic} failed", group.Count(), group.Key);
+                Log.WebhookBatchOfFailed(logger, e, group.Count(), group.Key);
                 foreach (var d in group) await FailAsync(d.Id, d.Attempts, e.Message, ct);
             }
             finally
@@ -103,12 +103,12 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<I
                 if (_byTopic.TryGetValue(d.Topic, out var handler))
                     await handler.HandleAsync(new WebhookContext(d.Id, d.Topic, d.Shop, payload.RootElement.Clone()), ct);
                 else
-                    logger.LogWarning("No handler for webhook topic {Topic}; acknowledged and ignored", d.Topic);
+                    Log.NoHandlerForWebhookTopicAcknowledged(logger, d.Topic);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 error = e.Message;
-                logger.LogError(e, "Webhook {Topic} {DeliveryId} failed (attempt {Attempt})", d.Topic, d.Id, d.Attempts);
+                Log.WebhookFailedAttempt(logger, e, d.Topic, d.Id, d.Attempts);
             }
             if (error is null) done.Add(d.Id);
             else await FailAsync(d.Id, d.Attempts, error, ct);
@@ -134,5 +134,21 @@ public sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<I
         cmd.Parameters.AddWithValue("delay", o.RetryInitialDelay * Math.Pow(2, Math.Min(attempts - 1, 10)));
         cmd.Parameters.AddWithValue("error", error.Length > 2000 ? error[..2000] : error);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Error, Message = "Webhook dispatcher failed to claim work; retrying")]
+        public static partial void WebhookDispatcherFailedToClaimWork(ILogger logger, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Webhook batch of {Count} {Topic} failed")]
+        public static partial void WebhookBatchOfFailed(ILogger logger, Exception exception, int count, string topic);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "No handler for webhook topic {Topic}; acknowledged and ignored")]
+        public static partial void NoHandlerForWebhookTopicAcknowledged(ILogger logger, string topic);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {Topic} {DeliveryId} failed (attempt {Attempt})")]
+        public static partial void WebhookFailedAttempt(ILogger logger, Exception exception, string topic,
+            Guid deliveryId, int attempt);
     }
 }
