@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
+using StorybookShop.Data;
 using StorybookShop.Generation;
 
 namespace StorybookShop.Shopify;
@@ -36,7 +37,7 @@ public static class ShopifyExtensions
 
         // Tokens are encrypted with a key ring every node shares through PostgreSQL; the key ring itself is encrypted
         // with a key-encryption key kept outside the database (required in Production).
-        services.AddDataProtection().SetApplicationName("StorybookShop");
+        services.AddDataProtection().SetApplicationName("StorybookShop").PersistKeysToDbContext<AppDbContext>();
         services.AddOptions<KeyRingOptions>().Bind(builder.Configuration.GetSection(KeyRingOptions.Section));
         var kek = KeyRingOptions.Decode(builder.Configuration[$"{KeyRingOptions.Section}:KeyEncryptionKey"]);
         if (kek is null && builder.Environment.IsProduction())
@@ -44,11 +45,8 @@ public static class ShopifyExtensions
                 "DataProtection:KeyEncryptionKey is required in Production: it encrypts the key ring that encrypts every shop's access " +
                 "tokens, which is stored in PostgreSQL. Generate one with `openssl rand -base64 32` and keep it in your secret store " +
                 "(environment variable DataProtection__KeyEncryptionKey).");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
-        {
-            o.XmlRepository = new DatabaseKeyRepository(sp);
-            if (kek is not null) o.XmlEncryptor = new KeyRingEncryptor(kek);
-        }));
+        if (kek is not null)
+            services.Configure<KeyManagementOptions>(o => o.XmlEncryptor = new KeyRingEncryptor(kek));
         services.AddSingleton<TokenProtector>();
 
         return builder;
