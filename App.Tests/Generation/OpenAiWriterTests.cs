@@ -162,6 +162,24 @@ public sealed class OpenAiWriterTests
     }
 
     [Test]
+    public async Task A_failing_provider_is_retried_by_the_job_alone_not_by_the_sdk_inside_each_attempt()
+    {
+        for (var i = 0; i < 10; i++) _openai.FailNext.Enqueue(500);
+        try
+        {
+            var story = await MakeAsync("Ola");
+
+            Assert.That(story.Status, Is.EqualTo(StoryStatus.Error));
+            Assert.That(story.FailureReason, Does.StartWith("Text failed after 3 attempt(s)"));
+            Assert.That(_openai.Calls, Has.Count.EqualTo(3), "one call per job attempt (RetryAttempts 2 + 1): one retry layer");
+        }
+        finally
+        {
+            _openai.FailNext.Clear();
+        }
+    }
+
+    [Test]
     public async Task A_429_with_retry_after_is_retried()
     {
         _openai.FailNext.Enqueue(429);

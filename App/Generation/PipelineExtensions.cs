@@ -1,3 +1,4 @@
+using StorybookShop.Hosting;
 using Microsoft.Extensions.Options;
 using StorybookShop.Books;
 using StorybookShop.Generation.Offline;
@@ -43,7 +44,10 @@ public static class PipelineExtensions
                 "ElevenLabs:ApiKey, ElevenLabs:ModelId and ElevenLabs:VoiceId are required when Generation:AudioProvider is elevenlabs.")
             .Validate(o => o.Concurrency >= 1, "ElevenLabs:Concurrency must be at least 1.")
             .ValidateOnStart();
-        services.AddHttpClient(ElevenLabs.ElevenLabsNarrator.HttpClientName, (sp, c) => c.Timeout = sp.GetRequiredService<IOptions<ElevenLabs.ElevenLabsOptions>>().Value.Timeout);
+        services.AddHttpClient(ElevenLabs.ElevenLabsNarrator.HttpClientName, (sp, c) => c.Timeout = sp.GetRequiredService<IOptions<ElevenLabs.ElevenLabsOptions>>().Value.Timeout)
+            .AddProviderResilience();
+        // The OpenAI SDK's own network timeout (100 s a call) applies; the client adds the circuit breaker and telemetry.
+        services.AddHttpClient(ProviderResilience.OpenAi, c => c.Timeout = Timeout.InfiniteTimeSpan).AddProviderResilience();
         if (generation.ModerationProvider == "openai") services.AddSingleton<OpenAI.IContentModerator, OpenAI.OpenAiModeration>();
         else services.AddSingleton<OpenAI.IContentModerator, OpenAI.NoModeration>();
         // Every provider is registered (clients are made on first use); ProviderCatalog picks per shop among the configured ones.

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
+using StorybookShop.Hosting;
 using StorybookShop.Generation;
 
 namespace StorybookShop.Shopify;
@@ -26,10 +27,10 @@ public static class ShopifyExtensions
 
         services.AddSingleton<SessionTokenValidator>();
         services.AddScoped<CurrentShop>();
-        services.AddHttpClient<ShopifyTokens>(c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient<ShopifyTokens>(c => c.Timeout = TimeSpan.FromSeconds(30)).AddProviderResilience();
         services.AddSingleton<ShopBuckets>();
-        services.AddHttpClient<ShopifyGraphQL>(c => c.Timeout = TimeSpan.FromSeconds(60));
-        services.AddHttpClient("shopify-uploads", c => c.Timeout = TimeSpan.FromSeconds(120));
+        services.AddHttpClient<ShopifyGraphQL>(c => c.Timeout = TimeSpan.FromSeconds(60)).AddProviderResilience();
+        services.AddHttpClient("shopify-uploads", c => c.Timeout = TimeSpan.FromSeconds(120)).AddProviderResilience();
         services.AddExceptionHandler<ShopifyAuthExceptionHandler>();
         services.AddAuthentication(SessionTokenAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SessionTokenAuthentication>(SessionTokenAuthentication.SchemeName, null);

@@ -14,6 +14,7 @@ namespace StorybookShop.Shopify;
 /// </summary>
 public sealed partial class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens, ShopBuckets buckets, IOptions<ShopifyOptions> options, TimeProvider clock, ILogger<ShopifyGraphQL> logger)
 {
+    /// <summary>THROTTLED answers (the cost bucket) waited out before giving up; not failure retries.</summary>
     private const int MaxAttempts = 6;
 
     /// <summary>Runs a query and returns its <c>data</c>.</summary>
@@ -53,11 +54,10 @@ public sealed partial class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens
             }
             if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
             {
-                if (attempt >= MaxAttempts) throw new HttpRequestException($"Shopify answered {(int)response.StatusCode} {MaxAttempts} times.", null, response.StatusCode);
-                var wait = response.Headers.RetryAfter?.Delta ?? Backoff(attempt);
-                Log.ShopifyForRetryingIn(logger, (int)response.StatusCode, shop, wait);
-                await Task.Delay(wait, clock, ct);
-                continue;
+                // Not retried here: the job calling is the retry layer (Hosting.ProviderResilience); Retry-After is logged.
+                throw new HttpRequestException($"Shopify answered {(int)response.StatusCode}"
+                    + (response.Headers.RetryAfter?.Delta is { } after ? $" (retry after {after.TotalSeconds:0} s)." : "."),
+                    null, response.StatusCode);
             }
             response.EnsureSuccessStatusCode();
 
@@ -135,8 +135,6 @@ public sealed partial class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens
         }
     }
 
-    private static TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * Math.Pow(2, attempt - 1)) * (0.75 + Random.Shared.NextDouble() * 0.5));
 
     private static partial class Log
     {

@@ -11,10 +11,10 @@ namespace StorybookShop.Generation.ElevenLabs;
 /// ElevenLabs text-to-speech over REST (<c>POST /v1/text-to-speech/{voice}/with-timestamps</c>): MP3 plus
 /// per-character timings, turned into word timings for read-along. Pages are spoken in order, each passing
 /// the request ids of up to three pages before it (<c>previous_request_ids</c>) so the voice carries on.
-/// <c>too_many_concurrent_requests</c> waits for a slot; <c>system_busy</c> backs off; other failures go to
-/// the stage's retry policy, and 400/401/403/404/422 are not retried at all.
+/// <c>too_many_concurrent_requests</c> waits for a slot; <c>system_busy</c> and other failures end the attempt and
+/// the narration job retries (Hosting.ProviderResilience); 400/401/403/404/422 are not retried at all.
 /// </summary>
-public sealed partial class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenLabsOptions> options, ILogger<ElevenLabsNarrator> logger) : INarrator, IDisposable
+public sealed class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenLabsOptions> options) : INarrator, IDisposable
 {
     public const string HttpClientName = "elevenlabs";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
@@ -31,7 +31,6 @@ public sealed partial class ElevenLabsNarrator(IHttpClientFactory http, IOptions
             request.PreviousRequestIds.Count == 0 ? null : request.PreviousRequestIds.TakeLast(3).ToList());
         var uri = $"{o.Endpoint.TrimEnd('/')}/v1/text-to-speech/{Uri.EscapeDataString(voice)}/with-timestamps?output_format={Uri.EscapeDataString(o.OutputFormat)}";
         var waitUntil = DateTimeOffset.UtcNow + o.MaxSlotWait;
-        var busyAttempts = 0;
         var slotWaits = 0;
         while (true)
         {
@@ -60,7 +59,7 @@ public sealed partial class ElevenLabsNarrator(IHttpClientFactory http, IOptions
                     var seconds = Mp3.Seconds(mp3);
                     var cost = Math.Round(request.Text.Length * o.PricePerThousandCharacters / 1000m, 6);
                     return new ProviderResult<Narration>(new Narration(mp3, seconds, words, requestId), o.ModelId, cost,
-                        new { voice, characters = request.Text.Length, requestId, previousRequestIds = body.PreviousRequestIds, seconds = Math.Round(seconds, 2), slotWaits, busyAttempts });
+                        new { voice, characters = request.Text.Length, requestId, previousRequestIds = body.PreviousRequestIds, seconds = Math.Round(seconds, 2), slotWaits });
                 }
 
                 var error = await response.Content.ReadAsStringAsync(ct);
@@ -73,12 +72,8 @@ public sealed partial class ElevenLabsNarrator(IHttpClientFactory http, IOptions
                     await Task.Delay(Clamp(retryAfter ?? TimeSpan.FromMilliseconds(250 * Math.Min(slotWaits, 8))), ct);
                     continue;
                 }
-                if ((response.StatusCode == HttpStatusCode.TooManyRequests && status != "too_many_concurrent_requests" || (int)response.StatusCode == 503) && ++busyAttempts < 3)
-                {
-                    Log.ElevenLabsIsBusyBackingOff(logger, status ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    await Task.Delay(Clamp(retryAfter ?? TimeSpan.FromSeconds(Math.Pow(2, busyAttempts))), ct);
-                    continue;
-                }
+                // "Busy" (429 system_busy, 503) and every other failure end this attempt: the narration job is the retry
+                // layer (Hosting.ProviderResilience); pages already spoken are kept.
                 throw new HttpRequestException($"ElevenLabs answered {(int)response.StatusCode}{(status is null ? "" : $" ({status})")}: {Message(error)}", null, response.StatusCode);
             }
         }
@@ -126,9 +121,4 @@ public sealed partial class ElevenLabsNarrator(IHttpClientFactory http, IOptions
         [property: JsonPropertyName("character_start_times_seconds")] List<double> CharacterStartTimesSeconds,
         [property: JsonPropertyName("character_end_times_seconds")] List<double> CharacterEndTimesSeconds);
 
-    private static partial class Log
-    {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "ElevenLabs is busy ({Status}); backing off")]
-        public static partial void ElevenLabsIsBusyBackingOff(ILogger logger, string status);
-    }
 }

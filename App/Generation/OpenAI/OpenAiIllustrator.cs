@@ -10,7 +10,7 @@ namespace StorybookShop.Generation.OpenAI;
 /// every character's fixed description and the style guide (see IllustrationStage), so the child looks the
 /// same on every page. A process-wide limit keeps the number of requests in flight bounded.
 /// </summary>
-public sealed class OpenAiIllustrator(IOptions<OpenAiOptions> options) : IIllustrator, IDisposable
+public sealed class OpenAiIllustrator(IOptions<OpenAiOptions> options, IHttpClientFactory http) : IIllustrator, IDisposable
 {
     private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.Images.Concurrency));
     private ImageClient? _client;
@@ -18,7 +18,7 @@ public sealed class OpenAiIllustrator(IOptions<OpenAiOptions> options) : IIllust
     public string Provider => "openai";
 
     private ImageClient Client => _client ??= new ImageClient(options.Value.Images.Model, new ApiKeyCredential(options.Value.ApiKey),
-        string.IsNullOrWhiteSpace(options.Value.Endpoint) ? new OpenAIClientOptions() : new OpenAIClientOptions { Endpoint = new Uri(options.Value.Endpoint) });
+        OpenAiClientOptions.ForJobs(options.Value, http));
 
     public async Task<ProviderResult<byte[]>> DrawAsync(IllustrationRequest request, CancellationToken ct)
     {

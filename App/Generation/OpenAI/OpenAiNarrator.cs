@@ -7,7 +7,7 @@ using StorybookShop.Generation.Audio;
 namespace StorybookShop.Generation.OpenAI;
 
 /// <summary>OpenAI text-to-speech (<c>POST /v1/audio/speech</c>), MP3 per page. It gives no word timings, so books it narrates have no read-along EPUB.</summary>
-public sealed class OpenAiNarrator(IOptions<OpenAiOptions> options) : INarrator
+public sealed class OpenAiNarrator(IOptions<OpenAiOptions> options, IHttpClientFactory http) : INarrator
 {
     private AudioClient? _client;
 
@@ -15,7 +15,7 @@ public sealed class OpenAiNarrator(IOptions<OpenAiOptions> options) : INarrator
     public bool UsesContinuity => false;
 
     private AudioClient Client => _client ??= new AudioClient(options.Value.Audio.Model, new ApiKeyCredential(options.Value.ApiKey),
-        string.IsNullOrWhiteSpace(options.Value.Endpoint) ? new OpenAIClientOptions() : new OpenAIClientOptions { Endpoint = new Uri(options.Value.Endpoint) });
+        OpenAiClientOptions.ForJobs(options.Value, http));
 
     public async Task<ProviderResult<Narration>> NarrateAsync(NarrationRequest request, CancellationToken ct)
     {

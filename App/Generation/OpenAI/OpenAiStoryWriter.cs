@@ -14,7 +14,7 @@ namespace StorybookShop.Generation.OpenAI;
 /// the theme and the moral go into the prompt; the story comes back in the book's language with English
 /// illustration prompts and one fixed visual description per character.
 /// </summary>
-public sealed class OpenAiStoryWriter(IOptions<OpenAiOptions> options) : IStoryWriter
+public sealed class OpenAiStoryWriter(IOptions<OpenAiOptions> options, IHttpClientFactory http) : IStoryWriter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private ChatClient? _client;
@@ -23,7 +23,7 @@ public sealed class OpenAiStoryWriter(IOptions<OpenAiOptions> options) : IStoryW
     public bool AcceptsCorrections => true;
 
     private ChatClient Client => _client ??= new ChatClient(options.Value.TextModel, new ApiKeyCredential(options.Value.ApiKey),
-        string.IsNullOrWhiteSpace(options.Value.Endpoint) ? new OpenAIClientOptions() : new OpenAIClientOptions { Endpoint = new Uri(options.Value.Endpoint) });
+        OpenAiClientOptions.ForJobs(options.Value, http));
 
     public async Task<ProviderResult<StoryPlan>> WriteAsync(StoryBrief brief, string? correction, CancellationToken ct)
     {
