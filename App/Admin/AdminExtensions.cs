@@ -6,6 +6,7 @@ public static class AdminExtensions
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
         builder.Services.AddTransient<ShopProducts>();
+        builder.Services.AddScoped<AdminSession>();
         return builder;
     }
 }

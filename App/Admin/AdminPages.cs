@@ -16,15 +16,14 @@ public static class AdminPages
 
     public static WebApplication MapAdmin(this WebApplication app)
     {
-        app.MapGet("/", HomeAsync).ExcludeFromDescription();
+        app.MapAdminPages().MapGet("/", HomeAsync);
         app.MapGet(BouncePath, Bounce).ExcludeFromDescription();
         return app;
     }
 
-    private static async Task<IResult> HomeAsync(HttpContext http, AppDbContext db, Generation.ProviderCatalog providers, CancellationToken ct)
+    private static async Task<IResult> HomeAsync(AdminSession session, AppDbContext db, Generation.ProviderCatalog providers, CancellationToken ct)
     {
-        var (ctx, redirect) = await AdminUi.AuthenticateAsync(http, ct);
-        if (ctx is null) return redirect!;
+        var ctx = session.Context;
         var counts = await db.Stories.Where(s => s.ShopId == ctx.Shop.Id).GroupBy(s => s.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         int Count(StoryStatus s) => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0;
         var ai = providers.Available(Generation.ProviderKind.Text).Contains("openai") || providers.Available(Generation.ProviderKind.Image).Contains("openai");

@@ -14,7 +14,23 @@ namespace StorybookShop.Admin;
 /// </summary>
 public static class AdminUi
 {
-    public static async Task<(AdminContext? Context, IResult? Redirect)> AuthenticateAsync(HttpContext http, CancellationToken ct)
+    /// <summary>The admin's document pages: authenticated once for the group (a failure answers with the bounce or the
+    /// re-approval page), the result in the request's <see cref="AdminSession"/>.</summary>
+    public static RouteGroupBuilder MapAdminPages(this WebApplication app)
+    {
+        var group = app.MapGroup("");
+        group.ExcludeFromDescription().AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var (admin, refusal) = await AuthenticateAsync(http, http.RequestAborted);
+            if (admin is null) return refusal;
+            http.RequestServices.GetRequiredService<AdminSession>().Set(admin);
+            return await next(context);
+        });
+        return group;
+    }
+
+    private static async Task<(AdminContext? Context, IResult? Redirect)> AuthenticateAsync(HttpContext http, CancellationToken ct)
     {
         var services = http.RequestServices;
         var shop = http.Request.Query["shop"].ToString();

@@ -9,12 +9,11 @@ public static class SettingsPage
 {
     public static WebApplication MapSettingsPage(this WebApplication app)
     {
-        app.MapGet("/settings", async (HttpContext http, ProviderCatalog providers,
+        app.MapAdminPages().MapGet("/settings", async (AdminSession session, ProviderCatalog providers,
             IOptions<GenerationOptions> generation, IOptions<Publishing.PublishingOptions> publishing,
             ShopProducts shopProducts, CancellationToken ct) =>
         {
-            var (ctx, redirect) = await AdminUi.AuthenticateAsync(http, ct);
-            if (ctx is null) return redirect!;
+            var ctx = session.Context;
             var products = ctx.Shop.AccessToken is null ? null : await shopProducts.ListAsync(ctx.Domain, ct);
             return new RazorComponentResult<SettingsForm>(new
             {
@@ -26,7 +25,7 @@ public static class SettingsPage
                 DefaultPrice = publishing.Value.DefaultPrice,
                 Products = products,
             });
-        }).ExcludeFromDescription();
+        });
         return app;
     }
 }

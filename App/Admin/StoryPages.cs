@@ -15,16 +15,16 @@ public static class StoryPages
 
     public static WebApplication MapStoryPages(this WebApplication app)
     {
-        app.MapGet("/stories", ListAsync).ExcludeFromDescription();
-        app.MapGet("/stories/{id:guid}", DetailAsync).ExcludeFromDescription();
+        var pages = app.MapAdminPages();
+        pages.MapGet("/stories", ListAsync);
+        pages.MapGet("/stories/{id:guid}", DetailAsync);
         return app;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, AppDbContext db, CancellationToken ct,
+    private static async Task<IResult> ListAsync(AdminSession session, AppDbContext db, CancellationToken ct,
         string? status = null, DateOnly? from = null, DateOnly? to = null, string? customer = null, string? order = null, int page = 1)
     {
-        var (ctx, redirect) = await AdminUi.AuthenticateAsync(http, ct);
-        if (ctx is null) return redirect!;
+        var ctx = session.Context;
         page = Math.Max(1, page);
         var query = db.Stories.AsNoTracking().Where(s => s.ShopId == ctx.Shop.Id);
         if (Enum.TryParse<StoryStatus>(status, ignoreCase: true, out var st)) query = query.Where(s => s.Status == st);
@@ -53,10 +53,9 @@ public static class StoryPages
         });
     }
 
-    private static async Task<IResult> DetailAsync(Guid id, HttpContext http, AppDbContext db, IAssetStore assets, IOptions<StorageOptions> storage, CancellationToken ct)
+    private static async Task<IResult> DetailAsync(Guid id, AdminSession session, AppDbContext db, IAssetStore assets, IOptions<StorageOptions> storage, CancellationToken ct)
     {
-        var (ctx, redirect) = await AdminUi.AuthenticateAsync(http, ct);
-        if (ctx is null) return redirect!;
+        var ctx = session.Context;
         var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == ctx.Shop.Id, ct);
         if (story is null) return Results.NotFound();
         var ledger = await db.Generations.AsNoTracking().Where(g => g.StoryId == id).OrderBy(g => g.CreatedAt).ToListAsync(ct);

@@ -31,11 +31,8 @@ public static partial class DashboardExtensions
     {
         // The admin's Jobs link: a document load authenticated by its session token gets a ticket and goes to its
         // dashboard.
-        app.MapGet("/jobs", async (HttpContext http, DashboardTickets tickets, CancellationToken ct) =>
-        {
-            var (ctx, redirect) = await AdminUi.AuthenticateAsync(http, ct);
-            return ctx is null ? redirect! : Results.Redirect($"{ShopPath}/{tickets.Issue(ctx.Shop.Id)}/");
-        }).ExcludeFromDescription();
+        app.MapAdminPages().MapGet("/jobs", (AdminSession session, DashboardTickets tickets) =>
+            Results.Redirect($"{ShopPath}/{tickets.Issue(session.Context.Shop.Id)}/"));
 
         var storage = app.Services.GetRequiredService<JobStorage>();
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
