@@ -34,6 +34,8 @@ ensure_packages
 command -v dotnet >/dev/null || { echo "Install the .NET 10 SDK first: https://dot.net" >&2; exit 1; }
 
 if [ -z "${ConnectionStrings__Default:-}" ]; then
+  # make-book is one-shot: the PostgreSQL it starts is stopped when it is done.
+  [ "${args[*]}" != "${args[*]/ExitWhenDone/}" ] && [ ! -f "$DATA/pg/postmaster.pid" ] && stop_pg=1
   pg_start "$DATA/pg" 55432
   export ConnectionStrings__Default="Host=127.0.0.1;Port=55432;Username=postgres;Database=storybookshop"
   "$(pg_bin)/psql" -h 127.0.0.1 -p 55432 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='storybookshop'" | grep -q 1 \
@@ -46,4 +48,9 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export Storage__Local__Root="${Storage__Local__Root:-$DATA/assets}"
 log "Starting StorybookShop on $urls (Ctrl+C to stop)"
 cd "$ROOT/.data/app"
+if [ -n "${stop_pg:-}" ]; then
+  trap 'pg_stop "$DATA/pg"' EXIT
+  dotnet StorybookShop.dll --urls "$urls" "${args[@]}"
+  exit $?
+fi
 exec dotnet StorybookShop.dll --urls "$urls" "${args[@]}"
