@@ -1,8 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
 using StorybookShop.Data;
-using StorybookShop.Shopify;
 
 namespace StorybookShop.Admin;
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
-using StorybookShop.Shopify;
 
 namespace StorybookShop.Admin;
 

@@ -5,7 +5,6 @@ using StorybookShop.Generation;
 using StorybookShop.Generation.OpenAI;
 using StorybookShop.Hosting;
 using StorybookShop.Shopify;
-using StorybookShop.Stories;
 
 namespace StorybookShop.Admin;
 

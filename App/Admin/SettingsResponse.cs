@@ -1,11 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using StorybookShop.Data;
-using StorybookShop.Generation;
-using StorybookShop.Generation.OpenAI;
-using StorybookShop.Hosting;
-using StorybookShop.Shopify;
-using StorybookShop.Stories;
 
 namespace StorybookShop.Admin;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
-using StorybookShop.Generation;
 using StorybookShop.Storage;
 using StorybookShop.Stories;
 

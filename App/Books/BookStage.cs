@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
 using StorybookShop.Generation;

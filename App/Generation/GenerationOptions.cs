@@ -1,4 +1,3 @@
-using StorybookShop.Generation.Offline;
 
 namespace StorybookShop.Generation;
 

@@ -1,4 +1,3 @@
-using StorybookShop.Data;
 
 namespace StorybookShop.Generation;
 

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
-using StorybookShop.Jobs;
 
 namespace StorybookShop.Generation;
 

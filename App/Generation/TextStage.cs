@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
-using StorybookShop.Storage;
 using StorybookShop.Stories;
 
 namespace StorybookShop.Generation;

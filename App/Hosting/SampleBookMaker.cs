@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
-using StorybookShop.Generation;
 using StorybookShop.Storage;
 using StorybookShop.Stories;
 

@@ -3,7 +3,6 @@ using Hangfire.AspNetCore;
 using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Npgsql;
-using StorybookShop.Generation;
 
 namespace StorybookShop.Jobs;
 

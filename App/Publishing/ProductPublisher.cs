@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
-using StorybookShop.Generation;
 using StorybookShop.Shopify;
 using StorybookShop.Storage;
 

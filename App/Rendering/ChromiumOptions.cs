@@ -1,6 +1,3 @@
-using System.Threading.Channels;
-using Microsoft.Extensions.Options;
-using PuppeteerSharp;
 
 namespace StorybookShop.Rendering;
 

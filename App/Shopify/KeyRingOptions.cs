@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Xml.Linq;
-using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
 namespace StorybookShop.Shopify;
 

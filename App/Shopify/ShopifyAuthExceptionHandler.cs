@@ -1,8 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace StorybookShop.Shopify;
 

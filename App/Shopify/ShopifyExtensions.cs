@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.Extensions.Options;
 using StorybookShop.Data;
 using StorybookShop.Hosting;
-using StorybookShop.Generation;
 
 namespace StorybookShop.Shopify;
 

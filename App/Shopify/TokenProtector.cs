@@ -1,8 +1,4 @@
-using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.Repositories;
-using Microsoft.EntityFrameworkCore;
-using StorybookShop.Data;
 
 namespace StorybookShop.Shopify;
 

@@ -1,14 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using StorybookShop.Data;
-using StorybookShop.Generation;
-using StorybookShop.Shopify;
-using StorybookShop.Storage;
 
 namespace StorybookShop.Storefront;
 

@@ -1,14 +1,10 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
 using StorybookShop.Generation;
-using StorybookShop.Generation.OpenAI;
-using StorybookShop.Rendering;
 using StorybookShop.Shopify;
 using StorybookShop.Storage;
 using StorybookShop.Stories;

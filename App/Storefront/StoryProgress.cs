@@ -1,9 +1,4 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using StorybookShop.Data;
-using StorybookShop.Stories;
 
 namespace StorybookShop.Storefront;
 

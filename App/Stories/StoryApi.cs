@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using StorybookShop.Admin;
 using StorybookShop.Data;
 using StorybookShop.Generation;
-using StorybookShop.Generation.OpenAI;
 using StorybookShop.Shopify;
 using StorybookShop.Storage;
 

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
-using StorybookShop.Generation.Audio;
 
 namespace StorybookShop.Generation.ElevenLabs;
 

@@ -1,8 +1,3 @@
-using System.ClientModel;
-using Microsoft.Extensions.Options;
-using OpenAI;
-using OpenAI.Audio;
-using StorybookShop.Generation.Audio;
 
 namespace StorybookShop.Generation.OpenAI;
 

@@ -1,7 +1,3 @@
-using System.ClientModel;
-using Microsoft.Extensions.Options;
-using OpenAI;
-using OpenAI.Images;
 
 namespace StorybookShop.Generation.OpenAI;
 

@@ -1,11 +1,3 @@
-using System.ClientModel;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
-using OpenAI;
-using OpenAI.Chat;
-using StorybookShop.Data;
-using StorybookShop.Stories;
 
 namespace StorybookShop.Generation.OpenAI;
 

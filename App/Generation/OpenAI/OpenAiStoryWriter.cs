@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
-using OpenAI;
 using OpenAI.Chat;
 using StorybookShop.Data;
 using StorybookShop.Stories;

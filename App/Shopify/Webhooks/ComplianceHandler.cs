@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
-using StorybookShop.Generation;
 using StorybookShop.Storage;
 
 namespace StorybookShop.Shopify.Webhooks;

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using StorybookShop.Data;
-using StorybookShop.Generation;
 
 namespace StorybookShop.Shopify.Webhooks;
 

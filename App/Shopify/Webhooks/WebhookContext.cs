@@ -1,8 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using StorybookShop.Data;
-using StorybookShop.Generation;
 
 namespace StorybookShop.Shopify.Webhooks;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using StorybookShop.Data;
 
 namespace StorybookShop.Shopify.Webhooks;
 

@@ -1,6 +1,3 @@
-using System.Threading.Channels;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace StorybookShop.Shopify.Webhooks;
 
