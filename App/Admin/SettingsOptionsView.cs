@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Admin;
 
 /// <summary>What the server offers: the providers it has keys for and what an unset setting means.</summary>

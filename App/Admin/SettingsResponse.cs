@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Admin;
 
 public sealed record SettingsResponse(SettingsView Settings, SettingsOptionsView Options);

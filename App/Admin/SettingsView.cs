@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Admin;
 
 /// <summary>The shop's generation settings as the merchant sees and sends them; null = the server's default.</summary>

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Dashboard;
 
 public sealed class OperatorOptions

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Generation;
 
 /// <summary>Generated content that must not be used; retrying the stage would not change that.</summary>

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Generation;
 
 public interface INarrator

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Generation;
 
 /// <summary>One page (or other text) to speak; <paramref name="PreviousRequestIds"/> are the provider's ids of the pages before it.</summary>

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Generation;
 
 public enum ProviderKind { Text, Image, Audio }

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Generation;
 
 /// <summary>A provider's answer plus what the ledger should know about the call.</summary>

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Hosting;
 
 public sealed class SampleBookOptions

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Publishing;
 
 /// <summary>Publishing cannot happen as things are (not complete, no sales channel); retrying would not help.</summary>

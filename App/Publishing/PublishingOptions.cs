@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Publishing;
 
 public sealed class PublishingOptions

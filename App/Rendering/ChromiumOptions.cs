@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Rendering;
 
 public sealed class ChromiumOptions

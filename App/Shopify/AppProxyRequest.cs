@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Shopify;
 
 /// <summary>What Shopify's app proxy tells us about a storefront request, once its signature checks out.</summary>

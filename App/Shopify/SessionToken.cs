@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Shopify;
 
 public sealed record SessionToken(string Shop, string? UserId, string? SessionId, string Raw);

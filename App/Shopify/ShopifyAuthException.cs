@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Shopify;
 
 /// <summary>The shop must be authenticated again (its tokens are gone, revoked or refused).</summary>

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Shopify;
 
 /// <summary>A shop whose tokens Shopify refused: for a fetch, 401 with the retry header so App Bridge gets a new session token.</summary>

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Shopify;
 
 /// <summary>GraphQL errors other than throttling (a bad query, a missing permission).</summary>

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Shopify;
 
 /// <summary>A call the installed token cannot make: the merchant has to approve the scope first.</summary>

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Shopify;
 
 /// <summary>A mutation Shopify answered with userErrors: the request was understood and refused.</summary>

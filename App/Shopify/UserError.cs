@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Shopify;
 
 public sealed record UserError(IReadOnlyList<string> Field, string Message, string? Code);

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Storefront;
 
 /// <summary>One book paid for on one order line.</summary>

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Storefront;
 
 /// <summary>A book named by a paid order on a line that does not pay for it, and why.</summary>

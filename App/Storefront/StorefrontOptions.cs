@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Storefront;
 
 public sealed class StorefrontOptions

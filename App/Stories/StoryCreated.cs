@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Stories;
 
 public sealed record StoryCreated(Guid Id, string Status, string StatusUrl);

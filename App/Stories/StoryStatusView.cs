@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Stories;
 
 public sealed record StoryStatusView(Guid Id, string Status, string? Stage, int PercentDone, string? Error);

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Generation.ElevenLabs;
 
 public sealed class ElevenLabsOptions

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Generation.Offline;
 
 public sealed class OfflineIllustrationOptions

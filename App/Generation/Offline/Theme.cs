@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Generation.Offline;
 
 public sealed record Theme(string Id, IReadOnlyList<string> Settings, string CompanionKind, string CompanionName, IReadOnlyList<string> Palette,

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Generation.OpenAI;
 
 /// <summary>Screens text before it goes into a child's book.</summary>

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Generation.OpenAI;
 
 /// <summary>Without keys there is no moderation service: nothing is flagged (the offline writer uses its own vetted text).</summary>

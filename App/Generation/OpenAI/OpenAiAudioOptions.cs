@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Generation.OpenAI;
 
 public sealed class OpenAiAudioOptions

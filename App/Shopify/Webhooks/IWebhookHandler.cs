@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Shopify.Webhooks;
 
 /// <summary>Handles one topic. Handlers are idempotent: a delivery may be processed again after a crash.</summary>

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Shopify.Webhooks;
 
 public sealed class WebhookOptions

@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Shopify.Webhooks;
 
 public sealed record WebhookRow(Guid Id, string EventId, string? WebhookId, string Topic, string Shop, string? ApiVersion,

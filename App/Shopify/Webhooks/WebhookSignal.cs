@@ -1,4 +1,3 @@
-
 namespace StorybookShop.Shopify.Webhooks;
 
 /// <summary>Wakes this node's dispatcher when its intake stored a delivery.</summary>
