@@ -13,7 +13,8 @@ using StorybookShop.Storefront;
 using StorybookShop.Stories;
 using StorybookShop.Telemetry;
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args,
+    ContentRootPath = AppContext.BaseDirectory });
 
 // Hosting: problem details, validation, security headers, API docs, health, telemetry.
 builder.Services.AddProblemDetails();

@@ -17,13 +17,15 @@ internal static class Bench
     public static async Task<int> Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "webhooks")
-            return await WebhookBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!, 1000, TimeSpan.FromSeconds(15));
+            return await WebhookBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!, 1000,
+                TimeSpan.FromSeconds(15));
         if (args.Length > 0 && args[0] == "jobs")
             return await JobsBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!);
         if (args.Length > 0 && args[0] == "latency")
             return await LatencyBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!);
         // scripts/bench.sh starts PostgreSQL and runs this with BENCH_PG set to a fresh database.
-        var connection = Environment.GetEnvironmentVariable("BENCH_PG") ?? throw new InvalidOperationException("Run through scripts/bench.sh (BENCH_PG is not set).");
+        var connection = Environment.GetEnvironmentVariable("BENCH_PG")
+            ?? throw new InvalidOperationException("Run through scripts/bench.sh (BENCH_PG is not set).");
         var books = int.Parse(Environment.GetEnvironmentVariable("BENCH_BOOKS") ?? "20", CultureInfo.InvariantCulture);
         var assets = Directory.CreateTempSubdirectory("bench-assets-").FullName;
         var inv = CultureInfo.InvariantCulture;
@@ -35,8 +37,11 @@ internal static class Bench
             var sp = maker.Services;
             var brief = Samples.Brief();
             var plan = OfflineStoryWriter.Write(brief);
-            jpeg = (await sp.GetServices<IIllustrator>().First(i => i.Provider == "offline").DrawAsync(new IllustrationRequest(brief, 1, "", plan.Pages[0].Scene, plan.Characters, "", null), default)).Value;
-            mp3 = (await sp.GetServices<INarrator>().First(n => n.Provider == "offline").NarrateAsync(new NarrationRequest(brief, plan.Pages[0].Text, []), default)).Value.Mp3;
+            jpeg = (await sp.GetServices<IIllustrator>().First(i => i.Provider == "offline")
+                .DrawAsync(new IllustrationRequest(brief, 1, "", plan.Pages[0].Scene, plan.Characters, "", null),
+                    default)).Value;
+            mp3 = (await sp.GetServices<INarrator>().First(n => n.Provider == "offline")
+                .NarrateAsync(new NarrationRequest(brief, plan.Pages[0].Text, []), default)).Value.Mp3;
 
         }
 
@@ -91,7 +96,10 @@ internal static class Bench
         await File.WriteAllBytesAsync(Path.Combine(dir.FullName, "cover.jpg"), jpeg);
         for (var i = 1; i <= 13; i++) await File.WriteAllBytesAsync(Path.Combine(dir.FullName, $"p{i}.jpg"), jpeg);
         var html = Path.Combine(dir.FullName, "book.html");
-        await File.WriteAllTextAsync(html, await BookLayout.HtmlAsync(app.Services.GetRequiredService<StorybookShop.Hosting.ComponentHtml>(), sample, pages13, new BookLayout.Images("cover.jpg", Enumerable.Range(1, 13).Select(i => $"p{i}.jpg").ToList()), BookFormat.Screen));
+        await File.WriteAllTextAsync(html,
+            await BookLayout.HtmlAsync(app.Services.GetRequiredService<StorybookShop.Hosting.ComponentHtml>(), sample,
+                pages13, new BookLayout.Images("cover.jpg", Enumerable.Range(1, 13).Select(i => $"p{i}.jpg").ToList()),
+                    BookFormat.Screen));
         var times = new List<double>();
         byte[] pdf = [];
         for (var i = 0; i < 6; i++)
@@ -132,7 +140,8 @@ internal static class Bench
             for (var i = 0; i < count; i++)
             {
                 var story = StoryCreation.NewStory(new PersonalizationRequest("Mia", "7-9",
-                    StoryCatalog.Genres[i % StoryCatalog.Genres.Count], "en", null, null), shop.Id, DateTimeOffset.UtcNow);
+                    StoryCatalog.Genres[i % StoryCatalog.Genres.Count], "en", null, null), shop.Id,
+                        DateTimeOffset.UtcNow);
                 db.Stories.Add(story);
                 ids.Add(story.Id);
             }
@@ -150,7 +159,8 @@ internal static class Bench
     }
 }
 
-internal sealed class Factory(string connection, string assets, Action<IServiceCollection>? services, IDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+internal sealed class Factory(string connection, string assets, Action<IServiceCollection>? services,
+    IDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

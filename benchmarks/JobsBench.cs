@@ -25,8 +25,10 @@ internal static class JobsBench
         var assets = Directory.CreateTempSubdirectory("bench-jobs-").FullName;
         var worker = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Default"] = connection, ["Storage__Local__Root"] = assets, ["Pipeline__Roles"] = "worker",
-            ["Generation__Offline__Illustrations__SizePx"] = "512", ["Generation__SimulatedImageLatency"] = "00:00:00.400",
+            ["ConnectionStrings__Default"] = connection, ["Storage__Local__Root"] = assets,
+                ["Pipeline__Roles"] = "worker",
+            ["Generation__Offline__Illustrations__SizePx"] = "512",
+                ["Generation__SimulatedImageLatency"] = "00:00:00.400",
             ["Logging__LogLevel__Default"] = "Warning",
         };
         await using var web = new Factory(connection, assets, null, new Dictionary<string,

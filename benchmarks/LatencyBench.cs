@@ -18,9 +18,12 @@ internal static class LatencyBench
 {
     public static async Task<int> RunAsync(string connection)
     {
-        var text = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BENCH_TEXT_S") ?? "10", System.Globalization.CultureInfo.InvariantCulture));
-        var image = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BENCH_IMAGE_S") ?? "15", System.Globalization.CultureInfo.InvariantCulture));
-        var audio = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BENCH_AUDIO_S") ?? "2", System.Globalization.CultureInfo.InvariantCulture));
+        var text = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BENCH_TEXT_S") ?? "10",
+            System.Globalization.CultureInfo.InvariantCulture));
+        var image = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BENCH_IMAGE_S") ?? "15",
+            System.Globalization.CultureInfo.InvariantCulture));
+        var audio = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BENCH_AUDIO_S") ?? "2",
+            System.Globalization.CultureInfo.InvariantCulture));
         const int slots = 4;
         var assets = Directory.CreateTempSubdirectory("bench-latency-").FullName;
         byte[] jpeg, mp3;
@@ -28,8 +31,11 @@ internal static class LatencyBench
         {
             var brief = Samples.Brief();
             var plan = OfflineStoryWriter.Write(brief);
-            jpeg = (await maker.Services.GetServices<IIllustrator>().First(i => i.Provider == "offline").DrawAsync(new IllustrationRequest(brief, 1, "", plan.Pages[0].Scene, plan.Characters, "", null), default)).Value;
-            mp3 = (await maker.Services.GetServices<INarrator>().First(n => n.Provider == "offline").NarrateAsync(new NarrationRequest(brief, plan.Pages[0].Text, []), default)).Value.Mp3;
+            jpeg = (await maker.Services.GetServices<IIllustrator>().First(i => i.Provider == "offline")
+                .DrawAsync(new IllustrationRequest(brief, 1, "", plan.Pages[0].Scene, plan.Characters, "", null),
+                    default)).Value;
+            mp3 = (await maker.Services.GetServices<INarrator>().First(n => n.Provider == "offline")
+                .NarrateAsync(new NarrationRequest(brief, plan.Pages[0].Text, []), default)).Value.Mp3;
         }
         var settings = new Dictionary<string, string>
         {
@@ -52,7 +58,8 @@ internal static class LatencyBench
         await using (var db = await contexts.CreateDbContextAsync())
         {
             var shop = await db.Shops.SingleAsync(s => s.Domain == DataExtensions.DevShopDomain);
-            var story = StoryCreation.NewStory(new PersonalizationRequest("Mia", "7-9", "space", "en", null, null), shop.Id, DateTimeOffset.UtcNow);
+            var story = StoryCreation.NewStory(new PersonalizationRequest("Mia", "7-9", "space", "en", null, null),
+                shop.Id, DateTimeOffset.UtcNow);
             db.Stories.Add(story);
             await db.SaveChangesAsync();
             id = story.Id;
@@ -71,7 +78,8 @@ internal static class LatencyBench
 
         List<(GenerationType Type, int? Page, DateTimeOffset At, int Ms)> calls;
         await using (var db = await contexts.CreateDbContextAsync())
-            calls = (await db.Generations.AsNoTracking().Where(g => g.StoryId == id).Select(g => new { g.Type, g.PageNumber, g.CreatedAt, g.DurationMs }).ToListAsync())
+            calls = (await db.Generations.AsNoTracking().Where(g => g.StoryId == id).Select(g => new { g.Type,
+                g.PageNumber, g.CreatedAt, g.DurationMs }).ToListAsync())
                 .Select(g => (g.Type, g.PageNumber, g.CreatedAt, g.DurationMs)).ToList();
         var pages = done.Pages.Count;
         var pictures = pages + 1;

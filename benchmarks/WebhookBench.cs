@@ -22,32 +22,40 @@ internal static partial class WebhookBench
         // With BENCH_NICE set, scripts/bench.sh runs this generator at lower priority; the app is put back at normal
         // priority so it is not starved by the tool measuring it (as with a client on another machine).
         var niced = Environment.GetEnvironmentVariable("BENCH_NICE") is { Length: > 0 };
-        var psi = new ProcessStartInfo(niced ? "nice" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
-        foreach (var a in (niced ? new[] { "-n", "-10", "dotnet" } : []).Concat([appDll, "--urls", "http://127.0.0.1:0"])) psi.ArgumentList.Add(a);
+        var psi = new ProcessStartInfo(niced ? "nice" : "dotnet") { RedirectStandardOutput = true,
+            RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        foreach (var a in (niced ? new[] { "-n", "-10", "dotnet" } : []).Concat([appDll, "--urls",
+            "http://127.0.0.1:0"])) psi.ArgumentList.Add(a);
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         psi.Environment["ConnectionStrings__Default"] = connection;
         psi.Environment["Shopify__ClientId"] = "bench";
         psi.Environment["Shopify__ClientSecret"] = secret;
         // Production requires both (the key ring's key-encryption key, and the public URL for OAuth redirects).
         psi.Environment["Shopify__AppUrl"] = "https://bench.storybookshop.invalid";
-        psi.Environment["DataProtection__KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        psi.Environment["DataProtection__KeyEncryptionKey"] = Convert.ToBase64String(
+            System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         psi.Environment["Storage__Local__Root"] = Directory.CreateTempSubdirectory("bench-wh-").FullName;
         // BENCH_APP_X=1 reaches the app as X=1: for trying runtime and app settings without rebuilding.
         foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-            if (e.Key is string k && k.StartsWith("BENCH_APP_", StringComparison.Ordinal)) psi.Environment[k["BENCH_APP_".Length..]] = e.Value?.ToString();
+            if (e.Key is string k && k.StartsWith("BENCH_APP_",
+                StringComparison.Ordinal)) psi.Environment[k["BENCH_APP_".Length..]] = e.Value?.ToString();
         using var app = Process.Start(psi)!;
         var url = new TaskCompletionSource<string>();
-        app.OutputDataReceived += (_, e) => { if (e.Data is not null && Listening().Match(e.Data) is { Success: true } m) url.TrySetResult(m.Groups[1].Value); };
+        app.OutputDataReceived += (_,
+            e) => { if (e.Data is not null && Listening()
+                .Match(e.Data) is { Success: true } m) url.TrySetResult(m.Groups[1].Value); };
         app.ErrorDataReceived += (_, _) => { };
         app.BeginOutputReadLine();
         app.BeginErrorReadLine();
         var baseUrl = await url.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
-        var body = Encoding.UTF8.GetBytes("""{"id":820982911946154508,"email":"jon@example.com","line_items":[{"id":1,"properties":[{"name":"_story_id","value":"00000000-0000-0000-0000-000000000000"}]}]}""");
+        var body = Encoding.UTF8.GetBytes(
+            """{"id":820982911946154508,"email":"jon@example.com","line_items":[{"id":1,"properties":[{"name":"_story_id","value":"00000000-0000-0000-0000-000000000000"}]}]}""");
         var hmac = ShopifySignatures.SignWebhook(body, secret);
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         using var http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(10) };
 
         // Phase 1 (cold): the first seconds at full rate after start-up, while JIT tiers and pools ramp up.
@@ -64,7 +72,8 @@ internal static partial class WebhookBench
         do
         {
             await Task.Delay(250);
-            await using var cmd = db.CreateCommand("SELECT count(*), count(*) FILTER (WHERE status = 'Processed'), count(*) FILTER (WHERE attempts > 1) FROM webhook_deliveries WHERE event_id LIKE 'evt-%' OR event_id LIKE 'cold-%'");
+            await using var cmd = db.CreateCommand(
+                "SELECT count(*), count(*) FILTER (WHERE status = 'Processed'), count(*) FILTER (WHERE attempts > 1) FROM webhook_deliveries WHERE event_id LIKE 'evt-%' OR event_id LIKE 'cold-%'");
             await using var r = await cmd.ExecuteReaderAsync();
             await r.ReadAsync();
             (stored, processed, reprocessed) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
@@ -73,10 +82,14 @@ internal static partial class WebhookBench
 
         var inv = CultureInfo.InvariantCulture;
         var expected = unique + coldUnique;
-        Console.WriteLine(string.Create(inv, $"Webhook intake at {rate} req/s on 127.0.0.1 (app in its own process, web + worker):"));
-        Console.WriteLine(string.Create(inv, $"  cold, first 3 s after start: p50 {cold.P(0.50):0.0} ms, p99 {cold.P(0.99):0.0} ms, max {cold.Max:0.0} ms, errors {cold.Errors}"));
-        Console.WriteLine(string.Create(inv, $"  steady, {duration.TotalSeconds:0} s: {warm.Sent} sent in {warm.Elapsed.TotalSeconds:0.0} s = {warm.Sent / warm.Elapsed.TotalSeconds:0} req/s; p50 {warm.P(0.50):0.0} ms, p99 {warm.P(0.99):0.0} ms, max {warm.Max:0.0} ms, errors {warm.Errors} (target p99 < 20 ms, 0 errors)"));
-        Console.WriteLine(string.Create(inv, $"  {warm.Sent + cold.Sent} deliveries with {expected} unique event ids: stored {stored} (lost {expected - stored}), processed {processed}, processed more than once {reprocessed}"));
+        Console.WriteLine(string.Create(inv,
+            $"Webhook intake at {rate} req/s on 127.0.0.1 (app in its own process, web + worker):"));
+        Console.WriteLine(string.Create(inv,
+            $"  cold, first 3 s after start: p50 {cold.P(0.50):0.0} ms, p99 {cold.P(0.99):0.0} ms, max {cold.Max:0.0} ms, errors {cold.Errors}"));
+        Console.WriteLine(string.Create(inv,
+            $"  steady, {duration.TotalSeconds:0} s: {warm.Sent} sent in {warm.Elapsed.TotalSeconds:0.0} s = {warm.Sent / warm.Elapsed.TotalSeconds:0} req/s; p50 {warm.P(0.50):0.0} ms, p99 {warm.P(0.99):0.0} ms, max {warm.Max:0.0} ms, errors {warm.Errors} (target p99 < 20 ms, 0 errors)"));
+        Console.WriteLine(string.Create(inv,
+            $"  {warm.Sent + cold.Sent} deliveries with {expected} unique event ids: stored {stored} (lost {expected - stored}), processed {processed}, processed more than once {reprocessed}"));
         return cold.Errors + warm.Errors == 0 && stored == expected && reprocessed == 0 ? 0 : 1;
     }
 
@@ -90,14 +103,16 @@ internal static partial class WebhookBench
     /// Open loop without spinning (the generator shares the server's two cores): every millisecond tick sends
     /// whatever is due; latency counts from when each request was due. 5 % repeat a recent event id.
     /// </summary>
-    private static async Task<Phase> LoadAsync(HttpClient http, byte[] body, string hmac, int rate, TimeSpan duration, string prefix)
+    private static async Task<Phase> LoadAsync(HttpClient http, byte[] body, string hmac, int rate,
+        TimeSpan duration, string prefix)
     {
         var total = (int)(rate * duration.TotalSeconds);
         var latencies = new double[total];
         var errors = 0;
         var eventIds = new string[total];
         var rng = new Random(prefix.Length);
-        for (var i = 0; i < total; i++) eventIds[i] = i > 20 && rng.NextDouble() < 0.05 ? eventIds[rng.Next(i - 20, i)] : $"{prefix}-{i}";
+        for (var i = 0; i < total; i++) eventIds[i] = i > 20 && rng.NextDouble() < 0.05 ? eventIds[rng.Next(i - 20,
+            i)] : $"{prefix}-{i}";
         var start = Stopwatch.GetTimestamp();
         var tasks = new Task[total];
         var next = 0;
@@ -127,7 +142,8 @@ internal static partial class WebhookBench
 
     private static async Task<bool> Send(HttpClient http, byte[] body, string hmac, string eventId)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks") { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post,
+            "/webhooks") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add("X-Shopify-Topic", "orders/paid");
         request.Headers.Add("X-Shopify-Shop-Domain", "bench-shop.myshopify.com");

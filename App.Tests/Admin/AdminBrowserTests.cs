@@ -36,8 +36,10 @@ public sealed class AdminBrowserTests
         var dir = TestServices.TempDirectory("flaky-espeak");
         _failMarker = Path.Combine(dir, "fail");
         var script = Path.Combine(dir, "espeak-ng");
-        await File.WriteAllTextAsync(script, $"#!/bin/sh\nif [ -f '{_failMarker}' ]; then echo 'speech engine unavailable' >&2; exit 3; fi\nexec /usr/bin/espeak-ng \"$@\"\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await File.WriteAllTextAsync(script,
+            $"#!/bin/sh\nif [ -f '{_failMarker}' ]; then echo 'speech engine unavailable' >&2; exit 3; fi\nexec /usr/bin/espeak-ng \"$@\"\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script,
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         // The stand-in for the Shopify admin page that frames the app.
         _admin = LocalServer.Create();
         _admin.MapGet("/store/a/apps/storybook", (string src) => Results.Content(
@@ -46,7 +48,8 @@ public sealed class AdminBrowserTests
         _adminBase = await LocalServer.StartAsync(_admin);
         _h = await ShopifyHarness.StartAsync("admin-ui", new()
         {
-            ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false", ["Generation:Offline:Narration:EspeakPath"] = script,
+            ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false",
+                ["Generation:Offline:Narration:EspeakPath"] = script,
             ["Pipeline:ReconcileInterval"] = "00:00:30", ["Shopify:AdminOrigin"] = _adminBase,
             ["Operator:Username"] = "ops", ["Operator:Password"] = "correct horse battery staple",
         });
@@ -59,7 +62,8 @@ public sealed class AdminBrowserTests
         _storyA = await CreateStoryAsync(_shopA, "Hana");
         _storyB = await CreateStoryAsync(_shopB, "Bruno");
         foreach (var id in new[] { _storyA, _storyB })
-            Assert.That((await _h.App.WaitForStoryAsync(id, TimeSpan.FromMinutes(2))).Status, Is.EqualTo(StoryStatus.Complete));
+            Assert.That((await _h.App.WaitForStoryAsync(id, TimeSpan.FromMinutes(2))).Status,
+                Is.EqualTo(StoryStatus.Complete));
 
     }
 
@@ -74,15 +78,18 @@ public sealed class AdminBrowserTests
     private HttpClient Api(string shop)
     {
         var http = new HttpClient { BaseAddress = new Uri(_base) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ShopifyKit.SessionToken(shop));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            ShopifyKit.SessionToken(shop));
         return http;
     }
 
     private async Task<Guid> CreateStoryAsync(string shop, string child)
     {
         using var http = Api(shop);
-        var response = await http.PostAsJsonAsync("/api/stories", new { childName = child, ageGroup = "0-3", genre = "ocean" });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        var response = await http.PostAsJsonAsync("/api/stories", new { childName = child, ageGroup = "0-3",
+            genre = "ocean" });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted),
+            await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
@@ -91,7 +98,8 @@ public sealed class AdminBrowserTests
 
     private async Task<IPage> OpenAsync(string path, string shop, string? query = null)
     {
-        var page = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await _kit.Browser.NewPageAsync(
+            new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         await page.RouteAsync("https://cdn.shopify.com/**", route => route.AbortAsync());
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         var response = await page.GotoAsync(Url(path, shop, query));
@@ -105,22 +113,27 @@ public sealed class AdminBrowserTests
         var page = await OpenAsync("/stories", _shopA);
         var rows = page.Locator("#stories tbody tr[data-story]");
         var ids = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.story)");
-        Assert.That(ids, Does.Contain(_storyA.ToString()).And.Not.Contain(_storyB.ToString()), "shop A sees its stories, not shop B's");
-        Assert.That(await page.Locator($"tr[data-story='{_storyA}']").InnerTextAsync(), Does.Contain("Hana").And.Contain("Complete").And.Contain("100 %"));
+        Assert.That(ids, Does.Contain(_storyA.ToString()).And.Not.Contain(_storyB.ToString()),
+            "shop A sees its stories, not shop B's");
+        Assert.That(await page.Locator($"tr[data-story='{_storyA}']").InnerTextAsync(),
+            Does.Contain("Hana").And.Contain("Complete").And.Contain("100 %"));
         await BrowserKit.ScreenshotAsync(page, "stories-list");
 
         await page.SelectOptionAsync("#status", "Error");
         await page.ClickAsync("form.filters button[type=submit]");
         await page.WaitForURLAsync("**status=Error**");
-        Assert.That(await page.Locator("#stories tbody tr[data-story]").CountAsync(), Is.Zero, "the status filter applies");
+        Assert.That(await page.Locator("#stories tbody tr[data-story]").CountAsync(), Is.Zero,
+            "the status filter applies");
         await page.CloseAsync();
 
         page = await OpenAsync("/stories", _shopA);
         await page.ClickAsync($"tr[data-story='{_storyA}'] a");
         await page.WaitForURLAsync($"**/stories/{_storyA}**");
         Assert.That(await page.Locator("figure.page").CountAsync(), Is.GreaterThan(0));
-        Assert.That(await page.Locator("figure.page img").CountAsync(), Is.EqualTo(await page.Locator("figure.page").CountAsync()), "every page shows its picture");
-        Assert.That(await page.Locator("figure.page audio").CountAsync(), Is.EqualTo(await page.Locator("figure.page").CountAsync()), "and its narration");
+        Assert.That(await page.Locator("figure.page img").CountAsync(),
+            Is.EqualTo(await page.Locator("figure.page").CountAsync()), "every page shows its picture");
+        Assert.That(await page.Locator("figure.page audio").CountAsync(),
+            Is.EqualTo(await page.Locator("figure.page").CountAsync()), "and its narration");
         var firstImage = await page.Locator("figure.page img").First.EvaluateAsync<int>("img => img.naturalWidth");
         Assert.That(firstImage, Is.GreaterThan(0), "the signed picture URL loads in the browser");
         Assert.That(await page.Locator("a.button", new() { HasText = "Screen PDF" }).CountAsync(), Is.EqualTo(1));
@@ -139,7 +152,8 @@ public sealed class AdminBrowserTests
         var error = page.Locator(".field[data-field=imageConcurrency] .error");
         await Assertions.Expect(error).ToContainTextAsync("between 1 and 16");
         await using (var db = _h.App.Db())
-            Assert.That((await db.Shops.SingleAsync(s => s.Domain == _shopA)).Settings.ImageConcurrency, Is.Null, "nothing saved");
+            Assert.That((await db.Shops.SingleAsync(s => s.Domain == _shopA)).Settings.ImageConcurrency, Is.Null,
+                "nothing saved");
         await BrowserKit.ScreenshotAsync(page, "settings-error");
 
         await page.FillAsync("#imageConcurrency", "2");
@@ -150,7 +164,8 @@ public sealed class AdminBrowserTests
         await using (var db = _h.App.Db())
         {
             var settings = (await db.Shops.SingleAsync(s => s.Domain == _shopA)).Settings;
-            Assert.That((settings.ImageConcurrency, settings.IllustrationStyle), Is.EqualTo(((int?)2, "gentle watercolour")));
+            Assert.That((settings.ImageConcurrency, settings.IllustrationStyle), Is.EqualTo(((int?)2,
+                "gentle watercolour")));
         }
         await page.CloseAsync();
     }
@@ -210,13 +225,15 @@ public sealed class AdminBrowserTests
         var page = await _kit.Browser.NewPageAsync();
         foreach (var path in new[] { "/", "/jobs/enqueued", "/jobs/scheduled", "/jobs/processing", "/jobs/succeeded",
             "/jobs/failed",
-                     "/jobs/deleted", "/jobs/awaiting", "/retries", "/recurring", "/servers", $"/jobs/details/{aJobs[0]}" })
+                     "/jobs/deleted", "/jobs/awaiting", "/retries", "/recurring", "/servers",
+                         $"/jobs/details/{aJobs[0]}" })
         {
             var response = await page.GotoAsync(_base + dashboard + path);
             Assert.That(response!.Status, Is.EqualTo(200), path);
             var html = await page.ContentAsync();
             Assert.That(html,
-                Does.Not.Contain(_storyA.ToString()).And.Not.Contain(_shopA).And.Not.Contain($"{Environment.MachineName}:{Environment.ProcessId}"), path);
+                Does.Not.Contain(_storyA.ToString()).And.Not.Contain(_shopA)
+                    .And.Not.Contain($"{Environment.MachineName}:{Environment.ProcessId}"), path);
             foreach (var job in aJobs) Assert.That(html, Does.Not.Contain($"/jobs/details/{job}\""), path);
         }
         Assert.That(await page.ContentAsync(), Does.Contain("has expired or could not be found"),
@@ -228,7 +245,8 @@ public sealed class AdminBrowserTests
         // Counters are shop B's own.
         var stats = await http.PostAsync(dashboard + "/stats", new FormUrlEncodedContent([new("metrics[]",
             "succeeded:count"), new("metrics[]", "processing:count")]));
-        var succeeded = long.Parse((await stats.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("succeeded:count").GetProperty("value").GetString()!,
+        var succeeded = long.Parse((await stats.Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("succeeded:count").GetProperty("value").GetString()!,
             System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(succeeded, Is.EqualTo((await JobIdsAsync(_shopB, "Succeeded")).Count));
 
@@ -247,7 +265,8 @@ public sealed class AdminBrowserTests
             "pipeline-reconciler")]));
         Assert.That(await JobStatesAsync(aJobs), Is.EqualTo(before), "shop A's jobs are untouched");
         await using (var db = _h.App.Db())
-            Assert.That(await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM hangfire.set WHERE key = 'recurring-jobs' AND value = 'pipeline-reconciler'").SingleAsync(), Is.EqualTo(1),
+            Assert.That(await db.Database.SqlQueryRaw<int>(
+                "SELECT count(*)::int AS \"Value\" FROM hangfire.set WHERE key = 'recurring-jobs' AND value = 'pipeline-reconciler'").SingleAsync(), Is.EqualTo(1),
                 "the recurring reconciler is still there");
 
         // A ticket that was altered, or one from no ticket at all, opens nothing.
@@ -262,7 +281,8 @@ public sealed class AdminBrowserTests
     /// </summary>
     private async Task<(IPage Page, IFrame Frame)> OpenInAdminFrameAsync(string shop)
     {
-        var page = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await _kit.Browser.NewPageAsync(
+            new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         await page.RouteAsync("https://cdn.shopify.com/**", route => route.AbortAsync());
         var app = new Uri(_base).Port;
         var src = $"http://localhost:{app}/jobs?shop={shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(shop)}";
@@ -294,7 +314,9 @@ public sealed class AdminBrowserTests
     private async Task<List<string>> JobStatesAsync(List<long> jobs)
     {
         await using var db = _h.App.Db();
-        return await db.Database.SqlQueryRaw<string>("SELECT id || ' ' || statename AS \"Value\" FROM hangfire.job WHERE id = ANY({0}) ORDER BY id", jobs.ToArray()).ToListAsync();
+        return await db.Database.SqlQueryRaw<string>(
+            "SELECT id || ' ' || statename AS \"Value\" FROM hangfire.job WHERE id = ANY({0}) ORDER BY id",
+                jobs.ToArray()).ToListAsync();
     }
 
     [Test]
@@ -302,11 +324,14 @@ public sealed class AdminBrowserTests
     {
         using var a = Api(_shopA);
         Assert.That((await a.GetAsync($"/api/stories/{_storyB}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That((await a.PostAsJsonAsync($"/api/stories/{_storyB}/archive", new { })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await a.PostAsJsonAsync($"/api/stories/{_storyB}/archive", new { })).StatusCode,
+            Is.EqualTo(HttpStatusCode.NotFound));
         using var browserless = new HttpClient();
-        Assert.That((await browserless.GetAsync(Url($"/stories/{_storyB}", _shopA))).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await browserless.GetAsync(Url($"/stories/{_storyB}", _shopA))).StatusCode,
+            Is.EqualTo(HttpStatusCode.NotFound));
         await using var db = _h.App.Db();
-        Assert.That((await db.Stories.SingleAsync(s => s.Id == _storyB)).Status, Is.EqualTo(StoryStatus.Complete), "shop B's story is untouched");
+        Assert.That((await db.Stories.SingleAsync(s => s.Id == _storyB)).Status, Is.EqualTo(StoryStatus.Complete),
+            "shop B's story is untouched");
     }
 
     [Test]
@@ -336,7 +361,8 @@ public sealed class AdminBrowserTests
             var bad = await api.PutAsJsonAsync("/api/settings", new { trimInches = 9 });
             Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(await bad.Content.ReadAsStringAsync(), Does.Contain("trimInches"));
-            Assert.That((await api.PutAsJsonAsync("/api/settings", new { trimInches = 10 })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await api.PutAsJsonAsync("/api/settings", new { trimInches = 10 })).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK));
         }
         var story = await _h.App.WaitForStoryAsync(await CreateStoryAsync(shop, "Tomo"), TimeSpan.FromMinutes(2));
         Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
@@ -354,9 +380,11 @@ public sealed class AdminBrowserTests
         using (var merchant = Api(_shopA))
             Assert.That((await merchant.GetAsync("/ops/jobs/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized),
                 "a merchant's session token is not an operator's credential");
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("ops:wrong"u8.ToArray()));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String("ops:wrong"u8.ToArray()));
         Assert.That((await http.GetAsync("/ops/jobs/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ops:correct horse battery staple")));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ops:correct horse battery staple")));
         var html = await (await http.GetAsync("/ops/jobs/jobs/succeeded")).Content.ReadAsStringAsync();
         Assert.That(html, Does.Contain(_storyA.ToString()).And.Contain(_storyB.ToString()), "every shop's jobs");
         Assert.That((await http.GetAsync("/ops/jobs/recurring")).StatusCode, Is.EqualTo(HttpStatusCode.OK));

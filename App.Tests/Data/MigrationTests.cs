@@ -17,7 +17,8 @@ public sealed class MigrationTests
         {
             var applied = await new Migrator(ds, NullLogger<Migrator>.Instance).MigrateAsync();
             Assert.That(applied, Does.Contain("0001_initial"));
-            Assert.That(await new Migrator(ds, NullLogger<Migrator>.Instance).MigrateAsync(), Is.Empty, "a second run applies nothing");
+            Assert.That(await new Migrator(ds, NullLogger<Migrator>.Instance).MigrateAsync(), Is.Empty,
+                "a second run applies nothing");
         }
         await using (var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(modelled).Options))
             await db.Database.EnsureCreatedAsync();
@@ -30,7 +31,8 @@ public sealed class MigrationTests
     {
         var connection = await TestServices.CreateDatabaseAsync("race");
         await using var ds = NpgsqlDataSource.Create(connection);
-        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => new Migrator(ds, NullLogger<Migrator>.Instance).MigrateAsync()));
+        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => new Migrator(ds,
+            NullLogger<Migrator>.Instance).MigrateAsync()));
         Assert.That(runs.Sum(r => r.Count), Is.EqualTo(Directory.GetFiles(Migrator.MigrationsFolder, "*.sql").Length));
     }
 

@@ -81,10 +81,12 @@ public sealed class SceneRasterizerTests
         {
             ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu"],
         });
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = Size, Height = Size } });
+        var page = await _browser.NewPageAsync(
+            new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = Size, Height = Size } });
         try
         {
-            await page.SetContentAsync($"<!doctype html><html><head><style>html,body{{margin:0;padding:0;background:#fff}}" +
+            await page.SetContentAsync(
+                $"<!doctype html><html><head><style>html,body{{margin:0;padding:0;background:#fff}}" +
                 $"svg{{display:block;width:{Size}px;height:{Size}px}}</style></head><body>{svg}</body></html>");
             return await page.ScreenshotAsync(new PageScreenshotOptions { Type = ScreenshotType.Png });
         }

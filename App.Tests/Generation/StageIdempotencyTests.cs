@@ -19,7 +19,8 @@ public sealed class StageIdempotencyTests
     public async Task MakeABook()
     {
         _app = new AppFactory(await TestServices.CreateDatabaseAsync("idem"));
-        _id = await _app.AddStoryAsync(new PersonalizationRequest("Yusuf", "0-3", "adventure", "en", null, null), start: true);
+        _id = await _app.AddStoryAsync(new PersonalizationRequest("Yusuf", "0-3", "adventure", "en", null,
+            null), start: true);
         _story = await _app.WaitForStoryAsync(_id, TimeSpan.FromMinutes(2));
         Assert.That(_story.Status, Is.EqualTo(StoryStatus.Complete), _story.FailureReason);
     }
@@ -31,10 +32,12 @@ public sealed class StageIdempotencyTests
     public async Task Rerunning_every_stage_of_a_finished_story_calls_no_provider()
     {
         await using (var db = _app.Db())
-            await db.Stories.Where(s => s.Id == _id).ExecuteUpdateAsync(u => u.SetProperty(s => s.StagesDone, PipelineStages.None).SetProperty(s => s.Status, StoryStatus.Generating));
+            await db.Stories.Where(s => s.Id == _id).ExecuteUpdateAsync(u => u.SetProperty(s => s.StagesDone,
+                PipelineStages.None).SetProperty(s => s.Status, StoryStatus.Generating));
         // Text is the one stage whose output is the row itself: mark it done and re-run the rest from scratch.
         await using (var db = _app.Db())
-            await db.Stories.Where(s => s.Id == _id).ExecuteUpdateAsync(u => u.SetProperty(s => s.StagesDone, PipelineStages.Text));
+            await db.Stories.Where(s => s.Id == _id).ExecuteUpdateAsync(u => u.SetProperty(s => s.StagesDone,
+                PipelineStages.Text));
         var before = await LedgerCount();
 
         foreach (var stage in _app.Services.GetServices<IPipelineStage>().Where(s => s.Stage != PipelineStages.Text))
@@ -74,15 +77,19 @@ public sealed class StageIdempotencyTests
         await store.DeletePrefixAsync(page.ImageKey!);
         await using (var db = _app.Db())
         {
-            await db.StoryPages.Where(p => p.Id == page.Id).ExecuteUpdateAsync(u => u.SetProperty(p => p.ImageStage, AssetStage.Pending));
-            await db.Stories.Where(s => s.Id == _id).ExecuteUpdateAsync(u => u.SetProperty(s => s.StagesDone, PipelineStages.Text | PipelineStages.Narration));
+            await db.StoryPages.Where(p => p.Id == page.Id).ExecuteUpdateAsync(u => u.SetProperty(p => p.ImageStage,
+                AssetStage.Pending));
+            await db.Stories.Where(s => s.Id == _id).ExecuteUpdateAsync(u => u.SetProperty(s => s.StagesDone,
+                PipelineStages.Text | PipelineStages.Narration));
         }
         var before = await LedgerCount();
 
-        await _app.Services.GetServices<IPipelineStage>().Single(s => s.Stage == PipelineStages.Illustrations).RunAsync(_id, CancellationToken.None);
+        await _app.Services.GetServices<IPipelineStage>().Single(s => s.Stage == PipelineStages.Illustrations)
+            .RunAsync(_id, CancellationToken.None);
 
         await using var check = _app.Db();
-        var added = await check.Generations.Where(g => g.StoryId == _id).OrderByDescending(g => g.CreatedAt).Take(await LedgerCount() - before).ToListAsync();
+        var added = await check.Generations.Where(g => g.StoryId == _id).OrderByDescending(g => g.CreatedAt)
+            .Take(await LedgerCount() - before).ToListAsync();
         Assert.That(added.Select(g => (g.Type, g.PageNumber)), Is.EqualTo(new[] { (GenerationType.Image, (int?)3) }));
         Assert.That(await store.ExistsAsync(page.ImageKey!));
     }

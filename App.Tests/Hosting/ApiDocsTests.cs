@@ -30,10 +30,12 @@ public sealed partial class ApiDocsTests
             .Distinct().ToList();
         Assert.That(mapped, Has.Count.GreaterThanOrEqualTo(15), "the merchant API and the storefront routes");
 
-        var missing = mapped.Where(r => !paths.TryGetProperty(r.Path, out var item) || !item.TryGetProperty(r.Method, out _))
+        var missing = mapped.Where(r => !paths.TryGetProperty(r.Path,
+            out var item) || !item.TryGetProperty(r.Method, out _))
             .Select(r => $"{r.Method.ToUpperInvariant()} {r.Path}").ToList();
         Assert.That(missing, Is.Empty, "routes missing from the document");
-        var documented = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(m => (m.Name, p.Name))).Count();
+        var documented = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(m => (m.Name,
+            p.Name))).Count();
         Assert.That(documented, Is.EqualTo(mapped.Count), "nothing else is documented");
 
         var create = paths.GetProperty("/api/stories").GetProperty("post");
@@ -46,7 +48,8 @@ public sealed partial class ApiDocsTests
         var proxyCreate = paths.GetProperty("/proxy/stories").GetProperty("post");
         Assert.That(proxyCreate.GetProperty("responses").EnumerateObject().Select(r => r.Name),
             Is.SupersetOf(new[] { "202", "400", "401", "429" }));
-        Assert.That(proxyCreate.GetProperty("security")[0].EnumerateObject().Single().Name, Is.EqualTo("proxySignature"));
+        Assert.That(proxyCreate.GetProperty("security")[0].EnumerateObject().Single().Name,
+            Is.EqualTo("proxySignature"));
         Assert.That(create.GetProperty("security")[0].EnumerateObject().Single().Name, Is.EqualTo("sessionToken"));
     }
 
@@ -60,7 +63,8 @@ public sealed partial class ApiDocsTests
         var foreign = new List<string>();
         page.Request += (_, r) =>
         {
-            if (!r.Url.StartsWith(kit.Base, StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal))
+            if (!r.Url.StartsWith(kit.Base, StringComparison.Ordinal) && !r.Url.StartsWith("data:",
+                StringComparison.Ordinal))
                 foreign.Add(r.Url);
         };
 
@@ -73,7 +77,8 @@ public sealed partial class ApiDocsTests
     }
 
     /// <summary>"/api/stories/{id:guid}/pages/{number:int}/regenerate" → "/api/stories/{id}/pages/{number}/regenerate".</summary>
-    private static string OpenApiPath(string pattern) => Constraint().Replace(pattern, "{$1}") is var p && p.Length > 1 ? p.TrimEnd('/') : p;
+    private static string OpenApiPath(string pattern) => Constraint().Replace(pattern,
+        "{$1}") is var p && p.Length > 1 ? p.TrimEnd('/') : p;
 
     [GeneratedRegex(@"\{\*{0,2}([A-Za-z]+)(?::[^}]+)?\}")]
     private static partial Regex Constraint();

@@ -14,7 +14,8 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
     : WebApplicationFactory<Program>
 {
     public string ConnectionString { get; } = connectionString;
-    public string AssetRoot { get; } = settings is not null && settings.TryGetValue("Storage:Local:Root", out var root) && root is not null ? root : TestServices.TempDirectory("assets");
+    public string AssetRoot { get; } = settings is not null && settings.TryGetValue("Storage:Local:Root",
+        out var root) && root is not null ? root : TestServices.TempDirectory("assets");
 
     /// <summary>Fast, test-sized pipeline settings: short retries and check-ins.</summary>
     public static Dictionary<string, string?> FastPipeline() => new()
@@ -65,7 +66,8 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
     }
 
     /// <summary>Polls the story row until it leaves Generating (or the time is up).</summary>
-    public Task<Story> WaitForStoryAsync(Guid id, TimeSpan timeout) => WaitForStoryAsync(id, s => s.Status is not StoryStatus.Generating, timeout);
+    public Task<Story> WaitForStoryAsync(Guid id, TimeSpan timeout) => WaitForStoryAsync(id,
+        s => s.Status is not StoryStatus.Generating, timeout);
 
     /// <summary>Polls the story row (with its pages) until <paramref name="done"/> holds (or the time is up), and returns it.</summary>
     public async Task<Story> WaitForStoryAsync(Guid id, Func<Story, bool> done, TimeSpan timeout)

@@ -18,9 +18,12 @@ public sealed class BrowserKit : IAsyncDisposable
     {
         app.UseKestrel(0);
         app.StartServer();
-        var kit = new BrowserKit { Base = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() };
+        var kit = new BrowserKit { Base = app.Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First() };
         kit._playwright = await Playwright.CreateAsync();
-        kit.Browser = await kit._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
+        kit.Browser = await kit._playwright.Chromium.LaunchAsync(
+            new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu"] });
         return kit;
     }
 

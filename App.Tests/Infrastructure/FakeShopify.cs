@@ -25,7 +25,8 @@ public sealed class FakeShopify : IAsyncDisposable
     /// <summary>What each shop granted the app; by default what shopify.app.toml asks for.</summary>
     public ConcurrentDictionary<string, string> GrantedScopes { get; } = new();
     private string Granted(string shop) => GrantedScopes.GetValueOrDefault(shop, ShopifyKit.TomlScopes);
-    public sealed record GraphQLCall(string Shop, string Version, string Query, JsonNode? Variables, string? AccessToken);
+    public sealed record GraphQLCall(string Shop, string Version, string Query, JsonNode? Variables,
+        string? AccessToken);
     private sealed class Bucket { public double Available = 2000; public DateTimeOffset At = DateTimeOffset.UtcNow; }
 
     public ConcurrentQueue<GraphQLCall> GraphQLCalls { get; } = new();
@@ -60,14 +61,17 @@ public sealed class FakeShopify : IAsyncDisposable
     {
         var app = LocalServer.Create();
         var fake = new FakeShopify(app);
-        app.MapPost("/{shop}/admin/oauth/access_token", (string shop, HttpRequest request) => fake.TokenAsync(shop, request, clientId, secret));
-        app.MapPost("/{shop}/admin/api/{version}/graphql.json", (string shop, string version, HttpRequest request) => fake.GraphQLAsync(shop, version, request));
+        app.MapPost("/{shop}/admin/oauth/access_token", (string shop, HttpRequest request) => fake.TokenAsync(shop,
+            request, clientId, secret));
+        app.MapPost("/{shop}/admin/api/{version}/graphql.json", (string shop, string version,
+            HttpRequest request) => fake.GraphQLAsync(shop, version, request));
         // Staged upload targets (Shopify hands out a cloud-storage URL; here it is this server): a multipart POST, parameters then the file.
         app.MapPost("/uploads/{id}", async (string id, HttpRequest request) =>
         {
             var form = await request.ReadFormAsync();
             var file = form.Files.GetFile("file");
-            if (file is null || form["key"].Count == 0) return Results.Text("<Error><Code>InvalidArgument</Code></Error>", "application/xml", statusCode: 400);
+            if (file is null || form["key"].Count == 0) return Results.Text(
+                "<Error><Code>InvalidArgument</Code></Error>", "application/xml", statusCode: 400);
             using var ms = new MemoryStream();
             await file.CopyToAsync(ms);
             fake.Uploads[id] = new Upload(form["key"].ToString(), file.FileName, ms.ToArray());
@@ -96,8 +100,10 @@ public sealed class FakeShopify : IAsyncDisposable
     private async Task<IResult> TokenAsync(string shop, HttpRequest request, string clientId, string secret)
     {
         if (TokenLatency > TimeSpan.Zero) await Task.Delay(TokenLatency);
-        var form = request.HasFormContentType ? (await request.ReadFormAsync()).ToDictionary(k => k.Key, v => v.Value.ToString())
-            : (await JsonSerializer.DeserializeAsync<Dictionary<string, JsonElement>>(request.Body))!.ToDictionary(k => k.Key, v => v.Value.ToString());
+        var form = request.HasFormContentType ? (await request.ReadFormAsync()).ToDictionary(k => k.Key,
+            v => v.Value.ToString())
+            : (await JsonSerializer.DeserializeAsync<Dictionary<string,
+                JsonElement>>(request.Body))!.ToDictionary(k => k.Key, v => v.Value.ToString());
         string Get(string k) => form.TryGetValue(k, out var v) ? v : "";
         if (Get("client_id") != clientId || Get("client_secret") != secret)
             return Error(401, "invalid_client", "Client authentication failed.");
@@ -116,11 +122,13 @@ public sealed class FakeShopify : IAsyncDisposable
             case "refresh_token":
                 Interlocked.Increment(ref RefreshCalls);
                 // Refresh tokens rotate: each one works once.
-                if (!_refreshTokens.TryRemove(Get("refresh_token"), out var issued) || issued.Shop != shop || issued.Expires < DateTimeOffset.UtcNow)
+                if (!_refreshTokens.TryRemove(Get("refresh_token"),
+                    out var issued) || issued.Shop != shop || issued.Expires < DateTimeOffset.UtcNow)
                     return Error(400, "invalid_grant", "The refresh token is invalid, expired or already used.");
                 return Grant(shop, expiring: true);
             case "":
-                return Get("code").Length > 0 ? Grant(shop, Get("expiring") == "1") : Error(400, "invalid_request", "code is required.");
+                return Get("code").Length > 0 ? Grant(shop, Get("expiring") == "1") : Error(400, "invalid_request",
+                    "code is required.");
             default:
                 return Error(400, "unsupported_grant_type", $"{grant} is not supported.");
         }
@@ -138,7 +146,8 @@ public sealed class FakeShopify : IAsyncDisposable
         return Results.Json(new
         {
             access_token = access, scope = scopes,
-            expires_in = (int)AccessTokenLifetime.TotalSeconds, refresh_token = refresh, refresh_token_expires_in = 7776000,
+            expires_in = (int)AccessTokenLifetime.TotalSeconds, refresh_token = refresh,
+                refresh_token_expires_in = 7776000,
         });
     }
 
@@ -148,9 +157,11 @@ public sealed class FakeShopify : IAsyncDisposable
         var result = handler.ValidateTokenAsync(jwt, new Microsoft.IdentityModel.Tokens.TokenValidationParameters
         {
             ValidAudience = clientId, ValidateIssuer = false,
-            IssuerSigningKey = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(secret)),
+            IssuerSigningKey = new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(
+                System.Text.Encoding.UTF8.GetBytes(secret)),
         }).GetAwaiter().GetResult();
-        return result.IsValid && result.Claims.TryGetValue("dest", out var dest) && dest?.ToString() == $"https://{shop}";
+        return result.IsValid && result.Claims.TryGetValue("dest",
+            out var dest) && dest?.ToString() == $"https://{shop}";
     }
 
     private static IResult Error(int status, string error, string description) =>
@@ -160,26 +171,32 @@ public sealed class FakeShopify : IAsyncDisposable
     {
         var token = request.Headers["X-Shopify-Access-Token"].ToString();
         var body = await JsonNode.ParseAsync(request.Body);
-        var call = new GraphQLCall(shop, version, body?["query"]?.GetValue<string>() ?? "", body?["variables"]?.DeepClone(), token);
+        var call = new GraphQLCall(shop, version, body?["query"]?.GetValue<string>() ?? "",
+            body?["variables"]?.DeepClone(), token);
         GraphQLCalls.Enqueue(call);
-        if (!_accessTokens.TryGetValue(token, out var issued) || issued.Shop != shop || issued.Expires < DateTimeOffset.UtcNow)
+        if (!_accessTokens.TryGetValue(token,
+            out var issued) || issued.Shop != shop || issued.Expires < DateTimeOffset.UtcNow)
             return Results.Json(new { errors = "[API] Invalid API key or access token (unrecognized login or wrong password)" }, statusCode: 401);
 
         var failure = FailNext.TryDequeue(out var f) ? f : -1;
-        if (failure == 429) return Results.Json(new { errors = "Exceeded 2 calls per second for api client." }, statusCode: 429).WithHeader("Retry-After", "1");
+        if (failure == 429) return Results.Json(new { errors = "Exceeded 2 calls per second for api client." },
+            statusCode: 429).WithHeader("Retry-After", "1");
         if (failure >= 500) return Results.Json(new { errors = "Internal error" }, statusCode: failure);
 
         var bucket = _buckets.GetOrAdd(shop, _ => new Bucket { Available = MaximumAvailable });
         lock (bucket)
         {
             var now = DateTimeOffset.UtcNow;
-            bucket.Available = Math.Min(MaximumAvailable, bucket.Available + (now - bucket.At).TotalSeconds * RestoreRate);
+            bucket.Available = Math.Min(MaximumAvailable,
+                bucket.Available + (now - bucket.At).TotalSeconds * RestoreRate);
             bucket.At = now;
             // Shopify answers a throttled query with HTTP 200 and a THROTTLED error; a queued 0 forces one.
             if (bucket.Available < QueryCost || failure == 0)
                 return Results.Json(new JsonObject
                 {
-                    ["errors"] = new JsonArray(new JsonObject { ["message"] = "Throttled", ["extensions"] = new JsonObject { ["code"] = "THROTTLED", ["documentation"] = "https://shopify.dev/api/usage/rate-limits" } }),
+                    ["errors"] = new JsonArray(new JsonObject { ["message"] = "Throttled",
+                        ["extensions"] = new JsonObject { ["code"] = "THROTTLED",
+                            ["documentation"] = "https://shopify.dev/api/usage/rate-limits" } }),
                     ["extensions"] = Cost(QueryCost, 0, bucket),
                 });
             bucket.Available -= QueryCost;
@@ -191,7 +208,8 @@ public sealed class FakeShopify : IAsyncDisposable
                         ["message"] = $"Access denied for {denied.Field} field. Required access: `{denied.Scope}` access scope.",
                         ["extensions"] = new JsonObject
                         {
-                            ["code"] = "ACCESS_DENIED", ["documentation"] = "https://shopify.dev/api/usage/access-scopes",
+                            ["code"] = "ACCESS_DENIED",
+                                ["documentation"] = "https://shopify.dev/api/usage/access-scopes",
                             ["requiredAccess"] = $"`{denied.Scope}` access scope.",
                         },
                         ["path"] = new JsonArray(denied.Field),
@@ -202,7 +220,8 @@ public sealed class FakeShopify : IAsyncDisposable
             if (QueryError is not null)
                 return Results.Json(new JsonObject
                 {
-                    ["errors"] = new JsonArray(new JsonObject { ["message"] = QueryError, ["locations"] = new JsonArray(new JsonObject { ["line"] = 1, ["column"] = 9 }) }),
+                    ["errors"] = new JsonArray(new JsonObject { ["message"] = QueryError,
+                        ["locations"] = new JsonArray(new JsonObject { ["line"] = 1, ["column"] = 9 }) }),
                     ["extensions"] = Cost(QueryCost, QueryCost, bucket),
                 });
             JsonNode data;
@@ -211,11 +230,13 @@ public sealed class FakeShopify : IAsyncDisposable
             {
                 return Results.Json(new JsonObject
                 {
-                    ["errors"] = new JsonArray(new JsonObject { ["message"] = e.Message, ["extensions"] = new JsonObject { ["code"] = "INTERNAL_SERVER_ERROR" } }),
+                    ["errors"] = new JsonArray(new JsonObject { ["message"] = e.Message,
+                        ["extensions"] = new JsonObject { ["code"] = "INTERNAL_SERVER_ERROR" } }),
                     ["extensions"] = Cost(QueryCost, QueryCost, bucket),
                 });
             }
-            return Results.Json(new JsonObject { ["data"] = data, ["extensions"] = Cost(QueryCost, QueryCost, bucket) });
+            return Results.Json(new JsonObject { ["data"] = data, ["extensions"] = Cost(QueryCost,
+                QueryCost, bucket) });
         }
     }
 
@@ -258,7 +279,8 @@ public sealed class FakeShopify : IAsyncDisposable
         ["cost"] = new JsonObject
         {
             ["requestedQueryCost"] = requested, ["actualQueryCost"] = actual,
-            ["throttleStatus"] = new JsonObject { ["maximumAvailable"] = MaximumAvailable, ["currentlyAvailable"] = Math.Floor(b.Available), ["restoreRate"] = RestoreRate },
+            ["throttleStatus"] = new JsonObject { ["maximumAvailable"] = MaximumAvailable,
+                ["currentlyAvailable"] = Math.Floor(b.Available), ["restoreRate"] = RestoreRate },
         },
     };
 
@@ -267,7 +289,8 @@ public sealed class FakeShopify : IAsyncDisposable
 
 internal static class ResultExtensions
 {
-    public static IResult WithHeader(this IResult result, string name, string value) => new HeaderResult(result, name, value);
+    public static IResult WithHeader(this IResult result, string name,
+        string value) => new HeaderResult(result, name, value);
 
     private sealed class HeaderResult(IResult inner, string name, string value) : IResult
     {

@@ -52,13 +52,15 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
             if (q.Contains(op + "(", StringComparison.Ordinal) || q.Contains(op + " {", StringComparison.Ordinal))
             {
                 if (FailOnce.TryPeek(out var f) && f == op && FailOnce.TryDequeue(out _))
-                    throw new FakeShopify.GraphQLErrorException($"Internal error in {op}. Looks like something went wrong on our end.");
+                    throw new FakeShopify.GraphQLErrorException(
+                        $"Internal error in {op}. Looks like something went wrong on our end.");
                 return op switch
                 {
                     "stagedUploadsCreate" => Staged(v),
                     "productSet" => ProductSet(call.Shop, v),
                     "publications" => new JsonObject { ["publications"] = new JsonObject { ["nodes"] = new JsonArray(
-                        new JsonObject { ["id"] = OnlineStore, ["name"] = "Online Store" }, new JsonObject { ["id"] = "gid://shopify/Publication/12", ["name"] = "Point of Sale" }) } },
+                        new JsonObject { ["id"] = OnlineStore, ["name"] = "Online Store" },
+                            new JsonObject { ["id"] = "gid://shopify/Publication/12", ["name"] = "Point of Sale" }) } },
                     "publishablePublish" => Publication(v, add: true),
                     "publishableUnpublish" => Publication(v, add: false),
                     "fulfillmentCreate" => FulfillmentCreate(v),
@@ -85,37 +87,46 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
             {
                 ["url"] = $"{shopify.BaseAddress.ToString().TrimEnd('/')}/uploads/{id}", ["resourceUrl"] = resource,
                 ["parameters"] = new JsonArray(new JsonObject { ["name"] = "key", ["value"] = $"tmp/{id}/{name}" },
-                    new JsonObject { ["name"] = "Content-Type", ["value"] = input["mimeType"]!.GetValue<string>() }, new JsonObject { ["name"] = "policy", ["value"] = "eyJleHBpcmF0aW9uIjoi" }),
+                    new JsonObject { ["name"] = "Content-Type", ["value"] = input["mimeType"]!.GetValue<string>() },
+                        new JsonObject { ["name"] = "policy", ["value"] = "eyJleHBpcmF0aW9uIjoi" }),
             });
         }
-        return new JsonObject { ["stagedUploadsCreate"] = new JsonObject { ["stagedTargets"] = targets, ["userErrors"] = new JsonArray() } };
+        return new JsonObject { ["stagedUploadsCreate"] = new JsonObject { ["stagedTargets"] = targets,
+            ["userErrors"] = new JsonArray() } };
     }
 
     private JsonObject ProductSet(string shop, JsonNode v)
     {
         var input = v["input"]!;
-        var handle = v["identifier"]?["handle"]?.GetValue<string>() ?? input["handle"]?.GetValue<string>() ?? Guid.NewGuid().ToString("N");
+        var handle = v["identifier"]?["handle"]?.GetValue<string>() ?? input["handle"]?.GetValue<string>()
+            ?? Guid.NewGuid().ToString("N");
         var errors = new JsonArray();
         var files = input["files"]?.AsArray() ?? [];
         for (var i = 0; i < files.Count; i++)
         {
             var source = files[i]!["originalSource"]!.GetValue<string>();
             if (!_staged.TryGetValue(source, out var id) || !shopify.Uploads.ContainsKey(id))
-                errors.Add(new JsonObject { ["field"] = new JsonArray("input", "files", i.ToString(System.Globalization.CultureInfo.InvariantCulture), "originalSource"), ["message"] = "File could not be found.", ["code"] = "INVALID" });
+                errors.Add(new JsonObject { ["field"] = new JsonArray("input", "files",
+                    i.ToString(System.Globalization.CultureInfo.InvariantCulture), "originalSource"),
+                        ["message"] = "File could not be found.", ["code"] = "INVALID" });
         }
-        if (input["title"] is null) errors.Add(new JsonObject { ["field"] = new JsonArray("input", "title"), ["message"] = "Title can't be blank", ["code"] = "BLANK" });
-        if (errors.Count > 0) return new JsonObject { ["productSet"] = new JsonObject { ["product"] = null, ["userErrors"] = errors } };
+        if (input["title"] is null) errors.Add(new JsonObject { ["field"] = new JsonArray("input", "title"),
+            ["message"] = "Title can't be blank", ["code"] = "BLANK" });
+        if (errors.Count > 0) return new JsonObject { ["productSet"] = new JsonObject { ["product"] = null,
+            ["userErrors"] = errors } };
         var product = Products.Values.FirstOrDefault(p => p.Shop == shop && p.Handle == handle);
         if (product is null)
         {
-            product = new Product { Id = $"gid://shopify/Product/{Interlocked.Increment(ref _next)}", Shop = shop, Handle = handle, Input = input.DeepClone() };
+            product = new Product { Id = $"gid://shopify/Product/{Interlocked.Increment(ref _next)}", Shop = shop,
+                Handle = handle, Input = input.DeepClone() };
             Products[product.Id] = product;
         }
         else product.Input = input.DeepClone();
         product.Status = input["status"]?.GetValue<string>() ?? product.Status;
         return new JsonObject
         {
-            ["productSet"] = new JsonObject { ["product"] = new JsonObject { ["id"] = product.Id, ["handle"] = product.Handle, ["status"] = product.Status }, ["userErrors"] = new JsonArray() },
+            ["productSet"] = new JsonObject { ["product"] = new JsonObject { ["id"] = product.Id,
+                ["handle"] = product.Handle, ["status"] = product.Status }, ["userErrors"] = new JsonArray() },
         };
     }
 
@@ -123,7 +134,8 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
     {
         var field = add ? "publishablePublish" : "publishableUnpublish";
         if (!Products.TryGetValue(v["id"]!.GetValue<string>(), out var product))
-            return new JsonObject { [field] = new JsonObject { ["userErrors"] = new JsonArray(new JsonObject { ["field"] = new JsonArray("id"), ["message"] = "Product does not exist" }) } };
+            return new JsonObject { [field] = new JsonObject { ["userErrors"] = new JsonArray(
+                new JsonObject { ["field"] = new JsonArray("id"), ["message"] = "Product does not exist" }) } };
         foreach (var p in v["input"]!.AsArray())
         {
             var id = p!["publicationId"]!.GetValue<string>();
@@ -149,14 +161,18 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
                     ["fulfillmentOrders"] = new JsonObject { ["nodes"] = new JsonArray(new JsonObject
                     {
                         ["id"] = $"gid://shopify/FulfillmentOrder/{order.Id}1", ["status"] = open ? "OPEN" : "CLOSED",
-                        ["lineItems"] = new JsonObject { ["nodes"] = new JsonArray(order.Lines.Select(l => (JsonNode)new JsonObject
+                        ["lineItems"] = new JsonObject { ["nodes"] = new JsonArray(order.Lines.Select(l =>
+                            (JsonNode)new JsonObject
                         {
-                            ["id"] = $"gid://shopify/FulfillmentOrderLineItem/{l.LineItemId}", ["remainingQuantity"] = l.Remaining,
+                            ["id"] = $"gid://shopify/FulfillmentOrderLineItem/{l.LineItemId}",
+                                ["remainingQuantity"] = l.Remaining,
                             ["lineItem"] = new JsonObject
                             {
                                 ["id"] = $"gid://shopify/LineItem/{l.LineItemId}",
-                                ["product"] = order.LineProducts.TryGetValue(l.LineItemId, out var product) ? new JsonObject { ["id"] = product } : null,
-                                ["customAttributes"] = new JsonArray(l.Attributes.Select(a => (JsonNode)new JsonObject { ["key"] = a.Key, ["value"] = a.Value }).ToArray()),
+                                ["product"] = order.LineProducts.TryGetValue(l.LineItemId,
+                                    out var product) ? new JsonObject { ["id"] = product } : null,
+                                ["customAttributes"] = new JsonArray(l.Attributes.Select(a =>
+                                    (JsonNode)new JsonObject { ["key"] = a.Key, ["value"] = a.Value }).ToArray()),
                             },
                         }).ToArray()) },
                     }) },
@@ -171,18 +187,24 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         var errors = new JsonArray();
         foreach (var group in f["lineItemsByFulfillmentOrder"]!.AsArray())
         {
-            var orderId = group!["fulfillmentOrderId"]!.GetValue<string>().Replace("gid://shopify/FulfillmentOrder/", "", StringComparison.Ordinal)[..^1];
-            if (!Orders.TryGetValue(orderId, out var order)) { errors.Add(new JsonObject { ["field"] = new JsonArray("fulfillment"), ["message"] = "Fulfillment order does not exist." }); continue; }
+            var orderId = group!["fulfillmentOrderId"]!.GetValue<string>().Replace("gid://shopify/FulfillmentOrder/",
+                "", StringComparison.Ordinal)[..^1];
+            if (!Orders.TryGetValue(orderId,
+                out var order)) { errors.Add(new JsonObject { ["field"] = new JsonArray("fulfillment"),
+                    ["message"] = "Fulfillment order does not exist." }); continue; }
             lock (order)
             {
                 foreach (var item in group["fulfillmentOrderLineItems"]!.AsArray())
                 {
-                    var lineId = item!["id"]!.GetValue<string>().Replace("gid://shopify/FulfillmentOrderLineItem/", "", StringComparison.Ordinal);
+                    var lineId = item!["id"]!.GetValue<string>().Replace("gid://shopify/FulfillmentOrderLineItem/", "",
+                        StringComparison.Ordinal);
                     var index = order.Lines.FindIndex(l => l.LineItemId == lineId);
                     var quantity = item["quantity"]!.GetValue<int>();
                     if (index < 0 || order.Lines[index].Remaining < quantity)
                     {
-                        errors.Add(new JsonObject { ["field"] = new JsonArray("fulfillment", "lineItemsByFulfillmentOrder"), ["message"] = "Invalid fulfillment order line item quantity requested." });
+                        errors.Add(new JsonObject { ["field"] = new JsonArray("fulfillment",
+                            "lineItemsByFulfillmentOrder"),
+                                ["message"] = "Invalid fulfillment order line item quantity requested." });
                         continue;
                     }
                     order.Lines[index] = order.Lines[index] with { Remaining = order.Lines[index].Remaining - quantity };
@@ -193,7 +215,8 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         var id = $"gid://shopify/Fulfillment/{Interlocked.Increment(ref _next)}";
         return new JsonObject { ["fulfillmentCreate"] = new JsonObject
         {
-            ["fulfillment"] = errors.Count > 0 ? null : new JsonObject { ["id"] = id, ["status"] = "SUCCESS" }, ["userErrors"] = errors,
+            ["fulfillment"] = errors.Count > 0 ? null : new JsonObject { ["id"] = id, ["status"] = "SUCCESS" },
+                ["userErrors"] = errors,
         } };
     }
 
@@ -201,7 +224,9 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
     {
         var input = v["product"]!;
         if (!Products.TryGetValue(input["id"]!.GetValue<string>(), out var product))
-            return new JsonObject { ["productUpdate"] = new JsonObject { ["product"] = null, ["userErrors"] = new JsonArray(new JsonObject { ["field"] = new JsonArray("id"), ["message"] = "Product does not exist" }) } };
+            return new JsonObject { ["productUpdate"] = new JsonObject { ["product"] = null,
+                ["userErrors"] = new JsonArray(new JsonObject { ["field"] = new JsonArray("id"),
+                    ["message"] = "Product does not exist" }) } };
         product.Status = input["status"]?.GetValue<string>() ?? product.Status;
         return new JsonObject { ["productUpdate"] = new JsonObject { ["product"] = new JsonObject { ["id"] = product.Id, ["status"] = product.Status }, ["userErrors"] = new JsonArray() } };
     }

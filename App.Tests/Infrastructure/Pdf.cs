@@ -5,7 +5,8 @@ using System.Text.RegularExpressions;
 namespace StorybookShop.Tests.Infrastructure;
 
 /// <summary>What poppler's pdfinfo and pdffonts say about a PDF: what a printer or a reader would see.</summary>
-public sealed partial record PdfFacts(int Pages, double WidthPt, double HeightPt, string? CropBox, string? TrimBox, string? BleedBox, IReadOnlyList<(string Name, bool Embedded)> Fonts)
+public sealed partial record PdfFacts(int Pages, double WidthPt, double HeightPt, string? CropBox, string? TrimBox,
+    string? BleedBox, IReadOnlyList<(string Name, bool Embedded)> Fonts)
 {
     public static async Task<PdfFacts> ReadAsync(byte[] pdf)
     {
@@ -19,7 +20,8 @@ public sealed partial record PdfFacts(int Pages, double WidthPt, double HeightPt
                 .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 .Select(p => (p[0], p[^5] == "yes")).ToList();
             return new PdfFacts(int.Parse(PageCount().Match(info).Groups[1].Value, CultureInfo.InvariantCulture),
-                double.Parse(size.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(size.Groups[2].Value, CultureInfo.InvariantCulture),
+                double.Parse(size.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(size.Groups[2].Value,
+                    CultureInfo.InvariantCulture),
                 Box(info, "CropBox"), Box(info, "TrimBox"), Box(info, "BleedBox"), fonts);
         }
         finally { File.Delete(file); }

@@ -13,9 +13,11 @@ public sealed class ShopifyHarness : IAsyncDisposable
     public static async Task<ShopifyHarness> StartAsync(string purpose, Dictionary<string, string?>? settings = null)
     {
         var shopify = await FakeShopify.StartAsync(ShopifyKit.ClientId, ShopifyKit.Secret);
-        var all = new Dictionary<string, string?> { ["Pipeline:Roles"] = "web", ["Shopify:ShopUrlTemplate"] = shopify.ShopUrlTemplate };
+        var all = new Dictionary<string, string?> { ["Pipeline:Roles"] = "web",
+            ["Shopify:ShopUrlTemplate"] = shopify.ShopUrlTemplate };
         foreach (var (k, v) in settings ?? []) all[k] = v;
-        return new ShopifyHarness { Shopify = shopify, App = new AppFactory(await TestServices.CreateDatabaseAsync(purpose), all) };
+        return new ShopifyHarness { Shopify = shopify,
+            App = new AppFactory(await TestServices.CreateDatabaseAsync(purpose), all) };
     }
 
     /// <summary>A shop that installed the app: tokens issued by the fake Shopify, stored encrypted as the app stores them.</summary>
@@ -36,7 +38,8 @@ public sealed class ShopifyHarness : IAsyncDisposable
         {
             Id = Guid.NewGuid(), Domain = shop, CreatedAt = DateTimeOffset.UtcNow, InstalledAt = DateTimeOffset.UtcNow,
             AccessToken = protector.Protect(access), AccessTokenExpiresAt = DateTimeOffset.UtcNow + left,
-            RefreshToken = protector.Protect(refreshValid ? refresh : "shprt_used_up"), RefreshTokenExpiresAt = DateTimeOffset.UtcNow.AddDays(80),
+            RefreshToken = protector.Protect(refreshValid ? refresh : "shprt_used_up"),
+                RefreshTokenExpiresAt = DateTimeOffset.UtcNow.AddDays(80),
             Scopes = recordScopes ? Shopify.GrantedScopes.GetValueOrDefault(shop, ShopifyKit.TomlScopes) : null,
         });
         await db.SaveChangesAsync();

@@ -21,12 +21,14 @@ public static class ShopifyKit
 
     /// <summary>What Shopify grants at install: the scopes shopify.app.toml asks for (Shopify-managed
     /// installation).</summary>
-    public static string TomlScopes { get; } = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Repo("shopify.app.toml")),
+    public static string TomlScopes { get; } =
+        System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Repo("shopify.app.toml")),
         @"(?m)^scopes\s*=\s*""([^""]*)""").Groups[1].Value;
     public const string Secret = "test-client-secret-0123456789abcdef";
     public const string PreviousSecret = "previous-client-secret-0123456789ab";
 
-    public static string SessionToken(string shop, TimeSpan? expiresIn = null, TimeSpan? notBeforeIn = null, string audience = ClientId,
+    public static string SessionToken(string shop, TimeSpan? expiresIn = null, TimeSpan? notBeforeIn = null,
+        string audience = ClientId,
         string secret = Secret, string? dest = null, string? iss = null)
     {
         var now = DateTime.UtcNow;
@@ -44,11 +46,13 @@ public static class ShopifyKit
             IssuedAt = now.AddSeconds(-5),
             NotBefore = now + (notBeforeIn ?? TimeSpan.FromSeconds(-5)),
             Expires = now + (expiresIn ?? TimeSpan.FromMinutes(1)),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)),
+                SecurityAlgorithms.HmacSha256),
         });
     }
 
-    public static HttpRequestMessage Webhook(string topic, string shop, string body, string? eventId = null, string secret = Secret, bool sign = true)
+    public static HttpRequestMessage Webhook(string topic, string shop, string body, string? eventId = null,
+        string secret = Secret, bool sign = true)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks") { Content = new ByteArrayContent(bytes) };
@@ -64,12 +68,16 @@ public static class ShopifyKit
     }
 
     /// <summary>A storefront URL as Shopify's app proxy forwards it: the query signed with the app secret.</summary>
-    public static string ProxyUrl(string path, string shop, string? customer = "7001", long? timestamp = null, string secret = Secret, IDictionary<string, string>? extra = null)
+    public static string ProxyUrl(string path, string shop, string? customer = "7001", long? timestamp = null,
+        string secret = Secret, IDictionary<string, string>? extra = null)
     {
-        var query = new Dictionary<string, string> { ["shop"] = shop, ["path_prefix"] = "/apps/storybook", ["timestamp"] = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var query = new Dictionary<string, string> { ["shop"] = shop, ["path_prefix"] = "/apps/storybook",
+            ["timestamp"] = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds())
+                .ToString(System.Globalization.CultureInfo.InvariantCulture) };
         foreach (var (k, v) in extra ?? new Dictionary<string, string>()) query[k] = v;
         if (customer is not null) query["logged_in_customer_id"] = customer;
-        query["signature"] = StorybookShop.Shopify.ShopifySignatures.HexHmac(string.Concat(query.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), secret);
+        query["signature"] = StorybookShop.Shopify.ShopifySignatures.HexHmac(string.Concat(query.OrderBy(p => p.Key,
+            StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), secret);
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, query!);
     }
 

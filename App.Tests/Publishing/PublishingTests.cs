@@ -25,12 +25,14 @@ public sealed class PublishingTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _h = await ShopifyHarness.StartAsync("publishing", new() { ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false" });
+        _h = await ShopifyHarness.StartAsync("publishing", new() { ["Pipeline:Roles"] = "web,worker",
+            ["Api:DevEndpoints"] = "false" });
         _catalog = new FakeShopifyCatalog(_h.Shopify);
         _h.Shopify.Answer = _catalog.Answer;
         (_shop, _) = await _h.InstalledShopAsync();
         using var api = Api(_shop);
-        Assert.That((await api.PutAsJsonAsync("/api/settings", new { price = 24.99m })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await api.PutAsJsonAsync("/api/settings", new { price = 24.99m })).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK));
     }
 
     [OneTimeTearDown]
@@ -39,20 +41,24 @@ public sealed class PublishingTests
     private HttpClient Api(string shop)
     {
         var http = _h.App.CreateClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ShopifyKit.SessionToken(shop));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            ShopifyKit.SessionToken(shop));
         return http;
     }
 
     private async Task<Story> CompleteStoryAsync(string child)
     {
         using var api = Api(_shop);
-        var response = await api.PostAsJsonAsync("/api/stories", new { childName = child, ageGroup = "0-3", genre = "space" });
-        var story = await _h.App.WaitForStoryAsync((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(), TimeSpan.FromMinutes(2));
+        var response = await api.PostAsJsonAsync("/api/stories", new { childName = child, ageGroup = "0-3",
+            genre = "space" });
+        var story = await _h.App.WaitForStoryAsync((await response.Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("id").GetGuid(), TimeSpan.FromMinutes(2));
         Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
         return story;
     }
 
-    private Task<Story> WaitForAsync(Guid id, Func<Story, bool> done) => _h.App.WaitForStoryAsync(id, done, TimeSpan.FromMinutes(1));
+    private Task<Story> WaitForAsync(Guid id, Func<Story, bool> done) => _h.App.WaitForStoryAsync(id, done,
+        TimeSpan.FromMinutes(1));
 
     private List<FakeShopify.GraphQLCall> Calls(string operation, string? handle = null) =>
         _h.Shopify.GraphQLCalls.Where(c => c.Query.Contains(operation + "(", StringComparison.Ordinal) &&
@@ -64,7 +70,8 @@ public sealed class PublishingTests
         var story = await CompleteStoryAsync("Aya");
         using var api = Api(_shop);
         var response = await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted),
+            await response.Content.ReadAsStringAsync());
         var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
         Assert.That(published.Status, Is.EqualTo(StoryStatus.Published), published.FailureReason);
 
@@ -75,9 +82,11 @@ public sealed class PublishingTests
         Assert.That(input["status"]!.GetValue<string>(), Is.EqualTo("ACTIVE"));
         var variant = input["variants"]![0]!;
         Assert.That(variant["price"]!.GetValue<string>(), Is.EqualTo("24.99"), "the shop's price");
-        Assert.That(variant["inventoryItem"]!["requiresShipping"]!.GetValue<bool>(), Is.False, "a digital product ships nothing");
+        Assert.That(variant["inventoryItem"]!["requiresShipping"]!.GetValue<bool>(), Is.False,
+            "a digital product ships nothing");
         var metafield = input["metafields"]![0]!;
-        Assert.That((metafield["namespace"]!.GetValue<string>(), metafield["key"]!.GetValue<string>(), metafield["value"]!.GetValue<string>()),
+        Assert.That((metafield["namespace"]!.GetValue<string>(), metafield["key"]!.GetValue<string>(),
+            metafield["value"]!.GetValue<string>()),
             Is.EqualTo(("storybook", "story_id", story.Id.ToString())));
         Assert.That(set.Query, Does.Contain("synchronous: true"));
 
@@ -86,15 +95,18 @@ public sealed class PublishingTests
         Assert.That(files, Has.Count.EqualTo(3));
         var store = _h.App.Services.GetRequiredService<IAssetStore>();
         var cover = (await store.GetAsync(published.CoverImage!))!;
-        var uploaded = files.Select(f => _h.Shopify.Uploads.Values.Single(u => f!["originalSource"]!.GetValue<string>().EndsWith(u.Key, StringComparison.Ordinal))).ToList();
+        var uploaded = files.Select(f => _h.Shopify.Uploads.Values.Single(u => f!["originalSource"]!.GetValue<string>()
+            .EndsWith(u.Key, StringComparison.Ordinal))).ToList();
         Assert.That(uploaded[0].Bytes, Is.EqualTo(cover), "the cover is the first image, byte for byte");
         Assert.That(files.Select(f => f!["contentType"]!.GetValue<string>()), Is.All.EqualTo("IMAGE"));
         var staged = Calls("stagedUploadsCreate").Last().Variables!["input"]!.AsArray();
-        Assert.That(staged.Select(x => (x!["resource"]!.GetValue<string>(), x["httpMethod"]!.GetValue<string>())), Is.All.EqualTo(("IMAGE", "POST")));
+        Assert.That(staged.Select(x => (x!["resource"]!.GetValue<string>(), x["httpMethod"]!.GetValue<string>())),
+            Is.All.EqualTo(("IMAGE", "POST")));
 
         var product = _catalog.Products.Values.Single(p => p.Handle == handle);
         Assert.That(published.ShopifyProductId, Is.EqualTo(product.Id));
-        Assert.That(product.Publications, Is.EquivalentTo(new[] { FakeShopifyCatalog.OnlineStore }), "published to the Online Store only");
+        Assert.That(product.Publications, Is.EquivalentTo(new[] { FakeShopifyCatalog.OnlineStore }),
+            "published to the Online Store only");
         var publish = Calls("publishablePublish").Last();
         Assert.That(publish.Variables!["id"]!.GetValue<string>(), Is.EqualTo(product.Id));
 
@@ -108,15 +120,18 @@ public sealed class PublishingTests
     public async Task Publishing_interrupted_after_the_product_exists_is_retried_and_still_makes_one_product()
     {
         var story = await CompleteStoryAsync("Ben");
-        _catalog.FailOnce.Enqueue("publications"); // the product exists, then the next call fails: as a crash between calls would leave it
+        _catalog.FailOnce.Enqueue(
+            "publications"); // the product exists, then the next call fails: as a crash between calls would leave it
         using var api = Api(_shop);
-        Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { })).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { })).StatusCode,
+            Is.EqualTo(HttpStatusCode.Accepted));
         var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
 
         Assert.That(published.Status, Is.EqualTo(StoryStatus.Published), published.FailureReason);
         var handle = ProductPublisher.Handle(story.Id);
         Assert.That(Calls("productSet", handle), Has.Count.EqualTo(2), "the retry ran productSet again");
-        Assert.That(_catalog.Products.Values.Count(p => p.Handle == handle), Is.EqualTo(1), "and found the same product: one product per story");
+        Assert.That(_catalog.Products.Values.Count(p => p.Handle == handle), Is.EqualTo(1),
+            "and found the same product: one product per story");
         await using var db = _h.App.Db();
         Assert.That(await db.Stories.CountAsync(s => s.ShopifyProductId == published.ShopifyProductId), Is.EqualTo(1));
     }
@@ -128,7 +143,8 @@ public sealed class PublishingTests
         using var api = Api(_shop);
         await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
         var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
-        Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { })).StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "unpublish first");
+        Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { })).StatusCode,
+            Is.EqualTo(HttpStatusCode.Conflict), "unpublish first");
 
         var unpublish = await api.PostAsJsonAsync($"/api/stories/{story.Id}/unpublish", new { });
         Assert.That(unpublish.StatusCode, Is.EqualTo(HttpStatusCode.OK), await unpublish.Content.ReadAsStringAsync());
@@ -136,7 +152,8 @@ public sealed class PublishingTests
         Assert.That(product.Publications, Is.Empty);
         Assert.That((await WaitForAsync(story.Id, _ => true)).Status, Is.EqualTo(StoryStatus.Complete));
 
-        Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { })).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK));
         Assert.That(product.Status, Is.EqualTo("ARCHIVED"));
     }
 
@@ -157,7 +174,8 @@ public sealed class PublishingTests
             order.LineProducts[lineId] = published.ShopifyProductId!;
             var body = JsonSerializer.Serialize(new
             {
-                id = long.Parse(orderId, System.Globalization.CultureInfo.InvariantCulture), customer = new { id = customer },
+                id = long.Parse(orderId, System.Globalization.CultureInfo.InvariantCulture),
+                    customer = new { id = customer },
                 line_items = new[]
                 {
                     new
@@ -168,7 +186,8 @@ public sealed class PublishingTests
                     },
                 },
             });
-            Assert.That((await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, body))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, body))).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK));
             var until = DateTime.UtcNow.AddMinutes(1);
             while (order.Fulfillments.Count == 0 && DateTime.UtcNow < until) await Task.Delay(250);
             return order;
@@ -177,7 +196,8 @@ public sealed class PublishingTests
         Assert.That((await BuyAsync("7101", "41", 55)).Fulfillments, Has.Count.EqualTo(1),
             "fulfilled by its product, with no _story_id on the line");
         var linked = await WaitForAsync(story.Id, s => s.ShopifyOrderId is not null);
-        Assert.That((linked.ShopifyOrderId, linked.ShopifyCustomerId, linked.Status), Is.EqualTo(("7101", "55", StoryStatus.Published)));
+        Assert.That((linked.ShopifyOrderId, linked.ShopifyCustomerId, linked.Status), Is.EqualTo(("7101", "55",
+            StoryStatus.Published)));
 
         // A second buyer gets their own delivery; the first buyer's link is untouched.
         await BuyAsync("7102", "42", 56);
@@ -221,7 +241,8 @@ public sealed class PublishingTests
         var (other, _) = await _h.InstalledShopAsync();
         var story = await CompleteStoryAsync("Dax");
         using (var api = Api(other))
-            Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { })).StatusCode,
+                Is.EqualTo(HttpStatusCode.NotFound));
         using var mine = Api(_shop);
         await mine.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { });
         var refused = await mine.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });

@@ -33,7 +33,8 @@ public sealed class InstallAndProxyTests
 
     private static string Signed(Dictionary<string, string> query, string secret = ShopifyKit.Secret)
     {
-        var message = string.Join('&', query.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        var message = string.Join('&', query.OrderBy(p => p.Key,
+            StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
         query["hmac"] = ShopifySignatures.HexHmac(message, secret);
         return QueryHelpers.AddQueryString("/auth/callback", query!);
     }
@@ -58,7 +59,8 @@ public sealed class InstallAndProxyTests
     private static Dictionary<string, string> Callback(string shop, string state, long? timestamp = null) => new()
     {
         ["code"] = "0907a61c0c8d55e99db179b68161bc00", ["shop"] = shop, ["state"] = state,
-        ["timestamp"] = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(), ["host"] = "YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvdGVzdA",
+        ["timestamp"] = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(),
+            ["host"] = "YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvdGVzdA",
     };
 
     [Test]
@@ -67,7 +69,8 @@ public sealed class InstallAndProxyTests
         var (browser, state, shop) = await StartInstallAsync();
         var response = await browser.GetAsync(Signed(Callback(shop, state)));
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await response.Content.ReadAsStringAsync());
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect),
+            await response.Content.ReadAsStringAsync());
         Assert.That(response.Headers.Location!.ToString(), Does.EndWith($"/{shop}/admin/apps/{ShopifyKit.ClientId}"));
         Assert.That(_shopify.Grants, Does.Contain("authorization_code"));
         await using var db = _app.Db();
@@ -90,7 +93,8 @@ public sealed class InstallAndProxyTests
     public async Task A_stale_callback_is_401()
     {
         var (browser, state, shop) = await StartInstallAsync();
-        var response = await browser.GetAsync(Signed(Callback(shop, state, DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds())));
+        var response = await browser.GetAsync(Signed(Callback(shop, state,
+            DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds())));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
@@ -110,15 +114,20 @@ public sealed class InstallAndProxyTests
     [TestCase("a.myshopify.com%0A")] // a final newline: "$" matched before it and the app answered 500
     public async Task Installing_for_a_domain_that_is_not_a_shop_is_400(string shop)
     {
-        Assert.That((await Browser().GetAsync($"/auth/install?shop={shop}")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That((await Browser().GetAsync(Signed(Callback(shop, "s")))).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await Browser().GetAsync($"/auth/install?shop={shop}")).StatusCode,
+            Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await Browser().GetAsync(Signed(Callback(shop, "s")))).StatusCode,
+            Is.EqualTo(HttpStatusCode.BadRequest));
     }
 
-    private static string ProxyUrl(string path, string shop, long timestamp, string? customer = "7001", string secret = ShopifyKit.Secret, bool tamper = false)
+    private static string ProxyUrl(string path, string shop, long timestamp, string? customer = "7001",
+        string secret = ShopifyKit.Secret, bool tamper = false)
     {
-        var query = new Dictionary<string, string> { ["shop"] = shop, ["path_prefix"] = "/apps/storybook", ["timestamp"] = timestamp.ToString() };
+        var query = new Dictionary<string, string> { ["shop"] = shop, ["path_prefix"] = "/apps/storybook",
+            ["timestamp"] = timestamp.ToString() };
         if (customer is not null) query["logged_in_customer_id"] = customer;
-        query["signature"] = ShopifySignatures.HexHmac(string.Concat(query.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), secret);
+        query["signature"] = ShopifySignatures.HexHmac(string.Concat(query.OrderBy(p => p.Key,
+            StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), secret);
         if (tamper) query["logged_in_customer_id"] = "9999";
         return QueryHelpers.AddQueryString(path, query!);
     }
@@ -140,9 +149,11 @@ public sealed class InstallAndProxyTests
         var catalog = await http.GetFromJsonAsync<JsonElement>($"/proxy/catalog?session={Uri.EscapeDataString(token)}");
         Assert.That(catalog.GetProperty("shop").GetString(), Is.EqualTo(shop),
             "the session is bound to the page's shop");
-        Assert.That((await http.GetAsync($"/proxy/catalog?session={Uri.EscapeDataString(token)}&shop=victim.myshopify.com")).StatusCode,
+        Assert.That((await http.GetAsync(
+            $"/proxy/catalog?session={Uri.EscapeDataString(token)}&shop=victim.myshopify.com")).StatusCode,
             Is.EqualTo(HttpStatusCode.Unauthorized), "nothing may ride along with it");
-        Assert.That((await http.GetAsync($"/proxy/catalog?session={Uri.EscapeDataString(token[..^2] + "xx")}")).StatusCode,
+        Assert.That((await http.GetAsync(
+            $"/proxy/catalog?session={Uri.EscapeDataString(token[..^2] + "xx")}")).StatusCode,
             Is.EqualTo(HttpStatusCode.Unauthorized), "an altered session");
     }
 
@@ -176,14 +187,16 @@ public sealed class InstallAndProxyTests
         var signedForAttacker = new Dictionary<string, string>
         {
             ["extra"] = $"1logged_in_customer_id=999path_prefix=/apps/storybookshop={victim}timestamp={now}zz=",
-            ["logged_in_customer_id"] = "", ["path_prefix"] = "/apps/storybook", ["shop"] = attacker, ["timestamp"] = now,
+            ["logged_in_customer_id"] = "", ["path_prefix"] = "/apps/storybook", ["shop"] = attacker,
+                ["timestamp"] = now,
         };
         var message = string.Concat(signedForAttacker.OrderBy(p => p.Key,
             StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
         var signature = ShopifySignatures.HexHmac(message, ShopifyKit.Secret);
         var resplit = new Dictionary<string, string>
         {
-            ["extra"] = "1", ["logged_in_customer_id"] = "999", ["path_prefix"] = "/apps/storybook", ["shop"] = victim, ["timestamp"] = now,
+            ["extra"] = "1", ["logged_in_customer_id"] = "999", ["path_prefix"] = "/apps/storybook", ["shop"] = victim,
+                ["timestamp"] = now,
             ["zz"] = $"logged_in_customer_id=path_prefix=/apps/storybookshop={attacker}timestamp={now}",
         };
         Assert.That(string.Concat(resplit.OrderBy(p => p.Key,
@@ -225,7 +238,8 @@ public sealed class InstallAndProxyTests
     public async Task A_signed_app_proxy_request_gets_the_catalog_for_its_shop()
     {
         var shop = ShopifyKit.RandomShop();
-        var catalog = await _app.CreateClient().GetFromJsonAsync<JsonElement>(ProxyUrl("/proxy/catalog", shop, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        var catalog = await _app.CreateClient().GetFromJsonAsync<JsonElement>(ProxyUrl("/proxy/catalog", shop,
+            DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         Assert.That(catalog.GetProperty("shop").GetString(), Is.EqualTo(shop));
         Assert.That(catalog.GetProperty("loggedIn").GetBoolean(), Is.True);
         Assert.That(catalog.GetProperty("themes").EnumerateArray().Select(t => t.GetString()), Does.Contain("space"));
@@ -237,10 +251,15 @@ public sealed class InstallAndProxyTests
         var http = _app.CreateClient();
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var shop = ShopifyKit.RandomShop();
-        Assert.That((await http.GetAsync($"/proxy/catalog?shop={shop}&timestamp={now}")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "unsigned");
-        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now, tamper: true))).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "tampered");
-        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now - 600))).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "stale");
-        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now, secret: "other"))).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "another app's secret");
-        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", "evil.com", now))).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "not a shop");
+        Assert.That((await http.GetAsync($"/proxy/catalog?shop={shop}&timestamp={now}")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized), "unsigned");
+        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now, tamper: true))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized), "tampered");
+        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now - 600))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized), "stale");
+        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now, secret: "other"))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized), "another app's secret");
+        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", "evil.com", now))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized), "not a shop");
     }
 }

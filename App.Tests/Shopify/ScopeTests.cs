@@ -58,7 +58,8 @@ public sealed class ScopeTests
     }
 
     [TestCaseSource(nameof(Operations))]
-    public async Task A_call_without_its_scope_is_refused_by_Shopify_and_fails_fast_once_the_grant_is_known(string operation)
+    public async Task A_call_without_its_scope_is_refused_by_Shopify_and_fails_fast_once_the_grant_is_known(
+        string operation)
     {
         var lacking = ShopifyScopes.Required[operation][0];
         // A read_ scope is granted through its write_ scope: take both away.
@@ -69,7 +70,8 @@ public sealed class ScopeTests
 
         // Shopify refuses (HTTP 200, ACCESS_DENIED naming the scope) when the app does not know what was granted.
         var (unknown, _) = await _h.InstalledShopAsync(grantedScopes: granted, recordScopes: false);
-        var refused = await Assert.ThrowsAsync<ShopifyMissingScopeException>(async () => await graphql.QueryAsync(unknown, document, Variables(operation)));
+        var refused = await Assert.ThrowsAsync<ShopifyMissingScopeException>(async () =>
+            await graphql.QueryAsync(unknown, document, Variables(operation)));
         Assert.That(refused!.Message, Does.Contain("re-open the app"));
 
         // With the grant on record the client does not even ask.
@@ -85,7 +87,8 @@ public sealed class ScopeTests
     public async Task Without_the_merchant_managed_scope_an_order_shows_no_fulfillment_orders()
     {
         var (shop,
-            _) = await _h.InstalledShopAsync(grantedScopes: "read_orders,write_files,write_products,write_publications", recordScopes: false);
+            _) = await _h.InstalledShopAsync(
+                grantedScopes: "read_orders,write_files,write_products,write_publications", recordScopes: false);
         _catalog.Orders["9901"] = new FakeShopifyCatalog.Order { Id = "9901" };
         _catalog.Orders["9901"].Lines.Add(("1", new Dictionary<string, string>(), 1));
         var data = await _h.App.Services.GetRequiredService<ShopifyGraphQL>()
@@ -116,7 +119,8 @@ public sealed class ScopeTests
         var page = await browser.GetStringAsync(Url());
         Assert.That(page, Does.Contain("<code>write_publications</code>").And.Contain("/static/reapproval.js"),
             "Shopify's managed re-approval, for what is missing");
-        Assert.That(System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page, "data-scopes=\"([^\"]*)\"").Groups[1].Value),
+        Assert.That(System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(page,
+            "data-scopes=\"([^\"]*)\"").Groups[1].Value),
             Is.EqualTo("[\"write_publications\"]"), "what the page asks App Bridge to request");
 
         _h.Shopify.GrantedScopes[shop] = ShopifyKit.TomlScopes; // the merchant approves in Shopify's dialog
@@ -131,7 +135,8 @@ public sealed class ScopeTests
     public async Task Publishing_without_its_scope_says_on_the_story_which_scope_to_approve()
     {
         var (shop,
-            _) = await _h.InstalledShopAsync(grantedScopes: "read_orders,write_files,write_merchant_managed_fulfillment_orders,write_products");
+            _) = await _h.InstalledShopAsync(
+                grantedScopes: "read_orders,write_files,write_merchant_managed_fulfillment_orders,write_products");
         Guid id;
         await using (var db = _h.App.Db())
         {

@@ -26,7 +26,8 @@ public sealed class ShopifyGraphQLTests
 
     private ShopifyGraphQL Client => _app.Services.GetRequiredService<ShopifyGraphQL>();
 
-    private async Task<string> InstalledShopAsync(bool refreshValid = true) => (await _h.InstalledShopAsync(refreshValid: refreshValid)).Shop;
+    private async Task<string> InstalledShopAsync(bool refreshValid = true) =>
+        (await _h.InstalledShopAsync(refreshValid: refreshValid)).Shop;
 
     [Test]
     public async Task A_query_goes_to_the_configured_api_version_with_the_shops_token_and_returns_data()
@@ -57,7 +58,8 @@ public sealed class ShopifyGraphQLTests
 
         // 6 x 40 = 240 points from a 100-point bucket refilling at 50/s: at least ~2.8 s of waiting.
         Assert.That(watch.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(2)));
-        Assert.That(_shopify.GraphQLCalls, Has.Count.LessThanOrEqualTo(7), "at most one THROTTLED answer while the client learns the bucket");
+        Assert.That(_shopify.GraphQLCalls, Has.Count.LessThanOrEqualTo(7),
+            "at most one THROTTLED answer while the client learns the bucket");
     }
 
     [Test]
@@ -78,11 +80,13 @@ public sealed class ShopifyGraphQLTests
         _shopify.FailNext.Enqueue(429);
         _shopify.FailNext.Enqueue(503);
 
-        var throttled = await Assert.ThrowsAsync<HttpRequestException>(() => Client.QueryAsync(shop, StorybookShop.Publishing.ProductPublisher.Publications));
+        var throttled = await Assert.ThrowsAsync<HttpRequestException>(() => Client.QueryAsync(shop,
+            StorybookShop.Publishing.ProductPublisher.Publications));
         Assert.That(throttled!.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.TooManyRequests));
         Assert.That(StorybookShop.Generation.StoryStageJob.IsPermanent(throttled), Is.False, "a job retries it");
         Assert.That(_shopify.GraphQLCalls, Has.Count.EqualTo(1), "one call: the job is the retry layer");
-        var down = await Assert.ThrowsAsync<HttpRequestException>(() => Client.QueryAsync(shop, StorybookShop.Publishing.ProductPublisher.Publications));
+        var down = await Assert.ThrowsAsync<HttpRequestException>(() => Client.QueryAsync(shop,
+            StorybookShop.Publishing.ProductPublisher.Publications));
         Assert.That(down!.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.ServiceUnavailable));
         await Client.QueryAsync(shop, StorybookShop.Publishing.ProductPublisher.Publications);
         Assert.That(_shopify.GraphQLCalls, Has.Count.EqualTo(3));
@@ -121,15 +125,18 @@ public sealed class ShopifyGraphQLTests
             ["productSet"] = new JsonObject
             {
                 ["product"] = null,
-                ["userErrors"] = new JsonArray(new JsonObject { ["field"] = new JsonArray("input", "title"), ["message"] = "Title can't be blank", ["code"] = "BLANK" }),
+                ["userErrors"] = new JsonArray(new JsonObject { ["field"] = new JsonArray("input", "title"),
+                    ["message"] = "Title can't be blank", ["code"] = "BLANK" }),
             },
         };
         var error = await Assert.ThrowsAsync<ShopifyUserErrorsException>(() =>
             Client.MutateAsync(shop,
                 "mutation productSet($input: ProductSetInput!) { productSet(input: $input) { product { id } userErrors { field message code } } }", "productSet", new { input = new { title = "" } }));
-        Assert.That(error!.Errors.Single(), Is.EqualTo(new UserError(["input", "title"], "Title can't be blank", "BLANK")).Using<UserError>((a, b) =>
+        Assert.That(error!.Errors.Single(), Is.EqualTo(new UserError(["input", "title"], "Title can't be blank",
+            "BLANK")).Using<UserError>((a, b) =>
             a.Field.SequenceEqual(b.Field) && a.Message == b.Message && a.Code == b.Code));
-        Assert.That(_shopify.GraphQLCalls.Single().Variables!["input"]!["title"]!.GetValue<string>(), Is.EqualTo(""), "variables reach Shopify as sent");
+        Assert.That(_shopify.GraphQLCalls.Single().Variables!["input"]!["title"]!.GetValue<string>(), Is.EqualTo(""),
+            "variables reach Shopify as sent");
     }
 
     [Test]

@@ -31,7 +31,8 @@ public sealed class TelemetryTests
         }));
         using var http = app.CreateClient();
 
-        using var created = await http.PostAsJsonAsync("/api/stories", new { childName = "Ada", ageGroup = "3-5", genre = "space" });
+        using var created = await http.PostAsJsonAsync("/api/stories", new { childName = "Ada", ageGroup = "3-5",
+            genre = "space" });
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var story = await WaitAsync(app.Services, id);
@@ -46,10 +47,14 @@ public sealed class TelemetryTests
         Activity[] snapshot;
         lock (spans) snapshot = [.. spans];
         var request = snapshot.Single(a => a.Kind == ActivityKind.Server && a.DisplayName == "POST /api/stories/");
-        var jobs = snapshot.Where(a => a.Source.Name == StoryTracing.SourceName && (string?)a.GetTagItem(StoryTracing.StoryId) == id.ToString()).ToList();
-        Assert.That(jobs.Select(j => j.DisplayName), Is.SupersetOf(new[] { "job Text", "job Illustrations", "job Narration", "job Book" }));
-        Assert.That(jobs.Select(j => j.TraceId).Distinct(), Is.EqualTo(new[] { request.TraceId }), "the request and every stage: one trace");
-        Assert.That(jobs.Select(j => (string?)j.GetTagItem(StoryTracing.ShopId)).Distinct().Single(), Is.EqualTo(story.ShopId.ToString()));
+        var jobs = snapshot.Where(a => a.Source.Name == StoryTracing.SourceName
+            && (string?)a.GetTagItem(StoryTracing.StoryId) == id.ToString()).ToList();
+        Assert.That(jobs.Select(j => j.DisplayName), Is.SupersetOf(new[] { "job Text", "job Illustrations",
+            "job Narration", "job Book" }));
+        Assert.That(jobs.Select(j => j.TraceId).Distinct(), Is.EqualTo(new[] { request.TraceId }),
+            "the request and every stage: one trace");
+        Assert.That(jobs.Select(j => (string?)j.GetTagItem(StoryTracing.ShopId)).Distinct().Single(),
+            Is.EqualTo(story.ShopId.ToString()));
         var text = jobs.Single(j => j.DisplayName == "job Text");
         Assert.That(jobs.Single(j => j.DisplayName == "job Illustrations").ParentSpanId, Is.EqualTo(text.SpanId),
             "pictures were enqueued by the text stage");
@@ -77,9 +82,11 @@ public sealed class TelemetryTests
             return Microsoft.AspNetCore.Http.Results.Ok();
         });
         var endpoint = await LocalServer.StartAsync(collector);
-        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("otlp"), new Dictionary<string, string?>
+        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("otlp"),
+            new Dictionary<string, string?>
         {
-            ["Pipeline:Roles"] = "web", ["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint, ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["Pipeline:Roles"] = "web", ["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint,
+                ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
         });
         using var http = app.CreateClient();
         using (var response = await http.GetAsync("/api/stories/" + Guid.NewGuid()))
@@ -88,7 +95,8 @@ public sealed class TelemetryTests
         Assert.That(app.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000), Is.True);
         Assert.That(app.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000), Is.True);
 
-        Assert.That(received.Where(r => r.Path == "/v1/traces" && r.Length > 0).Select(r => r.Type), Has.Some.EqualTo("application/x-protobuf"));
+        Assert.That(received.Where(r => r.Path == "/v1/traces" && r.Length > 0).Select(r => r.Type),
+            Has.Some.EqualTo("application/x-protobuf"));
         Assert.That(received.Any(r => r.Path == "/v1/metrics" && r.Length > 0), Is.True);
     }
 

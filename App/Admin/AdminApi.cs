@@ -10,7 +10,8 @@ public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminGroup(this WebApplication app, string prefix, string tag) =>
         app.MapGroup(prefix).WithTags(tag)
-            .RequireAuthorization(p => p.AddAuthenticationSchemes(SessionTokenAuthentication.SchemeName).RequireClaim(SessionTokenAuthentication.ShopClaim))
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(SessionTokenAuthentication.SchemeName)
+                .RequireClaim(SessionTokenAuthentication.ShopClaim))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .AddEndpointFilter(async (ctx, next) =>
             {
@@ -18,7 +19,8 @@ public static class AdminApi
                 var http = ctx.HttpContext;
                 var services = http.RequestServices;
                 services.GetRequiredService<CurrentShop>().Set(await ShopAccess.LoadAsync(http,
-                    services.GetRequiredService<AppDbContext>(), services.GetRequiredService<TimeProvider>(), http.RequestAborted));
+                    services.GetRequiredService<AppDbContext>(), services.GetRequiredService<TimeProvider>(),
+                        http.RequestAborted));
                 ShopAccess.AddFrameAncestors(http);
                 return await next(ctx);
             });
@@ -31,12 +33,15 @@ public static class AdminApi
         var group = app.MapAdminGroup("/api/data-exports", "Compliance");
         group.MapGet("/", async (CurrentShop shop, AppDbContext db, CancellationToken ct) =>
         {
-            return TypedResults.Ok(await db.DataExports.AsNoTracking().Where(x => x.ShopId == shop.Id).OrderByDescending(x => x.CreatedAt)
+            return TypedResults.Ok(await db.DataExports.AsNoTracking().Where(x => x.ShopId == shop.Id)
+                .OrderByDescending(x => x.CreatedAt)
                 .Select(x => new DataExportSummary(x.Id, x.CustomerId, x.DataRequestId, x.CreatedAt)).ToListAsync(ct));
         });
-        group.MapGet("/{id:guid}", async Task<Results<ContentHttpResult, NotFound>> (Guid id, CurrentShop shop, AppDbContext db, CancellationToken ct) =>
+        group.MapGet("/{id:guid}", async Task<Results<ContentHttpResult, NotFound>> (Guid id, CurrentShop shop,
+            AppDbContext db, CancellationToken ct) =>
         {
-            var export = await db.DataExports.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.ShopId == shop.Id, ct);
+            var export = await db.DataExports.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id
+                && x.ShopId == shop.Id, ct);
             return export is null ? TypedResults.NotFound() : TypedResults.Content(export.Payload, "application/json");
         });
         return app;

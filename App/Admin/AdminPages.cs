@@ -20,12 +20,15 @@ public static class AdminPages
         return app;
     }
 
-    private static async Task<IResult> HomeAsync(AdminSession session, AppDbContext db, Generation.ProviderCatalog providers, CancellationToken ct)
+    private static async Task<IResult> HomeAsync(AdminSession session, AppDbContext db,
+        Generation.ProviderCatalog providers, CancellationToken ct)
     {
         var ctx = session.Context;
-        var counts = await db.Stories.Where(s => s.ShopId == ctx.Shop.Id).GroupBy(s => s.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var counts = await db.Stories.Where(s => s.ShopId == ctx.Shop.Id).GroupBy(s => s.Status)
+            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         int Count(StoryStatus s) => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0;
-        var ai = providers.Available(Generation.ProviderKind.Text).Contains("openai") || providers.Available(Generation.ProviderKind.Image).Contains("openai");
+        var ai = providers.Available(Generation.ProviderKind.Text).Contains("openai")
+            || providers.Available(Generation.ProviderKind.Image).Contains("openai");
         return new RazorComponentResult<AdminHome>(new
         {
             Context = ctx,

@@ -8,7 +8,8 @@ public sealed class AdminSession
 {
     private AdminContext? _context;
 
-    public AdminContext Context => _context ?? throw new InvalidOperationException("Not an admin page: map it in MapAdminPages.");
+    public AdminContext Context => _context
+        ?? throw new InvalidOperationException("Not an admin page: map it in MapAdminPages.");
 
     internal void Set(AdminContext context) => _context = context;
 }

@@ -30,7 +30,8 @@ public static class AdminUi
         return group;
     }
 
-    private static async Task<(AdminContext? Context, IResult? Redirect)> AuthenticateAsync(HttpContext http, CancellationToken ct)
+    private static async Task<(AdminContext? Context, IResult? Redirect)> AuthenticateAsync(HttpContext http,
+        CancellationToken ct)
     {
         var services = http.RequestServices;
         var shop = http.Request.Query["shop"].ToString();
@@ -38,7 +39,8 @@ public static class AdminUi
         var db = services.GetRequiredService<AppDbContext>();
         Dictionary<string, string?> Carry(string token) => new()
         {
-            ["shop"] = shop, ["host"] = http.Request.Query["host"].ToString(), ["embedded"] = http.Request.Query["embedded"].ToString(), ["id_token"] = token,
+            ["shop"] = shop, ["host"] = http.Request.Query["host"].ToString(),
+                ["embedded"] = http.Request.Query["embedded"].ToString(), ["id_token"] = token,
         };
 
         // Local development without Shopify: no token (and no other shop) means the seeded dev shop.
@@ -52,18 +54,24 @@ public static class AdminUi
         }
 
         if (!ShopifySignatures.IsShopDomain(shop))
-            return (null, Results.Problem(statusCode: 400, title: "Open StorybookShop from your Shopify admin.", detail: "The shop parameter is missing or is not a myshopify.com domain."));
-        var (session, _) = idToken.Length > 0 ? await services.GetRequiredService<SessionTokenValidator>().ValidateAsync(idToken) : (null, null);
+            return (null, Results.Problem(statusCode: 400, title: "Open StorybookShop from your Shopify admin.",
+                detail: "The shop parameter is missing or is not a myshopify.com domain."));
+        var (session, _) = idToken.Length > 0 ? await services.GetRequiredService<SessionTokenValidator>()
+            .ValidateAsync(idToken) : (null, null);
         if (session is null || !string.Equals(session.Shop, shop, StringComparison.OrdinalIgnoreCase))
         {
             // Shopify's bounce: reload this URL (without the stale token) once App Bridge has a new one.
-            var reload = QueryHelpers.AddQueryString(http.Request.Path, http.Request.Query.Where(q => q.Key != "id_token").ToDictionary(q => q.Key, q => (string?)q.Value.ToString()));
-            return (null, Results.Redirect(QueryHelpers.AddQueryString(AdminPages.BouncePath, new Dictionary<string, string?> { ["shop"] = shop, ["shopify-reload"] = reload })));
+            var reload = QueryHelpers.AddQueryString(http.Request.Path,
+                http.Request.Query.Where(q => q.Key != "id_token").ToDictionary(q => q.Key,
+                    q => (string?)q.Value.ToString()));
+            return (null, Results.Redirect(QueryHelpers.AddQueryString(AdminPages.BouncePath, new Dictionary<string,
+                string?> { ["shop"] = shop, ["shopify-reload"] = reload })));
         }
         var row = await ShopAccess.EnsureInstalledAsync(db, services.GetRequiredService<ShopifyTokens>(), session, ct);
         if (ShopifyScopes.NotGranted(row.Scopes) is { Count: > 0 } missing)
             return (null, Reapproval(missing));
-        http.Response.Headers.ContentSecurityPolicy = services.GetRequiredService<IOptions<ShopifyOptions>>().Value.FrameAncestors(session.Shop);
+        http.Response.Headers.ContentSecurityPolicy = services.GetRequiredService<IOptions<ShopifyOptions>>()
+            .Value.FrameAncestors(session.Shop);
         return (new AdminContext(row, session.Shop, idToken, Carry(idToken)), null);
     }
 

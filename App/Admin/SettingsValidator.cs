@@ -24,7 +24,8 @@ public sealed partial class SettingsValidator : AbstractValidator<SettingsView>
         RuleFor(r => r.Voice).Must(v => Blank(v) is not { } voice || VoiceId().IsMatch(voice))
             .WithMessage("A voice is a provider's voice id or name: letters, digits, - and _, at most 64 characters.");
         RuleFor(r => r.IllustrationStyle).Cascade(CascadeMode.Stop)
-            .Must(s => Blank(s) is not { Length: > 200 }).WithMessage("The illustration style can be at most 200 characters.")
+            .Must(s => Blank(s) is not { Length: > 200 })
+                .WithMessage("The illustration style can be at most 200 characters.")
             .Must(s => Blank(s) is not { } style || !style.Any(char.IsControl))
             .WithMessage("The illustration style may not contain control characters.")
             .Must(s => !PromptSafety.LooksLikeInstructions(Blank(s)))
@@ -39,13 +40,16 @@ public sealed partial class SettingsValidator : AbstractValidator<SettingsView>
                     context.AddFailure($"moderationThresholds.{category}",
                         $"Unknown moderation category; use one of {string.Join(", ", OpenAiModeration.Categories.Keys)}.");
                 else if (score is <= 0 or > 1 || double.IsNaN(score))
-                    context.AddFailure($"moderationThresholds.{category}", "A threshold is a score above 0 and at most 1.");
+                    context.AddFailure($"moderationThresholds.{category}",
+                        "A threshold is a score above 0 and at most 1.");
             }
         });
         RuleFor(r => r.TrimInches).Must(t => t is null || BookFormat.Trims.Contains(t.Value))
             .WithMessage($"The trim must be one of {string.Join(", ", BookFormat.Trims.Select(x => x.ToString(CultureInfo.InvariantCulture)))} inches.");
-        RuleFor(r => r.Price).Must(p => p is not (<= 0 or > 10_000)).WithMessage("The price must be above 0 and at most 10,000.");
-        RuleFor(r => r.BookProductIds).Must(ids => ids is null || (ids.Count <= 20 && ids.All(p => ProductId().IsMatch(p.Trim()))))
+        RuleFor(r => r.Price).Must(p => p is not (<= 0 or > 10_000))
+            .WithMessage("The price must be above 0 and at most 10,000.");
+        RuleFor(r => r.BookProductIds).Must(ids => ids is null || (ids.Count <= 20 && ids.All(p => ProductId()
+            .IsMatch(p.Trim()))))
             .WithMessage("Book products are Shopify product ids (digits), at most 20.");
         RuleFor(r => r.MonthlyBudgetUsd).Must(b => b is not (< 0 or > 1_000_000))
             .WithMessage("The monthly budget must be between 0 and 1,000,000 USD.");

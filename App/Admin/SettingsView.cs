@@ -1,7 +1,8 @@
 namespace StorybookShop.Admin;
 
 /// <summary>The shop's generation settings as the merchant sees and sends them; null = the server's default.</summary>
-public sealed record SettingsView(string? TextProvider, string? ImageProvider, string? AudioProvider, string? Voice, string? IllustrationStyle,
+public sealed record SettingsView(string? TextProvider, string? ImageProvider, string? AudioProvider, string? Voice,
+    string? IllustrationStyle,
     int? ImageConcurrency, Dictionary<string, double>? ModerationThresholds, decimal? MonthlyBudgetUsd,
     double? TrimInches = null, decimal? Price = null, bool? PreviewBeforePurchase = null,
     List<string>? BookProductIds = null);

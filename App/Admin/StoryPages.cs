@@ -21,22 +21,27 @@ public static class StoryPages
     }
 
     private static async Task<IResult> ListAsync(AdminSession session, AppDbContext db, CancellationToken ct,
-        string? status = null, DateOnly? from = null, DateOnly? to = null, string? customer = null, string? order = null, int page = 1)
+        string? status = null, DateOnly? from = null, DateOnly? to = null, string? customer = null,
+            string? order = null, int page = 1)
     {
         var ctx = session.Context;
         page = Math.Max(1, page);
         var query = db.Stories.AsNoTracking().Where(s => s.ShopId == ctx.Shop.Id);
         if (Enum.TryParse<StoryStatus>(status, ignoreCase: true, out var st)) query = query.Where(s => s.Status == st);
-        if (from is { } f) query = query.Where(s => s.CreatedAt >= new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
-        if (to is { } t) query = query.Where(s => s.CreatedAt < new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        if (from is { } f) query = query.Where(s => s.CreatedAt >= new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue),
+            TimeSpan.Zero));
+        if (to is { } t) query = query.Where(s => s.CreatedAt < new DateTimeOffset(t.AddDays(1)
+            .ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
         if (!string.IsNullOrWhiteSpace(customer)) query = query.Where(s => s.ShopifyCustomerId == customer.Trim());
         if (!string.IsNullOrWhiteSpace(order)) query = query.Where(s => s.ShopifyOrderId == order.Trim());
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(s => s.CreatedAt).Skip((page - 1) * PageSize).Take(PageSize)
             .Select(s => new
             {
-                s.Id, s.Title, s.ChildName, s.Status, s.StagesDone, s.CreatedAt, s.ShopifyOrderId, Pages = s.Pages.Count,
-                Images = s.Pages.Count(p => p.ImageStage == AssetStage.Done), Audio = s.Pages.Count(p => p.AudioStage == AssetStage.Done),
+                s.Id, s.Title, s.ChildName, s.Status, s.StagesDone, s.CreatedAt, s.ShopifyOrderId,
+                    Pages = s.Pages.Count,
+                Images = s.Pages.Count(p => p.ImageStage == AssetStage.Done),
+                    Audio = s.Pages.Count(p => p.AudioStage == AssetStage.Done),
                 Cost = db.Generations.Where(g => g.StoryId == s.Id).Sum(g => (decimal?)g.Cost) ?? 0m,
             }).ToListAsync(ct);
 
@@ -45,21 +50,26 @@ public static class StoryPages
             Context = ctx,
             Filter = new StoryList.Filters(status, from, to, customer, order),
             Rows = rows.Select(r => new StoryList.Row(r.Id, r.Title, r.ChildName, r.Status,
-                r.Status is StoryStatus.Complete or StoryStatus.Published ? 100 : StoryApi.Percent(r.StagesDone, r.Pages, r.Images, r.Audio),
+                r.Status is StoryStatus.Complete or StoryStatus.Published ? 100 : StoryApi.Percent(r.StagesDone,
+                    r.Pages, r.Images, r.Audio),
                 r.Cost, r.ShopifyOrderId, r.CreatedAt)).ToList(),
             Page = page,
             Total = total,
         });
     }
 
-    private static async Task<IResult> DetailAsync(Guid id, AdminSession session, AppDbContext db, IAssetStore assets, IOptions<StorageOptions> storage, CancellationToken ct)
+    private static async Task<IResult> DetailAsync(Guid id, AdminSession session, AppDbContext db, IAssetStore assets,
+        IOptions<StorageOptions> storage, CancellationToken ct)
     {
         var ctx = session.Context;
-        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == ctx.Shop.Id, ct);
+        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
+            && s.ShopId == ctx.Shop.Id, ct);
         if (story is null) return Results.NotFound();
-        var ledger = await db.Generations.AsNoTracking().Where(g => g.StoryId == id).OrderBy(g => g.CreatedAt).ToListAsync(ct);
+        var ledger = await db.Generations.AsNoTracking().Where(g => g.StoryId == id).OrderBy(g => g.CreatedAt)
+            .ToListAsync(ct);
         var life = storage.Value.UrlLifetime;
         string? Url(string? key) => key is null ? null : assets.GetUrl(key, life).ToString();
-        return new RazorComponentResult<StoryDetail>(new { Context = ctx, Story = story, Ledger = ledger, Url = (Func<string?, string?>)Url });
+        return new RazorComponentResult<StoryDetail>(new { Context = ctx, Story = story, Ledger = ledger,
+            Url = (Func<string?, string?>)Url });
     }
 }

@@ -31,15 +31,19 @@ public static class BookLayout
     public static int FontSize(string ageGroup) => ageGroup switch { "0-3" => 30, "3-5" => 24, "5-7" => 20, _ => 16 };
 
     /// <summary>The words around the story, in the book's language.</summary>
-    public sealed record BookWords(string StoryFor, string StarringLine, string Dedication, string TheEnd, string AboutTitle, string AboutLine, string DrawPrompt);
+    public sealed record BookWords(string StoryFor, string StarringLine, string Dedication, string TheEnd,
+        string AboutTitle, string AboutLine, string DrawPrompt);
 
     public static BookWords Words(string language) => language switch
     {
-        "es" => new("Un cuento para {0}", "Protagonizado por {0} y {1}", "Este libro se hizo para {0}. Que cada página te traiga una sonrisa.", "Fin", "Sobre este libro",
+        "es" => new("Un cuento para {0}", "Protagonizado por {0} y {1}",
+            "Este libro se hizo para {0}. Que cada página te traiga una sonrisa.", "Fin", "Sobre este libro",
             "Este cuento se escribió para {0}, para edades de {1} años.", "¡Dibuja tu parte favorita del cuento!"),
-        "fr" => new("Une histoire pour {0}", "Avec {0} et {1}", "Ce livre a été créé pour {0}. Que chaque page t'apporte un sourire.", "Fin", "À propos de ce livre",
+        "fr" => new("Une histoire pour {0}", "Avec {0} et {1}",
+            "Ce livre a été créé pour {0}. Que chaque page t'apporte un sourire.", "Fin", "À propos de ce livre",
             "Cette histoire a été écrite pour {0}, pour les {1} ans.", "Dessine ton moment préféré de l'histoire !"),
-        _ => new("A story for {0}", "Starring {0} and {1}", "This book was made for {0}. May every page bring a smile.", "The End", "About this book",
+        _ => new("A story for {0}", "Starring {0} and {1}",
+            "This book was made for {0}. May every page bring a smile.", "The End", "About this book",
             "This story was written for {0}, for ages {1}.", "Draw your favourite part of the story!"),
     };
 }

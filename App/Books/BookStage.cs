@@ -6,7 +6,8 @@ using StorybookShop.Storage;
 namespace StorybookShop.Books;
 
 /// <summary>Lays out the book and renders the screen PDF and the print PDF; then the story is Complete.</summary>
-public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRenderer renderer, IAssetStore assets, GenerationLedger ledger, TimeProvider clock,
+public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRenderer renderer, IAssetStore assets,
+    GenerationLedger ledger, TimeProvider clock,
     Jobs.StoryJobs jobs, Telemetry.StoryMetrics metrics, Hosting.ComponentHtml components) : IPipelineStage
 {
     public PipelineStages Stage => PipelineStages.Book;
@@ -23,10 +24,13 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
         var dir = Directory.CreateTempSubdirectory("book-");
         try
         {
-            var cover = await Fetch(story.CoverImage ?? throw new InvalidOperationException("The story has no cover picture."), "cover.jpg");
+            var cover = await Fetch(story.CoverImage
+                ?? throw new InvalidOperationException("The story has no cover picture."), "cover.jpg");
             var images = new List<string>();
             foreach (var p in pages)
-                images.Add(await Fetch(p.ImageKey ?? throw new InvalidOperationException($"Page {p.Number} has no picture."), $"page-{p.Number:D2}.jpg"));
+                images.Add(await Fetch(p.ImageKey
+                    ?? throw new InvalidOperationException($"Page {p.Number} has no picture."),
+                        $"page-{p.Number:D2}.jpg"));
 
             // One render with bleed makes both files: the print PDF (TrimBox, BleedBox) and the screen PDF (cropped to the trim).
             var pageCount = BookLayout.PageCount(pages.Count);
@@ -34,12 +38,16 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
             var screenKey = AssetKeys.ScreenPdf(story.ShopId, story.Id);
             // A book laid out before (PdfUrl set) and still stored is current: regenerating a page clears PdfUrl.
             var format = BookFormat.ForTrim(story.Shop?.Settings.TrimInches);
-            if (story.PdfUrl is null || !await assets.ExistsAsync(printKey, ct) || !await assets.ExistsAsync(screenKey, ct))
+            if (story.PdfUrl is null || !await assets.ExistsAsync(printKey,
+                ct) || !await assets.ExistsAsync(screenKey, ct))
             {
                 var html = Path.Combine(dir.FullName, "book.html");
-                await File.WriteAllTextAsync(html, await BookLayout.HtmlAsync(components, story, pages, new BookLayout.Images(cover, images), format), ct);
-                var print = await ledger.RecordAsync(story.Id, GenerationType.Pdf, null, "chromium", $"Book PDF, {format.TrimInches} in square + {format.BleedInches} in bleed, {pageCount} pages",
-                    async t => new ProviderResult<byte[]>(await renderer.RenderAsync(html, format, t), "chromium-pdf", 0m, new { pages = pageCount }),
+                await File.WriteAllTextAsync(html, await BookLayout.HtmlAsync(components, story, pages,
+                    new BookLayout.Images(cover, images), format), ct);
+                var print = await ledger.RecordAsync(story.Id, GenerationType.Pdf, null, "chromium",
+                    $"Book PDF, {format.TrimInches} in square + {format.BleedInches} in bleed, {pageCount} pages",
+                    async t => new ProviderResult<byte[]>(await renderer.RenderAsync(html, format, t), "chromium-pdf",
+                        0m, new { pages = pageCount }),
                     b => new { printKey, screenKey, bytes = b.Length }, ct);
                 await assets.PutAsync(screenKey, PrintBoxes.CropToTrim(print, format), "application/pdf", ct);
                 await assets.PutAsync(printKey, print, "application/pdf", ct);
@@ -52,10 +60,13 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
                 epubKey = AssetKeys.Epub(story.ShopId, story.Id);
                 var epubPages = new List<ReadAlongEpub.Page>();
                 foreach (var (p, i) in pages.Select((p, i) => (p, i)))
-                    epubPages.Add(new ReadAlongEpub.Page(p.Number, $"page-{p.Number:D2}.jpg", await File.ReadAllBytesAsync(Path.Combine(dir.FullName, images[i]), ct),
-                        $"page-{p.Number:D2}.mp3", await assets.GetAsync(p.AudioKey!, ct) ?? throw new InvalidOperationException($"Page {p.Number}'s narration is missing."),
+                    epubPages.Add(new ReadAlongEpub.Page(p.Number, $"page-{p.Number:D2}.jpg",
+                        await File.ReadAllBytesAsync(Path.Combine(dir.FullName, images[i]), ct),
+                        $"page-{p.Number:D2}.mp3", await assets.GetAsync(p.AudioKey!,
+                            ct) ?? throw new InvalidOperationException($"Page {p.Number}'s narration is missing."),
                         p.AudioSeconds!.Value, p.Words!));
-                var epub = ReadAlongEpub.Build(story, await File.ReadAllBytesAsync(Path.Combine(dir.FullName, cover), ct), epubPages, clock.GetUtcNow());
+                var epub = ReadAlongEpub.Build(story, await File.ReadAllBytesAsync(Path.Combine(dir.FullName, cover),
+                    ct), epubPages, clock.GetUtcNow());
                 await assets.PutAsync(epubKey, epub, "application/epub+zip", ct);
             }
 
@@ -83,7 +94,8 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
 
         async Task<string> Fetch(string key, string file)
         {
-            var bytes = await assets.GetAsync(key, ct) ?? throw new InvalidOperationException($"Asset {key} is missing.");
+            var bytes = await assets.GetAsync(key,
+                ct) ?? throw new InvalidOperationException($"Asset {key} is missing.");
             await File.WriteAllBytesAsync(Path.Combine(dir.FullName, file), bytes, ct);
             return file;
         }

@@ -58,7 +58,8 @@ public static partial class DashboardExtensions
             {
                 http.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 http.Response.ContentType = "text/plain; charset=utf-8";
-                await http.Response.WriteAsync("This jobs link has expired or is not valid: open Jobs again from StorybookShop in your Shopify admin.");
+                await http.Response.WriteAsync(
+                    "This jobs link has expired or is not valid: open Jobs again from StorybookShop in your Shopify admin.");
                 return;
             }
             http.Response.Headers.ContentSecurityPolicy = http.RequestServices.GetRequiredService<IOptions<Shopify.ShopifyOptions>>().Value
@@ -88,11 +89,13 @@ public static partial class DashboardExtensions
                     http.Response.StatusCode = StatusCodes.Status404NotFound;
                     return;
                 case OperatorAccess.Outcome.Refused:
-                    Log.OperatorSignInRefusedFrom(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("StorybookShop.Operator"), http.Connection.RemoteIpAddress);
+                    Log.OperatorSignInRefusedFrom(http.RequestServices.GetRequiredService<ILoggerFactory>()
+                        .CreateLogger("StorybookShop.Operator"), http.Connection.RemoteIpAddress);
                     http.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     return;
                 case OperatorAccess.Outcome.Throttled:
-                    http.Response.Headers.RetryAfter = ((int)OperatorAccess.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    http.Response.Headers.RetryAfter = ((int)OperatorAccess.Window.TotalSeconds)
+                        .ToString(System.Globalization.CultureInfo.InvariantCulture);
                     http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                     return;
             }
@@ -119,7 +122,8 @@ public static partial class DashboardExtensions
 
     private static async Task<Shop?> InstalledShopAsync(HttpContext http, Guid shopId)
     {
-        await using var db = await http.RequestServices.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(http.RequestAborted);
+        await using var db = await http.RequestServices.GetRequiredService<IDbContextFactory<AppDbContext>>()
+            .CreateDbContextAsync(http.RequestAborted);
         return await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId && s.UninstalledAt == null,
             http.RequestAborted);
     }

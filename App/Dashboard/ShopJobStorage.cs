@@ -46,7 +46,8 @@ public sealed class ShopJobStorage(JobStorage inner, NpgsqlDataSource dataSource
         && _owned.GetOrAdd(jobId, _ =>
         {
             using var conn = dataSource.OpenConnection();
-            using var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM story_jobs WHERE job_id = @id AND shop_id = @shop)", conn);
+            using var cmd = new NpgsqlCommand(
+                "SELECT EXISTS (SELECT 1 FROM story_jobs WHERE job_id = @id AND shop_id = @shop)", conn);
             cmd.Parameters.AddWithValue("id", id);
             cmd.Parameters.AddWithValue("shop", shopId);
             return (bool)cmd.ExecuteScalar()!;
@@ -55,7 +56,8 @@ public sealed class ShopJobStorage(JobStorage inner, NpgsqlDataSource dataSource
     /// <summary>Server names are host names: merchants see a stable alias instead.</summary>
     public static string Alias(string? server) => string.IsNullOrEmpty(server)
         ? ""
-        : "node-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(server)))[..8];
+        : "node-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(server)))[..8];
 
     public override string ToString() => "Storybook jobs";
 }

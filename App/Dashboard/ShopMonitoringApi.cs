@@ -186,7 +186,8 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
             cmd.Parameters.AddWithValue("from", (long)Math.Max(0, from));
             cmd.Parameters.AddWithValue("count", (long)Math.Max(0, count));
             using var reader = cmd.ExecuteReader();
-            while (reader.Read()) ids.Add(reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            while (reader.Read()) ids.Add(reader.GetInt64(0)
+                .ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         using var connection = storage.GetReadOnlyConnection();
         var rows = new List<KeyValuePair<string, T>>();

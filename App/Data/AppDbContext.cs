@@ -148,7 +148,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             var c = name[i];
             if (char.IsUpper(c))
             {
-                if (i > 0 && name[i - 1] != '_' && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+                if (i > 0 && name[i - 1] != '_' && (char.IsLower(name[i - 1]) || (i + 1 < name.Length
+                    && char.IsLower(name[i + 1]))))
                     sb.Append('_');
                 sb.Append(char.ToLowerInvariant(c));
             }

@@ -15,7 +15,8 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrat
 
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default)
     {
-        var files = Directory.GetFiles(MigrationsFolder, "*.sql").OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal).ToList();
+        var files = Directory.GetFiles(MigrationsFolder, "*.sql").OrderBy(f => Path.GetFileName(f),
+            StringComparer.Ordinal).ToList();
         if (files.Count == 0)
             throw new InvalidOperationException($"No migrations found in {MigrationsFolder}.");
 

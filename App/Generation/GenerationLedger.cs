@@ -9,7 +9,8 @@ namespace StorybookShop.Generation;
 /// Runs one provider call and writes its Generation row — prompt, result, cost, duration, provider —
 /// whether it succeeded or failed. Each row has its own short-lived context, so calls can run in parallel.
 /// </summary>
-public sealed partial class GenerationLedger(IDbContextFactory<AppDbContext> contexts, TimeProvider clock, Telemetry.StoryMetrics metrics,
+public sealed partial class GenerationLedger(IDbContextFactory<AppDbContext> contexts, TimeProvider clock,
+    Telemetry.StoryMetrics metrics,
     ILogger<GenerationLedger> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -18,14 +19,16 @@ public sealed partial class GenerationLedger(IDbContextFactory<AppDbContext> con
         Func<CancellationToken, Task<ProviderResult<T>>> call, Func<T, object?> describe, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var row = new Data.Generation { Id = Guid.NewGuid(), StoryId = storyId, Type = type, PageNumber = page, Provider = provider, Prompt = prompt, CreatedAt = clock.GetUtcNow() };
+        var row = new Data.Generation { Id = Guid.NewGuid(), StoryId = storyId, Type = type, PageNumber = page,
+            Provider = provider, Prompt = prompt, CreatedAt = clock.GetUtcNow() };
         try
         {
             var result = await call(ct);
             row.Model = result.Model;
             row.Cost = result.Cost;
             metrics.ProviderCost(provider, type.ToString(), result.Cost);
-            row.Result = JsonSerializer.Serialize(new { output = describe(result.Value), details = result.Details }, Json);
+            row.Result = JsonSerializer.Serialize(new { output = describe(result.Value),
+                details = result.Details }, Json);
             return result.Value;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -9,7 +9,8 @@ namespace StorybookShop.Generation;
 /// Draws the cover and one picture per page, a few at a time, skipping pictures already stored. A picture the
 /// provider refuses fails only that page: the rest are drawn, and the page can be regenerated later.
 /// </summary>
-public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, ProviderCatalog providers, IAssetStore assets, GenerationLedger ledger,
+public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, ProviderCatalog providers,
+    IAssetStore assets, GenerationLedger ledger,
     IOptions<GenerationOptions> options, TimeProvider clock) : IPipelineStage
 {
     public const string DefaultStyle = "Soft, warm children's picture-book illustration";
@@ -26,30 +27,39 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
         var brief = StoryBriefs.For(story);
         var illustrator = providers.Illustrator(brief.Settings);
         var shopSlots = providers.ImageSlots(story.ShopId, brief.Settings);
-        var look = string.IsNullOrWhiteSpace(brief.Settings.IllustrationStyle) ? DefaultStyle : brief.Settings.IllustrationStyle.Trim();
+        var look = string.IsNullOrWhiteSpace(brief.Settings.IllustrationStyle) ? DefaultStyle
+            : brief.Settings.IllustrationStyle.Trim();
         var style = $"{look}; characters: {string.Join("; ", story.Characters.Select(c => $"{c.Name}: {c.VisualDescription}"))}.";
         // The cover shows the hero and companion at the story's farthest place, in warm light.
-        var destination = story.Pages.OrderBy(p => p.Number).LastOrDefault(p => p.Scene.Setting != "home")?.Scene.Setting ?? "home";
-        var coverScene = new Scene(destination, "sunset", [story.ChildName, .. story.Characters.Where(c => c.Role == "companion").Take(1).Select(c => c.Name)], "treasure", "joyful");
+        var destination = story.Pages.OrderBy(p => p.Number)
+            .LastOrDefault(p => p.Scene.Setting != "home")?.Scene.Setting ?? "home";
+        var coverScene = new Scene(destination, "sunset", [story.ChildName,
+            .. story.Characters.Where(c => c.Role == "companion").Take(1).Select(c => c.Name)], "treasure", "joyful");
         var work = new List<(int Number, string Key, string Prompt, Scene Scene, bool Done)>
         {
-            (0, AssetKeys.Cover(story.ShopId, story.Id), $"Book cover for \"{story.Title}\": {story.ChildName} and friends, inviting and bright.", coverScene, story.CoverImage is not null),
+            (0, AssetKeys.Cover(story.ShopId, story.Id),
+                $"Book cover for \"{story.Title}\": {story.ChildName} and friends, inviting and bright.", coverScene,
+                    story.CoverImage is not null),
         };
         work.AddRange(story.Pages.OrderBy(p => p.Number).Select(p =>
-            (p.Number, AssetKeys.PageImage(story.ShopId, story.Id, p.Number), p.IllustrationPrompt, p.Scene, p.ImageStage == AssetStage.Done && p.ImageKey is not null)));
+            (p.Number, AssetKeys.PageImage(story.ShopId, story.Id, p.Number), p.IllustrationPrompt, p.Scene,
+                p.ImageStage == AssetStage.Done && p.ImageKey is not null)));
         // Before purchase only the cover and the first pages are drawn (the storefront preview).
         if (!story.Released) work = work.Where(w => w.Number <= options.Value.PreviewPages).ToList();
 
         var refused = new System.Collections.Concurrent.ConcurrentBag<(int Number, string Error)>();
-        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.IllustrationConcurrency), CancellationToken = ct }, async (item, token) =>
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1,
+            options.Value.IllustrationConcurrency), CancellationToken = ct }, async (item, token) =>
         {
             if (item.Done && await assets.ExistsAsync(item.Key, token)) return;
-            var request = new IllustrationRequest(brief, item.Number, item.Prompt + " " + style, item.Scene, story.Characters, style, item.Number == 0 ? story.Title : null);
+            var request = new IllustrationRequest(brief, item.Number, item.Prompt + " " + style, item.Scene,
+                story.Characters, style, item.Number == 0 ? story.Title : null);
             byte[] jpeg;
             await shopSlots.WaitAsync(token);
             try
             {
-                jpeg = await ledger.RecordAsync(story.Id, GenerationType.Image, item.Number, illustrator.Provider, request.Prompt, async t =>
+                jpeg = await ledger.RecordAsync(story.Id, GenerationType.Image, item.Number, illustrator.Provider,
+                    request.Prompt, async t =>
                 {
                     await StoryBriefs.DelayAsync(options.Value.SimulatedImageLatency, t);
                     return await illustrator.DrawAsync(request, t);
@@ -59,7 +69,8 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
             {
                 refused.Add((item.Number, e.Message));
                 await using var failed = await contexts.CreateDbContextAsync(token);
-                if (item.Number > 0) await failed.MarkPageFailedAsync(story.Id, item.Number, Stage, $"Picture refused: {e.Message}", token);
+                if (item.Number > 0) await failed.MarkPageFailedAsync(story.Id, item.Number, Stage,
+                    $"Picture refused: {e.Message}", token);
                 return;
             }
             finally
@@ -70,18 +81,22 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
 
             await using var db = await contexts.CreateDbContextAsync(token);
             if (item.Number == 0)
-                await db.Stories.Where(s => s.Id == story.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.CoverImage, item.Key), token);
+                await db.Stories.Where(s => s.Id == story.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.CoverImage,
+                    item.Key), token);
             else
                 await db.StoryPages.Where(p => p.StoryId == story.Id && p.Number == item.Number)
-                    .ExecuteUpdateAsync(u => u.SetProperty(p => p.ImageKey, item.Key).SetProperty(p => p.ImageStage, AssetStage.Done), token);
+                    .ExecuteUpdateAsync(u => u.SetProperty(p => p.ImageKey, item.Key).SetProperty(p => p.ImageStage,
+                        AssetStage.Done), token);
         });
         if (!refused.IsEmpty) throw new PagesFailedException(Stage, [.. refused]);
         if (!story.Released)
         {
             // The preview is ready; the rest of the book waits for the order (orders/paid releases it).
             await using var db = await contexts.CreateDbContextAsync(ct);
-            var waiting = await db.Stories.Where(s => s.Id == story.Id && s.Status == StoryStatus.Generating && !s.Released)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, StoryStatus.Preview).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
+            var waiting = await db.Stories.Where(s => s.Id == story.Id && s.Status == StoryStatus.Generating
+                && !s.Released)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status,
+                    StoryStatus.Preview).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
             // Paid while the preview was being drawn: draw the rest now (finished pictures are skipped).
             if (waiting == 0) await RunAsync(storyId, ct);
             return;
@@ -90,7 +105,8 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             var images = work.Where(w => w.Number > 0).Select(w => w.Key).ToList();
-            await db.Stories.Where(s => s.Id == story.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Images, images), ct);
+            await db.Stories.Where(s => s.Id == story.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Images, images), ct);
             await db.MarkDoneAsync(story.Id, Stage, clock.GetUtcNow(), ct);
         }
     }

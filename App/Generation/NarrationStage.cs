@@ -10,7 +10,8 @@ namespace StorybookShop.Generation;
 /// the pages into one file for the whole book. Providers that carry the voice from page to page
 /// (ElevenLabs) speak the pages in order; others speak a few at a time. A refused page fails only itself.
 /// </summary>
-public sealed class NarrationStage(IDbContextFactory<AppDbContext> contexts, ProviderCatalog providers, IAssetStore assets, GenerationLedger ledger,
+public sealed class NarrationStage(IDbContextFactory<AppDbContext> contexts, ProviderCatalog providers,
+    IAssetStore assets, GenerationLedger ledger,
     IOptions<GenerationOptions> options, TimeProvider clock) : IPipelineStage
 {
     public PipelineStages Stage => PipelineStages.Narration;
@@ -27,20 +28,24 @@ public sealed class NarrationStage(IDbContextFactory<AppDbContext> contexts, Pro
         var pages = story.Pages.OrderBy(p => p.Number).ToList();
         // Request ids of the pages spoken so far, by page: a resumed stage carries the voice on from where it stopped.
         var requestIds = new System.Collections.Concurrent.ConcurrentDictionary<int, string>(
-            pages.Where(p => p.AudioStage == AssetStage.Done && p.AudioRequestId is not null).ToDictionary(p => p.Number, p => p.AudioRequestId!));
+            pages.Where(p => p.AudioStage == AssetStage.Done && p.AudioRequestId is not null)
+                .ToDictionary(p => p.Number, p => p.AudioRequestId!));
         var refused = new System.Collections.Concurrent.ConcurrentBag<(int Number, string Error)>();
 
         async ValueTask Narrate(StoryPage page, CancellationToken token)
         {
             var key = AssetKeys.PageAudio(story.ShopId, story.Id, page.Number);
-            if (page.AudioStage == AssetStage.Done && page.AudioKey is not null && await assets.ExistsAsync(key, token)) return;
+            if (page.AudioStage == AssetStage.Done && page.AudioKey is not null && await assets.ExistsAsync(key,
+                token)) return;
             var previous = narrator.UsesContinuity
-                ? requestIds.Where(r => r.Key < page.Number).OrderBy(r => r.Key).TakeLast(3).Select(r => r.Value).ToList()
+                ? requestIds.Where(r => r.Key < page.Number).OrderBy(r => r.Key).TakeLast(3)
+                    .Select(r => r.Value).ToList()
                 : [];
             Narration narration;
             try
             {
-                narration = await ledger.RecordAsync(story.Id, GenerationType.Audio, page.Number, narrator.Provider, page.Text, async t =>
+                narration = await ledger.RecordAsync(story.Id, GenerationType.Audio, page.Number, narrator.Provider,
+                    page.Text, async t =>
                 {
                     await StoryBriefs.DelayAsync(options.Value.SimulatedAudioLatency, t);
                     return await narrator.NarrateAsync(new NarrationRequest(brief, page.Text, previous), t);
@@ -50,7 +55,8 @@ public sealed class NarrationStage(IDbContextFactory<AppDbContext> contexts, Pro
             {
                 refused.Add((page.Number, e.Message));
                 await using var failed = await contexts.CreateDbContextAsync(token);
-                await failed.MarkPageFailedAsync(story.Id, page.Number, Stage, $"Narration refused: {e.Message}", token);
+                await failed.MarkPageFailedAsync(story.Id, page.Number, Stage,
+                    $"Narration refused: {e.Message}", token);
                 return;
             }
             await assets.PutAsync(key, narration.Mp3, "audio/mpeg", token);
@@ -58,28 +64,33 @@ public sealed class NarrationStage(IDbContextFactory<AppDbContext> contexts, Pro
             var words = narration.Words?.ToList();
             await using var db = await contexts.CreateDbContextAsync(token);
             await db.StoryPages.Where(p => p.StoryId == story.Id && p.Number == page.Number).ExecuteUpdateAsync(u => u
-                .SetProperty(p => p.AudioKey, key).SetProperty(p => p.AudioStage, AssetStage.Done).SetProperty(p => p.AudioSeconds, narration.Seconds)
+                .SetProperty(p => p.AudioKey, key).SetProperty(p => p.AudioStage,
+                    AssetStage.Done).SetProperty(p => p.AudioSeconds, narration.Seconds)
                 .SetProperty(p => p.Words, words).SetProperty(p => p.AudioRequestId, narration.RequestId), token);
         }
 
         if (narrator.UsesContinuity)
             foreach (var page in pages) await Narrate(page, ct);
         else
-            await Parallel.ForEachAsync(pages, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.NarrationConcurrency), CancellationToken = ct }, Narrate);
+            await Parallel.ForEachAsync(pages, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1,
+                options.Value.NarrationConcurrency), CancellationToken = ct }, Narrate);
         if (!refused.IsEmpty) throw new PagesFailedException(Stage, [.. refused]);
 
         // The whole book is the pages joined: no second, paid narration of the same text.
         var parts = new List<byte[]>();
         foreach (var page in pages)
             parts.Add(await assets.GetAsync(AssetKeys.PageAudio(story.ShopId, story.Id, page.Number), ct)
-                ?? throw new InvalidOperationException($"Page {page.Number}'s narration is missing from the asset store."));
+                ?? throw new InvalidOperationException(
+                    $"Page {page.Number}'s narration is missing from the asset store."));
         var bookKey = AssetKeys.BookAudio(story.ShopId, story.Id);
         await assets.PutAsync(bookKey, Audio.Mp3.Concat(parts), "audio/mpeg", ct);
 
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
-            var files = pages.Select(p => AssetKeys.PageAudio(story.ShopId, story.Id, p.Number)).Append(bookKey).ToList();
-            await db.Stories.Where(s => s.Id == story.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.AudioFiles, files), ct);
+            var files = pages.Select(p => AssetKeys.PageAudio(story.ShopId, story.Id,
+                p.Number)).Append(bookKey).ToList();
+            await db.Stories.Where(s => s.Id == story.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.AudioFiles, files), ct);
             await db.MarkDoneAsync(story.Id, Stage, clock.GetUtcNow(), ct);
         }
     }

@@ -14,11 +14,16 @@ public static class PipelineExtensions
     {
         var services = builder.Services;
         services.AddOptions<GenerationOptions>().Bind(builder.Configuration.GetSection(GenerationOptions.Section))
-            .Validate(o => o.TextProvider is "offline" or "openai", "Generation:TextProvider must be offline or openai.")
-            .Validate(o => o.ImageProvider is "offline" or "openai", "Generation:ImageProvider must be offline or openai.")
-            .Validate(o => o.AudioProvider is "offline" or "openai" or "elevenlabs", "Generation:AudioProvider must be offline, openai or elevenlabs.")
-            .Validate(o => o.ModerationProvider is "none" or "openai", "Generation:ModerationProvider must be none or openai.")
-            .Validate(o => o.IllustrationConcurrency >= 1 && o.NarrationConcurrency >= 1 && o.ShopImageConcurrency >= 1, "Generation concurrency must be at least 1.")
+            .Validate(o => o.TextProvider is "offline" or "openai",
+                "Generation:TextProvider must be offline or openai.")
+            .Validate(o => o.ImageProvider is "offline" or "openai",
+                "Generation:ImageProvider must be offline or openai.")
+            .Validate(o => o.AudioProvider is "offline" or "openai" or "elevenlabs",
+                "Generation:AudioProvider must be offline, openai or elevenlabs.")
+            .Validate(o => o.ModerationProvider is "none" or "openai",
+                "Generation:ModerationProvider must be none or openai.")
+            .Validate(o => o.IllustrationConcurrency >= 1 && o.NarrationConcurrency >= 1
+                && o.ShopImageConcurrency >= 1, "Generation concurrency must be at least 1.")
             .ValidateOnStart();
         services.AddOptions<ChromiumOptions>().Bind(builder.Configuration.GetSection(ChromiumOptions.Section))
             .Validate(o => o.PagePoolSize >= 1, "Chromium:PagePoolSize must be at least 1.").ValidateOnStart();
@@ -29,26 +34,35 @@ public static class PipelineExtensions
         services.AddSingleton<GenerationLedger>();
         services.AddSingleton<Budget>();
         services.AddSingleton<StoryPipeline>();
-        var generation = builder.Configuration.GetSection(GenerationOptions.Section).Get<GenerationOptions>() ?? new GenerationOptions();
+        var generation = builder.Configuration.GetSection(GenerationOptions.Section).Get<GenerationOptions>()
+            ?? new GenerationOptions();
         services.AddOptions<OpenAI.OpenAiOptions>().Bind(builder.Configuration.GetSection(OpenAI.OpenAiOptions.Section))
-            .Validate(o => generation.TextProvider != "openai" || (o.ApiKey.Length > 0 && o.TextModel.Length > 0), "OpenAI:ApiKey and OpenAI:TextModel are required when Generation:TextProvider is openai.")
-            .Validate(o => generation.ModerationProvider != "openai" || o.ApiKey.Length > 0, "OpenAI:ApiKey is required when Generation:ModerationProvider is openai.")
+            .Validate(o => generation.TextProvider != "openai" || (o.ApiKey.Length > 0 && o.TextModel.Length > 0),
+                "OpenAI:ApiKey and OpenAI:TextModel are required when Generation:TextProvider is openai.")
+            .Validate(o => generation.ModerationProvider != "openai" || o.ApiKey.Length > 0,
+                "OpenAI:ApiKey is required when Generation:ModerationProvider is openai.")
             .Validate(o => generation.ImageProvider != "openai" || (o.ApiKey.Length > 0 && o.Images.Model.Length > 0),
                 "OpenAI:ApiKey and OpenAI:Images:Model are required when Generation:ImageProvider is openai.")
             .Validate(o => generation.AudioProvider != "openai" || (o.ApiKey.Length > 0 && o.Audio.Model.Length > 0),
                 "OpenAI:ApiKey and OpenAI:Audio:Model are required when Generation:AudioProvider is openai.")
-            .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.Images.Size, @"^\d{3,4}x\d{3,4}$"), "OpenAI:Images:Size must look like 1024x1024.")
+            .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.Images.Size, @"^\d{3,4}x\d{3,4}$"),
+                "OpenAI:Images:Size must look like 1024x1024.")
             .ValidateOnStart();
-        services.AddOptions<ElevenLabs.ElevenLabsOptions>().Bind(builder.Configuration.GetSection(ElevenLabs.ElevenLabsOptions.Section))
-            .Validate(o => generation.AudioProvider != "elevenlabs" || (o.ApiKey.Length > 0 && o.ModelId.Length > 0 && o.VoiceId.Length > 0),
+        services.AddOptions<ElevenLabs.ElevenLabsOptions>()
+            .Bind(builder.Configuration.GetSection(ElevenLabs.ElevenLabsOptions.Section))
+            .Validate(o => generation.AudioProvider != "elevenlabs" || (o.ApiKey.Length > 0 && o.ModelId.Length > 0
+                && o.VoiceId.Length > 0),
                 "ElevenLabs:ApiKey, ElevenLabs:ModelId and ElevenLabs:VoiceId are required when Generation:AudioProvider is elevenlabs.")
             .Validate(o => o.Concurrency >= 1, "ElevenLabs:Concurrency must be at least 1.")
             .ValidateOnStart();
-        services.AddHttpClient(ElevenLabs.ElevenLabsNarrator.HttpClientName, (sp, c) => c.Timeout = sp.GetRequiredService<IOptions<ElevenLabs.ElevenLabsOptions>>().Value.Timeout)
+        services.AddHttpClient(ElevenLabs.ElevenLabsNarrator.HttpClientName, (sp,
+            c) => c.Timeout = sp.GetRequiredService<IOptions<ElevenLabs.ElevenLabsOptions>>().Value.Timeout)
             .AddProviderResilience();
         // The OpenAI SDK's own network timeout (100 s a call) applies; the client adds the circuit breaker and telemetry.
-        services.AddHttpClient(ProviderResilience.OpenAi, c => c.Timeout = Timeout.InfiniteTimeSpan).AddProviderResilience();
-        if (generation.ModerationProvider == "openai") services.AddSingleton<OpenAI.IContentModerator, OpenAI.OpenAiModeration>();
+        services.AddHttpClient(ProviderResilience.OpenAi,
+            c => c.Timeout = Timeout.InfiniteTimeSpan).AddProviderResilience();
+        if (generation.ModerationProvider == "openai") services.AddSingleton<OpenAI.IContentModerator,
+            OpenAI.OpenAiModeration>();
         else services.AddSingleton<OpenAI.IContentModerator, OpenAI.NoModeration>();
         // Every provider is registered (clients are made on first use); ProviderCatalog picks per shop among the configured ones.
         services.AddSingleton<IStoryWriter, OfflineStoryWriter>();

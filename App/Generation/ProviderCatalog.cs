@@ -11,7 +11,8 @@ namespace StorybookShop.Generation;
 /// keys and model are configured. A shop's setting picks among the available ones; anything else (unset,
 /// or keys removed since) falls back to the server's default from Generation:*Provider.
 /// </summary>
-public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerable<IIllustrator> illustrators, IEnumerable<INarrator> narrators,
+public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerable<IIllustrator> illustrators,
+    IEnumerable<INarrator> narrators,
     IOptions<GenerationOptions> generation, IOptions<OpenAiOptions> openai, IOptions<ElevenLabsOptions> elevenLabs)
 {
     private readonly ConcurrentDictionary<Guid, (int Limit, SemaphoreSlim Slots)> _shopImageSlots = new();
@@ -28,7 +29,8 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
         };
         if (openAiReady) list.Add("openai");
         var e = elevenLabs.Value;
-        if (kind == ProviderKind.Audio && e.ApiKey.Length > 0 && e.ModelId.Length > 0 && e.VoiceId.Length > 0) list.Add("elevenlabs");
+        if (kind == ProviderKind.Audio && e.ApiKey.Length > 0 && e.ModelId.Length > 0
+            && e.VoiceId.Length > 0) list.Add("elevenlabs");
         return list;
     }
 
@@ -36,9 +38,11 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
     public IReadOnlyDictionary<string, string> Models()
     {
         var o = openai.Value;
-        var models = new Dictionary<string, string> { ["text/offline"] = "offline story writer", ["image/offline"] = "offline SVG scenes", ["audio/offline"] = "espeak-ng" };
+        var models = new Dictionary<string, string> { ["text/offline"] = "offline story writer",
+            ["image/offline"] = "offline SVG scenes", ["audio/offline"] = "espeak-ng" };
         if (Available(ProviderKind.Text).Contains("openai")) models["text/openai"] = o.TextModel;
-        if (Available(ProviderKind.Image).Contains("openai")) models["image/openai"] = $"{o.Images.Model}, {o.Images.Size}, {o.Images.Quality}";
+        if (Available(ProviderKind.Image)
+            .Contains("openai")) models["image/openai"] = $"{o.Images.Model}, {o.Images.Size}, {o.Images.Quality}";
         if (Available(ProviderKind.Audio).Contains("openai")) models["audio/openai"] = o.Audio.Model;
         if (Available(ProviderKind.Audio).Contains("elevenlabs")) models["audio/elevenlabs"] = elevenLabs.Value.ModelId;
         return models;
@@ -46,15 +50,20 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
 
     public string Chosen(ProviderKind kind, ShopSettings settings)
     {
-        var wanted = kind switch { ProviderKind.Text => settings.TextProvider, ProviderKind.Image => settings.ImageProvider, _ => settings.AudioProvider };
-        var fallback = kind switch { ProviderKind.Text => generation.Value.TextProvider, ProviderKind.Image => generation.Value.ImageProvider, _ => generation.Value.AudioProvider };
+        var wanted = kind switch { ProviderKind.Text => settings.TextProvider,
+            ProviderKind.Image => settings.ImageProvider, _ => settings.AudioProvider };
+        var fallback = kind switch { ProviderKind.Text => generation.Value.TextProvider,
+            ProviderKind.Image => generation.Value.ImageProvider, _ => generation.Value.AudioProvider };
         return wanted is not null && Available(kind).Contains(wanted) ? wanted : fallback;
     }
 
     // The last registration of a name wins, as in DI: a host can replace a provider by registering another with its name.
-    public IStoryWriter Writer(ShopSettings settings) => writers.Last(w => w.Provider == Chosen(ProviderKind.Text, settings));
-    public IIllustrator Illustrator(ShopSettings settings) => illustrators.Last(i => i.Provider == Chosen(ProviderKind.Image, settings));
-    public INarrator Narrator(ShopSettings settings) => narrators.Last(n => n.Provider == Chosen(ProviderKind.Audio, settings));
+    public IStoryWriter Writer(ShopSettings settings) => writers.Last(w =>
+        w.Provider == Chosen(ProviderKind.Text, settings));
+    public IIllustrator Illustrator(ShopSettings settings) => illustrators.Last(i =>
+        i.Provider == Chosen(ProviderKind.Image, settings));
+    public INarrator Narrator(ShopSettings settings) => narrators.Last(n =>
+        n.Provider == Chosen(ProviderKind.Audio, settings));
 
     /// <summary>
     /// The shop's picture slots on this node: a shop that asks for fewer pictures at once gets fewer, and one
@@ -64,6 +73,7 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
     {
         var limit = Math.Max(1, settings.ImageConcurrency ?? generation.Value.ShopImageConcurrency);
         // A changed setting takes a fresh semaphore; calls holding the old one release it as they finish.
-        return _shopImageSlots.AddOrUpdate(shopId, _ => (limit, new SemaphoreSlim(limit)), (_, old) => old.Limit == limit ? old : (limit, new SemaphoreSlim(limit))).Slots;
+        return _shopImageSlots.AddOrUpdate(shopId, _ => (limit, new SemaphoreSlim(limit)), (_,
+            old) => old.Limit == limit ? old : (limit, new SemaphoreSlim(limit))).Slots;
     }
 }

@@ -4,7 +4,8 @@ namespace StorybookShop.Generation;
 
 /// <summary>Everything a writer needs to know about the book it is asked for.</summary>
 public sealed record StoryBrief(
-    Guid StoryId, string ChildName, string AgeGroup, string Genre, string Language, string? Moral, IReadOnlyList<Companion> Companions)
+    Guid StoryId, string ChildName, string AgeGroup, string Genre, string Language, string? Moral,
+        IReadOnlyList<Companion> Companions)
 {
     /// <summary>The shop the book is for: per-shop limits and settings hang off it.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

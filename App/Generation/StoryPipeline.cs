@@ -30,7 +30,8 @@ public sealed partial class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics
     {
         var enqueued = await jobs.EnqueueAsync(storyId, async (conn, latest, token) =>
         {
-            await using var read = new NpgsqlCommand("SELECT status, stages_done, released FROM stories WHERE id = @id", conn);
+            await using var read = new NpgsqlCommand(
+                "SELECT status, stages_done, released FROM stories WHERE id = @id", conn);
             read.Parameters.AddWithValue("id", storyId);
             await using var reader = await read.ExecuteReaderAsync(token);
             if (!await reader.ReadAsync(token) || reader.GetString(0) != nameof(StoryStatus.Generating)) return [];
@@ -69,7 +70,8 @@ public sealed partial class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: enqueued {Stages}")]
-        public static partial void StoryEnqueued(ILogger logger, Guid storyId, IReadOnlyCollection<StoryJobKind> stages);
+        public static partial void StoryEnqueued(ILogger logger, Guid storyId,
+            IReadOnlyCollection<StoryJobKind> stages);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Could not enqueue story {StoryId} yet; the reconciler will")]
         public static partial void CouldNotEnqueueStoryYetThe(ILogger logger, Exception exception, Guid storyId);

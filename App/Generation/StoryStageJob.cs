@@ -15,7 +15,8 @@ public sealed partial class StoryStageJob(IEnumerable<IPipelineStage> stages, St
     {
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            var row = await db.Stories.Where(s => s.Id == storyId).Select(s => new { s.Status, s.StagesDone }).SingleOrDefaultAsync(cancellationToken);
+            var row = await db.Stories.Where(s => s.Id == storyId).Select(s => new { s.Status,
+                s.StagesDone }).SingleOrDefaultAsync(cancellationToken);
             if (row?.Status != StoryStatus.Generating)
             {
                 Log.NothingToDo(logger, storyId, row?.Status, stage);
@@ -44,7 +45,8 @@ public sealed partial class StoryStageJob(IEnumerable<IPipelineStage> stages, St
                 metrics.BookFailed(stage.ToString());
             // Refused pages leave the sibling stage's work worth finishing (it is kept for the regeneration);
             // any other permanent failure ends the story, so its other stages are removed.
-            if (e is not PagesFailedException) await pipeline.CancelAsync(storyId, except: stage, ct: cancellationToken);
+            if (e is not PagesFailedException) await pipeline.CancelAsync(storyId, except: stage,
+                ct: cancellationToken);
             Log.StoryFailedPermanently(logger, e, storyId, stage);
             return;
         }
@@ -66,11 +68,13 @@ public sealed partial class StoryStageJob(IEnumerable<IPipelineStage> stages, St
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId} is {Status} (empty: gone); {Stage} has nothing to do")]
+        [LoggerMessage(Level = LogLevel.Information,
+            Message = "Story {StoryId} is {Status} (empty: gone); {Stage} has nothing to do")]
         public static partial void NothingToDo(ILogger logger, Guid storyId, StoryStatus? status,
             PipelineStages stage);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: {Stage} ran before {Missing} finished; it will be enqueued again")]
+        [LoggerMessage(Level = LogLevel.Information,
+            Message = "Story {StoryId}: {Stage} ran before {Missing} finished; it will be enqueued again")]
         public static partial void StoryRanBeforeFinishedItWill(ILogger logger, Guid storyId, PipelineStages stage,
             PipelineStages missing);
 

@@ -7,7 +7,8 @@ using StorybookShop.Stories;
 namespace StorybookShop.Generation;
 
 /// <summary>Writes the story: title, characters with fixed looks, and every page's text and picture brief.</summary>
-public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, ProviderCatalog providers, GenerationLedger ledger, OpenAI.IContentModerator moderator,
+public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, ProviderCatalog providers,
+    GenerationLedger ledger, OpenAI.IContentModerator moderator,
     IOptions<GenerationOptions> options, TimeProvider clock) : IPipelineStage
 {
     public PipelineStages Stage => PipelineStages.Text;
@@ -29,7 +30,8 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, Provider
             IReadOnlyList<string> problems = [];
             var final = attempt == 2 || !writer.AcceptsCorrections;
             var sent = correction;
-            plan = await ledger.RecordAsync(storyId, GenerationType.Text, null, writer.Provider, sent is null ? prompt : prompt + "\nCorrection: " + sent, async token =>
+            plan = await ledger.RecordAsync(storyId, GenerationType.Text, null, writer.Provider,
+                sent is null ? prompt : prompt + "\nCorrection: " + sent, async token =>
             {
                 await StoryBriefs.DelayAsync(options.Value.SimulatedTextLatency, token);
                 return await writer.WriteAsync(brief, sent, token);
@@ -39,16 +41,19 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, Provider
                 return new
                 {
                     p.Title, pages = p.Pages.Count, words = p.Pages.Sum(x => ReadingLevel.Words(x.Text)),
-                    warnings = problems.Count == 0 ? null : problems, outcome = problems.Count == 0 ? "accepted" : final ? "accepted with warnings" : "sent back",
+                    warnings = problems.Count == 0 ? null : problems,
+                        outcome = problems.Count == 0 ? "accepted" : final ? "accepted with warnings" : "sent back",
                 };
             }, ct);
             // Whatever the writer produced goes into a child's book: screen it. Flagged text is rewritten once;
             // flagged twice, the story stops with the reason.
-            var flags = await moderator.FlaggedAsync([plan.Title, .. plan.Pages.Select(p => p.Text)], brief.Settings.ModerationThresholds, ct);
+            var flags = await moderator.FlaggedAsync([plan.Title, .. plan.Pages.Select(p => p.Text)],
+                brief.Settings.ModerationThresholds, ct);
             if (flags.Any(f => f))
             {
                 if (attempt >= 2 || !writer.AcceptsCorrections)
-                    throw new GeneratedContentRejectedException("The written story was flagged by moderation twice; it will not be used.");
+                    throw new GeneratedContentRejectedException(
+                        "The written story was flagged by moderation twice; it will not be used.");
                 correction = "Parts of the previous draft were flagged as unsuitable for children. Keep everything gentle, kind and safe.";
                 continue;
             }
@@ -60,7 +65,8 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, Provider
         db.StoryPages.RemoveRange(story.Pages);
         db.StoryPages.AddRange(plan.Pages.Select((p, i) => new StoryPage
         {
-            Id = Guid.NewGuid(), StoryId = story.Id, Number = i + 1, Text = p.Text, IllustrationPrompt = p.IllustrationPrompt, Scene = p.Scene,
+            Id = Guid.NewGuid(), StoryId = story.Id, Number = i + 1, Text = p.Text,
+                IllustrationPrompt = p.IllustrationPrompt, Scene = p.Scene,
         }));
         story.Title = plan.Title;
         story.Description = plan.Description;

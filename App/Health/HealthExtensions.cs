@@ -26,7 +26,8 @@ public static class HealthExtensions
 
     public static WebApplication MapHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false,
+            ResponseWriter = WriteAsync })
             .ExcludeFromDescription();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {

@@ -8,7 +8,8 @@ namespace StorybookShop.Health;
 /// <summary>Hangfire's storage answers; on a worker node this node's Hangfire server is also registered in it.</summary>
 internal sealed class JobStorageHealthCheck(JobStorage storage, IOptions<PipelineOptions> pipeline) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context,
+        CancellationToken cancellationToken = default)
     {
         var servers = storage.GetMonitoringApi().Servers();
         if (!pipeline.Value.IsWorker) return Task.FromResult(HealthCheckResult.Healthy("reachable (web node)"));

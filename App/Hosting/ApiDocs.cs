@@ -61,7 +61,8 @@ public static class ApiDocs
     /// <summary>Which routes the document covers: the merchant API and the storefront proxy.</summary>
     public static bool IsDocumented(string? relativePath) =>
         relativePath is not null
-        && (relativePath.StartsWith("api/", StringComparison.Ordinal) || relativePath.StartsWith("proxy/", StringComparison.Ordinal))
+        && (relativePath.StartsWith("api/", StringComparison.Ordinal) || relativePath.StartsWith("proxy/",
+            StringComparison.Ordinal))
         && !relativePath.StartsWith("api/openapi/", StringComparison.Ordinal)
         && !relativePath.StartsWith("api/docs", StringComparison.Ordinal);
 

@@ -10,7 +10,8 @@ namespace StorybookShop.Hosting;
 /// </summary>
 public sealed class ComponentHtml(IServiceScopeFactory scopes, ILoggerFactory loggers)
 {
-    public async Task<string> RenderAsync<TComponent>(IReadOnlyDictionary<string, object?> parameters) where TComponent : IComponent
+    public async Task<string> RenderAsync<TComponent>(IReadOnlyDictionary<string,
+        object?> parameters) where TComponent : IComponent
     {
         // The renderer resolves scoped services (as in a request): one scope per document.
         await using var scope = scopes.CreateAsyncScope();

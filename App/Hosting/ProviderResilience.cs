@@ -25,7 +25,8 @@ public static class ProviderResilience
 
     public static IHttpClientBuilder AddProviderResilience(this IHttpClientBuilder client)
     {
-        client.AddResilienceHandler("provider", pipeline => pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        client.AddResilienceHandler("provider",
+            pipeline => pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
         {
             FailureRatio = 0.5,
             MinimumThroughput = 10,

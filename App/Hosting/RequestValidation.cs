@@ -12,7 +12,8 @@ public static class RequestValidation
 {
     public static WebApplicationBuilder AddRequestValidation(this WebApplicationBuilder builder)
     {
-        builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped, includeInternalTypes: true);
+        builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped,
+            includeInternalTypes: true);
         return builder;
     }
 
@@ -25,5 +26,6 @@ public static class RequestValidation
             .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
 
     private static string Camel(string name) =>
-        string.Join('.', name.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
+        string.Join('.', name.Split('.').Select(part => part.Length == 0 ? part
+            : char.ToLowerInvariant(part[0]) + part[1..]));
 }

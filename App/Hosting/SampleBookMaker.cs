@@ -9,7 +9,8 @@ using StorybookShop.Stories;
 namespace StorybookShop.Hosting;
 
 /// <summary>Makes one book through the same path a shopper's order takes, then prints where it is.</summary>
-public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<SampleBookOptions> options, IHostApplicationLifetime lifetime, ILogger<SampleBookMaker> logger) : BackgroundService
+public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<SampleBookOptions> options,
+    IHostApplicationLifetime lifetime, ILogger<SampleBookMaker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -17,13 +18,15 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
         var o = options.Value;
         var request = new PersonalizationRequest(o.ChildName, o.AgeGroup, o.Genre, o.Language, o.Moral,
             (o.Companions ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(c => c.Split(':')).Select(p => new CompanionRequest(p[0], p.Length > 1 ? p[1] : "dog")).ToList());
+                .Select(c => c.Split(':')).Select(p => new CompanionRequest(p[0],
+                    p.Length > 1 ? p[1] : "dog")).ToList());
         await using var scope = services.CreateAsyncScope();
         var validation = await scope.ServiceProvider.GetRequiredService<FluentValidation.IValidator<PersonalizationRequest>>()
             .ValidateAsync(request, stoppingToken);
         if (!validation.IsValid)
         {
-            foreach (var e in validation.Errors) await Console.Error.WriteLineAsync($"  {e.PropertyName}: {e.ErrorMessage}");
+            foreach (var e in validation.Errors) await Console.Error.WriteLineAsync(
+                $"  {e.PropertyName}: {e.ErrorMessage}");
             Environment.ExitCode = 2;
             lifetime.StopApplication();
             return;
@@ -31,9 +34,11 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
 
         var contexts = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var clock = services.GetRequiredService<TimeProvider>();
-        var shop = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Shops.AsNoTracking().SingleAsync(s => s.Domain == DataExtensions.DevShopDomain, stoppingToken);
+        var shop = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Shops.AsNoTracking()
+            .SingleAsync(s => s.Domain == DataExtensions.DevShopDomain, stoppingToken);
         // The same create flow as a shopper's order (moderation, budget, commit, pipeline).
-        if (await scope.ServiceProvider.GetRequiredService<StoryCreation>().CreateAsync(request, shop, shape: null, stoppingToken)
+        if (await scope.ServiceProvider.GetRequiredService<StoryCreation>().CreateAsync(request, shop,
+            shape: null, stoppingToken)
             is not StoryCreation.Created { Story: var story })
         {
             await Console.Error.WriteLineAsync("The sample book was refused (moderation or the dev shop's budget).");
@@ -41,16 +46,21 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
             lifetime.StopApplication();
             return;
         }
-        await Console.Out.WriteLineAsync($"Making a book for {o.ChildName}: theme {o.Genre}, ages {o.AgeGroup}, language {o.Language}; story {story.Id}");
+        await Console.Out.WriteLineAsync(
+            $"Making a book for {o.ChildName}: theme {o.Genre}, ages {o.AgeGroup}, language {o.Language}; story {story.Id}");
 
         var deadline = clock.GetUtcNow() + o.Timeout;
         var lastPercent = -1;
         while (!stoppingToken.IsCancellationRequested)
         {
             await using var db = await contexts.CreateDbContextAsync(stoppingToken);
-            var s = await db.Stories.AsNoTracking().Include(x => x.Pages).SingleAsync(x => x.Id == story.Id, stoppingToken);
-            var percent = StoryApi.Percent(s.StagesDone, s.Pages.Count, s.Pages.Count(p => p.ImageStage == AssetStage.Done), s.Pages.Count(p => p.AudioStage == AssetStage.Done));
-            if (percent != lastPercent) await Console.Out.WriteLineAsync($"  {percent,3}% {StoryApi.CurrentStage(s.Status, s.StagesDone)}");
+            var s = await db.Stories.AsNoTracking().Include(x => x.Pages).SingleAsync(x => x.Id == story.Id,
+                stoppingToken);
+            var percent = StoryApi.Percent(s.StagesDone, s.Pages.Count,
+                s.Pages.Count(p => p.ImageStage == AssetStage.Done),
+                    s.Pages.Count(p => p.AudioStage == AssetStage.Done));
+            if (percent != lastPercent) await Console.Out.WriteLineAsync(
+                $"  {percent,3}% {StoryApi.CurrentStage(s.Status, s.StagesDone)}");
             lastPercent = percent;
             if (s.Status is StoryStatus.Complete or StoryStatus.Error || clock.GetUtcNow() > deadline)
             {
@@ -71,10 +81,12 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
             return;
         }
         var local = services.GetService<LocalAssetStore>();
-        string Where(string key) => local is not null ? local.PathFor(key) : services.GetRequiredService<IAssetStore>().GetUrl(key, TimeSpan.FromHours(1)).ToString();
+        string Where(string key) => local is not null ? local.PathFor(key) : services.GetRequiredService<IAssetStore>()
+            .GetUrl(key, TimeSpan.FromHours(1)).ToString();
         var baseUrl = AppUrl();
         await Console.Out.WriteLineAsync();
-        await Console.Out.WriteLineAsync($"\"{s.Title}\" is ready: {s.PageCount} pages, {s.WordCount} words, made in {s.GenerationTimeMs / 1000.0:0.0} s.");
+        await Console.Out.WriteLineAsync(
+            $"\"{s.Title}\" is ready: {s.PageCount} pages, {s.WordCount} words, made in {s.GenerationTimeMs / 1000.0:0.0} s.");
         await Console.Out.WriteLineAsync($"  PDF (screen):  {Where(s.PdfUrl!)}");
         await Console.Out.WriteLineAsync($"  PDF (print):   {Where(s.PrintPdfKey!)}");
         await Console.Out.WriteLineAsync($"  Audio (book):  {Where(s.AudioFiles[^1])}");

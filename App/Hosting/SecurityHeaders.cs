@@ -10,10 +10,12 @@ namespace StorybookShop.Hosting;
 /// </summary>
 public static class SecurityHeaders
 {
-    public const string StorefrontPolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
+    public const string StorefrontPolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
         "img-src 'self' data: https:; media-src 'self' https:; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
-    public const string OperatorPolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
+    public const string OperatorPolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
         "img-src 'self' data:; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
 
     public static WebApplication UseSecurityHeaders(this WebApplication app)

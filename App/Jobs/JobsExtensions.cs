@@ -38,9 +38,11 @@ public static class JobsExtensions
         // Created by the container, so the container disposes it.
         services.AddSingleton<ILoggerProvider>(_ => new JobLogProvider(TimeProvider.System));
 
-        services.AddSingleton<JobStorage>(sp => new PostgreSqlStorage(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>()),
+        services.AddSingleton<JobStorage>(sp =>
+            new PostgreSqlStorage(new DataSourceConnectionFactory(sp.GetRequiredService<NpgsqlDataSource>()),
             StorageOptions(o)) { JobExpirationTimeout = o.JobRetention });
-        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<JobActivator>(sp =>
+            new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<IJobFilterProvider>(sp =>
         {
             var filters = new JobFilterCollection

@@ -19,7 +19,8 @@ public sealed class RecurringJobsRegistration(IRecurringJobManager recurring,
             return Task.CompletedTask;
         }
         // A cron with seconds when the interval is under a minute (Hangfire 1.8 reads six-part expressions).
-        var cron = every < TimeSpan.FromMinutes(1) ? $"*/{(int)every.TotalSeconds} * * * * *" : $"*/{(int)every.TotalMinutes} * * * *";
+        var cron = every < TimeSpan.FromMinutes(1) ? $"*/{(int)every.TotalSeconds} * * * * *"
+            : $"*/{(int)every.TotalMinutes} * * * *";
         recurring.AddOrUpdate<PipelineReconcilerJob>(PipelineReconcilerJob.RecurringId,
             j => j.RunAsync(CancellationToken.None), cron);
         return Task.CompletedTask;

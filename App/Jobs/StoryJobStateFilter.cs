@@ -95,7 +95,8 @@ public sealed partial class StoryJobStateFilter(IDbContextFactory<AppDbContext> 
         [LoggerMessage(Level = LogLevel.Error, Message = "Story {StoryId}: publishing failed")]
         public static partial void StoryPublishingFailed(ILogger logger, Exception exception, Guid storyId);
 
-        [LoggerMessage(Level = LogLevel.Error, Message = "Story {StoryId}: delivery failed after {Attempts} attempt(s)")]
+        [LoggerMessage(Level = LogLevel.Error,
+            Message = "Story {StoryId}: delivery failed after {Attempts} attempt(s)")]
         public static partial void StoryDeliveryFailedAfterAttemptS(ILogger logger, Exception exception, Guid storyId,
             int attempts);
 

@@ -18,7 +18,8 @@ namespace StorybookShop.Jobs;
 /// a crash leaves either both or neither. The record answers "is this story's X job still live?" and scopes
 /// each merchant's dashboard to their own jobs.
 /// </summary>
-public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV2 client, ILogger<StoryJobs> logger)
+public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV2 client,
+    ILogger<StoryJobs> logger)
 {
     public const string ShopParameter = "ShopId";
     public const string StoryParameter = "StoryId";
@@ -45,7 +46,8 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
     public async Task<IReadOnlyCollection<StoryJobKind>> EnqueueAsync(Guid storyId, Decide decide, CancellationToken ct)
     {
         using var scope = new TransactionScope(TransactionScopeOption.Required,
-            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted }, TransactionScopeAsyncFlowOption.Enabled);
+            new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted },
+                TransactionScopeAsyncFlowOption.Enabled);
         IReadOnlyCollection<StoryJobKind> wanted;
         Guid shopId;
         // The app's connection is closed before Hangfire is called: Hangfire then gets the same physical connection,
@@ -144,7 +146,8 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
         cmd.Parameters.AddWithValue("id", storyId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            latest[Enum.Parse<StoryJobKind>(reader.GetString(0))] = await reader.IsDBNullAsync(1, ct) ? "" : reader.GetString(1);
+            latest[Enum.Parse<StoryJobKind>(reader.GetString(0))] = await reader.IsDBNullAsync(1,
+                ct) ? "" : reader.GetString(1);
         return latest;
     }
 

@@ -17,7 +17,8 @@ namespace StorybookShop.Publishing;
 /// product instead of creating a second); the product id is stored; <c>publishablePublish</c> puts it on the
 /// Online Store. The variant needs no shipping; the book's files stay in our store and are delivered by link.
 /// </summary>
-public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets, IHttpClientFactory httpClients, IDbContextFactory<AppDbContext> contexts,
+public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore assets,
+    IHttpClientFactory httpClients, IDbContextFactory<AppDbContext> contexts,
     IOptions<PublishingOptions> options, TimeProvider clock, ILogger<ProductPublisher> logger)
 {
     public static string Handle(Guid storyId) => $"storybook-{storyId:N}";
@@ -58,7 +59,8 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
     {
         Story story;
         await using (var db = await contexts.CreateDbContextAsync(ct))
-            story = await db.Stories.AsNoTracking().Include(s => s.Pages).Include(s => s.Shop).SingleAsync(s => s.Id == storyId, ct);
+            story = await db.Stories.AsNoTracking().Include(s => s.Pages).Include(s => s.Shop)
+                .SingleAsync(s => s.Id == storyId, ct);
         if (story.Status == StoryStatus.Published && story.ShopifyProductId is not null) return;
         if (story.Status is not (StoryStatus.Complete or StoryStatus.Published))
             throw new PublishRefusedException($"Only a complete book can be published; this one is {story.Status}.");
@@ -67,16 +69,20 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
 
         // 1. The cover and the first pages, as product media, through staged uploads.
         var media = new List<(string Key, string Alt)> { (story.CoverImage!, $"{story.Title} — cover") };
-        media.AddRange(story.Pages.OrderBy(p => p.Number).Take(o.PreviewPages).Where(p => p.ImageKey is not null).Select(p => (p.ImageKey!, $"{story.Title} — page {p.Number}")));
+        media.AddRange(story.Pages.OrderBy(p => p.Number).Take(o.PreviewPages).Where(p => p.ImageKey is not null)
+            .Select(p => (p.ImageKey!, $"{story.Title} — page {p.Number}")));
         var files = new List<(byte[] Bytes, string Name, string Alt)>();
         foreach (var (key, alt) in media)
-            files.Add((await assets.GetAsync(key, ct) ?? throw new InvalidOperationException($"Asset {key} is missing."), Path.GetFileName(key), alt));
+            files.Add((await assets.GetAsync(key,
+                ct) ?? throw new InvalidOperationException($"Asset {key} is missing."), Path.GetFileName(key), alt));
         var staged = await graphql.MutateAsync(shop, StagedUploads, "stagedUploadsCreate", new
         {
-            input = files.Select(f => new { resource = "IMAGE", filename = f.Name, mimeType = "image/jpeg", httpMethod = "POST", fileSize = f.Bytes.Length.ToString(CultureInfo.InvariantCulture) }).ToList(),
+            input = files.Select(f => new { resource = "IMAGE", filename = f.Name, mimeType = "image/jpeg",
+                httpMethod = "POST", fileSize = f.Bytes.Length.ToString(CultureInfo.InvariantCulture) }).ToList(),
         }, ct: ct);
         var targets = staged.GetProperty("stagedTargets").EnumerateArray().ToList();
-        if (targets.Count != files.Count) throw new InvalidOperationException($"Shopify returned {targets.Count} upload targets for {files.Count} files.");
+        if (targets.Count != files.Count) throw new InvalidOperationException(
+            $"Shopify returned {targets.Count} upload targets for {files.Count} files.");
         var sources = new List<string>();
         for (var i = 0; i < files.Count; i++)
         {
@@ -109,23 +115,29 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
                         inventoryItem = new { requiresShipping = false, tracked = false },
                     },
                 },
-                metafields = new[] { new { @namespace = "storybook", key = "story_id", type = "single_line_text_field", value = story.Id.ToString() } },
-                files = files.Select((f, i) => new { originalSource = sources[i], contentType = "IMAGE", alt = f.Alt }).ToList(),
+                metafields = new[] { new { @namespace = "storybook", key = "story_id", type = "single_line_text_field",
+                    value = story.Id.ToString() } },
+                files = files.Select((f, i) => new { originalSource = sources[i], contentType = "IMAGE",
+                    alt = f.Alt }).ToList(),
             },
         }, expectedCost: 50, ct: ct);
         var productId = product.GetProperty("product").GetProperty("id").GetString()!;
         await using (var db = await contexts.CreateDbContextAsync(ct))
-            await db.Stories.Where(s => s.Id == story.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.ShopifyProductId, productId), ct);
+            await db.Stories.Where(s => s.Id == story.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.ShopifyProductId, productId), ct);
 
         // 3. On the Online Store.
         var publicationId = await PublicationIdAsync(shop, ct);
-        await graphql.MutateAsync(shop, Publish, "publishablePublish", new { id = productId, input = new[] { new { publicationId } } }, ct: ct);
+        await graphql.MutateAsync(shop, Publish, "publishablePublish", new { id = productId,
+            input = new[] { new { publicationId } } }, ct: ct);
 
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             var now = clock.GetUtcNow();
-            await db.Stories.Where(s => s.Id == story.Id && (s.Status == StoryStatus.Complete || s.Status == StoryStatus.Published)).ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.Status, StoryStatus.Published).SetProperty(s => s.PublishedAt, now).SetProperty(s => s.UpdatedAt, now)
+            await db.Stories.Where(s => s.Id == story.Id && (s.Status == StoryStatus.Complete
+                || s.Status == StoryStatus.Published)).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.Status, StoryStatus.Published).SetProperty(s => s.PublishedAt,
+                    now).SetProperty(s => s.UpdatedAt, now)
                 .SetProperty(s => s.FailureReason, (string?)null), ct);
         }
         Log.StoryPublishedAsOn(logger, story.Id, productId, shop);
@@ -143,22 +155,26 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
     {
         var shop = story.Shop!.Domain;
         if (story.ShopifyProductId is { } productId)
-            await graphql.MutateAsync(shop, Unpublish, "publishableUnpublish", new { id = productId, input = new[] { new { publicationId = await PublicationIdAsync(shop, ct) } } }, ct: ct);
+            await graphql.MutateAsync(shop, Unpublish, "publishableUnpublish", new { id = productId,
+                input = new[] { new { publicationId = await PublicationIdAsync(shop, ct) } } }, ct: ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         await db.Stories.Where(s => s.Id == story.Id && s.Status == StoryStatus.Published)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, StoryStatus.Complete).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, StoryStatus.Complete).SetProperty(s => s.UpdatedAt,
+                clock.GetUtcNow()), ct);
     }
 
     /// <summary>An archived story's product is archived in Shopify too (kept for order history, hidden from sale).</summary>
     public Task ArchiveProductAsync(string shop, string productId, CancellationToken ct) =>
-        graphql.MutateAsync(shop, Archive, "productUpdate", new { product = new { id = productId, status = "ARCHIVED" } }, ct: ct);
+        graphql.MutateAsync(shop, Archive, "productUpdate", new { product = new { id = productId,
+            status = "ARCHIVED" } }, ct: ct);
 
     private async Task<string> PublicationIdAsync(string shop, CancellationToken ct)
     {
         var data = await graphql.QueryAsync(shop, Publications, ct: ct);
         var name = options.Value.PublicationName;
         foreach (var p in data.GetProperty("publications").GetProperty("nodes").EnumerateArray())
-            if (string.Equals(p.GetProperty("name").GetString(), name, StringComparison.OrdinalIgnoreCase)) return p.GetProperty("id").GetString()!;
+            if (string.Equals(p.GetProperty("name").GetString(), name,
+                StringComparison.OrdinalIgnoreCase)) return p.GetProperty("id").GetString()!;
         throw new PublishRefusedException($"The shop has no \"{name}\" sales channel to publish to.");
     }
 
@@ -173,9 +189,11 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
 #pragma warning restore CA2000
         file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         form.Add(file, "file", name);
-        using var response = await httpClients.CreateClient("shopify-uploads").PostAsync(target.GetProperty("url").GetString(), form, ct);
+        using var response = await httpClients.CreateClient("shopify-uploads").PostAsync(target.GetProperty("url")
+            .GetString(), form, ct);
         if (!response.IsSuccessStatusCode)
-            throw new HttpRequestException($"The staged upload of {name} failed with {(int)response.StatusCode}.", null, response.StatusCode);
+            throw new HttpRequestException($"The staged upload of {name} failed with {(int)response.StatusCode}.",
+                null, response.StatusCode);
     }
 
     private static partial class Log

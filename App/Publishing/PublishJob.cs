@@ -22,7 +22,8 @@ public sealed partial class PublishJob(ProductPublisher publisher, IDbContextFac
             // Shopify refused what we sent (or there is nothing to publish): say why on the story, do not retry.
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             await db.Stories.Where(s => s.Id == storyId).ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.FailureReason, $"Publishing failed: {e.Message}").SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), cancellationToken);
+                .SetProperty(s => s.FailureReason, $"Publishing failed: {e.Message}").SetProperty(s => s.UpdatedAt,
+                    clock.GetUtcNow()), cancellationToken);
             Log.StoryPublishingRefused(logger, e, storyId);
         }
     }

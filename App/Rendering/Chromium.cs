@@ -104,7 +104,8 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
     }
 
     /// <summary>Each pooled page's current request handler (the page's owner changes with each render).</summary>
-    private System.Collections.Concurrent.ConcurrentDictionary<IPage, Func<IRequest, Task<bool>>> Current { get; } = new();
+    private System.Collections.Concurrent.ConcurrentDictionary<IPage, Func<IRequest,
+        Task<bool>>> Current { get; } = new();
 
     private async Task<IPage> NewPageAsync()
     {
@@ -153,13 +154,16 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
             {
                 ExecutablePath = o.ExecutablePath,
                 Headless = true,
-                Args = ["--disable-gpu", "--disable-quic", "--no-sandbox", "--no-first-run", "--disable-background-networking",
+                Args = ["--disable-gpu", "--disable-quic", "--no-sandbox", "--no-first-run",
+                    "--disable-background-networking",
                         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                         // Memory: a rendered book must not linger in the back-forward cache once the page moves on.
-                        "--renderer-process-limit=1", "--disable-features=BackForwardCache,Translate,MediaRouter,OptimizationHints",
+                        "--renderer-process-limit=1",
+                            "--disable-features=BackForwardCache,Translate,MediaRouter,OptimizationHints",
                         "--disable-extensions", "--js-flags=--max-old-space-size=96",
                         // Fewer processes: no zygotes (the sandbox is off anyway), GPU and network service in the browser.
-                        "--no-zygote", "--in-process-gpu", "--process-per-site", "--enable-features=NetworkServiceInProcess2",
+                        "--no-zygote", "--in-process-gpu", "--process-per-site",
+                            "--enable-features=NetworkServiceInProcess2",
                         "--disable-features=AudioServiceOutOfProcess"],
             });
             _slots ??= new SemaphoreSlim(Math.Max(1, o.PagePoolSize));
@@ -185,7 +189,8 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "A render took longer than {Timeout}; killing Chromium and trying again")]
+        [LoggerMessage(Level = LogLevel.Warning,
+            Message = "A render took longer than {Timeout}; killing Chromium and trying again")]
         public static partial void ARenderTookLongerThanKilling(ILogger logger, Exception exception, TimeSpan timeout);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium went away during a render; starting it again")]

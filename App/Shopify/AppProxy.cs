@@ -76,7 +76,8 @@ public static partial class AppProxy
     }
 
     public static AppProxyRequest Current(HttpContext http) =>
-        http.Items[typeof(AppProxyRequest)] as AppProxyRequest ?? throw new InvalidOperationException("Not an app proxy request.");
+        http.Items[typeof(AppProxyRequest)] as AppProxyRequest
+            ?? throw new InvalidOperationException("Not an app proxy request.");
 
     [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9\-_]*\.myshopify\.com\z")]
     private static partial Regex ShopShape();

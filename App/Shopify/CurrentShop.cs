@@ -10,7 +10,8 @@ public sealed class CurrentShop
 {
     private Shop? _shop;
 
-    public Shop Shop => _shop ?? throw new InvalidOperationException("No shop for this request: the endpoint is not in an admin group.");
+    public Shop Shop => _shop
+        ?? throw new InvalidOperationException("No shop for this request: the endpoint is not in an admin group.");
 
     public Guid Id => Shop.Id;
 

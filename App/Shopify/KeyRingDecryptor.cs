@@ -15,7 +15,8 @@ public sealed class KeyRingDecryptor(IServiceProvider services) : IXmlDecryptor
         var kek = new[] { options.KeyEncryptionKey,
             options.PreviousKeyEncryptionKey }.Select(KeyRingOptions.Decode).OfType<byte[]>()
             .FirstOrDefault(k => KeyRingEncryptor.KekId(k) == id)
-            ?? throw new CryptographicException("The key ring entry was encrypted with a key-encryption key this node does not have.");
+            ?? throw new CryptographicException(
+                "The key ring entry was encrypted with a key-encryption key this node does not have.");
         var blob = Convert.FromBase64String(encryptedElement.Element("value")!.Value);
         var plain = new byte[blob.Length - 28];
         using (var aes = new AesGcm(kek, 16)) aes.Decrypt(blob.AsSpan(0, 12), blob.AsSpan(28), blob.AsSpan(12, 16),

@@ -17,6 +17,7 @@ public sealed class KeyRingOptions
     {
         if (string.IsNullOrWhiteSpace(base64)) return null;
         var key = Convert.FromBase64String(base64.Trim());
-        return key.Length == 32 ? key : throw new InvalidOperationException("DataProtection:KeyEncryptionKey must be 32 bytes, base64-encoded.");
+        return key.Length == 32 ? key
+            : throw new InvalidOperationException("DataProtection:KeyEncryptionKey must be 32 bytes, base64-encoded.");
     }
 }

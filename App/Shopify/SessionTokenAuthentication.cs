@@ -7,7 +7,8 @@ using StorybookShop.Data;
 namespace StorybookShop.Shopify;
 
 /// <summary>The "ShopifySession" scheme: a valid session token in <c>Authorization: Bearer</c> makes the caller that shop.</summary>
-public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger, UrlEncoder encoder,
     SessionTokenValidator validator, IConfiguration configuration, IWebHostEnvironment environment)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -30,7 +31,8 @@ public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSch
 
     private AuthenticateResult Success(SessionToken token)
     {
-        var identity = new ClaimsIdentity([new Claim(ShopClaim, token.Shop), new Claim(ClaimTypes.NameIdentifier, token.UserId ?? "")], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(ShopClaim, token.Shop), new Claim(ClaimTypes.NameIdentifier,
+            token.UserId ?? "")], SchemeName);
         Context.Items[typeof(SessionToken)] = token;
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
@@ -40,6 +42,7 @@ public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSch
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers["X-Shopify-Retry-Invalid-Session-Request"] = "1";
-        await Results.Problem(statusCode: 401, title: "A valid Shopify session token is required.").ExecuteAsync(Context);
+        await Results.Problem(statusCode: 401,
+            title: "A valid Shopify session token is required.").ExecuteAsync(Context);
     }
 }

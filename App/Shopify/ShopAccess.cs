@@ -9,9 +9,11 @@ namespace StorybookShop.Shopify;
 public static class ShopAccess
 {
     /// <summary>The authenticated shop's row, created on first contact.</summary>
-    public static async Task<Shop> LoadAsync(HttpContext http, AppDbContext db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Shop> LoadAsync(HttpContext http, AppDbContext db, TimeProvider clock,
+        CancellationToken ct)
     {
-        var domain = http.User.FindFirstValue(SessionTokenAuthentication.ShopClaim) ?? throw new InvalidOperationException("No authenticated shop.");
+        var domain = http.User.FindFirstValue(SessionTokenAuthentication.ShopClaim)
+            ?? throw new InvalidOperationException("No authenticated shop.");
         Shop? shop;
         if (http.Items.TryGetValue(typeof(SessionToken), out var t) && t is SessionToken { Raw.Length: > 0 } token)
             shop = await EnsureInstalledAsync(db, http.RequestServices.GetRequiredService<ShopifyTokens>(), token, ct);
@@ -30,7 +32,8 @@ public static class ShopAccess
     /// The shop of a valid session token, installed: on first contact, a reinstall, or tokens Shopify refused,
     /// the session token is exchanged for an expiring offline token (Shopify's embedded install flow).
     /// </summary>
-    public static async Task<Shop> EnsureInstalledAsync(AppDbContext db, ShopifyTokens tokens, SessionToken token, CancellationToken ct)
+    public static async Task<Shop> EnsureInstalledAsync(AppDbContext db, ShopifyTokens tokens, SessionToken token,
+        CancellationToken ct)
     {
         var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == token.Shop, ct);
         // A new release may ask for more scopes: a fresh exchange learns what the merchant has approved since.
@@ -43,7 +46,8 @@ public static class ShopAccess
     /// <summary>The seeded development shop (local use without Shopify; never in Production).</summary>
     public static async Task<Shop> EnsureDevShopAsync(AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == DataExtensions.DevShopDomain, ct);
+        var shop = await db.Shops.AsNoTracking()
+            .SingleOrDefaultAsync(x => x.Domain == DataExtensions.DevShopDomain, ct);
         if (shop is not null) return shop;
         await db.Database.ExecuteSqlAsync(
             $"INSERT INTO shops (id, domain, name, created_at, installed_at, needs_reauth) VALUES ({Guid.NewGuid()}, {DataExtensions.DevShopDomain}, {"Development shop"}, {clock.GetUtcNow()}, {clock.GetUtcNow()}, false) ON CONFLICT (domain) DO NOTHING", ct);

@@ -14,7 +14,8 @@ public sealed class ShopBuckets : IDisposable
         public SemaphoreSlim Gate { get; } = new(1, 1);
     }
 
-    public Bucket For(string shop, TimeProvider clock) => _buckets.GetOrAdd(shop, _ => new Bucket { At = clock.GetUtcNow() });
+    public Bucket For(string shop, TimeProvider clock) => _buckets.GetOrAdd(shop,
+        _ => new Bucket { At = clock.GetUtcNow() });
 
     public void Dispose()
     {

@@ -15,12 +15,15 @@ public static class ShopifyExtensions
         var services = builder.Services;
         var devMode = builder.Configuration.GetValue("Api:DevEndpoints", builder.Environment.IsDevelopment());
         services.AddOptions<ShopifyOptions>().Bind(builder.Configuration.GetSection(ShopifyOptions.Section))
-            .Validate(o => devMode || (o.ClientId.Length > 0 && o.ClientSecret.Length > 0), "Shopify:ClientId and Shopify:ClientSecret are required outside development.")
-            .Validate(o => o.ShopUrlTemplate.Contains("{shop}", StringComparison.Ordinal), "Shopify:ShopUrlTemplate must contain {shop}.")
+            .Validate(o => devMode || (o.ClientId.Length > 0 && o.ClientSecret.Length > 0),
+                "Shopify:ClientId and Shopify:ClientSecret are required outside development.")
+            .Validate(o => o.ShopUrlTemplate.Contains("{shop}", StringComparison.Ordinal),
+                "Shopify:ShopUrlTemplate must contain {shop}.")
             .Validate(o => !builder.Environment.IsProduction() || Uri.TryCreate(o.AppUrl, UriKind.Absolute,
                 out var url) && url.Scheme == "https",
                 "Shopify:AppUrl (the app's public https URL) is required in Production: OAuth redirects are never built from the Host header.")
-            .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.ApiVersion, @"^\d{4}-(01|04|07|10)$|^unstable$"), "Shopify:ApiVersion must look like 2026-10.")
+            .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.ApiVersion,
+                @"^\d{4}-(01|04|07|10)$|^unstable$"), "Shopify:ApiVersion must look like 2026-10.")
             .ValidateOnStart();
 
         services.AddSingleton<SessionTokenValidator>();
@@ -31,7 +34,8 @@ public static class ShopifyExtensions
         services.AddHttpClient("shopify-uploads", c => c.Timeout = TimeSpan.FromSeconds(120)).AddProviderResilience();
         services.AddExceptionHandler<ShopifyAuthExceptionHandler>();
         services.AddAuthentication(SessionTokenAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, SessionTokenAuthentication>(SessionTokenAuthentication.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions,
+                SessionTokenAuthentication>(SessionTokenAuthentication.SchemeName, null);
         services.AddAuthorization();
 
         // Tokens are encrypted with a key ring every node shares through PostgreSQL; the key ring itself is encrypted

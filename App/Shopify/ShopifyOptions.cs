@@ -26,7 +26,8 @@ public sealed class ShopifyOptions
 
     /// <summary>The Content-Security-Policy that lets only the shop's admin frame a page (Shopify's requirement for
     /// embedded apps).</summary>
-    public string FrameAncestors(string? shop) => $"frame-ancestors {(string.IsNullOrEmpty(shop) ? "" : $"https://{shop} ")}{AdminOrigin};";
+    public string FrameAncestors(string? shop) =>
+        $"frame-ancestors {(string.IsNullOrEmpty(shop) ? "" : $"https://{shop} ")}{AdminOrigin};";
 
     public IEnumerable<string> Secrets() =>
         new[] { ClientSecret, PreviousClientSecret }.Where(s => !string.IsNullOrEmpty(s));

@@ -10,7 +10,8 @@ namespace StorybookShop.Shopify;
 /// </summary>
 public static partial class ShopifyScopes
 {
-    public static readonly IReadOnlyDictionary<string, string[]> Required = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string[]> Required = new Dictionary<string,
+        string[]>(StringComparer.Ordinal)
     {
         // Settings: the shop's products, to choose the book products (read_products; write_products includes it).
         ["products"] = ["read_products"],

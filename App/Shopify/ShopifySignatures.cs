@@ -10,13 +10,15 @@ namespace StorybookShop.Shopify;
 public static partial class ShopifySignatures
 {
     /// <summary>A shop's permanent domain; anything else (evil.com, x.myshopify.com.evil.com) is refused.</summary>
-    public static bool IsShopDomain(string? shop) => shop is not null && shop.Length <= 255 && ShopDomain().IsMatch(shop);
+    public static bool IsShopDomain(string? shop) => shop is not null && shop.Length <= 255
+        && ShopDomain().IsMatch(shop);
 
     /// <summary>
     /// OAuth redirects and admin links: drop <c>hmac</c> (and <c>signature</c>), sort, join <c>k=v</c> with <c>&amp;</c>,
     /// hex HMAC-SHA256 with the client secret.
     /// </summary>
-    public static bool VerifyQueryHmac(IEnumerable<KeyValuePair<string, StringValues>> query, IEnumerable<string> secrets)
+    public static bool VerifyQueryHmac(IEnumerable<KeyValuePair<string, StringValues>> query,
+        IEnumerable<string> secrets)
     {
         var pairs = query.ToList();
         var hmac = pairs.FirstOrDefault(p => p.Key == "hmac").Value.ToString();
@@ -31,7 +33,8 @@ public static partial class ShopifySignatures
     /// App proxy requests: drop <c>signature</c>, sort, join <c>k=v</c> with no separator (repeated keys' values
     /// joined with commas), hex HMAC-SHA256.
     /// </summary>
-    public static bool VerifyAppProxy(IEnumerable<KeyValuePair<string, StringValues>> query, IEnumerable<string> secrets)
+    public static bool VerifyAppProxy(IEnumerable<KeyValuePair<string, StringValues>> query,
+        IEnumerable<string> secrets)
     {
         var pairs = query.ToList();
         var signature = pairs.FirstOrDefault(p => p.Key == "signature").Value.ToString();
@@ -71,16 +74,19 @@ public static partial class ShopifySignatures
     private static bool MatchesHex(string message, string given, IEnumerable<string> secrets)
     {
         Span<byte> givenBytes = stackalloc byte[32];
-        if (given.Length != 64 || Convert.FromHexString(given, givenBytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != 32)
+        if (given.Length != 64 || Convert.FromHexString(given, givenBytes, out _,
+            out var written) != System.Buffers.OperationStatus.Done || written != 32)
             return false;
         var data = Encoding.UTF8.GetBytes(message);
         foreach (var secret in secrets)
-            if (CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), data), givenBytes)) return true;
+            if (CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), data),
+                givenBytes)) return true;
         return false;
     }
 
     // Shopify's rule for the signed string: % and & escaped in values, and = too in keys.
-    private static string EscapeValue(string v) => v.Replace("%", "%25", StringComparison.Ordinal).Replace("&", "%26", StringComparison.Ordinal);
+    private static string EscapeValue(string v) => v.Replace("%", "%25", StringComparison.Ordinal).Replace("&", "%26",
+        StringComparison.Ordinal);
     private static string EscapeKey(string k) => EscapeValue(k).Replace("=", "%3D", StringComparison.Ordinal);
 
     // \z, not $: $ also matches before a final newline ("a.myshopify.com\n").

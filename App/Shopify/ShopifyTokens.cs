@@ -11,7 +11,8 @@ namespace StorybookShop.Shopify;
 /// A refresh holds the shop's row lock, so concurrent refreshes on any number of nodes use the refresh
 /// token once and all end up with the same new pair.
 /// </summary>
-public sealed partial class ShopifyTokens(HttpClient http, IOptions<ShopifyOptions> options, NpgsqlDataSource dataSource, TokenProtector protector,
+public sealed partial class ShopifyTokens(HttpClient http, IOptions<ShopifyOptions> options,
+    NpgsqlDataSource dataSource, TokenProtector protector,
     TimeProvider clock, ILogger<ShopifyTokens> logger)
 {
     /// <summary>Refresh this long before expiry, so a token never dies mid-request.</summary>
@@ -24,7 +25,8 @@ public sealed partial class ShopifyTokens(HttpClient http, IOptions<ShopifyOptio
         [property: JsonPropertyName("refresh_token")] string? RefreshToken,
         [property: JsonPropertyName("refresh_token_expires_in")] int? RefreshTokenExpiresIn);
 
-    public Uri AdminUrl(string shop, string path) => new(options.Value.ShopUrlTemplate.Replace("{shop}", shop, StringComparison.Ordinal) + path);
+    public Uri AdminUrl(string shop, string path) => new(options.Value.ShopUrlTemplate.Replace("{shop}", shop,
+        StringComparison.Ordinal) + path);
 
     /// <summary>Token exchange: an App Bridge session token becomes an expiring offline access token.</summary>
     public Task ExchangeSessionTokenAsync(string shop, string sessionToken, CancellationToken ct) =>
@@ -45,7 +47,8 @@ public sealed partial class ShopifyTokens(HttpClient http, IOptions<ShopifyOptio
     public async Task<string> GetAccessTokenAsync(string shop, CancellationToken ct)
     {
         var stored = await ReadAsync(shop, forUpdate: false, null, null, ct);
-        if (stored.Access is not null && (stored.AccessExpires is null || stored.AccessExpires > clock.GetUtcNow() + RefreshMargin))
+        if (stored.Access is not null && (stored.AccessExpires is null
+            || stored.AccessExpires > clock.GetUtcNow() + RefreshMargin))
             return protector.Unprotect(stored.Access)!;
         return await RefreshAsync(shop, staleToken: null, ct);
     }
@@ -71,7 +74,8 @@ public sealed partial class ShopifyTokens(HttpClient http, IOptions<ShopifyOptio
         var row = await ReadAsync(shop, forUpdate: true, conn, tx, ct);
         var now = clock.GetUtcNow();
         var current = protector.Unprotect(row.Access);
-        if (current is not null && current != staleToken && (row.AccessExpires is null || row.AccessExpires > now + RefreshMargin))
+        if (current is not null && current != staleToken && (row.AccessExpires is null
+            || row.AccessExpires > now + RefreshMargin))
             return current; // someone refreshed while we waited for the lock
 
         var refresh = protector.Unprotect(row.Refresh);
@@ -79,12 +83,14 @@ public sealed partial class ShopifyTokens(HttpClient http, IOptions<ShopifyOptio
         {
             await MarkNeedsReauthAsync(conn, tx, shop, ct);
             await tx.CommitAsync(ct);
-            throw new ShopifyAuthException(shop, "The shop's refresh token is missing or expired; it must authenticate again.");
+            throw new ShopifyAuthException(shop,
+                "The shop's refresh token is missing or expired; it must authenticate again.");
         }
         TokenResponse tokens;
         try
         {
-            tokens = await RequestAsync(shop, new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refresh }, ct);
+            tokens = await RequestAsync(shop, new Dictionary<string, string> { ["grant_type"] = "refresh_token",
+                ["refresh_token"] = refresh }, ct);
         }
         catch (ShopifyAuthException)
         {
@@ -113,13 +119,15 @@ public sealed partial class ShopifyTokens(HttpClient http, IOptions<ShopifyOptio
 
     private async Task<TokenResponse> RequestAsync(string shop, Dictionary<string, string> grant, CancellationToken ct)
     {
-        if (!ShopifySignatures.IsShopDomain(shop)) throw new ArgumentException($"'{shop}' is not a shop domain.", nameof(shop));
+        if (!ShopifySignatures.IsShopDomain(shop)) throw new ArgumentException(
+            $"'{shop}' is not a shop domain.", nameof(shop));
         var o = options.Value;
         grant["client_id"] = o.ClientId;
         grant["client_secret"] = o.ClientSecret;
         using var response = await http.PostAsJsonAsync(AdminUrl(shop, "/admin/oauth/access_token"), grant, ct);
         if (response.IsSuccessStatusCode)
-            return await response.Content.ReadFromJsonAsync<TokenResponse>(ct) ?? throw new InvalidOperationException("Empty token response.");
+            return await response.Content.ReadFromJsonAsync<TokenResponse>(ct)
+                ?? throw new InvalidOperationException("Empty token response.");
         var error = "unknown_error";
         try
         {
@@ -129,13 +137,17 @@ public sealed partial class ShopifyTokens(HttpClient http, IOptions<ShopifyOptio
         catch (JsonException) { }
         // 4xx: Shopify refused these credentials (invalid_subject_token, invalid_grant, invalid_client): re-authenticate.
         if ((int)response.StatusCode is >= 400 and < 500)
-            throw new ShopifyAuthException(shop, $"Shopify refused the token request for {shop}: {error} ({(int)response.StatusCode}).");
-        throw new HttpRequestException($"Shopify's token endpoint answered {(int)response.StatusCode} ({error}).", null, response.StatusCode);
+            throw new ShopifyAuthException(shop,
+                $"Shopify refused the token request for {shop}: {error} ({(int)response.StatusCode}).");
+        throw new HttpRequestException($"Shopify's token endpoint answered {(int)response.StatusCode} ({error}).",
+            null, response.StatusCode);
     }
 
-    private sealed record StoredTokens(string? Access, DateTimeOffset? AccessExpires, string? Refresh, DateTimeOffset? RefreshExpires);
+    private sealed record StoredTokens(string? Access, DateTimeOffset? AccessExpires, string? Refresh,
+        DateTimeOffset? RefreshExpires);
 
-    private async Task<StoredTokens> ReadAsync(string shop, bool forUpdate, NpgsqlConnection? conn, NpgsqlTransaction? tx, CancellationToken ct)
+    private async Task<StoredTokens> ReadAsync(string shop, bool forUpdate, NpgsqlConnection? conn,
+        NpgsqlTransaction? tx, CancellationToken ct)
     {
         var own = conn is null;
         conn ??= await dataSource.OpenConnectionAsync(ct);
@@ -159,7 +171,8 @@ public sealed partial class ShopifyTokens(HttpClient http, IOptions<ShopifyOptio
     }
 
     /// <summary>Stores a new pair in one statement: the access and refresh tokens always match.</summary>
-    private async Task SaveAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string shop, TokenResponse t, CancellationToken ct)
+    private async Task SaveAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string shop, TokenResponse t,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var cmd = new NpgsqlCommand("""
@@ -179,7 +192,8 @@ public sealed partial class ShopifyTokens(HttpClient http, IOptions<ShopifyOptio
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task MarkNeedsReauthAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string shop, CancellationToken ct)
+    private static async Task MarkNeedsReauthAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string shop,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("UPDATE shops SET needs_reauth = true WHERE domain = @d", conn, tx);
         cmd.Parameters.AddWithValue("d", shop);

@@ -4,8 +4,10 @@ public static class AssetKeys
 {
     public static string StoryPrefix(Guid shopId, Guid storyId) => $"shops/{shopId:N}/stories/{storyId:N}/";
     public static string Cover(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "images/cover.jpg";
-    public static string PageImage(Guid shopId, Guid storyId, int page) => StoryPrefix(shopId, storyId) + $"images/page-{page:D2}.jpg";
-    public static string PageAudio(Guid shopId, Guid storyId, int page) => StoryPrefix(shopId, storyId) + $"audio/page-{page:D2}.mp3";
+    public static string PageImage(Guid shopId, Guid storyId, int page) => StoryPrefix(shopId,
+        storyId) + $"images/page-{page:D2}.jpg";
+    public static string PageAudio(Guid shopId, Guid storyId, int page) => StoryPrefix(shopId,
+        storyId) + $"audio/page-{page:D2}.mp3";
     public static string BookAudio(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "audio/book.mp3";
     public static string ScreenPdf(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "book/screen.pdf";
     public static string PrintPdf(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "book/print.pdf";

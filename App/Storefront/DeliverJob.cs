@@ -12,7 +12,8 @@ namespace StorybookShop.Storefront;
 /// Shopify emails the buyer the link. Safe to repeat: a delivery is fulfilled once, and only for a line that is
 /// still open.
 /// </summary>
-public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts, ShopifyGraphQL graphql, IOptions<DeliveryOptions> options, IOptions<ShopifyOptions> shopify,
+public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts, ShopifyGraphQL graphql,
+    IOptions<DeliveryOptions> options, IOptions<ShopifyOptions> shopify,
     ILogger<DeliverJob> logger)
 {
     public const string FulfillmentOrders = """
@@ -52,11 +53,14 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
             {
                 // Asking again gets the same refusal: the merchant sees what to approve; the download page works
                 // meanwhile.
-                await db.Stories.Where(s => s.Id == storyId).ExecuteUpdateAsync(u => u.SetProperty(s => s.FailureReason, $"Delivery not fulfilled: {e.Message}"), ct);
+                await db.Stories.Where(s => s.Id == storyId)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.FailureReason,
+                        $"Delivery not fulfilled: {e.Message}"), ct);
                 Log.Story(logger, storyId, e.Message);
                 return;
             }
-            await db.Deliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, fulfillmentId), ct);
+            await db.Deliveries.Where(d => d.Id == delivery.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, fulfillmentId), ct);
             Log.StoryDeliveredForOrderLine(logger, story.Id, delivery.OrderId, delivery.LineItemId);
         }
     }
@@ -109,11 +113,13 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
         [LoggerMessage(Level = LogLevel.Warning, Message = "Story {StoryId}: {Reason}")]
         public static partial void Story(ILogger logger, Guid storyId, string reason);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId} delivered for order {OrderId}, line {LineItemId}")]
+        [LoggerMessage(Level = LogLevel.Information,
+            Message = "Story {StoryId} delivered for order {OrderId}, line {LineItemId}")]
         public static partial void StoryDeliveredForOrderLine(ILogger logger, Guid storyId, string orderId,
             string lineItemId);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: order {OrderId} has no open line for it; the download page is ready without a new fulfillment")]
+        [LoggerMessage(Level = LogLevel.Information,
+            Message = "Story {StoryId}: order {OrderId} has no open line for it; the download page is ready without a new fulfillment")]
         public static partial void StoryOrderHasNoOpenLine(ILogger logger, Guid storyId, string orderId);
     }
 

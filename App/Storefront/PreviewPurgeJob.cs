@@ -30,13 +30,15 @@ public sealed partial class PreviewPurgeJob(IDbContextFactory<AppDbContext> cont
         foreach (var shop in stale.GroupBy(s => s.ShopId))
             await eraser.EraseAsync(db, shop.Key, [.. shop.Select(s => s.Id)], cancellationToken);
         await limits.PruneAsync(cancellationToken);
-        if (stale.Count > 0) Log.ErasedUnpaidPreviewSOlderThan(logger, stale.Count, options.Value.PreviewRetention.TotalDays);
+        if (stale.Count > 0) Log.ErasedUnpaidPreviewSOlderThan(logger, stale.Count,
+            options.Value.PreviewRetention.TotalDays);
         return stale.Count;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Erased {Count} unpaid preview(s) older than {Days} days")]
+        [LoggerMessage(Level = LogLevel.Information,
+            Message = "Erased {Count} unpaid preview(s) older than {Days} days")]
         public static partial void ErasedUnpaidPreviewSOlderThan(ILogger logger, int count, double days);
     }
 }

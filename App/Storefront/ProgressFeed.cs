@@ -25,7 +25,8 @@ public sealed partial class ProgressFeed(IDbContextFactory<AppDbContext> context
         public Guid StoryId { get; } = storyId;
         public string Shop { get; } = shop;
         public string Shopper { get; } = shopper;
-        public Channel<StoryProgress> Updates { get; } = Channel.CreateBounded<StoryProgress>(new BoundedChannelOptions(1)
+        public Channel<StoryProgress> Updates { get; } =
+            Channel.CreateBounded<StoryProgress>(new BoundedChannelOptions(1)
         {
             FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true,
         });
@@ -63,7 +64,8 @@ public sealed partial class ProgressFeed(IDbContextFactory<AppDbContext> context
                 Audio = x.Pages.Count(p => p.AudioStage == AssetStage.Done),
             }).ToListAsync(ct);
         return [.. rows.Select(s => new StoryProgress(s.Id, s.Status,
-            s.Status is StoryStatus.Complete or StoryStatus.Published or StoryStatus.Preview ? 100 : StoryApi.Percent(s.StagesDone, s.Pages, s.Images, s.Audio),
+            s.Status is StoryStatus.Complete or StoryStatus.Published or StoryStatus.Preview ? 100
+                : StoryApi.Percent(s.StagesDone, s.Pages, s.Images, s.Audio),
             s.Title, s.Released))];
     }
 

@@ -18,10 +18,12 @@ namespace StorybookShop.Storefront;
 /// </summary>
 public static class StorefrontApi
 {
-    public sealed record CatalogView(string Shop, bool LoggedIn, IReadOnlyList<object> AgeBands, IReadOnlyList<string> Themes,
+    public sealed record CatalogView(string Shop, bool LoggedIn, IReadOnlyList<object> AgeBands,
+        IReadOnlyList<string> Themes,
         IReadOnlyDictionary<string, string> Languages, IReadOnlyList<object> Companions);
 
-    public sealed record StorefrontStory(Guid Id, string Status, int PercentDone, string? Title, string StatusUrl, string EventsUrl, string PreviewUrl, bool PreviewOnly);
+    public sealed record StorefrontStory(Guid Id, string Status, int PercentDone, string? Title, string StatusUrl,
+        string EventsUrl, string PreviewUrl, bool PreviewOnly);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -35,11 +37,14 @@ public static class StorefrontApi
             return TypedResults.Ok(new CatalogView(request.Shop, request.LoggedInCustomerId is not null,
                 StoryCatalog.AgeBands.Select(b => (object)new { b.Id, b.Pages, b.WordsPerPage }).ToList(),
                 StoryCatalog.Genres, StoryCatalog.Languages,
-                StoryCatalog.CompanionKinds.Select(k => (object)new { k.Id, en = k.En, es = k.Es, fr = k.Fr }).ToList()));
+                StoryCatalog.CompanionKinds.Select(k => (object)new { k.Id, en = k.En, es = k.Es,
+                    fr = k.Fr }).ToList()));
         });
         proxy.MapGet("/personalize", Personalize);
-        proxy.MapPost("/stories", CreateAsync).Validated<PersonalizationRequest>().ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        proxy.MapPost("/stories",
+            CreateAsync).Validated<PersonalizationRequest>().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+                .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         proxy.MapGet("/stories/{id:guid}", StatusAsync);
         proxy.MapGet("/stories/{id:guid}/events", EventsAsync);
@@ -68,7 +73,8 @@ public static class StorefrontApi
     /// <summary>A storefront link: through the shop's proxy path, or (standalone) straight to /proxy with our session
     /// token.</summary>
     private static string Link(HttpContext http, AppProxyRequest proxy, string path) =>
-        Direct(http) ? $"/proxy{path}?{StorefrontSessions.QueryKey}={Uri.EscapeDataString(Session(http, proxy))}" : Prefix(proxy) + path;
+        Direct(http) ? $"/proxy{path}?{StorefrontSessions.QueryKey}={Uri.EscapeDataString(Session(http, proxy))}"
+            : Prefix(proxy) + path;
 
     private static bool Direct(HttpContext http) =>
         http.Request.Query["standalone"] == "1" || http.Items.ContainsKey(StorefrontSessions.QueryKey);
@@ -78,20 +84,25 @@ public static class StorefrontApi
         http.Items.TryGetValue(StorefrontSessions.QueryKey, out var token) && token is string t
             ? t : http.RequestServices.GetRequiredService<StorefrontSessions>().Issue(proxy);
 
-    private static string Prefix(AppProxyRequest r) => string.IsNullOrEmpty(r.PathPrefix) ? "/apps/storybook" : r.PathPrefix.TrimEnd('/');
+    private static string Prefix(AppProxyRequest r) => string.IsNullOrEmpty(r.PathPrefix) ? "/apps/storybook"
+        : r.PathPrefix.TrimEnd('/');
 
     internal static async Task<Results<Accepted<StorefrontStory>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        PersonalizationRequest request, HttpContext http, AppDbContext db, StoryCreation creation, StorefrontLimits limits,
+        PersonalizationRequest request, HttpContext http, AppDbContext db, StoryCreation creation,
+            StorefrontLimits limits,
         CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);
         if (await limits.TryAcquireAsync(proxy.Shop, StorefrontLimits.Shopper(http, proxy), ct) is { } wait)
         {
             http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many books started just now.", detail: "Please try again in a minute.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many books started just now.", detail: "Please try again in a minute.");
         }
-        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Domain == proxy.Shop && s.UninstalledAt == null, ct);
-        if (shop is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "This shop does not offer personalized books.");
+        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Domain == proxy.Shop
+            && s.UninstalledAt == null, ct);
+        if (shop is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
+            title: "This shop does not offer personalized books.");
         if (await limits.UnpaidTodayAsync(db, shop.Id, ct) >= limits.UnpaidPreviewsPerDay)
         {
             http.Response.Headers.RetryAfter = "3600";
@@ -110,7 +121,8 @@ public static class StorefrontApi
             case StoryCreation.Flagged flagged: return StoryCreation.FlaggedProblem(flagged);
             case StoryCreation.OverBudget:
                 // The shopper is not told about the merchant's budget.
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Personalized books are not available right now.", detail: "Please try again later.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "Personalized books are not available right now.", detail: "Please try again later.");
             case StoryCreation.Created { Story: var story }:
                 var view = View(story.Id, story.Status, 0, null, proxy, previewOnly);
                 return TypedResults.Accepted(view.StatusUrl, view);
@@ -118,21 +130,25 @@ public static class StorefrontApi
         }
     }
 
-    private static StorefrontStory View(Guid id, StoryStatus status, int percent, string? title, AppProxyRequest proxy, bool previewOnly)
+    private static StorefrontStory View(Guid id, StoryStatus status, int percent, string? title, AppProxyRequest proxy,
+        bool previewOnly)
     {
         var p = Prefix(proxy);
-        return new StorefrontStory(id, status.ToString(), percent, title, $"{p}/stories/{id}", $"{p}/stories/{id}/events", $"{p}/stories/{id}/preview", previewOnly);
+        return new StorefrontStory(id, status.ToString(), percent, title, $"{p}/stories/{id}",
+            $"{p}/stories/{id}/events", $"{p}/stories/{id}/preview", previewOnly);
     }
 
     private static async Task<StoryProgress?> ProgressAsync(AppDbContext db, string shop, Guid id,
         CancellationToken ct) =>
         (await ProgressFeed.ReadAsync(db, [id], shop, ct)).SingleOrDefault();
 
-    internal static async Task<Results<Ok<StorefrontStory>, NotFound>> StatusAsync(Guid id, HttpContext http, AppDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<StorefrontStory>, NotFound>> StatusAsync(Guid id, HttpContext http,
+        AppDbContext db, CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);
         var p = await ProgressAsync(db, proxy.Shop, id, ct);
-        return p is null ? TypedResults.NotFound() : TypedResults.Ok(View(p.Id, p.Status, p.Percent, p.Title, proxy, !p.Released));
+        return p is null ? TypedResults.NotFound() : TypedResults.Ok(View(p.Id, p.Status, p.Percent, p.Title,
+            proxy, !p.Released));
     }
 
     /// <summary>Server-Sent Events: a <c>progress</c> event whenever the status or percentage changes, then <c>done</c>.</summary>
@@ -151,7 +167,8 @@ public static class StorefrontApi
         {
             // The block falls back to polling the status.
             http.Response.Headers.RetryAfter = "10";
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many progress streams open.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many progress streams open.");
         }
         // Released when the request ends, even if the stream is never read (the shopper left before it began).
         http.Response.RegisterForDispose(watcher);
@@ -161,7 +178,8 @@ public static class StorefrontApi
 
     /// <summary>A <c>progress</c> event per change, then <c>done</c>; the stream ends at its time limit (the block
     /// reconnects or polls) or when the shopper leaves.</summary>
-    private static async IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<StorefrontStory>> ProgressEvents(StoryProgress first,
+    private static async IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<StorefrontStory>> ProgressEvents(
+        StoryProgress first,
         ProgressFeed.Watcher watcher, AppProxyRequest proxy, TimeSpan streamLimit,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
@@ -198,10 +216,12 @@ public static class StorefrontApi
     }
 
     /// <summary>The preview: the title, cover and first pages, pictures watermarked and small; the whole book comes with the order.</summary>
-    internal static async Task<IResult> PreviewPageAsync(Guid id, HttpContext http, AppDbContext db, IOptions<GenerationOptions> generation, CancellationToken ct)
+    internal static async Task<IResult> PreviewPageAsync(Guid id, HttpContext http, AppDbContext db,
+        IOptions<GenerationOptions> generation, CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);
-        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.Shop!.Domain == proxy.Shop, ct);
+        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
+            && s.Shop!.Domain == proxy.Shop, ct);
         if (story is null) return Results.NotFound();
         return new RazorComponentResult<PreviewPage>(new
         {
@@ -218,14 +238,17 @@ public static class StorefrontApi
     {
         var proxy = AppProxy.Current(http);
         if (number < 0 || number > generation.Value.PreviewPages) return Results.NotFound();
-        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.Shop!.Domain == proxy.Shop, ct);
-        var source = number == 0 ? story?.CoverImage : story?.Pages.SingleOrDefault(p => p.Number == number && p.ImageStage == AssetStage.Done)?.ImageKey;
+        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
+            && s.Shop!.Domain == proxy.Shop, ct);
+        var source = number == 0 ? story?.CoverImage : story?.Pages.SingleOrDefault(p => p.Number == number
+            && p.ImageStage == AssetStage.Done)?.ImageKey;
         if (story is null || source is null) return Results.NotFound();
         var key = AssetKeys.StoryPrefix(story.ShopId, story.Id) + $"preview/{number:D2}.jpg";
         var cached = await assets.GetAsync(key, ct);
         if (cached is null)
         {
-            var original = await assets.GetAsync(source, ct) ?? throw new InvalidOperationException($"Asset {source} is missing.");
+            var original = await assets.GetAsync(source,
+                ct) ?? throw new InvalidOperationException($"Asset {source} is missing.");
             cached = await Task.Run(() => PreviewWatermark.Jpeg(original), ct);
             await assets.PutAsync(key, cached, "image/jpeg", ct);
         }

@@ -68,7 +68,8 @@ public sealed partial class StoryRelease(NpgsqlDataSource dataSource, StoryPipel
         foreach (var (id, status) in released)
         {
             if (status == nameof(StoryStatus.Generating)) await pipeline.AdvanceAsync(id, ct);
-            else if (status is nameof(StoryStatus.Complete) or nameof(StoryStatus.Published)) await jobs.EnqueueOnceAsync(id, Jobs.StoryJobKind.Deliver, ct);
+            else if (status is nameof(StoryStatus.Complete) or nameof(
+                StoryStatus.Published)) await jobs.EnqueueOnceAsync(id, Jobs.StoryJobKind.Deliver, ct);
         }
         return released.Count;
     }
@@ -110,7 +111,8 @@ public sealed partial class StoryRelease(NpgsqlDataSource dataSource, StoryPipel
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "orders/paid {OrderId} names story {StoryId}, which {Shop} does not have")]
+        [LoggerMessage(Level = LogLevel.Information,
+            Message = "orders/paid {OrderId} names story {StoryId}, which {Shop} does not have")]
         public static partial void OrdersPaidNamesStoryWhichDoes(ILogger logger, string orderId, Guid storyId,
             string shop);
 

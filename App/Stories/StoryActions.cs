@@ -19,7 +19,8 @@ public static partial class StoryActions
     public static WebApplication MapStoryActions(this WebApplication app)
     {
         var group = app.MapAdminGroup("/api/stories", "Stories");
-        group.MapPost("/{id:guid}/pages/{number:int}/regenerate", RegeneratePageAsync).Validated<RegeneratePageRequest>();
+        group.MapPost("/{id:guid}/pages/{number:int}/regenerate",
+            RegeneratePageAsync).Validated<RegeneratePageRequest>();
         group.MapPost("/{id:guid}/retry", RetryAsync);
         group.MapPost("/{id:guid}/archive", ArchiveAsync);
         group.MapPost("/{id:guid}/publish", PublishAsync);
@@ -27,13 +28,16 @@ public static partial class StoryActions
         return app;
     }
 
-    internal static async Task<Results<Accepted<StoryCreated>, ValidationProblem, NotFound, ProblemHttpResult>> RegeneratePageAsync(
-        Guid id, int number, RegeneratePageRequest? request, AppDbContext db, StoryPipeline pipeline, IContentModerator moderator, Budget budget,
+    internal static async Task<Results<Accepted<StoryCreated>, ValidationProblem, NotFound,
+        ProblemHttpResult>> RegeneratePageAsync(
+        Guid id, int number, RegeneratePageRequest? request, AppDbContext db, StoryPipeline pipeline,
+            IContentModerator moderator, Budget budget,
         TimeProvider clock, CurrentShop current, HttpContext http, CancellationToken ct)
     {
         request ??= new RegeneratePageRequest(null, null, null);
         var shop = current.Shop;
-        var story = await db.Stories.Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
+        var story = await db.Stories.Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
+            && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
 
         var errors = new Dictionary<string, string[]>();
@@ -54,10 +58,13 @@ public static partial class StoryActions
             if (page?.ImageStage == AssetStage.Failed || !parts.Contains("audio")) parts.Add("image");
         }
 
-        if (request.Text is not null && await moderator.FlaggedAsync([request.Text], shop.Settings.ModerationThresholds, ct) is [true])
-            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(new Dictionary<string, string[]> { ["text"] = ["This text is not suitable for a children's book."] })
+        if (request.Text is not null && await moderator.FlaggedAsync([request.Text],
+            shop.Settings.ModerationThresholds, ct) is [true])
+            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(new Dictionary<string,
+                string[]> { ["text"] = ["This text is not suitable for a children's book."] })
             {
-                Status = StatusCodes.Status422UnprocessableEntity, Title = "The new page text cannot be used in a children's book.",
+                Status = StatusCodes.Status422UnprocessableEntity,
+                    Title = "The new page text cannot be used in a children's book.",
             });
         if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent) return StoryApi.BudgetSpent(spent);
 
@@ -88,18 +95,22 @@ public static partial class StoryActions
         Restart(story, undo, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await pipeline.TryAdvanceAsync(story.Id, ct);
-        return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(), $"/api/stories/{story.Id}/status"));
+        return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(),
+            $"/api/stories/{story.Id}/status"));
     }
 
     /// <summary>A story in Error goes back into the pipeline: refused pages are tried again, finished work is kept.</summary>
     internal static async Task<Results<Accepted<StoryCreated>, NotFound, ProblemHttpResult>> RetryAsync(
-        Guid id, AppDbContext db, StoryPipeline pipeline, Budget budget, TimeProvider clock, CurrentShop current, HttpContext http, CancellationToken ct)
+        Guid id, AppDbContext db, StoryPipeline pipeline, Budget budget, TimeProvider clock, CurrentShop current,
+            HttpContext http, CancellationToken ct)
     {
         var shop = current.Shop;
-        var story = await db.Stories.Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
+        var story = await db.Stories.Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
+            && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
         if (story.Status != StoryStatus.Error)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a story that failed can be retried.", detail: $"The story is {story.Status}.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Only a story that failed can be retried.", detail: $"The story is {story.Status}.");
         if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent) return StoryApi.BudgetSpent(spent);
         foreach (var p in story.Pages)
         {
@@ -110,18 +121,21 @@ public static partial class StoryActions
         Restart(story, PipelineStages.None, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await pipeline.TryAdvanceAsync(story.Id, ct);
-        return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(), $"/api/stories/{story.Id}/status"));
+        return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id, story.Status.ToString(),
+            $"/api/stories/{story.Id}/status"));
     }
 
     /// <summary>Archived stories leave the lists' default views and make nothing more; their pending jobs are removed.</summary>
     internal static async Task<Results<Ok<StoryStatusView>, NotFound, ProblemHttpResult>> ArchiveAsync(
-        Guid id, AppDbContext db, StoryPipeline pipeline, TimeProvider clock, CurrentShop current, HttpContext http, CancellationToken ct)
+        Guid id, AppDbContext db, StoryPipeline pipeline, TimeProvider clock, CurrentShop current, HttpContext http,
+            CancellationToken ct)
     {
         var shop = current.Shop;
         var story = await db.Stories.SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
         if (story.Status == StoryStatus.Published)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A published story cannot be archived.", detail: "Unpublish it first.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "A published story cannot be archived.", detail: "Unpublish it first.");
         story.Status = StoryStatus.Archived;
         story.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
@@ -129,35 +143,45 @@ public static partial class StoryActions
         if (story.ShopifyProductId is { } productId)
         {
             // The product stays in Shopify for order history, archived so it is no longer sold.
-            try { await http.RequestServices.GetRequiredService<Publishing.ProductPublisher>().ArchiveProductAsync(shop.Domain, productId, ct); }
-            catch (Exception e) { Log.CouldNotArchiveProduct(http.RequestServices.GetRequiredService<ILogger<StoryCreated>>(), e, productId); }
+            try { await http.RequestServices.GetRequiredService<Publishing.ProductPublisher>()
+                .ArchiveProductAsync(shop.Domain, productId, ct); }
+            catch (Exception e) { Log.CouldNotArchiveProduct(
+                http.RequestServices.GetRequiredService<ILogger<StoryCreated>>(), e, productId); }
         }
         return TypedResults.Ok(new StoryStatusView(story.Id, story.Status.ToString(), null, 0, null));
     }
 
     /// <summary>Publishes a complete book as a Shopify digital product, in a durable job (202); a published one answers 200.</summary>
-    internal static async Task<Results<Accepted<StoryStatusView>, Ok<StoryStatusView>, NotFound, ProblemHttpResult>> PublishAsync(
-        Guid id, AppDbContext db, Jobs.StoryJobs jobs, TimeProvider clock, CurrentShop current, HttpContext http, CancellationToken ct)
+    internal static async Task<Results<Accepted<StoryStatusView>, Ok<StoryStatusView>, NotFound,
+        ProblemHttpResult>> PublishAsync(
+        Guid id, AppDbContext db, Jobs.StoryJobs jobs, TimeProvider clock, CurrentShop current, HttpContext http,
+            CancellationToken ct)
     {
         var shop = current.Shop;
         var story = await db.Stories.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
-        if (story.Status == StoryStatus.Published) return TypedResults.Ok(new StoryStatusView(id, story.Status.ToString(), null, 100, null));
+        if (story.Status == StoryStatus.Published) return TypedResults.Ok(new StoryStatusView(id,
+            story.Status.ToString(), null, 100, null));
         if (story.Status != StoryStatus.Complete)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only a complete book can be published.", detail: $"The story is {story.Status}.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Only a complete book can be published.", detail: $"The story is {story.Status}.");
         await jobs.EnqueueOnceAsync(id, Jobs.StoryJobKind.Publish, ct);
-        return TypedResults.Accepted($"/api/stories/{id}", new StoryStatusView(id, story.Status.ToString(), "publish", 100, null));
+        return TypedResults.Accepted($"/api/stories/{id}", new StoryStatusView(id, story.Status.ToString(),
+            "publish", 100, null));
     }
 
     /// <summary>Takes the product off the Online Store; the story is Complete again.</summary>
     internal static async Task<Results<Ok<StoryStatusView>, NotFound, ProblemHttpResult>> UnpublishAsync(
-        Guid id, AppDbContext db, Publishing.ProductPublisher publisher, TimeProvider clock, CurrentShop current, HttpContext http, CancellationToken ct)
+        Guid id, AppDbContext db, Publishing.ProductPublisher publisher, TimeProvider clock, CurrentShop current,
+            HttpContext http, CancellationToken ct)
     {
         var shop = current.Shop;
-        var story = await db.Stories.AsNoTracking().Include(s => s.Shop).SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
+        var story = await db.Stories.AsNoTracking().Include(s => s.Shop).SingleOrDefaultAsync(s => s.Id == id
+            && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
         if (story.Status != StoryStatus.Published)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The story is not published.", detail: $"The story is {story.Status}.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "The story is not published.", detail: $"The story is {story.Status}.");
         await publisher.UnpublishAsync(story, ct);
         return TypedResults.Ok(new StoryStatusView(id, nameof(StoryStatus.Complete), null, 100, null));
     }
@@ -165,9 +189,11 @@ public static partial class StoryActions
     private static ProblemHttpResult? Stopped(Story story) => story.Status switch
     {
         StoryStatus.Complete or StoryStatus.Error => null,
-        StoryStatus.Generating => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The story is still being made.",
+        StoryStatus.Generating => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+            title: "The story is still being made.",
             detail: "Wait until it is complete or has failed, then regenerate the page."),
-        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"A {story.Status.ToString().ToLowerInvariant()} story cannot be changed.",
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+            title: $"A {story.Status.ToString().ToLowerInvariant()} story cannot be changed.",
             detail: story.Status == StoryStatus.Published ? "Unpublish it first." : null),
     };
 

@@ -66,7 +66,8 @@ public sealed class StoryCreation(AppDbContext db, StoryPipeline pipeline, ICont
         AgeGroup = r.AgeGroup!,
         Genre = r.Genre!,
         Language = r.Language ?? "en",
-        MoralLesson = string.IsNullOrWhiteSpace(r.Moral) ? null : Generation.Offline.OfflineStoryWriter.Sentence(r.Moral),
+        MoralLesson = string.IsNullOrWhiteSpace(r.Moral) ? null
+            : Generation.Offline.OfflineStoryWriter.Sentence(r.Moral),
         Companions = (r.Companions ?? []).Select(c => new Companion(c.Name!.Trim(), c.Kind!)).ToList(),
         Status = StoryStatus.Generating,
         CreatedAt = now,

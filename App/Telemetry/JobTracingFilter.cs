@@ -21,7 +21,8 @@ public sealed class JobTracingFilter(StoryMetrics metrics) : IServerFilter
         context.Items[StartedItem] = Stopwatch.GetTimestamp();
         var job = StoryJobStateFilter.Identify(context.BackgroundJob.Job);
         ActivityContext.TryParse(context.GetJobParameter<string>(TraceParent, allowStale: true), null, out var parent);
-        var activity = StoryTracing.Source.StartActivity($"job {(job?.Kind.ToString() ?? context.BackgroundJob.Job?.Method.Name)}",
+        var activity = StoryTracing.Source.StartActivity(
+            $"job {(job?.Kind.ToString() ?? context.BackgroundJob.Job?.Method.Name)}",
             ActivityKind.Consumer, parent);
         if (activity is null) return;
         activity.SetTag(StoryTracing.JobId, context.BackgroundJob.Id);

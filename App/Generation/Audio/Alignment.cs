@@ -3,7 +3,8 @@ namespace StorybookShop.Generation.Audio;
 /// <summary>Word timings from a provider's per-character alignment: runs of non-space characters are words.</summary>
 public static class Alignment
 {
-    public static List<Data.WordTiming> Words(IReadOnlyList<string> characters, IReadOnlyList<double> starts, IReadOnlyList<double> ends)
+    public static List<Data.WordTiming> Words(IReadOnlyList<string> characters, IReadOnlyList<double> starts,
+        IReadOnlyList<double> ends)
     {
         var words = new List<Data.WordTiming>();
         var text = new System.Text.StringBuilder();

@@ -9,7 +9,8 @@ public static class Mp3
 {
     private static readonly int[] Mpeg1Bitrates = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
     private static readonly int[] Mpeg2Bitrates = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
-    private static readonly int[][] SampleRates = [[11025, 12000, 8000], [], [22050, 24000, 16000], [44100, 48000, 32000]];
+    private static readonly int[][] SampleRates = [[11025, 12000, 8000], [], [22050, 24000, 16000], [44100,
+        48000, 32000]];
 
     private readonly record struct Frame(int Offset, int Length, int Samples, int SampleRate, bool IsInfo);
 
@@ -39,7 +40,8 @@ public static class Mp3
         var first = true;
         while (pos + 4 <= data.Length)
         {
-            if (!TryHeader(data[pos..], out var length, out var samples, out var rate, out var sideInfo) || pos + length > data.Length)
+            if (!TryHeader(data[pos..], out var length, out var samples, out var rate,
+                out var sideInfo) || pos + length > data.Length)
             {
                 // Tolerate junk before the first frame; stop at anything else (ID3v1 tag, truncation).
                 if (frames.Count == 0 && pos < data.Length - 4) { pos++; continue; }
@@ -59,7 +61,8 @@ public static class Mp3
     }
 
     private static bool Tag(ReadOnlySpan<byte> data, int at, string tag) =>
-        at + 4 <= data.Length && data[at] == tag[0] && data[at + 1] == tag[1] && data[at + 2] == tag[2] && data[at + 3] == tag[3];
+        at + 4 <= data.Length && data[at] == tag[0] && data[at + 1] == tag[1] && data[at + 2] == tag[2]
+            && data[at + 3] == tag[3];
 
     private static int SkipId3(ReadOnlySpan<byte> data)
     {
@@ -72,7 +75,8 @@ public static class Mp3
         return pos;
     }
 
-    private static bool TryHeader(ReadOnlySpan<byte> h, out int length, out int samples, out int sampleRate, out int sideInfo)
+    private static bool TryHeader(ReadOnlySpan<byte> h, out int length, out int samples, out int sampleRate,
+        out int sideInfo)
     {
         length = samples = sampleRate = sideInfo = 0;
         if (h[0] != 0xFF || (h[1] & 0xE0) != 0xE0) return false;

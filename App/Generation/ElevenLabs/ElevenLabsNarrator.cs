@@ -13,10 +13,12 @@ namespace StorybookShop.Generation.ElevenLabs;
 /// <c>too_many_concurrent_requests</c> waits for a slot; <c>system_busy</c> and other failures end the attempt and
 /// the narration job retries (Hosting.ProviderResilience); 400/401/403/404/422 are not retried at all.
 /// </summary>
-public sealed class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenLabsOptions> options) : INarrator, IDisposable
+public sealed class ElevenLabsNarrator(IHttpClientFactory http,
+    IOptions<ElevenLabsOptions> options) : INarrator, IDisposable
 {
     public const string HttpClientName = "elevenlabs";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private static readonly JsonSerializerOptions Json =
+        new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.Concurrency));
 
     public string Provider => "elevenlabs";
@@ -37,7 +39,8 @@ public sealed class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenL
             HttpResponseMessage response;
             try
             {
-                using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body, options: Json) };
+                using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body,
+                    options: Json) };
                 message.Headers.Add("xi-api-key", o.ApiKey);
                 response = await http.CreateClient(HttpClientName).SendAsync(message, ct);
             }
@@ -50,21 +53,29 @@ public sealed class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenL
             {
                 if (response.IsSuccessStatusCode)
                 {
-                    var answer = await response.Content.ReadFromJsonAsync<SpeechResponse>(Json, ct) ?? throw new InvalidOperationException("ElevenLabs returned an empty answer.");
-                    var mp3 = Convert.FromBase64String(answer.AudioBase64 ?? throw new InvalidOperationException("ElevenLabs returned no audio."));
+                    var answer = await response.Content.ReadFromJsonAsync<SpeechResponse>(Json,
+                        ct) ?? throw new InvalidOperationException("ElevenLabs returned an empty answer.");
+                    var mp3 = Convert.FromBase64String(answer.AudioBase64
+                        ?? throw new InvalidOperationException("ElevenLabs returned no audio."));
                     var a = answer.Alignment;
-                    var words = a is null ? null : Alignment.Words(a.Characters, a.CharacterStartTimesSeconds, a.CharacterEndTimesSeconds);
-                    var requestId = response.Headers.TryGetValues("request-id", out var ids) ? ids.FirstOrDefault() : null;
+                    var words = a is null ? null : Alignment.Words(a.Characters, a.CharacterStartTimesSeconds,
+                        a.CharacterEndTimesSeconds);
+                    var requestId = response.Headers.TryGetValues("request-id",
+                        out var ids) ? ids.FirstOrDefault() : null;
                     var seconds = Mp3.Seconds(mp3);
                     var cost = Math.Round(request.Text.Length * o.PricePerThousandCharacters / 1000m, 6);
                     return new ProviderResult<Narration>(new Narration(mp3, seconds, words, requestId), o.ModelId, cost,
-                        new { voice, characters = request.Text.Length, requestId, previousRequestIds = body.PreviousRequestIds, seconds = Math.Round(seconds, 2), slotWaits });
+                        new { voice, characters = request.Text.Length, requestId,
+                            previousRequestIds = body.PreviousRequestIds, seconds = Math.Round(seconds,
+                                2), slotWaits });
                 }
 
                 var error = await response.Content.ReadAsStringAsync(ct);
                 var status = ErrorStatus(error);
-                var retryAfter = response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date is { } d ? d - DateTimeOffset.UtcNow : null);
-                if (response.StatusCode == HttpStatusCode.TooManyRequests && status == "too_many_concurrent_requests" && DateTimeOffset.UtcNow < waitUntil)
+                var retryAfter = response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date is { } d
+                    ? d - DateTimeOffset.UtcNow : null);
+                if (response.StatusCode == HttpStatusCode.TooManyRequests && status == "too_many_concurrent_requests"
+                    && DateTimeOffset.UtcNow < waitUntil)
                 {
                     // Every slot of the plan is busy (other nodes, other apps on the key): wait for one to free up.
                     slotWaits++;
@@ -73,12 +84,14 @@ public sealed class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenL
                 }
                 // "Busy" (429 system_busy, 503) and every other failure end this attempt: the narration job is the retry
                 // layer (Hosting.ProviderResilience); pages already spoken are kept.
-                throw new HttpRequestException($"ElevenLabs answered {(int)response.StatusCode}{(status is null ? "" : $" ({status})")}: {Message(error)}", null, response.StatusCode);
+                throw new HttpRequestException(
+                    $"ElevenLabs answered {(int)response.StatusCode}{(status is null ? "" : $" ({status})")}: {Message(error)}", null, response.StatusCode);
             }
         }
     }
 
-    private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : t > TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : t;
+    private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50)
+        : t > TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : t;
 
     /// <summary>ElevenLabs errors look like {"detail": {"status": "...", "message": "..."}} (or a list for validation errors).</summary>
     private static string? ErrorStatus(string body)
@@ -86,7 +99,9 @@ public sealed class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenL
         try
         {
             using var doc = JsonDocument.Parse(body);
-            return doc.RootElement.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("status", out var s) ? s.GetString() : null;
+            return doc.RootElement.TryGetProperty("detail",
+                out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("status",
+                    out var s) ? s.GetString() : null;
         }
         catch (JsonException) { return null; }
     }
@@ -97,7 +112,8 @@ public sealed class ElevenLabsNarrator(IHttpClientFactory http, IOptions<ElevenL
         {
             using var doc = JsonDocument.Parse(body);
             if (doc.RootElement.TryGetProperty("detail", out var d))
-                return d.ValueKind == JsonValueKind.Object && d.TryGetProperty("message", out var m) ? m.GetString() ?? "" : d.ToString();
+                return d.ValueKind == JsonValueKind.Object && d.TryGetProperty("message",
+                    out var m) ? m.GetString() ?? "" : d.ToString();
         }
         catch (JsonException) { }
         return body.Length > 300 ? body[..300] : body;

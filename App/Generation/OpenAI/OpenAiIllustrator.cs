@@ -10,14 +10,16 @@ namespace StorybookShop.Generation.OpenAI;
 /// every character's fixed description and the style guide (see IllustrationStage), so the child looks the
 /// same on every page. A process-wide limit keeps the number of requests in flight bounded.
 /// </summary>
-public sealed class OpenAiIllustrator(IOptions<OpenAiOptions> options, IHttpClientFactory http) : IIllustrator, IDisposable
+public sealed class OpenAiIllustrator(IOptions<OpenAiOptions> options,
+    IHttpClientFactory http) : IIllustrator, IDisposable
 {
     private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.Images.Concurrency));
     private ImageClient? _client;
 
     public string Provider => "openai";
 
-    private ImageClient Client => _client ??= new ImageClient(options.Value.Images.Model, new ApiKeyCredential(options.Value.ApiKey),
+    private ImageClient Client => _client ??= new ImageClient(options.Value.Images.Model,
+        new ApiKeyCredential(options.Value.ApiKey),
         OpenAiClientOptions.ForJobs(options.Value, http));
 
     public async Task<ProviderResult<byte[]>> DrawAsync(IllustrationRequest request, CancellationToken ct)
@@ -29,13 +31,17 @@ public sealed class OpenAiIllustrator(IOptions<OpenAiOptions> options, IHttpClie
         {
             var image = (await Client.GenerateImageAsync(request.Prompt, new ImageGenerationOptions
             {
-                Size = new GeneratedImageSize(int.Parse(size[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(size[1], System.Globalization.CultureInfo.InvariantCulture)),
+                Size = new GeneratedImageSize(int.Parse(size[0], System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(size[1], System.Globalization.CultureInfo.InvariantCulture)),
                 Quality = new GeneratedImageQuality(o.Quality),
                 OutputFileFormat = GeneratedImageFileFormat.Jpeg,
                 OutputCompressionFactor = o.JpegQuality,
             }, ct)).Value;
-            var bytes = image.ImageBytes?.ToArray() ?? throw new InvalidOperationException("OpenAI returned no image bytes.");
-            if (bytes.Length < 3 || bytes[0] != 0xFF || bytes[1] != 0xD8) throw new InvalidOperationException("OpenAI returned an image that is not a JPEG.");
+            var bytes = image.ImageBytes?.ToArray()
+                ?? throw new InvalidOperationException("OpenAI returned no image bytes.");
+            if (bytes.Length < 3 || bytes[0] != 0xFF
+                || bytes[1] != 0xD8) throw new InvalidOperationException(
+                    "OpenAI returned an image that is not a JPEG.");
             var price = o.Prices.TryGetValue($"{o.Quality}-{o.Size}", out var p) ? p : 0m;
             return new ProviderResult<byte[]>(bytes, o.Model, price, new { o.Size, o.Quality, bytes = bytes.Length });
         }

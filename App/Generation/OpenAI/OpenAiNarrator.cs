@@ -14,7 +14,8 @@ public sealed class OpenAiNarrator(IOptions<OpenAiOptions> options, IHttpClientF
     public string Provider => "openai";
     public bool UsesContinuity => false;
 
-    private AudioClient Client => _client ??= new AudioClient(options.Value.Audio.Model, new ApiKeyCredential(options.Value.ApiKey),
+    private AudioClient Client => _client ??= new AudioClient(options.Value.Audio.Model,
+        new ApiKeyCredential(options.Value.ApiKey),
         OpenAiClientOptions.ForJobs(options.Value, http));
 
     public async Task<ProviderResult<Narration>> NarrateAsync(NarrationRequest request, CancellationToken ct)
@@ -23,10 +24,12 @@ public sealed class OpenAiNarrator(IOptions<OpenAiOptions> options, IHttpClientF
         var voice = string.IsNullOrWhiteSpace(request.Brief.Settings.Voice) ? o.Voice : request.Brief.Settings.Voice;
         var speech = new SpeechGenerationOptions { ResponseFormat = GeneratedSpeechFormat.Mp3 };
         if (!string.IsNullOrWhiteSpace(o.Instructions)) speech.Instructions = o.Instructions;
-        var audio = (await Client.GenerateSpeechAsync(request.Text, new GeneratedSpeechVoice(voice), speech, ct)).Value.ToArray();
+        var audio = (await Client.GenerateSpeechAsync(request.Text, new GeneratedSpeechVoice(voice), speech,
+            ct)).Value.ToArray();
         var seconds = Mp3.Seconds(audio);
         if (seconds <= 0) throw new InvalidOperationException("OpenAI returned audio that is not MP3.");
         var cost = Math.Round(request.Text.Length * o.PricePerThousandCharacters / 1000m, 6);
-        return new ProviderResult<Narration>(new Narration(audio, seconds, null), o.Model, cost, new { voice, characters = request.Text.Length, seconds = Math.Round(seconds, 2) });
+        return new ProviderResult<Narration>(new Narration(audio, seconds, null), o.Model, cost, new { voice,
+            characters = request.Text.Length, seconds = Math.Round(seconds, 2) });
     }
 }

@@ -21,33 +21,45 @@ public sealed class OpenAiStoryWriter(IOptions<OpenAiOptions> options, IHttpClie
     public string Provider => "openai";
     public bool AcceptsCorrections => true;
 
-    private ChatClient Client => _client ??= new ChatClient(options.Value.TextModel, new ApiKeyCredential(options.Value.ApiKey),
+    private ChatClient Client => _client ??= new ChatClient(options.Value.TextModel,
+        new ApiKeyCredential(options.Value.ApiKey),
         OpenAiClientOptions.ForJobs(options.Value, http));
 
     public async Task<ProviderResult<StoryPlan>> WriteAsync(StoryBrief brief, string? correction, CancellationToken ct)
     {
         var o = options.Value;
-        List<ChatMessage> messages = [new SystemChatMessage(SystemPrompt(brief)), new UserChatMessage(UserPrompt(brief))];
-        if (correction is not null) messages.Add(new UserChatMessage($"The previous draft did not fit the rules: {correction} Write the whole story again, following every rule."));
+        List<ChatMessage> messages = [new SystemChatMessage(SystemPrompt(brief)),
+            new UserChatMessage(UserPrompt(brief))];
+        if (correction is not null) messages.Add(new UserChatMessage(
+            $"The previous draft did not fit the rules: {correction} Write the whole story again, following every rule."));
         var completion = (await Client.CompleteChatAsync(messages, new ChatCompletionOptions
         {
-            ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("story_plan", BinaryData.FromString(Schema), "A personalized picture-book story", jsonSchemaIsStrict: true),
+            ResponseFormat = ChatResponseFormat.CreateJsonSchemaFormat("story_plan", BinaryData.FromString(Schema),
+                "A personalized picture-book story", jsonSchemaIsStrict: true),
         }, ct)).Value;
-        if (!string.IsNullOrEmpty(completion.Refusal)) throw new InvalidOperationException($"OpenAI refused to write the story: {completion.Refusal}");
-        var text = completion.Content.Count > 0 ? completion.Content[0].Text : throw new InvalidOperationException("OpenAI returned no content.");
-        var draft = JsonSerializer.Deserialize<Draft>(text, Json) ?? throw new InvalidOperationException("OpenAI returned an empty story.");
+        if (!string.IsNullOrEmpty(completion.Refusal)) throw new InvalidOperationException(
+            $"OpenAI refused to write the story: {completion.Refusal}");
+        var text = completion.Content.Count > 0 ? completion.Content[0].Text
+            : throw new InvalidOperationException("OpenAI returned no content.");
+        var draft = JsonSerializer.Deserialize<Draft>(text,
+            Json) ?? throw new InvalidOperationException("OpenAI returned an empty story.");
 
-        var characters = draft.Characters.Select(c => new Character(c.Name, c.Role, c.VisualDescription, c.Role == "hero" ? "child" : "character")).ToList();
+        var characters = draft.Characters.Select(c => new Character(c.Name, c.Role, c.VisualDescription,
+            c.Role == "hero" ? "child" : "character")).ToList();
         var cast = characters.Select(c => c.Name).ToList();
-        var pages = draft.Pages.Select(p => new PlannedPage(p.Text.Trim(), p.IllustrationPrompt.Trim(), new Scene(p.Setting, p.TimeOfDay, cast, null, p.Mood))).ToList();
+        var pages = draft.Pages.Select(p => new PlannedPage(p.Text.Trim(), p.IllustrationPrompt.Trim(),
+            new Scene(p.Setting, p.TimeOfDay, cast, null, p.Mood))).ToList();
         var style = "Soft, warm children's picture-book illustration, gentle watercolour textures, rounded friendly shapes; no text in the picture.";
-        var plan = new StoryPlan(draft.Title.Trim(), draft.Description.Trim(), draft.Moral.Trim(), characters, pages.Select(p => p.Scene.Setting).Distinct().ToList(), pages, style);
+        var plan = new StoryPlan(draft.Title.Trim(), draft.Description.Trim(), draft.Moral.Trim(), characters,
+            pages.Select(p => p.Scene.Setting).Distinct().ToList(), pages, style);
 
         var usage = completion.Usage;
         var price = o.TextPrices.TryGetValue(o.TextModel, out var p) ? p : new TokenPrice();
-        var cost = usage is null ? 0m : usage.InputTokenCount * price.InputPerMillion / 1_000_000m + usage.OutputTokenCount * price.OutputPerMillion / 1_000_000m;
+        var cost = usage is null ? 0m
+            : usage.InputTokenCount * price.InputPerMillion / 1_000_000m + usage.OutputTokenCount * price.OutputPerMillion / 1_000_000m;
         return new ProviderResult<StoryPlan>(plan, completion.Model ?? o.TextModel, cost,
-            new { requestId = completion.Id, inputTokens = usage?.InputTokenCount, outputTokens = usage?.OutputTokenCount, corrected = correction is not null });
+            new { requestId = completion.Id, inputTokens = usage?.InputTokenCount,
+                outputTokens = usage?.OutputTokenCount, corrected = correction is not null });
     }
 
     internal static string SystemPrompt(StoryBrief brief)
@@ -69,7 +81,8 @@ public sealed class OpenAiStoryWriter(IOptions<OpenAiOptions> options, IHttpClie
 
     internal static string UserPrompt(StoryBrief brief)
     {
-        var companions = brief.Companions.Count == 0 ? "none" : string.Join(", ", brief.Companions.Select(c => $"{c.Name} (a {c.Kind})"));
+        var companions = brief.Companions.Count == 0 ? "none" : string.Join(", ",
+            brief.Companions.Select(c => $"{c.Name} (a {c.Kind})"));
         return $"""
             Child's name: {brief.ChildName}
             Theme: {brief.Genre}
@@ -79,9 +92,11 @@ public sealed class OpenAiStoryWriter(IOptions<OpenAiOptions> options, IHttpClie
     }
 
     private sealed record Draft(
-        string Title, string Description, string Moral, IReadOnlyList<DraftCharacter> Characters, IReadOnlyList<DraftPage> Pages);
+        string Title, string Description, string Moral, IReadOnlyList<DraftCharacter> Characters,
+            IReadOnlyList<DraftPage> Pages);
 
-    private sealed record DraftCharacter(string Name, string Role, [property: JsonPropertyName("visual_description")] string VisualDescription);
+    private sealed record DraftCharacter(string Name, string Role,
+        [property: JsonPropertyName("visual_description")] string VisualDescription);
 
     private sealed record DraftPage(
         string Text, [property: JsonPropertyName("illustration_prompt")] string IllustrationPrompt, string Setting,

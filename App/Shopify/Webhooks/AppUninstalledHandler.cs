@@ -5,7 +5,8 @@ using StorybookShop.Generation;
 namespace StorybookShop.Shopify.Webhooks;
 
 /// <summary>app/uninstalled: the tokens are dead, the shop is marked uninstalled and its running books stop. Repeats are harmless.</summary>
-public sealed class AppUninstalledHandler(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline, TimeProvider clock) : IWebhookHandler
+public sealed class AppUninstalledHandler(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline,
+    TimeProvider clock) : IWebhookHandler
 {
     public IReadOnlyCollection<string> Topics => ["app/uninstalled"];
 
@@ -17,11 +18,14 @@ public sealed class AppUninstalledHandler(IDbContextFactory<AppDbContext> contex
         var now = clock.GetUtcNow();
         await db.Shops.Where(s => s.Id == shop.Id).ExecuteUpdateAsync(u => u
             .SetProperty(s => s.AccessToken, (string?)null).SetProperty(s => s.RefreshToken, (string?)null)
-            .SetProperty(s => s.AccessTokenExpiresAt, (DateTimeOffset?)null).SetProperty(s => s.RefreshTokenExpiresAt, (DateTimeOffset?)null)
+            .SetProperty(s => s.AccessTokenExpiresAt, (DateTimeOffset?)null).SetProperty(s => s.RefreshTokenExpiresAt,
+                (DateTimeOffset?)null)
             .SetProperty(s => s.UninstalledAt, s => s.UninstalledAt ?? now), ct);
-        var running = await db.Stories.Where(s => s.ShopId == shop.Id && (s.Status == StoryStatus.Generating || s.Status == StoryStatus.Preview)).Select(s => s.Id).ToListAsync(ct);
+        var running = await db.Stories.Where(s => s.ShopId == shop.Id && (s.Status == StoryStatus.Generating
+            || s.Status == StoryStatus.Preview)).Select(s => s.Id).ToListAsync(ct);
         foreach (var id in running) await pipeline.CancelAsync(id, ct: ct);
         await db.Stories.Where(s => running.Contains(s.Id)).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason, "Stopped: the app was uninstalled.").SetProperty(s => s.UpdatedAt, now), ct);
+            .SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason,
+                "Stopped: the app was uninstalled.").SetProperty(s => s.UpdatedAt, now), ct);
     }
 }

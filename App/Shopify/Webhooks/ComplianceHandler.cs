@@ -33,12 +33,15 @@ public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, 
     {
         var customerId = CustomerId(context.Payload);
         if (customerId is null) return;
-        var requestId = context.Payload.TryGetProperty("data_request", out var dr) && dr.TryGetProperty("id", out var rid) ? rid.ToString() : null;
+        var requestId = context.Payload.TryGetProperty("data_request", out var dr) && dr.TryGetProperty("id",
+            out var rid) ? rid.ToString() : null;
         // Idempotent: one export per data request.
-        if (requestId is not null && await db.DataExports.AnyAsync(x => x.ShopId == shop.Id && x.DataRequestId == requestId, ct)) return;
+        if (requestId is not null && await db.DataExports.AnyAsync(x => x.ShopId == shop.Id
+            && x.DataRequestId == requestId, ct)) return;
         var orders = OrderIds(context.Payload, "orders_requested");
         var stories = await db.Stories.AsNoTracking().Include(s => s.Pages)
-            .Where(s => s.ShopId == shop.Id && (s.ShopifyCustomerId == customerId || (s.ShopifyOrderId != null && orders.Contains(s.ShopifyOrderId))))
+            .Where(s => s.ShopId == shop.Id && (s.ShopifyCustomerId == customerId || (s.ShopifyOrderId != null
+                && orders.Contains(s.ShopifyOrderId))))
             .OrderBy(s => s.CreatedAt).ToListAsync(ct);
         var export = new
         {
@@ -46,7 +49,8 @@ public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, 
             generatedAt = clock.GetUtcNow(),
             stories = stories.Select(s => new
             {
-                s.Id, s.Title, s.ChildName, s.AgeGroup, s.Genre, s.Language, s.MoralLesson, s.Companions, s.ShopifyOrderId, s.CreatedAt, s.Status,
+                s.Id, s.Title, s.ChildName, s.AgeGroup, s.Genre, s.Language, s.MoralLesson, s.Companions,
+                    s.ShopifyOrderId, s.CreatedAt, s.Status,
                 pages = s.Pages.OrderBy(p => p.Number).Select(p => p.Text),
             }),
         };
@@ -77,7 +81,8 @@ public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, 
             || orders.Contains(d.OrderId)))
             .ExecuteDeleteAsync(ct);
         await EraseStoriesAsync(db, shop.Id, stories, ct);
-        if (customerId is not null) await db.DataExports.Where(x => x.ShopId == shop.Id && x.CustomerId == customerId).ExecuteDeleteAsync(ct);
+        if (customerId is not null) await db.DataExports.Where(x => x.ShopId == shop.Id && x.CustomerId == customerId)
+            .ExecuteDeleteAsync(ct);
         // Stored order webhooks carry the customer's name and email: they go too.
         await db.Database.ExecuteSqlAsync($"""
             DELETE FROM webhook_deliveries
@@ -93,15 +98,19 @@ public sealed class ComplianceHandler(IDbContextFactory<AppDbContext> contexts, 
         await assets.DeletePrefixAsync($"shops/{shop.Id:N}/", ct);
         await db.Shops.Where(s => s.Id == shop.Id).ExecuteDeleteAsync(ct); // exports and stories go with it
         // Every stored delivery of the shop but this one, which the dispatcher is about to mark processed.
-        await db.WebhookDeliveries.Where(d => d.ShopDomain == shop.Domain && d.Topic != "shop/redact").ExecuteDeleteAsync(ct);
+        await db.WebhookDeliveries.Where(d => d.ShopDomain == shop.Domain && d.Topic != "shop/redact")
+            .ExecuteDeleteAsync(ct);
     }
 
     private Task EraseStoriesAsync(AppDbContext db, Guid shopId, List<Guid> stories, CancellationToken ct) =>
         eraser.EraseAsync(db, shopId, stories, ct);
 
     private static string? CustomerId(JsonElement payload) =>
-        payload.TryGetProperty("customer", out var c) && c.TryGetProperty("id", out var id) && id.ValueKind != JsonValueKind.Null ? id.ToString() : null;
+        payload.TryGetProperty("customer", out var c) && c.TryGetProperty("id",
+            out var id) && id.ValueKind != JsonValueKind.Null ? id.ToString() : null;
 
     private static List<string> OrderIds(JsonElement payload, string property) =>
-        payload.TryGetProperty(property, out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().Select(o => o.ToString()).ToList() : [];
+        payload.TryGetProperty(property,
+            out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray()
+                .Select(o => o.ToString()).ToList() : [];
 }

@@ -6,7 +6,8 @@ using StorybookShop.Generation;
 namespace StorybookShop.Shopify.Webhooks;
 
 /// <summary>orders/cancelled and refunds/create: the download links of the books concerned stop working, and unfinished paid work stops.</summary>
-public sealed class OrderReversedHandler(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline, TimeProvider clock) : IWebhookHandler
+public sealed class OrderReversedHandler(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline,
+    TimeProvider clock) : IWebhookHandler
 {
     public IReadOnlyCollection<string> Topics => ["orders/cancelled", "refunds/create"];
 
@@ -41,7 +42,8 @@ public sealed class OrderReversedHandler(IDbContextFactory<AppDbContext> context
         foreach (var storyId in unfinished) await pipeline.CancelAsync(storyId, ct: ct);
         await db.Stories.Where(s => unfinished.Contains(s.Id)).ExecuteUpdateAsync(u => u
             .SetProperty(s => s.Status, StoryStatus.Error)
-            .SetProperty(s => s.FailureReason, $"Stopped: order {orderId} was {(cancelled ? "cancelled" : "refunded")}.")
+            .SetProperty(s => s.FailureReason,
+                $"Stopped: order {orderId} was {(cancelled ? "cancelled" : "refunded")}.")
             .SetProperty(s => s.UpdatedAt, now), ct);
     }
 }

@@ -26,7 +26,8 @@ public sealed partial class OrdersPaidHandler(IDbContextFactory<AppDbContext> co
         var refused = new List<Storefront.RefusedStory>();
         await using var db = await contexts.CreateDbContextAsync(ct);
         var domains = batch.Select(c => c.ShopDomain).Distinct().ToList();
-        var shops = await db.Shops.AsNoTracking().Where(s => domains.Contains(s.Domain)).ToDictionaryAsync(s => s.Domain, ct);
+        var shops = await db.Shops.AsNoTracking().Where(s => domains.Contains(s.Domain))
+            .ToDictionaryAsync(s => s.Domain, ct);
         foreach (var context in batch)
         {
             var orderId = context.Payload.TryGetProperty("id", out var id) ? id.ToString() : null;
@@ -36,14 +37,16 @@ public sealed partial class OrdersPaidHandler(IDbContextFactory<AppDbContext> co
                 && c.TryGetProperty("id", out var cid) ? cid.ToString() : null;
             var lines = OrderPayload.Lines(context.Payload);
             // A book the merchant published as its own product carries no _story_id: its product id leads to it.
-            var products = lines.Where(l => l.ProductId is not null).Select(l => $"gid://shopify/Product/{l.ProductId}").Distinct().ToList();
+            var products = lines.Where(l => l.ProductId is not null)
+                .Select(l => $"gid://shopify/Product/{l.ProductId}").Distinct().ToList();
             var published = products.Count == 0 ? [] : await db.Stories.AsNoTracking()
                 .Where(s => s.ShopId == shop.Id && s.ShopifyProductId != null && products.Contains(s.ShopifyProductId))
                 .Select(s => new { s.Id, s.ShopifyProductId }).ToListAsync(ct);
             var bookProducts = shop.Settings.BookProductIds ?? [];
             foreach (var line in lines)
             {
-                var ownProduct = published.Where(p => p.ShopifyProductId == $"gid://shopify/Product/{line.ProductId}").Select(p => p.Id).ToList();
+                var ownProduct = published.Where(p => p.ShopifyProductId == $"gid://shopify/Product/{line.ProductId}")
+                    .Select(p => p.Id).ToList();
                 foreach (var storyId in line.StoryIds.Union(ownProduct))
                 {
                     var reason = ownProduct.Contains(storyId) || (line.ProductId is not null
@@ -66,7 +69,8 @@ public sealed partial class OrdersPaidHandler(IDbContextFactory<AppDbContext> co
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "orders/paid {OrderId} for {Shop} has no storybook in it")]
+        [LoggerMessage(Level = LogLevel.Information,
+            Message = "orders/paid {OrderId} for {Shop} has no storybook in it")]
         public static partial void OrdersPaidForHasNoStorybook(ILogger logger, string orderId, string shop);
     }
 }

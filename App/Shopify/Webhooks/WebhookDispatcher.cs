@@ -10,10 +10,12 @@ namespace StorybookShop.Shopify.Webhooks;
 /// (so nodes never take the same one), are woken by their own intake or poll, retry failures with backoff,
 /// and take back deliveries whose lease ran out because the node holding them died.
 /// </summary>
-public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<IWebhookHandler> handlers, IOptions<WebhookOptions> options,
+public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<IWebhookHandler> handlers,
+    IOptions<WebhookOptions> options,
     WebhookSignal signal, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
-    private readonly Dictionary<string, IWebhookHandler> _byTopic = handlers.SelectMany(h => h.Topics.Select(t => (t, h))).ToDictionary(x => x.t, x => x.h);
+    private readonly Dictionary<string, IWebhookHandler> _byTopic = handlers.SelectMany(h => h.Topics.Select(t => (t,
+        h))).ToDictionary(x => x.t, x => x.h);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,7 +30,8 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
                     nextPrune = DateTimeOffset.UtcNow.AddHours(1);
                 }
                 while (await DispatchBatchAsync(stoppingToken) >= options.Value.BatchSize) { }
-                if (await signal.WaitAsync(options.Value.PollInterval, stoppingToken) && options.Value.BatchLinger > TimeSpan.Zero)
+                if (await signal.WaitAsync(options.Value.PollInterval,
+                    stoppingToken) && options.Value.BatchLinger > TimeSpan.Zero)
                     await Task.Delay(options.Value.BatchLinger, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
@@ -44,7 +47,8 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
     public async Task<int> PruneAsync(CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("DELETE FROM webhook_deliveries WHERE status = 'Processed' AND processed_at < now() - @keep", conn);
+        await using var cmd = new NpgsqlCommand(
+            "DELETE FROM webhook_deliveries WHERE status = 'Processed' AND processed_at < now() - @keep", conn);
         cmd.Parameters.AddWithValue("keep", options.Value.Retention);
         return await cmd.ExecuteNonQueryAsync(ct);
     }
@@ -69,18 +73,21 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
             claim.Parameters.AddWithValue("n", o.BatchSize);
             await using var reader = await claim.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                claimed.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)));
+                claimed.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.GetInt32(4)));
         }
 
         var done = new List<Guid>(claimed.Count);
         // Topics whose handler works set-based get their part of the batch in one call; a failure sends each back to retry.
-        foreach (var group in claimed.GroupBy(d => d.Topic).Where(g => _byTopic.TryGetValue(g.Key, out var h) && h is IWebhookBatchHandler).ToList())
+        foreach (var group in claimed.GroupBy(d => d.Topic).Where(g => _byTopic.TryGetValue(g.Key,
+            out var h) && h is IWebhookBatchHandler).ToList())
         {
             var documents = group.Select(d => JsonDocument.Parse(d.Payload)).ToList();
             try
             {
                 await ((IWebhookBatchHandler)_byTopic[group.Key]).HandleBatchAsync(
-                    group.Zip(documents, (d, doc) => new WebhookContext(d.Id, d.Topic, d.Shop, doc.RootElement)).ToList(), ct);
+                    group.Zip(documents, (d, doc) => new WebhookContext(d.Id, d.Topic, d.Shop,
+                        doc.RootElement)).ToList(), ct);
                 done.AddRange(group.Select(d => d.Id));
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -100,7 +107,8 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
             {
                 using var payload = JsonDocument.Parse(d.Payload);
                 if (_byTopic.TryGetValue(d.Topic, out var handler))
-                    await handler.HandleAsync(new WebhookContext(d.Id, d.Topic, d.Shop, payload.RootElement.Clone()), ct);
+                    await handler.HandleAsync(new WebhookContext(d.Id, d.Topic, d.Shop,
+                        payload.RootElement.Clone()), ct);
                 else
                     Log.NoHandlerForWebhookTopicAcknowledged(logger, d.Topic);
             }
@@ -115,7 +123,8 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
         if (done.Count > 0)
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
-            await using var cmd = new NpgsqlCommand("UPDATE webhook_deliveries SET status = 'Processed', processed_at = now(), locked_until = NULL, error = NULL WHERE id = ANY(@ids)", conn);
+            await using var cmd = new NpgsqlCommand(
+                "UPDATE webhook_deliveries SET status = 'Processed', processed_at = now(), locked_until = NULL, error = NULL WHERE id = ANY(@ids)", conn);
             cmd.Parameters.AddWithValue("ids", done.ToArray());
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -127,9 +136,11 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
     {
         var o = options.Value;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("UPDATE webhook_deliveries SET status = @status, locked_until = now() + @delay, error = @error WHERE id = @id", conn);
+        await using var cmd = new NpgsqlCommand(
+            "UPDATE webhook_deliveries SET status = @status, locked_until = now() + @delay, error = @error WHERE id = @id", conn);
         cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("status", attempts >= o.MaxAttempts ? nameof(WebhookStatus.Failed) : nameof(WebhookStatus.Received));
+        cmd.Parameters.AddWithValue("status",
+            attempts >= o.MaxAttempts ? nameof(WebhookStatus.Failed) : nameof(WebhookStatus.Received));
         cmd.Parameters.AddWithValue("delay", o.RetryInitialDelay * Math.Pow(2, Math.Min(attempts - 1, 10)));
         cmd.Parameters.AddWithValue("error", error.Length > 2000 ? error[..2000] : error);
         await cmd.ExecuteNonQueryAsync(ct);
@@ -143,7 +154,8 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
         [LoggerMessage(Level = LogLevel.Error, Message = "Webhook batch of {Count} {Topic} failed")]
         public static partial void WebhookBatchOfFailed(ILogger logger, Exception exception, int count, string topic);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "No handler for webhook topic {Topic}; acknowledged and ignored")]
+        [LoggerMessage(Level = LogLevel.Warning,
+            Message = "No handler for webhook topic {Topic}; acknowledged and ignored")]
         public static partial void NoHandlerForWebhookTopicAcknowledged(ILogger logger, string topic);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {Topic} {DeliveryId} failed (attempt {Attempt})")]

@@ -23,7 +23,8 @@ public static class WebhookIntake
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await next(context);
             var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
-            var topic = status == StatusCodes.Status200OK ? context.HttpContext.Request.Headers["X-Shopify-Topic"].ToString() : "refused";
+            var topic = status == StatusCodes.Status200OK
+                ? context.HttpContext.Request.Headers["X-Shopify-Topic"].ToString() : "refused";
             context.HttpContext.RequestServices.GetRequiredService<Telemetry.StoryMetrics>()
                 .WebhookReceived(topic, System.Diagnostics.Stopwatch.GetElapsedTime(started), status);
             return result;
@@ -31,7 +32,8 @@ public static class WebhookIntake
         return app;
     }
 
-    internal static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookWriter writer, IOptions<ShopifyOptions> options, WebhookSignal signal,
+    internal static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookWriter writer,
+        IOptions<ShopifyOptions> options, WebhookSignal signal,
         TimeProvider clock, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, ct);
@@ -47,7 +49,8 @@ public static class WebhookIntake
         var webhookId = request.Headers["X-Shopify-Webhook-Id"].ToString();
         var missing = new Dictionary<string, string[]>();
         if (topic.Length == 0) missing["X-Shopify-Topic"] = ["Required."];
-        if (!ShopifySignatures.IsShopDomain(shop)) missing["X-Shopify-Shop-Domain"] = ["Required: the shop's myshopify.com domain."];
+        if (!ShopifySignatures.IsShopDomain(
+            shop)) missing["X-Shopify-Shop-Domain"] = ["Required: the shop's myshopify.com domain."];
         if (eventId.Length == 0 && webhookId.Length == 0) missing["X-Shopify-Event-Id"] = ["Required (or X-Shopify-Webhook-Id)."];
         if (missing.Count > 0) return Results.ValidationProblem(missing, title: "Webhook headers are missing.");
         if (!IsJson(body)) return Results.Problem(statusCode: 400, title: "Webhook body is not valid JSON.");
@@ -55,11 +58,14 @@ public static class WebhookIntake
         if (ComplianceTopics.Contains(topic) && !NamesShop(body, shop))
             return Results.Problem(statusCode: 401, title: "The shop_domain in the body is not the signed shop.");
 
-        DateTimeOffset? triggeredAt = DateTimeOffset.TryParse(request.Headers["X-Shopify-Triggered-At"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+        DateTimeOffset? triggeredAt = DateTimeOffset.TryParse(request.Headers["X-Shopify-Triggered-At"],
+            CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
         var version = request.Headers["X-Shopify-API-Version"].ToString();
         // Stored (durably) before we answer; repeats of an event id are stored once.
-        var stored = await writer.StoreAsync(new WebhookRow(Guid.NewGuid(), eventId.Length > 0 ? eventId : "webhook:" + webhookId, webhookId.Length > 0 ? webhookId : null,
-            topic, shop.ToLowerInvariant(), version.Length > 0 ? version : null, triggeredAt, clock.GetUtcNow(), Encoding.UTF8.GetString(body)));
+        var stored = await writer.StoreAsync(new WebhookRow(Guid.NewGuid(),
+            eventId.Length > 0 ? eventId : "webhook:" + webhookId, webhookId.Length > 0 ? webhookId : null,
+            topic, shop.ToLowerInvariant(), version.Length > 0 ? version : null, triggeredAt, clock.GetUtcNow(),
+                Encoding.UTF8.GetString(body)));
         if (stored) signal.Wake();
         return Results.Ok();
     }
@@ -67,7 +73,8 @@ public static class WebhookIntake
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentLength > MaxBody) return null;
-        using var buffer = new MemoryStream(request.ContentLength is > 0 and <= MaxBody ? (int)request.ContentLength : 4096);
+        using var buffer = new MemoryStream(request.ContentLength is > 0 and <= MaxBody
+            ? (int)request.ContentLength : 4096);
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {

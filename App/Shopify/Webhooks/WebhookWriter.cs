@@ -15,7 +15,8 @@ public sealed class WebhookWriter : IAsyncDisposable
     private const int MaxBatch = 256;
     private readonly NpgsqlDataSource _dataSource;
     private readonly Channel<(WebhookRow Row, TaskCompletionSource<bool> Stored)> _queue =
-        Channel.CreateUnbounded<(WebhookRow, TaskCompletionSource<bool>)>(new UnboundedChannelOptions { SingleReader = true });
+        Channel.CreateUnbounded<(WebhookRow,
+            TaskCompletionSource<bool>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
     public WebhookWriter(NpgsqlDataSource dataSource)
@@ -28,7 +29,8 @@ public sealed class WebhookWriter : IAsyncDisposable
     public Task<bool> StoreAsync(WebhookRow row)
     {
         var stored = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((row, stored))) stored.SetException(new ObjectDisposedException(nameof(WebhookWriter)));
+        if (!_queue.Writer.TryWrite((row,
+            stored))) stored.SetException(new ObjectDisposedException(nameof(WebhookWriter)));
         return stored.Task;
     }
 
@@ -64,11 +66,17 @@ public sealed class WebhookWriter : IAsyncDisposable
             """, conn);
         cmd.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", rows.Select(r => r.Id).ToArray()));
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("events", rows.Select(r => r.EventId).ToArray()));
-        cmd.Parameters.Add(new NpgsqlParameter("webhooks", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => (object?)r.WebhookId ?? DBNull.Value).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("webhooks",
+            NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => (object?)r.WebhookId
+                ?? DBNull.Value).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("topics", rows.Select(r => r.Topic).ToArray()));
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("shops", rows.Select(r => r.Shop).ToArray()));
-        cmd.Parameters.Add(new NpgsqlParameter("versions", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => (object?)r.ApiVersion ?? DBNull.Value).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter("triggered", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(r => r.TriggeredAt.HasValue ? (object)r.TriggeredAt.Value : DBNull.Value).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("versions",
+            NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => (object?)r.ApiVersion
+                ?? DBNull.Value).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("triggered",
+            NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = rows.Select(r => r.TriggeredAt.HasValue
+                ? (object)r.TriggeredAt.Value : DBNull.Value).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("received", rows.Select(r => r.ReceivedAt).ToArray()));
         cmd.Parameters.Add(new NpgsqlParameter<string[]>("payloads", rows.Select(r => r.Payload).ToArray()));
         var inserted = new HashSet<Guid>();

@@ -7,7 +7,8 @@ public static class WebhooksExtensions
     {
         var services = builder.Services;
         services.AddOptions<WebhookOptions>().Bind(builder.Configuration.GetSection(WebhookOptions.Section))
-            .Validate(o => o.BatchSize > 0 && o.MaxAttempts > 0, "Webhooks:BatchSize and MaxAttempts must be positive.").ValidateOnStart();
+            .Validate(o => o.BatchSize > 0 && o.MaxAttempts > 0,
+                "Webhooks:BatchSize and MaxAttempts must be positive.").ValidateOnStart();
         services.AddSingleton<IWebhookHandler, AppUninstalledHandler>();
         services.AddSingleton<IWebhookHandler, ScopesUpdateHandler>();
         services.AddSingleton<IWebhookHandler, OrdersPaidHandler>();
