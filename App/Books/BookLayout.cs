@@ -14,11 +14,17 @@ public static class BookLayout
 
     public sealed record Images(string Cover, IReadOnlyList<string> Pages);
 
+    /// <summary>Cover, title, dedication, a spread per story page, The End, about, back cover.</summary>
+    public static int LaidOutPages(int storyPages) => 3 + 2 * storyPages + 2 + 1;
+
     public static int PageCount(int storyPages)
     {
-        var pages = 3 + 2 * storyPages + 2 + 1;
+        var pages = LaidOutPages(storyPages);
         return Math.Max(MinimumPages, pages % 2 == 0 ? pages : pages + 1);
     }
+
+    /// <summary>Drawing pages that bring the book to its even count of at least <see cref="MinimumPages"/>.</summary>
+    public static int DrawingPages(int storyPages) => PageCount(storyPages) - LaidOutPages(storyPages);
 
     public static Task<string> HtmlAsync(ComponentHtml html, Story story, IReadOnlyList<StoryPage> pages, Images images,
         BookFormat format) =>

@@ -183,7 +183,6 @@ public static class StorefrontApi
         ProgressFeed.Watcher watcher, AppProxyRequest proxy, TimeSpan streamLimit,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        using var _ = watcher;
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(streamLimit);
         for (var p = first; p is not null;)

@@ -15,11 +15,13 @@ public sealed class JobTracingFilter(StoryMetrics metrics) : IServerFilter
     public const string TraceParent = "traceparent";
     private const string ActivityItem = "storybook.activity";
     private const string StartedItem = "storybook.started";
+    private const string JobItem = "storybook.job";
 
     public void OnPerforming(PerformingContext context)
     {
         context.Items[StartedItem] = Stopwatch.GetTimestamp();
         var job = StoryJobStateFilter.Identify(context.BackgroundJob.Job);
+        if (job is { } identified) context.Items[JobItem] = identified;
         ActivityContext.TryParse(context.GetJobParameter<string>(TraceParent, allowStale: true), null, out var parent);
         var activity = StoryTracing.Source.StartActivity(
             $"job {(job?.Kind.ToString() ?? context.BackgroundJob.Job?.Method.Name)}",
@@ -41,9 +43,9 @@ public sealed class JobTracingFilter(StoryMetrics metrics) : IServerFilter
     {
         var failed = context.Exception is not null && !context.ExceptionHandled;
         if (context.Items.TryGetValue(StartedItem, out var started) && started is long ticks
-            && StoryJobStateFilter.Identify(context.BackgroundJob.Job) is { } job)
-            metrics.StageRan(job.Kind.ToString(), Stopwatch.GetElapsedTime(ticks), !failed);
-        if (!context.Items.TryGetValue(ActivityItem, out var item) || item is not Activity activity) return;
+            && context.Items.TryGetValue(JobItem, out var item) && item is ValueTuple<Guid, StoryJobKind> job)
+            metrics.StageRan(job.Item2.ToString(), Stopwatch.GetElapsedTime(ticks), !failed);
+        if (!context.Items.TryGetValue(ActivityItem, out var span) || span is not Activity activity) return;
         if (failed) activity.SetStatus(ActivityStatusCode.Error, context.Exception!.GetBaseException().Message);
         activity.Dispose();
     }
