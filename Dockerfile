@@ -9,6 +9,8 @@ COPY App/App.csproj App/
 RUN dotnet restore App/App.csproj
 COPY App/ App/
 COPY migrations/ migrations/
+# The theme block's script and translations: the standalone personalize page serves the same ones.
+COPY extensions/ extensions/
 RUN dotnet publish App/App.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS dotnet

@@ -51,6 +51,7 @@ await app.PrepareAssetStorageAsync();
 
 app.UsePageAssets();
 app.UseAppProxy();
+app.UseShopperLanguage();
 app.UseRequestBodyLimits();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -82,6 +82,14 @@ s3rver_start() {
   return 1
 }
 
+# Shopify's theme-check (npm), for the theme app extension; run by the tests through scripts/theme-check.cjs.
+theme_check_install() {
+  [ -d "$ROOT/.tools/node_modules/@shopify/theme-check-node" ] && return 0
+  log "Installing Shopify theme-check (npm)"
+  mkdir -p "$ROOT/.tools"
+  npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" @shopify/theme-check-node@3.29.1 >/dev/null 2>&1
+}
+
 s3rver_stop() {
   local dir="$1"
   [ -f "$dir.pid" ] && kill "$(cat "$dir.pid")" 2>/dev/null || true

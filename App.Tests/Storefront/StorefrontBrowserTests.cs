@@ -62,4 +62,62 @@ public sealed class StorefrontBrowserTests
         Assert.That(await previewPage.Locator("#rest").InnerTextAsync(), Does.Contain("more pages"));
         await BrowserKit.ScreenshotAsync(previewPage, "storefront-preview");
     }
+
+    [Test]
+    public async Task A_spanish_storefront_shows_the_form_in_spanish_with_spanish_field_errors()
+    {
+        var page = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = 900, Height = 900 } });
+        var url = _kit.Base + ShopifyKit.ProxyUrl("/proxy/personalize", _shop, "7001",
+            extra: new Dictionary<string, string> { ["standalone"] = "1", ["locale"] = "es" });
+        Assert.That((await page.GotoAsync(url))!.Status, Is.EqualTo(200));
+
+        // The storefront's language, not the browser's (en-US), decides.
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "es");
+        await Assertions.Expect(page.Locator("form h3")).ToHaveTextAsync("Hazlo suyo");
+        await Assertions.Expect(page.Locator("label").First).ToContainTextAsync("Nombre del niño o la niña");
+        await Assertions.Expect(page.Locator("button[type=submit]")).ToHaveTextAsync("Escribir mi cuento");
+        // The choices in Spanish, and the book's language defaults to the storefront's.
+        await Assertions.Expect(page.Locator("select[name=genre] option[value=fairytale]")).ToHaveTextAsync("Cuento de hadas");
+        await Assertions.Expect(page.Locator("select[name=ageGroup] option[value='3-5']")).ToHaveTextAsync("3-5 años");
+        await Assertions.Expect(page.Locator("select[name=companionKind] option[value=dog]")).ToHaveTextAsync("un perrito juguetón");
+        await Assertions.Expect(page.Locator("select[name=language]")).ToHaveValueAsync("es");
+
+        await page.FillAsync("input[name=childName]", "R2-D2!");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator(".storybook-errors"))
+            .ToContainTextAsync("El nombre solo puede tener letras, espacios, guiones y apóstrofos.");
+        await BrowserKit.ScreenshotAsync(page, "storefront-form-es");
+    }
+
+    [Test]
+    public async Task A_french_storefront_follows_the_book_in_french_to_its_preview()
+    {
+        var page = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = 900, Height = 900 } });
+        var url = _kit.Base + ShopifyKit.ProxyUrl("/proxy/personalize", _shop, "7001",
+            extra: new Dictionary<string, string> { ["standalone"] = "1", ["locale"] = "fr-CA" });
+        Assert.That((await page.GotoAsync(url))!.Status, Is.EqualTo(200));
+        await Assertions.Expect(page.Locator("form h3")).ToHaveTextAsync("Un livre rien qu'à eux");
+        await Assertions.Expect(page.Locator("select[name=language]")).ToHaveValueAsync("fr");
+
+        await page.FillAsync("input[name=childName]", "Léa");
+        await page.SelectOptionAsync("select[name=ageGroup]", "3-5");
+        await page.SelectOptionAsync("select[name=genre]", "ocean");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator(".storybook-progress")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".storybook-stage")).ToHaveTextAsync("Votre aperçu est prêt.",
+            new() { Timeout = 90_000 });
+        await Assertions.Expect(page.Locator(".storybook-preview")).ToHaveTextAsync("Voir l'aperçu");
+
+        var preview = await page.Locator(".storybook-preview").GetAttributeAsync("href");
+        var previewPage = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { Locale = "en-US" });
+        Assert.That((await previewPage.GotoAsync(_kit.Base + preview))!.Status, Is.EqualTo(200));
+        await Assertions.Expect(previewPage.Locator("html")).ToHaveAttributeAsync("lang", "fr");
+        await Assertions.Expect(previewPage.Locator("#rest")).ToContainTextAsync("arrivent avec votre commande");
+        await Assertions.Expect(previewPage.Locator("figure img").First).ToHaveAttributeAsync("alt", "Couverture");
+        // The book itself is French too: its language followed the storefront's.
+        await Assertions.Expect(previewPage.Locator("figcaption").First).ToHaveAttributeAsync("lang", "fr");
+        await BrowserKit.ScreenshotAsync(previewPage, "storefront-preview-fr");
+    }
 }

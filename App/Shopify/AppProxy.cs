@@ -13,7 +13,8 @@ namespace StorybookShop.Shopify;
 /// </summary>
 public static partial class AppProxy
 {
-    /// <summary>The keys Shopify's proxy adds, and the only key of our own routes (<c>standalone=1</c>).</summary>
+    /// <summary>The keys Shopify's proxy adds, and the two of our own: <c>standalone=1</c> and the theme block's
+    /// <c>locale</c> (the storefront's language; signed like the rest, since the proxy signs the whole query).</summary>
     private static readonly Dictionary<string, Regex> Shapes = new(StringComparer.Ordinal)
     {
         ["shop"] = ShopShape(),
@@ -22,6 +23,7 @@ public static partial class AppProxy
         ["timestamp"] = DigitsShape(),
         ["signature"] = SignatureShape(),
         ["standalone"] = StandaloneShape(),
+        ["locale"] = LocaleShape(),
     };
 
     public static RouteGroupBuilder MapAppProxy(this WebApplication app) =>
@@ -70,8 +72,9 @@ public static partial class AppProxy
         if (!ShopifySignatures.IsFresh(query["timestamp"], clock, options.SignatureWindow))
             return "This storefront request's signature has expired.";
         var customer = query["logged_in_customer_id"].ToString();
+        var locale = query["locale"].ToString();
         http.Items[typeof(AppProxyRequest)] = new AppProxyRequest(shop.ToLowerInvariant(),
-            customer.Length > 0 ? customer : null, query["path_prefix"].ToString());
+            customer.Length > 0 ? customer : null, query["path_prefix"].ToString(), locale.Length > 0 ? locale : null);
         return null;
     }
 
@@ -96,4 +99,9 @@ public static partial class AppProxy
 
     [GeneratedRegex(@"^1\z")]
     private static partial Regex StandaloneShape();
+
+    /// <summary>A BCP 47 language tag as Shopify writes <c>request.locale.iso_code</c>: <c>es</c>, <c>pt-BR</c>,
+    /// <c>zh-Hant-TW</c>.</summary>
+    [GeneratedRegex(@"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}\z")]
+    private static partial Regex LocaleShape();
 }

@@ -6,7 +6,8 @@ using StorybookShop.Storage;
 
 namespace StorybookShop.Storefront;
 
-/// <summary>The buyer's download page: signed, short-lived links to the book's files while the delivery is valid.</summary>
+/// <summary>The buyer's download page: signed, short-lived links to the book's files while the delivery is valid. Its
+/// words are English here and translated by the view into the shopper's language.</summary>
 public static class DownloadPage
 {
     public static WebApplication MapDownloads(this WebApplication app)
@@ -38,6 +39,7 @@ public static class DownloadPage
             return Page(200, new
             {
                 Title = story.Title ?? "Your book",
+                TitleIsBook = story.Title is not null,
                 Cover = story.CoverImage is null ? null : assets.GetUrl(story.CoverImage, life).ToString(),
                 Files = (IReadOnlyList<(string, string)>)files,
                 ValidUntil = (DateTimeOffset?)delivery.ExpiresAt,

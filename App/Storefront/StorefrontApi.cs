@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
 using StorybookShop.Generation;
@@ -18,9 +19,12 @@ namespace StorybookShop.Storefront;
 /// </summary>
 public static class StorefrontApi
 {
+    /// <param name="ThemeNames">Each theme's name in the shopper's language (the ids in <paramref name="Themes"/> are
+    /// what a request sends).</param>
     public sealed record CatalogView(string Shop, bool LoggedIn, IReadOnlyList<object> AgeBands,
         IReadOnlyList<string> Themes,
-        IReadOnlyDictionary<string, string> Languages, IReadOnlyList<object> Companions);
+        IReadOnlyDictionary<string, string> Languages, IReadOnlyList<object> Companions,
+        IReadOnlyDictionary<string, string> ThemeNames);
 
     public sealed record StorefrontStory(Guid Id, string Status, int PercentDone, string? Title, string StatusUrl,
         string EventsUrl, string PreviewUrl, bool PreviewOnly);
@@ -31,14 +35,15 @@ public static class StorefrontApi
     {
         var proxy = app.MapAppProxy();
         // What the personalization form offers: age bands, themes, languages and companion kinds.
-        proxy.MapGet("/catalog", (HttpContext http) =>
+        proxy.MapGet("/catalog", (HttpContext http, IStringLocalizer<ShopperText> text) =>
         {
             var request = AppProxy.Current(http);
             return TypedResults.Ok(new CatalogView(request.Shop, request.LoggedInCustomerId is not null,
                 StoryCatalog.AgeBands.Select(b => (object)new { b.Id, b.Pages, b.WordsPerPage }).ToList(),
                 StoryCatalog.Genres, StoryCatalog.Languages,
                 StoryCatalog.CompanionKinds.Select(k => (object)new { k.Id, en = k.En, es = k.Es,
-                    fr = k.Fr }).ToList()));
+                    fr = k.Fr }).ToList(),
+                StoryCatalog.Genres.ToDictionary(g => g, g => text[StoryCatalog.GenreName(g)].Value)));
         });
         proxy.MapGet("/personalize", Personalize);
         proxy.MapPost("/stories",
@@ -57,16 +62,21 @@ public static class StorefrontApi
     /// The personalization form as a page of its own (the theme block's markup and script), for trying it
     /// without a theme: reached at /apps/storybook/personalize through the proxy, or directly with a signed query.
     /// </summary>
-    internal static RazorComponentResult<PersonalizePage> Personalize(HttpContext http)
+    internal static RazorComponentResult<PersonalizePage> Personalize(HttpContext http, ThemeLocales locales)
     {
         var proxy = AppProxy.Current(http);
         // Through Shopify the proxy signs each request itself; opened directly (standalone=1, itself part of the
         // signed query) the page gets a session token of our own for its requests — never the signed query.
         var direct = Direct(http);
+        var language = ShopperLanguage.Current;
         return new RazorComponentResult<PersonalizePage>(new
         {
             Proxy = direct ? "/proxy" : Prefix(proxy),
             Query = direct ? $"{StorefrontSessions.QueryKey}={Uri.EscapeDataString(Session(http, proxy))}" : "",
+            Locale = proxy.Locale ?? language,
+            Language = language,
+            Strings = locales.For(language),
+            ScriptStrings = locales.ScriptJson(language),
         });
     }
 
@@ -89,26 +99,25 @@ public static class StorefrontApi
 
     internal static async Task<Results<Accepted<StorefrontStory>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         PersonalizationRequest request, HttpContext http, AppDbContext db, StoryCreation creation,
-            StorefrontLimits limits,
-        CancellationToken ct)
+        StorefrontLimits limits, IStringLocalizer<ShopperText> text, CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);
         if (await limits.TryAcquireAsync(proxy.Shop, StorefrontLimits.Shopper(http, proxy), ct) is { } wait)
         {
             http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many books started just now.", detail: "Please try again in a minute.");
+                title: text["Too many books started just now."], detail: text["Please try again in a minute."]);
         }
         var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Domain == proxy.Shop
             && s.UninstalledAt == null, ct);
         if (shop is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
-            title: "This shop does not offer personalized books.");
+            title: text["This shop does not offer personalized books."]);
         if (await limits.UnpaidTodayAsync(db, shop.Id, ct) >= limits.UnpaidPreviewsPerDay)
         {
             http.Response.Headers.RetryAfter = "3600";
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Personalized previews are paused for today.",
-                detail: "This shop has reached its daily number of previews; please try again later.");
+                title: text["Personalized previews are paused for today."],
+                detail: text["This shop has reached its daily number of previews; please try again later."]);
         }
 
         var previewOnly = shop.Settings.PreviewBeforePurchase ?? true;
@@ -118,11 +127,12 @@ public static class StorefrontApi
                     story.ShopifyCustomerId = proxy.LoggedInCustomerId;
                 }, ct))
         {
-            case StoryCreation.Flagged flagged: return StoryCreation.FlaggedProblem(flagged);
+            case StoryCreation.Flagged flagged: return creation.FlaggedProblem(flagged);
             case StoryCreation.OverBudget:
                 // The shopper is not told about the merchant's budget.
                 return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: "Personalized books are not available right now.", detail: "Please try again later.");
+                    title: text["Personalized books are not available right now."],
+                    detail: text["Please try again later."]);
             case StoryCreation.Created { Story: var story }:
                 var view = View(story.Id, story.Status, 0, null, proxy, previewOnly);
                 return TypedResults.Accepted(view.StatusUrl, view);

@@ -2,7 +2,8 @@ namespace StorybookShop.Storefront;
 
 public static class StorefrontExtensions
 {
-    /// <summary>What shoppers touch: the proxy's limits and sessions, live progress, release on payment, delivery.</summary>
+    /// <summary>What shoppers touch: the proxy's limits and sessions, live progress, release on payment, delivery,
+    /// and the shopper's language.</summary>
     public static WebApplicationBuilder AddStorefront(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -12,6 +13,7 @@ public static class StorefrontExtensions
             .Validate(o => o.StoriesPerShopPerMinute >= 1 && o.StoriesPerClientPerMinute >= 1,
                 "Storefront limits must be at least 1 per minute.")
             .ValidateOnStart();
+        services.AddShopperLanguage();
         services.AddSingleton<StoryRelease>();
         services.AddSingleton<StorefrontLimits>();
         services.AddSingleton<StorefrontSessions>();

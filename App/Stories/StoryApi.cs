@@ -34,7 +34,7 @@ public static class StoryApi
     {
         switch (await creation.CreateAsync(request, current.Shop, shape: null, ct))
         {
-            case StoryCreation.Flagged flagged: return StoryCreation.FlaggedProblem(flagged);
+            case StoryCreation.Flagged flagged: return creation.FlaggedProblem(flagged);
             case StoryCreation.OverBudget over: return BudgetSpent(over.Spent);
             case StoryCreation.Created { Story: var story }:
                 var statusUrl = $"/api/stories/{story.Id}/status";

@@ -36,6 +36,9 @@ public static class StoryCatalog
         new("dinosaur", "a friendly young dinosaur", "un dinosaurio joven y simpático", "un jeune dinosaure gentil"),
     ];
 
+    /// <summary>A theme's English name: the key of its translations (<see cref="Storefront.ShopperText"/>).</summary>
+    public static string GenreName(string id) => id == "fairytale" ? "Fairy tale" : char.ToUpperInvariant(id[0]) + id[1..];
+
     public static AgeBand Band(string id) => AgeBands.First(b => b.Id == id);
 
     public static CompanionKind? Kind(string id) => CompanionKinds.FirstOrDefault(k => k.Id == id);

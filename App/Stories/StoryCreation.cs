@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Generation.OpenAI;
@@ -9,10 +10,11 @@ namespace StorybookShop.Stories;
 /// The one create flow, for every door a book comes in by (the merchant API, the storefront, the sample book). The
 /// request has been validated (<see cref="PersonalizationValidator"/>, by the endpoint's filter); here its free text
 /// is screened against the shop's moderation thresholds, the shop's monthly budget is checked, then the story is
-/// committed and its pipeline started. Each door turns the outcome into its own answer.
+/// committed and its pipeline started. Each door turns the outcome into its own answer. What the shopper reads is
+/// in the request's language (<see cref="Storefront.ShopperLanguage"/>).
 /// </summary>
 public sealed class StoryCreation(AppDbContext db, StoryPipeline pipeline, IContentModerator moderator, Budget budget,
-    TimeProvider clock)
+    TimeProvider clock, IStringLocalizer<Storefront.ShopperText> text)
 {
     public abstract record Outcome;
 
@@ -39,11 +41,11 @@ public sealed class StoryCreation(AppDbContext db, StoryPipeline pipeline, ICont
     }
 
     /// <summary>The 422 for personalization the moderator flagged, field by field.</summary>
-    public static ProblemHttpResult FlaggedProblem(Flagged flagged) =>
+    public ProblemHttpResult FlaggedProblem(Flagged flagged) =>
         TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(flagged.Fields)
         {
             Status = StatusCodes.Status422UnprocessableEntity,
-            Title = "Some of the personalization cannot be used in a children's book.",
+            Title = text["Some of the personalization cannot be used in a children's book."],
         });
 
     /// <summary>Every free-text field the shopper wrote, screened together; the flagged ones are named.</summary>
@@ -55,7 +57,8 @@ public sealed class StoryCreation(AppDbContext db, StoryPipeline pipeline, ICont
         fields.AddRange((r.Companions ?? []).Select((c, i) => ($"companions[{i}].name", c.Name!)));
         var flags = await moderator.FlaggedAsync(fields.Select(f => f.Text).ToList(), thresholds, ct);
         return fields.Zip(flags).Where(x => x.Second)
-            .ToDictionary(x => x.First.Field, _ => new[] { "This text is not suitable for a children's book." });
+            .ToDictionary(x => x.First.Field, _ => new[] { text["This text is not suitable for a children's book."]
+                .Value });
     }
 
     public static Story NewStory(PersonalizationRequest r, Guid shopId, DateTimeOffset now) => new()

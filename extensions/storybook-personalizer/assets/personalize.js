@@ -1,10 +1,22 @@
 // StorybookShop personalizer: fills the choices from /catalog, starts the book, follows its progress
 // (Server-Sent Events, or polling where the proxy buffers them), and adds it to the cart with _story_id.
+// Its words come from the block (the JSON script tag, translated by the theme); it sends the storefront's language
+// (data-locale) to the app so that what the app answers — choices, errors, pages — is in that language too.
 (function () {
   function init(root) {
     var proxy = root.dataset.proxy || '/apps/storybook';
-    // On the storefront Shopify's proxy signs every request; the standalone page (/proxy/personalize) carries the app's own session token.
-    function u(path) { return proxy + path + (root.dataset.query ? (path.indexOf('?') < 0 ? '?' : '&') + root.dataset.query : ''); }
+    var locale = root.dataset.locale || '';
+    var strings = {};
+    try { strings = JSON.parse(root.querySelector('.storybook-strings').textContent); } catch (err) { strings = {}; }
+    function t(key, values) {
+      return (strings[key] || key).replace(/\{(\w+)\}/g, function (m, name) { return values && name in values ? values[name] : m; });
+    }
+    // On the storefront Shopify's proxy signs every request (our locale included); the standalone page
+    // (/proxy/personalize) carries the app's own session token, which already holds the language.
+    function u(path) {
+      var query = root.dataset.query || (locale ? 'locale=' + encodeURIComponent(locale) : '');
+      return proxy + path + (query ? (path.indexOf('?') < 0 ? '?' : '&') + query : '');
+    }
     var form = root.querySelector('.storybook-form');
     var errors = root.querySelector('.storybook-errors');
     var progress = root.querySelector('.storybook-progress');
@@ -30,21 +42,29 @@
       });
     }
     fetch(u('/catalog'), { headers: { Accept: 'application/json' } }).then(function (r) { return r.json(); }).then(function (c) {
-      options(form.ageGroup, c.ageBands, function (b) { return b.id + ' years'; });
-      options(form.genre, c.themes);
+      var lang = locale.split('-')[0].toLowerCase();
+      var themeNames = c.themeNames || {};
+      options(form.ageGroup, c.ageBands, function (b) { return t('years', { band: b.id }); });
+      options(form.genre, c.themes, function (g) { return themeNames[g] || g; });
       options(form.language, Object.keys(c.languages).map(function (k) { return { id: k, name: c.languages[k] }; }), function (l) { return l.name; });
-      options(form.companionKind, c.companions, function (k) { return k.en; });
+      options(form.companionKind, c.companions, function (k) { return k[lang] || k.en; });
+      // The book is written in the storefront's language when the app writes books in it.
+      if (c.languages[lang]) form.language.value = lang;
     });
 
     function show(s) {
       progress.querySelector('progress').value = s.percentDone;
       progress.querySelector('.storybook-percent').textContent = s.percentDone + ' %';
-      progress.querySelector('.storybook-stage').textContent = s.status === 'Generating' ? (s.title ? 'Drawing "' + s.title + '"…' : 'Writing the story…') : s.status;
+      progress.querySelector('.storybook-stage').textContent =
+        s.status === 'Preview' ? t('preview_ready') :
+        s.status === 'Complete' || s.status === 'Published' ? t('book_ready') :
+        s.status === 'Error' ? t('failed') :
+        s.title ? t('drawing', { title: s.title }) : t('writing');
       if (s.status === 'Preview' || s.status === 'Complete' || s.status === 'Published') {
         ready.hidden = false;
         ready.querySelector('.storybook-preview').href = u('/stories/' + s.id + '/preview');
       }
-      if (s.status === 'Error') { errors.hidden = false; errors.textContent = 'Sorry, this story could not be made. Please try again.'; }
+      if (s.status === 'Error') { errors.hidden = false; errors.textContent = t('failed'); }
     }
     function follow(s) {
       show(s);
@@ -74,7 +94,7 @@
         .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, body: j }; }); })
         .then(function (r) {
           if (!r.ok) {
-            var messages = r.body.errors ? Object.keys(r.body.errors).map(function (k) { return r.body.errors[k].join(' '); }) : [r.body.title || 'Something went wrong.'];
+            var messages = r.body.errors ? Object.keys(r.body.errors).map(function (k) { return r.body.errors[k].join(' '); }) : [r.body.title || t('error')];
             errors.textContent = messages.join(' ');
             errors.hidden = false;
             return;
@@ -83,7 +103,8 @@
           form.hidden = true;
           progress.hidden = false;
           follow(r.body);
-        });
+        })
+        .catch(function () { errors.textContent = t('error'); errors.hidden = false; });
     });
 
     root.querySelector('.storybook-add').addEventListener('click', function () {
