@@ -1,5 +1,6 @@
 using StorybookShop.Admin;
 using StorybookShop.Dashboard;
+using StorybookShop.Experiments;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Health;
@@ -67,8 +68,10 @@ app.MapDataExports();
 app.MapStories();
 app.MapStoryActions();
 app.MapSettings();
+app.MapExperiments();
 app.MapStoryPages();
 app.MapSettingsPage();
+app.MapExperimentsPage();
 app.MapJobsDashboard();
 app.MapApiDocs();
 

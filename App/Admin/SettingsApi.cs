@@ -31,7 +31,8 @@ public static class SettingsApi
         var shop = current.Shop;
         var settings = new ShopSettings
         {
-            TextProvider = Blank(request.TextProvider), ImageProvider = Blank(request.ImageProvider),
+            TextProvider = Blank(request.TextProvider), TextModel = Blank(request.TextModel),
+                PromptVariant = Blank(request.PromptVariant), ImageProvider = Blank(request.ImageProvider),
                 AudioProvider = Blank(request.AudioProvider),
             Voice = Blank(request.Voice), IllustrationStyle = Blank(request.IllustrationStyle),
                 ImageConcurrency = request.ImageConcurrency,
@@ -55,7 +56,7 @@ public static class SettingsApi
         shop.Settings.AudioProvider, shop.Settings.Voice,
         shop.Settings.IllustrationStyle, shop.Settings.ImageConcurrency, shop.Settings.ModerationThresholds,
             shop.MonthlyBudgetUsd, shop.Settings.TrimInches, shop.Settings.Price, shop.Settings.PreviewBeforePurchase,
-        shop.Settings.BookProductIds);
+        shop.Settings.BookProductIds, shop.Settings.TextModel, shop.Settings.PromptVariant);
 
     private static SettingsOptionsView Options(ProviderCatalog providers, GenerationOptions generation) => new(
         new Dictionary<string, IReadOnlyList<string>>

@@ -21,6 +21,11 @@ public sealed partial class SettingsValidator : AbstractValidator<SettingsView>
             RuleFor(field).Must(v => Blank(v) is not { } chosen || providers.Available(kind).Contains(chosen))
                 .WithMessage((_, v) => $"\"{Blank(v)}\" is not available on this server; choose one of {string.Join(", ", providers.Available(kind))}.");
 
+        RuleFor(r => r.TextModel).Must(m => Blank(m) is not { } model || ModelName().IsMatch(model))
+            .WithMessage("A model is its provider's model name: letters, digits and . _ : / -, at most 80 characters.");
+        RuleFor(r => r.PromptVariant).Must(v => Blank(v) is not { } variant
+                || Generation.Text.StoryPrompt.Variants.ContainsKey(variant))
+            .WithMessage($"The prompt variant must be one of {string.Join(", ", Generation.Text.StoryPrompt.Variants.Keys)}.");
         RuleFor(r => r.Voice).Must(v => Blank(v) is not { } voice || VoiceId().IsMatch(voice))
             .WithMessage("A voice is a provider's voice id or name: letters, digits, - and _, at most 64 characters.");
         RuleFor(r => r.IllustrationStyle).Cascade(CascadeMode.Stop)
@@ -56,6 +61,11 @@ public sealed partial class SettingsValidator : AbstractValidator<SettingsView>
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    /// <summary>A provider's model name (<c>gpt-4.1-mini</c>, <c>claude-sonnet-4-5</c>,
+    /// <c>meta-llama/Llama-3.1-8B-Instruct</c>, an offline arc).</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}\z")]
+    internal static partial Regex ModelName();
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex VoiceId();

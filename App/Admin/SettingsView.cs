@@ -5,4 +5,4 @@ public sealed record SettingsView(string? TextProvider, string? ImageProvider, s
     string? IllustrationStyle,
     int? ImageConcurrency, Dictionary<string, double>? ModerationThresholds, decimal? MonthlyBudgetUsd,
     double? TrimInches = null, decimal? Price = null, bool? PreviewBeforePurchase = null,
-    List<string>? BookProductIds = null);
+    List<string>? BookProductIds = null, string? TextModel = null, string? PromptVariant = null);

@@ -15,6 +15,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<DataExport> DataExports => Set<DataExport>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -52,6 +53,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.HasIndex(s => s.Status);
             e.Property(s => s.Released).HasDefaultValue(true);
             e.HasIndex(s => new { s.ShopId, s.ShopifyOrderId });
+            e.Property(s => s.ExperimentArm).HasMaxLength(40);
+            e.HasIndex(s => new { s.ExperimentId, s.ExperimentArm });
+            e.HasOne<Experiment>().WithMany().HasForeignKey(s => s.ExperimentId).OnDelete(DeleteBehavior.SetNull);
         });
 
         b.Entity<StoryPage>(e =>
@@ -74,6 +78,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.Property(g => g.Cost).HasPrecision(12, 6);
             e.Property(g => g.Provider).HasMaxLength(40);
             e.Property(g => g.Model).HasMaxLength(80);
+            e.Property(g => g.ExperimentArm).HasMaxLength(40);
             e.HasIndex(g => g.StoryId);
             e.HasIndex(g => g.Type);
             e.HasOne<Story>().WithMany().HasForeignKey(g => g.StoryId).OnDelete(DeleteBehavior.Cascade);
@@ -121,6 +126,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.HasOne<Shop>().WithMany().HasForeignKey(d => d.ShopId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        b.Entity<Experiment>(e =>
+        {
+            e.ToTable("experiments");
+            e.Property(x => x.Name).HasMaxLength(80);
+            e.Property(x => x.ChosenArm).HasMaxLength(40);
+            Json(e.Property(x => x.Arms));
+            e.HasIndex(x => new { x.ShopId, x.CreatedAt });
+            e.HasOne<Shop>().WithMany().HasForeignKey(x => x.ShopId).OnDelete(DeleteBehavior.Cascade);
+        });
         SnakeCaseNames(b);
     }
 

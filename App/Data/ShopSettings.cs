@@ -3,8 +3,12 @@ namespace StorybookShop.Data;
 /// <summary>Per-shop generation settings (jsonb). Null means "the server's default".</summary>
 public sealed record ShopSettings
 {
-    /// <summary>"offline" or "openai".</summary>
+    /// <summary>"offline", "openai", "anthropic" or "compatible".</summary>
     public string? TextProvider { get; init; }
+    /// <summary>The text provider's model; null = the server's. Set by stopping an experiment with a chosen arm.</summary>
+    public string? TextModel { get; init; }
+    /// <summary>The story prompt's variant (standard, playful, rhyming); null = standard.</summary>
+    public string? PromptVariant { get; init; }
     /// <summary>"offline" or "openai".</summary>
     public string? ImageProvider { get; init; }
     /// <summary>"offline", "openai" or "elevenlabs".</summary>

@@ -42,6 +42,9 @@ public sealed partial class GenerationLedger(IDbContextFactory<AppDbContext> con
             try
             {
                 await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+                // The story's experiment arm rides on each of its rows (assigned when the story was made).
+                row.ExperimentArm = await db.Stories.Where(s => s.Id == storyId).Select(s => s.ExperimentArm)
+                    .SingleOrDefaultAsync(CancellationToken.None);
                 db.Generations.Add(row);
                 await db.SaveChangesAsync(CancellationToken.None);
             }

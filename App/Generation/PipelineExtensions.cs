@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using StorybookShop.Books;
 using StorybookShop.Generation.Offline;
 using StorybookShop.Rendering;
+using StorybookShop.Generation.Text;
 
 namespace StorybookShop.Generation;
 
@@ -14,8 +15,9 @@ public static class PipelineExtensions
     {
         var services = builder.Services;
         services.AddOptions<GenerationOptions>().Bind(builder.Configuration.GetSection(GenerationOptions.Section))
-            .Validate(o => o.TextProvider is "offline" or "openai",
-                "Generation:TextProvider must be offline or openai.")
+            .Validate(o => o.TextProvider is "offline" or "openai" or Text.TextWriters.Anthropic
+                    or Text.TextWriters.Compatible,
+                "Generation:TextProvider must be offline, openai, anthropic or compatible.")
             .Validate(o => o.ImageProvider is "offline" or "openai",
                 "Generation:ImageProvider must be offline or openai.")
             .Validate(o => o.AudioProvider is "offline" or "openai" or "elevenlabs",
@@ -66,7 +68,7 @@ public static class PipelineExtensions
         else services.AddSingleton<OpenAI.IContentModerator, OpenAI.NoModeration>();
         // Every provider is registered (clients are made on first use); ProviderCatalog picks per shop among the configured ones.
         services.AddSingleton<IStoryWriter, OfflineStoryWriter>();
-        services.AddSingleton<IStoryWriter, OpenAI.OpenAiStoryWriter>();
+        services.AddTextWriters(builder.Configuration);
         services.AddSingleton<IIllustrator, OfflineIllustrator>();
         services.AddSingleton<IIllustrator, OpenAI.OpenAiIllustrator>();
         services.AddSingleton<INarrator, EspeakNarrator>();

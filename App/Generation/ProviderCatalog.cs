@@ -13,7 +13,8 @@ namespace StorybookShop.Generation;
 /// </summary>
 public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerable<IIllustrator> illustrators,
     IEnumerable<INarrator> narrators,
-    IOptions<GenerationOptions> generation, IOptions<OpenAiOptions> openai, IOptions<ElevenLabsOptions> elevenLabs)
+    IOptions<GenerationOptions> generation, IOptions<OpenAiOptions> openai, IOptions<ElevenLabsOptions> elevenLabs,
+    IOptionsMonitor<Text.ChatProviderOptions> chat)
 {
     private readonly ConcurrentDictionary<Guid, (int Limit, SemaphoreSlim Slots)> _shopImageSlots = new();
 
@@ -28,6 +29,14 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
             _ => o.Audio.Model.Length > 0,
         };
         if (openAiReady) list.Add("openai");
+        if (kind == ProviderKind.Text)
+        {
+            var claude = chat.Get(Text.TextWriters.Anthropic);
+            if (claude.ApiKey.Length > 0 && claude.TextModel.Length > 0) list.Add(Text.TextWriters.Anthropic);
+            var compatible = chat.Get(Text.TextWriters.Compatible);
+            if (Uri.TryCreate(compatible.Endpoint, UriKind.Absolute, out _) && compatible.TextModel.Length > 0)
+                list.Add(Text.TextWriters.Compatible);
+        }
         var e = elevenLabs.Value;
         if (kind == ProviderKind.Audio && e.ApiKey.Length > 0 && e.ModelId.Length > 0
             && e.VoiceId.Length > 0) list.Add("elevenlabs");
@@ -40,7 +49,12 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
         var o = openai.Value;
         var models = new Dictionary<string, string> { ["text/offline"] = "offline story writer",
             ["image/offline"] = "offline SVG scenes", ["audio/offline"] = "espeak-ng" };
-        if (Available(ProviderKind.Text).Contains("openai")) models["text/openai"] = o.TextModel;
+        var text = Available(ProviderKind.Text);
+        if (text.Contains("openai")) models["text/openai"] = o.TextModel;
+        if (text.Contains(Text.TextWriters.Anthropic))
+            models["text/anthropic"] = chat.Get(Text.TextWriters.Anthropic).TextModel;
+        if (text.Contains(Text.TextWriters.Compatible))
+            models["text/compatible"] = chat.Get(Text.TextWriters.Compatible).TextModel;
         if (Available(ProviderKind.Image)
             .Contains("openai")) models["image/openai"] = $"{o.Images.Model}, {o.Images.Size}, {o.Images.Quality}";
         if (Available(ProviderKind.Audio).Contains("openai")) models["audio/openai"] = o.Audio.Model;
@@ -58,8 +72,10 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
     }
 
     // The last registration of a name wins, as in DI: a host can replace a provider by registering another with its name.
-    public IStoryWriter Writer(ShopSettings settings) => writers.Last(w =>
-        w.Provider == Chosen(ProviderKind.Text, settings));
+    public IStoryWriter Writer(ShopSettings settings) => Writer(Chosen(ProviderKind.Text, settings));
+    /// <summary>The writer of that name (an experiment arm's); one no longer available falls back to the server's.</summary>
+    public IStoryWriter Writer(string provider) => writers.Last(w => w.Provider
+        == (Available(ProviderKind.Text).Contains(provider) ? provider : generation.Value.TextProvider));
     public IIllustrator Illustrator(ShopSettings settings) => illustrators.Last(i =>
         i.Provider == Chosen(ProviderKind.Image, settings));
     public INarrator Narrator(ShopSettings settings) => narrators.Last(n =>

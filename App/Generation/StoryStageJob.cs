@@ -61,6 +61,9 @@ public sealed partial class StoryStageJob(IEnumerable<IPipelineStage> stages, St
         HttpRequestException { StatusCode: System.Net.HttpStatusCode.BadRequest or System.Net.HttpStatusCode.Unauthorized
             or System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound
             or System.Net.HttpStatusCode.UnprocessableEntity } => true,
+        Anthropic.Exceptions.AnthropicApiException { StatusCode: System.Net.HttpStatusCode.BadRequest
+            or System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden
+            or System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.UnprocessableEntity } => true,
         GeneratedContentRejectedException or PagesFailedException => true,
         AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsPermanent),
         _ => false,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
+using StorybookShop.Generation.Text;
 using StorybookShop.Stories;
 
 namespace StorybookShop.Generation;
@@ -19,12 +20,15 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, Provider
         var story = await db.Stories.Include(s => s.Pages).Include(s => s.Shop).SingleAsync(s => s.Id == storyId, ct);
         if (story.StagesDone.HasFlag(PipelineStages.Text)) return;
 
-        var brief = StoryBriefs.For(story);
-        var writer = providers.Writer(brief.Settings);
+        // The writer: the story's experiment arm (assigned once, when the story was made), or the shop's choice.
+        var spec = await TextSpec.ForAsync(db, story, providers, ct);
+        var brief = StoryBriefs.For(story) with { TextModel = spec.Model, PromptVariant = spec.PromptVariant };
+        var writer = providers.Writer(spec.Provider);
         var prompt = JsonSerializer.Serialize(brief);
         // One corrective retry when the story does not fit its age band, then accept it with the warning on record.
         string? correction = null;
         StoryPlan plan;
+        int corrections = 0, rewrites = 0;
         for (var attempt = 1; ; attempt++)
         {
             IReadOnlyList<string> problems = [];
@@ -55,10 +59,12 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, Provider
                     throw new GeneratedContentRejectedException(
                         "The written story was flagged by moderation twice; it will not be used.");
                 correction = "Parts of the previous draft were flagged as unsuitable for children. Keep everything gentle, kind and safe.";
+                rewrites++;
                 continue;
             }
             if (problems.Count == 0 || final) break;
             correction = string.Join(" ", problems);
+            corrections++;
         }
 
         // The plan, its pages and the stage flag land in one SaveChanges: a crash leaves all or nothing.
@@ -74,6 +80,8 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, Provider
         story.Settings = [.. plan.Settings];
         story.MoralLesson ??= plan.Moral;
         story.WordCount = plan.Pages.Sum(p => ReadingLevel.Words(p.Text));
+        story.TextCorrections = corrections;
+        story.ModerationRewrites = rewrites;
         story.StagesDone |= PipelineStages.Text;
         story.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);

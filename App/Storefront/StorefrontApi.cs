@@ -124,6 +124,7 @@ public static class StorefrontApi
         switch (await creation.CreateAsync(request, shop, story =>
                 {
                     story.Released = !previewOnly;
+                    story.StartedOnStorefront = true;
                     story.ShopifyCustomerId = proxy.LoggedInCustomerId;
                 }, ct))
         {

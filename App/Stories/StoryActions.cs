@@ -88,6 +88,7 @@ public static partial class StoryActions
             if (request.Text is not null)
             {
                 page.Text = request.Text.Trim();
+                story.TextRegenerations++;
                 story.WordCount = story.Pages.Sum(p => ReadingLevel.Words(p.Text));
             }
         }

@@ -32,8 +32,10 @@ public sealed class StoryCreation(AppDbContext db, StoryPipeline pipeline, ICont
         if (await ModerateAsync(request, shop.Settings.ModerationThresholds, ct) is { Count: > 0 } flagged)
             return new Flagged(flagged);
         if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent) return new OverBudget(spent);
-        var story = NewStory(request, shop.Id, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var story = NewStory(request, shop.Id, now);
         shape?.Invoke(story);
+        await Experiments.ExperimentAssignment.AssignAsync(db, story, now, ct);
         db.Stories.Add(story);
         await db.SaveChangesAsync(ct);
         await pipeline.TryAdvanceAsync(story.Id, ct);

@@ -32,3 +32,24 @@ document.getElementById('settings')?.addEventListener('submit', async e => {
   toast('Some settings need attention');
 });
 
+
+// A new experiment: POST /api/experiments with its arms; a refused field shows its message beside it.
+document.getElementById('experiment')?.addEventListener('submit', async e => {
+  e.preventDefault();
+  const f = e.target, body = { name: f.elements.name.value.trim(), arms: [] };
+  for (const set of f.querySelectorAll('fieldset.arm')) {
+    const v = n => set.querySelector(`[name=${n}]`).value.trim() || null;
+    body.arms.push({ key: v('key'), provider: v('provider'), model: v('model'), promptVariant: v('promptVariant'),
+      weight: v('weight') === null ? null : Number(v('weight')) });
+  }
+  const end = f.elements.endsAt.value; if (end) body.endsAt = new Date(end + 'T23:59:59Z').toISOString();
+  for (const x of f.querySelectorAll('.field')) { x.classList.remove('invalid'); x.querySelector('.error').textContent = ''; }
+  const r = await api('POST', '/api/experiments', body);
+  if (r.ok) { toast('Experiment started'); setTimeout(() => location.reload(), 600); return; }
+  const errors = (r.data && r.data.errors) || {};
+  for (const [k, msgs] of Object.entries(errors)) {
+    const x = f.querySelector(`.field[data-field="${CSS.escape(k)}"]`) || f.querySelector('.field[data-field=name]');
+    x.classList.add('invalid'); x.querySelector('.error').textContent += msgs.join(' ') + ' ';
+  }
+  toast((r.data && r.data.title) || 'The experiment needs attention');
+});

@@ -20,9 +20,17 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
         await Task.Yield();
         var started = clock.GetTimestamp();
         var plan = Write(brief);
-        return new ProviderResult<StoryPlan>(plan, "offline-arcs-v1", 0m,
+        return new ProviderResult<StoryPlan>(plan, ArcOf(brief) is { } chosen ? $"offline-arcs-v1/{chosen.Id}"
+                : "offline-arcs-v1", 0m,
             new { pages = plan.Pages.Count, elapsedMs = clock.GetElapsedTime(started).TotalMilliseconds });
     }
+
+    /// <summary>The arc an experiment arm (or the shop) asked for as the offline writer's "model"; null = the one the
+    /// story id picks.</summary>
+    public static Arc? ArcOf(StoryBrief brief) => StoryContent.Arcs.FirstOrDefault(a => a.Id == brief.TextModel);
+
+    /// <summary>The arcs, which an offline experiment compares (quest, rescue, courage).</summary>
+    public static IReadOnlyList<string> ArcIds => [.. StoryContent.Arcs.Select(a => a.Id)];
 
     public static StoryPlan Write(StoryBrief brief)
     {
@@ -30,7 +38,7 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
         var band = StoryCatalog.Band(brief.AgeGroup);
         var lang = brief.Language;
         var seed = Math.Abs(BitConverter.ToInt32(brief.StoryId.ToByteArray(), 0) % 9973);
-        var arc = StoryContent.Arcs[seed % StoryContent.Arcs.Count];
+        var arc = ArcOf(brief) ?? StoryContent.Arcs[seed % StoryContent.Arcs.Count];
         var companions = brief.Companions.Count > 0 ? brief.Companions : [new Companion(theme.CompanionName, theme.CompanionKind)];
         var companion = companions[0];
 
