@@ -26,6 +26,8 @@ public sealed class ChatStoryWriter(string provider, string defaultModel, Func<s
             ModelId = model,
             ResponseFormat = ChatResponseFormat.ForJsonSchema(StoryPrompt.Schema, "story_plan",
                 "A personalized picture-book story"),
+            // OpenAI's structured outputs only hold the answer to the schema when asked to be strict.
+            AdditionalProperties = new() { ["strict"] = true },
         }, ct);
 
         // A refusal (OpenAI's "refusal", Claude's stop reason) is an answer, not a fault: asking again gets it again.
