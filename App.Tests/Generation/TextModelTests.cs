@@ -87,7 +87,9 @@ public sealed class TextModelTests
         Assert.That((row.Provider, row.Model), Is.EqualTo(("anthropic", "claude-test-sonnet")));
         Assert.That(row.Cost, Is.EqualTo(FakeAnthropic.InputTokens * 3m / 1_000_000m
             + FakeAnthropic.OutputTokens * 15m / 1_000_000m));
-        Assert.That(row.Result, Does.Contain("\"inputTokens\":1100").And.Contain("msg_0001"));
+        var details = JsonDocument.Parse(row.Result!).RootElement.GetProperty("details");
+        Assert.That((details.GetProperty("inputTokens").GetInt32(), details.GetProperty("requestId").GetString()),
+            Is.EqualTo((FakeAnthropic.InputTokens, "msg_0001")));
     }
 
     [Test]

@@ -17,6 +17,7 @@ public static class StoryPages
         var pages = app.MapAdminPages();
         pages.MapGet("/stories", ListAsync);
         pages.MapGet("/stories/{id:guid}", DetailAsync);
+        pages.MapGet("/stories/{id:guid}/read", ReadAsync);
         return app;
     }
 
@@ -55,6 +56,20 @@ public static class StoryPages
                 r.Cost, r.ShopifyOrderId, r.CreatedAt)).ToList(),
             Page = page,
             Total = total,
+        });
+    }
+
+    /// <summary>The merchant reads the book in the reader, as the buyer will.</summary>
+    private static async Task<IResult> ReadAsync(Guid id, AdminSession session, AppDbContext db, IAssetStore assets,
+        IOptions<StorageOptions> storage, CancellationToken ct)
+    {
+        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
+            && s.ShopId == session.Context.Shop.Id, ct);
+        if (story is null) return Results.NotFound();
+        var life = storage.Value.UrlLifetime;
+        return new RazorComponentResult<Reader.ReaderPage>(new
+        {
+            Book = Reader.ReaderManifest.For(story, story.Pages, key => assets.GetUrl(key, life).ToString()),
         });
     }
 

@@ -13,20 +13,10 @@ public static class DownloadPage
     public static WebApplication MapDownloads(this WebApplication app)
     {
         app.MapGet("/downloads/{token}", async (string token, AppDbContext db, IAssetStore assets,
-            IOptions<StorageOptions> storage,
-            TimeProvider clock, CancellationToken ct) =>
+            IOptions<StorageOptions> storage, TimeProvider clock, CancellationToken ct) =>
         {
-            var delivery = token.Length is > 20 and < 64 ? await db.Deliveries.AsNoTracking()
-                .SingleOrDefaultAsync(d => d.Token == token, ct) : null;
-            if (delivery is null) return Page(404, new { Title = "This download link is not valid." });
-            var now = clock.GetUtcNow();
-            if (delivery.RevokedAt is not null)
-                return Page(410, new { Title = "This download link was withdrawn.",
-                    Message = "The order was cancelled or refunded." });
-            if (delivery.ExpiresAt <= now) return Page(410, new { Title = "This download link has expired.",
-                Message = "Ask the shop for a new one." });
-            var story = await db.Stories.AsNoTracking().SingleAsync(s => s.Id == delivery.StoryId, ct);
-            var life = TimeSpan.FromTicks(Math.Min(storage.Value.UrlLifetime.Ticks, (delivery.ExpiresAt - now).Ticks));
+            if (await OpenAsync(token, db, clock, ct) is not { } open) return await RefusalAsync(token, db, clock, ct);
+            var (delivery, story, life) = (open.Delivery, open.Story, Life(storage.Value, open.Delivery, clock));
             var files = new[]
                 {
                     ("The book (PDF, for reading on screen)", story.PdfUrl),
@@ -42,11 +32,52 @@ public static class DownloadPage
                 TitleIsBook = story.Title is not null,
                 Cover = story.CoverImage is null ? null : assets.GetUrl(story.CoverImage, life).ToString(),
                 Files = (IReadOnlyList<(string, string)>)files,
+                ReadUrl = $"/downloads/{token}/read",
                 ValidUntil = (DateTimeOffset?)delivery.ExpiresAt,
+            });
+        }).ExcludeFromDescription();
+        // "Read it now": the whole book in the read-along reader, while the delivery is valid.
+        app.MapGet("/downloads/{token}/read", async (string token, AppDbContext db, IAssetStore assets,
+            IOptions<StorageOptions> storage, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (await OpenAsync(token, db, clock, ct) is not { } open) return await RefusalAsync(token, db, clock, ct);
+            var life = Life(storage.Value, open.Delivery, clock);
+            var pages = await db.StoryPages.AsNoTracking().Where(p => p.StoryId == open.Story.Id).ToListAsync(ct);
+            return new RazorComponentResult<Reader.ReaderPage>(new
+            {
+                Book = Reader.ReaderManifest.For(open.Story, pages, key => assets.GetUrl(key, life).ToString()),
             });
         }).ExcludeFromDescription();
         return app;
     }
+
+    private sealed record Open(Delivery Delivery, Story Story);
+
+    /// <summary>The delivery and its book, when the link is valid now.</summary>
+    private static async Task<Open?> OpenAsync(string token, AppDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var delivery = token.Length is > 20 and < 64 ? await db.Deliveries.AsNoTracking()
+            .SingleOrDefaultAsync(d => d.Token == token, ct) : null;
+        if (delivery is null || delivery.RevokedAt is not null || delivery.ExpiresAt <= clock.GetUtcNow()) return null;
+        return new Open(delivery, await db.Stories.AsNoTracking().SingleAsync(s => s.Id == delivery.StoryId, ct));
+    }
+
+    /// <summary>Why the link does not open: not valid (404), withdrawn or expired (410).</summary>
+    private static async Task<IResult> RefusalAsync(string token, AppDbContext db, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var delivery = token.Length is > 20 and < 64 ? await db.Deliveries.AsNoTracking()
+            .SingleOrDefaultAsync(d => d.Token == token, ct) : null;
+        if (delivery is null) return Page(404, new { Title = "This download link is not valid." });
+        if (delivery.RevokedAt is not null)
+            return Page(410, new { Title = "This download link was withdrawn.",
+                Message = "The order was cancelled or refunded." });
+        return Page(410, new { Title = "This download link has expired.", Message = "Ask the shop for a new one." });
+    }
+
+    /// <summary>File links live the storage's URL lifetime, never past the delivery's end.</summary>
+    private static TimeSpan Life(StorageOptions storage, Delivery delivery, TimeProvider clock) =>
+        TimeSpan.FromTicks(Math.Min(storage.UrlLifetime.Ticks, (delivery.ExpiresAt - clock.GetUtcNow()).Ticks));
 
     private static RazorComponentResult<DownloadView> Page(int status,
         object parameters) => new(parameters) { StatusCode = status };

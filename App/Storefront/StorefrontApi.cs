@@ -54,6 +54,7 @@ public static class StorefrontApi
         proxy.MapGet("/stories/{id:guid}", StatusAsync);
         proxy.MapGet("/stories/{id:guid}/events", EventsAsync);
         proxy.MapGet("/stories/{id:guid}/preview", PreviewPageAsync);
+        proxy.MapGet("/stories/{id:guid}/read", PreviewReaderAsync);
         proxy.MapGet("/stories/{id:guid}/preview/{number:int}.jpg", PreviewImageAsync);
         return app;
     }
@@ -238,6 +239,26 @@ public static class StorefrontApi
             Story = story,
             Pages = story.Pages.OrderBy(p => p.Number).Take(generation.Value.PreviewPages).ToList(),
             Picture = (Func<int, string>)(n => Link(http, proxy, $"/stories/{id}/preview/{n}.jpg")),
+            ReadUrl = Link(http, proxy, $"/stories/{id}/read"),
+        });
+    }
+
+    /// <summary>The preview in the read-along reader: the preview's pages and stamped pictures, no narration (it comes
+    /// with the order).</summary>
+    internal static async Task<IResult> PreviewReaderAsync(Guid id, HttpContext http, AppDbContext db,
+        IOptions<GenerationOptions> generation, CancellationToken ct)
+    {
+        var proxy = AppProxy.Current(http);
+        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
+            && s.Shop!.Domain == proxy.Shop, ct);
+        if (story is null) return Results.NotFound();
+        var shown = story.Pages.OrderBy(p => p.Number).Take(generation.Value.PreviewPages).ToList();
+        return new RazorComponentResult<Reader.ReaderPage>(new
+        {
+            Book = Reader.ReaderManifest.For(story, shown, _ => "", n =>
+                n == 0 ? story.CoverImage is null ? null : Link(http, proxy, $"/stories/{id}/preview/0.jpg")
+                : shown.Single(p => p.Number == n).ImageStage == AssetStage.Done
+                    ? Link(http, proxy, $"/stories/{id}/preview/{n}.jpg") : null, preview: true),
         });
     }
 
