@@ -42,6 +42,7 @@ public sealed class ReadAlongTests
             ["OpenAI:Images:Model"] = "gpt-image-test", ["OpenAI:Audio:Model"] = "tts-test",
                 ["OpenAI:Audio:Voice"] = "coral",
             ["OpenAI:Audio:PricePerThousandCharacters"] = "0.015",
+                ["OpenAI:Audio:TranscriptionModel"] = "whisper-test", ["OpenAI:Audio:TranscriptionPricePerMinute"] = "0.006",
             ["ElevenLabs:Endpoint"] = _eleven.Endpoint, ["ElevenLabs:ApiKey"] = "xi-test-key",
                 ["ElevenLabs:ModelId"] = "eleven_test_v2",
             ["ElevenLabs:VoiceId"] = "voice-default", ["ElevenLabs:PricePerThousandCharacters"] = "0.30",
@@ -370,10 +371,12 @@ public sealed class ReadAlongTests
     }
 
     [Test]
-    public async Task A_shop_that_chooses_openai_speech_gets_it_with_its_voice_and_no_read_along()
+    public async Task A_shop_that_chooses_openai_speech_gets_it_with_its_voice_and_word_timings_from_a_transcription()
     {
         var saved = await _http.PutAsJsonAsync("/api/settings", new { audioProvider = "openai", voice = "nova" });
         Assert.That(saved.StatusCode, Is.EqualTo(HttpStatusCode.OK), await saved.Content.ReadAsStringAsync());
+        // A recogniser mishears names: the alignment still gives the page's own word its time.
+        _openai.MisheardWords["rosa"] = "rosie";
         Story story;
         try
         {
@@ -382,6 +385,7 @@ public sealed class ReadAlongTests
         finally
         {
             await _http.PutAsJsonAsync("/api/settings", new { });
+            _openai.MisheardWords.Clear();
         }
         Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
         var calls = _openai.SpeechCalls.Where(c => story.Pages.Any(p =>
@@ -391,13 +395,36 @@ public sealed class ReadAlongTests
             c["response_format"]!.GetValue<string>())).Distinct(),
             Is.EqualTo(new[] { ("tts-test", "nova", "mp3") }));
         Assert.That(CallsFor(story), Is.Empty, "ElevenLabs (the server default) was not used");
-        Assert.That(story.Pages.Select(p => (p.AudioSeconds > 0, p.Words)), Is.All.EqualTo((true,
-            (List<WordTiming>?)null)));
-        Assert.That(story.EpubKey, Is.Null, "no word timings, no read-along EPUB");
+
+        // Each page's narration was transcribed with word timestamps and aligned to the page's own words.
+        var transcriptions = _openai.TranscriptionCalls.ToList();
+        Assert.That(transcriptions.Select(t => (t["model"]!.GetValue<string>(), t["response_format"]!.GetValue<string>(),
+            t["timestamp_granularities"]!.GetValue<string>())).Distinct(),
+            Is.EqualTo(new[] { ("whisper-test", "verbose_json", "word") }));
+        foreach (var page in story.Pages)
+        {
+            Assert.That(page.Words!.Select(w => w.Word), Is.EqualTo(page.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)),
+                $"page {page.Number}: one timing per word, in order");
+            Assert.That(page.Words!.Select(w => w.Start), Is.Ordered);
+            Assert.That(page.Words!.All(w => w.Start >= 0 && w.End <= page.AudioSeconds + 0.001), Is.True);
+        }
+        // "Rosa" was heard as "rosie": it matches nothing, so it takes the time between its neighbours, which matched
+        // the recogniser's words exactly (60 ms a character, 60 ms between words, as the fake said them).
+        var first = story.Pages.First(p => p.Text.Contains("Rosa", StringComparison.Ordinal));
+        var words = first.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var at = Array.FindIndex(words, w => w.StartsWith("Rosa", StringComparison.Ordinal));
+        Assert.That(at, Is.GreaterThan(0));
+        double Said(int i) => words.Take(i).Sum(w => w.Length * 0.06 + 0.06);
+        Assert.That(first.Words![at - 1].Start, Is.EqualTo(Said(at - 1)).Within(0.011), "a matched word keeps its time");
+        Assert.That(first.Words![at].Start, Is.InRange(Said(at - 1) + words[at - 1].Length * 0.06 - 0.011, Said(at) + 0.011));
+        Assert.That(first.Words![at].End, Is.LessThanOrEqualTo(first.Words![at + 1].Start + 0.001));
+        Assert.That(story.EpubKey, Is.Not.Null, "timings on every page: the read-along EPUB is made");
+
         await using var db = _app.Db();
         var cost = await db.Generations.Where(g => g.StoryId == story.Id && g.Type == GenerationType.Audio)
             .SumAsync(g => g.Cost);
-        Assert.That(cost, Is.EqualTo(Math.Round(story.Pages.Sum(p => p.Text.Length) * 0.015m / 1000m,
-            6)).Within(0.00001m));
+        var speech = story.Pages.Sum(p => p.Text.Length) * 0.015m / 1000m;
+        var listening = story.Pages.Sum(p => Math.Round((decimal)p.AudioSeconds!.Value / 60m * 0.006m, 6));
+        Assert.That(cost, Is.EqualTo(speech + listening).Within(0.0001m));
     }
 }

@@ -28,6 +28,10 @@ public sealed class FakeOpenAI : IAsyncDisposable
     public int ImagesMaxInFlight { get; set; }
     private int _imagesInFlight;
     public ConcurrentQueue<JsonNode> SpeechCalls { get; } = new();
+    public ConcurrentQueue<JsonNode> TranscriptionCalls { get; } = new();
+    /// <summary>Words the transcription fake mishears (as a recogniser does with names): heard → written.</summary>
+    public Dictionary<string, string> MisheardWords { get; } = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, string> _spoken = new();
     public string Endpoint { get; private set; } = "";
 
     public static async Task<FakeOpenAI> StartAsync()
@@ -74,11 +78,47 @@ public sealed class FakeOpenAI : IAsyncDisposable
             });
         });
         // Speech: MP3 bytes (about 60 ms per character), as /v1/audio/speech answers with response_format mp3.
+        // Each answer starts with an ID3v2 tag naming the speech, so the transcription fake knows what was said.
         app.MapPost("/v1/audio/speech", async (HttpRequest request) =>
         {
             var body = (await JsonNode.ParseAsync(request.Body))!;
             fake.SpeechCalls.Enqueue(body);
-            return Results.Bytes(TestAudio.SilentMp3(body["input"]!.GetValue<string>().Length * 0.06), "audio/mpeg");
+            var input = body["input"]!.GetValue<string>();
+            var id = fake.SpeechCalls.Count;
+            fake._spoken[id] = input;
+            return Results.Bytes([.. Id3(id), .. TestAudio.SilentMp3(input.Length * 0.06)], "audio/mpeg");
+        });
+        // Transcription with word timestamps (verbose_json): the words that were said, spread over the audio at 60 ms
+        // a character, as a recogniser hears them — no punctuation, lower-case, and MisheardWords replaced.
+        app.MapPost("/v1/audio/transcriptions", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            var file = form.Files["file"]!;
+            using var ms = new MemoryStream();
+            await file.CopyToAsync(ms);
+            fake.TranscriptionCalls.Enqueue(new JsonObject
+            {
+                ["model"] = form["model"].ToString(), ["response_format"] = form["response_format"].ToString(),
+                ["timestamp_granularities"] = form["timestamp_granularities[]"].ToString(),
+                ["language"] = form["language"].ToString(), ["bytes"] = ms.Length,
+            });
+            var text = fake._spoken.GetValueOrDefault(SpeechId(ms.ToArray()), "");
+            var words = new JsonArray();
+            double at = 0;
+            foreach (var raw in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var heard = new string(raw.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
+                var length = raw.Length * 0.06;
+                if (heard.Length > 0)
+                    words.Add(new JsonObject { ["word"] = fake.MisheardWords.GetValueOrDefault(heard, heard),
+                        ["start"] = Math.Round(at, 2), ["end"] = Math.Round(at + length, 2) });
+                at += length + 0.06;
+            }
+            return Results.Json(new JsonObject
+            {
+                ["task"] = "transcribe", ["language"] = "english", ["duration"] = Math.Round(text.Length * 0.06, 2),
+                ["text"] = text, ["words"] = words, ["segments"] = new JsonArray(),
+            });
         });
         // Moderation: an input containing any word in FlaggedWords is flagged (category violence).
         app.MapPost("/v1/moderations", async (HttpRequest request) =>
@@ -121,6 +161,22 @@ public sealed class FakeOpenAI : IAsyncDisposable
             ["illustration_prompt"] = $"{child} and Puff in a meadow, page {i}", ["setting"] = "meadow", ["time_of_day"] = "day", ["mood"] = "happy",
         }).ToArray()),
     }.ToJsonString();
+
+    /// <summary>An ID3v2.3 tag whose body carries the speech's number (players and decoders skip the tag by its size).</summary>
+    private static byte[] Id3(int id)
+    {
+        var body = new byte[64];
+        System.Text.Encoding.ASCII.GetBytes($"FAKETTS:{id};").CopyTo(body, 0);
+        return [(byte)'I', (byte)'D', (byte)'3', 3, 0, 0, 0, 0, 0, (byte)body.Length, .. body];
+    }
+
+    private static int SpeechId(byte[] mp3)
+    {
+        if (mp3.Length < 74 || mp3[0] != 'I' || mp3[1] != 'D' || mp3[2] != '3') return 0;
+        var tag = System.Text.Encoding.ASCII.GetString(mp3, 10, 64);
+        var m = System.Text.RegularExpressions.Regex.Match(tag, @"FAKETTS:(\d+);");
+        return m.Success ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
