@@ -1,4 +1,5 @@
 using StorybookShop.Admin;
+using StorybookShop.Books;
 using StorybookShop.Dashboard;
 using StorybookShop.Experiments;
 using StorybookShop.Data;
@@ -67,6 +68,7 @@ app.MapAdmin();
 app.MapDataExports();
 app.MapStories();
 app.MapStoryActions();
+app.MapPrint();
 app.MapSettings();
 app.MapExperiments();
 app.MapStoryPages();

@@ -39,6 +39,8 @@ public static class SettingsApi
             ModerationThresholds = request.ModerationThresholds is { Count: > 0 } t ? new Dictionary<string,
                 double>(t) : null,
             TrimInches = request.TrimInches,
+            Paper = Blank(request.Paper), PrintResolution = request.PrintResolution,
+            ColouringPages = request.ColouringPages,
             Price = request.Price,
             PreviewBeforePurchase = request.PreviewBeforePurchase,
             BookProductIds = request.BookProductIds is { Count: > 0 } products ? [.. products.Select(p => p.Trim())
@@ -56,7 +58,8 @@ public static class SettingsApi
         shop.Settings.AudioProvider, shop.Settings.Voice,
         shop.Settings.IllustrationStyle, shop.Settings.ImageConcurrency, shop.Settings.ModerationThresholds,
             shop.MonthlyBudgetUsd, shop.Settings.TrimInches, shop.Settings.Price, shop.Settings.PreviewBeforePurchase,
-        shop.Settings.BookProductIds, shop.Settings.TextModel, shop.Settings.PromptVariant);
+        shop.Settings.BookProductIds, shop.Settings.TextModel, shop.Settings.PromptVariant, shop.Settings.Paper,
+        shop.Settings.PrintResolution, shop.Settings.ColouringPages);
 
     private static SettingsOptionsView Options(ProviderCatalog providers, GenerationOptions generation) => new(
         new Dictionary<string, IReadOnlyList<string>>

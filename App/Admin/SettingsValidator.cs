@@ -51,6 +51,8 @@ public sealed partial class SettingsValidator : AbstractValidator<SettingsView>
         });
         RuleFor(r => r.TrimInches).Must(t => t is null || BookFormat.Trims.Contains(t.Value))
             .WithMessage($"The trim must be one of {string.Join(", ", BookFormat.Trims.Select(x => x.ToString(CultureInfo.InvariantCulture)))} inches.");
+        RuleFor(r => r.Paper).Must(p => Blank(p) is not { } paper || BookFormat.PaperThickness.ContainsKey(paper))
+            .WithMessage($"The paper must be one of {string.Join(", ", BookFormat.PaperThickness.Keys)}.");
         RuleFor(r => r.Price).Must(p => p is not (<= 0 or > 10_000))
             .WithMessage("The price must be above 0 and at most 10,000.");
         RuleFor(r => r.BookProductIds).Must(ids => ids is null || (ids.Count <= 20 && ids.All(p => ProductId()

@@ -5,4 +5,5 @@ public sealed record SettingsView(string? TextProvider, string? ImageProvider, s
     string? IllustrationStyle,
     int? ImageConcurrency, Dictionary<string, double>? ModerationThresholds, decimal? MonthlyBudgetUsd,
     double? TrimInches = null, decimal? Price = null, bool? PreviewBeforePurchase = null,
-    List<string>? BookProductIds = null, string? TextModel = null, string? PromptVariant = null);
+    List<string>? BookProductIds = null, string? TextModel = null, string? PromptVariant = null, string? Paper = null,
+    bool? PrintResolution = null, bool? ColouringPages = null);

@@ -74,7 +74,7 @@ public static class StoryPages
     }
 
     private static async Task<IResult> DetailAsync(Guid id, AdminSession session, AppDbContext db, IAssetStore assets,
-        IOptions<StorageOptions> storage, CancellationToken ct)
+        IOptions<StorageOptions> storage, Books.PrintPackage print, CancellationToken ct)
     {
         var ctx = session.Context;
         var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
@@ -85,6 +85,6 @@ public static class StoryPages
         var life = storage.Value.UrlLifetime;
         string? Url(string? key) => key is null ? null : assets.GetUrl(key, life).ToString();
         return new RazorComponentResult<StoryDetail>(new { Context = ctx, Story = story, Ledger = ledger,
-            Url = (Func<string?, string?>)Url });
+            Url = (Func<string?, string?>)Url, Print = story.PrintPdfKey is null ? null : await print.ReportAsync(story, ct) });
     }
 }

@@ -12,21 +12,31 @@ namespace StorybookShop.Books;
 public static partial class PrintBoxes
 {
     /// <summary>The print file: TrimBox at the cut, BleedBox at the paper's edge.</summary>
-    public static byte[] Add(byte[] pdf, BookFormat format) => Update(pdf, format, crop: false);
+    public static byte[] Add(byte[] pdf, BookFormat format) => Update(pdf, format.PageInches, format.PageInches,
+        format.BleedInches, crop: false);
+
+    /// <summary>The same for any sheet (the cover wrap): the MediaBox set to exactly <paramref name="width"/> ×
+    /// <paramref name="height"/> inches with bleed (anything drawn beyond it is cut), the trim <paramref name="bleed"/>
+    /// inside every edge.</summary>
+    public static byte[] Add(byte[] pdf, double width, double height, double bleed) =>
+        Update(pdf, width, height, bleed, crop: false, exactMedia: true);
 
     /// <summary>
     /// The screen file from the same render: a CropBox at the trim, so viewers show exactly the 8.5 in
     /// page and the bleed stays out of sight. One Chromium render serves both files.
     /// </summary>
-    public static byte[] CropToTrim(byte[] pdf, BookFormat format) => Update(pdf, format, crop: true);
+    public static byte[] CropToTrim(byte[] pdf, BookFormat format) => Update(pdf, format.PageInches, format.PageInches,
+        format.BleedInches, crop: true);
 
-    private static byte[] Update(byte[] pdf, BookFormat format, bool crop)
+    private static byte[] Update(byte[] pdf, double widthInches, double heightInches, double bleedInches, bool crop,
+        bool exactMedia = false)
     {
         var text = Encoding.Latin1.GetString(pdf);
         var inv = CultureInfo.InvariantCulture;
-        var bleed = (format.BleedInches * 72).ToString("0.###", inv);
-        var full = format.PagePoints.ToString("0.###", inv);
-        var trimEnd = (format.PagePoints - format.BleedInches * 72).ToString("0.###", inv);
+        string Points(double inches) => (inches * 72).ToString("0.###", inv);
+        var bleed = Points(bleedInches);
+        var (fullX, fullY) = (Points(widthInches), Points(heightInches));
+        var (trimX, trimY) = (Points(widthInches - bleedInches), Points(heightInches - bleedInches));
 
         var trailer = Trailer().Matches(text) is { Count: > 0 } t ? t[^1] : throw new InvalidOperationException("No classic trailer: the PDF uses a cross-reference stream.");
         var startXref = StartXref().Matches(text) is { Count: > 0 } s ? s[^1].Groups[1].Value : throw new InvalidOperationException("No startxref.");
@@ -41,9 +51,10 @@ public static partial class PrintBoxes
             var media = MediaBox().Match(dict);
             if (!media.Success) continue;
             var boxes = crop
-                ? $"\n/CropBox [{bleed} {bleed} {trimEnd} {trimEnd}]"
-                : $"\n/TrimBox [{bleed} {bleed} {trimEnd} {trimEnd}]\n/BleedBox [0 0 {full} {full}]";
+                ? $"\n/CropBox [{bleed} {bleed} {trimX} {trimY}]"
+                : $"\n/TrimBox [{bleed} {bleed} {trimX} {trimY}]\n/BleedBox [0 0 {fullX} {fullY}]";
             var boxed = dict.Insert(media.Index + media.Length, boxes);
+            if (exactMedia) boxed = boxed.Remove(media.Index, media.Length).Insert(media.Index, $"/MediaBox [0 0 {fullX} {fullY}]");
             offsets[number] = pdf.Length + Encoding.Latin1.GetByteCount(update.ToString());
             update.Append(inv, $"{number} 0 obj\n{boxed}\nendobj\n");
         }

@@ -23,6 +23,13 @@ public sealed record ShopSettings
     public Dictionary<string, double>? ModerationThresholds { get; init; }
     /// <summary>The book's square trim in inches: 8, 8.5 (default) or 10; print files add 0.125 in bleed.</summary>
     public double? TrimInches { get; init; }
+    /// <summary>The printed book's paper: <c>white</c> (default), <c>cream</c> or <c>color</c> (premium colour); it
+    /// sets the spine's width on the cover wrap.</summary>
+    public string? Paper { get; init; }
+    /// <summary>Pictures drawn at print resolution (300 DPI at their printed size) by the offline illustrator.</summary>
+    public bool? PrintResolution { get; init; }
+    /// <summary>Colouring pages of the book's own scenes instead of blank drawing pages at the end of the book.</summary>
+    public bool? ColouringPages { get; init; }
     /// <summary>The published product's price in the shop's currency; null = Publishing:DefaultPrice.</summary>
     public decimal? Price { get; init; }
     /// <summary>True (default): a storefront book makes only its text, cover and first pages before purchase; false: the whole book.</summary>

@@ -33,6 +33,7 @@ public static class PipelineExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Chromium>();
         services.AddSingleton<BookRenderer>();
+        services.AddSingleton<PrintPackage>();
         services.AddSingleton<GenerationLedger>();
         services.AddSingleton<Budget>();
         services.AddSingleton<StoryPipeline>();

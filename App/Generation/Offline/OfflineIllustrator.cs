@@ -13,8 +13,12 @@ public sealed class OfflineIllustrator(IOptions<GenerationOptions> options) : II
         var theme = StoryContent.Themes[request.Brief.Genre];
         var svg = SceneArt.Svg(request, [.. theme.Palette]);
         // CPU-bound work off the caller's thread: pictures of a book are drawn side by side.
-        var jpeg = await Task.Run(() => SceneRasterizer.Jpeg(svg, o.SizePx, o.JpegQuality), ct);
-        return new ProviderResult<byte[]>(jpeg, "offline-svg-skia-v1", 0m, new { sizePx = o.SizePx,
+        // Print resolution (a shop setting): 300 DPI at the printed size, bleed included, instead of the screen size.
+        var size = request.Brief.Settings.PrintResolution == true
+            ? Math.Max(o.SizePx, Books.BookFormat.ForTrim(request.Brief.Settings.TrimInches).PicturePixels())
+            : o.SizePx;
+        var jpeg = await Task.Run(() => SceneRasterizer.Jpeg(svg, size, o.JpegQuality), ct);
+        return new ProviderResult<byte[]>(jpeg, "offline-svg-skia-v1", 0m, new { sizePx = size,
             bytes = jpeg.Length });
     }
 }

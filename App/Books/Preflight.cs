@@ -1,0 +1,119 @@
+using System.Globalization;
+
+namespace StorybookShop.Books;
+
+/// <summary>
+/// The print preflight: the interior and the cover wrap measured with poppler against the paperback rules for their
+/// trim — page count and parity, trim and bleed on every page, every word inside the safe zone, fonts embedded, each
+/// picture's resolution at its printed size; the cover's size, spine and barcode area.
+/// </summary>
+public static class Preflight
+{
+    public const int MinPages = 24, MaxPages = 828;
+    public const double Tolerance = 0.001;
+    public const double OutsideMargin = 0.25;
+    public const int MinimumPpi = 300;
+
+    /// <param name="Id">Stable name for the API (<c>pages</c>, <c>safe-zone</c>, …).</param>
+    public sealed record Check(string Id, string Name, bool Passed, string Measured, string Expected);
+
+    public sealed record Report(bool Passed, IReadOnlyList<Check> Checks, double CoverWidth, double CoverHeight,
+        double Spine, string Paper, int Pages, DateTimeOffset CheckedAt);
+
+    /// <summary>The inside (gutter) margin for a book of this many pages (KDP: 0.375 in up to 150 pages, more after).</summary>
+    public static double InsideMargin(int pages) => pages switch
+    {
+        <= 150 => 0.375, <= 300 => 0.5, <= 500 => 0.625, <= 700 => 0.75, _ => 0.875,
+    };
+
+    public static async Task<Report> RunAsync(string interior, string cover, BookFormat format, CoverGeometry wrap,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var checks = new List<Check>();
+        var boxes = await Poppler.BoxesAsync(interior, ct);
+        var n = boxes.Count;
+        checks.Add(new("pages", "Page count", n is >= MinPages and <= MaxPages, $"{n}", $"{MinPages}–{MaxPages}"));
+        checks.Add(new("parity", "Even page count", n % 2 == 0, n % 2 == 0 ? "even" : "odd", "even"));
+
+        var trimPt = format.TrimInches * 72;
+        var badTrim = boxes.Where(b => b.Trim is null || Math.Abs(b.Trim.Width - trimPt) > Tolerance * 72
+            || Math.Abs(b.Trim.Height - trimPt) > Tolerance * 72).ToList();
+        checks.Add(new("trim", "Trim size on every page", badTrim.Count == 0,
+            badTrim.Count == 0 ? $"{In(trimPt)} × {In(trimPt)} in" : $"wrong on {badTrim.Count} page(s), first {badTrim[0].Page}",
+            $"{In(trimPt)} × {In(trimPt)} in"));
+        var bleedPt = format.BleedInches * 72;
+        var badBleed = boxes.Where(b => b.Trim is null || b.Bleed is null
+            || Math.Abs(b.Trim.X0 - b.Bleed.X0 - bleedPt) > Tolerance * 72 || Math.Abs(b.Trim.Y0 - b.Bleed.Y0 - bleedPt) > Tolerance * 72
+            || Math.Abs(b.Bleed.X1 - b.Trim.X1 - bleedPt) > Tolerance * 72 || Math.Abs(b.Bleed.Y1 - b.Trim.Y1 - bleedPt) > Tolerance * 72).ToList();
+        checks.Add(new("bleed", "Bleed on every side of every page", badBleed.Count == 0,
+            badBleed.Count == 0 ? $"{In(bleedPt)} in" : $"missing on {badBleed.Count} page(s), first {badBleed[0].Page}",
+            $"{In(bleedPt)} in"));
+
+        // Every word inside the safe zone: the inside edge (left on odd pages, right on even ones) keeps the gutter's
+        // margin, the other edges 0.25 in.
+        var inside = InsideMargin(n);
+        var worst = double.MaxValue;
+        Poppler.Word? worstWord = null;
+        var outside = 0;
+        foreach (var w in await Poppler.WordsAsync(interior, ct))
+        {
+            var b = boxes[w.Page - 1];
+            if (b.Trim is null) continue;
+            var h = b.Media.Height;
+            var left = (w.XMin - b.Trim.X0) / 72 - (w.Page % 2 == 1 ? inside : OutsideMargin);
+            var right = (b.Trim.X1 - w.XMax) / 72 - (w.Page % 2 == 0 ? inside : OutsideMargin);
+            var top = (w.YMin - (h - b.Trim.Y1)) / 72 - OutsideMargin;
+            var bottom = ((h - b.Trim.Y0) - w.YMax) / 72 - OutsideMargin;
+            var slack = Math.Min(Math.Min(left, right), Math.Min(top, bottom));
+            if (slack < -Tolerance) outside++;
+            if (slack < worst) (worst, worstWord) = (slack, w);
+        }
+        checks.Add(new("safe-zone", "All text inside the safe zone", outside == 0,
+            worstWord is null ? "no text" : outside == 0 ? $"closest: {In(worst * 72)} in to spare (page {worstWord.Page})"
+                : $"{outside} word(s) outside; worst \"{worstWord.Text}\" on page {worstWord.Page}, {In(-worst * 72)} in over",
+            $"inside {inside.ToString(CultureInfo.InvariantCulture)} in, other edges {OutsideMargin.ToString(CultureInfo.InvariantCulture)} in"));
+
+        var fonts = await Poppler.FontsAsync(interior, ct);
+        var loose = fonts.Where(f => !f.Embedded).Select(f => f.Name).Distinct().ToList();
+        checks.Add(new("fonts", "Fonts embedded", loose.Count == 0,
+            loose.Count == 0 ? $"{fonts.Count} font(s), all embedded" : $"not embedded: {string.Join(", ", loose)}", "all"));
+
+        var images = await Poppler.ImagesAsync(interior, ct);
+        var low = images.Where(i => Math.Min(i.XPpi, i.YPpi) < MinimumPpi).ToList();
+        var minPpi = images.Count == 0 ? 0 : images.Min(i => Math.Min(i.XPpi, i.YPpi));
+        checks.Add(new("pictures", "Picture resolution at printed size", low.Count == 0,
+            images.Count == 0 ? "no pictures" : low.Count == 0 ? $"lowest {minPpi:0} DPI"
+                : $"{low.Count} picture(s) below {MinimumPpi} DPI, lowest {minPpi:0} DPI (page {low.MinBy(i => i.XPpi)!.Page})",
+            $"≥ {MinimumPpi} DPI"));
+
+        // The cover wrap.
+        var cover1 = (await Poppler.BoxesAsync(cover, ct))[0];
+        var sheet = cover1.Bleed ?? cover1.Media;
+        var (coverWidth, coverHeight) = (sheet.Width / 72, sheet.Height / 72);
+        checks.Add(new("cover-size", "Cover size (back + spine + front, with bleed)",
+            Math.Abs(coverWidth - wrap.Width) <= Tolerance && Math.Abs(coverHeight - wrap.Height) <= Tolerance,
+            $"{coverWidth:0.000} × {coverHeight:0.000} in", $"{wrap.Width:0.000} × {wrap.Height:0.000} in"));
+        var coverWords = (await Poppler.WordsAsync(cover, ct)).ToList();
+        var spineX0 = (wrap.Bleed + wrap.Trim) * 72;
+        var spineX1 = spineX0 + wrap.Spine * 72;
+        var onSpine = coverWords.Count(x => x.XMin >= spineX0 - 1 && x.XMax <= spineX1 + 1);
+        checks.Add(new("spine", "Spine", wrap.SpineText ? onSpine > 0 : onSpine == 0,
+            $"{wrap.Spine:0.000} in, {(onSpine > 0 ? "with" : "no")} text",
+            $"{wrap.Pages} pages × {BookFormat.PaperThickness[wrap.Paper]} in ({wrap.Paper}); text from {CoverGeometry.SpineTextFromPages} pages"));
+        var bx1 = (wrap.Bleed + wrap.Trim - CoverGeometry.BarcodeMargin) * 72;
+        var bx0 = bx1 - CoverGeometry.BarcodeWidth * 72;
+        var by1 = (wrap.Height - wrap.Bleed - CoverGeometry.BarcodeMargin) * 72;
+        var by0 = by1 - CoverGeometry.BarcodeHeight * 72;
+        var inBarcode = coverWords.Count(x => x.XMax > bx0 && x.XMin < bx1 && x.YMax > by0 && x.YMin < by1);
+        checks.Add(new("barcode", "Clear barcode area on the back", inBarcode == 0,
+            inBarcode == 0 ? "clear" : $"{inBarcode} word(s) in it", $"{CoverGeometry.BarcodeWidth} × {CoverGeometry.BarcodeHeight} in, bottom right"));
+        var coverFonts = await Poppler.FontsAsync(cover, ct);
+        checks.Add(new("cover-fonts", "Cover fonts embedded", coverFonts.All(f => f.Embedded),
+            $"{coverFonts.Count(f => f.Embedded)} of {coverFonts.Count}", "all"));
+
+        return new Report(checks.All(c => c.Passed), checks, Math.Round(wrap.Width, 4), Math.Round(wrap.Height, 4),
+            Math.Round(wrap.Spine, 4), wrap.Paper, n, now);
+    }
+
+    private static string In(double points) => (points / 72).ToString("0.###", CultureInfo.InvariantCulture);
+}
