@@ -29,6 +29,8 @@ public sealed class InstantIllustrator(byte[] jpeg) : IIllustrator
     public string Provider => "offline";
     public Task<ProviderResult<byte[]>> DrawAsync(IllustrationRequest request, CancellationToken ct) =>
         Task.FromResult(new ProviderResult<byte[]>(jpeg, "instant", 0m));
+    public Task<ProviderResult<byte[]>> DrawLineArtAsync(IllustrationRequest request, CancellationToken ct) =>
+        DrawAsync(request, ct);
 }
 
 /// <summary>With <paramref name="continuity"/> the pages are spoken one after another, as ElevenLabs needs for previous_request_ids.</summary>

@@ -32,8 +32,16 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
                     ?? throw new InvalidOperationException($"Page {p.Number} has no picture."),
                         $"page-{p.Number:D2}.jpg"));
 
+            // Colouring pages (a shop setting): the pages' line art, chosen across the story for the last pages.
+            var lines = new List<string>();
+            if (story.Shop?.Settings.ColouringPages == true)
+                foreach (var p in pages)
+                    if (await assets.ExistsAsync(AssetKeys.LineArt(story.ShopId, story.Id, p.Number), ct))
+                        lines.Add(await Fetch(AssetKeys.LineArt(story.ShopId, story.Id, p.Number), $"line-{p.Number:D2}.jpg"));
+            var colouring = lines.Count == 0 ? [] : Spread(lines, BookLayout.DrawingPages(pages.Count, colouring: true));
+
             // One render with bleed makes both files: the print PDF (TrimBox, BleedBox) and the screen PDF (cropped to the trim).
-            var pageCount = BookLayout.PageCount(pages.Count);
+            var pageCount = BookLayout.PageCount(pages.Count, colouring.Count > 0);
             var printKey = AssetKeys.PrintPdf(story.ShopId, story.Id);
             var screenKey = AssetKeys.ScreenPdf(story.ShopId, story.Id);
             // A book laid out before (PdfUrl set) and still stored is current: regenerating a page clears PdfUrl.
@@ -43,7 +51,7 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
             {
                 var html = Path.Combine(dir.FullName, "book.html");
                 await File.WriteAllTextAsync(html, await BookLayout.HtmlAsync(components, story, pages,
-                    new BookLayout.Images(cover, images), format), ct);
+                    new BookLayout.Images(cover, images, colouring), format), ct);
                 var print = await ledger.RecordAsync(story.Id, GenerationType.Pdf, null, "chromium",
                     $"Book PDF, {format.TrimInches} in square + {format.BleedInches} in bleed, {pageCount} pages",
                     async t => new ProviderResult<byte[]>(await renderer.RenderAsync(html, format, t), "chromium-pdf",
@@ -51,6 +59,27 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
                     b => new { printKey, screenKey, bytes = b.Length }, ct);
                 await assets.PutAsync(screenKey, PrintBoxes.CropToTrim(print, format), "application/pdf", ct);
                 await assets.PutAsync(printKey, print, "application/pdf", ct);
+            }
+
+            // The colouring book on its own: every scene's line art (when the shop makes colouring pages).
+            string? colouringKey = null;
+            if (lines.Count > 0)
+            {
+                colouringKey = AssetKeys.ColouringBook(story.ShopId, story.Id);
+                var colouringHtml = Path.Combine(dir.FullName, "colouring.html");
+                await File.WriteAllTextAsync(colouringHtml, await components.RenderAsync<ColouringBook>(
+                    new Dictionary<string, object?>
+                    {
+                        [nameof(ColouringBook.Story)] = story, [nameof(ColouringBook.Lines)] = lines,
+                        [nameof(ColouringBook.TrimInches)] = format.TrimInches,
+                    }), ct);
+                var colouringPdf = await ledger.RecordAsync(story.Id, GenerationType.Pdf, null, "chromium",
+                    $"Colouring book PDF, {format.TrimInches} in square, {ColouringBook.PageCount(lines.Count)} pages",
+                    async t => new ProviderResult<byte[]>(await renderer.RenderAsync(colouringHtml,
+                        new BookFormat(format.TrimInches, 0), t), "chromium-pdf", 0m,
+                        new { pages = ColouringBook.PageCount(lines.Count) }),
+                    b => new { colouringKey, bytes = b.Length }, ct);
+                await assets.PutAsync(colouringKey, colouringPdf, "application/pdf", ct);
             }
 
             // Read-along: when the narration came with word timings, an EPUB 3 with media overlays goes beside the PDF.
@@ -77,6 +106,7 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
                 .SetProperty(s => s.PdfUrl, AssetKeys.ScreenPdf(story.ShopId, story.Id))
                 .SetProperty(s => s.PrintPdfKey, AssetKeys.PrintPdf(story.ShopId, story.Id))
                 .SetProperty(s => s.EpubKey, epubKey)
+                .SetProperty(s => s.ColouringPdfKey, colouringKey)
                 .SetProperty(s => s.PageCount, pageCount)
                 .SetProperty(s => s.StagesDone, s => s.StagesDone | PipelineStages.Book)
                 .SetProperty(s => s.Status, s => s.Status == StoryStatus.Generating ? StoryStatus.Complete : s.Status)
@@ -91,6 +121,10 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
         {
             dir.Delete(recursive: true);
         }
+
+        // k items spread across the list (the first, the last and evenly between), repeating when k exceeds it.
+        static List<string> Spread(List<string> all, int k) => [.. Enumerable.Range(0, k).Select(i =>
+            all[k <= all.Count ? (k == 1 ? 0 : (int)Math.Round(i * (all.Count - 1) / (double)(k - 1))) : i % all.Count])];
 
         async Task<string> Fetch(string key, string file)
         {

@@ -32,6 +32,8 @@ public sealed class Story
     public string? PrintPdfKey { get; set; }
     /// <summary>EPUB 3 with media overlays (read-along), when the narration has word timings.</summary>
     public string? EpubKey { get; set; }
+    /// <summary>The colouring book (every scene as line art), when the shop makes colouring pages.</summary>
+    public string? ColouringPdfKey { get; set; }
 
     public StoryStatus Status { get; set; } = StoryStatus.Draft;
     public PipelineStages StagesDone { get; set; }

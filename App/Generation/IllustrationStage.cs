@@ -47,7 +47,16 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
         // Before purchase only the cover and the first pages are drawn (the storefront preview).
         if (!story.Released) work = work.Where(w => w.Number <= options.Value.PreviewPages).ToList();
 
+        // Colouring pages (a shop setting): each page's scene as line art too, for the book's last pages and the
+        // colouring book. Skipped when already stored.
+        var lineArt = story.Released && brief.Settings.ColouringPages == true
+            ? story.Pages.OrderBy(p => p.Number).Select(p => (p.Number, Key: AssetKeys.LineArt(story.ShopId, story.Id,
+                p.Number), p.IllustrationPrompt, p.Scene)).ToList()
+            : [];
+
         var refused = new System.Collections.Concurrent.ConcurrentBag<(int Number, string Error)>();
+        // Pages drawn (again) in this run: their line art is drawn again too (a regenerated picture).
+        var drawn = new System.Collections.Concurrent.ConcurrentBag<int>();
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1,
             options.Value.IllustrationConcurrency), CancellationToken = ct }, async (item, token) =>
         {
@@ -78,6 +87,7 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
                 shopSlots.Release();
             }
             await assets.PutAsync(item.Key, jpeg, "image/jpeg", token);
+            drawn.Add(item.Number);
 
             await using var db = await contexts.CreateDbContextAsync(token);
             if (item.Number == 0)
@@ -87,6 +97,35 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
                 await db.StoryPages.Where(p => p.StoryId == story.Id && p.Number == item.Number)
                     .ExecuteUpdateAsync(u => u.SetProperty(p => p.ImageKey, item.Key).SetProperty(p => p.ImageStage,
                         AssetStage.Done), token);
+        });
+        await Parallel.ForEachAsync(lineArt, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1,
+            options.Value.IllustrationConcurrency), CancellationToken = ct }, async (item, token) =>
+        {
+            if (refused.Any(r => r.Number == item.Number)
+                || (!drawn.Contains(item.Number) && await assets.ExistsAsync(item.Key, token))) return;
+            var request = new IllustrationRequest(brief, item.Number, item.IllustrationPrompt + " " + style, item.Scene,
+                story.Characters, style, null);
+            byte[] jpeg;
+            await shopSlots.WaitAsync(token);
+            try
+            {
+                jpeg = await ledger.RecordAsync(story.Id, GenerationType.Image, item.Number, illustrator.Provider,
+                    IIllustrator.LineArtPrompt(request), t => illustrator.DrawLineArtAsync(request, t),
+                    _ => new { key = item.Key, lineArt = true }, token);
+            }
+            catch (Exception e) when (StoryStageJob.IsPermanent(e))
+            {
+                refused.Add((item.Number, e.Message));
+                await using var failed = await contexts.CreateDbContextAsync(token);
+                await failed.MarkPageFailedAsync(story.Id, item.Number, Stage, $"Colouring page refused: {e.Message}",
+                    token);
+                return;
+            }
+            finally
+            {
+                shopSlots.Release();
+            }
+            await assets.PutAsync(item.Key, jpeg, "image/jpeg", token);
         });
         if (!refused.IsEmpty) throw new PagesFailedException(Stage, [.. refused]);
         if (!story.Released)

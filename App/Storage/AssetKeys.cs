@@ -6,6 +6,8 @@ public static class AssetKeys
     public static string Cover(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "images/cover.jpg";
     public static string PageImage(Guid shopId, Guid storyId, int page) => StoryPrefix(shopId,
         storyId) + $"images/page-{page:D2}.jpg";
+    public static string LineArt(Guid shopId, Guid storyId, int page) => StoryPrefix(shopId,
+        storyId) + $"images/line-{page:D2}.jpg";
     public static string PageAudio(Guid shopId, Guid storyId, int page) => StoryPrefix(shopId,
         storyId) + $"audio/page-{page:D2}.mp3";
     public static string BookAudio(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "audio/book.mp3";

@@ -23,6 +23,7 @@ public static class DownloadPage
                         ("The book (PDF, for printing, with bleed)", story.PrintPdfKey),
                     ("The story read aloud (MP3)", story.AudioFiles.Count > 0 ? story.AudioFiles[^1] : null),
                         ("Read-along e-book (EPUB)", story.EpubKey),
+                    ("Colouring book (PDF)", story.ColouringPdfKey),
                 }
                 .Where(f => f.Item2 is not null).Select(f => (f.Item1, assets.GetUrl(f.Item2!,
                     life).ToString())).ToList();

@@ -21,4 +21,17 @@ public sealed class OfflineIllustrator(IOptions<GenerationOptions> options) : II
         return new ProviderResult<byte[]>(jpeg, "offline-svg-skia-v1", 0m, new { sizePx = size,
             bytes = jpeg.Length });
     }
+
+    /// <summary>The page's own scene drawing turned into line art (<see cref="LineArt"/>): the same shapes, outlined.</summary>
+    public async Task<ProviderResult<byte[]>> DrawLineArtAsync(IllustrationRequest request, CancellationToken ct)
+    {
+        var o = options.Value.Offline.Illustrations;
+        var theme = StoryContent.Themes[request.Brief.Genre];
+        var svg = LineArt.FromSvg(SceneArt.Svg(request, [.. theme.Palette]));
+        var size = request.Brief.Settings.PrintResolution == true
+            ? Math.Max(o.SizePx, Books.BookFormat.ForTrim(request.Brief.Settings.TrimInches).PicturePixels())
+            : o.SizePx;
+        var jpeg = await Task.Run(() => SceneRasterizer.Jpeg(svg, size, o.JpegQuality), ct);
+        return new ProviderResult<byte[]>(jpeg, "offline-lineart-v1", 0m, new { sizePx = size, bytes = jpeg.Length });
+    }
 }

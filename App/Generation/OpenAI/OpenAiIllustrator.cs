@@ -22,6 +22,10 @@ public sealed class OpenAiIllustrator(IOptions<OpenAiOptions> options,
         new ApiKeyCredential(options.Value.ApiKey),
         OpenAiClientOptions.ForJobs(options.Value, http));
 
+    /// <summary>A line-art request per page from the same scene brief and character looks.</summary>
+    public Task<ProviderResult<byte[]>> DrawLineArtAsync(IllustrationRequest request, CancellationToken ct) =>
+        DrawAsync(request with { Prompt = IIllustrator.LineArtPrompt(request) }, ct);
+
     public async Task<ProviderResult<byte[]>> DrawAsync(IllustrationRequest request, CancellationToken ct)
     {
         var o = options.Value.Images;
