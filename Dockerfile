@@ -20,7 +20,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ca-certificates libicu72 libssl3 zlib1g tzdata \
       chromium fonts-sil-andika fonts-quicksand fonts-noto-core fonts-dejavu-core \
-      espeak-ng lame \
+      espeak-ng lame poppler-utils \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 storybook
 COPY --from=dotnet /usr/share/dotnet /usr/share/dotnet
