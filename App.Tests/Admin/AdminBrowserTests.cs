@@ -32,12 +32,12 @@ public sealed class AdminBrowserTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        // Narration goes through a real espeak-ng that fails while a marker file exists: a failure the test can end.
-        var dir = TestServices.TempDirectory("flaky-espeak");
+        // Narration's MP3 encoder is a real lame that fails while a marker file exists: a failure the test can end.
+        var dir = TestServices.TempDirectory("flaky-lame");
         _failMarker = Path.Combine(dir, "fail");
-        var script = Path.Combine(dir, "espeak-ng");
+        var script = Path.Combine(dir, "lame");
         await File.WriteAllTextAsync(script,
-            $"#!/bin/sh\nif [ -f '{_failMarker}' ]; then echo 'speech engine unavailable' >&2; exit 3; fi\nexec /usr/bin/espeak-ng \"$@\"\n");
+            $"#!/bin/sh\nif [ -f '{_failMarker}' ]; then echo 'encoder unavailable' >&2; exit 3; fi\nexec /usr/bin/lame \"$@\"\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script,
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         // The stand-in for the Shopify admin page that frames the app.
@@ -49,7 +49,7 @@ public sealed class AdminBrowserTests
         _h = await ShopifyHarness.StartAsync("admin-ui", new()
         {
             ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false",
-                ["Generation:Offline:Narration:EspeakPath"] = script,
+                ["Generation:Offline:Narration:LamePath"] = script,
             ["Pipeline:ReconcileInterval"] = "00:00:30", ["Shopify:AdminOrigin"] = _adminBase,
             ["Operator:Username"] = "ops", ["Operator:Password"] = "correct horse battery staple",
         });
@@ -196,7 +196,7 @@ public sealed class AdminBrowserTests
         await frame.Locator("a[href$='/jobs/failed']").First.ClickAsync();
         var row = frame.Locator("tr.js-jobs-list-row", new() { HasText = $"Narration · story {id}" });
         await Assertions.Expect(row).ToHaveCountAsync(1);
-        await Assertions.Expect(frame.Locator("table.table")).ToContainTextAsync("speech engine unavailable");
+        await Assertions.Expect(frame.Locator("table.table")).ToContainTextAsync("encoder unavailable");
         await BrowserKit.ScreenshotAsync(page, "jobs-dashboard");
 
         // The job page: its history with the exception message (no stack trace), the story, and what the stage logged.
@@ -204,7 +204,7 @@ public sealed class AdminBrowserTests
         await Assertions.Expect(frame.Locator("h1.page-header")).ToContainTextAsync($"Narration · story {id}");
         var text = await frame.Locator("body").InnerTextAsync();
         Assert.That(text,
-            Does.Contain("speech engine unavailable").And.Contain("Ines").And.Contain("Narration starting"));
+            Does.Contain("encoder unavailable").And.Contain("Ines").And.Contain("Narration starting"));
         Assert.That(text, Does.Not.Contain("   at StorybookShop"), "stack traces are not shown to merchants");
         Assert.That(text, Does.Not.Contain($"{Environment.MachineName}:{Environment.ProcessId}"), "nor host names");
         await BrowserKit.ScreenshotAsync(page, "job");
