@@ -226,13 +226,17 @@ public static class StorefrontApi
         }
     }
 
+    /// <summary>The shop's story with its pages, or null when it is not this shop's.</summary>
+    private static Task<Story?> ShopStoryAsync(AppDbContext db, AppProxyRequest proxy, Guid id, CancellationToken ct) =>
+        db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
+            && s.Shop!.Domain == proxy.Shop, ct);
+
     /// <summary>The preview: the title, cover and first pages, pictures watermarked and small; the whole book comes with the order.</summary>
     internal static async Task<IResult> PreviewPageAsync(Guid id, HttpContext http, AppDbContext db,
         IOptions<GenerationOptions> generation, CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);
-        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
-            && s.Shop!.Domain == proxy.Shop, ct);
+        var story = await ShopStoryAsync(db, proxy, id, ct);
         if (story is null) return Results.NotFound();
         return new RazorComponentResult<PreviewPage>(new
         {
@@ -249,8 +253,7 @@ public static class StorefrontApi
         IOptions<GenerationOptions> generation, CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);
-        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
-            && s.Shop!.Domain == proxy.Shop, ct);
+        var story = await ShopStoryAsync(db, proxy, id, ct);
         if (story is null) return Results.NotFound();
         var shown = story.Pages.OrderBy(p => p.Number).Take(generation.Value.PreviewPages).ToList();
         return new RazorComponentResult<Reader.ReaderPage>(new
@@ -269,8 +272,7 @@ public static class StorefrontApi
     {
         var proxy = AppProxy.Current(http);
         if (number < 0 || number > generation.Value.PreviewPages) return Results.NotFound();
-        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
-            && s.Shop!.Domain == proxy.Shop, ct);
+        var story = await ShopStoryAsync(db, proxy, id, ct);
         var source = number == 0 ? story?.CoverImage : story?.Pages.SingleOrDefault(p => p.Number == number
             && p.ImageStage == AssetStage.Done)?.ImageKey;
         if (story is null || source is null) return Results.NotFound();
