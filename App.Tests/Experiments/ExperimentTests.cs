@@ -71,7 +71,8 @@ public sealed class ExperimentTests
     private async Task PayAsync(Guid story, string order)
     {
         _catalog.Orders[order] = new FakeShopifyCatalog.Order { Id = order };
-        _catalog.Orders[order].Lines.Add(("1" + order, new Dictionary<string, string> { ["_story_id"] = story.ToString() }, 1));
+        _catalog.Orders[order].Lines.Add(("1" + order, new Dictionary<string, string> { ["_story_id"] = story.ToString(
+            ) }, 1));
         var payload = new
         {
             id = long.Parse(order, System.Globalization.CultureInfo.InvariantCulture), customer = new { id = 7001 },
@@ -83,7 +84,8 @@ public sealed class ExperimentTests
                     properties = new[] { new { name = "_story_id", value = story.ToString() } } },
             },
         };
-        var response = await _api.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, JsonSerializer.Serialize(payload)));
+        var response = await _api.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, JsonSerializer.Serialize(
+            payload)));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await _h.App.WaitForStoryAsync(story, s => s.PaidAt is not null, TimeSpan.FromMinutes(2));
     }
@@ -91,7 +93,8 @@ public sealed class ExperimentTests
     [Test]
     public async Task An_offline_experiment_splits_books_by_arm_measures_each_and_stops_on_the_chosen_one()
     {
-        var created = await _api.PostAsJsonAsync("/api/experiments", new { name = "Quest or rescue", arms = OfflineArms });
+        var created = await _api.PostAsJsonAsync("/api/experiments", new { name = "Quest or rescue", arms =
+            OfflineArms });
         var experiment = await created.Content.ReadFromJsonAsync<JsonElement>();
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), experiment.ToString());
         var experimentId = experiment.GetProperty("id").GetGuid();
@@ -105,9 +108,11 @@ public sealed class ExperimentTests
         for (var i = 0; i < 6; i++) ids.Add(await StartOnStorefrontAsync($"Kid{(char)('a' + i)}"));
         var stories = new List<Story>();
         foreach (var id in ids)
-            stories.Add(await _h.App.WaitForStoryAsync(id, s => s.Status == StoryStatus.Preview, TimeSpan.FromMinutes(2)));
+            stories.Add(await _h.App.WaitForStoryAsync(id, s => s.Status == StoryStatus.Preview, TimeSpan.FromMinutes(
+                2)));
 
-        var arms = new List<ExperimentArm> { new("quest", "offline", "quest", null, 1), new("rescue", "offline", "rescue", null, 1) };
+        var arms = new List<ExperimentArm> { new("quest", "offline", "quest", null, 1), new("rescue", "offline",
+            "rescue", null, 1) };
         await using (var db = _h.App.Db())
         {
             foreach (var story in stories)
@@ -117,7 +122,8 @@ public sealed class ExperimentTests
                     Is.EqualTo(((Guid?)experimentId, ExperimentAssignment.Pick(story.Id, arms).Key)));
                 var rows = await db.Generations.Where(g => g.StoryId == story.Id).ToListAsync();
                 Assert.That(rows, Is.Not.Empty);
-                Assert.That(rows.Select(r => r.ExperimentArm), Has.All.EqualTo(story.ExperimentArm), "every ledger row");
+                Assert.That(rows.Select(r => r.ExperimentArm), Has.All.EqualTo(story.ExperimentArm),
+                    "every ledger row");
                 Assert.That(rows.Single(r => r.Type == GenerationType.Text).Model,
                     Is.EqualTo($"offline-arcs-v1/{story.ExperimentArm}"));
             }
@@ -140,34 +146,42 @@ public sealed class ExperimentTests
             if (mine == 0) continue;
             var interval = ExperimentStats.Wilson(paidHere, mine);
             Assert.That(arm.GetProperty("conversionInterval").GetProperty("low").GetDouble(), Is.EqualTo(interval.Low));
-            Assert.That(arm.GetProperty("conversionInterval").GetProperty("high").GetDouble(), Is.EqualTo(interval.High));
+            Assert.That(arm.GetProperty("conversionInterval").GetProperty("high").GetDouble(), Is.EqualTo(
+                interval.High));
             Assert.That(arm.GetProperty("textLatencyP50Ms").ValueKind, Is.EqualTo(JsonValueKind.Number));
             Assert.That(arm.GetProperty("wordsPerPageToTarget").GetDouble(), Is.GreaterThan(0.3).And.LessThan(3));
-            Assert.That(arm.GetProperty("grade").ValueKind, Is.EqualTo(JsonValueKind.Number), "English books are graded");
+            Assert.That(arm.GetProperty("grade").ValueKind, Is.EqualTo(JsonValueKind.Number),
+                "English books are graded");
         }
         Assert.That(view.GetProperty("conversionDiffers").GetBoolean(), Is.False, "six books tell nothing yet");
 
         // The page shows it, in real Chromium.
-        var page = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var page = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width =
+            1400, Height = 1000 } });
         await page.RouteAsync("https://cdn.shopify.com/**", route => route.AbortAsync());
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
-        var url = $"{_kit.Base}/experiments?shop={_shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(_shop)}";
+        var url =
+            $"{_kit.Base}/experiments?shop={_shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(_shop)}";
         Assert.That((await page.GotoAsync(url))!.Status, Is.EqualTo(200));
         var row = page.Locator($"[data-experiment='{experimentId}'] tr[data-arm='{paid.ExperimentArm}']");
-        await Assertions.Expect(row.Locator("td.conversion")).ToContainTextAsync($"1/{stories.Count(s => s.ExperimentArm == paid.ExperimentArm)}");
+        await Assertions.Expect(row.Locator("td.conversion")).ToContainTextAsync(
+            $"1/{stories.Count(s => s.ExperimentArm == paid.ExperimentArm)}");
         await Assertions.Expect(page.Locator(".verdict")).ToContainTextAsync("may be noise");
         await BrowserKit.ScreenshotAsync(page, "experiments", fullPage: true);
 
         // Stop it from the page, choosing rescue: new stories get the rescue arc, outside the experiment.
         await page.Locator($"[data-experiment='{experimentId}'] tr[data-arm='rescue'] button").ClickAsync();
-        await Assertions.Expect(page.Locator($"[data-experiment='{experimentId}']")).ToContainTextAsync("new stories go to rescue",
+        await Assertions.Expect(page.Locator($"[data-experiment='{experimentId}']")).ToContainTextAsync(
+            "new stories go to rescue",
             new() { Timeout = 15_000 });
         var after = await StartOnStorefrontAsync("Later");
-        var later = await _h.App.WaitForStoryAsync(after, s => s.Status == StoryStatus.Preview, TimeSpan.FromMinutes(2));
+        var later = await _h.App.WaitForStoryAsync(after, s => s.Status == StoryStatus.Preview, TimeSpan.FromMinutes(
+            2));
         Assert.That(later.ExperimentId, Is.Null);
         await using (var db = _h.App.Db())
         {
-            Assert.That((await db.Generations.SingleAsync(g => g.StoryId == after && g.Type == GenerationType.Text)).Model,
+            Assert.That((await db.Generations.SingleAsync(g => g.StoryId == after
+                && g.Type == GenerationType.Text)).Model,
                 Is.EqualTo("offline-arcs-v1/rescue"));
             var shop = await db.Shops.SingleAsync(s => s.Domain == _shop);
             Assert.That((shop.Settings.TextProvider, shop.Settings.TextModel), Is.EqualTo(("offline", "rescue")));
@@ -209,7 +223,8 @@ public sealed class ExperimentMathTests
         var ids = Enumerable.Range(0, 20_000).Select(_ => Guid.NewGuid()).ToList();
         var share = ids.Count(id => ExperimentAssignment.Pick(id, arms).Key == "a") / (double)ids.Count;
         Assert.That(share, Is.EqualTo(0.25).Within(0.02), "weights 1:3");
-        Assert.That(ids.Take(100).All(id => ExperimentAssignment.Pick(id, arms) == ExperimentAssignment.Pick(id, arms)));
+        Assert.That(ids.Take(100).All(id => ExperimentAssignment.Pick(id, arms) == ExperimentAssignment.Pick(id,
+            arms)));
     }
 
     [TestCase(0, 10, 0.0, 0.2775)]
@@ -227,6 +242,7 @@ public sealed class ExperimentMathTests
     public void Intervals_that_overlap_are_noise_and_separate_ones_are_a_difference()
     {
         Assert.That(ExperimentStats.Separated(ExperimentStats.Wilson(5, 10), ExperimentStats.Wilson(6, 10)), Is.False);
-        Assert.That(ExperimentStats.Separated(ExperimentStats.Wilson(20, 200), ExperimentStats.Wilson(80, 200)), Is.True);
+        Assert.That(ExperimentStats.Separated(ExperimentStats.Wilson(20, 200), ExperimentStats.Wilson(80, 200)),
+            Is.True);
     }
 }

@@ -42,7 +42,8 @@ public sealed class ReadAlongTests
             ["OpenAI:Images:Model"] = "gpt-image-test", ["OpenAI:Audio:Model"] = "tts-test",
                 ["OpenAI:Audio:Voice"] = "coral",
             ["OpenAI:Audio:PricePerThousandCharacters"] = "0.015",
-                ["OpenAI:Audio:TranscriptionModel"] = "whisper-test", ["OpenAI:Audio:TranscriptionPricePerMinute"] = "0.006",
+                ["OpenAI:Audio:TranscriptionModel"] = "whisper-test", ["OpenAI:Audio:TranscriptionPricePerMinute"] =
+                    "0.006",
             ["ElevenLabs:Endpoint"] = _eleven.Endpoint, ["ElevenLabs:ApiKey"] = "xi-test-key",
                 ["ElevenLabs:ModelId"] = "eleven_test_v2",
             ["ElevenLabs:VoiceId"] = "voice-default", ["ElevenLabs:PricePerThousandCharacters"] = "0.30",
@@ -398,12 +399,14 @@ public sealed class ReadAlongTests
 
         // Each page's narration was transcribed with word timestamps and aligned to the page's own words.
         var transcriptions = _openai.TranscriptionCalls.ToList();
-        Assert.That(transcriptions.Select(t => (t["model"]!.GetValue<string>(), t["response_format"]!.GetValue<string>(),
+        Assert.That(transcriptions.Select(t => (t["model"]!.GetValue<string>(), t["response_format"]!.GetValue<string>(
+            ),
             t["timestamp_granularities"]!.GetValue<string>())).Distinct(),
             Is.EqualTo(new[] { ("whisper-test", "verbose_json", "word") }));
         foreach (var page in story.Pages)
         {
-            Assert.That(page.Words!.Select(w => w.Word), Is.EqualTo(page.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)),
+            Assert.That(page.Words!.Select(w => w.Word), Is.EqualTo(page.Text.Split(' ',
+                StringSplitOptions.RemoveEmptyEntries)),
                 $"page {page.Number}: one timing per word, in order");
             Assert.That(page.Words!.Select(w => w.Start), Is.Ordered);
             Assert.That(page.Words!.All(w => w.Start >= 0 && w.End <= page.AudioSeconds + 0.001), Is.True);
@@ -415,8 +418,10 @@ public sealed class ReadAlongTests
         var at = Array.FindIndex(words, w => w.StartsWith("Rosa", StringComparison.Ordinal));
         Assert.That(at, Is.GreaterThan(0));
         double Said(int i) => words.Take(i).Sum(w => w.Length * 0.06 + 0.06);
-        Assert.That(first.Words![at - 1].Start, Is.EqualTo(Said(at - 1)).Within(0.011), "a matched word keeps its time");
-        Assert.That(first.Words![at].Start, Is.InRange(Said(at - 1) + words[at - 1].Length * 0.06 - 0.011, Said(at) + 0.011));
+        Assert.That(first.Words![at - 1].Start, Is.EqualTo(Said(at - 1)).Within(0.011),
+            "a matched word keeps its time");
+        Assert.That(first.Words![at].Start, Is.InRange(Said(at - 1) + words[at - 1].Length * 0.06 - 0.011, Said(at)
+            + 0.011));
         Assert.That(first.Words![at].End, Is.LessThanOrEqualTo(first.Words![at + 1].Start + 0.001));
         Assert.That(story.EpubKey, Is.Not.Null, "timings on every page: the read-along EPUB is made");
 

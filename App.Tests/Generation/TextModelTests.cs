@@ -75,7 +75,8 @@ public sealed class TextModelTests
         Assert.That((call.ApiKey, call.Version is { Length: > 0 }), Is.EqualTo(("sk-ant-test", true)));
         Assert.That(call.Body["model"]!.GetValue<string>(), Is.EqualTo("claude-test-sonnet"));
         Assert.That(call.Body["max_tokens"]!.GetValue<int>(), Is.EqualTo(8192));
-        Assert.That(call.Body["system"]!.ToJsonString(), Does.Contain("Exactly 10 pages").And.Contain("About 35 words"));
+        Assert.That(call.Body["system"]!.ToJsonString(), Does.Contain("Exactly 10 pages").And.Contain(
+            "About 35 words"));
         Assert.That(call.Body["messages"]![0]!["content"]!.ToJsonString(), Does.Contain("name: Noor"));
         // Claude's structured output: the story schema as the output format.
         var format = call.Body["output_config"]!["format"]!;

@@ -7,7 +7,8 @@ namespace StorybookShop.Tests.Infrastructure;
 
 /// <summary>
 /// A local Anthropic on 127.0.0.1: <c>POST /v1/messages</c> in the Messages API's wire format (content blocks, stop
-/// reason, usage), the key (<c>x-api-key</c> or a bearer token) and <c>anthropic-version</c> required, and its error shapes on demand:
+/// reason, usage), the key (<c>x-api-key</c> or a bearer token) and <c>anthropic-version</c> required, and its error
+/// shapes on demand:
 /// 429 <c>rate_limit_error</c> with <c>retry-after</c>, 529 <c>overloaded_error</c>, 400 <c>invalid_request_error</c>.
 /// </summary>
 public sealed class FakeAnthropic : IAsyncDisposable
@@ -49,7 +50,8 @@ public sealed class FakeAnthropic : IAsyncDisposable
                 if (status == 429) request.HttpContext.Response.Headers["retry-after"] = "1";
                 return status switch
                 {
-                    429 => Error(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
+                    429 => Error(429, "rate_limit_error",
+                        "Number of request tokens has exceeded your per-minute rate limit"),
                     529 => Error(529, "overloaded_error", "Overloaded"),
                     400 => Error(400, "invalid_request_error", "messages: text content blocks must be non-empty"),
                     _ => Error(status, "api_error", "Internal server error"),

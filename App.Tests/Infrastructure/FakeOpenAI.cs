@@ -162,7 +162,8 @@ public sealed class FakeOpenAI : IAsyncDisposable
         }).ToArray()),
     }.ToJsonString();
 
-    /// <summary>An ID3v2.3 tag whose body carries the speech's number (players and decoders skip the tag by its size).</summary>
+    /// <summary>An ID3v2.3 tag whose body carries the speech's number (players and decoders skip the tag by its
+    /// size).</summary>
     private static byte[] Id3(int id)
     {
         var body = new byte[64];

@@ -24,21 +24,25 @@ public sealed class ReaderBrowserTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _h = await ShopifyHarness.StartAsync("reader", new() { ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false" });
+        _h = await ShopifyHarness.StartAsync("reader", new() { ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] =
+            "false" });
         _kit = await BrowserKit.StartAsync(_h.App);
         (_shop, _) = await _h.InstalledShopAsync();
         using var api = _h.App.CreateClient();
         api.DefaultRequestHeaders.Authorization = new("Bearer", ShopifyKit.SessionToken(_shop));
-        var response = await api.PostAsJsonAsync("/api/stories", new { childName = "Maya", ageGroup = "3-5", genre = "ocean",
+        var response = await api.PostAsJsonAsync("/api/stories", new { childName = "Maya", ageGroup = "3-5", genre =
+            "ocean",
             companions = new[] { new { name = "Comet", kind = "dog" } } });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync(
+            ));
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         _book = await _h.App.WaitForStoryAsync(id, TimeSpan.FromMinutes(3));
         Assert.That(_book.Status, Is.EqualTo(StoryStatus.Complete), _book.FailureReason);
         // The buyer's link: a delivery of the book.
         _token = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
         await using var db = _h.App.Db();
-        db.Deliveries.Add(new Delivery { ShopId = _book.ShopId, StoryId = id, OrderId = "1", LineItemId = "1", Token = _token,
+        db.Deliveries.Add(new Delivery { ShopId = _book.ShopId, StoryId = id, OrderId = "1", LineItemId = "1", Token =
+            _token,
             CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(1) });
         await db.SaveChangesAsync();
     }
@@ -50,7 +54,8 @@ public sealed class ReaderBrowserTests
         await _h.DisposeAsync();
     }
 
-    private string AdminReader => $"{_kit.Base}/stories/{_book.Id}/read?shop={_shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(_shop)}";
+    private string AdminReader =>
+        $"{_kit.Base}/stories/{_book.Id}/read?shop={_shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(_shop)}";
 
     private async Task<IPage> OpenAsync(string url, int width, int height, bool touch = false)
     {
@@ -60,7 +65,8 @@ public sealed class ReaderBrowserTests
         });
         var page = await context.NewPageAsync();
         var foreign = new List<string>();
-        page.Request += (_, r) => { if (!r.Url.StartsWith(_kit.Base, StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal)) foreign.Add(r.Url); };
+        page.Request += (_, r) => { if (!r.Url.StartsWith(_kit.Base, StringComparison.Ordinal) && !r.Url.StartsWith(
+            "data:", StringComparison.Ordinal)) foreign.Add(r.Url); };
         Assert.That((await page.GotoAsync(url))!.Status, Is.EqualTo(200));
         Assert.That(foreign, Is.Empty, "no third-party request");
         return page;
@@ -78,7 +84,8 @@ public sealed class ReaderBrowserTests
         await Assertions.Expect(words).ToHaveCountAsync(_book.Pages.Single(p => p.Number == 1).Words!.Count);
         var picture = (await page.Locator("#stage .picture img").BoundingBoxAsync())!;
         var text = (await page.Locator("#stage .text").BoundingBoxAsync())!;
-        Assert.That(text.X, Is.GreaterThan(picture.X + picture.Width - 1), "a spread: the picture left, the text right");
+        Assert.That(text.X, Is.GreaterThan(picture.X + picture.Width - 1),
+            "a spread: the picture left, the text right");
         await Assertions.Expect(page.Locator("#stage .picture img")).ToHaveJSPropertyAsync("complete", true);
         await BrowserKit.ScreenshotAsync(page, "reader-spread", fullPage: false);
         await page.Keyboard.PressAsync("ArrowRight");
@@ -86,10 +93,12 @@ public sealed class ReaderBrowserTests
         await page.Keyboard.PressAsync("ArrowLeft");
         await Assertions.Expect(page.Locator("#stage")).ToHaveAttributeAsync("data-view", "1");
         // Larger text, for small readers.
-        var before = await page.Locator("#stage .text").EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)");
+        var before = await page.Locator("#stage .text").EvaluateAsync<double>(
+            "e => parseFloat(getComputedStyle(e).fontSize)");
         await page.ClickAsync("#larger");
         await page.ClickAsync("#larger");
-        var after = await page.Locator("#stage .text").EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)");
+        var after = await page.Locator("#stage .text").EvaluateAsync<double>(
+            "e => parseFloat(getComputedStyle(e).fontSize)");
         Assert.That(after, Is.GreaterThan(before * 1.15));
     }
 
@@ -142,14 +151,17 @@ public sealed class ReaderBrowserTests
             var t = now.GetProperty("t").GetDouble();
             // The lit word has started by now, and the next one has not (a frame's tolerance at double speed).
             Assert.That(timings[lit].Start, Is.LessThanOrEqualTo(t + 0.1), $"word {lit} at {t:0.00} s");
-            if (lit + 1 < timings.Count) Assert.That(timings[lit + 1].Start, Is.GreaterThan(t - 0.1), $"word {lit} at {t:0.00} s");
-            Assert.That(now.GetProperty("on").EnumerateArray().Select(x => x.GetInt32()), Is.EqualTo(new[] { lit }), "one word lit");
+            if (lit + 1 < timings.Count) Assert.That(timings[lit + 1].Start, Is.GreaterThan(t - 0.1),
+                $"word {lit} at {t:0.00} s");
+            Assert.That(now.GetProperty("on").EnumerateArray().Select(x => x.GetInt32()), Is.EqualTo(new[] { lit }),
+                "one word lit");
             checkedWords.Add(lit);
         }
         Assert.That(checkedWords, Has.Count.GreaterThanOrEqualTo(3), "the highlight moved along the words");
 
         // The page's narration ends and the reader turns to the next page, still reading.
-        await Assertions.Expect(page.Locator("#stage")).ToHaveAttributeAsync("data-view", "2", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#stage")).ToHaveAttributeAsync("data-view", "2", new() { Timeout =
+            60_000 });
         await Assertions.Expect(page.Locator("#reader")).ToHaveAttributeAsync("data-reading", "playing");
         await BrowserKit.ScreenshotAsync(page, "reader-reading", fullPage: false);
 
@@ -178,14 +190,16 @@ public sealed class ReaderBrowserTests
     {
         using var http = _h.App.CreateClient();
         var html = await http.GetStringAsync(ShopifyKit.ProxyUrl($"/proxy/stories/{_book.Id}/read", _shop));
-        var json = System.Text.RegularExpressions.Regex.Match(html, "<script type=\"application/json\" id=\"book\">(.*?)</script>",
+        var json = System.Text.RegularExpressions.Regex.Match(html,
+            "<script type=\"application/json\" id=\"book\">(.*?)</script>",
             System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
         var manifest = JsonDocument.Parse(json).RootElement;
         Assert.That(manifest.GetProperty("preview").GetBoolean(), Is.True);
         Assert.That(manifest.GetProperty("pages").GetArrayLength(), Is.EqualTo(2), "the preview's pages only");
         Assert.That(manifest.GetProperty("pages").EnumerateArray().Select(p => p.GetProperty("audio").ValueKind),
             Has.All.EqualTo(JsonValueKind.Null));
-        Assert.That(manifest.GetProperty("pages")[0].GetProperty("picture").GetString(), Does.Contain("/preview/1.jpg"));
+        Assert.That(manifest.GetProperty("pages")[0].GetProperty("picture").GetString(), Does.Contain(
+            "/preview/1.jpg"));
         Assert.That(manifest.GetProperty("morePages").GetInt32(), Is.EqualTo(_book.Pages.Count - 2));
     }
 }

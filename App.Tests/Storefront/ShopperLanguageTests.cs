@@ -85,7 +85,8 @@ public sealed class ShopperLanguageTests
     [Test]
     public async Task The_admin_api_keeps_english_whatever_the_browser_says()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/stories") { Content = JsonContent.Create(BadRequest) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/stories") { Content = JsonContent.Create(
+            BadRequest) };
         request.Headers.Authorization = new("Bearer", ShopifyKit.SessionToken(_shop));
         request.Headers.Add("Accept-Language", "es");
         var response = await _http.SendAsync(request);
@@ -115,7 +116,8 @@ public sealed class ShopperLanguageTests
     public async Task The_catalog_names_themes_in_the_shoppers_language()
     {
         var catalog = await _http.GetFromJsonAsync<JsonElement>(Proxy("/proxy/catalog", "es"));
-        Assert.That(catalog.GetProperty("themeNames").GetProperty("fairytale").GetString(), Is.EqualTo("Cuento de hadas"));
+        Assert.That(catalog.GetProperty("themeNames").GetProperty("fairytale").GetString(), Is.EqualTo(
+            "Cuento de hadas"));
         Assert.That(catalog.GetProperty("themes")[0].GetString(), Is.EqualTo("adventure"), "ids stay ids");
         var english = await _http.GetFromJsonAsync<JsonElement>(Proxy("/proxy/catalog", null));
         Assert.That(english.GetProperty("themeNames").GetProperty("fairytale").GetString(), Is.EqualTo("Fairy tale"));
@@ -133,7 +135,8 @@ public sealed class ShopperLanguageTests
         var html = await _http.GetStringAsync(Proxy($"/proxy/stories/{id}/preview", "fr"));
         Assert.That(html, Does.Contain("<html lang=\"fr\""));
         Assert.That(html, Does.Contain("— aperçu</title>"));
-        Assert.That(html, Does.Contain("pages de plus, la narration et le livre à imprimer arrivent avec votre commande."));
+        Assert.That(html, Does.Contain(
+            "pages de plus, la narration et le livre à imprimer arrivent avec votre commande."));
         Assert.That(html, Does.Contain("<figcaption lang=\"en\">"), "the story's own text is marked English");
         var english = await _http.GetStringAsync(Proxy($"/proxy/stories/{id}/preview", null));
         Assert.That(english, Does.Contain("more pages, the narration and the printable book come with your order."));

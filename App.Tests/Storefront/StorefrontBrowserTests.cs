@@ -78,9 +78,11 @@ public sealed class StorefrontBrowserTests
         await Assertions.Expect(page.Locator("label").First).ToContainTextAsync("Nombre del niño o la niña");
         await Assertions.Expect(page.Locator("button[type=submit]")).ToHaveTextAsync("Escribir mi cuento");
         // The choices in Spanish, and the book's language defaults to the storefront's.
-        await Assertions.Expect(page.Locator("select[name=genre] option[value=fairytale]")).ToHaveTextAsync("Cuento de hadas");
+        await Assertions.Expect(page.Locator("select[name=genre] option[value=fairytale]")).ToHaveTextAsync(
+            "Cuento de hadas");
         await Assertions.Expect(page.Locator("select[name=ageGroup] option[value='3-5']")).ToHaveTextAsync("3-5 años");
-        await Assertions.Expect(page.Locator("select[name=companionKind] option[value=dog]")).ToHaveTextAsync("un perrito juguetón");
+        await Assertions.Expect(page.Locator("select[name=companionKind] option[value=dog]")).ToHaveTextAsync(
+            "un perrito juguetón");
         await Assertions.Expect(page.Locator("select[name=language]")).ToHaveValueAsync("es");
 
         await page.FillAsync("input[name=childName]", "R2-D2!");

@@ -54,7 +54,8 @@ public sealed partial class ThemeExtensionTests
                 File.Copy(file, target);
             }
             var spanish = Path.Combine(copy, "locales", "es.json");
-            File.WriteAllText(spanish, File.ReadAllText(spanish).Replace("\"theme\": \"Tema\",", "", StringComparison.Ordinal));
+            File.WriteAllText(spanish, File.ReadAllText(spanish).Replace("\"theme\": \"Tema\",", "",
+                StringComparison.Ordinal));
             var block = Path.Combine(copy, "blocks", "personalize.liquid");
             File.WriteAllText(block, File.ReadAllText(block).Replace("'storybook.form.age'", "'storybook.form.ages'",
                 StringComparison.Ordinal));
@@ -98,7 +99,8 @@ public sealed partial class ThemeExtensionTests
     {
         var tag = ScriptStrings().Match(Markup());
         Assert.That(tag.Success, Is.True);
-        var keysInBlock = BlockKey().Matches(tag.Groups[1].Value).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+        var keysInBlock = BlockKey().Matches(tag.Groups[1].Value).Select(m => (m.Groups[1].Value,
+            m.Groups[2].Value)).ToList();
         Assert.That(keysInBlock, Has.All.Matches<(string Name, string Key)>(k => k.Key == "storybook.script." + k.Name),
             "each JSON name is its locale key's last part");
 
@@ -143,7 +145,8 @@ public sealed partial class ThemeExtensionTests
     [GeneratedRegex(@"\{\{.*?\}\}|\{%.*?%\}", RegexOptions.Singleline)]
     private static partial Regex LiquidOutput();
 
-    [GeneratedRegex(@"<script type=""application/json"" class=""storybook-strings"">(.*?)</script>", RegexOptions.Singleline)]
+    [GeneratedRegex(@"<script type=""application/json"" class=""storybook-strings"">(.*?)</script>",
+        RegexOptions.Singleline)]
     private static partial Regex ScriptStrings();
 
     [GeneratedRegex(@"""(\w+)"":\s*\{\{\s*'([\w.]+)'\s*\|\s*t\s*\|\s*json\s*\}\}")]

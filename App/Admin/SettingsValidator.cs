@@ -25,7 +25,8 @@ public sealed partial class SettingsValidator : AbstractValidator<SettingsView>
             .WithMessage("A model is its provider's model name: letters, digits and . _ : / -, at most 80 characters.");
         RuleFor(r => r.PromptVariant).Must(v => Blank(v) is not { } variant
                 || Generation.Text.StoryPrompt.Variants.ContainsKey(variant))
-            .WithMessage($"The prompt variant must be one of {string.Join(", ", Generation.Text.StoryPrompt.Variants.Keys)}.");
+            .WithMessage(
+                $"The prompt variant must be one of {string.Join(", ", Generation.Text.StoryPrompt.Variants.Keys)}.");
         RuleFor(r => r.Voice).Must(v => Blank(v) is not { } voice || VoiceId().IsMatch(voice))
             .WithMessage("A voice is a provider's voice id or name: letters, digits, - and _, at most 64 characters.");
         RuleFor(r => r.IllustrationStyle).Cascade(CascadeMode.Stop)

@@ -85,6 +85,7 @@ public static class StoryPages
         var life = storage.Value.UrlLifetime;
         string? Url(string? key) => key is null ? null : assets.GetUrl(key, life).ToString();
         return new RazorComponentResult<StoryDetail>(new { Context = ctx, Story = story, Ledger = ledger,
-            Url = (Func<string?, string?>)Url, Print = story.PrintPdfKey is null ? null : await print.ReportAsync(story, ct) });
+            Url = (Func<string?, string?>)Url, Print = story.PrintPdfKey is null ? null : await print.ReportAsync(story,
+                ct) });
     }
 }

@@ -37,8 +37,10 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
             if (story.Shop?.Settings.ColouringPages == true)
                 foreach (var p in pages)
                     if (await assets.ExistsAsync(AssetKeys.LineArt(story.ShopId, story.Id, p.Number), ct))
-                        lines.Add(await Fetch(AssetKeys.LineArt(story.ShopId, story.Id, p.Number), $"line-{p.Number:D2}.jpg"));
-            var colouring = lines.Count == 0 ? [] : Spread(lines, BookLayout.DrawingPages(pages.Count, colouring: true));
+                        lines.Add(await Fetch(AssetKeys.LineArt(story.ShopId, story.Id, p.Number),
+                            $"line-{p.Number:D2}.jpg"));
+            var colouring = lines.Count == 0 ? [] : Spread(lines, BookLayout.DrawingPages(pages.Count, colouring
+                : true));
 
             // One render with bleed makes both files: the print PDF (TrimBox, BleedBox) and the screen PDF (cropped to the trim).
             var pageCount = BookLayout.PageCount(pages.Count, colouring.Count > 0);
@@ -124,7 +126,8 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
 
         // k items spread across the list (the first, the last and evenly between), repeating when k exceeds it.
         static List<string> Spread(List<string> all, int k) => [.. Enumerable.Range(0, k).Select(i =>
-            all[k <= all.Count ? (k == 1 ? 0 : (int)Math.Round(i * (all.Count - 1) / (double)(k - 1))) : i % all.Count])];
+            all[k <= all.Count ? (k == 1 ? 0 : (int)Math.Round(i * (all.Count - 1) / (double)(k - 1)))
+                : i % all.Count])];
 
         async Task<string> Fetch(string key, string file)
         {

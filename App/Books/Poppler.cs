@@ -48,7 +48,8 @@ public static partial class Poppler
 
     public static async Task<IReadOnlyList<Image>> ImagesAsync(string pdf, CancellationToken ct)
     {
-        var lines = (await RunAsync("pdfimages", ["-list", pdf], ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = (await RunAsync("pdfimages", ["-list", pdf], ct)).Split('\n',
+            StringSplitOptions.RemoveEmptyEntries);
         // page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
         return [.. lines.Skip(2).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(f => f.Length >= 14 && f[2] == "image")
@@ -65,13 +66,15 @@ public static partial class Poppler
             new Word(i + 1, w.Value, A(w, "xMin"), A(w, "yMin"), A(w, "xMax"), A(w, "yMax"))))];
     }
 
-    private static double A(XElement e, string name) => double.Parse((string)e.Attribute(name)!, CultureInfo.InvariantCulture);
+    private static double A(XElement e, string name) => double.Parse((string)e.Attribute(name)!,
+        CultureInfo.InvariantCulture);
     private static double D(Group g) => double.Parse(g.Value, CultureInfo.InvariantCulture);
     private static int I(string s) => int.Parse(s, CultureInfo.InvariantCulture);
 
     private static async Task<string> RunAsync(string tool, IEnumerable<string> args, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true,
+            UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {tool}.");
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
@@ -82,6 +85,7 @@ public static partial class Poppler
         return await stdout;
     }
 
-    [GeneratedRegex(@"Page\s+(\d+)\s+(MediaBox|CropBox|BleedBox|TrimBox|ArtBox):\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)")]
+    [GeneratedRegex(
+        @"Page\s+(\d+)\s+(MediaBox|CropBox|BleedBox|TrimBox|ArtBox):\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)")]
     private static partial Regex BoxLine();
 }

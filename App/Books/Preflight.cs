@@ -20,7 +20,8 @@ public static class Preflight
     public sealed record Report(bool Passed, IReadOnlyList<Check> Checks, double CoverWidth, double CoverHeight,
         double Spine, string Paper, int Pages, DateTimeOffset CheckedAt);
 
-    /// <summary>The inside (gutter) margin for a book of this many pages (KDP: 0.375 in up to 150 pages, more after).</summary>
+    /// <summary>The inside (gutter) margin for a book of this many pages (KDP: 0.375 in up to 150 pages, more
+    /// after).</summary>
     public static double InsideMargin(int pages) => pages switch
     {
         <= 150 => 0.375, <= 300 => 0.5, <= 500 => 0.625, <= 700 => 0.75, _ => 0.875,
@@ -39,14 +40,18 @@ public static class Preflight
         var badTrim = boxes.Where(b => b.Trim is null || Math.Abs(b.Trim.Width - trimPt) > Tolerance * 72
             || Math.Abs(b.Trim.Height - trimPt) > Tolerance * 72).ToList();
         checks.Add(new("trim", "Trim size on every page", badTrim.Count == 0,
-            badTrim.Count == 0 ? $"{In(trimPt)} × {In(trimPt)} in" : $"wrong on {badTrim.Count} page(s), first {badTrim[0].Page}",
+            badTrim.Count == 0 ? $"{In(trimPt)} × {In(trimPt)} in"
+                : $"wrong on {badTrim.Count} page(s), first {badTrim[0].Page}",
             $"{In(trimPt)} × {In(trimPt)} in"));
         var bleedPt = format.BleedInches * 72;
         var badBleed = boxes.Where(b => b.Trim is null || b.Bleed is null
-            || Math.Abs(b.Trim.X0 - b.Bleed.X0 - bleedPt) > Tolerance * 72 || Math.Abs(b.Trim.Y0 - b.Bleed.Y0 - bleedPt) > Tolerance * 72
-            || Math.Abs(b.Bleed.X1 - b.Trim.X1 - bleedPt) > Tolerance * 72 || Math.Abs(b.Bleed.Y1 - b.Trim.Y1 - bleedPt) > Tolerance * 72).ToList();
+            || Math.Abs(b.Trim.X0 - b.Bleed.X0 - bleedPt) > Tolerance * 72 || Math.Abs(
+                b.Trim.Y0 - b.Bleed.Y0 - bleedPt) > Tolerance * 72
+            || Math.Abs(b.Bleed.X1 - b.Trim.X1 - bleedPt) > Tolerance * 72 || Math.Abs(
+                b.Bleed.Y1 - b.Trim.Y1 - bleedPt) > Tolerance * 72).ToList();
         checks.Add(new("bleed", "Bleed on every side of every page", badBleed.Count == 0,
-            badBleed.Count == 0 ? $"{In(bleedPt)} in" : $"missing on {badBleed.Count} page(s), first {badBleed[0].Page}",
+            badBleed.Count == 0 ? $"{In(bleedPt)} in"
+                : $"missing on {badBleed.Count} page(s), first {badBleed[0].Page}",
             $"{In(bleedPt)} in"));
 
         // Every word inside the safe zone: the inside edge (left on odd pages, right on even ones) keeps the gutter's
@@ -69,14 +74,16 @@ public static class Preflight
             if (slack < worst) (worst, worstWord) = (slack, w);
         }
         checks.Add(new("safe-zone", "All text inside the safe zone", outside == 0,
-            worstWord is null ? "no text" : outside == 0 ? $"closest: {In(worst * 72)} in to spare (page {worstWord.Page})"
+            worstWord is null ? "no text" : outside == 0
+                ? $"closest: {In(worst * 72)} in to spare (page {worstWord.Page})"
                 : $"{outside} word(s) outside; worst \"{worstWord.Text}\" on page {worstWord.Page}, {In(-worst * 72)} in over",
             $"inside {inside.ToString(CultureInfo.InvariantCulture)} in, other edges {OutsideMargin.ToString(CultureInfo.InvariantCulture)} in"));
 
         var fonts = await Poppler.FontsAsync(interior, ct);
         var loose = fonts.Where(f => !f.Embedded).Select(f => f.Name).Distinct().ToList();
         checks.Add(new("fonts", "Fonts embedded", loose.Count == 0,
-            loose.Count == 0 ? $"{fonts.Count} font(s), all embedded" : $"not embedded: {string.Join(", ", loose)}", "all"));
+            loose.Count == 0 ? $"{fonts.Count} font(s), all embedded" : $"not embedded: {string.Join(", ", loose)}",
+                "all"));
 
         var images = await Poppler.ImagesAsync(interior, ct);
         var low = images.Where(i => Math.Min(i.XPpi, i.YPpi) < MinimumPpi).ToList();
@@ -106,7 +113,8 @@ public static class Preflight
         var by0 = by1 - CoverGeometry.BarcodeHeight * 72;
         var inBarcode = coverWords.Count(x => x.XMax > bx0 && x.XMin < bx1 && x.YMax > by0 && x.YMin < by1);
         checks.Add(new("barcode", "Clear barcode area on the back", inBarcode == 0,
-            inBarcode == 0 ? "clear" : $"{inBarcode} word(s) in it", $"{CoverGeometry.BarcodeWidth} × {CoverGeometry.BarcodeHeight} in, bottom right"));
+            inBarcode == 0 ? "clear" : $"{inBarcode} word(s) in it",
+                $"{CoverGeometry.BarcodeWidth} × {CoverGeometry.BarcodeHeight} in, bottom right"));
         var coverFonts = await Poppler.FontsAsync(cover, ct);
         checks.Add(new("cover-fonts", "Cover fonts embedded", coverFonts.All(f => f.Embedded),
             $"{coverFonts.Count(f => f.Embedded)} of {coverFonts.Count}", "all"));

@@ -25,7 +25,8 @@ public static class PrintApi
     }
 
     internal static async Task<Results<Ok<PrintView>, NotFound, ProblemHttpResult>> MakeAsync(Guid id,
-        CurrentShop current, AppDbContext db, PrintPackage package, IAssetStore assets, IOptions<StorageOptions> storage,
+        CurrentShop current, AppDbContext db, PrintPackage package, IAssetStore assets,
+            IOptions<StorageOptions> storage,
         CancellationToken ct)
     {
         var story = await db.Stories.AsNoTracking().Include(s => s.Shop).SingleOrDefaultAsync(s => s.Id == id
@@ -39,7 +40,8 @@ public static class PrintApi
     }
 
     internal static async Task<Results<Ok<PrintView>, NotFound>> GetAsync(Guid id, CurrentShop current,
-        AppDbContext db, PrintPackage package, IAssetStore assets, IOptions<StorageOptions> storage, CancellationToken ct)
+        AppDbContext db, PrintPackage package, IAssetStore assets, IOptions<StorageOptions> storage,
+            CancellationToken ct)
     {
         var story = await db.Stories.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.ShopId == current.Id, ct);
         return story is not null && await package.ReportAsync(story, ct) is { } report

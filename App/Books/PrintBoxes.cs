@@ -54,7 +54,8 @@ public static partial class PrintBoxes
                 ? $"\n/CropBox [{bleed} {bleed} {trimX} {trimY}]"
                 : $"\n/TrimBox [{bleed} {bleed} {trimX} {trimY}]\n/BleedBox [0 0 {fullX} {fullY}]";
             var boxed = dict.Insert(media.Index + media.Length, boxes);
-            if (exactMedia) boxed = boxed.Remove(media.Index, media.Length).Insert(media.Index, $"/MediaBox [0 0 {fullX} {fullY}]");
+            if (exactMedia) boxed = boxed.Remove(media.Index, media.Length).Insert(media.Index,
+                $"/MediaBox [0 0 {fullX} {fullY}]");
             offsets[number] = pdf.Length + Encoding.Latin1.GetByteCount(update.ToString());
             update.Append(inv, $"{number} 0 obj\n{boxed}\nendobj\n");
         }

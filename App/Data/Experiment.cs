@@ -22,7 +22,8 @@ public sealed class Experiment
     public bool RunsAt(DateTimeOffset now) => StoppedAt is null && StartsAt <= now && now < EndsAt;
 }
 
-/// <summary>One side of an experiment: a writer (provider + model + prompt variant) and its share of new stories.</summary>
+/// <summary>One side of an experiment: a writer (provider + model + prompt variant) and its share of new
+/// stories.</summary>
 /// <param name="Key">Short name, unique in the experiment (<c>a</c>, <c>claude</c>).</param>
 /// <param name="Provider"><c>offline</c>, <c>openai</c>, <c>anthropic</c> or <c>compatible</c>.</param>
 /// <param name="Model">The provider's model; null = the server's. For <c>offline</c>, a story arc (quest, rescue,

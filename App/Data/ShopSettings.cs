@@ -5,7 +5,8 @@ public sealed record ShopSettings
 {
     /// <summary>"offline", "openai", "anthropic" or "compatible".</summary>
     public string? TextProvider { get; init; }
-    /// <summary>The text provider's model; null = the server's. Set by stopping an experiment with a chosen arm.</summary>
+    /// <summary>The text provider's model; null = the server's. Set by stopping an experiment with a chosen
+    /// arm.</summary>
     public string? TextModel { get; init; }
     /// <summary>The story prompt's variant (standard, playful, rhyming); null = standard.</summary>
     public string? PromptVariant { get; init; }
@@ -26,9 +27,11 @@ public sealed record ShopSettings
     /// <summary>The printed book's paper: <c>white</c> (default), <c>cream</c> or <c>color</c> (premium colour); it
     /// sets the spine's width on the cover wrap.</summary>
     public string? Paper { get; init; }
-    /// <summary>Pictures drawn at print resolution (300 DPI at their printed size) by the offline illustrator.</summary>
+    /// <summary>Pictures drawn at print resolution (300 DPI at their printed size) by the offline
+    /// illustrator.</summary>
     public bool? PrintResolution { get; init; }
-    /// <summary>Colouring pages of the book's own scenes instead of blank drawing pages at the end of the book.</summary>
+    /// <summary>Colouring pages of the book's own scenes instead of blank drawing pages at the end of the
+    /// book.</summary>
     public bool? ColouringPages { get; init; }
     /// <summary>The published product's price in the shop's currency; null = Publishing:DefaultPrice.</summary>
     public decimal? Price { get; init; }

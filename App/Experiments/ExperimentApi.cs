@@ -55,7 +55,8 @@ public static class ExperimentApi
         if (await db.Experiments.AnyAsync(e => e.ShopId == current.Id && e.StoppedAt == null && e.EndsAt > now
                 && e.StartsAt < ends && starts < e.EndsAt, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                title: "Another experiment runs in that window.", detail: "Stop it first, or start this one after it ends.");
+                title: "Another experiment runs in that window.", detail
+                    : "Stop it first, or start this one after it ends.");
         var experiment = new Experiment
         {
             Id = Guid.NewGuid(), ShopId = current.Id, Name = request.Name!.Trim(), StartsAt = starts, EndsAt = ends,
@@ -75,7 +76,8 @@ public static class ExperimentApi
         var experiment = await db.Experiments.SingleOrDefaultAsync(e => e.Id == id && e.ShopId == current.Id, ct);
         if (experiment is null) return TypedResults.NotFound();
         if (experiment.StoppedAt is not null)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The experiment is already stopped.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title
+                : "The experiment is already stopped.");
         var arm = experiment.Arms.FirstOrDefault(a => a.Key == request?.Arm);
         if (arm is null)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>

@@ -19,7 +19,8 @@ public static class ExperimentStats
     /// <param name="WordsOnTarget">Share of written books whose words per page are within ±25 % of the target.</param>
     /// <param name="Grade">Mean Flesch-Kincaid grade of English books (the formula is English's).</param>
     /// <param name="GradeFit">Share of English books at or below their band's grade.</param>
-    /// <param name="Previews">Books shoppers started on the storefront; <paramref name="Paid"/> of them were paid for.</param>
+    /// <param name="Previews">Books shoppers started on the storefront; <paramref name="Paid"/> of them were paid
+    /// for.</param>
     public sealed record Arm(string Key, string Provider, string? Model, string? PromptVariant, int Weight,
         int Books, int Written, decimal CostPerBook, decimal CostPerPage, decimal TextCostPerBook,
         double? TextLatencyP50Ms, double? TextLatencyP95Ms, double? WordsPerPageToTarget, double? WordsOnTarget,
@@ -63,10 +64,13 @@ public static class ExperimentStats
                 mine.Count == 0 ? 0 : Math.Round(text.Sum(c => c.Cost) / mine.Count, 6),
                 Percentile(latencies, 0.50), Percentile(latencies, 0.95),
                 fit.Count == 0 ? null : Math.Round(fit.Average(f => f.Ratio), 3),
-                fit.Count == 0 ? null : Math.Round(fit.Count(f => Math.Abs(f.Ratio - 1) <= 0.25) / (double)fit.Count, 3),
+                fit.Count == 0 ? null : Math.Round(fit.Count(f => Math.Abs(f.Ratio - 1) <= 0.25) / (double)fit.Count,
+                    3),
                 english.Count == 0 ? null : Math.Round(english.Average(f => f.Grade!.Value), 2),
-                english.Count == 0 ? null : Math.Round(english.Count(f => f.Grade <= f.MaxGrade) / (double)english.Count, 3),
-                Rate(mine.Sum(s => s.TextCorrections), mine.Count), Rate(mine.Sum(s => s.ModerationRewrites), mine.Count),
+                english.Count == 0 ? null : Math.Round(english.Count(f => f.Grade <= f.MaxGrade) / (
+                    double)english.Count, 3),
+                Rate(mine.Sum(s => s.TextCorrections), mine.Count), Rate(mine.Sum(s => s.ModerationRewrites),
+                    mine.Count),
                 Rate(mine.Sum(s => s.TextRegenerations), mine.Count),
                 previews, paid, previews == 0 ? null : Math.Round(paid / (double)previews, 4),
                 previews == 0 ? null : Wilson(paid, previews));
@@ -87,7 +91,8 @@ public static class ExperimentStats
         return new Interval(Math.Round(Math.Max(0, centre - half), 4), Math.Round(Math.Min(1, centre + half), 4));
     }
 
-    /// <summary>Whether two arms' conversion differs beyond noise: their 95 % intervals do not overlap (conservative).</summary>
+    /// <summary>Whether two arms' conversion differs beyond noise: their 95 % intervals do not overlap
+    /// (conservative).</summary>
     public static bool Separated(Interval? a, Interval? b) => a is not null && b is not null
         && (a.High < b.Low || b.High < a.Low);
 

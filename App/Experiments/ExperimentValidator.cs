@@ -6,7 +6,8 @@ using StorybookShop.Generation.Text;
 
 namespace StorybookShop.Experiments;
 
-/// <summary>What an experiment may hold: arms this server can run, distinct keys, sane weights and a real window.</summary>
+/// <summary>What an experiment may hold: arms this server can run, distinct keys, sane weights and a real
+/// window.</summary>
 public sealed partial class ExperimentValidator : AbstractValidator<ExperimentRequest>
 {
     public ExperimentValidator(ProviderCatalog providers, TimeProvider clock)

@@ -9,7 +9,8 @@ public interface IIllustrator
     /// <summary>The same scene as a colouring page: bold outlines on white, no fills (a JPEG).</summary>
     Task<ProviderResult<byte[]>> DrawLineArtAsync(IllustrationRequest request, CancellationToken ct);
 
-    /// <summary>What a line-art request asks a picture model for, from the page's own brief and the characters' looks.</summary>
+    /// <summary>What a line-art request asks a picture model for, from the page's own brief and the characters'
+    /// looks.</summary>
     static string LineArtPrompt(IllustrationRequest request) =>
         "A colouring-book page for a young child: bold, clean black outlines on pure white; no colour, no grey, no " +
         "shading, no filled areas, no text. The same scene and the same characters as the storybook picture: " +

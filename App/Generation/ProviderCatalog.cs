@@ -73,7 +73,8 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
 
     // The last registration of a name wins, as in DI: a host can replace a provider by registering another with its name.
     public IStoryWriter Writer(ShopSettings settings) => Writer(Chosen(ProviderKind.Text, settings));
-    /// <summary>The writer of that name (an experiment arm's); one no longer available falls back to the server's.</summary>
+    /// <summary>The writer of that name (an experiment arm's); one no longer available falls back to the
+    /// server's.</summary>
     public IStoryWriter Writer(string provider) => writers.Last(w => w.Provider
         == (Available(ProviderKind.Text).Contains(provider) ? provider : generation.Value.TextProvider));
     public IIllustrator Illustrator(ShopSettings settings) => illustrators.Last(i =>

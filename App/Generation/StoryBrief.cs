@@ -14,9 +14,11 @@ public sealed record StoryBrief(
     public ShopSettings Settings { get; init; } = new();
     /// <summary>The writer's model for this story (an experiment arm's or the shop's); null = the provider's default.
     /// For the offline writer, a story arc.</summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition =
+        System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? TextModel { get; init; }
     /// <summary>A prompt variant (<see cref="Text.StoryPrompt.Variants"/>); null = standard.</summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition =
+        System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? PromptVariant { get; init; }
 }

@@ -93,7 +93,8 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
         await Console.Out.WriteLineAsync($"  Cover image:   {Where(s.CoverImage!)}");
         await Console.Out.WriteLineAsync($"  Page images:   {Path.GetDirectoryName(Where(s.Images[0]))}");
         if (s.EpubKey is not null) await Console.Out.WriteLineAsync($"  Read-along EPUB: {Where(s.EpubKey)}");
-        if (s.ColouringPdfKey is not null) await Console.Out.WriteLineAsync($"  Colouring book: {Where(s.ColouringPdfKey)}");
+        if (s.ColouringPdfKey is not null) await Console.Out.WriteLineAsync(
+            $"  Colouring book: {Where(s.ColouringPdfKey)}");
         await Console.Out.WriteLineAsync($"  Story API:     {baseUrl}/api/stories/{s.Id}");
         // The read-along reader: "Read to me" plays the narration and lights each word as it is spoken.
         await Console.Out.WriteLineAsync(options.Value.ExitWhenDone

@@ -7,13 +7,15 @@ namespace StorybookShop.Reader;
 /// The one JSON document the reader runs on: the book's title and language, its cover, and every page with its
 /// text, picture, narration and word timings (<c>w</c> word, <c>s</c> start, <c>e</c> end, in seconds).
 /// </summary>
-public sealed record ReaderManifest(string Title, string Language, string? Cover, IReadOnlyList<ReaderManifest.Page> Pages,
+public sealed record ReaderManifest(string Title, string Language, string? Cover,
+    IReadOnlyList<ReaderManifest.Page> Pages,
     bool Preview, int MorePages, ReaderManifest.Labels Text)
 {
     public sealed record Page(int Number, string Text, string? Picture, string? Audio, double? Seconds,
         IReadOnlyList<Word>? Words);
 
-    public sealed record Word([property: JsonPropertyName("w")] string Text, [property: JsonPropertyName("s")] double Start,
+    public sealed record Word([property: JsonPropertyName("w")] string Text, [property: JsonPropertyName(
+        "s")] double Start,
         [property: JsonPropertyName("e")] double End);
 
     /// <summary>The reader's own words, in the reader's language (the book's).</summary>
@@ -28,7 +30,8 @@ public sealed record ReaderManifest(string Title, string Language, string? Cover
         return new ReaderManifest(story.Title ?? "", story.Language,
             picture is not null ? picture(0) : story.CoverImage is null ? null : url(story.CoverImage),
             [.. shown.Select(p => new Page(p.Number, p.Text,
-                picture is not null ? picture(p.Number) : p.ImageKey is null || p.ImageStage != AssetStage.Done ? null : url(p.ImageKey),
+                picture is not null ? picture(p.Number) : p.ImageKey is null || p.ImageStage != AssetStage.Done ? null
+                    : url(p.ImageKey),
                 preview || p.AudioKey is null || p.AudioStage != AssetStage.Done ? null : url(p.AudioKey),
                 preview ? null : p.AudioSeconds,
                 preview ? null : p.Words?.Select(w => new Word(w.Word, w.Start, w.End)).ToList()))],

@@ -16,8 +16,10 @@ public static class AssetKeys
     public static string Epub(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "book/read-along.epub";
     public static string CoverWrap(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "print/cover.pdf";
     public static string Preflight(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "print/preflight.json";
-    public static string PrintPackage(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "print/print-package.zip";
-    public static string ColouringBook(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId) + "book/colouring.pdf";
+    public static string PrintPackage(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId)
+        + "print/print-package.zip";
+    public static string ColouringBook(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId)
+        + "book/colouring.pdf";
 
     /// <summary>Keys come from our code, but the download endpoint gets them from a URL: refuse anything that climbs.</summary>
     public static bool IsSafe(string key) =>

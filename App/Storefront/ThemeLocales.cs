@@ -10,7 +10,8 @@ namespace StorybookShop.Storefront;
 /// </summary>
 public sealed class ThemeLocales
 {
-    /// <summary>The strings the block's script reads from the page (the block writes the same keys in Liquid).</summary>
+    /// <summary>The strings the block's script reads from the page (the block writes the same keys in
+    /// Liquid).</summary>
     public const string ScriptPrefix = "storybook.script.";
 
     private readonly FrozenDictionary<string, FrozenDictionary<string, string>> _languages;
@@ -19,7 +20,8 @@ public sealed class ThemeLocales
 
     public ThemeLocales(string folder)
     {
-        var files = Directory.GetFiles(folder, "*.json").Where(f => !f.EndsWith(".schema.json", StringComparison.Ordinal));
+        var files = Directory.GetFiles(folder, "*.json").Where(f => !f.EndsWith(".schema.json",
+            StringComparison.Ordinal));
         var english = Load(Path.Combine(folder, "en.default.json"));
         _languages = files.ToFrozenDictionary(f => Path.GetFileName(f).Split('.')[0], f =>
         {
@@ -49,7 +51,8 @@ public sealed class ThemeLocales
     private static void Flatten(JsonElement e, string prefix, Dictionary<string, string> into)
     {
         if (e.ValueKind == JsonValueKind.Object)
-            foreach (var p in e.EnumerateObject()) Flatten(p.Value, prefix.Length == 0 ? p.Name : $"{prefix}.{p.Name}", into);
+            foreach (var p in e.EnumerateObject()) Flatten(p.Value, prefix.Length == 0 ? p.Name : $"{prefix}.{p.Name}",
+                into);
         else into[prefix] = e.GetString() ?? "";
     }
 }

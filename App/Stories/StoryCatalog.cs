@@ -37,7 +37,8 @@ public static class StoryCatalog
     ];
 
     /// <summary>A theme's English name: the key of its translations (<see cref="Storefront.ShopperText"/>).</summary>
-    public static string GenreName(string id) => id == "fairytale" ? "Fairy tale" : char.ToUpperInvariant(id[0]) + id[1..];
+    public static string GenreName(string id) => id == "fairytale" ? "Fairy tale" : char.ToUpperInvariant(id[0])
+        + id[1..];
 
     public static AgeBand Band(string id) => AgeBands.First(b => b.Id == id);
 

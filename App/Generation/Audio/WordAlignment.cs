@@ -20,7 +20,8 @@ public static class WordAlignment
         var lcs = new int[a.Length + 1, b.Length + 1];
         for (var i = a.Length - 1; i >= 0; i--)
             for (var j = b.Length - 1; j >= 0; j--)
-                lcs[i, j] = a[i].Length > 0 && a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
+                lcs[i, j] = a[i].Length > 0 && a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j
+                    + 1]);
         var match = new int[a.Length];
         Array.Fill(match, -1);
         for (int i = 0, j = 0; i < a.Length && j < b.Length;)
@@ -61,7 +62,8 @@ public static class WordAlignment
         for (var i = 0; i < a.Length; i++)
         {
             var start = Math.Clamp(Math.Max(starts[i], previous), 0, seconds);
-            result.Add(new Data.WordTiming(words[i], Math.Round(start, 3), Math.Round(Math.Clamp(ends[i], start, seconds), 3)));
+            result.Add(new Data.WordTiming(words[i], Math.Round(start, 3), Math.Round(Math.Clamp(ends[i], start,
+                seconds), 3)));
             previous = start;
         }
         return result;

@@ -36,7 +36,8 @@ internal static partial class EspeakLibrary
         }
     }
 
-    public static async Task<Speech> SynthesizeAsync(string text, string voice, int wordsPerMinute, CancellationToken ct)
+    public static async Task<Speech> SynthesizeAsync(string text, string voice, int wordsPerMinute,
+        CancellationToken ct)
     {
         await Gate.WaitAsync(ct);
         try
@@ -96,8 +97,10 @@ internal static partial class EspeakLibrary
             {
                 var status = espeak_Synth(handle.AddrOfPinnedObject(), (nuint)bytes.Length, 0, PositionCharacter, 0,
                     CharsUtf8, IntPtr.Zero, IntPtr.Zero);
-                if (status != 0) throw new InvalidOperationException($"libespeak-ng could not speak (status {status}).");
-                if (espeak_Synchronize() != 0) throw new InvalidOperationException("libespeak-ng did not finish speaking.");
+                if (status != 0) throw new InvalidOperationException(
+                    $"libespeak-ng could not speak (status {status}).");
+                if (espeak_Synchronize() != 0) throw new InvalidOperationException(
+                    "libespeak-ng did not finish speaking.");
             }
             finally
             {

@@ -40,7 +40,8 @@ public sealed partial class EspeakNarrator(IOptions<GenerationOptions> options) 
             }
             else
             {
-                await Run(o.EspeakPath, ["-v", voice, "-s", o.WordsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture), "-f", txt, "-w", wav], ct);
+                await Run(o.EspeakPath, ["-v", voice, "-s", o.WordsPerMinute.ToString(
+                    System.Globalization.CultureInfo.InvariantCulture), "-f", txt, "-w", wav], ct);
                 seconds = WavSeconds(await File.ReadAllBytesAsync(wav, ct));
             }
             await Run(o.LamePath, ["--quiet", "-V", "6", wav, mp3], ct);
@@ -79,7 +80,8 @@ public sealed partial class EspeakNarrator(IOptions<GenerationOptions> options) 
         for (var i = 0; i < tokens.Count; i++)
         {
             var start = Math.Clamp(Math.Max(starts[i] ?? previous, previous), 0, seconds);
-            var next = i + 1 < tokens.Count ? starts.Skip(i + 1).FirstOrDefault(s => s is not null) ?? seconds : seconds;
+            var next = i + 1 < tokens.Count ? starts.Skip(i + 1).FirstOrDefault(s => s is not null) ?? seconds
+                : seconds;
             words.Add(new Data.WordTiming(tokens[i].Value, Math.Round(start, 3),
                 Math.Round(Math.Clamp(next, start, seconds), 3)));
             previous = start;

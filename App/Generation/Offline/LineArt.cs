@@ -27,7 +27,8 @@ public static partial class LineArt
             + svg[open..close] + "</g></svg>";
     }
 
-    [GeneratedRegex(@"<defs>.*?</defs>|<linearGradient.*?</linearGradient>|<radialGradient.*?</radialGradient>", RegexOptions.Singleline)]
+    [GeneratedRegex(@"<defs>.*?</defs>|<linearGradient.*?</linearGradient>|<radialGradient.*?</radialGradient>",
+        RegexOptions.Singleline)]
     private static partial Regex Defs();
 
     [GeneratedRegex(@"\sfilter='[^']*'")]

@@ -22,7 +22,8 @@ public sealed class OfflineIllustrator(IOptions<GenerationOptions> options) : II
             bytes = jpeg.Length });
     }
 
-    /// <summary>The page's own scene drawing turned into line art (<see cref="LineArt"/>): the same shapes, outlined.</summary>
+    /// <summary>The page's own scene drawing turned into line art (<see cref="LineArt"/>): the same shapes,
+    /// outlined.</summary>
     public async Task<ProviderResult<byte[]>> DrawLineArtAsync(IllustrationRequest request, CancellationToken ct)
     {
         var o = options.Value.Offline.Illustrations;

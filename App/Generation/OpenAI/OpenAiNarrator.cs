@@ -52,7 +52,8 @@ public sealed partial class OpenAiNarrator(IOptions<OpenAiOptions> options, IHtt
             var heard = transcript.Words.Select(w => new WordAlignment.Heard(w.Word, w.StartTime.TotalSeconds,
                 w.EndTime.TotalSeconds)).ToList();
             heardWords = heard.Count;
-            words = WordAlignment.Align(WordSplit().Matches(request.Text).Select(m => m.Value).ToList(), heard, seconds);
+            words = WordAlignment.Align(WordSplit().Matches(request.Text).Select(m => m.Value).ToList(), heard,
+                seconds);
             cost += Math.Round((decimal)seconds / 60m * o.TranscriptionPricePerMinute, 6);
         }
         return new ProviderResult<Narration>(new Narration(audio, seconds, words), o.Model, cost, new { voice,

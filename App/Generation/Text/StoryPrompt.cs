@@ -19,7 +19,8 @@ public static class StoryPrompt
     {
         ["standard"] = "",
         ["playful"] = "- Add gentle humour and a fun sound word or two (whoosh, splash) the child can join in with.",
-        ["rhyming"] = "- Where it comes naturally, let sentences end in gentle rhymes; never force a rhyme or bend the story for one.",
+        ["rhyming"] =
+            "- Where it comes naturally, let sentences end in gentle rhymes; never force a rhyme or bend the story for one.",
     };
 
     public const string Style =
@@ -74,7 +75,8 @@ public static class StoryPrompt
         }
         catch (JsonException e)
         {
-            throw new InvalidOperationException($"{provider} returned a story that is not the schema's JSON: {e.Message}",
+            throw new InvalidOperationException(
+                $"{provider} returned a story that is not the schema's JSON: {e.Message}",
                 e);
         }
         if (draft.Pages is not { Count: > 0 } || draft.Characters is null)
@@ -100,7 +102,8 @@ public static class StoryPrompt
         string Text, [property: JsonPropertyName("illustration_prompt")] string IllustrationPrompt, string Setting,
         [property: JsonPropertyName("time_of_day")] string TimeOfDay, string Mood);
 
-    /// <summary>The strict schema every answer must match (OpenAI structured outputs; Claude's output format).</summary>
+    /// <summary>The strict schema every answer must match (OpenAI structured outputs; Claude's output
+    /// format).</summary>
     public static readonly JsonElement Schema = JsonDocument.Parse("""
         {
           "type": "object", "additionalProperties": false,

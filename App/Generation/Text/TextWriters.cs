@@ -21,7 +21,8 @@ public static class TextWriters
 
     public static IServiceCollection AddTextWriters(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<ChatProviderOptions>(Anthropic, configuration.GetSection(ChatProviderOptions.AnthropicSection));
+        services.Configure<ChatProviderOptions>(Anthropic, configuration.GetSection(
+            ChatProviderOptions.AnthropicSection));
         services.Configure<ChatProviderOptions>(Compatible,
             configuration.GetSection(ChatProviderOptions.CompatibleSection));
         services.AddHttpClient(Anthropic, c => c.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
@@ -33,8 +34,10 @@ public static class TextWriters
         {
             var o = sp.GetRequiredService<IOptions<OpenAiOptions>>().Value;
             var http = sp.GetRequiredService<IHttpClientFactory>();
-            return new ChatStoryWriter("openai", o.TextModel, PerModel(model => new global::OpenAI.Chat.ChatClient(model,
-                new ApiKeyCredential(o.ApiKey), OpenAiClientOptions.ForJobs(o, http)).AsIChatClient()), () => o.TextPrices);
+            return new ChatStoryWriter("openai", o.TextModel, PerModel(model => new global::OpenAI.Chat.ChatClient(
+                model,
+                new ApiKeyCredential(o.ApiKey), OpenAiClientOptions.ForJobs(o, http)).AsIChatClient()), () =>
+                    o.TextPrices);
         });
         services.AddSingleton<IStoryWriter>(sp =>
         {
@@ -55,10 +58,12 @@ public static class TextWriters
             var o = sp.GetRequiredService<IOptionsMonitor<ChatProviderOptions>>().Get(Compatible);
             var http = sp.GetRequiredService<IHttpClientFactory>();
             return new ChatStoryWriter(Compatible, o.TextModel, PerModel(model => new global::OpenAI.Chat.ChatClient(
-                model, new ApiKeyCredential(o.ApiKey.Length > 0 ? o.ApiKey : "none"), new global::OpenAI.OpenAIClientOptions
+                model, new ApiKeyCredential(o.ApiKey.Length > 0 ? o.ApiKey : "none"),
+                    new global::OpenAI.OpenAIClientOptions
                 {
                     Endpoint = new Uri(o.Endpoint),
-                    Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(http.CreateClient(Compatible)),
+                    Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(http.CreateClient(
+                        Compatible)),
                     RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(maxRetries: 0),
                     NetworkTimeout = o.Timeout,
                 }).AsIChatClient()), () => o.TextPrices);
