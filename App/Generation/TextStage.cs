@@ -22,8 +22,12 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, Provider
 
         // The writer: the story's experiment arm (assigned once, when the story was made), or the shop's choice.
         var spec = await TextSpec.ForAsync(db, story, providers, ct);
-        var brief = StoryBriefs.For(story) with { TextModel = spec.Model, PromptVariant = spec.PromptVariant };
         var writer = providers.Writer(spec.Provider);
+        // A provider no longer configured falls back to the server's: the arm's model means nothing to that one.
+        var brief = StoryBriefs.For(story) with
+        {
+            TextModel = writer.Provider == spec.Provider ? spec.Model : null, PromptVariant = spec.PromptVariant,
+        };
         var prompt = JsonSerializer.Serialize(brief);
         // One corrective retry when the story does not fit its age band, then accept it with the warning on record.
         string? correction = null;
