@@ -52,7 +52,10 @@ internal static partial class WebhookBench
         var baseUrl = await url.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
         var body = Encoding.UTF8.GetBytes(
-            """{"id":820982911946154508,"email":"jon@example.com","line_items":[{"id":1,"properties":[{"name":"_story_id","value":"00000000-0000-0000-0000-000000000000"}]}]}""");
+            """
+            {"id":820982911946154508,"email":"jon@example.com","line_items":[{"id":1,
+              "properties":[{"name":"_story_id","value":"00000000-0000-0000-0000-000000000000"}]}]}
+            """);
         var hmac = ShopifySignatures.SignWebhook(body, secret);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
@@ -73,7 +76,8 @@ internal static partial class WebhookBench
         {
             await Task.Delay(250);
             await using var cmd = db.CreateCommand(
-                "SELECT count(*), count(*) FILTER (WHERE status = 'Processed'), count(*) FILTER (WHERE attempts > 1) FROM webhook_deliveries WHERE event_id LIKE 'evt-%' OR event_id LIKE 'cold-%'");
+                "SELECT count(*), count(*) FILTER (WHERE status = 'Processed'), count(*) FILTER (WHERE attempts > 1) " +
+                    "FROM webhook_deliveries WHERE event_id LIKE 'evt-%' OR event_id LIKE 'cold-%'");
             await using var r = await cmd.ExecuteReaderAsync();
             await r.ReadAsync();
             (stored, processed, reprocessed) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
@@ -85,11 +89,16 @@ internal static partial class WebhookBench
         Console.WriteLine(string.Create(inv,
             $"Webhook intake at {rate} req/s on 127.0.0.1 (app in its own process, web + worker):"));
         Console.WriteLine(string.Create(inv,
-            $"  cold, first 3 s after start: p50 {cold.P(0.50):0.0} ms, p99 {cold.P(0.99):0.0} ms, max {cold.Max:0.0} ms, errors {cold.Errors}"));
+            $"  cold, first 3 s after start: p50 {cold.P(0.50):0.0} ms, p99 {cold.P(0.99):0.0} ms, max " +
+                $"{cold.Max:0.0} " +
+                $"ms, errors {cold.Errors}"));
         Console.WriteLine(string.Create(inv,
-            $"  steady, {duration.TotalSeconds:0} s: {warm.Sent} sent in {warm.Elapsed.TotalSeconds:0.0} s = {warm.Sent / warm.Elapsed.TotalSeconds:0} req/s; p50 {warm.P(0.50):0.0} ms, p99 {warm.P(0.99):0.0} ms, max {warm.Max:0.0} ms, errors {warm.Errors} (target p99 < 20 ms, 0 errors)"));
+            $"  steady, {duration.TotalSeconds:0} s: {warm.Sent} sent in {warm.Elapsed.TotalSeconds:0.0} s = " +
+                $"{warm.Sent / warm.Elapsed.TotalSeconds:0} req/s; p50 {warm.P(0.50):0.0} ms, p99 {warm.P(0.99):0.0} " +
+                    $"ms, max {warm.Max:0.0} ms, errors {warm.Errors} (target p99 < 20 ms, 0 errors)"));
         Console.WriteLine(string.Create(inv,
-            $"  {warm.Sent + cold.Sent} deliveries with {expected} unique event ids: stored {stored} (lost {expected - stored}), processed {processed}, processed more than once {reprocessed}"));
+            $"  {warm.Sent + cold.Sent} deliveries with {expected} unique event ids: stored {stored} (lost " +
+                $"{expected - stored}), processed {processed}, processed more than once {reprocessed}"));
         return cold.Errors + warm.Errors == 0 && stored == expected && reprocessed == 0 ? 0 : 1;
     }
 

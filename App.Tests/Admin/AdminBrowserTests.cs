@@ -37,7 +37,8 @@ public sealed class AdminBrowserTests
         _failMarker = Path.Combine(dir, "fail");
         var script = Path.Combine(dir, "lame");
         await File.WriteAllTextAsync(script,
-            $"#!/bin/sh\nif [ -f '{_failMarker}' ]; then echo 'encoder unavailable' >&2; exit 3; fi\nexec /usr/bin/lame \"$@\"\n");
+            $"#!/bin/sh\nif [ -f '{_failMarker}' ]; then echo 'encoder unavailable' >&2; exit 3; fi\nexec " +
+                $"/usr/bin/lame \"$@\"\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script,
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         // The stand-in for the Shopify admin page that frames the app.
@@ -94,7 +95,7 @@ public sealed class AdminBrowserTests
     }
 
     private string Url(string path, string shop, string? query = null) =>
-        $"{_base}{path}?shop={shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(shop)}{(query is null ? "" : "&" + query)}";
+        _base + ShopifyKit.AdminUrl(path, shop, query);
 
     private async Task<IPage> OpenAsync(string path, string shop, string? query = null)
     {
@@ -266,7 +267,8 @@ public sealed class AdminBrowserTests
         Assert.That(await JobStatesAsync(aJobs), Is.EqualTo(before), "shop A's jobs are untouched");
         await using (var db = _h.App.Db())
             Assert.That(await db.Database.SqlQueryRaw<int>(
-                "SELECT count(*)::int AS \"Value\" FROM hangfire.set WHERE key = 'recurring-jobs' AND value = 'pipeline-reconciler'").SingleAsync(), Is.EqualTo(1),
+                "SELECT count(*)::int AS \"Value\" FROM hangfire.set WHERE key = 'recurring-jobs' AND value = " +
+                    "'pipeline-reconciler'").SingleAsync(), Is.EqualTo(1),
                 "the recurring reconciler is still there");
 
         // A ticket that was altered, or one from no ticket at all, opens nothing.

@@ -91,8 +91,7 @@ public sealed partial class PrintPackageTests
         Assert.That(pictures.Min(), Is.GreaterThanOrEqualTo(300), "pdfimages -list: every picture at 300 DPI or more");
 
         // The story page shows the preflight table and offers the zip.
-        var page = await _api.GetStringAsync(
-            $"/stories/{story.Id}?shop={_shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(_shop)}");
+        var page = await _api.GetStringAsync(ShopifyKit.AdminUrl($"/stories/{story.Id}", _shop));
         Assert.That(page, Does.Contain("id=\"preflight\"").And.Contain("data-check=\"cover-size\"").And.Contain(
             "Ready for print"));
         var again = await _api.GetFromJsonAsync<JsonElement>($"/api/stories/{story.Id}/print");
@@ -171,10 +170,13 @@ public sealed partial class PrintPackageTests
             // 24 pages of 8.5 in + bleed; page 3 (a recto: the inside edge is its left) has a word 0.2 in from the
             // trim.
             var pages = string.Concat(Enumerable.Range(1, 24).Select(i =>
-                $"<section style=\"width:8.75in;height:8.75in;position:relative;break-after:page\"><p style=\"position:absolute;top:3in;left:{(i == 3 ? 0.325 : 1.5)}in;margin:0;font:20pt sans-serif\">{(i == 3 ? "Edgy" : "Safe")}</p></section>"));
+                $"<section style=\"width:8.75in;height:8.75in;position:relative;break-after:page\"><p " +
+                    $"style=\"position:absolute;top:3in;left:{(i == 3 ? 0.325 : 1.5)}in;margin:0;font:20pt " +
+                        $"sans-serif\">{(i == 3 ? "Edgy" : "Safe")}</p></section>"));
             var html = Path.Combine(dir.FullName, "book.html");
             await File.WriteAllTextAsync(html,
-                $"<!DOCTYPE html><html><head><style>@page {{ size: 8.75in 8.75in; margin: 0 }} body {{ margin: 0 }}</style></head><body>{pages}</body></html>");
+                $"<!DOCTYPE html><html><head><style>@page {{ size: 8.75in 8.75in; margin: 0 }} body {{ margin: 0 " +
+                    $"}}</style></head><body>{pages}</body></html>");
             var interior = Path.Combine(dir.FullName, "interior.pdf");
             await File.WriteAllBytesAsync(interior, await renderer.RenderAsync(html, BookFormat.ForTrim(8.5),
                 CancellationToken.None));

@@ -160,8 +160,7 @@ public sealed class ExperimentTests
             1400, Height = 1000 } });
         await page.RouteAsync("https://cdn.shopify.com/**", route => route.AbortAsync());
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
-        var url =
-            $"{_kit.Base}/experiments?shop={_shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(_shop)}";
+        var url = _kit.Base + ShopifyKit.AdminUrl("/experiments", _shop);
         Assert.That((await page.GotoAsync(url))!.Status, Is.EqualTo(200));
         var row = page.Locator($"[data-experiment='{experimentId}'] tr[data-arm='{paid.ExperimentArm}']");
         await Assertions.Expect(row.Locator("td.conversion")).ToContainTextAsync(

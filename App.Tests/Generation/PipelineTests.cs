@@ -64,7 +64,8 @@ public sealed class PipelineTests
         {
             await conn.OpenAsync();
             await using var cmd = new Npgsql.NpgsqlCommand(
-                "SELECT (SELECT count(*) FROM hangfire.job) + (SELECT count(*) FROM hangfire.jobqueue) + (SELECT count(*) FROM story_jobs)", conn);
+                "SELECT (SELECT count(*) FROM hangfire.job) + (SELECT count(*) FROM hangfire.jobqueue) + (SELECT " +
+                    "count(*) FROM story_jobs)", conn);
             Assert.That(await cmd.ExecuteScalarAsync(), Is.EqualTo(0L), "no job, no queue entry, no record");
         }
         Assert.That(await app.Services.GetRequiredService<StoryPipeline>().AdvanceAsync(id), Is.EqualTo(1),

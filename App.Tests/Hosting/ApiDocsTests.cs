@@ -9,7 +9,8 @@ using StorybookShop.Tests.Infrastructure;
 
 namespace StorybookShop.Tests.Hosting;
 
-/// <summary>The API documents itself: every mapped /api and /proxy route is in the OpenAPI document, with its errors.</summary>
+/// <summary>The API documents itself: every mapped /api and /proxy route is in the OpenAPI document, with its
+/// errors.</summary>
 public sealed partial class ApiDocsTests
 {
     [Test]
@@ -76,7 +77,8 @@ public sealed partial class ApiDocsTests
         Assert.That(foreign, Is.Empty, "no CDN, no web fonts");
     }
 
-    /// <summary>"/api/stories/{id:guid}/pages/{number:int}/regenerate" → "/api/stories/{id}/pages/{number}/regenerate".</summary>
+    /// <summary>"/api/stories/{id:guid}/pages/{number:int}/regenerate" →
+    /// "/api/stories/{id}/pages/{number}/regenerate".</summary>
     private static string OpenApiPath(string pattern) => Constraint().Replace(pattern,
         "{$1}") is var p && p.Length > 1 ? p.TrimEnd('/') : p;
 

@@ -94,7 +94,8 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
         {
             await using var db = Db();
             var states = await db.Database.SqlQuery<string>($"""
-                SELECT coalesce(j.statename, 'Gone') AS "Value" FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id
+                SELECT coalesce(j.statename, 'Gone') AS "Value"
+                FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id
                 WHERE sj.story_id = {storyId} ORDER BY sj.job_id
                 """).ToListAsync();
             if (states.Count > 0 && states.All(s => s is "Succeeded" or "Failed" or "Deleted")) return states;

@@ -27,6 +27,12 @@ public static class ShopifyKit
     public const string Secret = "test-client-secret-0123456789abcdef";
     public const string PreviousSecret = "previous-client-secret-0123456789ab";
 
+    /// <summary>An embedded admin page as Shopify opens it: the shop, the host, embedded=1 and a fresh id
+    /// token.</summary>
+    public static string AdminUrl(string path, string shop, string? query = null) =>
+        $"{path}?shop={shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={SessionToken(shop)}"
+        + (query is null ? "" : "&" + query);
+
     public static string SessionToken(string shop, TimeSpan? expiresIn = null, TimeSpan? notBeforeIn = null,
         string audience = ClientId,
         string secret = Secret, string? dest = null, string? iss = null)

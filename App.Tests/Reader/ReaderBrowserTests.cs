@@ -54,8 +54,7 @@ public sealed class ReaderBrowserTests
         await _h.DisposeAsync();
     }
 
-    private string AdminReader =>
-        $"{_kit.Base}/stories/{_book.Id}/read?shop={_shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(_shop)}";
+    private string AdminReader => _kit.Base + ShopifyKit.AdminUrl($"/stories/{_book.Id}/read", _shop);
 
     private async Task<IPage> OpenAsync(string url, int width, int height, bool touch = false)
     {
@@ -144,7 +143,10 @@ public sealed class ReaderBrowserTests
         {
             await Task.Delay(150);
             var now = await page.EvaluateAsync<JsonElement>(
-                "() => ({ t: document.getElementById('voice').currentTime, view: document.getElementById('stage').dataset.view, lit: Number(document.getElementById('stage').dataset.word), on: [...document.querySelectorAll('#stage .w.on')].map(s => Number(s.dataset.i)) })");
+                "() => ({ t: document.getElementById('voice').currentTime, view: " +
+                    "document.getElementById('stage').dataset.view, lit: " +
+                        "Number(document.getElementById('stage').dataset.word), on: " +
+                            "[...document.querySelectorAll('#stage .w.on')].map(s => Number(s.dataset.i)) })");
             if (now.GetProperty("view").GetString() != "1") break;
             var lit = now.GetProperty("lit").GetInt32();
             if (lit < 0) continue;

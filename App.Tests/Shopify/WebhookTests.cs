@@ -211,7 +211,8 @@ public sealed class WebhookTests
         var orderEvent = Guid.NewGuid().ToString();
         var otherOrderEvent = Guid.NewGuid().ToString();
         await _http.SendAsync(ShopifyKit.Webhook("orders/paid", shop.Domain,
-            "{\"id\":9003,\"email\":\"a@example.com\",\"customer\":{\"id\":7001,\"email\":\"a@example.com\"}}", orderEvent));
+            "{\"id\":9003,\"email\":\"a@example.com\",\"customer\":{\"id\":7001,\"email\":\"a@example.com\"}}",
+                orderEvent));
         await _http.SendAsync(ShopifyKit.Webhook("orders/paid", shop.Domain,
             "{\"id\":9004,\"customer\":{\"id\":7002}}", otherOrderEvent));
         await ProcessedAsync(orderEvent);

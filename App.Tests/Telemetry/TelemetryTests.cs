@@ -14,7 +14,8 @@ using StorybookShop.Tests.Infrastructure;
 
 namespace StorybookShop.Tests.Telemetry;
 
-/// <summary>One book is one trace: the request, then each pipeline job as a span with story and shop; metrics count it.</summary>
+/// <summary>One book is one trace: the request, then each pipeline job as a span with story and shop; metrics count
+/// it.</summary>
 public sealed class TelemetryTests
 {
     [Test]

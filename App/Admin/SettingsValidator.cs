@@ -19,7 +19,9 @@ public sealed partial class SettingsValidator : AbstractValidator<SettingsView>
         Provider(r => r.AudioProvider, ProviderKind.Audio);
         void Provider(System.Linq.Expressions.Expression<Func<SettingsView, string?>> field, ProviderKind kind) =>
             RuleFor(field).Must(v => Blank(v) is not { } chosen || providers.Available(kind).Contains(chosen))
-                .WithMessage((_, v) => $"\"{Blank(v)}\" is not available on this server; choose one of {string.Join(", ", providers.Available(kind))}.");
+                .WithMessage((_, v) =>
+                    $"\"{Blank(v)}\" is not available on this server; choose one of " +
+                        $"{string.Join(", ", providers.Available(kind))}.");
 
         RuleFor(r => r.TextModel).Must(m => Blank(m) is not { } model || ModelName().IsMatch(model))
             .WithMessage("A model is its provider's model name: letters, digits and . _ : / -, at most 80 characters.");
@@ -44,14 +46,15 @@ public sealed partial class SettingsValidator : AbstractValidator<SettingsView>
             {
                 if (!OpenAiModeration.Categories.ContainsKey(category))
                     context.AddFailure($"moderationThresholds.{category}",
-                        $"Unknown moderation category; use one of {string.Join(", ", OpenAiModeration.Categories.Keys)}.");
+                        $"Unknown moderation category; use one of " +
+                            $"{string.Join(", ", OpenAiModeration.Categories.Keys)}.");
                 else if (score is <= 0 or > 1 || double.IsNaN(score))
                     context.AddFailure($"moderationThresholds.{category}",
                         "A threshold is a score above 0 and at most 1.");
             }
         });
         RuleFor(r => r.TrimInches).Must(t => t is null || BookFormat.Trims.Contains(t.Value))
-            .WithMessage($"The trim must be one of {string.Join(", ", BookFormat.Trims.Select(x => x.ToString(CultureInfo.InvariantCulture)))} inches.");
+            .WithMessage($"The trim must be one of {string.Join(", ", Trims)} inches.");
         RuleFor(r => r.Paper).Must(p => Blank(p) is not { } paper || BookFormat.PaperThickness.ContainsKey(paper))
             .WithMessage($"The paper must be one of {string.Join(", ", BookFormat.PaperThickness.Keys)}.");
         RuleFor(r => r.Price).Must(p => p is not (<= 0 or > 10_000))
@@ -62,6 +65,8 @@ public sealed partial class SettingsValidator : AbstractValidator<SettingsView>
         RuleFor(r => r.MonthlyBudgetUsd).Must(b => b is not (< 0 or > 1_000_000))
             .WithMessage("The monthly budget must be between 0 and 1,000,000 USD.");
     }
+
+    private static IEnumerable<string> Trims => BookFormat.Trims.Select(x => x.ToString(CultureInfo.InvariantCulture));
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

@@ -36,11 +36,13 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
             var lines = new List<string>();
             if (story.Shop?.Settings.ColouringPages == true)
                 foreach (var p in pages)
-                    if (await assets.ExistsAsync(AssetKeys.LineArt(story.ShopId, story.Id, p.Number), ct))
-                        lines.Add(await Fetch(AssetKeys.LineArt(story.ShopId, story.Id, p.Number),
-                            $"line-{p.Number:D2}.jpg"));
-            var colouring = lines.Count == 0 ? [] : Spread(lines, BookLayout.DrawingPages(pages.Count, colouring
-                : true));
+                    if (await assets.GetAsync(AssetKeys.LineArt(story.ShopId, story.Id, p.Number), ct) is { } line)
+                    {
+                        await File.WriteAllBytesAsync(Path.Combine(dir.FullName, $"line-{p.Number:D2}.jpg"), line, ct);
+                        lines.Add($"line-{p.Number:D2}.jpg");
+                    }
+            var colouring = lines.Count == 0 ? []
+                : Spread(lines, BookLayout.DrawingPages(pages.Count, colouring: true));
 
             // One render with bleed makes both files: the print PDF (TrimBox, BleedBox) and the screen PDF (cropped to the trim).
             var pageCount = BookLayout.PageCount(pages.Count, colouring.Count > 0);

@@ -76,8 +76,10 @@ public static class Preflight
         checks.Add(new("safe-zone", "All text inside the safe zone", outside == 0,
             worstWord is null ? "no text" : outside == 0
                 ? $"closest: {In(worst * 72)} in to spare (page {worstWord.Page})"
-                : $"{outside} word(s) outside; worst \"{worstWord.Text}\" on page {worstWord.Page}, {In(-worst * 72)} in over",
-            $"inside {inside.ToString(CultureInfo.InvariantCulture)} in, other edges {OutsideMargin.ToString(CultureInfo.InvariantCulture)} in"));
+                : $"{outside} word(s) outside; worst \"{worstWord.Text}\" on page {worstWord.Page}, " +
+                    $"{In(-worst * 72)} in over",
+            $"inside {inside.ToString(CultureInfo.InvariantCulture)} in, other edges " +
+                $"{OutsideMargin.ToString(CultureInfo.InvariantCulture)} in"));
 
         var fonts = await Poppler.FontsAsync(interior, ct);
         var loose = fonts.Where(f => !f.Embedded).Select(f => f.Name).Distinct().ToList();
@@ -90,7 +92,8 @@ public static class Preflight
         var minPpi = images.Count == 0 ? 0 : images.Min(i => Math.Min(i.XPpi, i.YPpi));
         checks.Add(new("pictures", "Picture resolution at printed size", low.Count == 0,
             images.Count == 0 ? "no pictures" : low.Count == 0 ? $"lowest {minPpi:0} DPI"
-                : $"{low.Count} picture(s) below {MinimumPpi} DPI, lowest {minPpi:0} DPI (page {low.MinBy(i => i.XPpi)!.Page})",
+                : $"{low.Count} picture(s) below {MinimumPpi} DPI, lowest {minPpi:0} DPI (page " +
+                    $"{low.MinBy(i => i.XPpi)!.Page})",
             $"≥ {MinimumPpi} DPI"));
 
         // The cover wrap.
@@ -106,7 +109,8 @@ public static class Preflight
         var onSpine = coverWords.Count(x => x.XMin >= spineX0 - 1 && x.XMax <= spineX1 + 1);
         checks.Add(new("spine", "Spine", wrap.SpineText ? onSpine > 0 : onSpine == 0,
             $"{wrap.Spine:0.000} in, {(onSpine > 0 ? "with" : "no")} text",
-            $"{wrap.Pages} pages × {BookFormat.PaperThickness[wrap.Paper]} in ({wrap.Paper}); text from {CoverGeometry.SpineTextFromPages} pages"));
+            $"{wrap.Pages} pages × {BookFormat.PaperThickness[wrap.Paper]} in ({wrap.Paper}); text from " +
+                $"{CoverGeometry.SpineTextFromPages} pages"));
         var bx1 = (wrap.Bleed + wrap.Trim - CoverGeometry.BarcodeMargin) * 72;
         var bx0 = bx1 - CoverGeometry.BarcodeWidth * 72;
         var by1 = (wrap.Height - wrap.Bleed - CoverGeometry.BarcodeMargin) * 72;

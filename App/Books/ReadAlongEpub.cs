@@ -29,7 +29,8 @@ public static class ReadAlongEpub
     private static readonly XNamespace Smil = "http://www.w3.org/ns/SMIL";
     private static readonly XNamespace Container = "urn:oasis:names:tc:opendocument:xmlns:container";
 
-    /// <summary>Every document is built as XML (LINQ to XML), so every value is escaped by construction and each file is
+    /// <summary>Every document is built as XML (LINQ to XML), so every value is escaped by construction and each file
+    /// is
     /// well-formed XHTML, as EPUB requires (an HTML renderer would write HTML, not XML).</summary>
     public static byte[] Build(Story story, byte[] cover, IReadOnlyList<Page> pages, DateTimeOffset modified)
     {

@@ -59,7 +59,8 @@ public static partial class DashboardExtensions
                 http.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 http.Response.ContentType = "text/plain; charset=utf-8";
                 await http.Response.WriteAsync(
-                    "This jobs link has expired or is not valid: open Jobs again from StorybookShop in your Shopify admin.");
+                    "This jobs link has expired or is not valid: open Jobs again from StorybookShop in your Shopify " +
+                        "admin.");
                 return;
             }
             http.Response.Headers.ContentSecurityPolicy = http.RequestServices.GetRequiredService<IOptions<Shopify.ShopifyOptions>>().Value

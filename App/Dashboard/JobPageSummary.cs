@@ -32,7 +32,8 @@ public static class JobPageSummary
         using (var connection = dto.Page.Storage.GetReadOnlyConnection())
             log = JobLog.Read(connection.GetJobParameter(dto.JobId, JobLog.Parameter));
 
-        // Built as elements (escaped by construction); Hangfire's renderer hook is synchronous, so no component renderer.
+        // Built as elements (escaped by construction); Hangfire's renderer hook is synchronous, so no component
+        // renderer.
         var summary = new XElement("div", new XAttribute("class", "storybook-summary"), new XElement("h3", "Story"));
         if (story is null) summary.Add(new XElement("p", "The story no longer exists."));
         else

@@ -1,6 +1,7 @@
 namespace StorybookShop.Data;
 
-/// <summary>A paid book handed to its buyer: a secret, expiring download page per order, and the Shopify fulfillment that emailed it.</summary>
+/// <summary>A paid book handed to its buyer: a secret, expiring download page per order, and the Shopify fulfillment
+/// that emailed it.</summary>
 public sealed class Delivery
 {
     public Guid Id { get; set; }

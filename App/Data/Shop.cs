@@ -18,7 +18,8 @@ public sealed class Shop
     public string? RefreshToken { get; set; }
     public DateTimeOffset? RefreshTokenExpiresAt { get; set; }
     public bool NeedsReauth { get; set; }
-    /// <summary>Provider spend allowed per calendar month (UTC), in USD; null = Generation:DefaultMonthlyBudgetUsd.</summary>
+    /// <summary>Provider spend allowed per calendar month (UTC), in USD; null =
+    /// Generation:DefaultMonthlyBudgetUsd.</summary>
     public decimal? MonthlyBudgetUsd { get; set; }
     /// <summary>The merchant's choices; anything left null falls back to the server's configuration.</summary>
     public ShopSettings Settings { get; set; } = new();

@@ -20,7 +20,8 @@ public sealed record ShopSettings
     public string? IllustrationStyle { get; init; }
     /// <summary>Pictures drawn at once for this shop on one node (the global limit still applies).</summary>
     public int? ImageConcurrency { get; init; }
-    /// <summary>Moderation category → score from which text is refused (0..1); categories not listed use the provider's own verdict.</summary>
+    /// <summary>Moderation category → score from which text is refused (0..1); categories not listed use the provider's
+    /// own verdict.</summary>
     public Dictionary<string, double>? ModerationThresholds { get; init; }
     /// <summary>The book's square trim in inches: 8, 8.5 (default) or 10; print files add 0.125 in bleed.</summary>
     public double? TrimInches { get; init; }
@@ -35,7 +36,8 @@ public sealed record ShopSettings
     public bool? ColouringPages { get; init; }
     /// <summary>The published product's price in the shop's currency; null = Publishing:DefaultPrice.</summary>
     public decimal? Price { get; init; }
-    /// <summary>True (default): a storefront book makes only its text, cover and first pages before purchase; false: the whole book.</summary>
+    /// <summary>True (default): a storefront book makes only its text, cover and first pages before purchase; false:
+    /// the whole book.</summary>
     public bool? PreviewBeforePurchase { get; init; }
     /// <summary>The products (numeric Shopify ids) that sell personalized books: only a paid line of one of these
     /// releases a book.</summary>

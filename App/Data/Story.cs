@@ -45,7 +45,8 @@ public sealed class Story
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? GenerationStartedAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
-    /// <summary>False while a storefront preview waits for payment: only text, cover and the first pages are made.</summary>
+    /// <summary>False while a storefront preview waits for payment: only text, cover and the first pages are
+    /// made.</summary>
     public bool Released { get; set; } = true;
     public DateTimeOffset? PaidAt { get; set; }
     /// <summary>Started by a shopper on the storefront (a preview that may or may not be paid for).</summary>

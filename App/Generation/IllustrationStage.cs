@@ -29,7 +29,9 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
         var shopSlots = providers.ImageSlots(story.ShopId, brief.Settings);
         var look = string.IsNullOrWhiteSpace(brief.Settings.IllustrationStyle) ? DefaultStyle
             : brief.Settings.IllustrationStyle.Trim();
-        var style = $"{look}; characters: {string.Join("; ", story.Characters.Select(c => $"{c.Name}: {c.VisualDescription}"))}.";
+        var style =
+            $"{look}; characters: " +
+                $"{string.Join("; ", story.Characters.Select(c => $"{c.Name}: {c.VisualDescription}"))}.";
         // The cover shows the hero and companion at the story's farthest place, in warm light.
         var destination = story.Pages.OrderBy(p => p.Number)
             .LastOrDefault(p => p.Scene.Setting != "home")?.Scene.Setting ?? "home";

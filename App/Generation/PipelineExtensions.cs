@@ -61,7 +61,8 @@ public static class PipelineExtensions
         services.AddHttpClient(ElevenLabs.ElevenLabsNarrator.HttpClientName, (sp,
             c) => c.Timeout = sp.GetRequiredService<IOptions<ElevenLabs.ElevenLabsOptions>>().Value.Timeout)
             .AddProviderResilience();
-        // The OpenAI SDK's own network timeout (100 s a call) applies; the client adds the circuit breaker and telemetry.
+        // The OpenAI SDK's own network timeout (100 s a call) applies; the client adds the circuit breaker and
+        // telemetry.
         services.AddHttpClient(ProviderResilience.OpenAi,
             c => c.Timeout = Timeout.InfiniteTimeSpan).AddProviderResilience();
         if (generation.ModerationProvider == "openai") services.AddSingleton<OpenAI.IContentModerator,

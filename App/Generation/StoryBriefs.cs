@@ -31,7 +31,8 @@ internal static class StoryBriefs
                 AssetStage.Failed).SetProperty(p => p.Error, error), ct);
     }
 
-    /// <summary>Marks a stage done with a set-based OR, so two stages finishing together cannot lose each other's flag.</summary>
+    /// <summary>Marks a stage done with a set-based OR, so two stages finishing together cannot lose each other's
+    /// flag.</summary>
     public static Task MarkDoneAsync(this AppDbContext db, Guid storyId, PipelineStages stage, DateTimeOffset now,
         CancellationToken ct) =>
         db.Stories.Where(s => s.Id == storyId)

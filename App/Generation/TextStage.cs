@@ -62,7 +62,9 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, Provider
                 if (attempt >= 2 || !writer.AcceptsCorrections)
                     throw new GeneratedContentRejectedException(
                         "The written story was flagged by moderation twice; it will not be used.");
-                correction = "Parts of the previous draft were flagged as unsuitable for children. Keep everything gentle, kind and safe.";
+                correction =
+                    "Parts of the previous draft were flagged as unsuitable for children. Keep everything gentle, " +
+                        "kind and safe.";
                 rewrites++;
                 continue;
             }

@@ -5,7 +5,8 @@ using StorybookShop.Jobs;
 
 namespace StorybookShop.Health;
 
-/// <summary>Hangfire's storage answers; on a worker node this node's Hangfire server is also registered in it.</summary>
+/// <summary>Hangfire's storage answers; on a worker node this node's Hangfire server is also registered in
+/// it.</summary>
 internal sealed class JobStorageHealthCheck(JobStorage storage, IOptions<PipelineOptions> pipeline) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context,

@@ -25,9 +25,11 @@ public static class ApiDocs
                 {
                     Title = "StorybookShop API",
                     Version = "v1",
-                    Description = "Merchant routes (/api) take the App Bridge session token as a bearer token; storefront "
+                    Description =
+                        "Merchant routes (/api) take the App Bridge session token as a bearer token; storefront "
                         + "routes (/proxy) are reached through the shop's app proxy, which signs every request (shop, "
-                        + "timestamp, signature, path_prefix, logged_in_customer_id). Errors are RFC 9457 problem details; "
+                        + "timestamp, signature, path_prefix, logged_in_customer_id). Errors are RFC 9457 problem " +
+                            "details; "
                         + "invalid input answers 400 with the field errors.",
                 };
                 document.Components ??= new OpenApiComponents();

@@ -9,7 +9,8 @@ namespace StorybookShop.Hosting;
 /// <item>Provider calls made inside a pipeline job (OpenAI text, pictures and speech; ElevenLabs; Shopify's publish and
 /// fulfilment calls): <b>the job is the retry layer</b> — Hangfire's attempts with doubling backoff
 /// (<c>Pipeline:Retry*</c>). The HTTP clients do not retry: the OpenAI SDK's retries are off, Shopify's 429/5xx and
-/// ElevenLabs' "busy" answers end the attempt. Stages are idempotent, so a retried job redoes only what is missing.</item>
+/// ElevenLabs' "busy" answers end the attempt. Stages are idempotent, so a retried job redoes only what is
+/// missing.</item>
 /// <item>Calls made while a person waits (moderation of a new story; Shopify's token exchange and the product list in
 /// Settings): one layer in the call itself — the OpenAI SDK's own retries for moderation; Shopify calls fail fast and
 /// the page says so.</item>

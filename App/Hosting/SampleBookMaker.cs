@@ -21,7 +21,8 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
                 .Select(c => c.Split(':')).Select(p => new CompanionRequest(p[0],
                     p.Length > 1 ? p[1] : "dog")).ToList());
         await using var scope = services.CreateAsyncScope();
-        var validation = await scope.ServiceProvider.GetRequiredService<FluentValidation.IValidator<PersonalizationRequest>>()
+        var validation =
+            await scope.ServiceProvider.GetRequiredService<FluentValidation.IValidator<PersonalizationRequest>>()
             .ValidateAsync(request, stoppingToken);
         if (!validation.IsValid)
         {
@@ -47,7 +48,8 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
             return;
         }
         await Console.Out.WriteLineAsync(
-            $"Making a book for {o.ChildName}: theme {o.Genre}, ages {o.AgeGroup}, language {o.Language}; story {story.Id}");
+            $"Making a book for {o.ChildName}: theme {o.Genre}, ages {o.AgeGroup}, language {o.Language}; story " +
+                $"{story.Id}");
 
         var deadline = clock.GetUtcNow() + o.Timeout;
         var lastPercent = -1;
@@ -86,7 +88,8 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
         var baseUrl = AppUrl();
         await Console.Out.WriteLineAsync();
         await Console.Out.WriteLineAsync(
-            $"\"{s.Title}\" is ready: {s.PageCount} pages, {s.WordCount} words, made in {s.GenerationTimeMs / 1000.0:0.0} s.");
+            $"\"{s.Title}\" is ready: {s.PageCount} pages, {s.WordCount} words, made in " +
+                $"{s.GenerationTimeMs / 1000.0:0.0} s.");
         await Console.Out.WriteLineAsync($"  PDF (screen):  {Where(s.PdfUrl!)}");
         await Console.Out.WriteLineAsync($"  PDF (print):   {Where(s.PrintPdfKey!)}");
         await Console.Out.WriteLineAsync($"  Audio (book):  {Where(s.AudioFiles[^1])}");

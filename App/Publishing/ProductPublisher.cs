@@ -147,7 +147,10 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
     /// construction).</summary>
     public static string Description(Story story) => string.Concat(
         new XElement("p", story.Description ?? "").ToString(SaveOptions.DisableFormatting),
-        new XElement("p", $"A personalized picture book: PDF, narration{(story.EpubKey is null ? "" : " and a read-along e-book")}, delivered by link.")
+        new XElement("p",
+            $"A personalized picture book: PDF, " +
+                $"narration{(story.EpubKey is null ? "" : " and a read-along e-book")}, " +
+                $"delivered by link.")
             .ToString(SaveOptions.DisableFormatting));
 
     /// <summary>Takes the product off the Online Store; the story is Complete again (and can be published again).</summary>

@@ -17,7 +17,8 @@ public sealed partial class PublishJob(ProductPublisher publisher, IDbContextFac
         {
             await publisher.PublishAsync(storyId, cancellationToken);
         }
-        catch (Exception e) when (e is PublishRefusedException or ShopifyUserErrorsException or ShopifyMissingScopeException)
+        catch (Exception e) when (
+            e is PublishRefusedException or ShopifyUserErrorsException or ShopifyMissingScopeException)
         {
             // Shopify refused what we sent (or there is nothing to publish): say why on the story, do not retry.
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -7,6 +7,7 @@ public sealed class ChromiumOptions
     public string ExecutablePath { get; set; } = "/usr/bin/chromium";
     /// <summary>Pages kept open for reuse; also the number of renders in flight per process.</summary>
     public int PagePoolSize { get; set; } = 2;
-    /// <summary>A render that takes longer counts as a hung browser: it is killed, started again, the render retried.</summary>
+    /// <summary>A render that takes longer counts as a hung browser: it is killed, started again, the render
+    /// retried.</summary>
     public TimeSpan RenderTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -6,7 +6,8 @@ using StorybookShop.Data;
 
 namespace StorybookShop.Shopify;
 
-/// <summary>The "ShopifySession" scheme: a valid session token in <c>Authorization: Bearer</c> makes the caller that shop.</summary>
+/// <summary>The "ShopifySession" scheme: a valid session token in <c>Authorization: Bearer</c> makes the caller that
+/// shop.</summary>
 public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger, UrlEncoder encoder,
     SessionTokenValidator validator, IConfiguration configuration, IWebHostEnvironment environment)
@@ -37,7 +38,8 @@ public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSch
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    /// <summary>Shopify's contract for fetches: 401 plus X-Shopify-Retry-Invalid-Session-Request so App Bridge retries with a fresh token.</summary>
+    /// <summary>Shopify's contract for fetches: 401 plus X-Shopify-Retry-Invalid-Session-Request so App Bridge retries
+    /// with a fresh token.</summary>
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;

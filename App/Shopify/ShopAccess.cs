@@ -21,8 +21,11 @@ public static class ShopAccess
             shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == domain, ct);
         if (shop is null)
         {
-            await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO shops (id, domain, created_at, installed_at, needs_reauth) VALUES ({Guid.NewGuid()}, {domain}, {clock.GetUtcNow()}, {clock.GetUtcNow()}, false) ON CONFLICT (domain) DO NOTHING", ct);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO shops (id, domain, created_at, installed_at, needs_reauth)
+                VALUES ({Guid.NewGuid()}, {domain}, {clock.GetUtcNow()}, {clock.GetUtcNow()}, false)
+                ON CONFLICT (domain) DO NOTHING
+                """, ct);
             shop = await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == domain, ct);
         }
         return shop;
@@ -49,8 +52,12 @@ public static class ShopAccess
         var shop = await db.Shops.AsNoTracking()
             .SingleOrDefaultAsync(x => x.Domain == DataExtensions.DevShopDomain, ct);
         if (shop is not null) return shop;
-        await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO shops (id, domain, name, created_at, installed_at, needs_reauth) VALUES ({Guid.NewGuid()}, {DataExtensions.DevShopDomain}, {"Development shop"}, {clock.GetUtcNow()}, {clock.GetUtcNow()}, false) ON CONFLICT (domain) DO NOTHING", ct);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO shops (id, domain, name, created_at, installed_at, needs_reauth)
+            VALUES ({Guid.NewGuid()}, {DataExtensions.DevShopDomain}, {"Development shop"}, {clock.GetUtcNow()},
+                {clock.GetUtcNow()}, false)
+            ON CONFLICT (domain) DO NOTHING
+            """, ct);
         return await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == DataExtensions.DevShopDomain, ct);
     }
 

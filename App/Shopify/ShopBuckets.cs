@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 
 namespace StorybookShop.Shopify;
 
-/// <summary>Each shop's GraphQL cost bucket as Shopify last described it; one per process, shared by every request.</summary>
+/// <summary>Each shop's GraphQL cost bucket as Shopify last described it; one per process, shared by every
+/// request.</summary>
 public sealed class ShopBuckets : IDisposable
 {
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new();

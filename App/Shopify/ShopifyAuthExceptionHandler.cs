@@ -1,6 +1,7 @@
 namespace StorybookShop.Shopify;
 
-/// <summary>A shop whose tokens Shopify refused: for a fetch, 401 with the retry header so App Bridge gets a new session token.</summary>
+/// <summary>A shop whose tokens Shopify refused: for a fetch, 401 with the retry header so App Bridge gets a new
+/// session token.</summary>
 public sealed class ShopifyAuthExceptionHandler(
     IProblemDetailsService problems) : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
 {

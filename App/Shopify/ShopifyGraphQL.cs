@@ -57,7 +57,8 @@ public sealed partial class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens
             }
             if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
             {
-                // Not retried here: the job calling is the retry layer (Hosting.ProviderResilience); Retry-After is logged.
+                // Not retried here: the job calling is the retry layer (Hosting.ProviderResilience); Retry-After is
+                // logged.
                 throw new HttpRequestException($"Shopify answered {(int)response.StatusCode}"
                     + (response.Headers.RetryAfter?.Delta is { } after
                         ? $" (retry after {after.TotalSeconds:0} s)." : "."),

@@ -21,7 +21,8 @@ public static class AssetKeys
     public static string ColouringBook(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId)
         + "book/colouring.pdf";
 
-    /// <summary>Keys come from our code, but the download endpoint gets them from a URL: refuse anything that climbs.</summary>
+    /// <summary>Keys come from our code, but the download endpoint gets them from a URL: refuse anything that
+    /// climbs.</summary>
     public static bool IsSafe(string key) =>
         key.Length is > 0 and < 512 && !key.StartsWith('/') && !key.Contains('\\') &&
         key.Split('/').All(part => part.Length > 0 && part != "." && part != "..");

@@ -119,7 +119,9 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
             string lineItemId);
 
         [LoggerMessage(Level = LogLevel.Information,
-            Message = "Story {StoryId}: order {OrderId} has no open line for it; the download page is ready without a new fulfillment")]
+            Message =
+                "Story {StoryId}: order {OrderId} has no open line for it; the download page is ready without a new " +
+                    "fulfillment")]
         public static partial void StoryOrderHasNoOpenLine(ILogger logger, Guid storyId, string orderId);
     }
 

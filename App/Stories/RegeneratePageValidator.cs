@@ -2,7 +2,8 @@ using FluentValidation;
 
 namespace StorybookShop.Stories;
 
-/// <summary>What a page regeneration may ask for (the page number is checked against the story by the handler).</summary>
+/// <summary>What a page regeneration may ask for (the page number is checked against the story by the
+/// handler).</summary>
 public sealed class RegeneratePageValidator : AbstractValidator<RegeneratePageRequest>
 {
     public static readonly string[] KnownParts = ["image", "audio"];
@@ -18,7 +19,8 @@ public sealed class RegeneratePageValidator : AbstractValidator<RegeneratePageRe
             .Must(t => t is null || !t.Any(char.IsControl))
                 .WithMessage("The picture description may not contain control characters.")
             .Must(t => !PromptSafety.LooksLikeInstructions(t))
-                .WithMessage("The picture description reads like instructions to the model; describe the picture instead.");
+                .WithMessage(
+                    "The picture description reads like instructions to the model; describe the picture instead.");
         RuleFor(r => r.Parts).Must(p => p is null || (p.Count > 0 && p.All(KnownParts.Contains)))
             .WithMessage("Parts must be \"image\", \"audio\" or both.");
     }

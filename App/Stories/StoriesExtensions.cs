@@ -2,7 +2,8 @@ namespace StorybookShop.Stories;
 
 public static class StoriesExtensions
 {
-    /// <summary>The create flow every door uses; validators come from <see cref="Hosting.RequestValidation"/>.</summary>
+    /// <summary>The create flow every door uses; validators come from <see
+    /// cref="Hosting.RequestValidation"/>.</summary>
     public static WebApplicationBuilder AddStories(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<StoryCreation>();

@@ -6,7 +6,8 @@ namespace StorybookShop.Telemetry;
 
 /// <summary>
 /// Carries the trace across Hangfire: a job created inside a span (a request, or the stage that enqueues the next)
-/// records that span's <c>traceparent</c> (<see cref="Jobs.StoryJobs"/> sets it); the job then runs as a child span named for its stage, tagged with story,
+/// records that span's <c>traceparent</c> (<see cref="Jobs.StoryJobs"/> sets it); the job then runs as a child span
+/// named for its stage, tagged with story,
 /// shop, job and attempt, and its duration goes to <see cref="StoryMetrics"/>. One book is thus one trace: the
 /// request, then text, pictures ‖ narration, book, publish and deliver.
 /// </summary>

@@ -82,10 +82,12 @@ public sealed class ElevenLabsNarrator(IHttpClientFactory http,
                     await Task.Delay(Clamp(retryAfter ?? TimeSpan.FromMilliseconds(250 * Math.Min(slotWaits, 8))), ct);
                     continue;
                 }
-                // "Busy" (429 system_busy, 503) and every other failure end this attempt: the narration job is the retry
+                // "Busy" (429 system_busy, 503) and every other failure end this attempt: the narration job is the
+                // retry
                 // layer (Hosting.ProviderResilience); pages already spoken are kept.
                 throw new HttpRequestException(
-                    $"ElevenLabs answered {(int)response.StatusCode}{(status is null ? "" : $" ({status})")}: {Message(error)}", null, response.StatusCode);
+                    $"ElevenLabs answered {(int)response.StatusCode}{(status is null ? "" : $" ({status})")}: " +
+                        $"{Message(error)}", null, response.StatusCode);
             }
         }
     }

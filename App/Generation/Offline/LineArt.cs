@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace StorybookShop.Generation.Offline;
@@ -17,8 +18,8 @@ public static partial class LineArt
         svg = Opacity().Replace(svg, "");
         svg = Fill().Replace(svg, "fill='#ffffff'");
         svg = Stroke().Replace(svg, $"stroke='{Ink}'");
-        svg = StrokeWidth().Replace(svg, m => $"stroke-width='{Math.Max(5, double.Parse(m.Groups[1].Value,
-            System.Globalization.CultureInfo.InvariantCulture)).ToString(System.Globalization.CultureInfo.InvariantCulture)}'");
+        svg = StrokeWidth().Replace(svg, m => string.Create(CultureInfo.InvariantCulture,
+            $"stroke-width='{Math.Max(5, double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))}'"));
         // Shapes without a stroke of their own take a bold one from a wrapping group.
         var open = svg.IndexOf('>', StringComparison.Ordinal) + 1;
         var close = svg.LastIndexOf("</svg>", StringComparison.Ordinal);

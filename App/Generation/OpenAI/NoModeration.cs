@@ -1,6 +1,7 @@
 namespace StorybookShop.Generation.OpenAI;
 
-/// <summary>Without keys there is no moderation service: nothing is flagged (the offline writer uses its own vetted text).</summary>
+/// <summary>Without keys there is no moderation service: nothing is flagged (the offline writer uses its own vetted
+/// text).</summary>
 public sealed class NoModeration : IContentModerator
 {
     public Task<IReadOnlyList<bool>> FlaggedAsync(IReadOnlyList<string> texts, IReadOnlyDictionary<string,

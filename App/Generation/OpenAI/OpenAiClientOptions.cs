@@ -5,7 +5,8 @@ namespace StorybookShop.Generation.OpenAI;
 
 /// <summary>
 /// How the OpenAI SDK reaches OpenAI (see <see cref="Hosting.ProviderResilience"/>): through the app's "openai"
-/// HttpClient (its circuit breaker and telemetry), with the SDK's own retries off for calls made inside a pipeline job —
+/// HttpClient (its circuit breaker and telemetry), with the SDK's own retries off for calls made inside a pipeline job
+/// —
 /// the job is their one retry layer.
 /// </summary>
 public static class OpenAiClientOptions

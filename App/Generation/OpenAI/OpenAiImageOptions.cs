@@ -9,6 +9,7 @@ public sealed class OpenAiImageOptions
     public int JpegQuality { get; set; } = 90;
     /// <summary>Image requests in flight per process, across all stories and shops.</summary>
     public int Concurrency { get; set; } = 4;
-    /// <summary>USD per image by "{quality}-{size}", e.g. "high-1024x1024" (no colon: it separates configuration sections).</summary>
+    /// <summary>USD per image by "{quality}-{size}", e.g. "high-1024x1024" (no colon: it separates configuration
+    /// sections).</summary>
     public Dictionary<string, decimal> Prices { get; set; } = [];
 }

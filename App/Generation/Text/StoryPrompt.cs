@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using StorybookShop.Stories;
@@ -20,11 +21,13 @@ public static class StoryPrompt
         ["standard"] = "",
         ["playful"] = "- Add gentle humour and a fun sound word or two (whoosh, splash) the child can join in with.",
         ["rhyming"] =
-            "- Where it comes naturally, let sentences end in gentle rhymes; never force a rhyme or bend the story for one.",
+            "- Where it comes naturally, let sentences end in gentle rhymes; never force a rhyme or bend the story " +
+                "for one.",
     };
 
     public const string Style =
-        "Soft, warm children's picture-book illustration, gentle watercolour textures, rounded friendly shapes; no text in the picture.";
+        "Soft, warm children's picture-book illustration, gentle watercolour textures, rounded friendly shapes; no " +
+            "text in the picture.";
 
     internal static string System(StoryBrief brief)
     {
@@ -36,7 +39,7 @@ public static class StoryPrompt
             You write warm, gentle personalized picture books for children aged {band.Id}.
             Rules:
             - Exactly {band.Pages} pages. About {band.WordsPerPage} words per page.
-            - Short sentences and everyday words for ages {band.Id}{(brief.Language == "en" ? $" (Flesch-Kincaid grade at most {band.MaxGrade:0.0})" : "")}.
+            - Short sentences and everyday words for ages {band.Id}{Grade(brief, band)}.
             - Write the title, description, moral and every page's text in {language}.
             - Write every illustration_prompt in English: what the picture shows, with no text in the picture.
             - Give each character one fixed visual description (hair, skin, clothes, colours) and never change it.
@@ -45,6 +48,10 @@ public static class StoryPrompt
             Answer with the JSON object only.
             """;
     }
+
+    /// <summary>The reading level, for English (the Flesch-Kincaid formula is English's).</summary>
+    private static string Grade(StoryBrief brief, AgeBand band) => brief.Language == "en"
+        ? string.Create(CultureInfo.InvariantCulture, $" (Flesch-Kincaid grade at most {band.MaxGrade:0.0})") : "";
 
     internal static string User(StoryBrief brief)
     {
@@ -114,11 +121,19 @@ public static class StoryPrompt
             "moral": { "type": "string" },
             "characters": { "type": "array", "items": {
               "type": "object", "additionalProperties": false, "required": ["name", "role", "visual_description"],
-              "properties": { "name": { "type": "string" }, "role": { "type": "string", "enum": ["hero", "companion", "friend", "helper"] }, "visual_description": { "type": "string" } } } },
+              "properties": {
+                "name": { "type": "string" },
+                "role": { "type": "string", "enum": ["hero", "companion", "friend", "helper"] },
+                "visual_description": { "type": "string" } } } },
             "pages": { "type": "array", "items": {
-              "type": "object", "additionalProperties": false, "required": ["text", "illustration_prompt", "setting", "time_of_day", "mood"],
-              "properties": { "text": { "type": "string" }, "illustration_prompt": { "type": "string" }, "setting": { "type": "string" },
-                "time_of_day": { "type": "string", "enum": ["morning", "day", "sunset", "evening", "night"] }, "mood": { "type": "string" } } } }
+              "type": "object", "additionalProperties": false,
+              "required": ["text", "illustration_prompt", "setting", "time_of_day", "mood"],
+              "properties": {
+                "text": { "type": "string" },
+                "illustration_prompt": { "type": "string" },
+                "setting": { "type": "string" },
+                "time_of_day": { "type": "string", "enum": ["morning", "day", "sunset", "evening", "night"] },
+                "mood": { "type": "string" } } } }
           }
         }
         """).RootElement.Clone();

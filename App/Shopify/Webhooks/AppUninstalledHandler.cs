@@ -4,7 +4,8 @@ using StorybookShop.Generation;
 
 namespace StorybookShop.Shopify.Webhooks;
 
-/// <summary>app/uninstalled: the tokens are dead, the shop is marked uninstalled and its running books stop. Repeats are harmless.</summary>
+/// <summary>app/uninstalled: the tokens are dead, the shop is marked uninstalled and its running books stop. Repeats
+/// are harmless.</summary>
 public sealed class AppUninstalledHandler(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline,
     TimeProvider clock) : IWebhookHandler
 {

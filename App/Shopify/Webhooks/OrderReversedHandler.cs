@@ -5,7 +5,8 @@ using StorybookShop.Generation;
 
 namespace StorybookShop.Shopify.Webhooks;
 
-/// <summary>orders/cancelled and refunds/create: the download links of the books concerned stop working, and unfinished paid work stops.</summary>
+/// <summary>orders/cancelled and refunds/create: the download links of the books concerned stop working, and unfinished
+/// paid work stops.</summary>
 public sealed class OrderReversedHandler(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline,
     TimeProvider clock) : IWebhookHandler
 {

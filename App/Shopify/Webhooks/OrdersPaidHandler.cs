@@ -52,7 +52,8 @@ public sealed partial class OrdersPaidHandler(IDbContextFactory<AppDbContext> co
                     var reason = ownProduct.Contains(storyId) || (line.ProductId is not null
                         && bookProducts.Contains(line.ProductId))
                         ? shop.Settings.Price is { } price && line.UnitPrice < price
-                            ? $"Order {orderId}: the paid line's price {line.UnitPrice:0.00} is below the book's price {price:0.00}."
+                            ? $"Order {orderId}: the paid line's price {line.UnitPrice:0.00} is below the book's " +
+                                $"price {price:0.00}."
                             : null
                         : $"Order {orderId}: the paid line is not a book product (product {line.ProductId ?? "none"}).";
                     if (reason is null) paid.Add(new Storefront.PaidStory(context.ShopDomain, storyId, orderId,

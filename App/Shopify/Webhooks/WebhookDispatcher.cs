@@ -124,7 +124,9 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
             await using var cmd = new NpgsqlCommand(
-                "UPDATE webhook_deliveries SET status = 'Processed', processed_at = now(), locked_until = NULL, error = NULL WHERE id = ANY(@ids)", conn);
+                "UPDATE webhook_deliveries SET status = 'Processed', processed_at = now(), locked_until = NULL, " +
+                    "error " +
+                    "= NULL WHERE id = ANY(@ids)", conn);
             cmd.Parameters.AddWithValue("ids", done.ToArray());
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -137,7 +139,9 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
         var o = options.Value;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
-            "UPDATE webhook_deliveries SET status = @status, locked_until = now() + @delay, error = @error WHERE id = @id", conn);
+            "UPDATE webhook_deliveries SET status = @status, locked_until = now() + @delay, error = @error WHERE id " +
+                "= " +
+                "@id", conn);
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("status",
             attempts >= o.MaxAttempts ? nameof(WebhookStatus.Failed) : nameof(WebhookStatus.Received));

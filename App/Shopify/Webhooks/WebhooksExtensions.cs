@@ -2,7 +2,8 @@ namespace StorybookShop.Shopify.Webhooks;
 
 public static class WebhooksExtensions
 {
-    /// <summary>Webhook intake (stored before it is answered), its handlers and the dispatcher (worker nodes).</summary>
+    /// <summary>Webhook intake (stored before it is answered), its handlers and the dispatcher (worker
+    /// nodes).</summary>
     public static WebApplicationBuilder AddWebhooks(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
