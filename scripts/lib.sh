@@ -90,6 +90,15 @@ theme_check_install() {
   npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" @shopify/theme-check-node@3.29.1 >/dev/null 2>&1
 }
 
+# graphql-js (npm), the engine of the tests' Shopify contract oracle (scripts/shopify-contract.cjs): it reads the
+# Admin API schema Shopify publishes (vendored in App.Tests/Shopify/Schema) and holds the fake Shopify to it.
+contract_install() {
+  [ -f "$ROOT/.tools/node_modules/graphql/package.json" ] && return 0
+  log "Installing graphql-js for the Shopify contract oracle (npm)"
+  mkdir -p "$ROOT/.tools"
+  npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" graphql@16.15.0 >/dev/null 2>&1
+}
+
 s3rver_stop() {
   local dir="$1"
   [ -f "$dir.pid" ] && kill "$(cat "$dir.pid")" 2>/dev/null || true

@@ -17,6 +17,7 @@ pg_stop "$PG_DIR"; rm -rf "$PG_DIR" "$S3_DIR"
 pg_start "$PG_DIR" "$PG_PORT"
 s3rver_start "$S3_DIR" "$S3_PORT"
 theme_check_install
+contract_install
 export TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
 export TEST_S3_URL="http://127.0.0.1:$S3_PORT"
 

@@ -31,6 +31,8 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
         ["Shopify:ClientId"] = ShopifyKit.ClientId,
         ["Shopify:ClientSecret"] = ShopifyKit.Secret,
         ["Shopify:PreviousClientSecret"] = ShopifyKit.PreviousSecret,
+        // A Shopify app's worker fulfils orders with an absolute download link: its public URL is required.
+        ["Shopify:AppUrl"] = "https://storybook.example.test",
         ["Webhooks:RetryInitialDelay"] = "00:00:01",
         ["Webhooks:PollInterval"] = "00:00:01",
     };

@@ -10,8 +10,11 @@ namespace StorybookShop.Tests.Infrastructure;
 
 /// <summary>
 /// A local Shopify on 127.0.0.1 that speaks the real wire format: the OAuth access_token endpoint (authorization
-/// code, token exchange and refresh grants, with Shopify's error shapes) and the Admin GraphQL endpoint with a
-/// leaky-bucket cost limit, THROTTLED errors and scripted answers. It records what it receives.
+/// code, token exchange and refresh grants, with Shopify's error shapes) and the Admin GraphQL endpoint, which holds
+/// every request to Shopify's published contract (<see cref="ShopifyContract"/>: the 2026-10 schema, variable
+/// coercion, the cost rules and the 1,000-point single-query limit, access scopes from the schema) before a
+/// scripted <see cref="Answer"/> is shaped by the same schema; a leaky bucket answers THROTTLED as Shopify does.
+/// It records what it receives.
 /// </summary>
 public sealed class FakeShopify : IAsyncDisposable
 {
@@ -25,8 +28,9 @@ public sealed class FakeShopify : IAsyncDisposable
     /// <summary>What each shop granted the app; by default what shopify.app.toml asks for.</summary>
     public ConcurrentDictionary<string, string> GrantedScopes { get; } = new();
     private string Granted(string shop) => GrantedScopes.GetValueOrDefault(shop, ShopifyKit.TomlScopes);
+    /// <summary>A request as the fake received it, with the root fields and the cost Shopify's rules give it.</summary>
     public sealed record GraphQLCall(string Shop, string Version, string Query, JsonNode? Variables,
-        string? AccessToken);
+        string? AccessToken, IReadOnlyList<string> RootFields, int RequestedCost);
     private sealed class Bucket { public double Available = 2000; public DateTimeOffset At = DateTimeOffset.UtcNow; }
 
     public ConcurrentQueue<GraphQLCall> GraphQLCalls { get; } = new();
@@ -43,14 +47,10 @@ public sealed class FakeShopify : IAsyncDisposable
     public bool RejectTokenExchange { get; set; }
     /// <summary>Answers GraphQL operations; default: an empty data object. Return null to fall through.</summary>
     public Func<GraphQLCall, JsonNode?> Answer { get; set; } = _ => new JsonObject();
-    /// <summary>Each query's declared cost (Shopify computes it from the query; tests choose it).</summary>
-    public double QueryCost { get; set; } = 10;
     public double RestoreRate { get; set; } = 100;
     public double MaximumAvailable { get; set; } = 2000;
     /// <summary>Queued failures for the next GraphQL calls: 429, 500, or 0 for a THROTTLED 200.</summary>
     public ConcurrentQueue<int> FailNext { get; } = new();
-    /// <summary>When set, GraphQL answers with this top-level error (as Shopify does for a query it rejects).</summary>
-    public string? QueryError { get; set; }
 
     private FakeShopify(WebApplication app) => _app = app;
 
@@ -171,19 +171,57 @@ public sealed class FakeShopify : IAsyncDisposable
     {
         var token = request.Headers["X-Shopify-Access-Token"].ToString();
         var body = await JsonNode.ParseAsync(request.Body);
-        var call = new GraphQLCall(shop, version, body?["query"]?.GetValue<string>() ?? "",
-            body?["variables"]?.DeepClone(), token);
-        GraphQLCalls.Enqueue(call);
+        var query = body?["query"]?.GetValue<string>() ?? "";
+        var variables = body?["variables"]?.DeepClone();
         if (!_accessTokens.TryGetValue(token,
             out var issued) || issued.Shop != shop || issued.Expires < DateTimeOffset.UtcNow)
+        {
+            GraphQLCalls.Enqueue(new GraphQLCall(shop, version, query, variables, token, [], 0));
             return Results.Json(new { errors = "[API] Invalid API key or access token (unrecognized login or wrong password)" }, statusCode: 401);
+        }
 
         var failure = FailNext.TryDequeue(out var f) ? f : -1;
+        if (failure == 429 || failure >= 500) GraphQLCalls.Enqueue(new GraphQLCall(shop, version, query, variables,
+            token, [], 0));
         if (failure == 429) return Results.Json(new { errors = "Exceeded 2 calls per second for api client." },
             statusCode: 429).WithHeader("Retry-After", "1");
         if (failure >= 500) return Results.Json(new { errors = "Internal error" }, statusCode: failure);
 
+        // Shopify's contract first: the document against the published schema, the variables coerced, the cost.
+        var check = await Contract.CheckAsync(version, query, variables);
+        var name = check.OperationName ?? "(anonymous)";
+        var call = new GraphQLCall(shop, version, query, variables, token,
+            [.. check.RootFields.Select(r => r.Name)], check.RequestedCost);
+        GraphQLCalls.Enqueue(call);
+        if (!check.Ok)
+        {
+            foreach (var e in check.Errors) ShopifyContract.Violations.Enqueue(new(ShopifyContract.ViolationKind.Refused,
+                name, e!["message"]!.GetValue<string>()));
+            return Results.Json(new JsonObject { ["errors"] = check.Errors });
+        }
+        if (check.RequestedCost > ShopifyContract.MaxQueryCost)
+        {
+            ShopifyContract.Violations.Enqueue(new(ShopifyContract.ViolationKind.Refused, name,
+                $"MAX_COST_EXCEEDED: requested cost {check.RequestedCost}"));
+            return Results.Json(new JsonObject
+            {
+                ["errors"] = new JsonArray(new JsonObject
+                {
+                    ["message"] = $"Query cost is {check.RequestedCost}, which exceeds the single query max cost " +
+                        $"limit ({ShopifyContract.MaxQueryCost}).\n\nSee https://shopify.dev/concepts/about-apis/" +
+                        "rate-limits for more information on how the\ncost of a query is calculated.\n\nTo query " +
+                        "larger amounts of data with fewer limits, bulk operations should be used instead.",
+                    ["extensions"] = new JsonObject { ["code"] = "MAX_COST_EXCEEDED", ["cost"] = check.RequestedCost,
+                        ["maxCost"] = ShopifyContract.MaxQueryCost,
+                        ["documentation"] = "https://shopify.dev/api/usage/rate-limits" },
+                }),
+            });
+        }
+        foreach (var d in check.Deprecations)
+            ShopifyContract.Violations.Enqueue(new(ShopifyContract.ViolationKind.Deprecated, name, d));
+
         var bucket = _buckets.GetOrAdd(shop, _ => new Bucket { Available = MaximumAvailable });
+        var requested = check.RequestedCost;
         lock (bucket)
         {
             var now = DateTimeOffset.UtcNow;
@@ -191,67 +229,68 @@ public sealed class FakeShopify : IAsyncDisposable
                 bucket.Available + (now - bucket.At).TotalSeconds * RestoreRate);
             bucket.At = now;
             // Shopify answers a throttled query with HTTP 200 and a THROTTLED error; a queued 0 forces one.
-            if (bucket.Available < QueryCost || failure == 0)
+            if (bucket.Available < requested || failure == 0)
                 return Results.Json(new JsonObject
                 {
                     ["errors"] = new JsonArray(new JsonObject { ["message"] = "Throttled",
                         ["extensions"] = new JsonObject { ["code"] = "THROTTLED",
                             ["documentation"] = "https://shopify.dev/api/usage/rate-limits" } }),
-                    ["extensions"] = Cost(QueryCost, 0, bucket),
+                    ["extensions"] = Cost(requested, 0, bucket),
                 });
-            bucket.Available -= QueryCost;
-            if (Denied(call.Query, issued.Scopes) is { } denied)
-                return Results.Json(new JsonObject
-                {
-                    ["errors"] = new JsonArray(new JsonObject
-                    {
-                        ["message"] = $"Access denied for {denied.Field} field. Required access: `{denied.Scope}` access scope.",
-                        ["extensions"] = new JsonObject
-                        {
-                            ["code"] = "ACCESS_DENIED",
-                                ["documentation"] = "https://shopify.dev/api/usage/access-scopes",
-                            ["requiredAccess"] = $"`{denied.Scope}` access scope.",
-                        },
-                        ["path"] = new JsonArray(denied.Field),
-                    }),
-                    ["data"] = new JsonObject { [denied.Field] = null },
-                    ["extensions"] = Cost(QueryCost, QueryCost, bucket),
-                });
-            if (QueryError is not null)
-                return Results.Json(new JsonObject
-                {
-                    ["errors"] = new JsonArray(new JsonObject { ["message"] = QueryError,
-                        ["locations"] = new JsonArray(new JsonObject { ["line"] = 1, ["column"] = 9 }) }),
-                    ["extensions"] = Cost(QueryCost, QueryCost, bucket),
-                });
-            JsonNode data;
-            try { data = Answer(call) ?? new JsonObject(); }
-            catch (GraphQLErrorException e)
-            {
-                return Results.Json(new JsonObject
-                {
-                    ["errors"] = new JsonArray(new JsonObject { ["message"] = e.Message,
-                        ["extensions"] = new JsonObject { ["code"] = "INTERNAL_SERVER_ERROR" } }),
-                    ["extensions"] = Cost(QueryCost, QueryCost, bucket),
-                });
-            }
-            return Results.Json(new JsonObject { ["data"] = data, ["extensions"] = Cost(QueryCost,
-                QueryCost, bucket) });
+            bucket.Available -= requested;
         }
+        if (Denied(check, issued.Scopes) is { } denied)
+            return Results.Json(new JsonObject
+            {
+                ["errors"] = new JsonArray(new JsonObject
+                {
+                    ["message"] = $"Access denied for {denied.Field} field. Required access: {denied.Required}",
+                    ["extensions"] = new JsonObject
+                    {
+                        ["code"] = "ACCESS_DENIED", ["documentation"] = "https://shopify.dev/api/usage/access-scopes",
+                        ["requiredAccess"] = denied.Required,
+                    },
+                    ["path"] = new JsonArray(denied.Field),
+                }),
+                ["data"] = new JsonObject { [denied.Field] = null },
+                ["extensions"] = Cost(requested, requested, bucket),
+            });
+        JsonNode data;
+        try { data = Answer(call) ?? new JsonObject(); }
+        catch (GraphQLErrorException e)
+        {
+            return Results.Json(new JsonObject
+            {
+                ["errors"] = new JsonArray(new JsonObject { ["message"] = e.Message,
+                    ["extensions"] = new JsonObject { ["code"] = "INTERNAL_SERVER_ERROR" } }),
+                ["extensions"] = Cost(requested, requested, bucket),
+            });
+        }
+        // The answer as Shopify's executor would give it: only what was asked, paged, typed by the schema.
+        var shaped = await Contract.ShapeAsync(version, query, variables, data);
+        foreach (var e in shaped.Errors)
+            ShopifyContract.Violations.Enqueue(new(ShopifyContract.ViolationKind.FakeAnswer, name, e));
+        lock (bucket) bucket.Available += Math.Max(0, requested - shaped.ActualCost); // Shopify refunds the rest
+        var response = Results.Json(new JsonObject { ["data"] = shaped.Data,
+            ["extensions"] = Cost(requested, shaped.ActualCost, bucket) });
+        return check.Deprecations.Count > 0
+            ? response.WithHeader("X-Shopify-API-Deprecated-Reason", "https://shopify.dev/api/usage/versioning#deprecation-practices")
+            : response;
     }
 
+    private static ShopifyContract Contract => ShopifyContract.Shared;
+
     /// <summary>
-    /// Shopify's access rules for the fields the app uses, written from Shopify's reference (not from the app's table):
-    /// the first root field the token has no scope for. A write_ scope includes its read_ scope.
+    /// Shopify's access rules for the root fields the app uses, written from Shopify's reference where the schema
+    /// carries no <c>requiredAccess</c> (order, products); the schema's own text wins where it has one.
     /// </summary>
-    private static readonly (string Field, string Scope)[] Rules =
-    [
-        ("stagedUploadsCreate", "write_files"), ("productSet", "write_products"), ("productUpdate", "write_products"),
-        ("publications", "read_publications"), ("publishablePublish", "write_publications"), ("publishableUnpublish",
-            "write_publications"),
-        ("order", "read_orders"), ("fulfillmentCreate", "write_merchant_managed_fulfillment_orders"),
-        ("products", "read_products"),
-    ];
+    private static readonly Dictionary<string, string> Rules = new()
+    {
+        ["order"] = "`read_orders` access scope.", ["fulfillmentOrder"] = "`read_merchant_managed_fulfillment_orders`" +
+            " access scope, `read_assigned_fulfillment_orders` access scope or `read_third_party_fulfillment_orders`" +
+            " access scope.",
+        ["products"] = "`read_products` access scope.", ["stagedUploadsCreate"] = "`write_files` access scope.",
+    };
 
     public static bool Has(string scopes, string scope)
     {
@@ -260,13 +299,19 @@ public sealed class FakeShopify : IAsyncDisposable
             && granted.Contains("write_" + scope[5..]));
     }
 
-    private static (string Field, string Scope)? Denied(string query, string scopes)
+    /// <summary>The first root field the token's scopes do not cover: the schema's <c>requiredAccess</c> names the
+    /// scopes, any one of which is enough (its "Also:" part is about staff permissions, not scopes).</summary>
+    private static (string Field, string Required)? Denied(ShopifyContract.Check check, string scopes)
     {
-        // The selection set's root fields: "{ field(" or "{ field {" right after the operation's opening brace.
-        var body = query[(query.IndexOf('{', StringComparison.Ordinal) + 1)..];
-        foreach (var (field, scope) in Rules)
-            if (System.Text.RegularExpressions.Regex.IsMatch(body, $@"^\s*{field}\b") && !Has(scopes,
-                scope)) return (field, scope);
+        foreach (var root in check.RootFields)
+        {
+            var required = root.RequiredAccess ?? Rules.GetValueOrDefault(root.Name);
+            if (required is null) continue;
+            var scopePart = required.Split("Also:")[0];
+            var any = System.Text.RegularExpressions.Regex.Matches(scopePart, "`([a-z_]+)`").Select(m => m.Groups[1].Value)
+                .ToList();
+            if (any.Count > 0 && !any.Any(s => Has(scopes, s))) return (root.Name, required.Trim());
+        }
         return null;
     }
 

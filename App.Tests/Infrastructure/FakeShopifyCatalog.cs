@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace StorybookShop.Tests.Infrastructure;
 
 /// <summary>
-/// What the fake Shopify's Admin GraphQL answers about products, as the real one does: staged upload targets
-/// on the fake server, <c>productSet</c> upserting by handle (refusing files that were never uploaded),
-/// publications, <c>publishablePublish</c>/<c>publishableUnpublish</c>, <c>productUpdate</c>. Install it with
+/// What the fake Shopify's Admin GraphQL knows about a shop's products and orders, answered by root field as the
+/// real one would: staged upload targets on the fake server, <c>productSet</c> upserting by handle (refusing files
+/// that were never uploaded), publications with their catalogs, <c>publishablePublish</c>/<c>Unpublish</c>,
+/// <c>productUpdate</c>, orders with their fulfillment orders, <c>fulfillmentOrder</c>, <c>fulfillmentCreate</c>.
+/// Each answer holds the whole object (every list whole): the contract oracle keeps only what the query asked for,
+/// pages connections by first/after and checks every value against the schema. Install it with
 /// <c>shopify.Answer = catalog.Answer</c>; every document and its variables stay in <c>GraphQLCalls</c>.
 /// </summary>
 public sealed class FakeShopifyCatalog(FakeShopify shopify)
@@ -21,7 +25,11 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         public HashSet<string> Publications { get; } = [];
     }
 
-    /// <summary>An order as the fulfillment API sees it: line items (with their custom attributes) in one open fulfillment order.</summary>
+    /// <summary>
+    /// An order as the fulfillment API sees it: line items (with their custom attributes) in fulfillment orders —
+    /// one open fulfillment order at the merchant's location unless <see cref="FulfillmentOrderOf"/> puts a line in
+    /// another (Shopify splits an order by location).
+    /// </summary>
     public sealed class Order
     {
         public required string Id { get; init; }
@@ -29,6 +37,14 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         public List<JsonNode> Fulfillments { get; } = [];
         /// <summary>Line item id → the product it is of (gid), for lines bought as a published product.</summary>
         public Dictionary<string, string> LineProducts { get; } = [];
+        /// <summary>Line item id → its fulfillment order's number (1 when absent).</summary>
+        public Dictionary<string, int> FulfillmentOrderOf { get; } = [];
+
+        public int FulfillmentOrderCount => Lines.Count == 0 ? 1
+            : Lines.Max(l => FulfillmentOrderOf.GetValueOrDefault(l.LineItemId, 1));
+
+        public string FulfillmentOrderId(int number) =>
+            $"gid://shopify/FulfillmentOrder/{Id}{number.ToString("D2", CultureInfo.InvariantCulture)}";
     }
 
     public ConcurrentDictionary<string, Order> Orders { get; } = new();
@@ -39,39 +55,53 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
     private int _next = 1000;
     public ConcurrentDictionary<string, Product> Products { get; } = new();
     public const string OnlineStore = "gid://shopify/Publication/11";
-    /// <summary>Operations (by field name) to fail once with a top-level GraphQL error, as a crash between calls would look.</summary>
+
+    /// <summary>
+    /// The shop's publications with their catalogs' titles, in Shopify's order: a point of sale and a market catalog
+    /// first. Tests add more (a shop with many markets) to push the Online Store past a page.
+    /// </summary>
+    public List<(string Id, string CatalogType, string Title)> Publications { get; } =
+    [
+        ("gid://shopify/Publication/12", "AppCatalog", "Point of Sale"),
+        ("gid://shopify/Publication/13", "MarketCatalog", "Canada"),
+        (OnlineStore, "AppCatalog", "Online Store"),
+    ];
+
+    /// <summary>Operations (by root field) to fail once with a top-level GraphQL error, as a crash between calls would
+    /// look.</summary>
     public ConcurrentQueue<string> FailOnce { get; } = new();
     private readonly ConcurrentDictionary<string, string> _staged = new();
 
     public JsonNode? Answer(FakeShopify.GraphQLCall call)
     {
-        var q = call.Query;
         var v = call.Variables ?? new JsonObject();
-        foreach (var op in new[] { "stagedUploadsCreate", "productSet", "publications", "publishablePublish",
-            "publishableUnpublish", "productUpdate", "fulfillmentCreate", "order", "products" })
-            if (q.Contains(op + "(", StringComparison.Ordinal) || q.Contains(op + " {", StringComparison.Ordinal))
+        var data = new JsonObject();
+        foreach (var field in call.RootFields)
+        {
+            if (FailOnce.TryPeek(out var f) && f == field && FailOnce.TryDequeue(out _))
+                throw new FakeShopify.GraphQLErrorException(
+                    $"Internal error in {field}. Looks like something went wrong on our end.");
+            data[field] = field switch
             {
-                if (FailOnce.TryPeek(out var f) && f == op && FailOnce.TryDequeue(out _))
-                    throw new FakeShopify.GraphQLErrorException(
-                        $"Internal error in {op}. Looks like something went wrong on our end.");
-                return op switch
-                {
-                    "stagedUploadsCreate" => Staged(v),
-                    "productSet" => ProductSet(call.Shop, v),
-                    "publications" => new JsonObject { ["publications"] = new JsonObject { ["nodes"] = new JsonArray(
-                        new JsonObject { ["id"] = OnlineStore, ["name"] = "Online Store" },
-                            new JsonObject { ["id"] = "gid://shopify/Publication/12", ["name"] = "Point of Sale" }) } },
-                    "publishablePublish" => Publication(v, add: true),
-                    "publishableUnpublish" => Publication(v, add: false),
-                    "fulfillmentCreate" => FulfillmentCreate(v),
-                    "order" => OrderQuery(v, shopify.ScopesOf(call)),
-                    "products" => new JsonObject { ["products"] = new JsonObject { ["nodes"] = new JsonArray(
-                        [.. ShopProducts.GetValueOrDefault(call.Shop, []).Select(p => (JsonNode)new JsonObject
-                            { ["id"] = $"gid://shopify/Product/{p.Id}", ["title"] = p.Title })]) } },
-                    _ => ProductUpdate(v),
-                };
-            }
-        return new JsonObject();
+                "stagedUploadsCreate" => Staged(v),
+                "productSet" => ProductSet(call.Shop, v),
+                "publications" => new JsonObject { ["nodes"] = new JsonArray([.. Publications.Select(p =>
+                    (JsonNode)new JsonObject { ["id"] = p.Id, ["name"] = p.Title,
+                        ["catalog"] = new JsonObject { ["__typename"] = p.CatalogType, ["id"] = p.Id.Replace(
+                            "Publication", p.CatalogType, StringComparison.Ordinal), ["title"] = p.Title } })]) },
+                "publishablePublish" => Publication(v, add: true),
+                "publishableUnpublish" => Publication(v, add: false),
+                "fulfillmentCreate" => FulfillmentCreate(v),
+                "order" => OrderNode(v["id"]!.GetValue<string>(), shopify.ScopesOf(call)),
+                "fulfillmentOrder" => FulfillmentOrderNode(v["id"]!.GetValue<string>()),
+                "products" => new JsonObject { ["nodes"] = new JsonArray(
+                    [.. ShopProducts.GetValueOrDefault(call.Shop, []).Select(p => (JsonNode)new JsonObject
+                        { ["id"] = $"gid://shopify/Product/{p.Id}", ["title"] = p.Title })]) },
+                "productUpdate" => ProductUpdate(v),
+                _ => throw new FakeShopify.GraphQLErrorException($"The fake does not model {field} yet."),
+            };
+        }
+        return data;
     }
 
     private JsonObject Staged(JsonNode v)
@@ -91,8 +121,7 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
                         new JsonObject { ["name"] = "policy", ["value"] = "eyJleHBpcmF0aW9uIjoi" }),
             });
         }
-        return new JsonObject { ["stagedUploadsCreate"] = new JsonObject { ["stagedTargets"] = targets,
-            ["userErrors"] = new JsonArray() } };
+        return new JsonObject { ["stagedTargets"] = targets, ["userErrors"] = new JsonArray() };
     }
 
     private JsonObject ProductSet(string shop, JsonNode v)
@@ -106,14 +135,12 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         {
             var source = files[i]!["originalSource"]!.GetValue<string>();
             if (!_staged.TryGetValue(source, out var id) || !shopify.Uploads.ContainsKey(id))
-                errors.Add(new JsonObject { ["field"] = new JsonArray("input", "files",
-                    i.ToString(System.Globalization.CultureInfo.InvariantCulture), "originalSource"),
-                        ["message"] = "File could not be found.", ["code"] = "INVALID" });
+                errors.Add(UserError(["input", "files", i.ToString(CultureInfo.InvariantCulture), "originalSource"],
+                    "File could not be found.", "INVALID_INPUT"));
         }
-        if (input["title"] is null) errors.Add(new JsonObject { ["field"] = new JsonArray("input", "title"),
-            ["message"] = "Title can't be blank", ["code"] = "BLANK" });
-        if (errors.Count > 0) return new JsonObject { ["productSet"] = new JsonObject { ["product"] = null,
-            ["userErrors"] = errors } };
+        if (input["title"] is null || input["title"]!.GetValue<string>().Length == 0)
+            errors.Add(UserError(["input", "title"], "Title can't be blank", "INVALID_PRODUCT"));
+        if (errors.Count > 0) return new JsonObject { ["product"] = null, ["userErrors"] = errors };
         var product = Products.Values.FirstOrDefault(p => p.Shop == shop && p.Handle == handle);
         if (product is null)
         {
@@ -123,88 +150,115 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         }
         else product.Input = input.DeepClone();
         product.Status = input["status"]?.GetValue<string>() ?? product.Status;
-        return new JsonObject
-        {
-            ["productSet"] = new JsonObject { ["product"] = new JsonObject { ["id"] = product.Id,
-                ["handle"] = product.Handle, ["status"] = product.Status }, ["userErrors"] = new JsonArray() },
-        };
+        return new JsonObject { ["product"] = ProductNode(product), ["userErrors"] = new JsonArray() };
+    }
+
+    private static JsonObject ProductNode(Product p) => new()
+    {
+        ["id"] = p.Id, ["handle"] = p.Handle, ["status"] = p.Status,
+        ["title"] = p.Input["title"]?.GetValue<string>() ?? "",
+    };
+
+    private static JsonObject UserError(string[] field, string message, string? code = null)
+    {
+        var error = new JsonObject { ["field"] = new JsonArray([.. field.Select(f => (JsonNode)f)]),
+            ["message"] = message };
+        if (code is not null) error["code"] = code;
+        return error;
     }
 
     private JsonObject Publication(JsonNode v, bool add)
     {
-        var field = add ? "publishablePublish" : "publishableUnpublish";
         if (!Products.TryGetValue(v["id"]!.GetValue<string>(), out var product))
-            return new JsonObject { [field] = new JsonObject { ["userErrors"] = new JsonArray(
-                new JsonObject { ["field"] = new JsonArray("id"), ["message"] = "Product does not exist" }) } };
+            return new JsonObject { ["userErrors"] = new JsonArray(UserError(["id"], "Product does not exist")) };
         foreach (var p in v["input"]!.AsArray())
         {
             var id = p!["publicationId"]!.GetValue<string>();
+            if (Publications.All(x => x.Id != id))
+                return new JsonObject { ["userErrors"] = new JsonArray(UserError(["input", "0", "publicationId"],
+                    "Publication does not exist")) };
             if (add) product.Publications.Add(id); else product.Publications.Remove(id);
         }
-        return new JsonObject { [field] = new JsonObject { ["userErrors"] = new JsonArray() } };
+        return new JsonObject { ["publishable"] = new JsonObject { ["__typename"] = "Product", ["id"] = product.Id },
+            ["userErrors"] = new JsonArray() };
     }
 
-    private JsonObject OrderQuery(JsonNode v, string scopes)
+    private static string Numeric(string gid) => gid[(gid.LastIndexOf('/') + 1)..];
+
+    private JsonObject? OrderNode(string gid, string scopes)
     {
-        var id = v["id"]!.GetValue<string>().Replace("gid://shopify/Order/", "", StringComparison.Ordinal);
-        if (!Orders.TryGetValue(id, out var order)) return new JsonObject { ["order"] = null };
+        if (!Orders.TryGetValue(Numeric(gid), out var order)) return null;
         // An app sees only the fulfillment orders its scopes cover: these are at the merchant's own location.
         if (!FakeShopify.Has(scopes, "read_merchant_managed_fulfillment_orders"))
-            return new JsonObject { ["order"] = new JsonObject { ["fulfillmentOrders"] = new JsonObject { ["nodes"] = new JsonArray() } } };
+            return new JsonObject { ["id"] = gid, ["fulfillmentOrders"] = new JsonObject { ["nodes"] = new JsonArray() } };
         lock (order)
-        {
-            var open = order.Lines.Any(l => l.Remaining > 0);
             return new JsonObject
             {
-                ["order"] = new JsonObject
-                {
-                    ["fulfillmentOrders"] = new JsonObject { ["nodes"] = new JsonArray(new JsonObject
-                    {
-                        ["id"] = $"gid://shopify/FulfillmentOrder/{order.Id}1", ["status"] = open ? "OPEN" : "CLOSED",
-                        ["lineItems"] = new JsonObject { ["nodes"] = new JsonArray(order.Lines.Select(l =>
-                            (JsonNode)new JsonObject
-                        {
-                            ["id"] = $"gid://shopify/FulfillmentOrderLineItem/{l.LineItemId}",
-                                ["remainingQuantity"] = l.Remaining,
-                            ["lineItem"] = new JsonObject
-                            {
-                                ["id"] = $"gid://shopify/LineItem/{l.LineItemId}",
-                                ["product"] = order.LineProducts.TryGetValue(l.LineItemId,
-                                    out var product) ? new JsonObject { ["id"] = product } : null,
-                                ["customAttributes"] = new JsonArray(l.Attributes.Select(a =>
-                                    (JsonNode)new JsonObject { ["key"] = a.Key, ["value"] = a.Value }).ToArray()),
-                            },
-                        }).ToArray()) },
-                    }) },
-                },
+                ["id"] = gid,
+                ["fulfillmentOrders"] = new JsonObject { ["nodes"] = new JsonArray([.. Enumerable.Range(1,
+                    order.FulfillmentOrderCount).Select(n => (JsonNode)FulfillmentOrder(order, n))]) },
             };
-        }
+    }
+
+    private JsonObject? FulfillmentOrderNode(string gid)
+    {
+        var digits = Numeric(gid);
+        if (digits.Length < 3 || !Orders.TryGetValue(digits[..^2], out var order)) return null;
+        var number = int.Parse(digits[^2..], CultureInfo.InvariantCulture);
+        if (number < 1 || number > order.FulfillmentOrderCount) return null;
+        lock (order) return FulfillmentOrder(order, number);
+    }
+
+    private static JsonObject FulfillmentOrder(Order order, int number)
+    {
+        var lines = order.Lines.Where(l => order.FulfillmentOrderOf.GetValueOrDefault(l.LineItemId, 1) == number)
+            .ToList();
+        return new JsonObject
+        {
+            ["id"] = order.FulfillmentOrderId(number),
+            ["status"] = lines.Any(l => l.Remaining > 0) ? "OPEN" : "CLOSED",
+            ["lineItems"] = new JsonObject { ["nodes"] = new JsonArray([.. lines.Select(l => (JsonNode)new JsonObject
+            {
+                ["id"] = $"gid://shopify/FulfillmentOrderLineItem/{l.LineItemId}",
+                ["remainingQuantity"] = l.Remaining, ["totalQuantity"] = Math.Max(1, l.Remaining),
+                ["lineItem"] = new JsonObject
+                {
+                    ["id"] = $"gid://shopify/LineItem/{l.LineItemId}",
+                    ["product"] = order.LineProducts.TryGetValue(l.LineItemId, out var product)
+                        ? new JsonObject { ["id"] = product } : null,
+                    ["customAttributes"] = new JsonArray([.. l.Attributes.Select(a =>
+                        (JsonNode)new JsonObject { ["key"] = a.Key, ["value"] = a.Value })]),
+                },
+            })]) },
+        };
     }
 
     private JsonObject FulfillmentCreate(JsonNode v)
     {
         var f = v["fulfillment"]!;
         var errors = new JsonArray();
-        foreach (var group in f["lineItemsByFulfillmentOrder"]!.AsArray())
+        var groups = f["lineItemsByFulfillmentOrder"]!.AsArray();
+        foreach (var group in groups)
         {
-            var orderId = group!["fulfillmentOrderId"]!.GetValue<string>().Replace("gid://shopify/FulfillmentOrder/",
-                "", StringComparison.Ordinal)[..^1];
-            if (!Orders.TryGetValue(orderId,
-                out var order)) { errors.Add(new JsonObject { ["field"] = new JsonArray("fulfillment"),
-                    ["message"] = "Fulfillment order does not exist." }); continue; }
+            var digits = Numeric(group!["fulfillmentOrderId"]!.GetValue<string>());
+            if (digits.Length < 3 || !Orders.TryGetValue(digits[..^2], out var order))
+            {
+                errors.Add(UserError(["fulfillment"], "Fulfillment order does not exist."));
+                continue;
+            }
+            var number = int.Parse(digits[^2..], CultureInfo.InvariantCulture);
             lock (order)
             {
                 foreach (var item in group["fulfillmentOrderLineItems"]!.AsArray())
                 {
-                    var lineId = item!["id"]!.GetValue<string>().Replace("gid://shopify/FulfillmentOrderLineItem/", "",
-                        StringComparison.Ordinal);
-                    var index = order.Lines.FindIndex(l => l.LineItemId == lineId);
+                    var lineId = Numeric(item!["id"]!.GetValue<string>());
+                    var index = order.Lines.FindIndex(l => l.LineItemId == lineId
+                        && order.FulfillmentOrderOf.GetValueOrDefault(lineId, 1) == number);
                     var quantity = item["quantity"]!.GetValue<int>();
                     if (index < 0 || order.Lines[index].Remaining < quantity)
                     {
-                        errors.Add(new JsonObject { ["field"] = new JsonArray("fulfillment",
-                            "lineItemsByFulfillmentOrder"),
-                                ["message"] = "Invalid fulfillment order line item quantity requested." });
+                        errors.Add(UserError(["fulfillment", "lineItemsByFulfillmentOrder"],
+                            "Invalid fulfillment order line item quantity requested."));
                         continue;
                     }
                     order.Lines[index] = order.Lines[index] with { Remaining = order.Lines[index].Remaining - quantity };
@@ -213,21 +267,20 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
             }
         }
         var id = $"gid://shopify/Fulfillment/{Interlocked.Increment(ref _next)}";
-        return new JsonObject { ["fulfillmentCreate"] = new JsonObject
+        return new JsonObject
         {
             ["fulfillment"] = errors.Count > 0 ? null : new JsonObject { ["id"] = id, ["status"] = "SUCCESS" },
-                ["userErrors"] = errors,
-        } };
+            ["userErrors"] = errors,
+        };
     }
 
     private JsonObject ProductUpdate(JsonNode v)
     {
         var input = v["product"]!;
         if (!Products.TryGetValue(input["id"]!.GetValue<string>(), out var product))
-            return new JsonObject { ["productUpdate"] = new JsonObject { ["product"] = null,
-                ["userErrors"] = new JsonArray(new JsonObject { ["field"] = new JsonArray("id"),
-                    ["message"] = "Product does not exist" }) } };
+            return new JsonObject { ["product"] = null, ["userErrors"] = new JsonArray(UserError(["id"],
+                "Product does not exist")) };
         product.Status = input["status"]?.GetValue<string>() ?? product.Status;
-        return new JsonObject { ["productUpdate"] = new JsonObject { ["product"] = new JsonObject { ["id"] = product.Id, ["status"] = product.Status }, ["userErrors"] = new JsonArray() } };
+        return new JsonObject { ["product"] = ProductNode(product), ["userErrors"] = new JsonArray() };
     }
 }

@@ -82,9 +82,12 @@ public static class StoryPages
         if (story is null) return Results.NotFound();
         var ledger = await db.Generations.AsNoTracking().Where(g => g.StoryId == id).OrderBy(g => g.CreatedAt)
             .ToListAsync(ct);
+        var deliveries = await db.Deliveries.AsNoTracking().Where(d => d.StoryId == id && d.ShopId == ctx.Shop.Id)
+            .OrderBy(d => d.CreatedAt).ToListAsync(ct);
         var life = storage.Value.UrlLifetime;
         string? Url(string? key) => key is null ? null : assets.GetUrl(key, life).ToString();
         return new RazorComponentResult<StoryDetail>(new { Context = ctx, Story = story, Ledger = ledger,
+            Deliveries = deliveries,
             Url = (Func<string?, string?>)Url, Print = story.PrintPdfKey is null ? null : await print.ReportAsync(story,
                 ct) });
     }

@@ -118,6 +118,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
             e.Property(d => d.CustomerId).HasMaxLength(64);
             e.Property(d => d.Token).HasMaxLength(64);
             e.Property(d => d.FulfillmentId).HasMaxLength(100);
+            e.Property(d => d.FailureReason).HasMaxLength(1000);
             e.HasIndex(d => d.Token).IsUnique();
             e.HasIndex(d => new { d.StoryId, d.OrderId, d.LineItemId }).IsUnique();
             e.HasIndex(d => new { d.ShopId, d.CustomerId });

@@ -18,4 +18,8 @@ public sealed class Delivery
     public DateTimeOffset ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public string? FulfillmentId { get; set; }
+    /// <summary>Why Shopify did not take the fulfillment (refused, or still failing after the job's retries); cleared
+    /// when a retry goes through.</summary>
+    public string? FailureReason { get; set; }
+    public DateTimeOffset? FailedAt { get; set; }
 }

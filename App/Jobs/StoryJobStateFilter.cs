@@ -72,6 +72,10 @@ public sealed partial class StoryJobStateFilter(IDbContextFactory<AppDbContext> 
                 Log.StoryPublishingFailed(logger, cause, storyId);
                 break;
             case StoryJobKind.Deliver:
+                // The buyer's download page works; what Shopify did not take shows on the story, with Retry.
+                DeliverJob.FailedAfterRetriesAsync(db, storyId,
+                    $"Delivery failed after {attempts} attempt(s): {cause.Message}", now, CancellationToken.None)
+                    .GetAwaiter().GetResult();
                 Log.StoryDeliveryFailedAfterAttemptS(logger, cause, storyId, attempts);
                 break;
             default:

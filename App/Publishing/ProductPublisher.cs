@@ -35,7 +35,17 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
         }
         """;
 
-    public const string Publications = "query publications { publications(first: 25) { nodes { id name } } }";
+    // 2 + 50 × (1 + 1) = 102 points. The Online Store is found by its catalog's title: Publication.name is deprecated
+    // in 2026-10 ("Use Catalog.title instead"). A shop with many markets has many publications: read page by page.
+    public const string Publications = """
+        query publications($after: String) {
+          publications(first: 50, after: $after) { pageInfo { hasNextPage endCursor } nodes { id catalog { title } } }
+        }
+        """;
+
+    private sealed record PublicationsData(Connection<PublicationNode> Publications);
+    private sealed record PublicationNode(string Id, CatalogNode? Catalog);
+    private sealed record CatalogNode(string Title);
 
     public const string Publish = """
         mutation publishablePublish($id: ID!, $input: [PublicationInput!]!) {
@@ -173,11 +183,16 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
 
     private async Task<string> PublicationIdAsync(string shop, CancellationToken ct)
     {
-        var data = await graphql.QueryAsync(shop, Publications, ct: ct);
         var name = options.Value.PublicationName;
-        foreach (var p in data.GetProperty("publications").GetProperty("nodes").EnumerateArray())
-            if (string.Equals(p.GetProperty("name").GetString(), name,
-                StringComparison.OrdinalIgnoreCase)) return p.GetProperty("id").GetString()!;
+        string? after = null;
+        do
+        {
+            var page = (await graphql.QueryAsync<PublicationsData>(shop, Publications, new { after }, ct)).Publications;
+            if (page.Nodes.FirstOrDefault(p => string.Equals(p.Catalog?.Title, name,
+                StringComparison.OrdinalIgnoreCase)) is { } found) return found.Id;
+            after = page.Next;
+        }
+        while (after is not null);
         throw new PublishRefusedException($"The shop has no \"{name}\" sales channel to publish to.");
     }
 

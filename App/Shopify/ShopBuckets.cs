@@ -7,6 +7,7 @@ namespace StorybookShop.Shopify;
 public sealed class ShopBuckets : IDisposable
 {
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new();
+    private readonly ConcurrentDictionary<string, double> _costs = new(StringComparer.Ordinal);
 
     public sealed class Bucket
     {
@@ -17,6 +18,12 @@ public sealed class ShopBuckets : IDisposable
 
     public Bucket For(string shop, TimeProvider clock) => _buckets.GetOrAdd(shop,
         _ => new Bucket { At = clock.GetUtcNow() });
+
+    /// <summary>An operation's requested cost as Shopify last reported it (its cost depends only on the document
+    /// and the page sizes in it), or <paramref name="guess"/> before the first answer.</summary>
+    public double CostOf(string operation, double guess) => _costs.TryGetValue(operation, out var cost) ? cost : guess;
+
+    public void LearnCost(string operation, double requested) => _costs[operation] = requested;
 
     public void Dispose()
     {

@@ -16,6 +16,21 @@ public sealed partial class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens
     /// <summary>THROTTLED answers (the cost bucket) waited out before giving up; not failure retries.</summary>
     private const int MaxAttempts = 6;
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Runs a query and reads its <c>data</c> as <typeparamref name="T"/> (camelCase records).</summary>
+    public async Task<T> QueryAsync<T>(string shop, string query, object? variables = null,
+        CancellationToken ct = default) =>
+        (await QueryAsync(shop, query, variables, ct: ct)).Deserialize<T>(Json)
+            ?? throw new JsonException($"Shopify answered {ShopifyScopes.OperationName(query)} with no data.");
+
+    /// <summary>Runs a mutation and reads its payload (<c>data.{field}</c>) as <typeparamref name="T"/>, throwing
+    /// when it carries userErrors.</summary>
+    public async Task<T> MutateAsync<T>(string shop, string mutation, string payloadField, object? variables = null,
+        CancellationToken ct = default) =>
+        (await MutateAsync(shop, mutation, payloadField, variables, ct: ct)).Deserialize<T>(Json)
+            ?? throw new JsonException($"Shopify answered {payloadField} with no payload.");
+
     /// <summary>Runs a query and returns its <c>data</c>.</summary>
     public async Task<JsonElement> QueryAsync(string shop, string query, object? variables = null,
         double expectedCost = 10, CancellationToken ct = default)
@@ -28,6 +43,7 @@ public sealed partial class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens
             operation) is { Count: > 0 } missing)
             throw new ShopifyMissingScopeException(shop, operation, missing);
         var refreshed = false;
+        expectedCost = buckets.CostOf(operation, expectedCost);
         var token = await tokens.GetAccessTokenAsync(shop, ct);
         var bucket = buckets.For(shop, clock);
         for (var attempt = 1; ; attempt++)
@@ -73,6 +89,7 @@ public sealed partial class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens
             {
                 requested = cost.TryGetProperty("requestedQueryCost",
                     out var rq) && rq.ValueKind == JsonValueKind.Number ? rq.GetDouble() : expectedCost;
+                buckets.LearnCost(operation, requested);
                 if (cost.TryGetProperty("throttleStatus", out var ts)) Observe(bucket, ts);
             }
             if (root.TryGetProperty("errors",
@@ -84,11 +101,13 @@ public sealed partial class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens
                         && c.GetString() == "ACCESS_DENIED"))
                     throw new ShopifyMissingScopeException(shop, operation,
                         [.. ShopifyScopes.Required[operation].Select(ShopifyScopes.AsRequested)]);
-                var throttled = errors.EnumerateArray().Any(e => e.TryGetProperty("extensions",
-                    out var x) && x.TryGetProperty("code", out var c) && c.GetString() == "THROTTLED");
-                if (!throttled) throw new ShopifyGraphQLException(string.Join("; ",
-                    errors.EnumerateArray().Select(e => e.TryGetProperty("message",
-                        out var m) ? m.GetString() : e.ToString())));
+                var codes = errors.EnumerateArray().Select(e => e.TryGetProperty("extensions", out var x)
+                    && x.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String
+                        ? c.GetString()! : "").ToList();
+                if (!codes.Contains("THROTTLED"))
+                    throw new ShopifyGraphQLException($"{operation}: " + string.Join("; ",
+                        errors.EnumerateArray().Select(e => e.TryGetProperty("message",
+                            out var m) ? m.GetString() : e.ToString())), [.. codes.Where(c => c.Length > 0)]);
                 if (attempt >= MaxAttempts) throw new ShopifyGraphQLException(
                     $"Still throttled after {MaxAttempts} attempts.");
                 expectedCost = Math.Max(expectedCost, requested);
@@ -158,7 +177,5 @@ public sealed partial class ShopifyGraphQL(HttpClient http, ShopifyTokens tokens
         [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify marks a field in this query deprecated: {Reason}")]
         public static partial void ShopifyMarksAFieldInThis(ILogger logger, string reason);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "Shopify {Status} for {Shop}; retrying in {Wait}")]
-        public static partial void ShopifyForRetryingIn(ILogger logger, int status, string shop, TimeSpan wait);
     }
 }

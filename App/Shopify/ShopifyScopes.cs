@@ -33,6 +33,8 @@ public static partial class ShopifyScopes
         // cover,
         // and a digital book sits at the merchant's own location: read_merchant_managed_fulfillment_orders.
         ["fulfillmentOrders"] = ["read_orders", "read_merchant_managed_fulfillment_orders"],
+        // fulfillmentOrder { lineItems }: the next page of a fulfillment order's lines.
+        ["fulfillmentOrderLineItems"] = ["read_merchant_managed_fulfillment_orders"],
         // fulfillmentCreate: write_assigned_, write_merchant_managed_ or write_third_party_fulfillment_orders (the
         // reference);
         // write_fulfillments alone is not enough. Merchant-managed is ours.

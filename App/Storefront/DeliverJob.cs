@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
@@ -10,15 +9,36 @@ namespace StorybookShop.Storefront;
 /// Hands a paid, finished book to each of its buyers: a delivery per paid order line (made by orders/paid) with a
 /// secret, expiring download page, and a Shopify fulfillment of just that line item with <c>notifyCustomer</c>, so
 /// Shopify emails the buyer the link. Safe to repeat: a delivery is fulfilled once, and only for a line that is
-/// still open.
+/// still open. A fulfillment Shopify refuses (it would refuse it again) is recorded on the delivery at once; one
+/// that keeps failing for another reason is recorded after the job's last attempt. The merchant sees both on the
+/// story and can retry.
 /// </summary>
 public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts, ShopifyGraphQL graphql,
-    IOptions<DeliveryOptions> options, IOptions<ShopifyOptions> shopify,
+    IOptions<DeliveryOptions> options, IOptions<ShopifyOptions> shopify, TimeProvider clock,
     ILogger<DeliverJob> logger)
 {
+    // Requested cost by Shopify's rules: 1 (order) + 2 + 5 × (1 + 2 + 20 × (1 + 1)) = 218 of the 1,000 a query may
+    // cost. More fulfillment orders or line items than a page are read page by page.
     public const string FulfillmentOrders = """
-        query fulfillmentOrders($id: ID!) {
-          order(id: $id) { fulfillmentOrders(first: 20) { nodes { id status lineItems(first: 50) { nodes { id remainingQuantity lineItem { id } } } } } }
+        query fulfillmentOrders($id: ID!, $after: String) {
+          order(id: $id) {
+            fulfillmentOrders(first: 5, after: $after) {
+              pageInfo { hasNextPage endCursor }
+              nodes {
+                id status
+                lineItems(first: 20) { pageInfo { hasNextPage endCursor } nodes { id remainingQuantity lineItem { id } } }
+              }
+            }
+          }
+        }
+        """;
+
+    // 1 + 2 + 50 × (1 + 1) = 103.
+    public const string FulfillmentOrderLineItems = """
+        query fulfillmentOrderLineItems($id: ID!, $after: String) {
+          fulfillmentOrder(id: $id) {
+            lineItems(first: 50, after: $after) { pageInfo { hasNextPage endCursor } nodes { id remainingQuantity lineItem { id } } }
+          }
         }
         """;
 
@@ -28,8 +48,20 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
         }
         """;
 
-    public string PageUrl(string token) =>
-        $"{(string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? shopify.Value.AppUrl : options.Value.PublicBaseUrl)?.TrimEnd('/')}/downloads/{token}";
+    private sealed record OrderData(OrderNode? Order);
+    private sealed record OrderNode(Connection<FulfillmentOrderNode> FulfillmentOrders);
+    private sealed record FulfillmentOrderNode(string Id, string Status, Connection<FulfillmentOrderLine> LineItems);
+    private sealed record FulfillmentOrderData(FulfillmentOrderLinesNode? FulfillmentOrder);
+    private sealed record FulfillmentOrderLinesNode(Connection<FulfillmentOrderLine> LineItems);
+    private sealed record FulfillmentOrderLine(string Id, int RemainingQuantity, IdOnly LineItem);
+    private sealed record IdOnly(string Id);
+    private sealed record FulfillmentCreated(IdOnly Fulfillment);
+
+    /// <summary>The buyer's download page, absolute: Shopify's <c>URL</c> scalar refuses a relative one.</summary>
+    public string PageUrl(string token) => DeliveryOptions.PublicBase(options.Value, shopify.Value) is { } root
+        ? $"{root}/downloads/{token}"
+        : throw new InvalidOperationException(
+            "Delivery:PublicBaseUrl (or Shopify:AppUrl) must be the app's public URL to deliver books.");
 
     [System.ComponentModel.DisplayName("Deliver · story {0}")]
     public async Task RunAsync(Guid storyId, CancellationToken cancellationToken)
@@ -38,7 +70,7 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
         await using var db = await contexts.CreateDbContextAsync(ct);
         var story = await db.Stories.AsNoTracking().Include(s => s.Shop).SingleOrDefaultAsync(s => s.Id == storyId, ct);
         if (story is null || story.Status is not (StoryStatus.Complete or StoryStatus.Published)) return;
-        // Every paid line of this book not yet handed over: one buyer each.
+        // Every paid line of this book not yet handed over (a failed one too: a retry or a requeue tries it again).
         var pending = await db.Deliveries.AsNoTracking()
             .Where(d => d.StoryId == storyId && d.RevokedAt == null
                 && d.FulfillmentId == null).OrderBy(d => d.CreatedAt).ToListAsync(ct);
@@ -49,49 +81,47 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
             {
                 fulfillmentId = await FulfilAsync(story, delivery, ct);
             }
-            catch (ShopifyMissingScopeException e)
+            catch (Exception e) when (ShopifyRefusal.IsPermanent(e))
             {
-                // Asking again gets the same refusal: the merchant sees what to approve; the download page works
-                // meanwhile.
-                await db.Stories.Where(s => s.Id == storyId)
-                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.FailureReason,
-                        $"Delivery not fulfilled: {e.Message}"), ct);
-                Log.Story(logger, storyId, e.Message);
-                return;
+                // Asking again gets the same answer: the merchant sees why and can retry once it is fixed; the
+                // download page works meanwhile. The other buyers' lines still go.
+                await FailedAsync(db, delivery.Id, $"Shopify refused the fulfillment: {e.Message}", ct);
+                Log.DeliveryRefused(logger, storyId, delivery.OrderId, e.Message);
+                continue;
             }
             await db.Deliveries.Where(d => d.Id == delivery.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, fulfillmentId), ct);
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, fulfillmentId)
+                    .SetProperty(d => d.FailureReason, (string?)null).SetProperty(d => d.FailedAt,
+                        (DateTimeOffset?)null), ct);
             Log.StoryDeliveredForOrderLine(logger, story.Id, delivery.OrderId, delivery.LineItemId);
         }
     }
+
+    /// <summary>After the job's last attempt: every delivery of the story still waiting says why.</summary>
+    public static async Task FailedAfterRetriesAsync(AppDbContext db, Guid storyId, string reason,
+        DateTimeOffset now, CancellationToken ct) =>
+        await db.Deliveries.Where(d => d.StoryId == storyId && d.RevokedAt == null && d.FulfillmentId == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.FailureReason, Trim(reason))
+                .SetProperty(d => d.FailedAt, now), ct);
+
+    private Task<int> FailedAsync(AppDbContext db, Guid deliveryId, string reason, CancellationToken ct) =>
+        db.Deliveries.Where(d => d.Id == deliveryId).ExecuteUpdateAsync(u => u
+            .SetProperty(d => d.FailureReason, Trim(reason)).SetProperty(d => d.FailedAt, clock.GetUtcNow()), ct);
+
+    private static string Trim(string reason) => reason.Length > 1000 ? reason[..1000] : reason;
 
     /// <summary>Fulfils only this delivery's line (the order may hold other things), and only while it is still
     /// open.</summary>
     private async Task<string> FulfilAsync(Story story, Delivery delivery, CancellationToken ct)
     {
         var shop = story.Shop!.Domain;
-        var data = await graphql.QueryAsync(shop, FulfillmentOrders,
-            new { id = $"gid://shopify/Order/{delivery.OrderId}" }, ct: ct);
-        var lines = new List<(string FulfillmentOrderId, string LineId, int Quantity)>();
-        if (data.GetProperty("order") is { ValueKind: JsonValueKind.Object } order)
-            foreach (var fo in order.GetProperty("fulfillmentOrders").GetProperty("nodes").EnumerateArray())
-            {
-                if (fo.GetProperty("status").GetString() is not ("OPEN" or "IN_PROGRESS")) continue;
-                foreach (var line in fo.GetProperty("lineItems").GetProperty("nodes").EnumerateArray())
-                {
-                    var item = line.GetProperty("lineItem");
-                    var remaining = line.GetProperty("remainingQuantity").GetInt32();
-                    if (item.GetProperty("id").GetString() == $"gid://shopify/LineItem/{delivery.LineItemId}"
-                        && remaining > 0)
-                        lines.Add((fo.GetProperty("id").GetString()!, line.GetProperty("id").GetString()!, remaining));
-                }
-            }
+        var lines = await OpenLinesAsync(shop, delivery, ct);
         if (lines.Count == 0)
         {
             Log.StoryOrderHasNoOpenLine(logger, story.Id, delivery.OrderId);
             return "none-open";
         }
-        var payload = await graphql.MutateAsync(shop, FulfillmentCreate, "fulfillmentCreate", new
+        var created = await graphql.MutateAsync<FulfillmentCreated>(shop, FulfillmentCreate, "fulfillmentCreate", new
         {
             fulfillment = new
             {
@@ -103,15 +133,50 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
                     fulfillmentOrderLineItems = g.Select(l => new { id = l.LineId, quantity = l.Quantity }).ToList(),
                 }).ToList(),
             },
-            message = $"Your personalized book \"{story.Title}\" is ready: download it from the link (valid until {delivery.ExpiresAt:yyyy-MM-dd}).",
-        }, ct: ct);
-        return payload.GetProperty("fulfillment").GetProperty("id").GetString()!;
+            message = $"Your personalized book \"{story.Title}\" is ready: download it from the link " +
+                $"(valid until {delivery.ExpiresAt:yyyy-MM-dd}).",
+        }, ct);
+        return created.Fulfillment.Id;
+    }
+
+    /// <summary>This delivery's order line in every open fulfillment order of the order, page by page.</summary>
+    private async Task<List<(string FulfillmentOrderId, string LineId, int Quantity)>> OpenLinesAsync(string shop,
+        Delivery delivery, CancellationToken ct)
+    {
+        var lineItem = $"gid://shopify/LineItem/{delivery.LineItemId}";
+        var lines = new List<(string, string, int)>();
+        string? after = null;
+        do
+        {
+            var page = await graphql.QueryAsync<OrderData>(shop, FulfillmentOrders,
+                new { id = $"gid://shopify/Order/{delivery.OrderId}", after }, ct);
+            if (page.Order is null) break;
+            foreach (var fo in page.Order.FulfillmentOrders.Nodes)
+            {
+                if (fo.Status is not ("OPEN" or "IN_PROGRESS")) continue;
+                var items = fo.LineItems;
+                while (true)
+                {
+                    lines.AddRange(items.Nodes.Where(l => l.LineItem.Id == lineItem && l.RemainingQuantity > 0)
+                        .Select(l => (fo.Id, l.Id, l.RemainingQuantity)));
+                    if (items.Next is not { } next) break;
+                    var more = await graphql.QueryAsync<FulfillmentOrderData>(shop, FulfillmentOrderLineItems,
+                        new { id = fo.Id, after = next }, ct);
+                    if (more.FulfillmentOrder is null) break;
+                    items = more.FulfillmentOrder.LineItems;
+                }
+            }
+            after = page.Order.FulfillmentOrders.Next;
+        }
+        while (after is not null);
+        return lines;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Story {StoryId}: {Reason}")]
-        public static partial void Story(ILogger logger, Guid storyId, string reason);
+        [LoggerMessage(Level = LogLevel.Warning,
+            Message = "Story {StoryId}: Shopify refused the fulfillment of order {OrderId}: {Reason}")]
+        public static partial void DeliveryRefused(ILogger logger, Guid storyId, string orderId, string reason);
 
         [LoggerMessage(Level = LogLevel.Information,
             Message = "Story {StoryId} delivered for order {OrderId}, line {LineItemId}")]
@@ -119,10 +184,8 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
             string lineItemId);
 
         [LoggerMessage(Level = LogLevel.Information,
-            Message =
-                "Story {StoryId}: order {OrderId} has no open line for it; the download page is ready without a new " +
-                    "fulfillment")]
+            Message = "Story {StoryId}: order {OrderId} has no open line for it; the download page is ready " +
+                "without a new fulfillment")]
         public static partial void StoryOrderHasNoOpenLine(ILogger logger, Guid storyId, string orderId);
     }
-
 }

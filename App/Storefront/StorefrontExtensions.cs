@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace StorybookShop.Storefront;
 
 public static class StorefrontExtensions
@@ -8,7 +10,15 @@ public static class StorefrontExtensions
     {
         var services = builder.Services;
         services.AddOptions<DeliveryOptions>().Bind(builder.Configuration.GetSection(DeliveryOptions.Section))
-            .Validate(o => o.LinkLifetime > TimeSpan.Zero, "Delivery:LinkLifetime must be positive.").ValidateOnStart();
+            .Validate(o => o.LinkLifetime > TimeSpan.Zero, "Delivery:LinkLifetime must be positive.")
+            // A worker of a Shopify app fulfils paid orders with a link Shopify emails: it must be absolute.
+            .Validate<IOptions<Shopify.ShopifyOptions>, IOptions<Jobs.PipelineOptions>>((o, shopify, pipeline) =>
+                    !pipeline.Value.IsWorker || string.IsNullOrEmpty(shopify.Value.ClientId)
+                    || DeliveryOptions.PublicBase(o, shopify.Value) is not null,
+                "Delivery:PublicBaseUrl (or Shopify:AppUrl) must be the app's public http(s) URL on a worker node: " +
+                    "the buyer's download link goes into Shopify's fulfillment email, and Shopify accepts only an " +
+                    "absolute URL.")
+            .ValidateOnStart();
         services.AddOptions<StorefrontOptions>().Bind(builder.Configuration.GetSection(StorefrontOptions.Section))
             .Validate(o => o.StoriesPerShopPerMinute >= 1 && o.StoriesPerClientPerMinute >= 1,
                 "Storefront limits must be at least 1 per minute.")

@@ -25,6 +25,7 @@ public static partial class StoryActions
         group.MapPost("/{id:guid}/archive", ArchiveAsync);
         group.MapPost("/{id:guid}/publish", PublishAsync);
         group.MapPost("/{id:guid}/unpublish", UnpublishAsync);
+        group.MapPost("/{id:guid}/deliver", DeliverAsync);
         return app;
     }
 
@@ -185,6 +186,30 @@ public static partial class StoryActions
                 title: "The story is not published.", detail: $"The story is {story.Status}.");
         await publisher.UnpublishAsync(story, ct);
         return TypedResults.Ok(new StoryStatusView(id, nameof(StoryStatus.Complete), null, 100, null));
+    }
+
+    /// <summary>
+    /// Tries again to hand the book to its buyers whose delivery has not gone through (Shopify refused the
+    /// fulfillment, or it kept failing): their failure is cleared and the delivery job runs again (202).
+    /// </summary>
+    internal static async Task<Results<Accepted<DeliveryRetry>, NotFound, ProblemHttpResult>> DeliverAsync(
+        Guid id, AppDbContext db, Jobs.StoryJobs jobs, CurrentShop current, CancellationToken ct)
+    {
+        var story = await db.Stories.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.ShopId == current.Id,
+            ct);
+        if (story is null) return TypedResults.NotFound();
+        if (story.Status is not (StoryStatus.Complete or StoryStatus.Published))
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Only a finished book can be delivered.", detail: $"The story is {story.Status}.");
+        var waiting = await db.Deliveries.Where(d => d.StoryId == id && d.RevokedAt == null
+                && d.FulfillmentId == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.FailureReason, (string?)null)
+                .SetProperty(d => d.FailedAt, (DateTimeOffset?)null), ct);
+        if (waiting == 0)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Every buyer of this book has it already.", detail: "No delivery is waiting.");
+        await jobs.EnqueueOnceAsync(id, Jobs.StoryJobKind.Deliver, ct);
+        return TypedResults.Accepted($"/api/stories/{id}", new DeliveryRetry(id, waiting));
     }
 
     private static ProblemHttpResult? Stopped(Story story) => story.Status switch

@@ -1,0 +1,3 @@
+namespace StorybookShop.Shopify;
+
+public sealed record PageInfo(bool HasNextPage, string? EndCursor);
