@@ -67,6 +67,9 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         (OnlineStore, "AppCatalog", "Online Store"),
     ];
 
+    /// <summary>When set, <c>fulfillmentCreate</c> answers with this userError (a fulfillment order on hold, say).</summary>
+    public string? RefuseFulfillments { get; set; }
+
     /// <summary>Operations (by root field) to fail once with a top-level GraphQL error, as a crash between calls would
     /// look.</summary>
     public ConcurrentQueue<string> FailOnce { get; } = new();
@@ -237,6 +240,9 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
     {
         var f = v["fulfillment"]!;
         var errors = new JsonArray();
+        if (RefuseFulfillments is { } refusal)
+            return new JsonObject { ["fulfillment"] = null, ["userErrors"] = new JsonArray(UserError(["fulfillment"],
+                refusal)) };
         var groups = f["lineItemsByFulfillmentOrder"]!.AsArray();
         foreach (var group in groups)
         {

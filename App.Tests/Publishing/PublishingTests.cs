@@ -137,6 +137,33 @@ public sealed class PublishingTests
     }
 
     [Test]
+    public async Task The_online_store_is_found_by_its_catalogs_title_past_the_first_page_of_publications()
+    {
+        // A shop selling in many markets: sixty market catalogs come before the Online Store.
+        var markets = Enumerable.Range(100, 60).Select(i => ($"gid://shopify/Publication/{i}", "MarketCatalog",
+            $"Market {i}")).ToList();
+        _catalog.Publications.InsertRange(0, markets);
+        try
+        {
+            var story = await CompleteStoryAsync("Pia");
+            var before = Calls("publications").Count;
+            using var api = Api(_shop);
+            await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
+            var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
+            Assert.That(published.Status, Is.EqualTo(StoryStatus.Published), published.FailureReason);
+            Assert.That(_catalog.Products[published.ShopifyProductId!].Publications,
+                Is.EquivalentTo(new[] { FakeShopifyCatalog.OnlineStore }));
+            Assert.That(Calls("publications").Count - before, Is.EqualTo(2), "two pages of fifty");
+            Assert.That(Calls("publications").All(c => !c.Query.Contains(" name", StringComparison.Ordinal)),
+                "found by Catalog.title, not the deprecated Publication.name");
+        }
+        finally
+        {
+            _catalog.Publications.RemoveRange(0, markets.Count);
+        }
+    }
+
+    [Test]
     public async Task Unpublish_takes_it_off_the_store_and_archive_archives_the_product()
     {
         var story = await CompleteStoryAsync("Cleo");
