@@ -12,16 +12,16 @@ public sealed partial class ShopProducts(ShopifyGraphQL graphql, ILogger<ShopPro
 
     public sealed record Product(string Id, string Title);
 
+    private sealed record ProductsData(Connection<Product> Products);
+
     /// <summary>Up to 50 products (numeric id, title); null when Shopify cannot be asked (development shop, no token,
     /// refusal).</summary>
     public async Task<IReadOnlyList<Product>?> ListAsync(string shop, CancellationToken ct)
     {
         try
         {
-            var data = await graphql.QueryAsync(shop, Products, ct: ct);
-            return [.. data.GetProperty("products").GetProperty("nodes").EnumerateArray().Select(p => new Product(
-                p.GetProperty("id").GetString()!["gid://shopify/Product/".Length..],
-                p.GetProperty("title").GetString() ?? ""))];
+            var data = await graphql.QueryAsync<ProductsData>(shop, Products, ct: ct);
+            return [.. data.Products.Nodes.Select(p => new Product(p.Id["gid://shopify/Product/".Length..], p.Title))];
         }
         catch (Exception e) when (e is ShopifyAuthException or ShopifyMissingScopeException or ShopifyGraphQLException
                                       or HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)

@@ -1,7 +1,6 @@
 using System.Xml.Linq;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
@@ -43,6 +42,11 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
         }
         """;
 
+    private sealed record StagedUploadsPayload(IReadOnlyList<StagedTarget> StagedTargets);
+    private sealed record StagedTarget(string Url, string ResourceUrl, IReadOnlyList<StagedParameter> Parameters);
+    private sealed record StagedParameter(string Name, string Value);
+    private sealed record ProductPayload(ProductNode? Product);
+    private sealed record ProductNode(string Id);
     private sealed record PublicationsData(Connection<PublicationNode> Publications);
     private sealed record PublicationNode(string Id, CatalogNode? Catalog);
     private sealed record CatalogNode(string Title);
@@ -85,25 +89,20 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
         foreach (var (key, alt) in media)
             files.Add((await assets.GetAsync(key,
                 ct) ?? throw new InvalidOperationException($"Asset {key} is missing."), Path.GetFileName(key), alt));
-        var staged = await graphql.MutateAsync(shop, StagedUploads, "stagedUploadsCreate", new
+        var targets = (await graphql.MutateAsync<StagedUploadsPayload>(shop, StagedUploads, "stagedUploadsCreate", new
         {
             input = files.Select(f => new { resource = "IMAGE", filename = f.Name, mimeType = "image/jpeg",
                 httpMethod = "POST", fileSize = f.Bytes.Length.ToString(CultureInfo.InvariantCulture) }).ToList(),
-        }, ct: ct);
-        var targets = staged.GetProperty("stagedTargets").EnumerateArray().ToList();
+        }, ct)).StagedTargets;
         if (targets.Count != files.Count) throw new InvalidOperationException(
             $"Shopify returned {targets.Count} upload targets for {files.Count} files.");
-        var sources = new List<string>();
-        for (var i = 0; i < files.Count; i++)
-        {
-            await UploadAsync(targets[i], files[i].Bytes, files[i].Name, ct);
-            sources.Add(targets[i].GetProperty("resourceUrl").GetString()!);
-        }
+        for (var i = 0; i < files.Count; i++) await UploadAsync(targets[i], files[i].Bytes, files[i].Name, ct);
+        var sources = targets.Select(t => t.ResourceUrl).ToList();
 
         // 2. The product, upserted by its handle: at most one per story, however often this runs.
         var settings = story.Shop.Settings;
         var price = (settings.Price ?? o.DefaultPrice).ToString("0.00", CultureInfo.InvariantCulture);
-        var product = await graphql.MutateAsync(shop, ProductSet, "productSet", new
+        var product = await graphql.MutateAsync<ProductPayload>(shop, ProductSet, "productSet", new
         {
             identifier = new { handle = Handle(story.Id) },
             input = new
@@ -130,8 +129,8 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
                 files = files.Select((f, i) => new { originalSource = sources[i], contentType = "IMAGE",
                     alt = f.Alt }).ToList(),
             },
-        }, expectedCost: 50, ct: ct);
-        var productId = product.GetProperty("product").GetProperty("id").GetString()!;
+        }, ct);
+        var productId = product.Product?.Id ?? throw new InvalidOperationException("productSet returned no product.");
         await using (var db = await contexts.CreateDbContextAsync(ct))
             await db.Stories.Where(s => s.Id == story.Id)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.ShopifyProductId, productId), ct);
@@ -197,18 +196,16 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
     }
 
     /// <summary>A staged upload target takes a multipart POST: its parameters first, the file last.</summary>
-    private async Task UploadAsync(JsonElement target, byte[] bytes, string name, CancellationToken ct)
+    private async Task UploadAsync(StagedTarget target, byte[] bytes, string name, CancellationToken ct)
     {
         using var form = new MultipartFormDataContent();
 #pragma warning disable CA2000 // each part is owned, and disposed, by the form it is added to
-        foreach (var p in target.GetProperty("parameters").EnumerateArray())
-            form.Add(new StringContent(p.GetProperty("value").GetString() ?? ""), p.GetProperty("name").GetString()!);
+        foreach (var p in target.Parameters) form.Add(new StringContent(p.Value), p.Name);
         var file = new ByteArrayContent(bytes);
 #pragma warning restore CA2000
         file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         form.Add(file, "file", name);
-        using var response = await httpClients.CreateClient("shopify-uploads").PostAsync(target.GetProperty("url")
-            .GetString(), form, ct);
+        using var response = await httpClients.CreateClient("shopify-uploads").PostAsync(target.Url, form, ct);
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"The staged upload of {name} failed with {(int)response.StatusCode}.",
                 null, response.StatusCode);
