@@ -262,4 +262,91 @@ public sealed class InstallAndProxyTests
         Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", "evil.com", now))).StatusCode,
             Is.EqualTo(HttpStatusCode.Unauthorized), "not a shop");
     }
+
+    /// <summary>A query as Shopify's app proxy forwards it: every pair signed (repeated keys joined with commas).</summary>
+    private static string SignedQuery(string path, IEnumerable<(string Key, string Value)> pairs)
+    {
+        var list = pairs.ToList();
+        var message = string.Concat(list.GroupBy(p => p.Key).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key}={string.Join(',', g.Select(p => p.Value))}"));
+        list.Add(("signature", ShopifySignatures.HexHmac(message, ShopifyKit.Secret)));
+        return path + "?" + string.Join('&', list.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+    }
+
+    private static List<(string, string)> ShopifyPairs(string shop) =>
+    [
+        ("shop", shop), ("logged_in_customer_id", ""), ("path_prefix", "/apps/storybook"),
+        ("timestamp", DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    ];
+
+    [Test]
+    public async Task A_storefront_link_with_marketing_parameters_is_believed_when_shopify_signed_them()
+    {
+        var shop = ShopifyKit.RandomShop();
+        var http = _app.CreateClient();
+        // A shared link from a newsletter or an ad: Shopify's proxy passes these on and signs them with the rest.
+        var response = await http.GetAsync(SignedQuery("/proxy/catalog", [.. ShopifyPairs(shop), ("utm_source",
+            "newsletter"), ("utm_campaign", "Spring sale 2026"), ("fbclid", "IwAR0aBcD-eF_gh"), ("gclid", "Cj0KCQiA.x~y"),
+            ("_ga", "2.1234.5678")]));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("shop").GetString(),
+            Is.EqualTo(shop));
+    }
+
+    [Test]
+    public async Task Extra_parameters_that_could_re_split_or_repeat_are_still_refused()
+    {
+        var shop = ShopifyKit.RandomShop();
+        var http = _app.CreateClient();
+        async Task<HttpStatusCode> Get(params (string, string)[] extra) =>
+            (await http.GetAsync(SignedQuery("/proxy/catalog", [.. ShopifyPairs(shop), .. extra]))).StatusCode;
+
+        Assert.That(await Get(("utm_source", "a"), ("utm_source", "b")), Is.EqualTo(HttpStatusCode.Unauthorized),
+            "a repeated key");
+        Assert.That(await Get(("utm_source", "a=b")), Is.EqualTo(HttpStatusCode.Unauthorized), "= in a value");
+        Assert.That(await Get(("utm=source", "a")), Is.EqualTo(HttpStatusCode.Unauthorized), "= in a key");
+        Assert.That(await Get(("utm source", "a")), Is.EqualTo(HttpStatusCode.Unauthorized), "a space in a key");
+        Assert.That(await Get(("locale", "EN_us")), Is.EqualTo(HttpStatusCode.Unauthorized),
+            "one of the app's own keys in the wrong shape");
+        Assert.That(await Get(("utm_source", "a")), Is.EqualTo(HttpStatusCode.OK), "the same request, well formed");
+        var unsigned = SignedQuery("/proxy/catalog", ShopifyPairs(shop)) + "&utm_source=added-later";
+        Assert.That((await http.GetAsync(unsigned)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized),
+            "a parameter Shopify did not sign");
+    }
+
+    [Test]
+    public async Task A_signed_tracking_parameter_re_split_into_another_shop_is_401()
+    {
+        // The attacker's storefront link carries ?shopzshop=<victim>. Shopify signs
+        //   logged_in_customer_id=path_prefix=/apps/storybookshop=<attacker>shopzshop=<victim>timestamp=<now>
+        // which re-splits, in sorted order and with no '=' in any value, into path_prefix=/apps/sto,
+        // rybookshop=<attacker>shopz, shop=<victim>: the same bytes, so the same signature. Only a key ending in one of
+        // the app's own ("…shop") can stand before the victim's value, and such keys are refused.
+        var victim = ShopifyKit.RandomShop();
+        var attacker = ShopifyKit.RandomShop();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signed = new Dictionary<string, string>
+        {
+            ["logged_in_customer_id"] = "", ["path_prefix"] = "/apps/storybook", ["shop"] = attacker,
+            ["shopzshop"] = victim, ["timestamp"] = now,
+        };
+        var forged = new Dictionary<string, string>
+        {
+            ["logged_in_customer_id"] = "", ["path_prefix"] = "/apps/sto", ["rybookshop"] = attacker + "shopz",
+            ["shop"] = victim, ["timestamp"] = now,
+        };
+        string Message(Dictionary<string, string> q) => string.Concat(q.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => $"{p.Key}={p.Value}"));
+        Assert.That(Message(forged), Is.EqualTo(Message(signed)), "the forgery signs to the same bytes");
+        forged["signature"] = ShopifySignatures.HexHmac(Message(signed), ShopifyKit.Secret);
+
+        var http = _app.CreateClient();
+        Assert.That((await http.GetAsync(QueryHelpers.AddQueryString("/proxy/catalog", forged!))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized));
+        var post = await http.PostAsJsonAsync(QueryHelpers.AddQueryString("/proxy/stories", forged!),
+            new { childName = "Trudy", ageGroup = "3-5", genre = "space" });
+        Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        await using var db = _app.Db();
+        Assert.That(await db.Stories.AnyAsync(s => s.ChildName == "Trudy"), Is.False, "nothing stored for the victim");
+    }
 }

@@ -11,7 +11,8 @@ using StorybookShop.Tests.Infrastructure;
 namespace StorybookShop.Tests.Storefront;
 
 /// <summary>
-/// Storefront limits as they hold behind Shopify's proxy (every guest arrives from Shopify's address) and across nodes,
+/// Storefront limits as they hold behind Shopify's proxy (a guest is the address Shopify forwards, a shopper id chosen
+/// by the browser only narrows) and across nodes,
 /// the daily cap on unpaid previews and their purge, and the cap on open progress streams. A web-only node: books are
 /// started, not made.
 /// </summary>
@@ -31,32 +32,78 @@ public sealed class StorefrontLimitsTests
     public async Task Stop() => await _h.DisposeAsync();
 
     private static async Task<HttpResponseMessage> StartAsync(HttpClient http, string shop, string? customer,
-        string? browser, string child = "Ada")
+        string? browser, string child = "Ada", string? address = null, string? url = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, ShopifyKit.ProxyUrl("/proxy/stories", shop,
+        using var request = new HttpRequestMessage(HttpMethod.Post, url ?? ShopifyKit.ProxyUrl("/proxy/stories", shop,
             customer))
         {
             Content = JsonContent.Create(new { childName = child, ageGroup = "3-5", genre = "space" }),
         };
         if (browser is not null) request.Headers.Add("X-Storybook-Shopper", browser);
+        // Shopify's app proxy forwards the shopper's address in X-Forwarded-For.
+        request.Headers.Add("X-Forwarded-For", address ?? "203.0.113.10");
         return await http.SendAsync(request);
     }
 
     [Test]
-    public async Task Guests_behind_the_proxys_one_address_are_limited_each_by_their_own_browser()
+    public async Task A_guest_who_sends_a_new_shopper_id_with_every_request_is_still_limited_by_the_address_shopify_forwards()
     {
         var (shop, _) = await _h.InstalledShopAsync();
         using var http = _h.App.CreateClient();
-        var first = Guid.NewGuid().ToString();
-        for (var i = 0; i < 3; i++) Assert.That((await StartAsync(http, shop, null, first)).StatusCode,
-            Is.EqualTo(HttpStatusCode.Accepted));
-        var fourth = await StartAsync(http, shop, null, first);
+        for (var i = 0; i < 3; i++)
+            Assert.That((await StartAsync(http, shop, null, Guid.NewGuid().ToString(), address: "203.0.113.7"))
+                .StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var fourth = await StartAsync(http, shop, null, Guid.NewGuid().ToString(), address: "203.0.113.7");
         Assert.That(fourth.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests),
-            "the same browser, a fourth book in a minute");
+            "a fresh X-Storybook-Shopper does not buy a fresh allowance");
         Assert.That(fourth.Headers.RetryAfter, Is.Not.Null);
-        Assert.That((await StartAsync(http, shop, null, Guid.NewGuid().ToString())).StatusCode,
-            Is.EqualTo(HttpStatusCode.Accepted),
-            "another guest from the same (Shopify's) address is not blocked by the first");
+        Assert.That((await StartAsync(http, shop, null, null, address: "198.51.100.4")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Accepted), "another guest, at another address, is not blocked by the first");
+    }
+
+    [Test]
+    public async Task A_shopper_id_only_narrows_an_allowance()
+    {
+        var (shop, _) = await _h.InstalledShopAsync();
+        using var http = _h.App.CreateClient();
+        var browser = Guid.NewGuid().ToString();
+        // One browser moving between addresses (a phone leaving Wi-Fi) keeps one allowance.
+        for (var i = 0; i < 3; i++)
+            Assert.That((await StartAsync(http, shop, null, browser, address: $"192.0.2.{i + 1}")).StatusCode,
+                Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That((await StartAsync(http, shop, null, browser, address: "192.0.2.99")).StatusCode,
+            Is.EqualTo(HttpStatusCode.TooManyRequests));
+    }
+
+    [Test]
+    public async Task A_forwarded_for_chain_counts_the_address_shopify_added_last()
+    {
+        var (shop, _) = await _h.InstalledShopAsync();
+        using var http = _h.App.CreateClient();
+        // The shopper sends an X-Forwarded-For of their own; Shopify appends the address it saw.
+        for (var i = 0; i < 3; i++)
+            Assert.That((await StartAsync(http, shop, null, null, address: $"10.9.9.{i}, 203.0.113.55")).StatusCode,
+                Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That((await StartAsync(http, shop, null, null, address: "10.9.9.200, 203.0.113.55")).StatusCode,
+            Is.EqualTo(HttpStatusCode.TooManyRequests), "what the shopper wrote in front is ignored");
+    }
+
+    [Test]
+    public async Task A_signed_url_replayed_with_invented_addresses_gets_one_bounded_allowance()
+    {
+        // What the limiter sees of a leaked signed query sent straight to the app, each time from a "new" address
+        // (the daily preview cap of this fixture would stop it sooner; the limiter itself is what is measured).
+        var limits = _h.App.Services.GetRequiredService<StorefrontLimits>();
+        var proxy = new StorybookShop.Shopify.AppProxyRequest("replayed.myshopify.com", null, "/apps/storybook",
+            Credential: new string('a', 64));
+        var allowed = 0;
+        for (var i = 0; i < 60; i++)
+        {
+            var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            http.Request.Headers["X-Forwarded-For"] = $"100.64.0.{i + 1}";
+            if (await limits.TryAcquireAsync(proxy.Shop, Shopper.Of(http, proxy), default) is null) allowed++;
+        }
+        Assert.That(allowed, Is.EqualTo(3 * Shopper.SignedFactor), "ten shoppers' worth, not one per address");
     }
 
     [Test]
@@ -117,6 +164,36 @@ public sealed class StorefrontLimitsTests
         Assert.That(await check.Stories.AnyAsync(s => s.Id == unpaid), Is.False, "the unpaid preview's row is gone");
         Assert.That(await store.ExistsAsync(picture), Is.False, "and its files");
         Assert.That(await check.Stories.AnyAsync(s => s.Id == paid), Is.True, "a paid book is never purged");
+    }
+
+    [Test]
+    public async Task A_guest_cannot_open_more_progress_streams_by_changing_the_shopper_id()
+    {
+        var (shop, _) = await _h.InstalledShopAsync();
+        using var http = _h.App.CreateClient();
+        var id = (await (await StartAsync(http, shop, "7601", null)).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("id").GetGuid();
+        var open = new List<HttpResponseMessage>();
+        try
+        {
+            HttpResponseMessage? last = null;
+            for (var i = 0; i < 3; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get,
+                    ShopifyKit.ProxyUrl($"/proxy/stories/{id}/events", shop, null));
+                request.Headers.Add("X-Storybook-Shopper", Guid.NewGuid().ToString());
+                request.Headers.Add("X-Forwarded-For", "203.0.113.77");
+                last = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                open.Add(last);
+            }
+            Assert.That(open.Take(2).Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.OK));
+            Assert.That(last!.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests),
+                "the third stream from one address, whatever id it claims");
+        }
+        finally
+        {
+            foreach (var r in open) r.Dispose();
+        }
     }
 
     [Test]

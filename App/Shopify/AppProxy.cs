@@ -7,9 +7,10 @@ namespace StorybookShop.Shopify;
 /// Storefront requests reach us through the app proxy, which signs the query: drop <c>signature</c>, sort,
 /// join <c>k=v</c> with no separator (repeated keys joined by commas), hex HMAC-SHA256, timestamp within ±90 s.
 /// Because the pairs have no separator, a signed query can be re-split into other pairs with the same signature;
-/// so besides the signature every key must be one Shopify sends (or the route's own) and every value must have
-/// its strict shape, with no <c>=</c> anywhere. Checked before routing reads a body: unsigned, tampered, stale or
-/// re-split requests are 401.
+/// so besides the signature every key Shopify sends (or the route's own) must have its strict shape, no key or value
+/// may hold <c>=</c> or repeat, and any other key (a storefront link's <c>utm_source</c>, <c>fbclid</c>, …) must
+/// have a safe name that does not end in one of ours; its value is then ignored. Checked before routing reads a
+/// body: unsigned, tampered, stale or re-split requests are 401.
 /// </summary>
 public static partial class AppProxy
 {
@@ -26,6 +27,9 @@ public static partial class AppProxy
         ["standalone"] = StandaloneShape(),
         ["locale"] = LocaleShape(),
     };
+
+    private const string NotSigned = "This storefront request is not signed by Shopify's app proxy.";
+    private const int MaxExtraKeys = 20;
 
     public static RouteGroupBuilder MapAppProxy(this WebApplication app) =>
         app.MapGroup("/proxy").WithTags("Storefront").ProducesProblem(StatusCodes.Status401Unauthorized);
@@ -60,22 +64,38 @@ public static partial class AppProxy
             if (query.Count != 1 || http.RequestServices.GetRequiredService<Storefront.StorefrontSessions>()
                     .Validate(query[Storefront.StorefrontSessions.QueryKey].ToString()) is not { } session)
                 return "This storefront session has expired or is not valid.";
-            http.Items[typeof(AppProxyRequest)] = session;
+            http.Items[typeof(AppProxyRequest)] = session with
+            {
+                Credential = query[Storefront.StorefrontSessions.QueryKey].ToString(),
+            };
             http.Items[Storefront.StorefrontSessions.QueryKey] = query[Storefront.StorefrontSessions.QueryKey].ToString();
             return null;
         }
+        var extra = 0;
         foreach (var (key, values) in query)
-            if (!Shapes.TryGetValue(key, out var shape) || values.Count != 1 || !shape.IsMatch(values.ToString()))
-                return "This storefront request is not signed by Shopify's app proxy.";
+        {
+            if (values.Count != 1) return NotSigned;
+            if (Shapes.TryGetValue(key, out var shape))
+            {
+                if (!shape.IsMatch(values.ToString())) return NotSigned;
+            }
+            // Anything else a storefront link carries (utm_source, fbclid, gclid, …) is signed by Shopify like the
+            // rest and then ignored: a safe name, no '=' in it or its value, and no name ending in one of ours, so no
+            // re-split of the signed string can turn it into one of the keys we believe.
+            else if (++extra > MaxExtraKeys || !ExtraKeyShape().IsMatch(key) || !ExtraValueShape().IsMatch(values
+                         .ToString()) || Shapes.Keys.Any(k => key.EndsWith(k, StringComparison.Ordinal)))
+                return NotSigned;
+        }
         var shop = query["shop"].ToString();
         if (!ShopifySignatures.VerifyAppProxy(query, options.Secrets()) || !ShopifySignatures.IsShopDomain(shop))
-            return "This storefront request is not signed by Shopify's app proxy.";
+            return NotSigned;
         if (!ShopifySignatures.IsFresh(query["timestamp"], clock, options.SignatureWindow))
             return "This storefront request's signature has expired.";
         var customer = query["logged_in_customer_id"].ToString();
         var locale = query["locale"].ToString();
         http.Items[typeof(AppProxyRequest)] = new AppProxyRequest(shop.ToLowerInvariant(),
-            customer.Length > 0 ? customer : null, query["path_prefix"].ToString(), locale.Length > 0 ? locale : null);
+            customer.Length > 0 ? customer : null, query["path_prefix"].ToString(), locale.Length > 0 ? locale : null,
+            query["signature"].ToString());
         return null;
     }
 
@@ -85,6 +105,14 @@ public static partial class AppProxy
 
     [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9\-_]*\.myshopify\.com\z")]
     private static partial Regex ShopShape();
+
+    /// <summary>A marketing or tracking parameter's name: letters, digits and <c>-_.~%</c>, at most 64.</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9_.~%-]{1,64}\z")]
+    private static partial Regex ExtraKeyShape();
+
+    /// <summary>Its value: anything printable but <c>=</c> (which would let the signed string be re-split), at most 512.</summary>
+    [GeneratedRegex(@"^[^=\p{C}]{0,512}\z")]
+    private static partial Regex ExtraValueShape();
 
     [GeneratedRegex(@"^[0-9]{0,20}\z")]
     private static partial Regex CustomerShape();

@@ -103,7 +103,7 @@ public static class StorefrontApi
         StorefrontLimits limits, IStringLocalizer<ShopperText> text, CancellationToken ct)
     {
         var proxy = AppProxy.Current(http);
-        if (await limits.TryAcquireAsync(proxy.Shop, StorefrontLimits.Shopper(http, proxy), ct) is { } wait)
+        if (await limits.TryAcquireAsync(proxy.Shop, Shopper.Of(http, proxy), ct) is { } wait)
         {
             http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
@@ -173,7 +173,7 @@ public static class StorefrontApi
             first = await ProgressAsync(db, proxy.Shop, id, ct);
         if (first is null) return TypedResults.NotFound();
 #pragma warning disable CA2000 // owned by the response (RegisterForDispose below) and by the stream that reads it
-        var watcher = feed.Watch(id, proxy.Shop, StorefrontLimits.Shopper(http, proxy));
+        var watcher = feed.Watch(id, proxy.Shop, Shopper.Of(http, proxy).Key);
 #pragma warning restore CA2000
         if (watcher is null)
         {

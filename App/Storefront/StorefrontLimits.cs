@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StorybookShop.Data;
-using StorybookShop.Shopify;
 
 namespace StorybookShop.Storefront;
 
@@ -16,26 +15,20 @@ public sealed class StorefrontLimits(NpgsqlDataSource dataSource, IOptions<Store
     public int UnpaidPreviewsPerDay => options.Value.UnpaidPreviewsPerShopPerDay;
 
     /// <summary>
-    /// Who a storefront request is: the logged-in customer Shopify signed; else the random id the theme block keeps
-    /// in the shopper's browser (<c>X-Storybook-Shopper</c>); else the address — which behind Shopify's proxy is
-    /// Shopify's, shared by every guest, so the block always sends its id.
+    /// Null when allowed; else how long to wait. Every limit of the shopper is counted (a client-chosen id only adds
+    /// one), then the shop's.
     /// </summary>
-    public static string Shopper(HttpContext http, AppProxyRequest proxy) =>
-        proxy.LoggedInCustomerId is { } customer ? "customer:" + customer
-        : Guid.TryParse(http.Request.Headers["X-Storybook-Shopper"],
-            out var browser) ? "browser:" + browser.ToString("N")
-        : "address:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-
-    /// <summary>Null when allowed; else how long to wait. The shopper's window is counted first, then the
-    /// shop's.</summary>
-    public async Task<TimeSpan?> TryAcquireAsync(string shop, string shopper, CancellationToken ct)
+    public async Task<TimeSpan?> TryAcquireAsync(string shop, Shopper shopper, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var window = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
         var wait = window.AddMinutes(1) - now;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        if (await CountAsync(conn, $"shopper:{shop}:{shopper}", window,
-            ct) > options.Value.StoriesPerClientPerMinute) return wait;
+        var over = false;
+        foreach (var limit in shopper.Limits)
+            over |= await CountAsync(conn, $"shopper:{shop}:{limit}", window, ct) > options.Value.StoriesPerClientPerMinute
+                * (limit.StartsWith(Shopper.SignedPrefix, StringComparison.Ordinal) ? Shopper.SignedFactor : 1);
+        if (over) return wait;
         if (await CountAsync(conn, $"shop:{shop}", window, ct) > options.Value.StoriesPerShopPerMinute) return wait;
         return null;
     }
