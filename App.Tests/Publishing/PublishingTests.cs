@@ -263,6 +263,49 @@ public sealed class PublishingTests
     }
 
     [Test]
+    public async Task A_published_book_is_not_released_by_a_line_of_the_generic_book_product()
+    {
+        var story = await CompleteStoryAsync("Zed");
+        using var api = Api(_shop);
+        await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
+        var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
+        Assert.That(published.ShopifyProductId, Is.Not.Null, published.FailureReason);
+        // The shop also sells a generic "Personalized storybook" (product 900); the published book's id is in its
+        // product's handle, so a buyer can name it on the cheaper generic line.
+        Assert.That((await api.PutAsJsonAsync("/api/settings", new { price = 24.99m,
+            bookProductIds = new[] { "900" } })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        try
+        {
+            using var http = _h.App.CreateClient();
+            var body = JsonSerializer.Serialize(new
+            {
+                id = 7301, customer = new { id = 91 },
+                line_items = new[] { new { id = 93, product_id = 900L, price = "24.99", quantity = 1,
+                    properties = new[] { new { name = "_story_id", value = story.Id.ToString() } } } },
+            });
+            var eventId = Guid.NewGuid().ToString();
+            Assert.That((await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, body, eventId))).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK));
+            await using var db = _h.App.Db();
+            var until = DateTime.UtcNow.AddSeconds(10);
+            var handled = false;
+            while (!handled && DateTime.UtcNow < until)
+            {
+                await Task.Delay(200);
+                handled = await db.WebhookDeliveries.AnyAsync(w => w.Topic == "orders/paid"
+                    && w.Status == WebhookStatus.Processed && w.EventId == eventId);
+            }
+            Assert.That(handled, Is.True, "the order was processed");
+            Assert.That(await db.Deliveries.AnyAsync(d => d.StoryId == story.Id && d.OrderId == "7301"), Is.False,
+                "a published book is sold at its own product's price only");
+        }
+        finally
+        {
+            await api.PutAsJsonAsync("/api/settings", new { price = 24.99m });
+        }
+    }
+
+    [Test]
     public async Task Only_the_shops_own_complete_books_can_be_published()
     {
         var (other, _) = await _h.InstalledShopAsync();

@@ -344,4 +344,45 @@ public sealed class StorefrontTests
         Assert.That(await db.Deliveries.AnyAsync(d => d.StoryId == id), Is.False, "no delivery");
         Assert.That(_catalog.Orders["5101"].Fulfillments, Is.Empty, "nothing fulfilled");
     }
+
+    [Test]
+    public async Task One_paid_unit_releases_one_book_however_many_the_line_names()
+    {
+        var first = (await StartBookAsync("Una", "7011")).GetProperty("id").GetGuid();
+        var second = (await StartBookAsync("Duo", "7012")).GetProperty("id").GetGuid();
+        var third = (await StartBookAsync("Tres", "7013")).GetProperty("id").GetGuid();
+        foreach (var id in new[] { first, second, third })
+            Assert.That((await WaitForAsync(id, s => s.Status == StoryStatus.Preview)).Status,
+                Is.EqualTo(StoryStatus.Preview));
+
+        // The attack: one unit of the book product whose line carries two _story_id properties.
+        var one = new
+        {
+            id = 5301, customer = new { id = 7011 },
+            line_items = new[] { new { id = 81, product_id = 900L, price = "24.99", quantity = 1,
+                properties = new[] { new { name = "_story_id", value = first.ToString() },
+                    new { name = "_story_id", value = second.ToString() } } } },
+        };
+        Assert.That((await _http.SendAsync(Webhook("orders/paid", one))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var refused = await WaitForAsync(second, s => s.FailureReason is not null);
+        Assert.That((refused.Status, refused.Released), Is.EqualTo((StoryStatus.Preview, false)),
+            "the second book named on a one-unit line stays a preview");
+        Assert.That(refused.FailureReason, Does.Contain("paid for 1 book(s)"));
+        Assert.That((await WaitForAsync(first, s => s.Released)).Released, Is.True, "the first one named is paid for");
+
+        // Two units pay for two books.
+        var two = new
+        {
+            id = 5302, customer = new { id = 7012 },
+            line_items = new[] { new { id = 82, product_id = 900L, price = "24.99", quantity = 2,
+                properties = new[] { new { name = "_story_id", value = second.ToString() },
+                    new { name = "_story_id", value = third.ToString() } } } },
+        };
+        Assert.That((await _http.SendAsync(Webhook("orders/paid", two))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await WaitForAsync(second, s => s.Released)).Released, Is.True);
+        Assert.That((await WaitForAsync(third, s => s.Released)).Released, Is.True);
+        await using var db = _h.App.Db();
+        Assert.That(await db.Deliveries.Where(d => d.OrderId == "5301").Select(d => d.StoryId).ToListAsync(),
+            Is.EqualTo(new[] { first }), "one delivery for the one unit");
+    }
 }

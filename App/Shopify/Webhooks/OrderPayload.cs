@@ -7,8 +7,10 @@ public static class OrderPayload
 {
     public const string StoryProperty = "_story_id";
 
-    /// <summary>One order line: its id, product, unit price and the stories its properties name.</summary>
-    public sealed record Line(string Id, string? ProductId, decimal UnitPrice, IReadOnlyList<Guid> StoryIds);
+    /// <summary>One order line: its id, product, unit price, how many units were bought and the stories its
+    /// properties name (in their order).</summary>
+    public sealed record Line(string Id, string? ProductId, decimal UnitPrice, IReadOnlyList<Guid> StoryIds,
+        int Quantity = 1);
 
     public static List<Line> Lines(JsonElement order) =>
         order.TryGetProperty("line_items", out var items) && items.ValueKind == JsonValueKind.Array
@@ -18,7 +20,9 @@ public static class OrderPayload
                 l.TryGetProperty("price", out var price) && decimal.TryParse(price.ToString(),
                     System.Globalization.NumberStyles.Number,
                     System.Globalization.CultureInfo.InvariantCulture, out var unit) ? unit : 0m,
-                [.. StoryIdsOfLine(l).Distinct()]))]
+                [.. StoryIdsOfLine(l).Distinct()],
+                l.TryGetProperty("quantity", out var q) && q.ValueKind == JsonValueKind.Number
+                    && q.TryGetInt32(out var quantity) ? Math.Max(0, quantity) : 1))]
             : [];
 
     public static List<Guid> StoryIds(JsonElement order) => [.. Lines(order).SelectMany(l => l.StoryIds).Distinct()];

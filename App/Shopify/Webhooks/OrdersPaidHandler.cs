@@ -39,25 +39,31 @@ public sealed partial class OrdersPaidHandler(IDbContextFactory<AppDbContext> co
             // A book the merchant published as its own product carries no _story_id: its product id leads to it.
             var products = lines.Where(l => l.ProductId is not null)
                 .Select(l => $"gid://shopify/Product/{l.ProductId}").Distinct().ToList();
-            var published = products.Count == 0 ? [] : await db.Stories.AsNoTracking()
-                .Where(s => s.ShopId == shop.Id && s.ShopifyProductId != null && products.Contains(s.ShopifyProductId))
+            var named = lines.SelectMany(l => l.StoryIds).Distinct().ToList();
+            var published = products.Count == 0 && named.Count == 0 ? [] : await db.Stories.AsNoTracking()
+                .Where(s => s.ShopId == shop.Id && s.ShopifyProductId != null
+                    && (products.Contains(s.ShopifyProductId) || named.Contains(s.Id)))
                 .Select(s => new { s.Id, s.ShopifyProductId }).ToListAsync(ct);
             var bookProducts = shop.Settings.BookProductIds ?? [];
             foreach (var line in lines)
             {
-                var ownProduct = published.Where(p => p.ShopifyProductId == $"gid://shopify/Product/{line.ProductId}")
-                    .Select(p => p.Id).ToList();
+                var product = $"gid://shopify/Product/{line.ProductId}";
+                var ownProduct = published.Where(p => p.ShopifyProductId == product).Select(p => p.Id).ToList();
+                var released = 0;
                 foreach (var storyId in line.StoryIds.Union(ownProduct))
                 {
-                    var reason = ownProduct.Contains(storyId) || (line.ProductId is not null
-                        && bookProducts.Contains(line.ProductId))
-                        ? shop.Settings.Price is { } price && line.UnitPrice < price
-                            ? $"Order {orderId}: the paid line's price {line.UnitPrice:0.00} is below the book's " +
-                                $"price {price:0.00}."
-                            : null
-                        : $"Order {orderId}: the paid line is not a book product (product {line.ProductId ?? "none"}).";
-                    if (reason is null) paid.Add(new Storefront.PaidStory(context.ShopDomain, storyId, orderId,
-                        line.Id, customerId));
+                    var reason = Refusal(orderId, line, storyId, ownProduct.Contains(storyId),
+                        published.FirstOrDefault(p => p.Id == storyId)?.ShopifyProductId, bookProducts,
+                        shop.Settings.Price);
+                    // One unit pays for one book: a line names at most as many books as it bought units of.
+                    if (reason is null && released >= line.Quantity)
+                        reason = $"Order {orderId}: line {line.Id} paid for {line.Quantity} book(s) and names more; " +
+                            "this one was not paid for.";
+                    if (reason is null)
+                    {
+                        released++;
+                        paid.Add(new Storefront.PaidStory(context.ShopDomain, storyId, orderId, line.Id, customerId));
+                    }
                     else refused.Add(new Storefront.RefusedStory(shop.Id, storyId, reason));
                 }
             }
@@ -67,6 +73,27 @@ public sealed partial class OrdersPaidHandler(IDbContextFactory<AppDbContext> co
         await release.RefusedAsync(refused, ct);
         await release.PaidAsync(paid, ct);
     }
+
+    /// <summary>
+    /// Why a line does not pay for a story, or null when it does: the line must be the story's own published product,
+    /// or — for a book not published as its own product — one of the shop's book products, at no less than the
+    /// shop's book price. A published book is sold at its product's own price: a generic book-product line naming it
+    /// does not release it.
+    /// </summary>
+    private static string? Refusal(string orderId, OrderPayload.Line line, Guid storyId, bool isOwnProduct,
+        string? publishedAs, IReadOnlyCollection<string> bookProducts, decimal? price)
+    {
+        if (isOwnProduct) return price is { } p && line.UnitPrice < p ? BelowPrice(orderId, line, p) : null;
+        if (line.ProductId is null || !bookProducts.Contains(line.ProductId))
+            return $"Order {orderId}: the paid line is not a book product (product {line.ProductId ?? "none"}).";
+        if (publishedAs is not null)
+            return $"Order {orderId}: this book is sold as its own product ({publishedAs}); the line bought the " +
+                $"generic book product {line.ProductId}.";
+        return price is { } q && line.UnitPrice < q ? BelowPrice(orderId, line, q) : null;
+    }
+
+    private static string BelowPrice(string orderId, OrderPayload.Line line, decimal price) =>
+        $"Order {orderId}: the paid line's price {line.UnitPrice:0.00} is below the book's price {price:0.00}.";
 
     private static partial class Log
     {
