@@ -108,4 +108,24 @@ public sealed class S3AssetStoreTests
         Assert.That(await _store.ExistsAsync("shops/9/stories/a/y/z.mp3"), Is.False);
         Assert.That(await _store.ExistsAsync("shops/9/stories/b/x.jpg"), Is.True);
     }
+
+    [Test]
+    public void With_a_public_cdn_only_preview_pictures_get_permanent_links_and_a_books_files_stay_signed()
+    {
+        var options = new StorageOptions
+        {
+            Provider = "S3",
+            S3 = { Bucket = "sbs-cdn", ServiceUrl = TestServices.S3Url, ForcePathStyle = true, AccessKey = "S3RVER",
+                SecretKey = "S3RVER", PublicBaseUrl = "https://cdn.example.com" },
+        };
+        using var client = S3AssetStore.CreateClient(options.S3);
+        var store = new S3AssetStore(client, Options.Create(options));
+        var book = store.GetUrl("shops/1/stories/3/book/screen.pdf", TimeSpan.FromSeconds(60));
+        Assert.That(book.Host, Is.Not.EqualTo("cdn.example.com"), "a paid file never gets a link that does not expire");
+        Assert.That(book.Query, Does.Contain("X-Amz-Signature").Or.Contain("Signature"));
+        Assert.That(store.GetUrl("shops/1/stories/3/audio/book.mp3", TimeSpan.FromSeconds(60)).Host,
+            Is.Not.EqualTo("cdn.example.com"));
+        Assert.That(store.GetUrl("shops/1/stories/3/preview/02.jpg", TimeSpan.FromSeconds(60)).ToString(),
+            Is.EqualTo("https://cdn.example.com/shops/1/stories/3/preview/02.jpg"));
+    }
 }

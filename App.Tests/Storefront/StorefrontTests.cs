@@ -198,10 +198,26 @@ public sealed class StorefrontTests
         var html = await download.Content.ReadAsStringAsync();
         Assert.That(html, Does.Contain(done.Title!).And.Contain("for printing"));
         var pdfLink = System.Text.RegularExpressions.Regex.Match(html,
-            "href=\"([^\"]+screen\\.pdf[^\"]*)\"").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
+            "href=\"([^\"]+files/book\\.pdf)\"").Groups[1].Value;
+        Assert.That(pdfLink, Is.EqualTo($"/downloads/{delivery.Token}/files/book.pdf"));
         var pdf = await _http.GetAsync(pdfLink);
         Assert.That((pdf.StatusCode, pdf.Content.Headers.ContentType?.MediaType), Is.EqualTo((HttpStatusCode.OK,
             "application/pdf")));
+
+        // Every file link goes through the delivery; what it hands out lives a minute at most.
+        Assert.That(html, Does.Not.Contain("/assets/"), "no signed asset link on the page itself");
+        var reader = await _http.GetStringAsync($"/downloads/{delivery.Token}/read");
+        Assert.That(reader, Does.Not.Contain("/assets/").And.Contain($"/downloads/{delivery.Token}/files/page-1.mp3"));
+        using var noRedirect = _h.App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+            { AllowAutoRedirect = false });
+        var handedOut = await noRedirect.GetAsync(pdfLink);
+        Assert.That(handedOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        var location = handedOut.Headers.Location!.ToString();
+        var expires = long.Parse(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(
+            location[location.IndexOf('?', StringComparison.Ordinal)..])["exp"]!,
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(expires - DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Is.InRange(1, 60));
+        var signedBeforeRefund = location;
         Assert.That((await _http.GetAsync("/downloads/not-a-real-token-at-all-000000")).StatusCode,
             Is.EqualTo(HttpStatusCode.NotFound));
 
@@ -230,6 +246,12 @@ public sealed class StorefrontTests
             await Task.Delay(250);
         } while (DateTime.UtcNow < revoked);
         Assert.That(status, Is.EqualTo(HttpStatusCode.Gone));
+        Assert.That((await _http.GetAsync(pdfLink)).StatusCode, Is.EqualTo(HttpStatusCode.Gone),
+            "the file link dies with the refund");
+        Assert.That((await _http.GetAsync($"/downloads/{delivery.Token}/files/page-1.jpg")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Gone));
+        Assert.That(signedBeforeRefund, Does.StartWith("/assets/"),
+            "a link fetched before the refund is a local signed one whose expiry was checked above");
         await using (var db = _h.App.Db())
             Assert.That(await db.Deliveries.CountAsync(d => d.StoryId == id), Is.EqualTo(1),
                 "one delivery however many times orders/paid came");

@@ -21,6 +21,10 @@ public static class AssetKeys
     public static string ColouringBook(Guid shopId, Guid storyId) => StoryPrefix(shopId, storyId)
         + "book/colouring.pdf";
 
+    /// <summary>What may have a permanent public link: a preview's watermarked pictures. A book's own files never.</summary>
+    public static bool IsPublic(string key) => IsSafe(key) && key.Split('/') is [.., "preview", var file]
+        && file.EndsWith(".jpg", StringComparison.Ordinal);
+
     /// <summary>Keys come from our code, but the download endpoint gets them from a URL: refuse anything that
     /// climbs.</summary>
     public static bool IsSafe(string key) =>

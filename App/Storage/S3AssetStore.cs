@@ -55,7 +55,9 @@ public sealed class S3AssetStore(IAmazonS3 s3, IOptions<StorageOptions> options)
 
     public Uri GetUrl(string key, TimeSpan lifetime)
     {
-        if (!string.IsNullOrWhiteSpace(_o.PublicBaseUrl))
+        // The CDN's public links never expire: only for what anyone may see (a preview's stamped pictures), never
+        // for a paid book's files.
+        if (!string.IsNullOrWhiteSpace(_o.PublicBaseUrl) && AssetKeys.IsPublic(key))
             return new Uri($"{_o.PublicBaseUrl.TrimEnd('/')}/{key}");
         var serviceUrl = _o.ServiceUrl;
         return new Uri(s3.GetPreSignedURL(new GetPreSignedUrlRequest

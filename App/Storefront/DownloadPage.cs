@@ -1,53 +1,65 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using StorybookShop.Data;
 using StorybookShop.Storage;
 
 namespace StorybookShop.Storefront;
 
-/// <summary>The buyer's download page: signed, short-lived links to the book's files while the delivery is valid. Its
-/// words are English here and translated by the view into the shopper's language.</summary>
+/// <summary>The buyer's download page: links to the book's files through <see cref="DeliveryFiles"/> (checked on every
+/// fetch) while the delivery is valid. Its words are English here and translated by the view into the shopper's
+/// language.</summary>
 public static class DownloadPage
 {
     public static WebApplication MapDownloads(this WebApplication app)
     {
-        app.MapGet("/downloads/{token}", async (string token, AppDbContext db, IAssetStore assets,
-            IOptions<StorageOptions> storage, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/downloads/{token}", async (string token, AppDbContext db, TimeProvider clock,
+            CancellationToken ct) =>
         {
             if (await OpenAsync(token, db, clock, ct) is not { } open) return await RefusalAsync(token, db, clock, ct);
-            var (delivery, story, life) = (open.Delivery, open.Story, Life(storage.Value, open.Delivery, clock));
+            var (delivery, story) = (open.Delivery, open.Story);
+            var available = DeliveryFiles.Of(story, []);
             var files = new[]
                 {
-                    ("The book (PDF, for reading on screen)", story.PdfUrl),
-                        ("The book (PDF, for printing, with bleed)", story.PrintPdfKey),
-                    ("The story read aloud (MP3)", story.AudioFiles.Count > 0 ? story.AudioFiles[^1] : null),
-                        ("Read-along e-book (EPUB)", story.EpubKey),
-                    ("Colouring book (PDF)", story.ColouringPdfKey),
+                    ("The book (PDF, for reading on screen)", "book.pdf"),
+                        ("The book (PDF, for printing, with bleed)", "book-print.pdf"),
+                    ("The story read aloud (MP3)", "book.mp3"), ("Read-along e-book (EPUB)", "book.epub"),
+                    ("Colouring book (PDF)", "colouring.pdf"),
                 }
-                .Where(f => f.Item2 is not null).Select(f => (f.Item1, assets.GetUrl(f.Item2!,
-                    life).ToString())).ToList();
+                .Where(f => available.ContainsKey(f.Item2))
+                .Select(f => (f.Item1, DeliveryFiles.Url(token, f.Item2))).ToList();
             return Page(200, new
             {
                 Title = story.Title ?? "Your book",
                 TitleIsBook = story.Title is not null,
-                Cover = story.CoverImage is null ? null : assets.GetUrl(story.CoverImage, life).ToString(),
+                Cover = available.ContainsKey("cover.jpg") ? DeliveryFiles.Url(token, "cover.jpg") : null,
                 Files = (IReadOnlyList<(string, string)>)files,
                 ReadUrl = $"/downloads/{token}/read",
                 ValidUntil = (DateTimeOffset?)delivery.ExpiresAt,
             });
         }).ExcludeFromDescription();
         // "Read it now": the whole book in the read-along reader, while the delivery is valid.
-        app.MapGet("/downloads/{token}/read", async (string token, AppDbContext db, IAssetStore assets,
-            IOptions<StorageOptions> storage, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/downloads/{token}/read", async (string token, AppDbContext db, TimeProvider clock,
+            CancellationToken ct) =>
         {
             if (await OpenAsync(token, db, clock, ct) is not { } open) return await RefusalAsync(token, db, clock, ct);
-            var life = Life(storage.Value, open.Delivery, clock);
             var pages = await db.StoryPages.AsNoTracking().Where(p => p.StoryId == open.Story.Id).ToListAsync(ct);
+            var names = DeliveryFiles.Of(open.Story, pages).ToDictionary(f => f.Value, f => f.Key,
+                StringComparer.Ordinal);
             return new RazorComponentResult<Reader.ReaderPage>(new
             {
-                Book = Reader.ReaderManifest.For(open.Story, pages, key => assets.GetUrl(key, life).ToString()),
+                Book = Reader.ReaderManifest.For(open.Story, pages, key => DeliveryFiles.Url(token, names[key])),
             });
+        }).ExcludeFromDescription();
+        // Each file: the delivery checked again on every fetch, then a link that lives a minute at most.
+        app.MapGet("/downloads/{token}/files/{name}", async (string token, string name, AppDbContext db,
+            IAssetStore assets, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (await OpenAsync(token, db, clock, ct) is not { } open) return await RefusalAsync(token, db, clock, ct);
+            var pages = await db.StoryPages.AsNoTracking().Where(p => p.StoryId == open.Story.Id).ToListAsync(ct);
+            if (!DeliveryFiles.Of(open.Story, pages).TryGetValue(name, out var key)) return Results.NotFound();
+            var left = open.Delivery.ExpiresAt - clock.GetUtcNow();
+            return Results.Redirect(assets.GetUrl(key, left < DeliveryFiles.LinkLifetime ? left
+                : DeliveryFiles.LinkLifetime).ToString());
         }).ExcludeFromDescription();
         return app;
     }
@@ -75,10 +87,6 @@ public static class DownloadPage
                 Message = "The order was cancelled or refunded." });
         return Page(410, new { Title = "This download link has expired.", Message = "Ask the shop for a new one." });
     }
-
-    /// <summary>File links live the storage's URL lifetime, never past the delivery's end.</summary>
-    private static TimeSpan Life(StorageOptions storage, Delivery delivery, TimeProvider clock) =>
-        TimeSpan.FromTicks(Math.Min(storage.UrlLifetime.Ticks, (delivery.ExpiresAt - clock.GetUtcNow()).Ticks));
 
     private static RazorComponentResult<DownloadView> Page(int status,
         object parameters) => new(parameters) { StatusCode = status };
