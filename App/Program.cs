@@ -55,6 +55,7 @@ app.UsePageAssets();
 app.UseAppProxy();
 app.UseShopperLanguage();
 app.UseRequestBodyLimits();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 

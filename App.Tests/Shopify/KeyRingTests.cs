@@ -66,24 +66,63 @@ public sealed class KeyRingTests
         Assert.That(error!.ToString(), Does.Contain("Shopify:AppUrl"));
     }
 
-    [Test]
-    public async Task Operator_sign_in_is_throttled_after_repeated_failures()
-    {
-        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("ops"), new Dictionary<string,
-            string?>
+    private static async Task<AppFactory> OperatorNodeAsync(string purpose) =>
+        new(await TestServices.CreateDatabaseAsync(purpose), new Dictionary<string, string?>
         {
             ["Pipeline:Roles"] = "web", ["Operator:Username"] = "ops", ["Operator:Password"] = "right",
         });
+
+    private static HttpRequestMessage Operator(string path, string credentials, string? forwardedFor = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials)));
+        if (forwardedFor is not null) request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return request;
+    }
+
+    [Test]
+    public async Task Wrong_operator_passwords_are_throttled_but_nobody_behind_the_same_address_can_lock_the_operator_out()
+    {
+        await using var app = await OperatorNodeAsync("ops");
         using var http = app.CreateClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String("ops:wrong"u8.ToArray()));
-        for (var i = 0; i < 5; i++) Assert.That((await http.GetAsync("/ops/jobs/")).StatusCode,
-            Is.EqualTo(HttpStatusCode.Unauthorized));
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String("ops:right"u8.ToArray()));
-        var throttled = await http.GetAsync("/ops/jobs/");
-        Assert.That(throttled.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests),
-            "even the right password waits out the window");
-        Assert.That(throttled.Headers.RetryAfter, Is.Not.Null);
+        // Everyone behind the company's proxy arrives from one address.
+        for (var i = 0; i < 5; i++)
+        {
+            using var guess = Operator("/ops/jobs/", "ops:wrong" + i);
+            Assert.That((await http.SendAsync(guess)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+        using (var sixth = Operator("/ops/jobs/", "ops:wrong-again"))
+        {
+            var throttled = await http.SendAsync(sixth);
+            Assert.That(throttled.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the guesser waits");
+            Assert.That(throttled.Headers.RetryAfter, Is.Not.Null);
+        }
+        using (var right = Operator("/ops/jobs/", "ops:right"))
+            Assert.That((await http.SendAsync(right)).StatusCode, Is.EqualTo(HttpStatusCode.OK),
+                "the operator, from the same address, is not locked out");
+        using (var another = Operator("/ops/jobs/", "ops:wrong", forwardedFor: "198.51.100.20"))
+            Assert.That((await http.SendAsync(another)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized),
+                "another address has its own allowance");
+    }
+
+    [Test]
+    public async Task No_operator_page_can_be_framed()
+    {
+        await using var app = await OperatorNodeAsync("ops-frame");
+        using var http = app.CreateClient();
+        foreach (var path in new[] { "/ops/jobs/", "/ops/jobs/jobs/succeeded", "/ops/jobs/recurring", "/ops/jobs/servers" })
+        {
+            using var request = Operator(path, "ops:right");
+            var response = await http.SendAsync(request);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), path);
+            Assert.That(response.Headers.GetValues("X-Frame-Options"), Is.EqualTo(new[] { "DENY" }), path);
+            Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(),
+                Does.Contain("frame-ancestors 'none'"), path);
+        }
+        using var refused = Operator("/ops/jobs/", "ops:nope");
+        var denied = await http.SendAsync(refused);
+        Assert.That(denied.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(denied.Headers.GetValues("X-Frame-Options"), Is.EqualTo(new[] { "DENY" }), "the sign-in prompt too");
     }
 }

@@ -11,19 +11,52 @@ namespace StorybookShop.Dashboard;
 /// <summary>
 /// Hangfire's own dashboard, twice: each merchant's, inside the Shopify admin, showing only their shop's jobs
 /// (<see cref="ShopJobStorage"/>, authenticated by a <see cref="DashboardTickets">ticket</see> in the path); and the
-/// operator's, unscoped and read-write, behind HTTP Basic credentials (absent unless configured).
+/// operator's, unscoped and read-write, behind the Operator policy (HTTP Basic; absent unless configured).
 /// </summary>
-public static partial class DashboardExtensions
+public static class DashboardExtensions
 {
     public const string ShopPath = "/jobs-dashboard";
     public const string OperatorPath = "/ops/jobs";
+    private const string OperatorSignIn = "operator-sign-in";
+    public const int OperatorSignInAttempts = 5;
+    public static readonly TimeSpan OperatorSignInWindow = TimeSpan.FromMinutes(5);
 
     public static WebApplicationBuilder AddJobsDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DashboardTickets>();
-        builder.Services.AddSingleton<OperatorAccess.Failures>();
         builder.Services.AddAntiforgery();
         builder.Services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section));
+        builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions,
+            OperatorAuthentication>(OperatorAuthentication.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorAuthentication.Policy, p => p
+            .AddAuthenticationSchemes(OperatorAuthentication.SchemeName).RequireAuthenticatedUser());
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = ((int)OperatorSignInWindow.TotalSeconds)
+                    .ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return ValueTask.CompletedTask;
+            };
+            // Wrong guesses are limited per address and name tried; the right credentials never are, so nobody
+            // behind the same proxy address can lock the operator out by guessing.
+            o.AddPolicy(OperatorSignIn, http =>
+            {
+                var operators = http.RequestServices.GetRequiredService<IOptionsMonitor<OperatorOptions>>().CurrentValue;
+                var presented = OperatorAuthentication.Presented(http.Request);
+                if (presented is not null && OperatorAuthentication.Valid(presented, operators))
+                    return System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("operator");
+                // A request with no credentials is the browser asking for them: it costs nothing.
+                if (presented is null) return System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("ask");
+                return System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                    $"{Hosting.ClientAddress.Of(http)}|{presented.User}",
+                    _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = OperatorSignInAttempts, Window = OperatorSignInWindow, QueueLimit = 0,
+                    });
+            });
+        });
         return builder;
     }
 
@@ -75,35 +108,14 @@ public static partial class DashboardExtensions
 
         var operatorOptions = new DashboardOptions
         {
-            Authorization = [], // HTTP Basic is checked before Hangfire sees the request
-            AsyncAuthorization = [],
             DisplayStorageConnectionString = false,
             DashboardTitle = "StorybookShop jobs · all shops",
             AppPath = null,
         };
-        app.Map(OperatorPath, branch => branch.Run(async http =>
-        {
-            var o = http.RequestServices.GetRequiredService<IOptionsMonitor<OperatorOptions>>().CurrentValue;
-            switch (OperatorAccess.Check(http, o))
-            {
-                case OperatorAccess.Outcome.Disabled:
-                    http.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return;
-                case OperatorAccess.Outcome.Refused:
-                    Log.OperatorSignInRefusedFrom(http.RequestServices.GetRequiredService<ILoggerFactory>()
-                        .CreateLogger("StorybookShop.Operator"), http.Connection.RemoteIpAddress);
-                    http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    return;
-                case OperatorAccess.Outcome.Throttled:
-                    http.Response.Headers.RetryAfter = ((int)OperatorAccess.Window.TotalSeconds)
-                        .ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                    return;
-            }
-            NoReferrer(http);
-            await new AspNetCoreDashboardMiddleware(NotFound, storage, operatorOptions, routes,
-                finalizeWhenNotFound: true).Invoke(http);
-        }));
+        // The operator's dashboard is an endpoint like any other: the Operator policy (HTTP Basic through
+        // OperatorAuthentication), the sign-in rate limit, and no framing (SecurityHeaders).
+        app.MapHangfireDashboardWithAuthorizationPolicy(OperatorAuthentication.Policy, OperatorPath, operatorOptions,
+            storage).RequireRateLimiting(OperatorSignIn);
         return app;
     }
 
@@ -127,11 +139,5 @@ public static partial class DashboardExtensions
             .CreateDbContextAsync(http.RequestAborted);
         return await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId && s.UninstalledAt == null,
             http.RequestAborted);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Operator sign-in refused from {Address}")]
-        public static partial void OperatorSignInRefusedFrom(ILogger logger, System.Net.IPAddress? address);
     }
 }

@@ -32,10 +32,12 @@ public static class SecurityHeaders
         }
         app.Use(async (http, next) =>
         {
+            // Taken now: inside app.Map and the dashboards' UsePathBase, Request.Path has lost its prefix by the time
+            // the response starts.
+            var path = http.Request.Path;
             http.Response.OnStarting(() =>
             {
                 var headers = http.Response.Headers;
-                var path = http.Request.Path;
                 headers.XContentTypeOptions = "nosniff";
                 if (path.StartsWithSegments("/downloads"))
                 {
@@ -46,7 +48,13 @@ public static class SecurityHeaders
                 else if (path.StartsWithSegments("/proxy") && !headers.ContainsKey("Content-Security-Policy"))
                     headers.ContentSecurityPolicy = StorefrontPolicy;
                 else if (path.StartsWithSegments("/ops"))
+                {
+                    // The operator's browser keeps their Basic credentials: no page of theirs may be framed.
                     headers.ContentSecurityPolicy = OperatorPolicy;
+                    headers.XFrameOptions = "DENY";
+                    headers["Referrer-Policy"] = "no-referrer";
+                    headers.CacheControl = "no-store";
+                }
                 return Task.CompletedTask;
             });
             await next(http);

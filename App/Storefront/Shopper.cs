@@ -25,7 +25,7 @@ public sealed record Shopper(string Key, IReadOnlyList<string> Limits)
 
     public static Shopper Of(HttpContext http, AppProxyRequest proxy)
     {
-        var key = proxy.LoggedInCustomerId is { } customer ? "customer:" + customer : "address:" + Address(http);
+        var key = proxy.LoggedInCustomerId is { } customer ? "customer:" + customer : "address:" + Hosting.ClientAddress.Of(http);
         var limits = new List<string> { key };
         // A signed query (or the standalone page's token) is good for 90 s (or 30 min): a bounded allowance however
         // it is replayed. Hashed: the key is stored.
@@ -34,15 +34,5 @@ public sealed record Shopper(string Key, IReadOnlyList<string> Limits)
         if (Guid.TryParse(http.Request.Headers[BrowserHeader], out var browser))
             limits.Add("browser:" + browser.ToString("N"));
         return new Shopper(key, limits);
-    }
-
-    /// <summary>The shopper's address: the last <c>X-Forwarded-For</c> entry (Shopify's), else the connection's.</summary>
-    public static string Address(HttpContext http)
-    {
-        var forwarded = http.Request.Headers["X-Forwarded-For"].ToString();
-        var last = forwarded.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .LastOrDefault();
-        return last is not null && System.Net.IPAddress.TryParse(last, out var ip) ? ip.ToString()
-            : http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
     }
 }
