@@ -391,4 +391,64 @@ public sealed class AdminBrowserTests
         Assert.That(html, Does.Contain(_storyA.ToString()).And.Contain(_storyB.ToString()), "every shop's jobs");
         Assert.That((await http.GetAsync("/ops/jobs/recurring")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
+
+    [Test]
+    public async Task Commands_naming_another_shops_jobs_take_no_lock_oversized_forms_are_refused_and_recurring_is_403()
+    {
+        var aJob = (await JobIdsAsync(_shopA)).First();
+        var dashboard = await DashboardPathAsync(_shopB);
+        using var http = new HttpClient { BaseAddress = new Uri(_base), Timeout = TimeSpan.FromSeconds(40) };
+        // Shop A's job is busy (its state lock held, as while it changes state); shop B floods commands naming it.
+        var storage = _h.App.Services.GetRequiredService<Hangfire.JobStorage>();
+        using (var connection = storage.GetConnection())
+        using (connection.AcquireDistributedLock($"job:{aJob}:state-lock", TimeSpan.FromSeconds(5)))
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var response = await http.PostAsync(dashboard + "/jobs/succeeded/requeue", new FormUrlEncodedContent(
+                [new("jobs[]", aJob.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
+            Assert.That(response.StatusCode, Is.Not.EqualTo(HttpStatusCode.InternalServerError));
+            // Waiting on the held lock would take Pipeline:DistributedLockTimeout (one minute).
+            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)),
+                "the ownership check comes before any lock");
+        }
+
+        var huge = new ByteArrayContent(new byte[20 * 1024 * 1024]);
+        huge.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        Assert.That((await http.PostAsync(dashboard + "/jobs/failed/delete", huge)).StatusCode,
+            Is.EqualTo(HttpStatusCode.RequestEntityTooLarge), "a 20 MB form is refused before it is read");
+        foreach (var command in new[] { "/recurring/remove", "/recurring/trigger", "/recurring/disable" })
+            Assert.That((await http.PostAsync(dashboard + command, new FormUrlEncodedContent([new("jobs[]",
+                "pipeline-reconciler")]))).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), command);
+    }
+
+    [Test]
+    public async Task A_merchants_job_page_keeps_the_apps_own_log_lines_and_the_operators_keeps_every_line()
+    {
+        var story = await CreateStoryAsync(_shopA, "Ines");
+        Assert.That((await _h.App.WaitForStoryAsync(story, TimeSpan.FromMinutes(2))).Status,
+            Is.EqualTo(StoryStatus.Complete));
+        using (var api = Api(_shopA))
+            Assert.That((await api.PostAsJsonAsync($"/api/stories/{story}/publish", new { })).StatusCode,
+                Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That((await _h.App.WaitForStoryAsync(story, s => s.Status == StoryStatus.Published,
+            TimeSpan.FromMinutes(1))).Status, Is.EqualTo(StoryStatus.Published));
+        await _h.App.WaitForJobsSettledAsync(story, TimeSpan.FromMinutes(1));
+        long publishJob;
+        await using (var db = _h.App.Db())
+            publishJob = await db.Database.SqlQuery<long>($"""
+                SELECT job_id AS "Value" FROM story_jobs WHERE story_id = {story} AND kind = 'Publish'
+                """).SingleAsync();
+
+        using var http = new HttpClient { BaseAddress = new Uri(_base) };
+        var merchant = await http.GetStringAsync($"{await DashboardPathAsync(_shopA)}/jobs/details/{publishJob}");
+        Assert.That(merchant, Does.Contain("publishing"), "the app's own lines");
+        Assert.That(merchant, Does.Not.Contain("Start processing HTTP request").And.Not.Contain("graphql.json")
+            .And.Not.Contain("127.0.0.1"), "no provider URLs or HTTP plumbing for the merchant");
+
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ops:correct horse battery staple")));
+        var operatorPage = await http.GetStringAsync($"/ops/jobs/jobs/details/{publishJob}");
+        Assert.That(operatorPage, Does.Contain("Start processing HTTP request").And.Contain("graphql.json"),
+            "the operator keeps the whole log");
+    }
 }

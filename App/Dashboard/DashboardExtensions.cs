@@ -100,6 +100,12 @@ public static class DashboardExtensions
                 .FrameAncestors(shop.Domain);
             http.Request.PathBase = http.Request.PathBase.Add("/" + ticket);
             http.Request.Path = end < 0 ? "/" : path[end..];
+            // A shop has no recurring jobs: their commands are refused here, not by an exception inside Hangfire.
+            if (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.StartsWithSegments("/recurring"))
+            {
+                http.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
             var dashboard = new AspNetCoreDashboardMiddleware(NotFound, new ShopJobStorage(storage, dataSource,
                 shop.Id), shopOptions, routes,
                 finalizeWhenNotFound: true);

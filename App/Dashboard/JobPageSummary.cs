@@ -31,6 +31,8 @@ public static class JobPageSummary
         List<string> log;
         using (var connection = dto.Page.Storage.GetReadOnlyConnection())
             log = JobLog.Read(connection.GetJobParameter(dto.JobId, JobLog.Parameter));
+        // A merchant's dashboard shows the app's own lines; the operator's shows the libraries' too.
+        if (dto.Page.Storage is ShopJobStorage) log = JobLog.ForMerchant(log);
 
         // Built as elements (escaped by construction); Hangfire's renderer hook is synchronous, so no component
         // renderer.

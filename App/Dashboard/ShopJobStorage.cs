@@ -53,6 +53,14 @@ public sealed class ShopJobStorage(JobStorage inner, NpgsqlDataSource dataSource
             return (bool)cmd.ExecuteScalar()!;
         });
 
+    /// <summary>
+    /// Whether a distributed lock may be taken for this shop: a job's state lock (<c>job:{id}:state-lock</c>) only for
+    /// its own jobs. Another shop's job is refused before any lock is taken, so a flood of commands naming foreign
+    /// ids delays nobody's state changes.
+    /// </summary>
+    public bool MayLock(string resource) =>
+        !resource.StartsWith("job:", StringComparison.Ordinal) || Owns(resource.Split(':')[1]);
+
     /// <summary>Server names are host names: merchants see a stable alias instead.</summary>
     public static string Alias(string? server) => string.IsNullOrEmpty(server)
         ? ""

@@ -21,8 +21,18 @@ public sealed class ShopStorageConnection(ShopJobStorage storage, JobStorageConn
     public override IWriteOnlyTransaction CreateWriteTransaction() => new ShopWriteTransaction(storage,
         inner.CreateWriteTransaction());
 
+    /// <summary>Another shop's job: no lock is taken (its data reads as "not found", so nothing will change).</summary>
     public override IDisposable AcquireDistributedLock(string resource, TimeSpan timeout) =>
-        inner.AcquireDistributedLock(resource, timeout);
+        storage.MayLock(resource) ? inner.AcquireDistributedLock(resource, timeout) : NoLock.Instance;
+
+    private sealed class NoLock : IDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
 
     public override JobData? GetJobData(string jobId) => storage.Owns(jobId) ? inner.GetJobData(jobId) : null;
 

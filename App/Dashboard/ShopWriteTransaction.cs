@@ -67,6 +67,7 @@ public sealed class ShopWriteTransaction(ShopJobStorage storage, IWriteOnlyTrans
     public override void AcquireDistributedLock(string resource, TimeSpan timeout)
     {
         if (inner is not JobStorageTransaction t) throw new NotSupportedException();
+        if (!storage.MayLock(resource)) throw Refused(resource);
         t.AcquireDistributedLock(resource, timeout);
     }
 

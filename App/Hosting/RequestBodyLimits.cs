@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace StorybookShop.Hosting;
 
 /// <summary>
-/// Bodies on /proxy, /api and /auth are capped at what a request there can need (webhooks keep their own 2 MB):
+/// Bodies on /proxy, /api, /auth and the jobs dashboards (their commands are forms of job ids) are capped at what a
+/// request there can need (webhooks keep their own 2 MB):
 /// a larger declared length is 413 before anything is read, and Kestrel stops a longer chunked body at the cap.
 /// </summary>
 public static class RequestBodyLimits
@@ -14,7 +15,10 @@ public static class RequestBodyLimits
     {
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/proxy")
             || http.Request.Path.StartsWithSegments("/api")
-            || http.Request.Path.StartsWithSegments("/auth"), branch => branch.Use(async (http, next) =>
+            || http.Request.Path.StartsWithSegments("/auth")
+            || http.Request.Path.StartsWithSegments(Dashboard.DashboardExtensions.ShopPath)
+            || http.Request.Path.StartsWithSegments(Dashboard.DashboardExtensions.OperatorPath),
+            branch => branch.Use(async (http, next) =>
         {
             if (http.Request.ContentLength > MaxBody)
             {

@@ -5,13 +5,14 @@ namespace StorybookShop.Jobs;
 [ProviderAlias("JobLog")]
 public sealed class JobLogProvider(TimeProvider clock) : ILoggerProvider
 {
-    public ILogger CreateLogger(string categoryName) => new Logger(clock);
+    public ILogger CreateLogger(string categoryName) =>
+        new Logger(clock, categoryName.StartsWith("StorybookShop", StringComparison.Ordinal));
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(TimeProvider clock) : ILogger
+    private sealed class Logger(TimeProvider clock, bool fromApp) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -23,7 +24,7 @@ public sealed class JobLogProvider(TimeProvider clock) : ILoggerProvider
             if (!IsEnabled(logLevel) || JobLog.Current is not { } log) return;
             var line = $"{clock.GetUtcNow():HH:mm:ss.fff} {logLevel}: {formatter(state, exception)}";
             if (exception is not null) line += $" ({exception.GetBaseException().Message})";
-            log.Add(line);
+            log.Add(line, fromApp);
         }
     }
 }
