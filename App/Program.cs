@@ -49,6 +49,7 @@ app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 await app.PrepareDatabaseAsync();
+await app.ProtectKeyRingAsync();
 await app.PrepareAssetStorageAsync();
 
 app.UsePageAssets();

@@ -54,6 +54,68 @@ public sealed class KeyRingTests
             Does.Contain("DataProtection:KeyEncryptionKey").And.Contain("openssl rand -base64 32"));
     }
 
+    [TestCase("Production")]
+    [TestCase("Staging")]
+    public async Task Dev_endpoints_are_refused_outside_development(string environment)
+    {
+        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("dev-endpoints"),
+            new Dictionary<string, string?>
+            {
+                ["Pipeline:Roles"] = "web", ["DataProtection:KeyEncryptionKey"] = Kek,
+                ["Shopify:AppUrl"] = "https://storybook.example.com", ["Api:DevEndpoints"] = "true",
+            }, environment: environment);
+        var error = Assert.Catch(() => _ = app.Services);
+        Assert.That(error!.ToString(), Does.Contain("Api:DevEndpoints").And.Contain("Development"),
+            "a request without a token would act for the dev shop");
+    }
+
+    [Test]
+    public async Task Every_environment_but_development_requires_the_key_encryption_key_and_an_https_app_url()
+    {
+        await using (var noKek = new AppFactory(await TestServices.CreateDatabaseAsync("staging"),
+            new Dictionary<string, string?>
+            {
+                ["Pipeline:Roles"] = "web", ["Shopify:AppUrl"] = "https://storybook.example.com",
+            }, environment: "Staging"))
+            Assert.That(Assert.Catch(() => _ = noKek.Services)!.ToString(),
+                Does.Contain("DataProtection:KeyEncryptionKey"));
+        await using (var plainHttp = new AppFactory(await TestServices.CreateDatabaseAsync("staging-http"),
+            new Dictionary<string, string?>
+            {
+                ["Pipeline:Roles"] = "web", ["DataProtection:KeyEncryptionKey"] = Kek,
+                ["Shopify:AppUrl"] = "http://storybook.example.com",
+            }, environment: "production"))
+            Assert.That(Assert.Catch(() => plainHttp.CreateClient())!.ToString(), Does.Contain("Shopify:AppUrl"));
+    }
+
+    [Test]
+    public async Task Key_ring_entries_written_before_a_key_encryption_key_are_encrypted_once_one_is_configured()
+    {
+        var connection = await TestServices.CreateDatabaseAsync("keyring-late");
+        string stored;
+        await using (var before = new AppFactory(connection, new Dictionary<string, string?> {
+            ["Pipeline:Roles"] = "web" }))
+        {
+            stored = before.Services.GetRequiredService<TokenProtector>().Protect("shpat_early")!;
+            await using var db = before.Db();
+            Assert.That(await db.DataProtectionKeys.Select(k => k.Xml).ToListAsync(), Has.Some.Contain("<masterKey"),
+                "written without a KEK: the master key in the clear");
+        }
+        await using (var after = new AppFactory(connection, new Dictionary<string, string?> {
+            ["Pipeline:Roles"] = "web", ["DataProtection:KeyEncryptionKey"] = Kek }))
+        {
+            _ = after.CreateClient(); // starts: the key ring is protected at start
+            await using var db = after.Db();
+            var ring = await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync();
+            Assert.That(ring, Has.All.Contain("encryptedKey").And.All.Not.Contain("<masterKey"),
+                "a dump now holds no usable key");
+        }
+        await using (var reader = new AppFactory(connection, new Dictionary<string, string?> {
+            ["Pipeline:Roles"] = "web", ["DataProtection:KeyEncryptionKey"] = Kek }))
+            Assert.That(reader.Services.GetRequiredService<TokenProtector>().Unprotect(stored), Is.EqualTo("shpat_early"),
+                "tokens protected before still read, with the KEK");
+    }
+
     [Test]
     public async Task Production_requires_the_app_url()
     {

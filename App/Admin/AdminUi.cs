@@ -46,7 +46,7 @@ public static class AdminUi
         // Local development without Shopify: no token (and no other shop) means the seeded dev shop.
         var config = services.GetRequiredService<IConfiguration>();
         if (idToken.Length == 0 && (shop.Length == 0 || shop == DataExtensions.DevShopDomain) &&
-            config.GetValue("Api:DevEndpoints", services.GetRequiredService<IWebHostEnvironment>().IsDevelopment()))
+            Hosting.DevMode.Enabled(config, services.GetRequiredService<IWebHostEnvironment>()))
         {
             shop = DataExtensions.DevShopDomain;
             var dev = await ShopAccess.EnsureDevShopAsync(db, services.GetRequiredService<TimeProvider>(), ct);

@@ -27,7 +27,7 @@ public static class DataExtensions
         if (app.Configuration.GetValue("Database:MigrateOnStartup", true))
             await app.Services.GetRequiredService<Migrator>().MigrateAsync();
 
-        if (app.Configuration.GetValue("Api:DevEndpoints", app.Environment.IsDevelopment()) || app.Configuration.GetValue<bool>("SampleBook:Make"))
+        if (Hosting.DevMode.Enabled(app.Configuration, app.Environment) || app.Configuration.GetValue<bool>("SampleBook:Make"))
         {
             await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
             await db.Database.ExecuteSqlAsync(

@@ -22,7 +22,7 @@ public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSch
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
         {
             // Local development without Shopify: no token means the seeded dev shop (never in Production).
-            if (configuration.GetValue("Api:DevEndpoints", environment.IsDevelopment()) && header.Length == 0)
+            if (Hosting.DevMode.Enabled(configuration, environment) && header.Length == 0)
                 return Success(new SessionToken(DataExtensions.DevShopDomain, null, null, ""));
             return AuthenticateResult.NoResult();
         }

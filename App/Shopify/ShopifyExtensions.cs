@@ -13,15 +13,17 @@ public static class ShopifyExtensions
     public static WebApplicationBuilder AddShopify(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var devMode = builder.Configuration.GetValue("Api:DevEndpoints", builder.Environment.IsDevelopment());
+        DevMode.Check(builder.Configuration, builder.Environment);
+        var devMode = DevMode.Enabled(builder.Configuration, builder.Environment);
+        var development = builder.Environment.IsDevelopment();
         services.AddOptions<ShopifyOptions>().Bind(builder.Configuration.GetSection(ShopifyOptions.Section))
             .Validate(o => devMode || (o.ClientId.Length > 0 && o.ClientSecret.Length > 0),
                 "Shopify:ClientId and Shopify:ClientSecret are required outside development.")
             .Validate(o => o.ShopUrlTemplate.Contains("{shop}", StringComparison.Ordinal),
                 "Shopify:ShopUrlTemplate must contain {shop}.")
-            .Validate(o => !builder.Environment.IsProduction() || Uri.TryCreate(o.AppUrl, UriKind.Absolute,
-                out var url) && url.Scheme == "https",
-                "Shopify:AppUrl (the app's public https URL) is required in Production: OAuth redirects are never built from the Host header.")
+            .Validate(o => development || Uri.TryCreate(o.AppUrl, UriKind.Absolute, out var url) && url.Scheme == "https",
+                "Shopify:AppUrl (the app's public https URL) is required outside Development: OAuth redirects are " +
+                    "never built from the Host header.")
             .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.ApiVersion,
                 @"^\d{4}-(01|04|07|10)$|^unstable$"), "Shopify:ApiVersion must look like 2026-10.")
             .ValidateOnStart();
@@ -43,9 +45,9 @@ public static class ShopifyExtensions
         services.AddDataProtection().SetApplicationName("StorybookShop").PersistKeysToDbContext<AppDbContext>();
         services.AddOptions<KeyRingOptions>().Bind(builder.Configuration.GetSection(KeyRingOptions.Section));
         var kek = KeyRingOptions.Decode(builder.Configuration[$"{KeyRingOptions.Section}:KeyEncryptionKey"]);
-        if (kek is null && builder.Environment.IsProduction())
+        if (kek is null && !development)
             throw new InvalidOperationException(
-                "DataProtection:KeyEncryptionKey is required in Production: it encrypts the key ring that encrypts every shop's access " +
+                "DataProtection:KeyEncryptionKey is required outside Development: it encrypts the key ring that encrypts every shop's access " +
                 "tokens, which is stored in PostgreSQL. Generate one with `openssl rand -base64 32` and keep it in your secret store " +
                 "(environment variable DataProtection__KeyEncryptionKey).");
         if (kek is not null)
