@@ -26,6 +26,7 @@ builder.AddApiDocs();
 builder.AddPages();
 builder.AddHealth();
 builder.AddTelemetry();
+builder.KeepRequestLogsAtWarning();
 // Data and assets.
 builder.AddData();
 builder.AddAssetStorage();

@@ -24,6 +24,10 @@ public static class DashboardExtensions
     public static WebApplicationBuilder AddJobsDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DashboardTickets>();
+        builder.Services.AddOptions<TicketOptions>().Bind(builder.Configuration.GetSection(TicketOptions.Section))
+            .Validate(o => o.TicketIdleLifetime > TimeSpan.Zero && o.TicketMaxLifetime >= o.TicketIdleLifetime,
+                "Dashboard:TicketIdleLifetime must be positive and no longer than Dashboard:TicketMaxLifetime.")
+            .ValidateOnStart();
         builder.Services.AddAntiforgery();
         builder.Services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section));
         builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions,
@@ -64,8 +68,9 @@ public static class DashboardExtensions
     {
         // The admin's Jobs link: a document load authenticated by its session token gets a ticket and goes to its
         // dashboard.
-        app.MapAdminPages().MapGet("/jobs", (AdminSession session, DashboardTickets tickets) =>
-            Results.Redirect($"{ShopPath}/{tickets.Issue(session.Context.Shop.Id)}/"));
+        app.MapAdminPages().MapGet("/jobs", async (AdminSession session, DashboardTickets tickets,
+            CancellationToken ct) => Results.Redirect($"{ShopPath}/{await tickets.IssueAsync(session.Context.Shop.Id,
+                ct)}/"));
 
         var storage = app.Services.GetRequiredService<JobStorage>();
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
@@ -85,7 +90,8 @@ public static class DashboardExtensions
             var path = http.Request.Path.Value ?? "";
             var end = path.IndexOf('/', 1);
             var ticket = end < 0 ? path.TrimStart('/') : path[1..end];
-            var shop = tickets.Validate(ticket) is { } id ? await InstalledShopAsync(http, id) : null;
+            var shop = await tickets.ValidateAsync(ticket, http.RequestAborted) is { } id
+                ? await InstalledShopAsync(http, id) : null;
             NoReferrer(http);
             if (shop is null)
             {

@@ -26,7 +26,16 @@ public static class TelemetryExtensions
             .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "storybookshop"))
             .WithTracing(t => t
                 .AddSource(StoryTracing.SourceName)
-                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/health"))
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    o.Filter = http => !http.Request.Path.StartsWithSegments("/health");
+                    // A download token or a dashboard ticket in the path is a bearer secret: never in a span.
+                    o.EnrichWithHttpRequest = (activity, request) =>
+                    {
+                        if (Hosting.BearerPaths.Redact(request.Path) is { } redacted)
+                            activity.SetTag("url.path", redacted);
+                    };
+                })
                 .AddHttpClientInstrumentation()
                 .AddNpgsql())
             .WithMetrics(m => m
