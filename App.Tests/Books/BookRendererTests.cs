@@ -52,6 +52,87 @@ public sealed class BookRendererTests
     }
 
     [Test]
+    public async Task A_book_that_opens_websockets_or_preconnects_reaches_nothing()
+    {
+        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("render-ws"), new Dictionary<string,
+            string?> { ["Pipeline:Roles"] = "web" });
+        // A bare TCP listener: it counts any connection at all — a WebSocket handshake, a preconnect, a prefetch.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var accepted = 0;
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                    Interlocked.Increment(ref accepted);
+                }
+            }
+            catch (OperationCanceledException) { }
+        });
+        var folder = TestServices.TempDirectory("ws-book");
+        await File.WriteAllTextAsync(Path.Combine(folder, "book.html"), $$"""
+            <!doctype html><html><head><meta charset="utf-8">
+            <link rel="preconnect" href="http://127.0.0.1:{{port}}"><link rel="dns-prefetch" href="//storybook-canary.invalid">
+            </head><body><p>Once upon a time</p>
+            <script>
+              try { new WebSocket('ws://127.0.0.1:{{port}}/socket'); } catch (e) {}
+              try { new WebSocket('ws://localhost:{{port}}/socket'); } catch (e) {}
+            </script>
+            </body></html>
+            """);
+        var pdf = await app.Services.GetRequiredService<BookRenderer>().RenderAsync(Path.Combine(folder, "book.html"),
+            BookFormat.Screen, default);
+        await Task.Delay(1500); // a late connection would arrive by now
+        await stop.CancelAsync();
+        await accepting;
+        Assert.That(await PdfFacts.TextAsync(pdf), Does.Contain("Once upon a time"));
+        Assert.That(accepted, Is.Zero, "no WebSocket, preconnect or prefetch left the page");
+    }
+
+    [Test]
+    public async Task Chromium_renders_inside_its_own_sandbox()
+    {
+        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("render-sandbox"),
+            new Dictionary<string, string?> { ["Pipeline:Roles"] = "web", ["Chromium:Sandbox"] = "required" });
+        var folder = TestServices.TempDirectory("sandboxed-book");
+        await File.WriteAllTextAsync(Path.Combine(folder, "book.html"), "<!doctype html><p>Safe and sound</p>");
+        var chromium = app.Services.GetRequiredService<Chromium>();
+        var pdf = await app.Services.GetRequiredService<BookRenderer>().RenderAsync(Path.Combine(folder, "book.html"),
+            BookFormat.Screen, default);
+        Assert.That(await PdfFacts.TextAsync(pdf), Does.Contain("Safe and sound"));
+        Assert.That((chromium.Sandboxed, chromium.Unsandboxed), Is.EqualTo((true, (string?)null)));
+
+        // What the kernel says about the renderer that drew it: not root, seccomp-bpf filtering its system calls,
+        // in a user namespace of its own.
+        var ours = new FileInfo("/proc/self/ns/user").LinkTarget;
+        var renderers = Directory.GetDirectories("/proc").Select(Path.GetFileName)
+            .Where(p => int.TryParse(p, out _)).Select(p => $"/proc/{p}")
+            .Where(p => File.Exists($"{p}/cmdline") && Read($"{p}/cmdline").Contains("--type=renderer",
+                StringComparison.Ordinal) && Read($"{p}/cmdline").Contains("storybook-chromium", StringComparison.Ordinal))
+            .ToList();
+        Assert.That(renderers, Is.Not.Empty, "a renderer of this app's Chromium");
+        foreach (var proc in renderers)
+        {
+            var status = Read($"{proc}/status");
+            Assert.That(status, Does.Match(@"Seccomp:\s+2"), proc);
+            Assert.That(status, Does.Not.Match(@"Uid:\s+0\s"), proc);
+            Assert.That(new FileInfo($"{proc}/ns/user").LinkTarget, Is.Not.EqualTo(ours), proc);
+        }
+
+        static string Read(string path)
+        {
+            try { return File.ReadAllText(path).Replace('\0', ' '); }
+            catch (IOException) { return ""; }
+            catch (UnauthorizedAccessException) { return ""; }
+        }
+    }
+
+    [Test]
     public async Task A_browser_that_died_is_started_again_and_the_render_retried()
     {
         await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("render-crash"),

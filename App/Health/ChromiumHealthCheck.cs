@@ -22,7 +22,8 @@ internal sealed class ChromiumHealthCheck(Chromium chromium, IOptions<ChromiumOp
         return Task.FromResult(chromium.State switch
         {
             Chromium.BrowserState.NotStarted => HealthCheckResult.Healthy("installed; starts with the first book"),
-            Chromium.BrowserState.Connected => HealthCheckResult.Healthy("running"),
+            Chromium.BrowserState.Connected => HealthCheckResult.Healthy(chromium.Sandboxed ? "running, sandboxed"
+                : $"running without its sandbox ({chromium.Unsandboxed})"),
             _ => HealthCheckResult.Degraded("went away; the next render starts it again"),
         });
     }

@@ -111,6 +111,11 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
     {
         var page = await _browser!.NewPageAsync();
         await page.SetRequestInterceptionAsync(true);
+        // Interception sees requests, not WebSockets: those are refused by the network layer itself.
+        await page.Client.SendAsync("Network.setBlockedURLs", new Dictionary<string, object>
+        {
+            ["urls"] = new[] { "ws://*", "wss://*" },
+        });
         page.Request += async (_, e) =>
         {
             var request = e.Request;
@@ -150,22 +155,7 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
                 try { await _browser.DisposeAsync(); } catch (PuppeteerException) { }
                 while (_idle.Reader.TryRead(out _)) { }
             }
-            _browser = await Puppeteer.LaunchAsync(new LaunchOptions
-            {
-                ExecutablePath = o.ExecutablePath,
-                Headless = true,
-                Args = ["--disable-gpu", "--disable-quic", "--no-sandbox", "--no-first-run",
-                    "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                        // Memory: a rendered book must not linger in the back-forward cache once the page moves on.
-                        "--renderer-process-limit=1",
-                            "--disable-features=BackForwardCache,Translate,MediaRouter,OptimizationHints",
-                        "--disable-extensions", "--js-flags=--max-old-space-size=96",
-                        // Fewer processes: no zygotes (the sandbox is off anyway), GPU and network service in the browser.
-                        "--no-zygote", "--in-process-gpu", "--process-per-site",
-                            "--enable-features=NetworkServiceInProcess2",
-                        "--disable-features=AudioServiceOutOfProcess"],
-            });
+            _browser = await LaunchAsync(o);
             _slots ??= new SemaphoreSlim(Math.Max(1, o.PagePoolSize));
             if (logger.IsEnabled(LogLevel.Information))
             {
@@ -179,11 +169,78 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
         }
     }
 
+    /// <summary>Whether the running browser has its sandbox (renderers under seccomp-bpf in their own user
+    /// namespace).</summary>
+    public bool Sandboxed { get; private set; }
+
+    private string? _profile;
+
+    /// <summary>Why the browser runs without its sandbox, when it does.</summary>
+    public string? Unsandboxed { get; private set; }
+
+    private static readonly string[] CommonArgs =
+    [
+        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+        // Nothing but the book's own requests, which are served from memory: no name is ever resolved, nothing
+        // prefetched or preconnected.
+        // (PuppeteerSharp joins the arguments into one command line: a value with spaces is quoted.)
+        "--dns-prefetch-disable", "--host-resolver-rules=\"MAP * ~NOTFOUND\"",
+        // Memory: a rendered book must not linger in the back-forward cache once the page moves on.
+        "--renderer-process-limit=1",
+        "--disable-features=BackForwardCache,Translate,MediaRouter,OptimizationHints,AudioServiceOutOfProcess",
+        "--disable-extensions", "--js-flags=--max-old-space-size=96",
+        // Fewer processes: GPU and network service in the browser process.
+        "--in-process-gpu", "--process-per-site", "--enable-features=NetworkServiceInProcess2",
+    ];
+
+    /// <summary>
+    /// Sandboxed where the kernel allows it: as root Chromium refuses its sandbox, so it runs as
+    /// <see cref="ChromiumOptions.RunAsUser"/>; where the sandbox cannot start (no user namespaces, a container's
+    /// seccomp profile), without it — said once in the log and in the readiness check — unless it is required.
+    /// </summary>
+    private async Task<IBrowser> LaunchAsync(ChromiumOptions o)
+    {
+        var runAs = Environment.IsPrivilegedProcess ? ChromiumUser.Find(o.RunAsUser) : null;
+        ChromiumUser.Remove(_profile);
+        var profile = _profile = ChromiumUser.Profile(runAs);
+        var executable = runAs is null ? o.ExecutablePath : ChromiumUser.Wrapper(o.ExecutablePath, runAs, profile);
+        if (!string.Equals(o.Sandbox, "off", StringComparison.OrdinalIgnoreCase)
+            && (runAs is not null || !Environment.IsPrivilegedProcess))
+        {
+            try
+            {
+                var sandboxed = await Puppeteer.LaunchAsync(new LaunchOptions
+                {
+                    ExecutablePath = executable, Headless = true, UserDataDir = profile, Args = CommonArgs,
+                });
+                (Sandboxed, Unsandboxed) = (true, null);
+                return sandboxed;
+            }
+            catch (Exception e) when (e is ProcessException or TimeoutException or IOException
+                && !string.Equals(o.Sandbox, "required", StringComparison.OrdinalIgnoreCase))
+            {
+                Unsandboxed = $"the sandbox could not start here: {e.GetBaseException().Message}";
+            }
+        }
+        else Unsandboxed = string.Equals(o.Sandbox, "off", StringComparison.OrdinalIgnoreCase)
+            ? "Chromium:Sandbox is off" : $"running as root and the user {o.RunAsUser} does not exist";
+        Log.ChromiumRunsWithoutItsSandbox(logger, Unsandboxed!);
+        Sandboxed = false;
+        return await Puppeteer.LaunchAsync(new LaunchOptions
+        {
+            ExecutablePath = executable, Headless = true, UserDataDir = profile,
+            // No zygote without the sandbox: fewer processes.
+            Args = [.. CommonArgs, "--no-sandbox", "--no-zygote"],
+        });
+    }
+
     private bool IsUsable(IBrowser? browser) => browser is { IsConnected: true } && !ReferenceEquals(browser, _broken);
 
     public async ValueTask DisposeAsync()
     {
         if (_browser is not null) await _browser.DisposeAsync();
+        ChromiumUser.Remove(_profile);
         _launch.Dispose();
     }
 
@@ -201,6 +258,9 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium blocked a request to {Url}")]
         public static partial void ChromiumBlockedARequestTo(ILogger logger, string url);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium renders without its sandbox: {Reason}")]
+        public static partial void ChromiumRunsWithoutItsSandbox(ILogger logger, string reason);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Chromium {Version} started")]
         public static partial void ChromiumStarted(ILogger logger, string version);
