@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StorybookShop.Books;
 using StorybookShop.Rendering;
 using StorybookShop.Tests.Infrastructure;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Tests.Books;
 

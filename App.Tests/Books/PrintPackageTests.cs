@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StorybookShop.Books;
 using StorybookShop.Data;
 using StorybookShop.Tests.Infrastructure;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Tests.Books;
 

@@ -4,6 +4,7 @@ using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Generation.Offline;
 using StorybookShop.Stories;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Tests.Generation;
 

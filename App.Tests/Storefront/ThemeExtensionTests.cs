@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using StorybookShop.Storefront;
 using StorybookShop.Tests.Infrastructure;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Tests.Storefront;
 

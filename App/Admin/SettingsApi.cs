@@ -72,7 +72,7 @@ public static class SettingsApi
             ["text"] = generation.TextProvider, ["image"] = generation.ImageProvider,
                 ["audio"] = generation.AudioProvider,
             ["illustrationStyle"] = IllustrationStage.DefaultStyle,
-                ["trimInches"] = Books.BookFormat.Print.TrimInches.ToString(
+                ["trimInches"] = Catalog.BookFormat.Print.TrimInches.ToString(
                     System.Globalization.CultureInfo.InvariantCulture),
                         ["imageConcurrency"] = generation.ShopImageConcurrency.ToString(
                             System.Globalization.CultureInfo.InvariantCulture),

@@ -5,6 +5,7 @@ using StorybookShop.Books;
 using StorybookShop.Generation;
 using StorybookShop.Generation.OpenAI;
 using StorybookShop.Stories;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Admin;
 

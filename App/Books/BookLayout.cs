@@ -1,5 +1,6 @@
 using StorybookShop.Data;
 using StorybookShop.Hosting;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Books;
 

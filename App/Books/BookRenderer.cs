@@ -1,6 +1,7 @@
 using System.Net;
 using PuppeteerSharp;
 using StorybookShop.Rendering;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Books;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Storage;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Books;
 

@@ -1,3 +1,4 @@
+using StorybookShop.Catalog;
 namespace StorybookShop.Books;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Books;
 

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using StorybookShop.Data;
 using StorybookShop.Storage;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Books;
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
 using StorybookShop.Stories;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Experiments;
 

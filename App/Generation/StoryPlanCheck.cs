@@ -1,4 +1,5 @@
 using StorybookShop.Stories;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Generation;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StorybookShop.Data;
 using StorybookShop.Generation.Text;
 using StorybookShop.Stories;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Generation;
 

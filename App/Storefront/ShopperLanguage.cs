@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using StorybookShop.Shopify;
 using StorybookShop.Stories;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Storefront;
 

@@ -10,6 +10,7 @@ using StorybookShop.Shopify;
 using StorybookShop.Storage;
 using StorybookShop.Stories;
 using StorybookShop.Hosting;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Storefront;
 

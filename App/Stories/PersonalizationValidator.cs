@@ -1,6 +1,7 @@
 using FluentValidation;
 using Microsoft.Extensions.Localization;
 using StorybookShop.Storefront;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Stories;
 

@@ -6,6 +6,7 @@ using StorybookShop.Generation;
 using StorybookShop.Generation.OpenAI;
 using StorybookShop.Hosting;
 using StorybookShop.Shopify;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Stories;
 

@@ -14,7 +14,7 @@ namespace StorybookShop.Stories;
 /// in the request's language (<see cref="Storefront.ShopperLanguage"/>).
 /// </summary>
 public sealed class StoryCreation(AppDbContext db, StoryPipeline pipeline, IContentModerator moderator, Budget budget,
-    TimeProvider clock, IStringLocalizer<Storefront.ShopperText> text)
+    TimeProvider clock, IStringLocalizer<Catalog.ShopperText> text)
 {
     public abstract record Outcome;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using StorybookShop.Data;
 using StorybookShop.Stories;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Generation.Offline;
 

@@ -1,3 +1,4 @@
+using StorybookShop.Catalog;
 namespace StorybookShop.Generation.Offline;
 
 public sealed record Theme(string Id, IReadOnlyList<string> Settings, string CompanionKind, string CompanionName,

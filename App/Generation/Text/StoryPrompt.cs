@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using StorybookShop.Stories;
+using StorybookShop.Catalog;
 
 namespace StorybookShop.Generation.Text;
 

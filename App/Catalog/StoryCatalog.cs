@@ -1,4 +1,4 @@
-namespace StorybookShop.Stories;
+namespace StorybookShop.Catalog;
 
 /// <summary>The choices a shopper has when personalizing a book.</summary>
 public static class StoryCatalog
@@ -36,7 +36,7 @@ public static class StoryCatalog
         new("dinosaur", "a friendly young dinosaur", "un dinosaurio joven y simpático", "un jeune dinosaure gentil"),
     ];
 
-    /// <summary>A theme's English name: the key of its translations (<see cref="Storefront.ShopperText"/>).</summary>
+    /// <summary>A theme's English name: the key of its translations (<see cref="Catalog.ShopperText"/>).</summary>
     public static string GenreName(string id) => id == "fairytale" ? "Fairy tale" : char.ToUpperInvariant(id[0])
         + id[1..];
 

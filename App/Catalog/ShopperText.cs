@@ -1,4 +1,4 @@
-namespace StorybookShop.Storefront;
+namespace StorybookShop.Catalog;
 
 /// <summary>
 /// The app's own words to shoppers (the preview, the download page, the form's validation errors and refusals), looked

@@ -1,3 +1,3 @@
-namespace StorybookShop.Stories;
+namespace StorybookShop.Catalog;
 
 public sealed record CompanionKind(string Id, string En, string Es, string Fr);

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace StorybookShop.Stories;
+namespace StorybookShop.Catalog;
 
 /// <summary>Word counts and the Flesch–Kincaid grade (English only): 0.39·(words/sentences) + 11.8·(syllables/words) − 15.59.</summary>
 public static partial class ReadingLevel

@@ -1,4 +1,4 @@
-namespace StorybookShop.Books;
+namespace StorybookShop.Catalog;
 
 /// <summary>Trim and bleed of the printed book, in inches (shared/DESIGN.md "Book facts").</summary>
 public sealed record BookFormat(double TrimInches, double BleedInches)
