@@ -120,7 +120,7 @@ public sealed partial class ThemeExtensionTests
     [Test]
     public void The_app_has_the_same_messages_in_every_language_it_speaks()
     {
-        var folder = ShopifyKit.Repo("App/Resources/Storefront");
+        var folder = ShopifyKit.Repo("App/Resources/Catalog");
         HashSet<string> Keys(string language) => XDocument.Load(Path.Combine(folder, $"ShopperText.{language}.resx"))
             .Root!.Elements("data").Select(d => (string)d.Attribute("name")!).ToHashSet();
         var spanish = Keys("es");
