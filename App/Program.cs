@@ -8,6 +8,7 @@ using StorybookShop.Health;
 using StorybookShop.Hosting;
 using StorybookShop.Jobs;
 using StorybookShop.Publishing;
+using StorybookShop.Samples;
 using StorybookShop.Shopify;
 using StorybookShop.Shopify.Webhooks;
 using StorybookShop.Storage;

@@ -35,6 +35,7 @@ public static class JobsExtensions
         services.AddSingleton<StoryJobs>();
         services.AddSingleton<StoryJobStateFilter>();
         services.AddSingleton<JobLogFilter>();
+        services.AddSingleton<JobTracingFilter>();
         // Created by the container, so the container disposes it.
         services.AddSingleton<ILoggerProvider>(_ => new JobLogProvider(TimeProvider.System));
 
@@ -58,7 +59,7 @@ public static class JobsExtensions
             };
             filters.Add(sp.GetRequiredService<StoryJobStateFilter>());
             filters.Add(sp.GetRequiredService<JobLogFilter>());
-            filters.Add(sp.GetRequiredService<Telemetry.JobTracingFilter>());
+            filters.Add(sp.GetRequiredService<JobTracingFilter>());
             // Attributes on job methods ([AutomaticRetry] on the reconciler) override the collection's.
             return new JobFilterProviderCollection(filters, new JobFilterAttributeFilterProvider());
         });

@@ -82,7 +82,7 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
             };
             // The job continues the trace of whatever enqueued it (a request, or the stage before).
             if (System.Diagnostics.Activity.Current?.Id is {
-                } trace) parameters[Telemetry.JobTracingFilter.TraceParent] = trace;
+                } trace) parameters[JobTracingFilter.TraceParent] = trace;
             created.Add((long.Parse(client.Create(JobFor(kind, storyId), new EnqueuedState(), parameters),
                 System.Globalization.CultureInfo.InvariantCulture), kind));
         }

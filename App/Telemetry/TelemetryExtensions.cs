@@ -18,7 +18,6 @@ public static class TelemetryExtensions
     {
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<StoryMetrics>();
-        builder.Services.AddSingleton<JobTracingFilter>();
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         if (!otlp && !builder.Configuration.GetValue<bool>("Telemetry:Enabled")) return builder;
 

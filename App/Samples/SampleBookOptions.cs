@@ -1,4 +1,4 @@
-namespace StorybookShop.Hosting;
+namespace StorybookShop.Samples;
 
 public sealed class SampleBookOptions
 {

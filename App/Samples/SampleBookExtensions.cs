@@ -1,4 +1,4 @@
-namespace StorybookShop.Hosting;
+namespace StorybookShop.Samples;
 
 public static class SampleBookExtensions
 {

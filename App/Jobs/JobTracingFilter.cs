@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Hangfire.Server;
-using StorybookShop.Jobs;
+using StorybookShop.Telemetry;
 
-namespace StorybookShop.Telemetry;
+namespace StorybookShop.Jobs;
 
 /// <summary>
 /// Carries the trace across Hangfire: a job created inside a span (a request, or the stage that enqueues the next)

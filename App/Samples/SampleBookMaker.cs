@@ -6,7 +6,7 @@ using StorybookShop.Data;
 using StorybookShop.Storage;
 using StorybookShop.Stories;
 
-namespace StorybookShop.Hosting;
+namespace StorybookShop.Samples;
 
 /// <summary>Makes one book through the same path a shopper's order takes, then prints where it is.</summary>
 public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<SampleBookOptions> options,
