@@ -5,32 +5,15 @@ using StorybookShop.Shopify;
 
 namespace StorybookShop.Admin;
 
-/// <summary>The merchant's API: session-token authentication and the admin's frame-ancestors policy, applied once per group.</summary>
+/// <summary>What customers/data_request produced, behind the merchant's API policy.</summary>
 public static class AdminApi
 {
-    public static RouteGroupBuilder MapAdminGroup(this WebApplication app, string prefix, string tag) =>
-        app.MapGroup(prefix).WithTags(tag)
-            .RequireAuthorization(p => p.AddAuthenticationSchemes(SessionTokenAuthentication.SchemeName)
-                .RequireClaim(SessionTokenAuthentication.ShopClaim))
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .AddEndpointFilter(async (ctx, next) =>
-            {
-                // Authenticated by the session-token scheme before this runs; the shop is loaded once for the request.
-                var http = ctx.HttpContext;
-                var services = http.RequestServices;
-                services.GetRequiredService<CurrentShop>().Set(await ShopAccess.LoadAsync(http,
-                    services.GetRequiredService<AppDbContext>(), services.GetRequiredService<TimeProvider>(),
-                        http.RequestAborted));
-                ShopAccess.AddFrameAncestors(http);
-                return await next(ctx);
-            });
-
     public sealed record DataExportSummary(Guid Id, string CustomerId, string? DataRequestId, DateTimeOffset CreatedAt);
 
     /// <summary>What customers/data_request produced, for the merchant to hand to the customer.</summary>
     public static WebApplication MapDataExports(this WebApplication app)
     {
-        var group = app.MapAdminGroup("/api/data-exports", "Compliance");
+        var group = app.MapShopApi("/api/data-exports", "Compliance");
         group.MapGet("/", async (CurrentShop shop, AppDbContext db, CancellationToken ct) =>
         {
             return TypedResults.Ok(await db.DataExports.AsNoTracking().Where(x => x.ShopId == shop.Id)

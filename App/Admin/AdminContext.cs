@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.WebUtilities;
 using StorybookShop.Data;
+using StorybookShop.Shopify;
 
 namespace StorybookShop.Admin;
 
@@ -7,6 +8,15 @@ namespace StorybookShop.Admin;
 /// on.</summary>
 public sealed record AdminContext(Shop Shop, string Domain, string IdToken, IReadOnlyDictionary<string, string?> Carry)
 {
+    /// <summary>The page request's context: the shop the session-token scheme authenticated, and the
+    /// <c>shop</c>, <c>host</c>, <c>embedded</c> and <c>id_token</c> its links keep.</summary>
+    public static AdminContext For(HttpContext http, CurrentShop current) => new(current.Shop, current.Domain,
+        current.IdToken, new Dictionary<string, string?>
+        {
+            ["shop"] = current.Domain, ["host"] = http.Request.Query["host"].ToString(),
+            ["embedded"] = http.Request.Query["embedded"].ToString(), ["id_token"] = current.IdToken,
+        });
+
     /// <summary>A link to another admin page, keeping shop, host and the current id token (App Bridge renews it via the
     /// bounce page).</summary>
     public string Link(string path, IDictionary<string, string?>? query = null)

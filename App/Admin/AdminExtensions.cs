@@ -7,7 +7,10 @@ public static class AdminExtensions
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
         builder.Services.AddTransient<ShopProducts>();
-        builder.Services.AddScoped<AdminSession>();
+        builder.Services.AddScoped(sp => AdminContext.For(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!,
+            sp.GetRequiredService<Shopify.CurrentShop>()));
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler,
+            ReapprovalResultHandler>();
         return builder;
     }
 }

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
 
+using StorybookShop.Shopify;
+
 namespace StorybookShop.Admin;
 
 /// <summary>
@@ -11,19 +13,17 @@ namespace StorybookShop.Admin;
 /// </summary>
 public static class AdminPages
 {
-    public const string BouncePath = "/session-token-bounce";
-
     public static WebApplication MapAdmin(this WebApplication app)
     {
-        app.MapAdminPages().MapGet("/", HomeAsync);
-        app.MapGet(BouncePath, Bounce).ExcludeFromDescription();
+        app.MapShopPages().MapGet("/", HomeAsync);
+        app.MapGet(Shopify.SessionTokenAuthentication.BouncePath, Bounce).ExcludeFromDescription();
         return app;
     }
 
-    private static async Task<IResult> HomeAsync(AdminSession session, AppDbContext db,
+    private static async Task<IResult> HomeAsync(AdminContext admin, AppDbContext db,
         Generation.ProviderCatalog providers, CancellationToken ct)
     {
-        var ctx = session.Context;
+        var ctx = admin;
         var counts = await db.Stories.Where(s => s.ShopId == ctx.Shop.Id).GroupBy(s => s.Status)
             .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         int Count(StoryStatus s) => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0;

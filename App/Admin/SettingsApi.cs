@@ -12,7 +12,7 @@ public static class SettingsApi
 {
     public static WebApplication MapSettings(this WebApplication app)
     {
-        var group = app.MapAdminGroup("/api/settings", "Settings");
+        var group = app.MapShopApi("/api/settings", "Settings");
         group.MapGet("/", async (CurrentShop current, HttpContext http, AppDbContext db, ProviderCatalog providers,
             Microsoft.Extensions.Options.IOptions<GenerationOptions> generation, TimeProvider clock,
                 CancellationToken ct) =>

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StorybookShop.Generation;
 
+using StorybookShop.Shopify;
+
 namespace StorybookShop.Admin;
 
 /// <summary>The settings page (<see cref="SettingsForm"/>).</summary>
@@ -9,11 +11,11 @@ public static class SettingsPage
 {
     public static WebApplication MapSettingsPage(this WebApplication app)
     {
-        app.MapAdminPages().MapGet("/settings", async (AdminSession session, ProviderCatalog providers,
+        app.MapShopPages().MapGet("/settings", async (AdminContext admin, ProviderCatalog providers,
             IOptions<GenerationOptions> generation, IOptions<Publishing.PublishingOptions> publishing,
             ShopProducts shopProducts, CancellationToken ct) =>
         {
-            var ctx = session.Context;
+            var ctx = admin;
             var products = ctx.Shop.AccessToken is null ? null : await shopProducts.ListAsync(ctx.Domain, ct);
             return new RazorComponentResult<SettingsForm>(new
             {

@@ -5,6 +5,8 @@ using StorybookShop.Data;
 using StorybookShop.Storage;
 using StorybookShop.Stories;
 
+using StorybookShop.Shopify;
+
 namespace StorybookShop.Admin;
 
 /// <summary>The merchant's stories inside the admin: a filtered, paged list and one story with its pages, files, ledger and actions.</summary>
@@ -14,18 +16,18 @@ public static class StoryPages
 
     public static WebApplication MapStoryPages(this WebApplication app)
     {
-        var pages = app.MapAdminPages();
+        var pages = app.MapShopPages();
         pages.MapGet("/stories", ListAsync);
         pages.MapGet("/stories/{id:guid}", DetailAsync);
         pages.MapGet("/stories/{id:guid}/read", ReadAsync);
         return app;
     }
 
-    private static async Task<IResult> ListAsync(AdminSession session, AppDbContext db, CancellationToken ct,
+    private static async Task<IResult> ListAsync(AdminContext admin, AppDbContext db, CancellationToken ct,
         string? status = null, DateOnly? from = null, DateOnly? to = null, string? customer = null,
             string? order = null, int page = 1)
     {
-        var ctx = session.Context;
+        var ctx = admin;
         page = Math.Max(1, page);
         var query = db.Stories.AsNoTracking().Where(s => s.ShopId == ctx.Shop.Id);
         if (Enum.TryParse<StoryStatus>(status, ignoreCase: true, out var st)) query = query.Where(s => s.Status == st);
@@ -60,11 +62,11 @@ public static class StoryPages
     }
 
     /// <summary>The merchant reads the book in the reader, as the buyer will.</summary>
-    private static async Task<IResult> ReadAsync(Guid id, AdminSession session, AppDbContext db, IAssetStore assets,
+    private static async Task<IResult> ReadAsync(Guid id, AdminContext admin, AppDbContext db, IAssetStore assets,
         IOptions<StorageOptions> storage, CancellationToken ct)
     {
         var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
-            && s.ShopId == session.Context.Shop.Id, ct);
+            && s.ShopId == admin.Shop.Id, ct);
         if (story is null) return Results.NotFound();
         var life = storage.Value.UrlLifetime;
         return new RazorComponentResult<Reader.ReaderPage>(new
@@ -73,10 +75,10 @@ public static class StoryPages
         });
     }
 
-    private static async Task<IResult> DetailAsync(Guid id, AdminSession session, AppDbContext db, IAssetStore assets,
+    private static async Task<IResult> DetailAsync(Guid id, AdminContext admin, AppDbContext db, IAssetStore assets,
         IOptions<StorageOptions> storage, Books.PrintPackage print, CancellationToken ct)
     {
-        var ctx = session.Context;
+        var ctx = admin;
         var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
             && s.ShopId == ctx.Shop.Id, ct);
         if (story is null) return Results.NotFound();

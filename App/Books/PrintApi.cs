@@ -18,7 +18,7 @@ public static class PrintApi
 
     public static WebApplication MapPrint(this WebApplication app)
     {
-        var group = app.MapAdminGroup("/api/stories", "Print");
+        var group = app.MapShopApi("/api/stories", "Print");
         group.MapPost("/{id:guid}/print", MakeAsync).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:guid}/print", GetAsync);
         return app;

@@ -6,6 +6,8 @@ using Npgsql;
 using StorybookShop.Admin;
 using StorybookShop.Data;
 
+using StorybookShop.Shopify;
+
 namespace StorybookShop.Dashboard;
 
 /// <summary>
@@ -32,8 +34,14 @@ public static class DashboardExtensions
         builder.Services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section));
         builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions,
             OperatorAuthentication>(OperatorAuthentication.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorAuthentication.Policy, p => p
-            .AddAuthenticationSchemes(OperatorAuthentication.SchemeName).RequireAuthenticatedUser());
+        builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions,
+            DashboardTicketAuthentication>(DashboardTicketAuthentication.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(OperatorAuthentication.Policy, p => p.AddAuthenticationSchemes(OperatorAuthentication.SchemeName)
+                .RequireAuthenticatedUser())
+            .AddPolicy(DashboardTicketAuthentication.Policy, p => p
+                .AddAuthenticationSchemes(DashboardTicketAuthentication.SchemeName)
+                .RequireClaim(DashboardTicketAuthentication.ShopIdClaim));
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -68,55 +76,46 @@ public static class DashboardExtensions
     {
         // The admin's Jobs link: a document load authenticated by its session token gets a ticket and goes to its
         // dashboard.
-        app.MapAdminPages().MapGet("/jobs", async (AdminSession session, DashboardTickets tickets,
-            CancellationToken ct) => Results.Redirect($"{ShopPath}/{await tickets.IssueAsync(session.Context.Shop.Id,
+        app.MapShopPages().MapGet("/jobs", async (AdminContext admin, DashboardTickets tickets,
+            CancellationToken ct) => Results.Redirect($"{ShopPath}/{await tickets.IssueAsync(admin.Shop.Id,
                 ct)}/"));
 
         var storage = app.Services.GetRequiredService<JobStorage>();
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
-        var tickets = app.Services.GetRequiredService<DashboardTickets>();
         var routes = app.Services.GetRequiredService<Hangfire.Dashboard.RouteCollection>();
         var shopOptions = new DashboardOptions
         {
-            Authorization = [], // the ticket is checked before Hangfire sees the request
+            Authorization = [], // the ticket scheme is checked before Hangfire sees the request
             AsyncAuthorization = [],
             IgnoreAntiforgeryToken = true, // no ambient credential: the ticket in the path is the secret
             DisplayStorageConnectionString = false,
             DashboardTitle = "Book jobs",
             AppPath = null,
         };
-        app.Map(ShopPath, branch => branch.Run(async http =>
+        // Each merchant's dashboard: an endpoint behind the ticket scheme; Hangfire sees the ticket as part of its
+        // PathBase, so every link, stylesheet, poll and command it builds keeps it.
+        var pipeline = ((IEndpointRouteBuilder)app).CreateApplicationBuilder().Use(async (HttpContext http,
+            RequestDelegate next) =>
         {
+            var prefix = $"{ShopPath}/{http.GetRouteValue("ticket")}";
             var path = http.Request.Path.Value ?? "";
-            var end = path.IndexOf('/', 1);
-            var ticket = end < 0 ? path.TrimStart('/') : path[1..end];
-            var shop = await tickets.ValidateAsync(ticket, http.RequestAborted) is { } id
-                ? await InstalledShopAsync(http, id) : null;
-            NoReferrer(http);
-            if (shop is null)
-            {
-                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                http.Response.ContentType = "text/plain; charset=utf-8";
-                await http.Response.WriteAsync(
-                    "This jobs link has expired or is not valid: open Jobs again from StorybookShop in your Shopify " +
-                        "admin.");
-                return;
-            }
-            http.Response.Headers.ContentSecurityPolicy = http.RequestServices.GetRequiredService<IOptions<Shopify.ShopifyOptions>>().Value
-                .FrameAncestors(shop.Domain);
-            http.Request.PathBase = http.Request.PathBase.Add("/" + ticket);
-            http.Request.Path = end < 0 ? "/" : path[end..];
+            http.Request.PathBase = http.Request.PathBase.Add(prefix);
+            http.Request.Path = path.Length > prefix.Length ? path[prefix.Length..] : "/";
             // A shop has no recurring jobs: their commands are refused here, not by an exception inside Hangfire.
             if (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.StartsWithSegments("/recurring"))
             {
                 http.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return;
             }
-            var dashboard = new AspNetCoreDashboardMiddleware(NotFound, new ShopJobStorage(storage, dataSource,
-                shop.Id), shopOptions, routes,
-                finalizeWhenNotFound: true);
-            await dashboard.Invoke(http);
-        }));
+            var shopId = Guid.Parse(http.User.FindFirst(DashboardTicketAuthentication.ShopIdClaim)!.Value);
+            await new AspNetCoreDashboardMiddleware(next, new ShopJobStorage(storage, dataSource, shopId), shopOptions,
+                routes, finalizeWhenNotFound: true).Invoke(http);
+        }).Use((RequestDelegate _) => NotFound).Build();
+        app.Map($"{ShopPath}/{{ticket}}/{{**path}}", pipeline).ExcludeFromDescription()
+            .RequireAuthorization(DashboardTicketAuthentication.Policy)
+            .WithMetadata(new ShopPolicies.EmbeddedFraming(secretInUrl: true));
+        // No ticket at all: the same refusal as an expired one.
+        app.Map(ShopPath, NotFound).ExcludeFromDescription().RequireAuthorization(DashboardTicketAuthentication.Policy);
 
         var operatorOptions = new DashboardOptions
         {
@@ -127,7 +126,7 @@ public static class DashboardExtensions
         // The operator's dashboard is an endpoint like any other: the Operator policy (HTTP Basic through
         // OperatorAuthentication), the sign-in rate limit, and no framing (SecurityHeaders).
         app.MapHangfireDashboardWithAuthorizationPolicy(OperatorAuthentication.Policy, OperatorPath, operatorOptions,
-            storage).RequireRateLimiting(OperatorSignIn);
+            storage).RequireRateLimiting(OperatorSignIn).WithMetadata(Hosting.ResponseSecurity.Operator);
         return app;
     }
 
@@ -135,21 +134,5 @@ public static class DashboardExtensions
     {
         http.Response.StatusCode = StatusCodes.Status404NotFound;
         return Task.CompletedTask;
-    }
-
-    private static void NoReferrer(HttpContext http)
-    {
-        // The ticket is in the URL: it must not leak through Referer headers or caches.
-        http.Response.Headers["Referrer-Policy"] = "no-referrer";
-        http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-    }
-
-    private static async Task<Shop?> InstalledShopAsync(HttpContext http, Guid shopId)
-    {
-        await using var db = await http.RequestServices.GetRequiredService<IDbContextFactory<AppDbContext>>()
-            .CreateDbContextAsync(http.RequestAborted);
-        return await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Id == shopId && s.UninstalledAt == null,
-            http.RequestAborted);
     }
 }

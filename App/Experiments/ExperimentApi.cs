@@ -15,7 +15,7 @@ public static class ExperimentApi
 {
     public static WebApplication MapExperiments(this WebApplication app)
     {
-        var group = app.MapAdminGroup("/api/experiments", "Experiments");
+        var group = app.MapShopApi("/api/experiments", "Experiments");
         group.MapGet("/", ListAsync);
         group.MapPost("/", CreateAsync).Validated<ExperimentRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict);

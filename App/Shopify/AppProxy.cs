@@ -32,7 +32,8 @@ public static partial class AppProxy
     private const int MaxExtraKeys = 20;
 
     public static RouteGroupBuilder MapAppProxy(this WebApplication app) =>
-        app.MapGroup("/proxy").WithTags("Storefront").ProducesProblem(StatusCodes.Status401Unauthorized);
+        app.MapGroup("/proxy").WithTags("Storefront").WithMetadata(Hosting.ResponseSecurity.Storefront)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
 
     /// <summary>Authenticates every /proxy request before anything reads its body.</summary>
     public static WebApplication UseAppProxy(this WebApplication app)

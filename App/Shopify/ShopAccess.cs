@@ -5,32 +5,9 @@ using StorybookShop.Data;
 namespace StorybookShop.Shopify;
 
 /// <summary>How a request's shop is found: from its session token (installing the shop on first contact), or the dev
-/// shop; and the admin's frame-ancestors policy for it.</summary>
+/// shop.</summary>
 public static class ShopAccess
 {
-    /// <summary>The authenticated shop's row, created on first contact.</summary>
-    public static async Task<Shop> LoadAsync(HttpContext http, AppDbContext db, TimeProvider clock,
-        CancellationToken ct)
-    {
-        var domain = http.User.FindFirstValue(SessionTokenAuthentication.ShopClaim)
-            ?? throw new InvalidOperationException("No authenticated shop.");
-        Shop? shop;
-        if (http.Items.TryGetValue(typeof(SessionToken), out var t) && t is SessionToken { Raw.Length: > 0 } token)
-            shop = await EnsureInstalledAsync(db, http.RequestServices.GetRequiredService<ShopifyTokens>(), token, ct);
-        else
-            shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == domain, ct);
-        if (shop is null)
-        {
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO shops (id, domain, created_at, installed_at, needs_reauth)
-                VALUES ({Guid.NewGuid()}, {domain}, {clock.GetUtcNow()}, {clock.GetUtcNow()}, false)
-                ON CONFLICT (domain) DO NOTHING
-                """, ct);
-            shop = await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == domain, ct);
-        }
-        return shop;
-    }
-
     /// <summary>
     /// The shop of a valid session token, installed: on first contact, a reinstall, or tokens Shopify refused,
     /// the session token is exchanged for an expiring offline token (Shopify's embedded install flow).
@@ -59,14 +36,5 @@ public static class ShopAccess
             ON CONFLICT (domain) DO NOTHING
             """, ct);
         return await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == DataExtensions.DevShopDomain, ct);
-    }
-
-    /// <summary>Admin responses may be framed by this shop's admin and Shopify's unified admin only.</summary>
-    public static void AddFrameAncestors(HttpContext http)
-    {
-        var domain = http.User.FindFirstValue(SessionTokenAuthentication.ShopClaim);
-        var shop = domain is not null && ShopifySignatures.IsShopDomain(domain) ? domain : null;
-        http.Response.Headers.ContentSecurityPolicy = http.RequestServices
-            .GetRequiredService<Microsoft.Extensions.Options.IOptions<ShopifyOptions>>().Value.FrameAncestors(shop);
     }
 }

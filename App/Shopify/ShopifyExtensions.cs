@@ -35,10 +35,11 @@ public static class ShopifyExtensions
         services.AddHttpClient<ShopifyGraphQL>(c => c.Timeout = TimeSpan.FromSeconds(60)).AddProviderResilience();
         services.AddHttpClient("shopify-uploads", c => c.Timeout = TimeSpan.FromSeconds(120)).AddProviderResilience();
         services.AddExceptionHandler<ShopifyAuthExceptionHandler>();
-        services.AddAuthentication(SessionTokenAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions,
-                SessionTokenAuthentication>(SessionTokenAuthentication.SchemeName, null);
-        services.AddAuthorization();
+        // No default scheme: each policy names the scheme it authenticates with (ShopPolicies; the operator's).
+        services.AddHttpContextAccessor();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions,
+            SessionTokenAuthentication>(SessionTokenAuthentication.SchemeName, null);
+        services.AddShopPolicies();
 
         // Tokens are encrypted with a key ring every node shares through PostgreSQL; the key ring itself is encrypted
         // with a key-encryption key kept outside the database (required in Production).

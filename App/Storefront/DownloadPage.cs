@@ -12,7 +12,9 @@ public static class DownloadPage
 {
     public static WebApplication MapDownloads(this WebApplication app)
     {
-        app.MapGet("/downloads/{token}", async (string token, AppDbContext db, TimeProvider clock,
+        var downloads = app.MapGroup("/downloads").ExcludeFromDescription()
+            .WithMetadata(Hosting.ResponseSecurity.Download);
+        downloads.MapGet("/{token}", async (string token, AppDbContext db, TimeProvider clock,
             CancellationToken ct) =>
         {
             if (await OpenAsync(token, db, clock, ct) is not { } open) return await RefusalAsync(token, db, clock, ct);
@@ -36,9 +38,9 @@ public static class DownloadPage
                 ReadUrl = $"/downloads/{token}/read",
                 ValidUntil = (DateTimeOffset?)delivery.ExpiresAt,
             });
-        }).ExcludeFromDescription();
+        });
         // "Read it now": the whole book in the read-along reader, while the delivery is valid.
-        app.MapGet("/downloads/{token}/read", async (string token, AppDbContext db, TimeProvider clock,
+        downloads.MapGet("/{token}/read", async (string token, AppDbContext db, TimeProvider clock,
             CancellationToken ct) =>
         {
             if (await OpenAsync(token, db, clock, ct) is not { } open) return await RefusalAsync(token, db, clock, ct);
@@ -49,9 +51,9 @@ public static class DownloadPage
             {
                 Book = Reader.ReaderManifest.For(open.Story, pages, key => DeliveryFiles.Url(token, names[key])),
             });
-        }).ExcludeFromDescription();
+        });
         // Each file: the delivery checked again on every fetch, then a link that lives a minute at most.
-        app.MapGet("/downloads/{token}/files/{name}", async (string token, string name, AppDbContext db,
+        downloads.MapGet("/{token}/files/{name}", async (string token, string name, AppDbContext db,
             IAssetStore assets, TimeProvider clock, CancellationToken ct) =>
         {
             if (await OpenAsync(token, db, clock, ct) is not { } open) return await RefusalAsync(token, db, clock, ct);
@@ -60,7 +62,7 @@ public static class DownloadPage
             var left = open.Delivery.ExpiresAt - clock.GetUtcNow();
             return Results.Redirect(assets.GetUrl(key, left < DeliveryFiles.LinkLifetime ? left
                 : DeliveryFiles.LinkLifetime).ToString());
-        }).ExcludeFromDescription();
+        });
         return app;
     }
 

@@ -19,7 +19,7 @@ public static partial class StoryActions
 {
     public static WebApplication MapStoryActions(this WebApplication app)
     {
-        var group = app.MapAdminGroup("/api/stories", "Stories");
+        var group = app.MapShopApi("/api/stories", "Stories");
         group.MapPost("/{id:guid}/pages/{number:int}/regenerate",
             RegeneratePageAsync).Validated<RegeneratePageRequest>();
         group.MapPost("/{id:guid}/retry", RetryAsync);

@@ -19,7 +19,7 @@ public static class StoryApi
     /// </summary>
     public static WebApplication MapStories(this WebApplication app)
     {
-        var group = app.MapAdminGroup("/api/stories", "Stories");
+        var group = app.MapShopApi("/api/stories", "Stories");
         group.MapPost("/", CreateAsync).Validated<PersonalizationRequest>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
