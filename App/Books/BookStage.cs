@@ -107,14 +107,13 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
             await using var db = await contexts.CreateDbContextAsync(ct);
             var now = clock.GetUtcNow();
             var took = story.GenerationStartedAt is { } started ? (long)(now - started).TotalMilliseconds : (long?)null;
-            await db.Stories.Where(s => s.Id == story.Id).ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.PdfUrl, AssetKeys.ScreenPdf(story.ShopId, story.Id))
+            await db.Stories.Where(s => s.Id == story.Id).ExecuteUpdateAsync(u => StoryLifecycle.Complete
+                .SetWhereAllowed(u).SetProperty(s => s.PdfUrl, AssetKeys.ScreenPdf(story.ShopId, story.Id))
                 .SetProperty(s => s.PrintPdfKey, AssetKeys.PrintPdf(story.ShopId, story.Id))
                 .SetProperty(s => s.EpubKey, epubKey)
                 .SetProperty(s => s.ColouringPdfKey, colouringKey)
                 .SetProperty(s => s.PageCount, pageCount)
                 .SetProperty(s => s.StagesDone, s => s.StagesDone | PipelineStages.Book)
-                .SetProperty(s => s.Status, s => s.Status == StoryStatus.Generating ? StoryStatus.Complete : s.Status)
                 .SetProperty(s => s.GenerationTimeMs, took)
                 .SetProperty(s => s.UpdatedAt, now), ct);
             if (story.Status == StoryStatus.Generating) metrics.BookCompleted();

@@ -134,10 +134,9 @@ public sealed class IllustrationStage(IDbContextFactory<AppDbContext> contexts, 
         {
             // The preview is ready; the rest of the book waits for the order (orders/paid releases it).
             await using var db = await contexts.CreateDbContextAsync(ct);
-            var waiting = await db.Stories.Where(s => s.Id == story.Id && s.Status == StoryStatus.Generating
-                && !s.Released)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status,
-                    StoryStatus.Preview).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
+            var waiting = await db.Stories.Where(s => s.Id == story.Id && !s.Released)
+                .Where(StoryLifecycle.Preview.Allowed)
+                .ExecuteUpdateAsync(u => StoryLifecycle.Preview.Set(u, clock.GetUtcNow()), ct);
             // Paid while the preview was being drawn: draw the rest now (finished pictures are skipped).
             if (waiting == 0) await RunAsync(storyId, ct);
             return;

@@ -13,9 +13,7 @@ public static class StoryErrors
     {
         if (reason.Length > 1000) reason = reason[..1000];
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Stories.Where(s => s.Id == storyId && s.Status == StoryStatus.Generating)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason,
-                reason)
-                .SetProperty(s => s.UpdatedAt, now), ct) > 0;
+        return await db.Stories.Where(s => s.Id == storyId).Where(StoryLifecycle.Fail.Allowed)
+            .ExecuteUpdateAsync(u => StoryLifecycle.Fail.Set(u, now).SetProperty(s => s.FailureReason, reason), ct) > 0;
     }
 }

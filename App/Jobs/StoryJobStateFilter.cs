@@ -32,9 +32,8 @@ public sealed partial class StoryJobStateFilter(IDbContextFactory<AppDbContext> 
         {
             // Requeue of a failed stage: the story goes back to making itself.
             using var db = contexts.CreateDbContext();
-            db.Stories.Where(s => s.Id == job.StoryId && s.Status == StoryStatus.Error).ExecuteUpdate(u => u
-                .SetProperty(s => s.Status, StoryStatus.Generating).SetProperty(s => s.FailureReason, (string?)null)
-                .SetProperty(s => s.UpdatedAt, clock.GetUtcNow()));
+            db.Stories.Where(s => s.Id == job.StoryId).Where(StoryLifecycle.Retry.Allowed).ExecuteUpdate(u =>
+                StoryLifecycle.Retry.Set(u, clock.GetUtcNow()).SetProperty(s => s.FailureReason, (string?)null));
         }
     }
 
@@ -81,10 +80,8 @@ public sealed partial class StoryJobStateFilter(IDbContextFactory<AppDbContext> 
             default:
                 var reason = $"{kind} failed after {attempts} attempt(s): {cause.Message}";
                 if (reason.Length > 1000) reason = reason[..1000];
-                var changed = db.Stories.Where(s => s.Id == storyId
-                    && s.Status == StoryStatus.Generating).ExecuteUpdate(u => u
-                    .SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason,
-                        reason).SetProperty(s => s.UpdatedAt, now));
+                var changed = db.Stories.Where(s => s.Id == storyId).Where(StoryLifecycle.Fail.Allowed)
+                    .ExecuteUpdate(u => StoryLifecycle.Fail.Set(u, now).SetProperty(s => s.FailureReason, reason));
                 if (changed > 0)
                 {
                     metrics.BookFailed(kind.ToString());

@@ -76,7 +76,7 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
             story = await db.Stories.AsNoTracking().Include(s => s.Pages).Include(s => s.Shop)
                 .SingleAsync(s => s.Id == storyId, ct);
         if (story.Status == StoryStatus.Published && story.ShopifyProductId is not null) return;
-        if (story.Status is not (StoryStatus.Complete or StoryStatus.Published))
+        if (!StoryLifecycle.Publish.Allows(story.Status))
             throw new PublishRefusedException($"Only a complete book can be published; this one is {story.Status}.");
         var shop = story.Shop!.Domain;
         var o = options.Value;
@@ -143,11 +143,9 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
             var now = clock.GetUtcNow();
-            await db.Stories.Where(s => s.Id == story.Id && (s.Status == StoryStatus.Complete
-                || s.Status == StoryStatus.Published)).ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.Status, StoryStatus.Published).SetProperty(s => s.PublishedAt,
-                    now).SetProperty(s => s.UpdatedAt, now)
-                .SetProperty(s => s.FailureReason, (string?)null), ct);
+            await db.Stories.Where(s => s.Id == story.Id).Where(StoryLifecycle.Publish.Allowed)
+                .ExecuteUpdateAsync(u => StoryLifecycle.Publish.Set(u, now).SetProperty(s => s.PublishedAt, now)
+                    .SetProperty(s => s.FailureReason, (string?)null), ct);
         }
         Log.StoryPublishedAsOn(logger, story.Id, productId, shop);
     }
@@ -170,9 +168,8 @@ public sealed partial class ProductPublisher(ShopifyGraphQL graphql, IAssetStore
             await graphql.MutateAsync(shop, Unpublish, "publishableUnpublish", new { id = productId,
                 input = new[] { new { publicationId = await PublicationIdAsync(shop, ct) } } }, ct: ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        await db.Stories.Where(s => s.Id == story.Id && s.Status == StoryStatus.Published)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, StoryStatus.Complete).SetProperty(s => s.UpdatedAt,
-                clock.GetUtcNow()), ct);
+        await db.Stories.Where(s => s.Id == story.Id).Where(StoryLifecycle.Unpublish.Allowed)
+            .ExecuteUpdateAsync(u => StoryLifecycle.Unpublish.Set(u, clock.GetUtcNow()), ct);
     }
 
     /// <summary>An archived story's product is archived in Shopify too (kept for order history, hidden from sale).</summary>

@@ -19,6 +19,8 @@ public sealed partial class StoryRelease(NpgsqlDataSource dataSource, StoryPipel
     /// matched with its shop's domain. Idempotent: a repeated orders/paid finds its deliveries (unique per story, order
     /// and line) and the story already released.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification =
+        "The only text added to the SQL is the story lifecycle's own status names; values are parameters.")]
     public async Task<int> PaidAsync(IReadOnlyList<PaidStory> paid, CancellationToken ct)
     {
         if (paid.Count == 0) return 0;
@@ -43,12 +45,12 @@ public sealed partial class StoryRelease(NpgsqlDataSource dataSource, StoryPipel
                 await deliveries.ExecuteNonQueryAsync(ct);
             }
             // The story keeps its first order and customer for the merchant's list; who bought it lives in deliveries.
-            await using (var cmd = new NpgsqlCommand("""
+            await using (var cmd = new NpgsqlCommand($$"""
                 UPDATE stories s SET shopify_order_id = COALESCE(s.shopify_order_id, v.order_id),
                        shopify_customer_id = COALESCE(s.shopify_customer_id, v.customer_id),
                        paid_at = COALESCE(s.paid_at, @now), released = TRUE, updated_at = @now,
-                       failure_reason = CASE WHEN s.status = 'Preview' THEN NULL ELSE s.failure_reason END,
-                       status = CASE WHEN s.status = 'Preview' THEN 'Generating' ELSE s.status END
+                       failure_reason = CASE WHEN {{StoryLifecycle.Release.SqlAllowed("s")}} THEN NULL ELSE s.failure_reason END,
+                       status = {{StoryLifecycle.Release.SqlStatus("s")}}
                 FROM (SELECT DISTINCT ON (story_id) *
                   FROM unnest(@stories, @orders, @customers, @shops) AS u(story_id, order_id, customer_id, shop_domain)) AS v
                 JOIN shops sh ON sh.domain = v.shop_domain

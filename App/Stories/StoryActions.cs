@@ -111,7 +111,7 @@ public static partial class StoryActions
         var story = await db.Stories.Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
             && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
-        if (story.Status != StoryStatus.Error)
+        if (!StoryLifecycle.Retry.Allows(story.Status))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
                 title: "Only a story that failed can be retried.", detail: $"The story is {story.Status}.");
         if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent) return StoryApi.BudgetSpent(spent);
@@ -136,11 +136,12 @@ public static partial class StoryActions
         var shop = current.Shop;
         var story = await db.Stories.SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shop.Id, ct);
         if (story is null) return TypedResults.NotFound();
-        if (story.Status == StoryStatus.Published)
+        if (!StoryLifecycle.Archive.Allows(story.Status))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                title: "A published story cannot be archived.", detail: "Unpublish it first.");
-        story.Status = StoryStatus.Archived;
-        story.UpdatedAt = clock.GetUtcNow();
+                title: story.Status == StoryStatus.Published ? "A published story cannot be archived."
+                    : $"A {story.Status.ToString().ToLowerInvariant()} story cannot be archived.",
+                detail: story.Status == StoryStatus.Published ? "Unpublish it first." : null);
+        StoryLifecycle.Archive.Apply(story, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         await pipeline.CancelAsync(story.Id, ct: ct);
         if (story.ShopifyProductId is { } productId)
@@ -228,7 +229,7 @@ public static partial class StoryActions
     private static void Restart(Story story, PipelineStages undo, DateTimeOffset now)
     {
         story.StagesDone &= ~(undo | PipelineStages.Book);
-        story.Status = StoryStatus.Generating;
+        StoryLifecycle.Reopen.Apply(story, now);
         story.FailureReason = null;
         story.PdfUrl = null;
         story.PrintPdfKey = null;

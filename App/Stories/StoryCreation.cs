@@ -74,7 +74,7 @@ public sealed class StoryCreation(AppDbContext db, StoryPipeline pipeline, ICont
         MoralLesson = string.IsNullOrWhiteSpace(r.Moral) ? null
             : Generation.Offline.OfflineStoryWriter.Sentence(r.Moral),
         Companions = (r.Companions ?? []).Select(c => new Companion(c.Name!.Trim(), c.Kind!)).ToList(),
-        Status = StoryStatus.Generating,
+        Status = StoryLifecycle.Initial,
         CreatedAt = now,
         UpdatedAt = now,
         GenerationStartedAt = now,

@@ -22,11 +22,11 @@ public sealed class AppUninstalledHandler(IDbContextFactory<AppDbContext> contex
             .SetProperty(s => s.AccessTokenExpiresAt, (DateTimeOffset?)null).SetProperty(s => s.RefreshTokenExpiresAt,
                 (DateTimeOffset?)null)
             .SetProperty(s => s.UninstalledAt, s => s.UninstalledAt ?? now), ct);
-        var running = await db.Stories.Where(s => s.ShopId == shop.Id && (s.Status == StoryStatus.Generating
-            || s.Status == StoryStatus.Preview)).Select(s => s.Id).ToListAsync(ct);
+        var running = await db.Stories.Where(s => s.ShopId == shop.Id).Where(StoryLifecycle.Stop.Allowed)
+            .Select(s => s.Id).ToListAsync(ct);
         foreach (var id in running) await pipeline.CancelAsync(id, ct: ct);
-        await db.Stories.Where(s => running.Contains(s.Id)).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.Status, StoryStatus.Error).SetProperty(s => s.FailureReason,
-                "Stopped: the app was uninstalled.").SetProperty(s => s.UpdatedAt, now), ct);
+        await db.Stories.Where(s => running.Contains(s.Id)).Where(StoryLifecycle.Stop.Allowed)
+            .ExecuteUpdateAsync(u => StoryLifecycle.Stop.Set(u, now).SetProperty(s => s.FailureReason,
+                "Stopped: the app was uninstalled."), ct);
     }
 }

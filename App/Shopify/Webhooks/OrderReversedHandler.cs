@@ -37,14 +37,11 @@ public sealed class OrderReversedHandler(IDbContextFactory<AppDbContext> context
         if (stories.Count == 0) return;
         // Unfinished paid work stops unless another buyer's line still pays for it.
         var unfinished = await db.Stories.Where(s => s.ShopId == shop.Id && stories.Contains(s.Id)
-                && (s.Status == StoryStatus.Generating || s.Status == StoryStatus.Preview)
-                && !db.Deliveries.Any(d => d.StoryId == s.Id && d.RevokedAt == null))
+                && !db.Deliveries.Any(d => d.StoryId == s.Id && d.RevokedAt == null)).Where(StoryLifecycle.Stop.Allowed)
             .Select(s => s.Id).ToListAsync(ct);
         foreach (var storyId in unfinished) await pipeline.CancelAsync(storyId, ct: ct);
-        await db.Stories.Where(s => unfinished.Contains(s.Id)).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.Status, StoryStatus.Error)
-            .SetProperty(s => s.FailureReason,
-                $"Stopped: order {orderId} was {(cancelled ? "cancelled" : "refunded")}.")
-            .SetProperty(s => s.UpdatedAt, now), ct);
+        await db.Stories.Where(s => unfinished.Contains(s.Id)).Where(StoryLifecycle.Stop.Allowed)
+            .ExecuteUpdateAsync(u => StoryLifecycle.Stop.Set(u, now).SetProperty(s => s.FailureReason,
+                $"Stopped: order {orderId} was {(cancelled ? "cancelled" : "refunded")}."), ct);
     }
 }
