@@ -9,7 +9,7 @@ namespace StorybookShop.Books;
 /// <summary>Lays out the book and renders the screen PDF and the print PDF; then the story is Complete.</summary>
 public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRenderer renderer, IAssetStore assets,
     GenerationLedger ledger, TimeProvider clock,
-    Jobs.StoryJobs jobs, Telemetry.StoryMetrics metrics, Hosting.ComponentHtml components) : IPipelineStage
+    Telemetry.StoryMetrics metrics, Hosting.ComponentHtml components) : IPipelineStage
 {
     public PipelineStages Stage => PipelineStages.Book;
 
@@ -117,9 +117,6 @@ public sealed class BookStage(IDbContextFactory<AppDbContext> contexts, BookRend
                 .SetProperty(s => s.GenerationTimeMs, took)
                 .SetProperty(s => s.UpdatedAt, now), ct);
             if (story.Status == StoryStatus.Generating) metrics.BookCompleted();
-            // Already paid (released by orders/paid, or a full book bought before it finished): deliver it now.
-            if (await db.Stories.Where(s => s.Id == story.Id).Select(s => s.PaidAt).SingleAsync(ct) is not null)
-                await jobs.EnqueueOnceAsync(story.Id, Jobs.StoryJobKind.Deliver, ct);
         }
         finally
         {

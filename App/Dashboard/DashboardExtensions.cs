@@ -26,6 +26,7 @@ public static class DashboardExtensions
     public static WebApplicationBuilder AddJobsDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DashboardTickets>();
+        JobPageSummary.Register();
         builder.Services.AddOptions<TicketOptions>().Bind(builder.Configuration.GetSection(TicketOptions.Section))
             .Validate(o => o.TicketIdleLifetime > TimeSpan.Zero && o.TicketMaxLifetime >= o.TicketIdleLifetime,
                 "Dashboard:TicketIdleLifetime must be positive and no longer than Dashboard:TicketMaxLifetime.")

@@ -22,8 +22,9 @@ public static class JobPageSummary
 
     private static NonEscapedString Render(JobDetailsRendererDto dto)
     {
-        if (StoryJobStateFilter.Identify(dto.JobDetails.Job) is not { } job
-            || dto.Page.Context is not Hangfire.Dashboard.AspNetCoreDashboardContext { HttpContext: var http }) return new NonEscapedString("");
+        if (dto.Page.Context is not Hangfire.Dashboard.AspNetCoreDashboardContext { HttpContext: var http }
+            || http.RequestServices.GetRequiredService<StoryJobCatalog>().Identify(dto.JobDetails.Job) is not { } job)
+            return new NonEscapedString("");
         using var db = http.RequestServices.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
         var story = db.Stories.AsNoTracking().Where(s => s.Id == job.StoryId)
             .Select(s => new { s.Title, s.ChildName, s.Status, s.StagesDone, s.FailureReason,

@@ -1,4 +1,6 @@
+using Hangfire.Common;
 using StorybookShop.Hosting;
+using StorybookShop.Jobs;
 using Microsoft.Extensions.Options;
 using StorybookShop.Books;
 using StorybookShop.Generation.Offline;
@@ -81,6 +83,15 @@ public static class PipelineExtensions
         services.AddSingleton<IPipelineStage, IllustrationStage>();
         services.AddSingleton<IPipelineStage, NarrationStage>();
         services.AddSingleton<IPipelineStage, BookStage>();
+        foreach (var stage in StoryPipeline.Order)
+            services.AddStoryJob(new StoryJobDefinition(StoryPipeline.KindOf(stage),
+                id => Job.FromExpression<StoryStageJob>(j => j.RunAsync(id, stage, CancellationToken.None)),
+                job => job.Type == typeof(StoryStageJob) && job.Args.Count > 1 && job.Args[1] is Data.PipelineStages s
+                    && s == stage)
+            {
+                Failed = StoryStageJob.FailedForGood(stage), Requeued = StoryStageJob.Requeued,
+            });
+        services.AddRecurringJob(PipelineReconcilerJob.RecurringId, PipelineReconcilerJob.Schedule);
 
         return builder;
     }

@@ -5,11 +5,11 @@ using StorybookShop.Jobs;
 namespace StorybookShop.Generation;
 
 /// <summary>
-/// Decides which of a story's stage jobs should run and enqueues the missing ones. The stages form a small graph —
-/// text, then illustrations and narration side by side, then the book — and a stage is enqueued only once its
-/// dependencies are done in the story row: the stage that finishes last enqueues the next one, under the story's
-/// lock, exactly once (no engine continuations). The row is the truth; this method is safe to call at any time,
-/// from any node, as often as you like.
+/// Decides which of a story's jobs should run and enqueues the missing ones. The stages form a small graph — text,
+/// then illustrations and narration side by side, then the book — and a stage is enqueued only once its dependencies
+/// are done in the story row: the stage that finishes last enqueues the next one, under the story's lock, exactly
+/// once (no engine continuations). The last step is delivery: a finished book with paid lines not yet handed over.
+/// The row is the truth; this method is safe to call at any time, from any node, as often as you like.
 /// </summary>
 public sealed partial class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics metrics, ILogger<StoryPipeline> logger)
 {
@@ -30,11 +30,19 @@ public sealed partial class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics
     {
         var enqueued = await jobs.EnqueueAsync(storyId, async (conn, latest, token) =>
         {
-            await using var read = new NpgsqlCommand(
-                "SELECT status, stages_done, released FROM stories WHERE id = @id", conn);
+            await using var read = new NpgsqlCommand("""
+                SELECT status, stages_done, released, EXISTS (SELECT 1 FROM deliveries d WHERE d.story_id = s.id
+                    AND d.revoked_at IS NULL AND d.fulfillment_id IS NULL AND d.failed_at IS NULL)
+                FROM stories s WHERE id = @id
+                """, conn);
             read.Parameters.AddWithValue("id", storyId);
             await using var reader = await read.ExecuteReaderAsync(token);
-            if (!await reader.ReadAsync(token) || reader.GetString(0) != nameof(StoryStatus.Generating)) return [];
+            if (!await reader.ReadAsync(token)) return [];
+            // The last step: a finished book someone paid for goes to each buyer not served yet.
+            if (reader.GetString(0) is nameof(StoryStatus.Complete) or nameof(StoryStatus.Published))
+                return reader.GetBoolean(3) && !StoryJobs.IsPending(latest.GetValueOrDefault(StoryJobKind.Deliver))
+                    ? [StoryJobKind.Deliver] : [];
+            if (reader.GetString(0) != nameof(StoryStatus.Generating)) return [];
             var done = (PipelineStages)reader.GetInt32(1);
             var released = reader.GetBoolean(2);
             return Order.Where(stage => !done.HasFlag(stage)

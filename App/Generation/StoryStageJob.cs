@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
+using StorybookShop.Jobs;
 
 namespace StorybookShop.Generation;
 
@@ -52,6 +53,28 @@ public sealed partial class StoryStageJob(IEnumerable<IPipelineStage> stages, St
         }
         Log.StoryDone(logger, storyId, stage);
         await pipeline.AdvanceAsync(storyId, cancellationToken);
+    }
+
+    /// <summary>What a stage's last failed attempt does: the story stops in Error with the reason.</summary>
+    public static Action<IServiceProvider, Guid, int, Exception> FailedForGood(PipelineStages stage) =>
+        (services, storyId, attempts, cause) =>
+        {
+            var reason = $"{StoryPipeline.KindOf(stage)} failed after {attempts} attempt(s): {cause.Message}";
+            if (reason.Length > 1000) reason = reason[..1000];
+            using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            if (db.Stories.Where(s => s.Id == storyId).Where(StoryLifecycle.Fail.Allowed).ExecuteUpdate(u =>
+                    StoryLifecycle.Fail.Set(u, now).SetProperty(s => s.FailureReason, reason)) > 0)
+                services.GetRequiredService<Telemetry.StoryMetrics>().BookFailed(StoryPipeline.KindOf(stage).ToString());
+        };
+
+    /// <summary>A failed stage requeued from the dashboard: the story goes back to making itself.</summary>
+    public static void Requeued(IServiceProvider services, Guid storyId)
+    {
+        using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+        db.Stories.Where(s => s.Id == storyId).Where(StoryLifecycle.Retry.Allowed).ExecuteUpdate(u =>
+            StoryLifecycle.Retry.Set(u, services.GetRequiredService<TimeProvider>().GetUtcNow())
+                .SetProperty(s => s.FailureReason, (string?)null));
     }
 
     /// <summary>Client errors from a provider are permanent; timeouts, 429 and 5xx are worth another attempt.</summary>

@@ -11,7 +11,7 @@ namespace StorybookShop.Jobs;
 /// shop, job and attempt, and its duration goes to <see cref="StoryMetrics"/>. One book is thus one trace: the
 /// request, then text, pictures ‖ narration, book, publish and deliver.
 /// </summary>
-public sealed class JobTracingFilter(StoryMetrics metrics) : IServerFilter
+public sealed class JobTracingFilter(StoryMetrics metrics, StoryJobCatalog catalog) : IServerFilter
 {
     public const string TraceParent = "traceparent";
     private const string ActivityItem = "storybook.activity";
@@ -21,7 +21,7 @@ public sealed class JobTracingFilter(StoryMetrics metrics) : IServerFilter
     public void OnPerforming(PerformingContext context)
     {
         context.Items[StartedItem] = Stopwatch.GetTimestamp();
-        var job = StoryJobStateFilter.Identify(context.BackgroundJob.Job);
+        var job = catalog.Identify(context.BackgroundJob.Job);
         if (job is { } identified) context.Items[JobItem] = identified;
         ActivityContext.TryParse(context.GetJobParameter<string>(TraceParent, allowStale: true), null, out var parent);
         var activity = StoryTracing.Source.StartActivity(

@@ -33,6 +33,7 @@ public static class JobsExtensions
             ?? new PipelineOptions();
 
         services.AddSingleton<StoryJobs>();
+        services.AddSingleton<StoryJobCatalog>();
         services.AddSingleton<StoryJobStateFilter>();
         services.AddSingleton<JobLogFilter>();
         services.AddSingleton<JobTracingFilter>();
@@ -67,7 +68,6 @@ public static class JobsExtensions
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
-        Dashboard.JobPageSummary.Register();
 
         if (o.IsWorker)
         {
@@ -94,4 +94,13 @@ public static class JobsExtensions
         DistributedLockTimeout = o.DistributedLockTimeout,
         EnableTransactionScopeEnlistment = true,
     };
+
+    /// <summary>A feature's kind of story job (made, recognised and answered by <see cref="StoryJobCatalog"/>).</summary>
+    public static IServiceCollection AddStoryJob(this IServiceCollection services, StoryJobDefinition definition) =>
+        services.AddSingleton(definition);
+
+    /// <summary>A feature's recurring job, registered by every worker when it starts.</summary>
+    public static IServiceCollection AddRecurringJob(this IServiceCollection services, string id,
+        Action<IServiceProvider, IRecurringJobManager> register) =>
+        services.AddSingleton(new RecurringJobDefinition(id, register));
 }

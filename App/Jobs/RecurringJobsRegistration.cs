@@ -1,28 +1,15 @@
 using Hangfire;
-using Microsoft.Extensions.Options;
 
 namespace StorybookShop.Jobs;
 
-/// <summary>Registers the recurring jobs when a worker starts (AddOrUpdate: every node may, the last one
+/// <summary>Registers the features' recurring jobs when a worker starts (AddOrUpdate: every node may, the last one
 /// wins).</summary>
 public sealed class RecurringJobsRegistration(IRecurringJobManager recurring,
-    IOptions<PipelineOptions> options) : IHostedService
+    IEnumerable<RecurringJobDefinition> definitions, IServiceProvider services) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        recurring.AddOrUpdate<Storefront.PreviewPurgeJob>(Storefront.PreviewPurgeJob.RecurringId,
-            j => j.RunAsync(CancellationToken.None), "17 * * * *");
-        var every = options.Value.ReconcileInterval;
-        if (every == TimeSpan.Zero)
-        {
-            recurring.RemoveIfExists(PipelineReconcilerJob.RecurringId);
-            return Task.CompletedTask;
-        }
-        // A cron with seconds when the interval is under a minute (Hangfire 1.8 reads six-part expressions).
-        var cron = every < TimeSpan.FromMinutes(1) ? $"*/{(int)every.TotalSeconds} * * * * *"
-            : $"*/{(int)every.TotalMinutes} * * * *";
-        recurring.AddOrUpdate<PipelineReconcilerJob>(PipelineReconcilerJob.RecurringId,
-            j => j.RunAsync(CancellationToken.None), cron);
+        foreach (var definition in definitions) definition.Register(services, recurring);
         return Task.CompletedTask;
     }
 

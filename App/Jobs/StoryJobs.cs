@@ -2,13 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Transactions;
 using Hangfire;
-using Hangfire.Common;
 using Hangfire.States;
 using Npgsql;
-using StorybookShop.Data;
-using StorybookShop.Generation;
-using StorybookShop.Publishing;
-using StorybookShop.Storefront;
 
 namespace StorybookShop.Jobs;
 
@@ -19,7 +14,7 @@ namespace StorybookShop.Jobs;
 /// each merchant's dashboard to their own jobs.
 /// </summary>
 public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV2 client,
-    ILogger<StoryJobs> logger)
+    StoryJobCatalog catalog, ILogger<StoryJobs> logger)
 {
     public const string ShopParameter = "ShopId";
     public const string StoryParameter = "StoryId";
@@ -83,7 +78,7 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
             // The job continues the trace of whatever enqueued it (a request, or the stage before).
             if (System.Diagnostics.Activity.Current?.Id is {
                 } trace) parameters[JobTracingFilter.TraceParent] = trace;
-            created.Add((long.Parse(client.Create(JobFor(kind, storyId), new EnqueuedState(), parameters),
+            created.Add((long.Parse(client.Create(catalog.Create(kind, storyId), new EnqueuedState(), parameters),
                 System.Globalization.CultureInfo.InvariantCulture), kind));
         }
         AfterEnqueue?.Invoke();
@@ -150,20 +145,6 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
             latest[Enum.Parse<StoryJobKind>(reader.GetString(0))] = await reader.IsDBNullAsync(1,
                 ct) ? "" : reader.GetString(1);
         return latest;
-    }
-
-    private static Job JobFor(StoryJobKind kind, Guid storyId)
-    {
-        switch (kind)
-        {
-            case StoryJobKind.Publish: return Job.FromExpression<PublishJob>(j => j.RunAsync(storyId,
-                CancellationToken.None));
-            case StoryJobKind.Deliver: return Job.FromExpression<DeliverJob>(j => j.RunAsync(storyId,
-                CancellationToken.None));
-            default:
-                var stage = Enum.Parse<PipelineStages>(kind.ToString());
-                return Job.FromExpression<StoryStageJob>(j => j.RunAsync(storyId, stage, CancellationToken.None));
-        }
     }
 
     private static long LockKey(Guid storyId) =>

@@ -29,6 +29,17 @@ public sealed partial class PublishJob(ProductPublisher publisher, IDbContextFac
         }
     }
 
+    /// <summary>After the last attempt: a book that could not be published stays Complete; the reason shows on the
+    /// story.</summary>
+    public static void FailedForGood(IServiceProvider services, Guid storyId, int attempts, Exception cause)
+    {
+        using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        db.Stories.Where(s => s.Id == storyId).ExecuteUpdate(u => u
+            .SetProperty(s => s.FailureReason, $"Publishing failed after {attempts} attempt(s): {cause.Message}")
+            .SetProperty(s => s.UpdatedAt, now));
+    }
+
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: publishing")]

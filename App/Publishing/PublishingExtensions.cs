@@ -1,3 +1,6 @@
+using Hangfire.Common;
+using StorybookShop.Jobs;
+
 namespace StorybookShop.Publishing;
 
 public static class PublishingExtensions
@@ -11,6 +14,9 @@ public static class PublishingExtensions
                 "Publishing:DefaultPrice and PreviewPages must not be negative.")
             .ValidateOnStart();
         builder.Services.AddTransient<ProductPublisher>();
+        builder.Services.AddStoryJob(new StoryJobDefinition(StoryJobKind.Publish,
+            id => Job.FromExpression<PublishJob>(j => j.RunAsync(id, CancellationToken.None)),
+            job => job.Type == typeof(PublishJob)) { Failed = PublishJob.FailedForGood });
         return builder;
     }
 }

@@ -1,4 +1,7 @@
+using Hangfire;
+using Hangfire.Common;
 using Microsoft.Extensions.Options;
+using StorybookShop.Jobs;
 
 namespace StorybookShop.Storefront;
 
@@ -25,6 +28,21 @@ public static class StorefrontExtensions
             .ValidateOnStart();
         services.AddShopperLanguage();
         services.AddSingleton<StoryRelease>();
+        services.AddStoryJob(new StoryJobDefinition(StoryJobKind.Deliver,
+            id => Job.FromExpression<DeliverJob>(j => j.RunAsync(id, CancellationToken.None)),
+            job => job.Type == typeof(DeliverJob))
+        {
+            // The buyer's download page works; what Shopify did not take shows on the story, with Retry.
+            Failed = (sp, id, attempts, cause) =>
+            {
+                using var db = sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.AppDbContext>>()
+                    .CreateDbContext();
+                DeliverJob.FailedAfterRetriesAsync(db, id, $"Delivery failed after {attempts} attempt(s): {cause.Message}",
+                    sp.GetRequiredService<TimeProvider>().GetUtcNow(), CancellationToken.None).GetAwaiter().GetResult();
+            },
+        });
+        services.AddRecurringJob(PreviewPurgeJob.RecurringId, (_, recurring) => recurring.AddOrUpdate<PreviewPurgeJob>(
+            PreviewPurgeJob.RecurringId, j => j.RunAsync(CancellationToken.None), "17 * * * *"));
         services.AddSingleton<StorefrontLimits>();
         services.AddSingleton<StorefrontSessions>();
         services.AddSingleton<ProgressFeed>();

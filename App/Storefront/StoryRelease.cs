@@ -10,7 +10,7 @@ namespace StorybookShop.Storefront;
 /// What paying for a book does to it: one delivery per paid order line (the buyer's own download page, made when
 /// the book is ready), the rest of the book released, delivery enqueued when it is ready.
 /// </summary>
-public sealed partial class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipeline, Jobs.StoryJobs jobs,
+public sealed partial class StoryRelease(NpgsqlDataSource dataSource, StoryPipeline pipeline,
     IOptions<DeliveryOptions> delivery,
     TimeProvider clock, ILogger<StoryRelease> logger)
 {
@@ -67,12 +67,8 @@ public sealed partial class StoryRelease(NpgsqlDataSource dataSource, StoryPipel
         foreach (var p in paid.Where(p => released.All(r => r.Id != p.StoryId)))
             // Not ours (any more): an old cart after a customers/redact, or a property edited by hand. Nothing to deliver.
             Log.OrdersPaidNamesStoryWhichDoes(logger, p.OrderId, p.StoryId, p.ShopDomain);
-        foreach (var (id, status) in released)
-        {
-            if (status == nameof(StoryStatus.Generating)) await pipeline.AdvanceAsync(id, ct);
-            else if (status is nameof(StoryStatus.Complete) or nameof(
-                StoryStatus.Published)) await jobs.EnqueueOnceAsync(id, Jobs.StoryJobKind.Deliver, ct);
-        }
+        // The pipeline makes the rest of a released preview, or delivers a finished book.
+        foreach (var (id, _) in released) await pipeline.AdvanceAsync(id, ct);
         return released.Count;
     }
 

@@ -195,7 +195,7 @@ public static partial class StoryActions
     /// fulfillment, or it kept failing): their failure is cleared and the delivery job runs again (202).
     /// </summary>
     internal static async Task<Results<Accepted<DeliveryRetry>, NotFound, ProblemHttpResult>> DeliverAsync(
-        Guid id, AppDbContext db, Jobs.StoryJobs jobs, CurrentShop current, CancellationToken ct)
+        Guid id, AppDbContext db, StoryPipeline pipeline, CurrentShop current, CancellationToken ct)
     {
         var story = await db.Stories.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.ShopId == current.Id,
             ct);
@@ -210,7 +210,7 @@ public static partial class StoryActions
         if (waiting == 0)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
                 title: "Every buyer of this book has it already.", detail: "No delivery is waiting.");
-        await jobs.EnqueueOnceAsync(id, Jobs.StoryJobKind.Deliver, ct);
+        await pipeline.AdvanceAsync(id, ct);
         return TypedResults.Accepted($"/api/stories/{id}", new DeliveryRetry(id, waiting));
     }
 

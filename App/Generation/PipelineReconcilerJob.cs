@@ -2,9 +2,9 @@ using System.ComponentModel;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
-using StorybookShop.Generation;
+using StorybookShop.Jobs;
 
-namespace StorybookShop.Jobs;
+namespace StorybookShop.Generation;
 
 /// <summary>
 /// The safety net, a recurring job: any story still Generating without a live job for its next stage (a request
@@ -15,6 +15,22 @@ public sealed partial class PipelineReconcilerJob(IDbContextFactory<AppDbContext
     ILogger<PipelineReconcilerJob> logger)
 {
     public const string RecurringId = "pipeline-reconciler";
+
+    /// <summary>Every Pipeline:ReconcileInterval (0: off); a cron with seconds under a minute (Hangfire 1.8 reads
+    /// six-part expressions).</summary>
+    public static void Schedule(IServiceProvider services, IRecurringJobManager recurring)
+    {
+        var every = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PipelineOptions>>().Value
+            .ReconcileInterval;
+        if (every == TimeSpan.Zero)
+        {
+            recurring.RemoveIfExists(RecurringId);
+            return;
+        }
+        var cron = every < TimeSpan.FromMinutes(1) ? $"*/{(int)every.TotalSeconds} * * * * *"
+            : $"*/{(int)every.TotalMinutes} * * * *";
+        recurring.AddOrUpdate<PipelineReconcilerJob>(RecurringId, j => j.RunAsync(CancellationToken.None), cron);
+    }
 
     [DisplayName("Reconcile generating stories")]
     [AutomaticRetry(Attempts = 0)]
