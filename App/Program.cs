@@ -37,6 +37,7 @@ builder.AddWebhooks();
 // Books: the create flow, the pipeline and its providers, jobs on Hangfire and their dashboard.
 builder.AddStories();
 builder.AddStoryPipeline();
+builder.AddBooks();
 builder.AddJobs();
 builder.AddJobsDashboard();
 // What merchants and shoppers see.

@@ -47,19 +47,17 @@ public sealed class DependencyTests
         TestContext.Out.WriteLine($"two-way pairs: {twoWay.Count}: {string.Join("; ", twoWay)}");
         Assert.That(twoWay, Is.Empty, "each pair of folders depends one way at most");
     }
-}
 
-public sealed class DependencyProbe
-{
-    [Test, Explicit]
+    [Test, Explicit("a tool: which types make each two-way pair")]
     public void Print_the_types_behind_each_two_way_pair()
     {
-        var app = typeof(StorybookShop.Shopify.ShopifyGraphQL).Assembly;
-        foreach (var (a, b) in DependencyTests.TwoWay(DependencyTests.Graph()))
+        foreach (var (a, b) in TwoWay(Graph()))
             foreach (var (x, y) in new[] { (a, b), (b, a) })
             {
-                var types = NetArchTest.Rules.Types.InAssembly(app).That().ResideInNamespace($"StorybookShop.{x}")
-                    .And().HaveDependencyOn($"StorybookShop.{y}").GetTypes().Select(t => t.FullName!.Replace("StorybookShop.", "")).Where(n => !n.Contains('<', StringComparison.Ordinal)).Distinct();
+                var types = Types.InAssembly(App).That().ResideInNamespace($"StorybookShop.{x}")
+                    .And().HaveDependencyOn($"StorybookShop.{y}").GetTypes()
+                    .Select(t => t.FullName!.Replace("StorybookShop.", "", StringComparison.Ordinal))
+                    .Where(n => !n.Contains('<', StringComparison.Ordinal)).Distinct();
                 TestContext.Out.WriteLine($"{x} -> {y}: {string.Join(", ", types)}");
             }
     }

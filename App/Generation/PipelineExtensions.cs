@@ -2,17 +2,15 @@ using Hangfire.Common;
 using StorybookShop.Hosting;
 using StorybookShop.Jobs;
 using Microsoft.Extensions.Options;
-using StorybookShop.Books;
 using StorybookShop.Generation.Offline;
-using StorybookShop.Rendering;
 using StorybookShop.Generation.Text;
 
 namespace StorybookShop.Generation;
 
 public static class PipelineExtensions
 {
-    /// <summary>The four stages and the providers; the jobs that run them are <see
-    /// cref="Jobs.JobsExtensions.AddJobs"/>'s.</summary>
+    /// <summary>The pipeline, its text, picture and narration stages and their providers, and the kinds of job that run
+    /// the stages (the book stage is Books'; the job engine is <see cref="Jobs.JobsExtensions.AddJobs"/>).</summary>
     public static WebApplicationBuilder AddStoryPipeline(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -29,13 +27,7 @@ public static class PipelineExtensions
             .Validate(o => o.IllustrationConcurrency >= 1 && o.NarrationConcurrency >= 1
                 && o.ShopImageConcurrency >= 1, "Generation concurrency must be at least 1.")
             .ValidateOnStart();
-        services.AddOptions<ChromiumOptions>().Bind(builder.Configuration.GetSection(ChromiumOptions.Section))
-            .Validate(o => o.PagePoolSize >= 1, "Chromium:PagePoolSize must be at least 1.").ValidateOnStart();
-
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Chromium>();
-        services.AddSingleton<BookRenderer>();
-        services.AddSingleton<PrintPackage>();
         services.AddSingleton<GenerationLedger>();
         services.AddSingleton<Budget>();
         services.AddSingleton<StoryPipeline>();
@@ -82,7 +74,6 @@ public static class PipelineExtensions
         services.AddSingleton<IPipelineStage, TextStage>();
         services.AddSingleton<IPipelineStage, IllustrationStage>();
         services.AddSingleton<IPipelineStage, NarrationStage>();
-        services.AddSingleton<IPipelineStage, BookStage>();
         foreach (var stage in StoryPipeline.Order)
             services.AddStoryJob(new StoryJobDefinition(StoryPipeline.KindOf(stage),
                 id => Job.FromExpression<StoryStageJob>(j => j.RunAsync(id, stage, CancellationToken.None)),

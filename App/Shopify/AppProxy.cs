@@ -60,16 +60,16 @@ public static partial class AppProxy
         var query = http.Request.Query;
         // The standalone page's own token (never Shopify's signed query echoed back): it alone, nothing else in the
         // query.
-        if (query.ContainsKey(Storefront.StorefrontSessions.QueryKey))
+        if (query.ContainsKey(IAppProxySessions.QueryKey))
         {
-            if (query.Count != 1 || http.RequestServices.GetRequiredService<Storefront.StorefrontSessions>()
-                    .Validate(query[Storefront.StorefrontSessions.QueryKey].ToString()) is not { } session)
+            if (query.Count != 1 || http.RequestServices.GetRequiredService<IAppProxySessions>()
+                    .Validate(query[IAppProxySessions.QueryKey].ToString()) is not { } session)
                 return "This storefront session has expired or is not valid.";
             http.Items[typeof(AppProxyRequest)] = session with
             {
-                Credential = query[Storefront.StorefrontSessions.QueryKey].ToString(),
+                Credential = query[IAppProxySessions.QueryKey].ToString(),
             };
-            http.Items[Storefront.StorefrontSessions.QueryKey] = query[Storefront.StorefrontSessions.QueryKey].ToString();
+            http.Items[IAppProxySessions.QueryKey] = query[IAppProxySessions.QueryKey].ToString();
             return null;
         }
         var extra = 0;

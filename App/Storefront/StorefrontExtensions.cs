@@ -28,6 +28,9 @@ public static class StorefrontExtensions
             .ValidateOnStart();
         services.AddShopperLanguage();
         services.AddSingleton<StoryRelease>();
+        services.AddSingleton<Shopify.Webhooks.IWebhookHandler, OrdersPaidHandler>();
+        services.AddSingleton<Shopify.Webhooks.IWebhookHandler, OrderReversedHandler>();
+        services.AddSingleton<Shopify.IAppProxySessions>(sp => sp.GetRequiredService<StorefrontSessions>());
         services.AddStoryJob(new StoryJobDefinition(StoryJobKind.Deliver,
             id => Job.FromExpression<DeliverJob>(j => j.RunAsync(id, CancellationToken.None)),
             job => job.Type == typeof(DeliverJob))

@@ -9,9 +9,9 @@ namespace StorybookShop.Storefront;
 /// query into its links: it hands out a short-lived token of our own instead, bound to the shop, the customer and
 /// the proxy prefix and the storefront's language, encrypted and signed with the app's Data Protection keys.
 /// </summary>
-public sealed class StorefrontSessions(IDataProtectionProvider protection)
+public sealed class StorefrontSessions(IDataProtectionProvider protection) : IAppProxySessions
 {
-    public const string QueryKey = "session";
+    public const string QueryKey = IAppProxySessions.QueryKey;
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
 
     private readonly ITimeLimitedDataProtector _protector =

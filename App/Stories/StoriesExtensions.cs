@@ -8,6 +8,7 @@ public static class StoriesExtensions
     {
         builder.Services.AddScoped<StoryCreation>();
         builder.Services.AddSingleton<StoryEraser>();
+        builder.Services.AddSingleton<Shopify.Webhooks.IWebhookHandler, ComplianceHandler>();
         return builder;
     }
 }

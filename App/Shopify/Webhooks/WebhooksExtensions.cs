@@ -2,8 +2,8 @@ namespace StorybookShop.Shopify.Webhooks;
 
 public static class WebhooksExtensions
 {
-    /// <summary>Webhook intake (stored before it is answered), its handlers and the dispatcher (worker
-    /// nodes).</summary>
+    /// <summary>Webhook intake (stored before it is answered), the platform's own handlers (uninstall, scopes) and the
+    /// dispatcher (worker nodes); features register the handlers of their topics (<see cref="IWebhookHandler"/>).</summary>
     public static WebApplicationBuilder AddWebhooks(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -12,9 +12,6 @@ public static class WebhooksExtensions
                 "Webhooks:BatchSize and MaxAttempts must be positive.").ValidateOnStart();
         services.AddSingleton<IWebhookHandler, AppUninstalledHandler>();
         services.AddSingleton<IWebhookHandler, ScopesUpdateHandler>();
-        services.AddSingleton<IWebhookHandler, OrdersPaidHandler>();
-        services.AddSingleton<IWebhookHandler, OrderReversedHandler>();
-        services.AddSingleton<IWebhookHandler, ComplianceHandler>();
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<WebhookWriter>();
         services.AddSingleton<WebhookDispatcher>();

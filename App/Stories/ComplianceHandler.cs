@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
 using StorybookShop.Storage;
 
-namespace StorybookShop.Shopify.Webhooks;
+using StorybookShop.Shopify.Webhooks;
+
+namespace StorybookShop.Stories;
 
 /// <summary>
 /// The mandatory compliance topics. Personal data here is the child's personalization and the book made

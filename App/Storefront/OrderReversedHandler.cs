@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 
-namespace StorybookShop.Shopify.Webhooks;
+using StorybookShop.Shopify.Webhooks;
+
+namespace StorybookShop.Storefront;
 
 /// <summary>orders/cancelled and refunds/create: the download links of the books concerned stop working, and unfinished
 /// paid work stops.</summary>

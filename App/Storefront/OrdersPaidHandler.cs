@@ -2,7 +2,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
 
-namespace StorybookShop.Shopify.Webhooks;
+using StorybookShop.Shopify.Webhooks;
+
+namespace StorybookShop.Storefront;
 
 /// <summary>
 /// orders/paid: each line item that names a story (the private property <c>_story_id</c>, which the storefront block

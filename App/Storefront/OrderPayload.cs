@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace StorybookShop.Shopify.Webhooks;
+namespace StorybookShop.Storefront;
 
 /// <summary>Reading our private line-item property out of Shopify's order payloads.</summary>
 public static class OrderPayload
