@@ -41,7 +41,7 @@ public sealed class StageIdempotencyTests
         var before = await LedgerCount();
 
         foreach (var stage in _app.Services.GetServices<IPipelineStage>().Where(s => s.Stage != PipelineStages.Text))
-            await stage.RunAsync(_id, CancellationToken.None);
+            await stage.RunAsync(await LoadAsync(), CancellationToken.None);
 
         Assert.That(await LedgerCount(), Is.EqualTo(before), "every output already existed");
         var story = await _app.WaitForStoryAsync(_id, TimeSpan.Zero);
@@ -85,7 +85,7 @@ public sealed class StageIdempotencyTests
         var before = await LedgerCount();
 
         await _app.Services.GetServices<IPipelineStage>().Single(s => s.Stage == PipelineStages.Illustrations)
-            .RunAsync(_id, CancellationToken.None);
+            .RunAsync(await LoadAsync(), CancellationToken.None);
 
         await using var check = _app.Db();
         var added = await check.Generations.Where(g => g.StoryId == _id).OrderByDescending(g => g.CreatedAt)
@@ -98,5 +98,12 @@ public sealed class StageIdempotencyTests
     {
         await using var db = _app.Db();
         return await db.Generations.CountAsync(g => g.StoryId == _id);
+    }
+
+    /// <summary>The story as its job hands it to a stage.</summary>
+    private async Task<Story> LoadAsync()
+    {
+        await using var db = _app.Db();
+        return await db.LoadAsync(_id, CancellationToken.None);
     }
 }

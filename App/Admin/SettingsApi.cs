@@ -71,7 +71,7 @@ public static class SettingsApi
         {
             ["text"] = generation.TextProvider, ["image"] = generation.ImageProvider,
                 ["audio"] = generation.AudioProvider,
-            ["illustrationStyle"] = IllustrationStage.DefaultStyle,
+            ["illustrationStyle"] = IllustrationPlan.DefaultStyle,
                 ["trimInches"] = Catalog.BookFormat.Print.TrimInches.ToString(
                     System.Globalization.CultureInfo.InvariantCulture),
                         ["imageConcurrency"] = generation.ShopImageConcurrency.ToString(

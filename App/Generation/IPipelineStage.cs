@@ -2,10 +2,10 @@ using StorybookShop.Data;
 
 namespace StorybookShop.Generation;
 
-/// <summary>One stage of one story. Stages skip work whose output exists, so a retry or a recovery after a crash
-/// resumes.</summary>
+/// <summary>One stage of one story, handed the story its job loaded (with its pages and shop, not tracked). Stages skip
+/// work whose output exists, so a retry or a recovery after a crash resumes.</summary>
 public interface IPipelineStage
 {
     PipelineStages Stage { get; }
-    Task RunAsync(Guid storyId, CancellationToken ct);
+    Task RunAsync(Story story, CancellationToken ct);
 }

@@ -14,28 +14,28 @@ public sealed partial class StoryStageJob(IEnumerable<IPipelineStage> stages, St
     [DisplayName("{1} · story {0}")]
     public async Task RunAsync(Guid storyId, PipelineStages stage, CancellationToken cancellationToken)
     {
+        // The story is loaded once, here, and handed to the stage.
+        Story? story;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            story = await db.Stories.AsNoTracking().Include(s => s.Pages).Include(s => s.Shop)
+                .SingleOrDefaultAsync(s => s.Id == storyId, cancellationToken);
+        if (story?.Status != StoryStatus.Generating)
         {
-            var row = await db.Stories.Where(s => s.Id == storyId).Select(s => new { s.Status,
-                s.StagesDone }).SingleOrDefaultAsync(cancellationToken);
-            if (row?.Status != StoryStatus.Generating)
-            {
-                Log.NothingToDo(logger, storyId, row?.Status, stage);
-                return;
-            }
-            // The story row decides: a stage requeued by hand before its dependencies are done waits for them;
-            // the one finishing last enqueues it again.
-            var missing = StoryPipeline.Dependencies(stage) & ~row.StagesDone;
-            if (missing != PipelineStages.None)
-            {
-                Log.StoryRanBeforeFinishedItWill(logger, storyId, stage, missing);
-                return;
-            }
+            Log.NothingToDo(logger, storyId, story?.Status, stage);
+            return;
+        }
+        // The story row decides: a stage requeued by hand before its dependencies are done waits for them; the one
+        // finishing last enqueues it again.
+        var missing = StoryPipeline.Dependencies(stage) & ~story.StagesDone;
+        if (missing != PipelineStages.None)
+        {
+            Log.StageWaitsForItsDependencies(logger, storyId, stage, missing);
+            return;
         }
         Log.StoryStarting(logger, storyId, stage);
         try
         {
-            await stages.Single(s => s.Stage == stage).RunAsync(storyId, cancellationToken);
+            await stages.Single(s => s.Stage == stage).RunAsync(story, cancellationToken);
         }
         catch (Exception e) when (IsPermanent(e))
         {
@@ -101,7 +101,7 @@ public sealed partial class StoryStageJob(IEnumerable<IPipelineStage> stages, St
 
         [LoggerMessage(Level = LogLevel.Information,
             Message = "Story {StoryId}: {Stage} ran before {Missing} finished; it will be enqueued again")]
-        public static partial void StoryRanBeforeFinishedItWill(ILogger logger, Guid storyId, PipelineStages stage,
+        public static partial void StageWaitsForItsDependencies(ILogger logger, Guid storyId, PipelineStages stage,
             PipelineStages missing);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: {Stage} starting")]

@@ -15,11 +15,11 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, Provider
 {
     public PipelineStages Stage => PipelineStages.Text;
 
-    public async Task RunAsync(Guid storyId, CancellationToken ct)
+    public async Task RunAsync(Story story, CancellationToken ct)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var story = await db.Stories.Include(s => s.Pages).Include(s => s.Shop).SingleAsync(s => s.Id == storyId, ct);
         if (story.StagesDone.HasFlag(PipelineStages.Text)) return;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.Stories.Attach(story); // the job's story: its changes below are saved in one SaveChanges
 
         // The writer: the story's experiment arm (assigned once, when the story was made), or the shop's choice.
         var spec = await TextSpec.ForAsync(db, story, providers, ct);
@@ -29,50 +29,7 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, Provider
         {
             TextModel = writer.Provider == spec.Provider ? spec.Model : null, PromptVariant = spec.PromptVariant,
         };
-        var prompt = JsonSerializer.Serialize(brief);
-        // One corrective retry when the story does not fit its age band, then accept it with the warning on record.
-        string? correction = null;
-        StoryPlan plan;
-        int corrections = 0, rewrites = 0;
-        for (var attempt = 1; ; attempt++)
-        {
-            IReadOnlyList<string> problems = [];
-            var final = attempt == 2 || !writer.AcceptsCorrections;
-            var sent = correction;
-            plan = await ledger.RecordAsync(storyId, GenerationType.Text, null, writer.Provider,
-                sent is null ? prompt : prompt + "\nCorrection: " + sent, async token =>
-            {
-                await StoryBriefs.DelayAsync(options.Value.SimulatedTextLatency, token);
-                return await writer.WriteAsync(brief, sent, token);
-            }, p =>
-            {
-                problems = writer.AcceptsCorrections ? StoryPlanCheck.Problems(p, brief) : [];
-                return new
-                {
-                    p.Title, pages = p.Pages.Count, words = p.Pages.Sum(x => ReadingLevel.Words(x.Text)),
-                    warnings = problems.Count == 0 ? null : problems,
-                        outcome = problems.Count == 0 ? "accepted" : final ? "accepted with warnings" : "sent back",
-                };
-            }, ct);
-            // Whatever the writer produced goes into a child's book: screen it. Flagged text is rewritten once;
-            // flagged twice, the story stops with the reason.
-            var flags = await moderator.FlaggedAsync([plan.Title, .. plan.Pages.Select(p => p.Text)],
-                brief.Settings.ModerationThresholds, ct);
-            if (flags.Any(f => f))
-            {
-                if (attempt >= 2 || !writer.AcceptsCorrections)
-                    throw new GeneratedContentRejectedException(
-                        "The written story was flagged by moderation twice; it will not be used.");
-                correction =
-                    "Parts of the previous draft were flagged as unsuitable for children. Keep everything gentle, " +
-                        "kind and safe.";
-                rewrites++;
-                continue;
-            }
-            if (problems.Count == 0 || final) break;
-            correction = string.Join(" ", problems);
-            corrections++;
-        }
+        var (plan, corrections, rewrites) = await WriteAsync(story.Id, writer, brief, ct);
 
         // The plan, its pages and the stage flag land in one SaveChanges: a crash leaves all or nothing.
         db.StoryPages.RemoveRange(story.Pages);
@@ -92,5 +49,54 @@ public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, Provider
         story.StagesDone |= PipelineStages.Text;
         story.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// The story from the writer: one corrective retry when it does not fit its age band (then accepted with the
+    /// warning on record), and one rewrite when moderation flags it (flagged twice, the story stops with the reason).
+    /// </summary>
+    private async Task<(StoryPlan Plan, int Corrections, int Rewrites)> WriteAsync(Guid storyId, IStoryWriter writer,
+        StoryBrief brief, CancellationToken ct)
+    {
+        var prompt = JsonSerializer.Serialize(brief);
+        string? correction = null;
+        int corrections = 0, rewrites = 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            IReadOnlyList<string> problems = [];
+            var final = attempt == 2 || !writer.AcceptsCorrections;
+            var sent = correction;
+            var plan = await ledger.RecordAsync(storyId, GenerationType.Text, null, writer.Provider,
+                sent is null ? prompt : prompt + "\nCorrection: " + sent, async token =>
+            {
+                await StoryBriefs.DelayAsync(options.Value.SimulatedTextLatency, token);
+                return await writer.WriteAsync(brief, sent, token);
+            }, p =>
+            {
+                problems = writer.AcceptsCorrections ? StoryPlanCheck.Problems(p, brief) : [];
+                return new
+                {
+                    p.Title, pages = p.Pages.Count, words = p.Pages.Sum(x => ReadingLevel.Words(x.Text)),
+                    warnings = problems.Count == 0 ? null : problems,
+                        outcome = problems.Count == 0 ? "accepted" : final ? "accepted with warnings" : "sent back",
+                };
+            }, ct);
+            var flags = await moderator.FlaggedAsync([plan.Title, .. plan.Pages.Select(p => p.Text)],
+                brief.Settings.ModerationThresholds, ct);
+            if (flags.Any(f => f))
+            {
+                if (attempt >= 2 || !writer.AcceptsCorrections)
+                    throw new GeneratedContentRejectedException(
+                        "The written story was flagged by moderation twice; it will not be used.");
+                correction =
+                    "Parts of the previous draft were flagged as unsuitable for children. Keep everything gentle, " +
+                        "kind and safe.";
+                rewrites++;
+                continue;
+            }
+            if (problems.Count == 0 || final) return (plan, corrections, rewrites);
+            correction = string.Join(" ", problems);
+            corrections++;
+        }
     }
 }
