@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using StorybookShop.Catalog;
 using StorybookShop.Benchmarks;
 using StorybookShop.Books;
 using StorybookShop.Data;
@@ -47,9 +48,9 @@ internal static class Bench
 
         await using var app = new Factory(connection, assets, services =>
         {
-            services.AddSingleton<IStoryWriter, InstantWriter>();
-            services.AddSingleton<IIllustrator>(new InstantIllustrator(jpeg));
-            services.AddSingleton<INarrator>(new InstantNarrator(mp3));
+            services.AddKeyedSingleton<IStoryWriter, InstantWriter>(Providers.Offline);
+            services.AddKeyedSingleton<IIllustrator>(Providers.Offline, new InstantIllustrator(jpeg));
+            services.AddKeyedSingleton<INarrator>(Providers.Offline, new InstantNarrator(mp3));
         });
         Console.WriteLine($"StorybookShop benchmark — {Environment.ProcessorCount} cores, providers instant, {InstantWriter.Pages}-page stories, JPEG {jpeg.Length / 1024} KB per picture");
         Console.WriteLine();

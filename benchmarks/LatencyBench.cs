@@ -47,9 +47,9 @@ internal static class LatencyBench
         };
         await using var app = new Factory(connection, assets, services =>
         {
-            services.AddSingleton<IStoryWriter, InstantWriter>();
-            services.AddSingleton<IIllustrator>(new InstantIllustrator(jpeg));
-            services.AddSingleton<INarrator>(new InstantNarrator(mp3, continuity: true));
+            services.AddKeyedSingleton<IStoryWriter, InstantWriter>(Providers.Offline);
+            services.AddKeyedSingleton<IIllustrator>(Providers.Offline, new InstantIllustrator(jpeg));
+            services.AddKeyedSingleton<INarrator>(Providers.Offline, new InstantNarrator(mp3, continuity: true));
         }, settings);
         var contexts = app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var pipeline = app.Services.GetRequiredService<StoryPipeline>();

@@ -27,8 +27,8 @@ public static class AdminPages
         var counts = await db.Stories.Where(s => s.ShopId == ctx.Shop.Id).GroupBy(s => s.Status)
             .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         int Count(StoryStatus s) => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0;
-        var ai = providers.Available(Generation.ProviderKind.Text).Contains("openai")
-            || providers.Available(Generation.ProviderKind.Image).Contains("openai");
+        var ai = providers.Available(Generation.ProviderKind.Text).Contains(Generation.Providers.OpenAI)
+            || providers.Available(Generation.ProviderKind.Image).Contains(Generation.Providers.OpenAI);
         return new RazorComponentResult<AdminHome>(new
         {
             Context = ctx,

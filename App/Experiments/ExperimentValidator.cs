@@ -26,9 +26,9 @@ public sealed partial class ExperimentValidator : AbstractValidator<ExperimentRe
             arm.RuleFor(a => a.Provider).Must(p => p is not null && providers.Available(ProviderKind.Text).Contains(p))
                 .WithMessage(_ => $"The provider must be one this server offers: {string.Join(", ",
                     providers.Available(ProviderKind.Text))}.");
-            arm.RuleFor(a => a.Model).Must((a, m) => m is null || (a.Provider == "offline"
+            arm.RuleFor(a => a.Model).Must((a, m) => m is null || (a.Provider == Providers.Offline
                     ? OfflineStoryWriter.ArcIds.Contains(m) : Admin.SettingsValidator.ModelName().IsMatch(m)))
-                .WithMessage(a => a.Provider == "offline"
+                .WithMessage(a => a.Provider == Providers.Offline
                     ? $"The offline writer's models are its story arcs: {string.Join(", ", OfflineStoryWriter.ArcIds)}."
                     : "A model is its provider's model name: letters, digits and . _ : / -, at most 80 characters.");
             arm.RuleFor(a => a.PromptVariant).Must(v => v is null || StoryPrompt.Variants.ContainsKey(v))

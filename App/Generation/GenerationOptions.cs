@@ -5,11 +5,11 @@ public sealed class GenerationOptions
     public const string Section = "Generation";
 
     /// <summary>The server's default providers: "offline" (no keys) or "openai"; audio also "elevenlabs". A shop's settings may choose another available one.</summary>
-    public string TextProvider { get; set; } = "offline";
-    public string ImageProvider { get; set; } = "offline";
-    public string AudioProvider { get; set; } = "offline";
+    public string TextProvider { get; set; } = Providers.Offline;
+    public string ImageProvider { get; set; } = Providers.Offline;
+    public string AudioProvider { get; set; } = Providers.Offline;
     /// <summary>"none" (default without keys) or "openai": screens the shopper's text before a story is made.</summary>
-    public string ModerationProvider { get; set; } = "none";
+    public string ModerationProvider { get; set; } = Providers.None;
 
     /// <summary>Monthly provider spend per shop in USD when the shop sets none; null = no cap.</summary>
     public decimal? DefaultMonthlyBudgetUsd { get; set; }

@@ -15,14 +15,14 @@ public static class PipelineExtensions
     {
         var services = builder.Services;
         services.AddOptions<GenerationOptions>().Bind(builder.Configuration.GetSection(GenerationOptions.Section))
-            .Validate(o => o.TextProvider is "offline" or "openai" or Text.TextWriters.Anthropic
-                    or Text.TextWriters.Compatible,
+            .Validate(o => o.TextProvider is Providers.Offline or Providers.OpenAI or Providers.Anthropic
+                    or Providers.Compatible,
                 "Generation:TextProvider must be offline, openai, anthropic or compatible.")
-            .Validate(o => o.ImageProvider is "offline" or "openai",
+            .Validate(o => o.ImageProvider is Providers.Offline or Providers.OpenAI,
                 "Generation:ImageProvider must be offline or openai.")
-            .Validate(o => o.AudioProvider is "offline" or "openai" or "elevenlabs",
+            .Validate(o => o.AudioProvider is Providers.Offline or Providers.OpenAI or Providers.ElevenLabs,
                 "Generation:AudioProvider must be offline, openai or elevenlabs.")
-            .Validate(o => o.ModerationProvider is "none" or "openai",
+            .Validate(o => o.ModerationProvider is Providers.None or Providers.OpenAI,
                 "Generation:ModerationProvider must be none or openai.")
             .Validate(o => o.IllustrationConcurrency >= 1 && o.NarrationConcurrency >= 1
                 && o.ShopImageConcurrency >= 1, "Generation concurrency must be at least 1.")
@@ -34,20 +34,20 @@ public static class PipelineExtensions
         var generation = builder.Configuration.GetSection(GenerationOptions.Section).Get<GenerationOptions>()
             ?? new GenerationOptions();
         services.AddOptions<OpenAI.OpenAiOptions>().Bind(builder.Configuration.GetSection(OpenAI.OpenAiOptions.Section))
-            .Validate(o => generation.TextProvider != "openai" || (o.ApiKey.Length > 0 && o.TextModel.Length > 0),
+            .Validate(o => generation.TextProvider != Providers.OpenAI || (o.ApiKey.Length > 0 && o.TextModel.Length > 0),
                 "OpenAI:ApiKey and OpenAI:TextModel are required when Generation:TextProvider is openai.")
-            .Validate(o => generation.ModerationProvider != "openai" || o.ApiKey.Length > 0,
+            .Validate(o => generation.ModerationProvider != Providers.OpenAI || o.ApiKey.Length > 0,
                 "OpenAI:ApiKey is required when Generation:ModerationProvider is openai.")
-            .Validate(o => generation.ImageProvider != "openai" || (o.ApiKey.Length > 0 && o.Images.Model.Length > 0),
+            .Validate(o => generation.ImageProvider != Providers.OpenAI || (o.ApiKey.Length > 0 && o.Images.Model.Length > 0),
                 "OpenAI:ApiKey and OpenAI:Images:Model are required when Generation:ImageProvider is openai.")
-            .Validate(o => generation.AudioProvider != "openai" || (o.ApiKey.Length > 0 && o.Audio.Model.Length > 0),
+            .Validate(o => generation.AudioProvider != Providers.OpenAI || (o.ApiKey.Length > 0 && o.Audio.Model.Length > 0),
                 "OpenAI:ApiKey and OpenAI:Audio:Model are required when Generation:AudioProvider is openai.")
             .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.Images.Size, @"^\d{3,4}x\d{3,4}$"),
                 "OpenAI:Images:Size must look like 1024x1024.")
             .ValidateOnStart();
         services.AddOptions<ElevenLabs.ElevenLabsOptions>()
             .Bind(builder.Configuration.GetSection(ElevenLabs.ElevenLabsOptions.Section))
-            .Validate(o => generation.AudioProvider != "elevenlabs" || (o.ApiKey.Length > 0 && o.ModelId.Length > 0
+            .Validate(o => generation.AudioProvider != Providers.ElevenLabs || (o.ApiKey.Length > 0 && o.ModelId.Length > 0
                 && o.VoiceId.Length > 0),
                 "ElevenLabs:ApiKey, ElevenLabs:ModelId and ElevenLabs:VoiceId are required when Generation:AudioProvider is elevenlabs.")
             .Validate(o => o.Concurrency >= 1, "ElevenLabs:Concurrency must be at least 1.")
@@ -59,17 +59,18 @@ public static class PipelineExtensions
         // telemetry.
         services.AddHttpClient(ProviderResilience.OpenAi,
             c => c.Timeout = Timeout.InfiniteTimeSpan).AddProviderResilience();
-        if (generation.ModerationProvider == "openai") services.AddSingleton<OpenAI.IContentModerator,
+        if (generation.ModerationProvider == Providers.OpenAI) services.AddSingleton<IContentModerator,
             OpenAI.OpenAiModeration>();
-        else services.AddSingleton<OpenAI.IContentModerator, OpenAI.NoModeration>();
-        // Every provider is registered (clients are made on first use); ProviderCatalog picks per shop among the configured ones.
-        services.AddSingleton<IStoryWriter, OfflineStoryWriter>();
+        else services.AddSingleton<IContentModerator, NoModeration>();
+        // Every provider is registered under its name (clients are made on first use); ProviderCatalog picks per shop
+        // among the configured ones. A host replaces one by registering another under the same key.
+        services.AddKeyedSingleton<IStoryWriter, OfflineStoryWriter>(Providers.Offline);
         services.AddTextWriters(builder.Configuration);
-        services.AddSingleton<IIllustrator, OfflineIllustrator>();
-        services.AddSingleton<IIllustrator, OpenAI.OpenAiIllustrator>();
-        services.AddSingleton<INarrator, EspeakNarrator>();
-        services.AddSingleton<INarrator, OpenAI.OpenAiNarrator>();
-        services.AddSingleton<INarrator, ElevenLabs.ElevenLabsNarrator>();
+        services.AddKeyedSingleton<IIllustrator, OfflineIllustrator>(Providers.Offline);
+        services.AddKeyedSingleton<IIllustrator, OpenAI.OpenAiIllustrator>(Providers.OpenAI);
+        services.AddKeyedSingleton<INarrator, EspeakNarrator>(Providers.Offline);
+        services.AddKeyedSingleton<INarrator, OpenAI.OpenAiNarrator>(Providers.OpenAI);
+        services.AddKeyedSingleton<INarrator, ElevenLabs.ElevenLabsNarrator>(Providers.ElevenLabs);
         services.AddSingleton<ProviderCatalog>();
         services.AddSingleton<IPipelineStage, TextStage>();
         services.AddSingleton<IPipelineStage, IllustrationStage>();

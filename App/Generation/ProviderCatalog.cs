@@ -11,9 +11,7 @@ namespace StorybookShop.Generation;
 /// keys and model are configured. A shop's setting picks among the available ones; anything else (unset,
 /// or keys removed since) falls back to the server's default from Generation:*Provider.
 /// </summary>
-public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerable<IIllustrator> illustrators,
-    IEnumerable<INarrator> narrators,
-    IOptions<GenerationOptions> generation, IOptions<OpenAiOptions> openai, IOptions<ElevenLabsOptions> elevenLabs,
+public sealed class ProviderCatalog(IServiceProvider services, IOptions<GenerationOptions> generation, IOptions<OpenAiOptions> openai, IOptions<ElevenLabsOptions> elevenLabs,
     IOptionsMonitor<Text.ChatProviderOptions> chat)
 {
     private readonly ConcurrentDictionary<Guid, (int Limit, SemaphoreSlim Slots)> _shopImageSlots = new();
@@ -21,14 +19,14 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
     public IReadOnlyList<string> Available(ProviderKind kind)
     {
         var o = openai.Value;
-        var list = new List<string> { "offline" };
+        var list = new List<string> { Providers.Offline };
         var openAiReady = o.ApiKey.Length > 0 && kind switch
         {
             ProviderKind.Text => o.TextModel.Length > 0,
             ProviderKind.Image => o.Images.Model.Length > 0,
             _ => o.Audio.Model.Length > 0,
         };
-        if (openAiReady) list.Add("openai");
+        if (openAiReady) list.Add(Providers.OpenAI);
         if (kind == ProviderKind.Text)
         {
             var claude = chat.Get(Text.TextWriters.Anthropic);
@@ -39,7 +37,7 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
         }
         var e = elevenLabs.Value;
         if (kind == ProviderKind.Audio && e.ApiKey.Length > 0 && e.ModelId.Length > 0
-            && e.VoiceId.Length > 0) list.Add("elevenlabs");
+            && e.VoiceId.Length > 0) list.Add(Providers.ElevenLabs);
         return list;
     }
 
@@ -50,15 +48,15 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
         var models = new Dictionary<string, string> { ["text/offline"] = "offline story writer",
             ["image/offline"] = "offline SVG scenes", ["audio/offline"] = "espeak-ng" };
         var text = Available(ProviderKind.Text);
-        if (text.Contains("openai")) models["text/openai"] = o.TextModel;
+        if (text.Contains(Providers.OpenAI)) models["text/openai"] = o.TextModel;
         if (text.Contains(Text.TextWriters.Anthropic))
             models["text/anthropic"] = chat.Get(Text.TextWriters.Anthropic).TextModel;
         if (text.Contains(Text.TextWriters.Compatible))
             models["text/compatible"] = chat.Get(Text.TextWriters.Compatible).TextModel;
         if (Available(ProviderKind.Image)
-            .Contains("openai")) models["image/openai"] = $"{o.Images.Model}, {o.Images.Size}, {o.Images.Quality}";
-        if (Available(ProviderKind.Audio).Contains("openai")) models["audio/openai"] = o.Audio.Model;
-        if (Available(ProviderKind.Audio).Contains("elevenlabs")) models["audio/elevenlabs"] = elevenLabs.Value.ModelId;
+            .Contains(Providers.OpenAI)) models["image/openai"] = $"{o.Images.Model}, {o.Images.Size}, {o.Images.Quality}";
+        if (Available(ProviderKind.Audio).Contains(Providers.OpenAI)) models["audio/openai"] = o.Audio.Model;
+        if (Available(ProviderKind.Audio).Contains(Providers.ElevenLabs)) models["audio/elevenlabs"] = elevenLabs.Value.ModelId;
         return models;
     }
 
@@ -71,16 +69,16 @@ public sealed class ProviderCatalog(IEnumerable<IStoryWriter> writers, IEnumerab
         return wanted is not null && Available(kind).Contains(wanted) ? wanted : fallback;
     }
 
-    // The last registration of a name wins, as in DI: a host can replace a provider by registering another with its name.
+    // Providers are keyed services, registered under their names (Providers).
     public IStoryWriter Writer(ShopSettings settings) => Writer(Chosen(ProviderKind.Text, settings));
     /// <summary>The writer of that name (an experiment arm's); one no longer available falls back to the
     /// server's.</summary>
-    public IStoryWriter Writer(string provider) => writers.Last(w => w.Provider
-        == (Available(ProviderKind.Text).Contains(provider) ? provider : generation.Value.TextProvider));
-    public IIllustrator Illustrator(ShopSettings settings) => illustrators.Last(i =>
-        i.Provider == Chosen(ProviderKind.Image, settings));
-    public INarrator Narrator(ShopSettings settings) => narrators.Last(n =>
-        n.Provider == Chosen(ProviderKind.Audio, settings));
+    public IStoryWriter Writer(string provider) => services.GetRequiredKeyedService<IStoryWriter>(
+        Available(ProviderKind.Text).Contains(provider) ? provider : generation.Value.TextProvider);
+    public IIllustrator Illustrator(ShopSettings settings) =>
+        services.GetRequiredKeyedService<IIllustrator>(Chosen(ProviderKind.Image, settings));
+    public INarrator Narrator(ShopSettings settings) =>
+        services.GetRequiredKeyedService<INarrator>(Chosen(ProviderKind.Audio, settings));
 
     /// <summary>
     /// The shop's picture slots on this node: a shop that asks for fewer pictures at once gets fewer, and one

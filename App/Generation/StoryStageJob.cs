@@ -77,17 +77,11 @@ public sealed partial class StoryStageJob(IEnumerable<IPipelineStage> stages, St
                 .SetProperty(s => s.FailureReason, (string?)null));
     }
 
-    /// <summary>Client errors from a provider are permanent; timeouts, 429 and 5xx are worth another attempt.</summary>
+    /// <summary>What a provider refused (or a result the pipeline cannot use) is permanent; timeouts, 429 and 5xx are
+    /// worth another attempt. Providers speak for their SDKs (<see cref="ProviderRefusedException"/>).</summary>
     public static bool IsPermanent(Exception e) => e switch
     {
-        System.ClientModel.ClientResultException { Status: 400 or 401 or 403 or 404 or 422 } => true,
-        HttpRequestException { StatusCode: System.Net.HttpStatusCode.BadRequest or System.Net.HttpStatusCode.Unauthorized
-            or System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.NotFound
-            or System.Net.HttpStatusCode.UnprocessableEntity } => true,
-        Anthropic.Exceptions.AnthropicApiException { StatusCode: System.Net.HttpStatusCode.BadRequest
-            or System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden
-            or System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.UnprocessableEntity } => true,
-        GeneratedContentRejectedException or PagesFailedException => true,
+        ProviderRefusedException or GeneratedContentRejectedException or PagesFailedException => true,
         AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsPermanent),
         _ => false,
     };

@@ -10,7 +10,7 @@ namespace StorybookShop.Generation;
 
 /// <summary>Writes the story: title, characters with fixed looks, and every page's text and picture brief.</summary>
 public sealed class TextStage(IDbContextFactory<AppDbContext> contexts, ProviderCatalog providers,
-    GenerationLedger ledger, OpenAI.IContentModerator moderator,
+    GenerationLedger ledger, IContentModerator moderator,
     IOptions<GenerationOptions> options, TimeProvider clock) : IPipelineStage
 {
     public PipelineStages Stage => PipelineStages.Text;

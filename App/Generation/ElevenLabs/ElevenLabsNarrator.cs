@@ -16,12 +16,12 @@ namespace StorybookShop.Generation.ElevenLabs;
 public sealed class ElevenLabsNarrator(IHttpClientFactory http,
     IOptions<ElevenLabsOptions> options) : INarrator, IDisposable
 {
-    public const string HttpClientName = "elevenlabs";
+    public const string HttpClientName = Generation.Providers.ElevenLabs;
     private static readonly JsonSerializerOptions Json =
         new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.Concurrency));
 
-    public string Provider => "elevenlabs";
+    public string Provider => Generation.Providers.ElevenLabs;
     public bool UsesContinuity => true;
 
     public async Task<ProviderResult<Narration>> NarrateAsync(NarrationRequest request, CancellationToken ct)
@@ -85,9 +85,12 @@ public sealed class ElevenLabsNarrator(IHttpClientFactory http,
                 // "Busy" (429 system_busy, 503) and every other failure end this attempt: the narration job is the
                 // retry
                 // layer (Hosting.ProviderResilience); pages already spoken are kept.
-                throw new HttpRequestException(
-                    $"ElevenLabs answered {(int)response.StatusCode}{(status is null ? "" : $" ({status})")}: " +
-                        $"{Message(error)}", null, response.StatusCode);
+                var message = $"ElevenLabs answered {(int)response.StatusCode}{(status is null ? "" : $" ({status})")}: " +
+                    Message(error);
+                if (ProviderRefusedException.IsRefusal((int)response.StatusCode))
+                    throw new ProviderRefusedException(Generation.Providers.ElevenLabs, (int)response.StatusCode,
+                        message);
+                throw new HttpRequestException(message, null, response.StatusCode);
             }
         }
     }

@@ -14,7 +14,7 @@ public sealed partial class EspeakNarrator(IOptions<GenerationOptions> options) 
 {
     private static readonly Lazy<bool> Library = new(EspeakLibrary.IsAvailable);
 
-    public string Provider => "offline";
+    public string Provider => Providers.Offline;
     public bool UsesContinuity => false;
 
     public async Task<ProviderResult<Narration>> NarrateAsync(NarrationRequest request, CancellationToken ct)

@@ -5,7 +5,7 @@ namespace StorybookShop.Generation.Offline;
 /// <summary>Draws each page as an SVG scene and rasterizes it to JPEG in-process (SceneRasterizer).</summary>
 public sealed class OfflineIllustrator(IOptions<GenerationOptions> options) : IIllustrator
 {
-    public string Provider => "offline";
+    public string Provider => Providers.Offline;
 
     public async Task<ProviderResult<byte[]>> DrawAsync(IllustrationRequest request, CancellationToken ct)
     {

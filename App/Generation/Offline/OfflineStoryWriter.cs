@@ -13,7 +13,7 @@ namespace StorybookShop.Generation.Offline;
 /// </summary>
 public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWriter
 {
-    public string Provider => "offline";
+    public string Provider => Providers.Offline;
     public bool AcceptsCorrections => false;
 
     public async Task<ProviderResult<StoryPlan>> WriteAsync(StoryBrief brief, string? correction, CancellationToken ct)

@@ -16,7 +16,7 @@ public sealed class OpenAiIllustrator(IOptions<OpenAiOptions> options,
     private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.Images.Concurrency));
     private ImageClient? _client;
 
-    public string Provider => "openai";
+    public string Provider => Generation.Providers.OpenAI;
 
     private ImageClient Client => _client ??= new ImageClient(options.Value.Images.Model,
         new ApiKeyCredential(options.Value.ApiKey),
@@ -33,14 +33,15 @@ public sealed class OpenAiIllustrator(IOptions<OpenAiOptions> options,
         await _slots.WaitAsync(ct);
         try
         {
-            var image = (await Client.GenerateImageAsync(request.Prompt, new ImageGenerationOptions
-            {
-                Size = new GeneratedImageSize(int.Parse(size[0], System.Globalization.CultureInfo.InvariantCulture),
-                    int.Parse(size[1], System.Globalization.CultureInfo.InvariantCulture)),
-                Quality = new GeneratedImageQuality(o.Quality),
-                OutputFileFormat = GeneratedImageFileFormat.Jpeg,
-                OutputCompressionFactor = o.JpegQuality,
-            }, ct)).Value;
+            var image = (await OpenAiRefusals.GuardAsync(Generation.Providers.OpenAI, () =>
+                Client.GenerateImageAsync(request.Prompt, new ImageGenerationOptions
+                {
+                    Size = new GeneratedImageSize(int.Parse(size[0], System.Globalization.CultureInfo.InvariantCulture),
+                        int.Parse(size[1], System.Globalization.CultureInfo.InvariantCulture)),
+                    Quality = new GeneratedImageQuality(o.Quality),
+                    OutputFileFormat = GeneratedImageFileFormat.Jpeg,
+                    OutputCompressionFactor = o.JpegQuality,
+                }, ct))).Value;
             var bytes = image.ImageBytes?.ToArray()
                 ?? throw new InvalidOperationException("OpenAI returned no image bytes.");
             if (bytes.Length < 3 || bytes[0] != 0xFF

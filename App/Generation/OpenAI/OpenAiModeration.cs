@@ -27,7 +27,8 @@ public sealed class OpenAiModeration(IOptions<OpenAiOptions> options) : IContent
     public async Task<IReadOnlyList<bool>> FlaggedAsync(IReadOnlyList<string> texts, IReadOnlyDictionary<string, double>? thresholds, CancellationToken ct)
     {
         if (texts.Count == 0) return [];
-        var results = (await Client.ClassifyTextAsync(texts, ct)).Value;
+        var results = (await OpenAiRefusals.GuardAsync(Generation.Providers.OpenAI, () =>
+            Client.ClassifyTextAsync(texts, ct))).Value;
         if (thresholds is null || thresholds.Count == 0) return results.Select(r => r.Flagged).ToList();
         return results.Select(r => Categories.Any(c =>
         {

@@ -17,7 +17,7 @@ public sealed partial class OpenAiNarrator(IOptions<OpenAiOptions> options, IHtt
     private AudioClient? _client;
     private AudioClient? _transcriber;
 
-    public string Provider => "openai";
+    public string Provider => Generation.Providers.OpenAI;
     public bool UsesContinuity => false;
 
     private AudioClient Client => _client ??= new AudioClient(options.Value.Audio.Model,
@@ -33,8 +33,8 @@ public sealed partial class OpenAiNarrator(IOptions<OpenAiOptions> options, IHtt
         var voice = string.IsNullOrWhiteSpace(request.Brief.Settings.Voice) ? o.Voice : request.Brief.Settings.Voice;
         var speech = new SpeechGenerationOptions { ResponseFormat = GeneratedSpeechFormat.Mp3 };
         if (!string.IsNullOrWhiteSpace(o.Instructions)) speech.Instructions = o.Instructions;
-        var audio = (await Client.GenerateSpeechAsync(request.Text, new GeneratedSpeechVoice(voice), speech,
-            ct)).Value.ToArray();
+        var audio = (await OpenAiRefusals.GuardAsync(Generation.Providers.OpenAI, () =>
+            Client.GenerateSpeechAsync(request.Text, new GeneratedSpeechVoice(voice), speech, ct))).Value.ToArray();
         var seconds = Mp3.Seconds(audio);
         if (seconds <= 0) throw new InvalidOperationException("OpenAI returned audio that is not MP3.");
         var cost = Math.Round(request.Text.Length * o.PricePerThousandCharacters / 1000m, 6);
@@ -43,12 +43,13 @@ public sealed partial class OpenAiNarrator(IOptions<OpenAiOptions> options, IHtt
         if (!string.IsNullOrWhiteSpace(o.TranscriptionModel))
         {
             using var stream = new MemoryStream(audio, writable: false);
-            var transcript = (await Transcriber.TranscribeAudioAsync(stream, "page.mp3", new AudioTranscriptionOptions
-            {
-                ResponseFormat = AudioTranscriptionFormat.Verbose,
-                TimestampGranularities = AudioTimestampGranularities.Word,
-                Language = request.Brief.Language,
-            }, ct)).Value;
+            var transcript = (await OpenAiRefusals.GuardAsync(Generation.Providers.OpenAI, () =>
+                Transcriber.TranscribeAudioAsync(stream, "page.mp3", new AudioTranscriptionOptions
+                {
+                    ResponseFormat = AudioTranscriptionFormat.Verbose,
+                    TimestampGranularities = AudioTimestampGranularities.Word,
+                    Language = request.Brief.Language,
+                }, ct))).Value;
             var heard = transcript.Words.Select(w => new WordAlignment.Heard(w.Word, w.StartTime.TotalSeconds,
                 w.EndTime.TotalSeconds)).ToList();
             heardWords = heard.Count;

@@ -21,14 +21,27 @@ public sealed class ChatStoryWriter(string provider, string defaultModel, Func<s
         List<ChatMessage> messages = [new(ChatRole.System, StoryPrompt.System(brief)),
             new(ChatRole.User, StoryPrompt.User(brief))];
         if (correction is not null) messages.Add(new(ChatRole.User, StoryPrompt.Correction(correction)));
-        var response = await client(model).GetResponseAsync(messages, new ChatOptions
+        ChatResponse response;
+        try
         {
-            ModelId = model,
-            ResponseFormat = ChatResponseFormat.ForJsonSchema(StoryPrompt.Schema, "story_plan",
-                "A personalized picture-book story"),
-            // OpenAI's structured outputs only hold the answer to the schema when asked to be strict.
-            AdditionalProperties = new() { ["strict"] = true },
-        }, ct);
+            response = await client(model).GetResponseAsync(messages, new ChatOptions
+            {
+                ModelId = model,
+                ResponseFormat = ChatResponseFormat.ForJsonSchema(StoryPrompt.Schema, "story_plan",
+                    "A personalized picture-book story"),
+                // OpenAI's structured outputs only hold the answer to the schema when asked to be strict.
+                AdditionalProperties = new() { ["strict"] = true },
+            }, ct);
+        }
+        // The provider boundary: each SDK's refusal becomes the pipeline's one refusal.
+        catch (System.ClientModel.ClientResultException e) when (ProviderRefusedException.IsRefusal(e.Status))
+        {
+            throw new ProviderRefusedException(provider, e.Status, e.Message, e);
+        }
+        catch (Anthropic.Exceptions.AnthropicApiException e) when (ProviderRefusedException.IsRefusal((int)e.StatusCode))
+        {
+            throw new ProviderRefusedException(provider, (int)e.StatusCode, e.Message, e);
+        }
 
         // A refusal (OpenAI's "refusal", Claude's stop reason) is an answer, not a fault: asking again gets it again.
         var refusal = response.Messages.SelectMany(m => m.Contents).OfType<ErrorContent>().FirstOrDefault();

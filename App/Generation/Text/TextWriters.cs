@@ -16,8 +16,8 @@ namespace StorybookShop.Generation.Text;
 /// </summary>
 public static class TextWriters
 {
-    public const string Anthropic = "anthropic";
-    public const string Compatible = "compatible";
+    public const string Anthropic = Providers.Anthropic;
+    public const string Compatible = Providers.Compatible;
 
     public static IServiceCollection AddTextWriters(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,16 +30,16 @@ public static class TextWriters
         services.AddHttpClient(Compatible, c => c.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
             .AddProviderResilience();
 
-        services.AddSingleton<IStoryWriter>(sp =>
+        services.AddKeyedSingleton<IStoryWriter>(Providers.OpenAI, (sp, _) =>
         {
             var o = sp.GetRequiredService<IOptions<OpenAiOptions>>().Value;
             var http = sp.GetRequiredService<IHttpClientFactory>();
-            return new ChatStoryWriter("openai", o.TextModel, PerModel(model => new global::OpenAI.Chat.ChatClient(
+            return new ChatStoryWriter(Providers.OpenAI, o.TextModel, PerModel(model => new global::OpenAI.Chat.ChatClient(
                 model,
                 new ApiKeyCredential(o.ApiKey), OpenAiClientOptions.ForJobs(o, http)).AsIChatClient()), () =>
                     o.TextPrices);
         });
-        services.AddSingleton<IStoryWriter>(sp =>
+        services.AddKeyedSingleton<IStoryWriter>(Anthropic, (sp, _) =>
         {
             var o = sp.GetRequiredService<IOptionsMonitor<ChatProviderOptions>>().Get(Anthropic);
             var http = sp.GetRequiredService<IHttpClientFactory>();
@@ -53,7 +53,7 @@ public static class TextWriters
                 return new AnthropicClient(options).AsIChatClient(model, o.MaxOutputTokens);
             }), () => o.TextPrices);
         });
-        services.AddSingleton<IStoryWriter>(sp =>
+        services.AddKeyedSingleton<IStoryWriter>(Compatible, (sp, _) =>
         {
             var o = sp.GetRequiredService<IOptionsMonitor<ChatProviderOptions>>().Get(Compatible);
             var http = sp.GetRequiredService<IHttpClientFactory>();

@@ -1,4 +1,4 @@
-namespace StorybookShop.Generation.OpenAI;
+namespace StorybookShop.Generation;
 
 /// <summary>Screens text before it goes into a child's book.</summary>
 public interface IContentModerator

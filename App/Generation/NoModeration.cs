@@ -1,4 +1,4 @@
-namespace StorybookShop.Generation.OpenAI;
+namespace StorybookShop.Generation;
 
 /// <summary>Without keys there is no moderation service: nothing is flagged (the offline writer uses its own vetted
 /// text).</summary>
