@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using StorybookShop.Admin;
 using StorybookShop.Data;
+using StorybookShop.Jobs;
 
 using StorybookShop.Shopify;
 
@@ -82,7 +83,7 @@ public static class DashboardExtensions
                 ct)}/"));
 
         var storage = app.Services.GetRequiredService<JobStorage>();
-        var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
+        var tables = app.Services.GetRequiredService<HangfireTables>();
         var routes = app.Services.GetRequiredService<Hangfire.Dashboard.RouteCollection>();
         var shopOptions = new DashboardOptions
         {
@@ -109,7 +110,7 @@ public static class DashboardExtensions
                 return;
             }
             var shopId = Guid.Parse(http.User.FindFirst(DashboardTicketAuthentication.ShopIdClaim)!.Value);
-            await new AspNetCoreDashboardMiddleware(next, new ShopJobStorage(storage, dataSource, shopId), shopOptions,
+            await new AspNetCoreDashboardMiddleware(next, new ShopJobStorage(storage, tables, shopId), shopOptions,
                 routes, finalizeWhenNotFound: true).Invoke(http);
         }).Use((RequestDelegate _) => NotFound).Build();
         app.Map($"{ShopPath}/{{ticket}}/{{**path}}", pipeline).ExcludeFromDescription()

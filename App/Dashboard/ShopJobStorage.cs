@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Hangfire;
 using Hangfire.Storage;
-using Npgsql;
+using StorybookShop.Jobs;
 
 namespace StorybookShop.Dashboard;
 
@@ -12,12 +12,15 @@ namespace StorybookShop.Dashboard;
 /// own jobs, and what a merchant should not see (other shops, recurring jobs, host names, stack traces) is not
 /// there. A foreign job id reads as "not found" and cannot be changed.
 /// </summary>
-public sealed class ShopJobStorage(JobStorage inner, NpgsqlDataSource dataSource, Guid shopId) : JobStorage
+public sealed class ShopJobStorage(JobStorage inner, HangfireTables tables, Guid shopId) : JobStorage
 {
+    /// <summary>The job sets a shop's jobs can be in (the rest are Hangfire's bookkeeping).</summary>
+    private static readonly HashSet<string> JobSets = ["retries", "schedule", "awaiting"];
+
     private readonly ConcurrentDictionary<string, bool> _owned = new();
 
     public JobStorage Inner => inner;
-    public NpgsqlDataSource DataSource => dataSource;
+    public HangfireTables Tables => tables;
     public Guid ShopId => shopId;
 
     public override bool LinearizableReads => inner.LinearizableReads;
@@ -43,15 +46,13 @@ public sealed class ShopJobStorage(JobStorage inner, NpgsqlDataSource dataSource
     /// <summary>Whether a job id names one of this shop's jobs.</summary>
     public bool Owns(string? jobId) =>
         jobId is not null && long.TryParse(jobId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-        && _owned.GetOrAdd(jobId, _ =>
-        {
-            using var conn = dataSource.OpenConnection();
-            using var cmd = new NpgsqlCommand(
-                "SELECT EXISTS (SELECT 1 FROM story_jobs WHERE job_id = @id AND shop_id = @shop)", conn);
-            cmd.Parameters.AddWithValue("id", id);
-            cmd.Parameters.AddWithValue("shop", shopId);
-            return (bool)cmd.ExecuteScalar()!;
-        });
+        && _owned.GetOrAdd(jobId, _ => tables.ShopOwnsJob(shopId, id));
+
+    /// <summary>The shop's job ids in one of the job sets, in the set's order; nothing from any other set.</summary>
+    public List<string> SetItems(string key, int from, int count) =>
+        JobSets.Contains(key) && count > 0 ? tables.ShopSetItems(shopId, key, from, count) : [];
+
+    public long SetCount(string key) => JobSets.Contains(key) ? tables.ShopSetCount(shopId, key) : 0;
 
     /// <summary>
     /// Whether a distributed lock may be taken for this shop: a job's state lock (<c>job:{id}:state-lock</c>) only for

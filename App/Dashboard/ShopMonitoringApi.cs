@@ -2,7 +2,6 @@ using Hangfire.Common;
 using Hangfire.States;
 using Hangfire.Storage;
 using Hangfire.Storage.Monitoring;
-using Npgsql;
 using StorybookShop.Jobs;
 
 namespace StorybookShop.Dashboard;
@@ -46,18 +45,7 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
 
     public override StatisticsDto GetStatistics()
     {
-        var counts = new Dictionary<string, long>();
-        using (var conn = storage.DataSource.OpenConnection())
-        using (var cmd = new NpgsqlCommand("""
-            SELECT j.statename, count(*) FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id
-            WHERE sj.shop_id = @shop GROUP BY j.statename
-            """, conn))
-        {
-            cmd.Parameters.AddWithValue("shop", storage.ShopId);
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read()) if (!reader.IsDBNull(0)) counts[reader.GetString(0)] = reader.GetInt64(1);
-        }
-        using var connection = (JobStorageConnection)storage.GetReadOnlyConnection();
+        var counts = storage.Tables.ShopStateCounts(storage.ShopId);
         var shop = storage.ShopId.ToString();
         return new StatisticsDto
         {
@@ -71,7 +59,7 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
             Awaiting = counts.GetValueOrDefault(AwaitingState.StateName),
             Succeeded = Counters([ShopStatistics.Key(shop, SucceededState.StateName)]).Values.Sum(),
             Deleted = counts.GetValueOrDefault(DeletedState.StateName),
-            Retries = connection.GetSetCount("retries"),
+            Retries = storage.SetCount("retries"),
         };
     }
 
@@ -173,22 +161,7 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
 
     private JobList<T> List<T>(string state, int from, int count, bool ascending, Func<JobData, StateData?, T> map)
     {
-        var ids = new List<string>();
-        using (var conn = storage.DataSource.OpenConnection())
-        using (var cmd = new NpgsqlCommand($"""
-            SELECT sj.job_id FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id
-            WHERE sj.shop_id = @shop AND j.statename = @state
-              ORDER BY sj.job_id {(ascending ? "ASC" : "DESC")} OFFSET @from LIMIT @count
-            """, conn))
-        {
-            cmd.Parameters.AddWithValue("shop", storage.ShopId);
-            cmd.Parameters.AddWithValue("state", state);
-            cmd.Parameters.AddWithValue("from", (long)Math.Max(0, from));
-            cmd.Parameters.AddWithValue("count", (long)Math.Max(0, count));
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read()) ids.Add(reader.GetInt64(0)
-                .ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
+        var ids = storage.Tables.ShopJobIds(storage.ShopId, state, from, count, ascending);
         using var connection = storage.GetReadOnlyConnection();
         var rows = new List<KeyValuePair<string, T>>();
         foreach (var id in ids)
@@ -196,17 +169,7 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
         return new JobList<T>(rows);
     }
 
-    private long Count(string state)
-    {
-        using var conn = storage.DataSource.OpenConnection();
-        using var cmd = new NpgsqlCommand("""
-            SELECT count(*) FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id WHERE sj.shop_id = @shop
-              AND j.statename = @state
-            """, conn);
-        cmd.Parameters.AddWithValue("shop", storage.ShopId);
-        cmd.Parameters.AddWithValue("state", state);
-        return (long)cmd.ExecuteScalar()!;
-    }
+    private long Count(string state) => storage.Tables.ShopJobCount(storage.ShopId, state);
 
     private Dictionary<DateTime, long> Days(string state)
     {
@@ -228,21 +191,7 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
         return keys.ToDictionary(k => k.Value, k => values.GetValueOrDefault(k.Key));
     }
 
-    /// <summary>Counter values by key, summing Hangfire's raw and aggregated counter rows.</summary>
-    private Dictionary<string, long> Counters(string[] keys)
-    {
-        using var conn = storage.DataSource.OpenConnection();
-        using var cmd = new NpgsqlCommand("""
-            SELECT key, sum(value)::bigint FROM (
-              SELECT key, value FROM hangfire.counter WHERE key = ANY(@keys)
-              UNION ALL SELECT key, value FROM hangfire.aggregatedcounter WHERE key = ANY(@keys)) c GROUP BY key
-            """, conn);
-        cmd.Parameters.AddWithValue("keys", keys);
-        var values = new Dictionary<string, long>();
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read()) values[reader.GetString(0)] = reader.GetInt64(1);
-        return values;
-    }
+    private Dictionary<string, long> Counters(string[] keys) => storage.Tables.Counters(keys);
 
     private static DateTime? Date(StateData? state, string key) =>
         state?.Data.TryGetValue(key, out var value) == true ? JobHelper.DeserializeNullableDateTime(value) : null;

@@ -33,6 +33,7 @@ public static class JobsExtensions
             ?? new PipelineOptions();
 
         services.AddSingleton<StoryJobs>();
+        services.AddSingleton<HangfireTables>();
         services.AddSingleton<StoryJobCatalog>();
         services.AddSingleton<StoryJobStateFilter>();
         services.AddSingleton<JobLogFilter>();

@@ -14,7 +14,7 @@ namespace StorybookShop.Jobs;
 /// each merchant's dashboard to their own jobs.
 /// </summary>
 public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV2 client,
-    StoryJobCatalog catalog, ILogger<StoryJobs> logger)
+    StoryJobCatalog catalog, HangfireTables tables, ILogger<StoryJobs> logger)
 {
     public const string ShopParameter = "ShopId";
     public const string StoryParameter = "StoryId";
@@ -108,20 +108,9 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
     /// Hangfire.</summary>
     public async Task CancelAsync(Guid storyId, StoryJobKind? except = null, CancellationToken ct = default)
     {
-        var live = new List<(long, StoryJobKind)>();
-        await using (var conn = await dataSource.OpenConnectionAsync(ct))
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT sj.job_id, sj.kind FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id
-            WHERE sj.story_id = @id AND j.statename = ANY(@live)
-            """, conn))
-        {
-            cmd.Parameters.AddWithValue("id", storyId);
-            cmd.Parameters.AddWithValue("live", LiveStates);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) live.Add((reader.GetInt64(0),
-                Enum.Parse<StoryJobKind>(reader.GetString(1))));
-        }
-        foreach (var (jobId, kind) in live.Where(j => j.Item2 != except))
+        var live = (await tables.StoryJobsInStatesAsync(storyId, LiveStates, ct))
+            .Select(j => (j.JobId, Kind: Enum.Parse<StoryJobKind>(j.Kind)));
+        foreach (var (jobId, kind) in live.Where(j => j.Kind != except))
         {
             client.Delete(jobId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Log.StoryJobDeleted(logger, storyId, kind, jobId);
@@ -132,20 +121,9 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
         [EnqueuedState.StateName, ScheduledState.StateName, ProcessingState.StateName, AwaitingState.StateName];
 
     private static async Task<Dictionary<StoryJobKind, string>> LatestAsync(NpgsqlConnection conn, Guid storyId,
-        CancellationToken ct)
-    {
-        var latest = new Dictionary<StoryJobKind, string>();
-        await using var cmd = new NpgsqlCommand("""
-            SELECT DISTINCT ON (sj.kind) sj.kind, j.statename FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id
-            WHERE sj.story_id = @id ORDER BY sj.kind, sj.job_id DESC
-            """, conn);
-        cmd.Parameters.AddWithValue("id", storyId);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            latest[Enum.Parse<StoryJobKind>(reader.GetString(0))] = await reader.IsDBNullAsync(1,
-                ct) ? "" : reader.GetString(1);
-        return latest;
-    }
+        CancellationToken ct) =>
+        (await HangfireTables.LatestStatePerKindAsync(conn, storyId, ct))
+            .ToDictionary(p => Enum.Parse<StoryJobKind>(p.Key), p => p.Value);
 
     private static long LockKey(Guid storyId) =>
         BitConverter.ToInt64(SHA256.HashData(Encoding.ASCII.GetBytes("story-pipeline:" + storyId.ToString("N"))), 0);
