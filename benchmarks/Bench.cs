@@ -137,7 +137,7 @@ internal static class Bench
         var ids = new List<Guid>();
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            var shop = await db.Shops.SingleAsync(s => s.Domain == DataExtensions.DevShopDomain);
+            var shop = await db.Shops.SingleAsync(s => s.Domain == DevShop.Domain);
             for (var i = 0; i < count; i++)
             {
                 var story = StoryCreation.NewStory(new PersonalizationRequest("Mia", "7-9",

@@ -119,7 +119,7 @@ internal static class JobsBench
         async Task<Guid> AddAsync(string child, string age)
         {
             await using var db = await contexts.CreateDbContextAsync();
-            var shop = await db.Shops.SingleAsync(s => s.Domain == DataExtensions.DevShopDomain);
+            var shop = await db.Shops.SingleAsync(s => s.Domain == DevShop.Domain);
             var story = StoryCreation.NewStory(new PersonalizationRequest(child, age, "space", "en", null,
                 null), shop.Id, DateTimeOffset.UtcNow);
             db.Stories.Add(story);

@@ -57,7 +57,7 @@ internal static class LatencyBench
         Guid id;
         await using (var db = await contexts.CreateDbContextAsync())
         {
-            var shop = await db.Shops.SingleAsync(s => s.Domain == DataExtensions.DevShopDomain);
+            var shop = await db.Shops.SingleAsync(s => s.Domain == DevShop.Domain);
             var story = StoryCreation.NewStory(new PersonalizationRequest("Mia", "7-9", "space", "en", null, null),
                 shop.Id, DateTimeOffset.UtcNow);
             db.Stories.Add(story);

@@ -20,7 +20,9 @@ public sealed class MigrationTests
             Assert.That(await new Migrator(ds, NullLogger<Migrator>.Instance).MigrateAsync(), Is.Empty,
                 "a second run applies nothing");
         }
-        await using (var db = new AppDbContext(new DbContextOptionsBuilder<AppDbContext>().UseNpgsql(modelled).Options))
+        await using (var modelledSource = NpgsqlDataSource.Create(modelled))
+        await using (var db = new AppDbContext((DbContextOptions<AppDbContext>)new DbContextOptionsBuilder<AppDbContext>()
+            .UseAppDatabase(modelledSource).Options))
             await db.Database.EnsureCreatedAsync();
 
         Assert.That(await Describe(migrated), Is.EqualTo(await Describe(modelled)));

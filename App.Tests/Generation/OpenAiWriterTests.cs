@@ -117,7 +117,7 @@ public sealed class OpenAiWriterTests
     public async Task The_story_shows_its_cost_and_a_spent_monthly_budget_stops_new_books()
     {
         await using (var db = _app.Db())
-            await db.Shops.Where(s => s.Domain == DataExtensions.DevShopDomain)
+            await db.Shops.Where(s => s.Domain == DevShop.Domain)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.MonthlyBudgetUsd, 0.01m));
         _openai.Content = (_, _) => FakeOpenAI.Story("Eve", pages: 10, words: 32);
         var first = await MakeAsync("Eve");

@@ -57,7 +57,7 @@ public sealed class AppFactory(string connectionString, IDictionary<string, stri
         Guid id;
         await using (var db = Db())
         {
-            var shop = await db.Shops.SingleAsync(s => s.Domain == DataExtensions.DevShopDomain);
+            var shop = await db.Shops.SingleAsync(s => s.Domain == DevShop.Domain);
             var story = StoryCreation.NewStory(request, shop.Id, DateTimeOffset.UtcNow);
             db.Stories.Add(story);
             await db.SaveChangesAsync();

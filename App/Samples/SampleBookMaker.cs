@@ -36,7 +36,7 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
         var contexts = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var clock = services.GetRequiredService<TimeProvider>();
         var shop = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Shops.AsNoTracking()
-            .SingleAsync(s => s.Domain == DataExtensions.DevShopDomain, stoppingToken);
+            .SingleAsync(s => s.Domain == DevShop.Domain, stoppingToken);
         // The same create flow as a shopper's order (moderation, budget, commit, pipeline).
         if (await scope.ServiceProvider.GetRequiredService<StoryCreation>().CreateAsync(request, shop,
             shape: null, stoppingToken)

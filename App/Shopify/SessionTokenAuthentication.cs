@@ -34,8 +34,8 @@ public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSch
         if (idToken.Length > 0) return await SignInAsync(idToken, Request.Query["shop"].ToString());
         var shop = Request.Query["shop"].ToString();
         if (header.Length == 0 && Hosting.DevMode.Enabled(configuration, environment)
-            && (!document || shop.Length == 0 || shop == DataExtensions.DevShopDomain))
-            return Success(await ShopAccess.EnsureDevShopAsync(db, clock, Context.RequestAborted), null);
+            && (!document || shop.Length == 0 || shop == DevShop.Domain))
+            return Success(await DevShop.EnsureAsync(db, clock, Context.RequestAborted), null);
         return AuthenticateResult.NoResult();
     }
 

@@ -22,19 +22,4 @@ public static class ShopAccess
         await tokens.ExchangeSessionTokenAsync(token.Shop, token.Raw, ct);
         return await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == token.Shop, ct);
     }
-
-    /// <summary>The seeded development shop (local use without Shopify; never in Production).</summary>
-    public static async Task<Shop> EnsureDevShopAsync(AppDbContext db, TimeProvider clock, CancellationToken ct)
-    {
-        var shop = await db.Shops.AsNoTracking()
-            .SingleOrDefaultAsync(x => x.Domain == DataExtensions.DevShopDomain, ct);
-        if (shop is not null) return shop;
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO shops (id, domain, name, created_at, installed_at, needs_reauth)
-            VALUES ({Guid.NewGuid()}, {DataExtensions.DevShopDomain}, {"Development shop"}, {clock.GetUtcNow()},
-                {clock.GetUtcNow()}, false)
-            ON CONFLICT (domain) DO NOTHING
-            """, ct);
-        return await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == DataExtensions.DevShopDomain, ct);
-    }
 }
