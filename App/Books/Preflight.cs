@@ -31,37 +31,52 @@ public static class Preflight
     public static async Task<Report> RunAsync(string interior, string cover, BookFormat format, CoverGeometry wrap,
         DateTimeOffset now, CancellationToken ct)
     {
-        var checks = new List<Check>();
         var boxes = await Poppler.BoxesAsync(interior, ct);
+        var checks = new List<Check>();
+        checks.AddRange(Sheets(boxes, format));
+        checks.Add(SafeZone(boxes, await Poppler.WordsAsync(interior, ct)));
+        checks.Add(Fonts(await Poppler.FontsAsync(interior, ct)));
+        checks.Add(Pictures(await Poppler.ImagesAsync(interior, ct)));
+        checks.AddRange(await CoverAsync(cover, wrap, ct));
+        return new Report(checks.All(c => c.Passed), checks, Math.Round(wrap.Width, 4), Math.Round(wrap.Height, 4),
+            Math.Round(wrap.Spine, 4), wrap.Paper, boxes.Count, now);
+    }
+
+    /// <summary>Page count and parity; trim and bleed on every page.</summary>
+    private static IEnumerable<Check> Sheets(IReadOnlyList<Poppler.PageBoxes> boxes, BookFormat format)
+    {
         var n = boxes.Count;
-        checks.Add(new("pages", "Page count", n is >= MinPages and <= MaxPages, $"{n}", $"{MinPages}–{MaxPages}"));
-        checks.Add(new("parity", "Even page count", n % 2 == 0, n % 2 == 0 ? "even" : "odd", "even"));
+        yield return new("pages", "Page count", n is >= MinPages and <= MaxPages, $"{n}", $"{MinPages}–{MaxPages}");
+        yield return new("parity", "Even page count", n % 2 == 0, n % 2 == 0 ? "even" : "odd", "even");
 
         var trimPt = format.TrimInches * 72;
-        var badTrim = boxes.Where(b => b.Trim is null || Math.Abs(b.Trim.Width - trimPt) > Tolerance * 72
-            || Math.Abs(b.Trim.Height - trimPt) > Tolerance * 72).ToList();
-        checks.Add(new("trim", "Trim size on every page", badTrim.Count == 0,
-            badTrim.Count == 0 ? $"{In(trimPt)} × {In(trimPt)} in"
+        var badTrim = boxes.Where(b => b.Trim is null || !Near(b.Trim.Width, trimPt) || !Near(b.Trim.Height, trimPt))
+            .ToList();
+        yield return new("trim", "Trim size on every page", badTrim.Count == 0,
+            badTrim.Count == 0
+                ? $"{In(trimPt)} × {In(trimPt)} in"
                 : $"wrong on {badTrim.Count} page(s), first {badTrim[0].Page}",
-            $"{In(trimPt)} × {In(trimPt)} in"));
+            $"{In(trimPt)} × {In(trimPt)} in");
         var bleedPt = format.BleedInches * 72;
         var badBleed = boxes.Where(b => b.Trim is null || b.Bleed is null
-            || Math.Abs(b.Trim.X0 - b.Bleed.X0 - bleedPt) > Tolerance * 72 || Math.Abs(
-                b.Trim.Y0 - b.Bleed.Y0 - bleedPt) > Tolerance * 72
-            || Math.Abs(b.Bleed.X1 - b.Trim.X1 - bleedPt) > Tolerance * 72 || Math.Abs(
-                b.Bleed.Y1 - b.Trim.Y1 - bleedPt) > Tolerance * 72).ToList();
-        checks.Add(new("bleed", "Bleed on every side of every page", badBleed.Count == 0,
-            badBleed.Count == 0 ? $"{In(bleedPt)} in"
+            || !Near(b.Trim.X0 - b.Bleed.X0, bleedPt) || !Near(b.Trim.Y0 - b.Bleed.Y0, bleedPt)
+            || !Near(b.Bleed.X1 - b.Trim.X1, bleedPt) || !Near(b.Bleed.Y1 - b.Trim.Y1, bleedPt)).ToList();
+        yield return new("bleed", "Bleed on every side of every page", badBleed.Count == 0,
+            badBleed.Count == 0
+                ? $"{In(bleedPt)} in"
                 : $"missing on {badBleed.Count} page(s), first {badBleed[0].Page}",
-            $"{In(bleedPt)} in"));
+            $"{In(bleedPt)} in");
+    }
 
-        // Every word inside the safe zone: the inside edge (left on odd pages, right on even ones) keeps the gutter's
-        // margin, the other edges 0.25 in.
-        var inside = InsideMargin(n);
+    /// <summary>Every word inside the safe zone: the inside edge (left on odd pages, right on even ones) keeps the
+    /// gutter's margin, the other edges 0.25 in.</summary>
+    private static Check SafeZone(IReadOnlyList<Poppler.PageBoxes> boxes, IEnumerable<Poppler.Word> words)
+    {
+        var inside = InsideMargin(boxes.Count);
         var worst = double.MaxValue;
         Poppler.Word? worstWord = null;
         var outside = 0;
-        foreach (var w in await Poppler.WordsAsync(interior, ct))
+        foreach (var w in words)
         {
             var b = boxes[w.Page - 1];
             if (b.Trim is null) continue;
@@ -74,30 +89,40 @@ public static class Preflight
             if (slack < -Tolerance) outside++;
             if (slack < worst) (worst, worstWord) = (slack, w);
         }
-        checks.Add(new("safe-zone", "All text inside the safe zone", outside == 0,
-            worstWord is null ? "no text" : outside == 0
-                ? $"closest: {In(worst * 72)} in to spare (page {worstWord.Page})"
-                : $"{outside} word(s) outside; worst \"{worstWord.Text}\" on page {worstWord.Page}, " +
-                    $"{In(-worst * 72)} in over",
-            $"inside {inside.ToString(CultureInfo.InvariantCulture)} in, other edges " +
-                $"{OutsideMargin.ToString(CultureInfo.InvariantCulture)} in"));
+        return new("safe-zone", "All text inside the safe zone", outside == 0,
+            worstWord is null ? "no text"
+            : outside == 0 ? $"closest: {In(worst * 72)} in to spare (page {worstWord.Page})"
+            : $"{outside} word(s) outside; worst \"{worstWord.Text}\" on page {worstWord.Page}, "
+                + $"{In(-worst * 72)} in over",
+            $"inside {inside.ToString(CultureInfo.InvariantCulture)} in, "
+                + $"other edges {OutsideMargin.ToString(CultureInfo.InvariantCulture)} in");
+    }
 
-        var fonts = await Poppler.FontsAsync(interior, ct);
+    private static Check Fonts(IReadOnlyList<Poppler.Font> fonts)
+    {
         var loose = fonts.Where(f => !f.Embedded).Select(f => f.Name).Distinct().ToList();
-        checks.Add(new("fonts", "Fonts embedded", loose.Count == 0,
+        return new("fonts", "Fonts embedded", loose.Count == 0,
             loose.Count == 0 ? $"{fonts.Count} font(s), all embedded" : $"not embedded: {string.Join(", ", loose)}",
-                "all"));
+            "all");
+    }
 
-        var images = await Poppler.ImagesAsync(interior, ct);
+    private static Check Pictures(IReadOnlyList<Poppler.Image> images)
+    {
         var low = images.Where(i => Math.Min(i.XPpi, i.YPpi) < MinimumPpi).ToList();
         var minPpi = images.Count == 0 ? 0 : images.Min(i => Math.Min(i.XPpi, i.YPpi));
-        checks.Add(new("pictures", "Picture resolution at printed size", low.Count == 0,
-            images.Count == 0 ? "no pictures" : low.Count == 0 ? $"lowest {minPpi:0} DPI"
-                : $"{low.Count} picture(s) below {MinimumPpi} DPI, lowest {minPpi:0} DPI (page " +
-                    $"{low.MinBy(i => i.XPpi)!.Page})",
-            $"≥ {MinimumPpi} DPI"));
+        return new("pictures", "Picture resolution at printed size", low.Count == 0,
+            images.Count == 0 ? "no pictures"
+            : low.Count == 0 ? $"lowest {minPpi:0} DPI"
+            : $"{low.Count} picture(s) below {MinimumPpi} DPI, lowest {minPpi:0} DPI "
+                + $"(page {low.MinBy(i => i.XPpi)!.Page})",
+            $"≥ {MinimumPpi} DPI");
+    }
 
-        // The cover wrap.
+    /// <summary>The cover wrap: its size, the spine (text only from the page count that allows it), a clear barcode
+    /// area on the back, fonts embedded.</summary>
+    private static async Task<List<Check>> CoverAsync(string cover, CoverGeometry wrap, CancellationToken ct)
+    {
+        var checks = new List<Check>();
         var cover1 = (await Poppler.BoxesAsync(cover, ct))[0];
         var sheet = cover1.Bleed ?? cover1.Media;
         var (coverWidth, coverHeight) = (sheet.Width / 72, sheet.Height / 72);
@@ -110,8 +135,8 @@ public static class Preflight
         var onSpine = coverWords.Count(x => x.XMin >= spineX0 - 1 && x.XMax <= spineX1 + 1);
         checks.Add(new("spine", "Spine", wrap.SpineText ? onSpine > 0 : onSpine == 0,
             $"{wrap.Spine:0.000} in, {(onSpine > 0 ? "with" : "no")} text",
-            $"{wrap.Pages} pages × {BookFormat.PaperThickness[wrap.Paper]} in ({wrap.Paper}); text from " +
-                $"{CoverGeometry.SpineTextFromPages} pages"));
+            $"{wrap.Pages} pages × {BookFormat.PaperThickness[wrap.Paper]} in ({wrap.Paper}); "
+                + $"text from {CoverGeometry.SpineTextFromPages} pages"));
         var bx1 = (wrap.Bleed + wrap.Trim - CoverGeometry.BarcodeMargin) * 72;
         var bx0 = bx1 - CoverGeometry.BarcodeWidth * 72;
         var by1 = (wrap.Height - wrap.Bleed - CoverGeometry.BarcodeMargin) * 72;
@@ -119,14 +144,14 @@ public static class Preflight
         var inBarcode = coverWords.Count(x => x.XMax > bx0 && x.XMin < bx1 && x.YMax > by0 && x.YMin < by1);
         checks.Add(new("barcode", "Clear barcode area on the back", inBarcode == 0,
             inBarcode == 0 ? "clear" : $"{inBarcode} word(s) in it",
-                $"{CoverGeometry.BarcodeWidth} × {CoverGeometry.BarcodeHeight} in, bottom right"));
+            $"{CoverGeometry.BarcodeWidth} × {CoverGeometry.BarcodeHeight} in, bottom right"));
         var coverFonts = await Poppler.FontsAsync(cover, ct);
         checks.Add(new("cover-fonts", "Cover fonts embedded", coverFonts.All(f => f.Embedded),
             $"{coverFonts.Count(f => f.Embedded)} of {coverFonts.Count}", "all"));
-
-        return new Report(checks.All(c => c.Passed), checks, Math.Round(wrap.Width, 4), Math.Round(wrap.Height, 4),
-            Math.Round(wrap.Spine, 4), wrap.Paper, n, now);
+        return checks;
     }
+
+    private static bool Near(double measured, double expected) => Math.Abs(measured - expected) <= Tolerance * 72;
 
     private static string In(double points) => (points / 72).ToString("0.###", CultureInfo.InvariantCulture);
 }

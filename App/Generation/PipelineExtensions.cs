@@ -14,6 +14,31 @@ public static class PipelineExtensions
     public static WebApplicationBuilder AddStoryPipeline(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        var generation = builder.AddGenerationOptions();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<GenerationLedger>();
+        services.AddSingleton<Budget>();
+        services.AddSingleton<StoryPipeline>();
+        builder.AddProviders(generation);
+        services.AddSingleton<IPipelineStage, TextStage>();
+        services.AddSingleton<IPipelineStage, IllustrationStage>();
+        services.AddSingleton<IPipelineStage, NarrationStage>();
+        foreach (var stage in StoryPipeline.Order)
+            services.AddStoryJob(new StoryJobDefinition(StoryPipeline.KindOf(stage),
+                id => Job.FromExpression<StoryStageJob>(j => j.RunAsync(id, stage, CancellationToken.None)),
+                job => job.Type == typeof(StoryStageJob) && job.Args.Count > 1 && job.Args[1] is Data.PipelineStages s
+                    && s == stage)
+            {
+                Failed = StoryStageJob.FailedForGood(stage), Requeued = StoryStageJob.Requeued,
+            });
+        services.AddRecurringJob(PipelineReconcilerJob.RecurringId, PipelineReconcilerJob.Schedule);
+        return builder;
+    }
+
+    /// <summary>Generation's options and each provider's, validated at start against the providers chosen.</summary>
+    private static GenerationOptions AddGenerationOptions(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
         services.AddOptions<GenerationOptions>().Bind(builder.Configuration.GetSection(GenerationOptions.Section))
             .Validate(o => o.TextProvider is Providers.Offline or Providers.OpenAI or Providers.Anthropic
                     or Providers.Compatible,
@@ -27,10 +52,6 @@ public static class PipelineExtensions
             .Validate(o => o.IllustrationConcurrency >= 1 && o.NarrationConcurrency >= 1
                 && o.ShopImageConcurrency >= 1, "Generation concurrency must be at least 1.")
             .ValidateOnStart();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<GenerationLedger>();
-        services.AddSingleton<Budget>();
-        services.AddSingleton<StoryPipeline>();
         var generation = builder.Configuration.GetSection(GenerationOptions.Section).Get<GenerationOptions>()
             ?? new GenerationOptions();
         services.AddOptions<OpenAI.OpenAiOptions>().Bind(builder.Configuration.GetSection(OpenAI.OpenAiOptions.Section))
@@ -52,6 +73,14 @@ public static class PipelineExtensions
                 "ElevenLabs:ApiKey, ElevenLabs:ModelId and ElevenLabs:VoiceId are required when Generation:AudioProvider is elevenlabs.")
             .Validate(o => o.Concurrency >= 1, "ElevenLabs:Concurrency must be at least 1.")
             .ValidateOnStart();
+        return generation;
+    }
+
+    /// <summary>Every provider registered under its name (clients are made on first use); ProviderCatalog picks per
+    /// shop among the configured ones. A host replaces one by registering another under the same key.</summary>
+    private static void AddProviders(this WebApplicationBuilder builder, GenerationOptions generation)
+    {
+        var services = builder.Services;
         services.AddHttpClient(ElevenLabs.ElevenLabsNarrator.HttpClientName, (sp,
             c) => c.Timeout = sp.GetRequiredService<IOptions<ElevenLabs.ElevenLabsOptions>>().Value.Timeout)
             .AddProviderResilience();
@@ -62,8 +91,6 @@ public static class PipelineExtensions
         if (generation.ModerationProvider == Providers.OpenAI) services.AddSingleton<IContentModerator,
             OpenAI.OpenAiModeration>();
         else services.AddSingleton<IContentModerator, NoModeration>();
-        // Every provider is registered under its name (clients are made on first use); ProviderCatalog picks per shop
-        // among the configured ones. A host replaces one by registering another under the same key.
         services.AddKeyedSingleton<IStoryWriter, OfflineStoryWriter>(Providers.Offline);
         services.AddTextWriters(builder.Configuration);
         services.AddKeyedSingleton<IIllustrator, OfflineIllustrator>(Providers.Offline);
@@ -72,19 +99,5 @@ public static class PipelineExtensions
         services.AddKeyedSingleton<INarrator, OpenAI.OpenAiNarrator>(Providers.OpenAI);
         services.AddKeyedSingleton<INarrator, ElevenLabs.ElevenLabsNarrator>(Providers.ElevenLabs);
         services.AddSingleton<ProviderCatalog>();
-        services.AddSingleton<IPipelineStage, TextStage>();
-        services.AddSingleton<IPipelineStage, IllustrationStage>();
-        services.AddSingleton<IPipelineStage, NarrationStage>();
-        foreach (var stage in StoryPipeline.Order)
-            services.AddStoryJob(new StoryJobDefinition(StoryPipeline.KindOf(stage),
-                id => Job.FromExpression<StoryStageJob>(j => j.RunAsync(id, stage, CancellationToken.None)),
-                job => job.Type == typeof(StoryStageJob) && job.Args.Count > 1 && job.Args[1] is Data.PipelineStages s
-                    && s == stage)
-            {
-                Failed = StoryStageJob.FailedForGood(stage), Requeued = StoryStageJob.Requeued,
-            });
-        services.AddRecurringJob(PipelineReconcilerJob.RecurringId, PipelineReconcilerJob.Schedule);
-
-        return builder;
     }
 }

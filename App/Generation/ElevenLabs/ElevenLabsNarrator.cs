@@ -30,69 +30,79 @@ public sealed class ElevenLabsNarrator(IHttpClientFactory http,
         var voice = string.IsNullOrWhiteSpace(request.Brief.Settings.Voice) ? o.VoiceId : request.Brief.Settings.Voice;
         var body = new SpeechRequest(request.Text, o.ModelId, o.SendLanguageCode ? request.Brief.Language : null,
             request.PreviousRequestIds.Count == 0 ? null : request.PreviousRequestIds.TakeLast(3).ToList());
-        var uri = $"{o.Endpoint.TrimEnd('/')}/v1/text-to-speech/{Uri.EscapeDataString(voice)}/with-timestamps?output_format={Uri.EscapeDataString(o.OutputFormat)}";
+        var uri = $"{o.Endpoint.TrimEnd('/')}/v1/text-to-speech/{Uri.EscapeDataString(voice)}/with-timestamps"
+            + $"?output_format={Uri.EscapeDataString(o.OutputFormat)}";
         var waitUntil = DateTimeOffset.UtcNow + o.MaxSlotWait;
         var slotWaits = 0;
         while (true)
         {
-            await _slots.WaitAsync(ct);
-            HttpResponseMessage response;
-            try
-            {
-                using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body,
-                    options: Json) };
-                message.Headers.Add("xi-api-key", o.ApiKey);
-                response = await http.CreateClient(HttpClientName).SendAsync(message, ct);
-            }
-            finally
-            {
-                _slots.Release();
-            }
+            using var response = await SendAsync(uri, body, ct);
+            if (response.IsSuccessStatusCode)
+                return await ReadAsync(response, request, body, voice, slotWaits, ct);
 
-            using (response)
+            var error = await response.Content.ReadAsStringAsync(ct);
+            var status = ErrorStatus(error);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests && status == "too_many_concurrent_requests"
+                && DateTimeOffset.UtcNow < waitUntil)
             {
-                if (response.IsSuccessStatusCode)
-                {
-                    var answer = await response.Content.ReadFromJsonAsync<SpeechResponse>(Json,
-                        ct) ?? throw new InvalidOperationException("ElevenLabs returned an empty answer.");
-                    var mp3 = Convert.FromBase64String(answer.AudioBase64
-                        ?? throw new InvalidOperationException("ElevenLabs returned no audio."));
-                    var a = answer.Alignment;
-                    var words = a is null ? null : Alignment.Words(a.Characters, a.CharacterStartTimesSeconds,
-                        a.CharacterEndTimesSeconds);
-                    var requestId = response.Headers.TryGetValues("request-id",
-                        out var ids) ? ids.FirstOrDefault() : null;
-                    var seconds = Mp3.Seconds(mp3);
-                    var cost = Math.Round(request.Text.Length * o.PricePerThousandCharacters / 1000m, 6);
-                    return new ProviderResult<Narration>(new Narration(mp3, seconds, words, requestId), o.ModelId, cost,
-                        new { voice, characters = request.Text.Length, requestId,
-                            previousRequestIds = body.PreviousRequestIds, seconds = Math.Round(seconds,
-                                2), slotWaits });
-                }
-
-                var error = await response.Content.ReadAsStringAsync(ct);
-                var status = ErrorStatus(error);
-                var retryAfter = response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date is { } d
-                    ? d - DateTimeOffset.UtcNow : null);
-                if (response.StatusCode == HttpStatusCode.TooManyRequests && status == "too_many_concurrent_requests"
-                    && DateTimeOffset.UtcNow < waitUntil)
-                {
-                    // Every slot of the plan is busy (other nodes, other apps on the key): wait for one to free up.
-                    slotWaits++;
-                    await Task.Delay(Clamp(retryAfter ?? TimeSpan.FromMilliseconds(250 * Math.Min(slotWaits, 8))), ct);
-                    continue;
-                }
-                // "Busy" (429 system_busy, 503) and every other failure end this attempt: the narration job is the
-                // retry
-                // layer (Hosting.ProviderResilience); pages already spoken are kept.
-                var message = $"ElevenLabs answered {(int)response.StatusCode}{(status is null ? "" : $" ({status})")}: " +
-                    Message(error);
-                if (ProviderRefusedException.IsRefusal((int)response.StatusCode))
-                    throw new ProviderRefusedException(Generation.Providers.ElevenLabs, (int)response.StatusCode,
-                        message);
-                throw new HttpRequestException(message, null, response.StatusCode);
+                // Every slot of the plan is busy (other nodes, other apps on the key): wait for one to free up.
+                slotWaits++;
+                var retryAfter = response.Headers.RetryAfter?.Delta
+                    ?? (response.Headers.RetryAfter?.Date is { } d ? d - DateTimeOffset.UtcNow : null);
+                await Task.Delay(Clamp(retryAfter ?? TimeSpan.FromMilliseconds(250 * Math.Min(slotWaits, 8))), ct);
+                continue;
             }
+            // "Busy" (429 system_busy, 503) and every other failure end this attempt: the narration job is the retry
+            // layer (Hosting.ProviderResilience); pages already spoken are kept.
+            var message = $"ElevenLabs answered {(int)response.StatusCode}{(status is null ? "" : $" ({status})")}: "
+                + Message(error);
+            if (ProviderRefusedException.IsRefusal((int)response.StatusCode))
+                throw new ProviderRefusedException(Generation.Providers.ElevenLabs, (int)response.StatusCode, message);
+            throw new HttpRequestException(message, null, response.StatusCode);
         }
+    }
+
+    /// <summary>One call, holding one of this node's slots while it is in flight.</summary>
+    private async Task<HttpResponseMessage> SendAsync(string uri, SpeechRequest body, CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct);
+        try
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, uri)
+            {
+                Content = JsonContent.Create(body, options: Json),
+            };
+            message.Headers.Add("xi-api-key", options.Value.ApiKey);
+            return await http.CreateClient(HttpClientName).SendAsync(message, ct);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>The audio, its word timings (from the character alignment) and the call's cost.</summary>
+    private async Task<ProviderResult<Narration>> ReadAsync(HttpResponseMessage response, NarrationRequest request,
+        SpeechRequest body, string voice, int slotWaits, CancellationToken ct)
+    {
+        var o = options.Value;
+        var answer = await response.Content.ReadFromJsonAsync<SpeechResponse>(Json, ct)
+            ?? throw new InvalidOperationException("ElevenLabs returned an empty answer.");
+        var mp3 = Convert.FromBase64String(answer.AudioBase64
+            ?? throw new InvalidOperationException("ElevenLabs returned no audio."));
+        var a = answer.Alignment;
+        var words = a is null
+            ? null
+            : Alignment.Words(a.Characters, a.CharacterStartTimesSeconds, a.CharacterEndTimesSeconds);
+        var requestId = response.Headers.TryGetValues("request-id", out var ids) ? ids.FirstOrDefault() : null;
+        var seconds = Mp3.Seconds(mp3);
+        var cost = Math.Round(request.Text.Length * o.PricePerThousandCharacters / 1000m, 6);
+        return new ProviderResult<Narration>(new Narration(mp3, seconds, words, requestId), o.ModelId, cost,
+            new
+            {
+                voice, characters = request.Text.Length, requestId, previousRequestIds = body.PreviousRequestIds,
+                seconds = Math.Round(seconds, 2), slotWaits,
+            });
     }
 
     private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50)

@@ -87,31 +87,35 @@ internal static partial class EspeakLibrary
         espeak_SetSynthCallback(callback);
         try
         {
-            if (espeak_SetVoiceByName(voice) != 0 && espeak_SetVoiceByName("en") != 0)
-                throw new InvalidOperationException($"libespeak-ng has no voice {voice}.");
-            if (espeak_SetParameter(ParameterRate, wordsPerMinute, 0) != 0)
-                throw new InvalidOperationException("libespeak-ng refused the speaking rate.");
-            var bytes = Encoding.UTF8.GetBytes(text + "\0");
-            var handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
-            try
-            {
-                var status = espeak_Synth(handle.AddrOfPinnedObject(), (nuint)bytes.Length, 0, PositionCharacter, 0,
-                    CharsUtf8, IntPtr.Zero, IntPtr.Zero);
-                if (status != 0) throw new InvalidOperationException(
-                    $"libespeak-ng could not speak (status {status}).");
-                if (espeak_Synchronize() != 0) throw new InvalidOperationException(
-                    "libespeak-ng did not finish speaking.");
-            }
-            finally
-            {
-                handle.Free();
-            }
+            Speak(text, voice, wordsPerMinute);
         }
         finally
         {
             GC.KeepAlive(callback);
         }
         return new Speech([.. samples], _sampleRate, words);
+    }
+
+    /// <summary>Speaks the text with the voice and rate into the callback set before.</summary>
+    private static void Speak(string text, string voice, int wordsPerMinute)
+    {
+        if (espeak_SetVoiceByName(voice) != 0 && espeak_SetVoiceByName("en") != 0)
+            throw new InvalidOperationException($"libespeak-ng has no voice {voice}.");
+        if (espeak_SetParameter(ParameterRate, wordsPerMinute, 0) != 0)
+            throw new InvalidOperationException("libespeak-ng refused the speaking rate.");
+        var bytes = Encoding.UTF8.GetBytes(text + "\0");
+        var handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+        try
+        {
+            var status = espeak_Synth(handle.AddrOfPinnedObject(), (nuint)bytes.Length, 0, PositionCharacter, 0,
+                CharsUtf8, IntPtr.Zero, IntPtr.Zero);
+            if (status != 0) throw new InvalidOperationException($"libespeak-ng could not speak (status {status}).");
+            if (espeak_Synchronize() != 0) throw new InvalidOperationException("libespeak-ng did not finish speaking.");
+        }
+        finally
+        {
+            handle.Free();
+        }
     }
 
     /// <summary>For each character of the text as the library counts them (code points), its UTF-16 index.</summary>

@@ -60,102 +60,200 @@ public static class SceneArt
             sb.Append("<circle cx='820' cy='160' r='90' fill='url(#glow)'/><circle cx='820' cy='160' r='55' fill='#ffd166'/>");
         if (dark && setting is not ("underwater" or "reef" or "home"))
             sb.Append("<circle cx='800' cy='150' r='55' fill='#fdf6d8'/><circle cx='825' cy='135' r='50' fill='url(#sky)'/>");
-        switch (setting)
+        var scene = new Scene(dark, p, rng, setting);
+        return setting switch
         {
-            case "home":
-                sb.Append("<rect width='1000' height='1000' fill='#f6e6cf'/><rect y='0' width='1000' height='40' fill='#e8cfae'/>");
-                sb.Append(F($"<rect x='560' y='140' width='300' height='260' rx='14' fill='{(dark ? "#1d2b64" : "#a0d8ef")}' stroke='#8d6346' stroke-width='16'/>"));
-                if (dark) { sb.Append("<circle cx='640' cy='210' r='30' fill='#fdf6d8'/>"); for (var i = 0; i < 8; i++) Star(sb, 600 + rng.Next(240), 170 + rng.Next(200), 5); }
-                else sb.Append("<circle cx='780' cy='210' r='40' fill='#ffd166'/>");
-                sb.Append("<line x1='710' y1='140' x2='710' y2='400' stroke='#8d6346' stroke-width='10'/><line x1='560' y1='270' x2='860' y2='270' stroke='#8d6346' stroke-width='10'/>");
-                sb.Append(F($"<rect x='80' y='300' width='260' height='180' rx='10' fill='{p[4]}'/><rect x='90' y='250' width='80' height='60' rx='16' fill='#fff'/>"));
-                sb.Append("<rect y='760' width='1000' height='240' fill='#c89f7a'/>");
-                sb.Append(F($"<ellipse cx='500' cy='860' rx='380' ry='70' fill='{p[3]}' opacity='0.7'/>"));
-                if (dark) sb.Append("<rect width='1000' height='1000' fill='#1d2b64' opacity='0.25'/>");
-                return 830;
-            case "meadow":
-                Clouds(sb, rng, dark);
-                sb.Append(F($"<path d='M0 640 Q250 560 500 630 T1000 600 V1000 H0Z' fill='{p[1]}'/><path d='M0 720 Q300 660 600 720 T1000 700 V1000 H0Z' fill='{p[0]}' opacity='0.85'/>"));
-                for (var i = 0; i < 40; i++) Flower(sb, rng.Next(1000), 760 + rng.Next(230), i % 2 == 0 ? p[3] : p[2]);
-                return 860;
-            case "forest":
-                sb.Append(F($"<rect y='700' width='1000' height='300' fill='{p[0]}'/>"));
-                for (var i = 0; i < 9; i++) Tree(sb, 40 + i * 115 + rng.Next(30), 700, 0.8 + rng.NextDouble() * 0.6, i % 2 == 0 ? p[0] : p[1]);
-                sb.Append("<path d='M380 1000 Q480 820 520 700 L560 700 Q560 820 700 1000Z' fill='#d4a373' opacity='0.8'/>");
-                return 860;
-            case "mountain":
-                Clouds(sb, rng, dark);
-                sb.Append("<path d='M-50 760 L260 300 L560 760Z' fill='#6c757d'/><path d='M200 389 L260 300 L320 389 L290 370 L260 395 L230 370Z' fill='#fff'/>");
-                sb.Append("<path d='M380 780 L700 220 L1050 780Z' fill='#495057'/><path d='M640 325 L700 220 L760 325 L730 305 L700 330 L670 305Z' fill='#fff'/>");
-                sb.Append(F($"<path d='M0 740 Q500 680 1000 740 V1000 H0Z' fill='{p[1]}'/>"));
-                return 860;
-            case "space":
-                Stars(sb, rng, 140);
-                sb.Append(F($"<circle cx='180' cy='220' r='90' fill='{p[3]}'/><ellipse cx='180' cy='220' rx='150' ry='28' fill='none' stroke='{p[2]}' stroke-width='10'/>"));
-                sb.Append("<g transform='translate(760 360) rotate(20)'><rect x='-40' y='-120' width='80' height='220' rx='40' fill='#e9ecef'/><circle cy='-40' r='24' fill='#8fd3ff' stroke='#adb5bd' stroke-width='8'/><path d='M-40 60 L-80 120 L-40 100Z M40 60 L80 120 L40 100Z' fill='#e63946'/><path d='M-25 100 L0 170 L25 100Z' fill='#ffb703'/></g>");
-                sb.Append(F($"<ellipse cx='500' cy='930' rx='600' ry='140' fill='{p[1]}'/>"));
-                return 860;
-            case "moon":
-                Stars(sb, rng, 120);
-                sb.Append("<circle cx='820' cy='200' r='70' fill='#4895ef'/><path d='M780 170 q30 -20 50 10 q20 30 -10 50z' fill='#52b788'/>");
-                sb.Append("<path d='M0 680 Q500 620 1000 690 V1000 H0Z' fill='#adb5bd'/>");
-                for (var i = 0; i < 9; i++) sb.Append(F($"<ellipse cx='{rng.Next(1000)}' cy='{740 + rng.Next(220)}' rx='{40 + rng.Next(50)}' ry='{12 + rng.Next(12)}' fill='#868e96'/>"));
-                for (var i = 0; i < 14; i++) sb.Append(F($"<circle cx='{rng.Next(1000)}' cy='{720 + rng.Next(260)}' r='{8 + rng.Next(10)}' fill='{p[rng.Next(p.Length)]}'/>"));
-                return 860;
-            case "planet":
-                Stars(sb, rng, 50);
-                sb.Append("<circle cx='200' cy='200' r='70' fill='#ff8fab'/><circle cx='850' cy='140' r='40' fill='#ffd166'/>");
-                sb.Append("<path d='M0 660 Q250 600 500 660 T1000 640 V1000 H0Z' fill='#7b2cbf'/>");
-                for (var i = 0; i < 7; i++) sb.Append(F($"<ellipse cx='{rng.Next(1000)}' cy='{740 + rng.Next(220)}' rx='{50 + rng.Next(60)}' ry='{14 + rng.Next(10)}' fill='#c77dff' opacity='0.85'/>"));
-                return 860;
-            case "beach":
-                Clouds(sb, rng, dark);
-                sb.Append(F($"<rect y='560' width='1000' height='160' fill='{p[1]}'/><path d='M0 600 q60 -20 120 0 t120 0 t120 0 t120 0 t120 0 t120 0 t120 0 t120 0 t120 0' stroke='#fff' stroke-width='6' fill='none' opacity='0.6'/>"));
-                sb.Append("<path d='M0 700 Q500 650 1000 700 V1000 H0Z' fill='#f2d7a0'/>");
-                for (var i = 0; i < 12; i++) Shell(sb, rng.Next(1000), 780 + rng.Next(200), p[4]);
-                sb.Append("<g transform='translate(120 700)'><path d='M0 0 q-10 -180 30 -300' stroke='#8d6346' stroke-width='22' fill='none'/><path d='M30 -300 q-120 -10 -170 60 M30 -300 q120 -20 170 50 M30 -300 q-60 -80 -150 -60 M30 -300 q70 -90 160 -60' stroke='#2d6a4f' stroke-width='26' fill='none' stroke-linecap='round'/></g>");
-                return 860;
-            case "underwater":
-            case "reef":
-                for (var i = 0; i < 5; i++) sb.Append(F($"<path d='M{100 + i * 200} 0 L{40 + i * 200} 1000 L{180 + i * 200} 1000Z' fill='#fff' opacity='0.06'/>"));
-                sb.Append("<path d='M0 760 Q500 700 1000 760 V1000 H0Z' fill='#e9c46a'/>");
-                for (var i = 0; i < 9; i++) Seaweed(sb, 30 + i * 120 + rng.Next(40), 800 + rng.Next(60), p[2]);
-                if (setting == "reef") for (var i = 0; i < 8; i++) Coral(sb, rng.Next(1000), 820 + rng.Next(120), p[rng.Next(2, 5)]);
-                for (var i = 0; i < 6; i++) Fish(sb, rng.Next(900) + 50, 120 + rng.Next(450), p[4]);
-                for (var i = 0; i < 25; i++) sb.Append(F($"<circle cx='{rng.Next(1000)}' cy='{rng.Next(800)}' r='{4 + rng.Next(10)}' fill='none' stroke='#fff' stroke-width='3' opacity='0.6'/>"));
-                return 870;
-            case "jungle":
-                sb.Append(F($"<rect y='720' width='1000' height='280' fill='{p[0]}'/>"));
-                for (var i = 0; i < 12; i++) Fern(sb, rng.Next(1000), 760 + rng.Next(60), 0.7 + rng.NextDouble() * 0.7, i % 2 == 0 ? p[1] : p[2]);
-                return 880;
-            case "volcano":
-                Clouds(sb, rng, true);
-                sb.Append("<path d='M250 720 L440 330 L560 330 L750 720Z' fill='#6b4226'/><path d='M440 330 q60 40 120 0 l-20 80 q-40 -20 -80 0z' fill='#e85d04'/>");
-                sb.Append("<circle cx='480' cy='260' r='50' fill='#adb5bd' opacity='0.8'/><circle cx='540' cy='200' r='65' fill='#ced4da' opacity='0.8'/><circle cx='600' cy='130' r='80' fill='#dee2e6' opacity='0.8'/>");
-                sb.Append(F($"<path d='M0 700 Q500 650 1000 700 V1000 H0Z' fill='{p[1]}'/>"));
-                return 870;
-            case "valley":
-                Clouds(sb, rng, dark);
-                sb.Append(F($"<path d='M0 600 Q300 520 600 600 T1000 560 V1000 H0Z' fill='{p[2]}'/><path d='M0 720 Q500 680 1000 720 V1000 H0Z' fill='{p[1]}'/>"));
-                sb.Append("<ellipse cx='820' cy='800' rx='140' ry='40' fill='#bc6c25'/>");
-                foreach (var (ex, c) in new[] { (770, "#f2e8cf"), (830, "#e9c46a"), (880, "#f4a261") })
-                    sb.Append(F($"<ellipse cx='{ex}' cy='760' rx='38' ry='52' fill='{c}' stroke='#7f5539' stroke-width='3'/>"));
-                return 870;
-            case "village":
-                Clouds(sb, rng, dark);
-                sb.Append(F($"<path d='M0 680 Q500 640 1000 680 V1000 H0Z' fill='{p[4]}'/>"));
-                for (var i = 0; i < 4; i++) House(sb, 60 + i * 240, 680, p[i % p.Length], dark);
-                return 870;
-            case "castle":
-                sb.Append("<ellipse cx='500' cy='700' rx='520' ry='90' fill='#fff' opacity='0.9'/><ellipse cx='250' cy='680' rx='200' ry='70' fill='#fff'/><ellipse cx='760' cy='690' rx='230' ry='80' fill='#fff'/>");
-                sb.Append(F($"<rect x='330' y='330' width='340' height='340' fill='{p[2]}'/><rect x='280' y='230' width='90' height='440' fill='{p[1]}'/><rect x='630' y='230' width='90' height='440' fill='{p[1]}'/>"));
-                sb.Append(F($"<path d='M270 240 L325 130 L380 240Z M620 240 L675 130 L730 240Z M440 340 L500 220 L560 340Z' fill='{p[0]}'/><path d='M460 670 v-110 a40 40 0 0 1 80 0 v110z' fill='{p[0]}'/>"));
-                sb.Append("<path d='M0 760 Q500 720 1000 760 V1000 H0Z' fill='#f8f9fa'/>");
-                return 880;
-            default:
-                sb.Append(F($"<rect y='720' width='1000' height='280' fill='{p[1]}'/>"));
-                return 860;
-        }
+            "home" => Home(sb, scene),
+            "meadow" => Meadow(sb, scene),
+            "forest" => Forest(sb, scene),
+            "mountain" => Mountain(sb, scene),
+            "space" => Space(sb, scene),
+            "moon" => Moon(sb, scene),
+            "planet" => Planet(sb, scene),
+            "beach" => Beach(sb, scene),
+            "underwater" => Sea(sb, scene),
+            "reef" => Sea(sb, scene),
+            "jungle" => Jungle(sb, scene),
+            "volcano" => Volcano(sb, scene),
+            "valley" => Valley(sb, scene),
+            "village" => Village(sb, scene),
+            "castle" => Castle(sb, scene),
+            _ => Plain(sb, scene),
+        };
+    }
+
+    /// <summary>What a setting's scenery is drawn from.</summary>
+    private sealed record Scene(bool Dark, string[] Palette, Random Rng, string Setting);
+
+    private static int Home(StringBuilder sb, Scene scene)
+    {
+        var dark = scene.Dark;
+        var p = scene.Palette;
+        var rng = scene.Rng;
+        sb.Append("<rect width='1000' height='1000' fill='#f6e6cf'/><rect y='0' width='1000' height='40' fill='#e8cfae'/>");
+        sb.Append(F($"<rect x='560' y='140' width='300' height='260' rx='14' fill='{(dark ? "#1d2b64" : "#a0d8ef")}' stroke='#8d6346' stroke-width='16'/>"));
+        if (dark) { sb.Append("<circle cx='640' cy='210' r='30' fill='#fdf6d8'/>"); for (var i = 0; i < 8; i++) Star(sb, 600 + rng.Next(240), 170 + rng.Next(200), 5); }
+        else sb.Append("<circle cx='780' cy='210' r='40' fill='#ffd166'/>");
+        sb.Append("<line x1='710' y1='140' x2='710' y2='400' stroke='#8d6346' stroke-width='10'/><line x1='560' y1='270' x2='860' y2='270' stroke='#8d6346' stroke-width='10'/>");
+        sb.Append(F($"<rect x='80' y='300' width='260' height='180' rx='10' fill='{p[4]}'/><rect x='90' y='250' width='80' height='60' rx='16' fill='#fff'/>"));
+        sb.Append("<rect y='760' width='1000' height='240' fill='#c89f7a'/>");
+        sb.Append(F($"<ellipse cx='500' cy='860' rx='380' ry='70' fill='{p[3]}' opacity='0.7'/>"));
+        if (dark) sb.Append("<rect width='1000' height='1000' fill='#1d2b64' opacity='0.25'/>");
+        return 830;
+    }
+
+    private static int Meadow(StringBuilder sb, Scene scene)
+    {
+        var dark = scene.Dark;
+        var p = scene.Palette;
+        var rng = scene.Rng;
+        Clouds(sb, rng, dark);
+        sb.Append(F($"<path d='M0 640 Q250 560 500 630 T1000 600 V1000 H0Z' fill='{p[1]}'/><path d='M0 720 Q300 660 600 720 T1000 700 V1000 H0Z' fill='{p[0]}' opacity='0.85'/>"));
+        for (var i = 0; i < 40; i++) Flower(sb, rng.Next(1000), 760 + rng.Next(230), i % 2 == 0 ? p[3] : p[2]);
+        return 860;
+    }
+
+    private static int Forest(StringBuilder sb, Scene scene)
+    {
+        var p = scene.Palette;
+        var rng = scene.Rng;
+        sb.Append(F($"<rect y='700' width='1000' height='300' fill='{p[0]}'/>"));
+        for (var i = 0; i < 9; i++) Tree(sb, 40 + i * 115 + rng.Next(30), 700, 0.8 + rng.NextDouble() * 0.6, i % 2 == 0 ? p[0] : p[1]);
+        sb.Append("<path d='M380 1000 Q480 820 520 700 L560 700 Q560 820 700 1000Z' fill='#d4a373' opacity='0.8'/>");
+        return 860;
+    }
+
+    private static int Mountain(StringBuilder sb, Scene scene)
+    {
+        var dark = scene.Dark;
+        var p = scene.Palette;
+        var rng = scene.Rng;
+        Clouds(sb, rng, dark);
+        sb.Append("<path d='M-50 760 L260 300 L560 760Z' fill='#6c757d'/><path d='M200 389 L260 300 L320 389 L290 370 L260 395 L230 370Z' fill='#fff'/>");
+        sb.Append("<path d='M380 780 L700 220 L1050 780Z' fill='#495057'/><path d='M640 325 L700 220 L760 325 L730 305 L700 330 L670 305Z' fill='#fff'/>");
+        sb.Append(F($"<path d='M0 740 Q500 680 1000 740 V1000 H0Z' fill='{p[1]}'/>"));
+        return 860;
+    }
+
+    private static int Space(StringBuilder sb, Scene scene)
+    {
+        var p = scene.Palette;
+        var rng = scene.Rng;
+        Stars(sb, rng, 140);
+        sb.Append(F($"<circle cx='180' cy='220' r='90' fill='{p[3]}'/><ellipse cx='180' cy='220' rx='150' ry='28' fill='none' stroke='{p[2]}' stroke-width='10'/>"));
+        sb.Append("<g transform='translate(760 360) rotate(20)'><rect x='-40' y='-120' width='80' height='220' rx='40' fill='#e9ecef'/><circle cy='-40' r='24' fill='#8fd3ff' stroke='#adb5bd' stroke-width='8'/><path d='M-40 60 L-80 120 L-40 100Z M40 60 L80 120 L40 100Z' fill='#e63946'/><path d='M-25 100 L0 170 L25 100Z' fill='#ffb703'/></g>");
+        sb.Append(F($"<ellipse cx='500' cy='930' rx='600' ry='140' fill='{p[1]}'/>"));
+        return 860;
+    }
+
+    private static int Moon(StringBuilder sb, Scene scene)
+    {
+        var p = scene.Palette;
+        var rng = scene.Rng;
+        Stars(sb, rng, 120);
+        sb.Append("<circle cx='820' cy='200' r='70' fill='#4895ef'/><path d='M780 170 q30 -20 50 10 q20 30 -10 50z' fill='#52b788'/>");
+        sb.Append("<path d='M0 680 Q500 620 1000 690 V1000 H0Z' fill='#adb5bd'/>");
+        for (var i = 0; i < 9; i++) sb.Append(F($"<ellipse cx='{rng.Next(1000)}' cy='{740 + rng.Next(220)}' rx='{40 + rng.Next(50)}' ry='{12 + rng.Next(12)}' fill='#868e96'/>"));
+        for (var i = 0; i < 14; i++) sb.Append(F($"<circle cx='{rng.Next(1000)}' cy='{720 + rng.Next(260)}' r='{8 + rng.Next(10)}' fill='{p[rng.Next(p.Length)]}'/>"));
+        return 860;
+    }
+
+    private static int Planet(StringBuilder sb, Scene scene)
+    {
+        var rng = scene.Rng;
+        Stars(sb, rng, 50);
+        sb.Append("<circle cx='200' cy='200' r='70' fill='#ff8fab'/><circle cx='850' cy='140' r='40' fill='#ffd166'/>");
+        sb.Append("<path d='M0 660 Q250 600 500 660 T1000 640 V1000 H0Z' fill='#7b2cbf'/>");
+        for (var i = 0; i < 7; i++) sb.Append(F($"<ellipse cx='{rng.Next(1000)}' cy='{740 + rng.Next(220)}' rx='{50 + rng.Next(60)}' ry='{14 + rng.Next(10)}' fill='#c77dff' opacity='0.85'/>"));
+        return 860;
+    }
+
+    private static int Beach(StringBuilder sb, Scene scene)
+    {
+        var dark = scene.Dark;
+        var p = scene.Palette;
+        var rng = scene.Rng;
+        Clouds(sb, rng, dark);
+        sb.Append(F($"<rect y='560' width='1000' height='160' fill='{p[1]}'/><path d='M0 600 q60 -20 120 0 t120 0 t120 0 t120 0 t120 0 t120 0 t120 0 t120 0 t120 0' stroke='#fff' stroke-width='6' fill='none' opacity='0.6'/>"));
+        sb.Append("<path d='M0 700 Q500 650 1000 700 V1000 H0Z' fill='#f2d7a0'/>");
+        for (var i = 0; i < 12; i++) Shell(sb, rng.Next(1000), 780 + rng.Next(200), p[4]);
+        sb.Append("<g transform='translate(120 700)'><path d='M0 0 q-10 -180 30 -300' stroke='#8d6346' stroke-width='22' fill='none'/><path d='M30 -300 q-120 -10 -170 60 M30 -300 q120 -20 170 50 M30 -300 q-60 -80 -150 -60 M30 -300 q70 -90 160 -60' stroke='#2d6a4f' stroke-width='26' fill='none' stroke-linecap='round'/></g>");
+        return 860;
+    }
+
+    private static int Sea(StringBuilder sb, Scene scene)
+    {
+        var p = scene.Palette;
+        var rng = scene.Rng;
+        var setting = scene.Setting;
+        for (var i = 0; i < 5; i++) sb.Append(F($"<path d='M{100 + i * 200} 0 L{40 + i * 200} 1000 L{180 + i * 200} 1000Z' fill='#fff' opacity='0.06'/>"));
+        sb.Append("<path d='M0 760 Q500 700 1000 760 V1000 H0Z' fill='#e9c46a'/>");
+        for (var i = 0; i < 9; i++) Seaweed(sb, 30 + i * 120 + rng.Next(40), 800 + rng.Next(60), p[2]);
+        if (setting == "reef") for (var i = 0; i < 8; i++) Coral(sb, rng.Next(1000), 820 + rng.Next(120), p[rng.Next(2, 5)]);
+        for (var i = 0; i < 6; i++) Fish(sb, rng.Next(900) + 50, 120 + rng.Next(450), p[4]);
+        for (var i = 0; i < 25; i++) sb.Append(F($"<circle cx='{rng.Next(1000)}' cy='{rng.Next(800)}' r='{4 + rng.Next(10)}' fill='none' stroke='#fff' stroke-width='3' opacity='0.6'/>"));
+        return 870;
+    }
+
+    private static int Jungle(StringBuilder sb, Scene scene)
+    {
+        var p = scene.Palette;
+        var rng = scene.Rng;
+        sb.Append(F($"<rect y='720' width='1000' height='280' fill='{p[0]}'/>"));
+        for (var i = 0; i < 12; i++) Fern(sb, rng.Next(1000), 760 + rng.Next(60), 0.7 + rng.NextDouble() * 0.7, i % 2 == 0 ? p[1] : p[2]);
+        return 880;
+    }
+
+    private static int Volcano(StringBuilder sb, Scene scene)
+    {
+        var p = scene.Palette;
+        var rng = scene.Rng;
+        Clouds(sb, rng, true);
+        sb.Append("<path d='M250 720 L440 330 L560 330 L750 720Z' fill='#6b4226'/><path d='M440 330 q60 40 120 0 l-20 80 q-40 -20 -80 0z' fill='#e85d04'/>");
+        sb.Append("<circle cx='480' cy='260' r='50' fill='#adb5bd' opacity='0.8'/><circle cx='540' cy='200' r='65' fill='#ced4da' opacity='0.8'/><circle cx='600' cy='130' r='80' fill='#dee2e6' opacity='0.8'/>");
+        sb.Append(F($"<path d='M0 700 Q500 650 1000 700 V1000 H0Z' fill='{p[1]}'/>"));
+        return 870;
+    }
+
+    private static int Valley(StringBuilder sb, Scene scene)
+    {
+        var dark = scene.Dark;
+        var p = scene.Palette;
+        var rng = scene.Rng;
+        Clouds(sb, rng, dark);
+        sb.Append(F($"<path d='M0 600 Q300 520 600 600 T1000 560 V1000 H0Z' fill='{p[2]}'/><path d='M0 720 Q500 680 1000 720 V1000 H0Z' fill='{p[1]}'/>"));
+        sb.Append("<ellipse cx='820' cy='800' rx='140' ry='40' fill='#bc6c25'/>");
+        foreach (var (ex, c) in new[] { (770, "#f2e8cf"), (830, "#e9c46a"), (880, "#f4a261") })
+            sb.Append(F($"<ellipse cx='{ex}' cy='760' rx='38' ry='52' fill='{c}' stroke='#7f5539' stroke-width='3'/>"));
+        return 870;
+    }
+
+    private static int Village(StringBuilder sb, Scene scene)
+    {
+        var dark = scene.Dark;
+        var p = scene.Palette;
+        var rng = scene.Rng;
+        Clouds(sb, rng, dark);
+        sb.Append(F($"<path d='M0 680 Q500 640 1000 680 V1000 H0Z' fill='{p[4]}'/>"));
+        for (var i = 0; i < 4; i++) House(sb, 60 + i * 240, 680, p[i % p.Length], dark);
+        return 870;
+    }
+
+    private static int Castle(StringBuilder sb, Scene scene)
+    {
+        var p = scene.Palette;
+        sb.Append("<ellipse cx='500' cy='700' rx='520' ry='90' fill='#fff' opacity='0.9'/><ellipse cx='250' cy='680' rx='200' ry='70' fill='#fff'/><ellipse cx='760' cy='690' rx='230' ry='80' fill='#fff'/>");
+        sb.Append(F($"<rect x='330' y='330' width='340' height='340' fill='{p[2]}'/><rect x='280' y='230' width='90' height='440' fill='{p[1]}'/><rect x='630' y='230' width='90' height='440' fill='{p[1]}'/>"));
+        sb.Append(F($"<path d='M270 240 L325 130 L380 240Z M620 240 L675 130 L730 240Z M440 340 L500 220 L560 340Z' fill='{p[0]}'/><path d='M460 670 v-110 a40 40 0 0 1 80 0 v110z' fill='{p[0]}'/>"));
+        sb.Append("<path d='M0 760 Q500 720 1000 760 V1000 H0Z' fill='#f8f9fa'/>");
+        return 880;
+    }
+
+    private static int Plain(StringBuilder sb, Scene scene)
+    {
+        var p = scene.Palette;
+        sb.Append(F($"<rect y='720' width='1000' height='280' fill='{p[1]}'/>"));
+        return 860;
     }
 
     private static void DrawChild(StringBuilder sb, int x, int ground, ChildLook look, string mood)
