@@ -1,8 +1,8 @@
 using StorybookShop.Admin;
 using StorybookShop.Books;
 using StorybookShop.Dashboard;
-using StorybookShop.Experiments;
 using StorybookShop.Data;
+using StorybookShop.Experiments;
 using StorybookShop.Generation;
 using StorybookShop.Health;
 using StorybookShop.Hosting;
@@ -16,8 +16,9 @@ using StorybookShop.Storefront;
 using StorybookShop.Stories;
 using StorybookShop.Telemetry;
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args,
-    ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(
+    new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory }
+);
 
 // Hosting: problem details, validation, security headers, API docs, health, telemetry.
 builder.Services.AddProblemDetails();
@@ -28,18 +29,22 @@ builder.AddPages();
 builder.AddHealth();
 builder.AddTelemetry();
 builder.KeepRequestLogsAtWarning();
+
 // Data and assets.
 builder.AddData();
 builder.AddAssetStorage();
+
 // Shopify: auth, tokens, Admin API; webhooks.
 builder.AddShopify();
 builder.AddWebhooks();
+
 // Books: the create flow, the pipeline and its providers, jobs on Hangfire and their dashboard.
 builder.AddStories();
 builder.AddStoryPipeline();
 builder.AddBooks();
 builder.AddJobs();
 builder.AddJobsDashboard();
+
 // What merchants and shoppers see.
 builder.AddAdmin();
 builder.AddPublishing();

@@ -27,22 +27,29 @@ public sealed class InstantWriter : IStoryWriter
 public sealed class InstantIllustrator(byte[] jpeg) : IIllustrator
 {
     public string Provider => "offline";
+
     public Task<ProviderResult<byte[]>> DrawAsync(IllustrationRequest request, CancellationToken ct) =>
         Task.FromResult(new ProviderResult<byte[]>(jpeg, "instant", 0m));
+
     public Task<ProviderResult<byte[]>> DrawLineArtAsync(IllustrationRequest request, CancellationToken ct) =>
         DrawAsync(request, ct);
 }
 
-/// <summary>With <paramref name="continuity"/> the pages are spoken one after another, as ElevenLabs needs for previous_request_ids.</summary>
+/// <summary>With <paramref name="continuity"/> the pages are spoken one after another, as ElevenLabs needs for
+/// previous_request_ids.</summary>
 public sealed class InstantNarrator(byte[] mp3, bool continuity = false) : INarrator
 {
     public string Provider => "offline";
     public bool UsesContinuity => continuity;
+
     public Task<ProviderResult<Narration>> NarrateAsync(NarrationRequest request, CancellationToken ct) =>
-        Task.FromResult(new ProviderResult<Narration>(new Narration(mp3, 5, null, Guid.NewGuid().ToString("N")), "instant", 0m));
+        Task.FromResult(
+            new ProviderResult<Narration>(new Narration(mp3, 5, null, Guid.NewGuid().ToString("N")), "instant", 0m)
+        );
 }
 
 internal static class Samples
 {
-    public static StoryBrief Brief(string genre = "space") => new(Guid.NewGuid(), "Mia", "7-9", genre, "en", null, [new Companion("Bolt", "robot")]);
+    public static StoryBrief Brief(string genre = "space") =>
+        new(Guid.NewGuid(), "Mia", "7-9", genre, "en", null, [new Companion("Bolt", "robot")]);
 }

@@ -25,18 +25,26 @@ internal static class JobsBench
         var assets = Directory.CreateTempSubdirectory("bench-jobs-").FullName;
         var worker = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Default"] = connection, ["Storage__Local__Root"] = assets,
-                ["Pipeline__Roles"] = "worker",
+            ["ConnectionStrings__Default"] = connection,
+            ["Storage__Local__Root"] = assets,
+            ["Pipeline__Roles"] = "worker",
             ["Generation__Offline__Illustrations__SizePx"] = "512",
-                ["Generation__SimulatedImageLatency"] = "00:00:00.400",
+            ["Generation__SimulatedImageLatency"] = "00:00:00.400",
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        await using var web = new Factory(connection, assets, null, new Dictionary<string,
-            string> { ["Pipeline:Roles"] = "web" });
+        await using var web = new Factory(
+            connection,
+            assets,
+            null,
+            new Dictionary<string, string> { ["Pipeline:Roles"] = "web" }
+        );
         var pipeline = web.Services.GetRequiredService<StoryPipeline>();
         var contexts = web.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var node = Start(worker);
-        Console.WriteLine($"StorybookShop jobs benchmark — {Environment.ProcessorCount} cores, web node in-process, worker node pid {node.Id}");
+        Console.WriteLine(
+            $"StorybookShop jobs benchmark — {Environment.ProcessorCount} cores, web node in-process, worker node "
+                + $"pid {node.Id}"
+        );
 
         // 1. Hand-off latency, with the worker idle: each job is a stage of a story that is already finished, so it
         //    starts, finds nothing to do and ends — what is timed is the hand-off, not a queue behind other books.
@@ -47,11 +55,17 @@ internal static class JobsBench
         {
             var id = await AddAsync("Ada", "0-3");
             await using (var db = await contexts.CreateDbContextAsync())
-                await db.Stories.Where(s => s.Id == id).ExecuteUpdateAsync(u => u.SetProperty(s => s.Status,
-                    StoryStatus.Complete));
-            await jobs.EnqueueAsync(id, (_, _,
-                _) => Task.FromResult<IReadOnlyCollection<StorybookShop.Jobs.StoryJobKind>>(
-                [StorybookShop.Jobs.StoryJobKind.Text]), default);
+                await db
+                    .Stories.Where(s => s.Id == id)
+                    .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, StoryStatus.Complete));
+            await jobs.EnqueueAsync(
+                id,
+                (_, _, _) =>
+                    Task.FromResult<IReadOnlyCollection<StorybookShop.Jobs.StoryJobKind>>([
+                        StorybookShop.Jobs.StoryJobKind.Text,
+                    ]),
+                default
+            );
             ids.Add(id);
             await Task.Delay(300);
         }
@@ -60,26 +74,33 @@ internal static class JobsBench
         await using (var conn = new NpgsqlConnection(connection))
         {
             await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("""
+            await using var cmd = new NpgsqlCommand(
+                """
                 SELECT extract(epoch FROM p.createdat - e.createdat) * 1000 FROM story_jobs sj
                 JOIN LATERAL (SELECT createdat FROM hangfire.state WHERE jobid = sj.job_id AND name = 'Enqueued'
                   ORDER BY id LIMIT 1) e ON TRUE
                 JOIN LATERAL (SELECT createdat FROM hangfire.state WHERE jobid = sj.job_id AND name = 'Processing'
                   ORDER BY id LIMIT 1) p ON TRUE
                 WHERE sj.kind = 'Text' AND sj.story_id = ANY(@ids)
-                """, conn);
+                """,
+                conn
+            );
             cmd.Parameters.AddWithValue("ids", ids.ToArray());
             await using var reader = await cmd.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) latencies.Add((double)reader.GetDecimal(0));
+            while (await reader.ReadAsync())
+                latencies.Add((double)reader.GetDecimal(0));
         }
         latencies.Sort();
-        Console.WriteLine($"Enqueue → start between nodes ({latencies.Count} jobs): p50 {Pct(50):0} ms, p95 {Pct(95):0} ms, " +
-            $"max {latencies[^1]:0} ms (target p95 < 100 ms)");
+        Console.WriteLine(
+            $"Enqueue → start between nodes ({latencies.Count} jobs): p50 {Pct(50):0} ms, p95 {Pct(95):0} ms, "
+                + $"max {latencies[^1]:0} ms (target p95 < 100 ms)"
+        );
 
         // 2. Crash and takeover.
         var doomed = await AddAsync("Theo", "5-7");
         await pipeline.AdvanceAsync(doomed);
-        while (await DrawnAsync(doomed) < 3) await Task.Delay(100);
+        while (await DrawnAsync(doomed) < 3)
+            await Task.Delay(100);
         var killedAt = DateTime.UtcNow;
         node.Kill(entireProcessTree: true);
         await node.WaitForExitAsync();
@@ -90,38 +111,49 @@ internal static class JobsBench
         {
             await using var conn = new NpgsqlConnection(connection);
             await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("""
+            await using var cmd = new NpgsqlCommand(
+                """
                 SELECT min(s.createdat) FROM story_jobs sj JOIN hangfire.state s ON s.jobid = sj.job_id
                 WHERE sj.story_id = @id AND sj.kind = 'Illustrations' AND s.name = 'Processing'
                   AND s.createdat > @killed
-                """, conn);
+                """,
+                conn
+            );
             cmd.Parameters.AddWithValue("id", doomed);
             cmd.Parameters.AddWithValue("killed", killedAt);
-            if (takeover is null
-                && await cmd.ExecuteScalarAsync() is DateTime at) takeover = (at - killedAt).TotalSeconds;
+            if (takeover is null && await cmd.ExecuteScalarAsync() is DateTime at)
+                takeover = (at - killedAt).TotalSeconds;
             await using var db = await contexts.CreateDbContextAsync();
-            if (await db.Stories.AnyAsync(s => s.Id == doomed && s.Status != StoryStatus.Generating)) break;
+            if (await db.Stories.AnyAsync(s => s.Id == doomed && s.Status != StoryStatus.Generating))
+                break;
             await Task.Delay(200);
         }
         restart.Stop();
         await using (var db = await contexts.CreateDbContextAsync())
         {
             var story = await db.Stories.AsNoTracking().SingleAsync(s => s.Id == doomed);
-            Console.WriteLine($"Worker killed mid-pictures: its job ran again on the new node {takeover?.ToString("0.0", inv) ?? "never"} s after the kill " +
-                $"(target < 30 s); the book was {story.Status} {restart.Elapsed.TotalSeconds:0.0} s after the restart (target < 90 s)");
+            Console.WriteLine(
+                $"Worker killed mid-pictures: its job ran again on the new "
+                    + $"node {takeover?.ToString("0.0", inv) ?? "never"} s after the kill "
+                    + $"(target < 30 s); the book was {story.Status} {restart.Elapsed.TotalSeconds:0.0} s after the "
+                    + $"restart (target < 90 s)"
+            );
         }
         node.Kill(entireProcessTree: true);
         return 0;
 
-        double Pct(int p) => latencies[Math.Min(latencies.Count - 1,
-            (int)Math.Ceiling(p / 100.0 * latencies.Count) - 1)];
+        double Pct(int p) =>
+            latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p / 100.0 * latencies.Count) - 1)];
 
         async Task<Guid> AddAsync(string child, string age)
         {
             await using var db = await contexts.CreateDbContextAsync();
             var shop = await db.Shops.SingleAsync(s => s.Domain == DevShop.Domain);
-            var story = StoryCreation.NewStory(new PersonalizationRequest(child, age, "space", "en", null,
-                null), shop.Id, DateTimeOffset.UtcNow);
+            var story = StoryCreation.NewStory(
+                new PersonalizationRequest(child, age, "space", "en", null, null),
+                shop.Id,
+                DateTimeOffset.UtcNow
+            );
             db.Stories.Add(story);
             await db.SaveChangesAsync();
             return story.Id;
@@ -136,13 +168,18 @@ internal static class JobsBench
 
     private static Process Start(Dictionary<string, string> environment)
     {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true,
-            RedirectStandardError = true };
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "StorybookShop.dll"));
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add("http://127.0.0.1:0");
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        foreach (var (k, v) in environment)
+            psi.Environment[k] = v;
         var process = Process.Start(psi)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using StorybookShop.Data;
 using StorybookShop.Tests.Infrastructure;
@@ -22,9 +22,11 @@ public sealed class AdminBrowserTests
     private ShopifyHarness _h = null!;
     private BrowserKit _kit = null!;
     private string _base = "";
-    private string _shopA = "", _shopB = "";
+    private string _shopA = "",
+        _shopB = "";
     private string _failMarker = "";
-    private Guid _storyA, _storyB;
+    private Guid _storyA,
+        _storyB;
     private WebApplication _admin = null!;
     private FakeShopifyCatalog _catalog = null!;
     private string _adminBase = "";
@@ -36,24 +38,37 @@ public sealed class AdminBrowserTests
         var dir = TestServices.TempDirectory("flaky-lame");
         _failMarker = Path.Combine(dir, "fail");
         var script = Path.Combine(dir, "lame");
-        await File.WriteAllTextAsync(script,
-            $"#!/bin/sh\nif [ -f '{_failMarker}' ]; then echo 'encoder unavailable' >&2; exit 3; fi\nexec " +
-                $"/usr/bin/lame \"$@\"\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script,
-            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await File.WriteAllTextAsync(
+            script,
+            $"#!/bin/sh\nif [ -f '{_failMarker}' ]; then echo 'encoder unavailable' >&2; exit 3; fi\nexec "
+                + $"/usr/bin/lame \"$@\"\n"
+        );
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         // The stand-in for the Shopify admin page that frames the app.
         _admin = LocalServer.Create();
-        _admin.MapGet("/store/a/apps/storybook", (string src) => Results.Content(
-            $"<!doctype html><title>Shopify admin</title><h3>Shopify admin</h3><iframe id=\"app\" src=\"{System.Net.WebUtility.HtmlEncode(src)}\" " +
-            "style=\"width:100%;height:820px;border:0\"></iframe>", "text/html"));
+        _admin.MapGet("/store/a/apps/storybook", (string src) =>
+            Results.Content(
+                $"<!doctype html><title>Shopify admin</title><h3>Shopify admin</h3><iframe id=\"app\" "
+                    + $"src=\"{System.Net.WebUtility.HtmlEncode(src)}\" "
+                    + "style=\"width:100%;height:820px;border:0\"></iframe>",
+                "text/html"
+            )
+        );
         _adminBase = await LocalServer.StartAsync(_admin);
-        _h = await ShopifyHarness.StartAsync("admin-ui", new()
-        {
-            ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false",
+        _h = await ShopifyHarness.StartAsync(
+            "admin-ui",
+            new()
+            {
+                ["Pipeline:Roles"] = "web,worker",
+                ["Api:DevEndpoints"] = "false",
                 ["Generation:Offline:Narration:LamePath"] = script,
-            ["Pipeline:ReconcileInterval"] = "00:00:30", ["Shopify:AdminOrigin"] = _adminBase,
-            ["Operator:Username"] = "ops", ["Operator:Password"] = "correct horse battery staple",
-        });
+                ["Pipeline:ReconcileInterval"] = "00:00:30",
+                ["Shopify:AdminOrigin"] = _adminBase,
+                ["Operator:Username"] = "ops",
+                ["Operator:Password"] = "correct horse battery staple",
+            }
+        );
         _catalog = new FakeShopifyCatalog(_h.Shopify);
         _h.Shopify.Answer = _catalog.Answer;
         _kit = await BrowserKit.StartAsync(_h.App);
@@ -63,9 +78,10 @@ public sealed class AdminBrowserTests
         _storyA = await CreateStoryAsync(_shopA, "Hana");
         _storyB = await CreateStoryAsync(_shopB, "Bruno");
         foreach (var id in new[] { _storyA, _storyB })
-            Assert.That((await _h.App.WaitForStoryAsync(id, TimeSpan.FromMinutes(2))).Status,
-                Is.EqualTo(StoryStatus.Complete));
-
+            Assert.That(
+                (await _h.App.WaitForStoryAsync(id, TimeSpan.FromMinutes(2))).Status,
+                Is.EqualTo(StoryStatus.Complete)
+            );
     }
 
     [OneTimeTearDown]
@@ -79,18 +95,30 @@ public sealed class AdminBrowserTests
     private HttpClient Api(string shop)
     {
         var http = new HttpClient { BaseAddress = new Uri(_base) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            ShopifyKit.SessionToken(shop));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer",
+            ShopifyKit.SessionToken(shop)
+        );
         return http;
     }
 
     private async Task<Guid> CreateStoryAsync(string shop, string child)
     {
         using var http = Api(shop);
-        var response = await http.PostAsJsonAsync("/api/stories", new { childName = child, ageGroup = "0-3",
-            genre = "ocean" });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted),
-            await response.Content.ReadAsStringAsync());
+        var response = await http.PostAsJsonAsync(
+            "/api/stories",
+            new
+            {
+                childName = child,
+                ageGroup = "0-3",
+                genre = "ocean",
+            }
+        );
+        Assert.That(
+            response.StatusCode,
+            Is.EqualTo(HttpStatusCode.Accepted),
+            await response.Content.ReadAsStringAsync()
+        );
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
@@ -100,7 +128,11 @@ public sealed class AdminBrowserTests
     private async Task<IPage> OpenAsync(string path, string shop, string? query = null)
     {
         var page = await _kit.Browser.NewPageAsync(
-            new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+            new BrowserNewPageOptions
+            {
+                ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            }
+        );
         await page.RouteAsync("https://cdn.shopify.com/**", route => route.AbortAsync());
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         var response = await page.GotoAsync(Url(path, shop, query));
@@ -114,27 +146,41 @@ public sealed class AdminBrowserTests
         var page = await OpenAsync("/stories", _shopA);
         var rows = page.Locator("#stories tbody tr[data-story]");
         var ids = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.story)");
-        Assert.That(ids, Does.Contain(_storyA.ToString()).And.Not.Contain(_storyB.ToString()),
-            "shop A sees its stories, not shop B's");
-        Assert.That(await page.Locator($"tr[data-story='{_storyA}']").InnerTextAsync(),
-            Does.Contain("Hana").And.Contain("Complete").And.Contain("100 %"));
+        Assert.That(
+            ids,
+            Does.Contain(_storyA.ToString()).And.Not.Contain(_storyB.ToString()),
+            "shop A sees its stories, not shop B's"
+        );
+        Assert.That(
+            await page.Locator($"tr[data-story='{_storyA}']").InnerTextAsync(),
+            Does.Contain("Hana").And.Contain("Complete").And.Contain("100 %")
+        );
         await BrowserKit.ScreenshotAsync(page, "stories-list");
 
         await page.SelectOptionAsync("#status", "Error");
         await page.ClickAsync("form.filters button[type=submit]");
         await page.WaitForURLAsync("**status=Error**");
-        Assert.That(await page.Locator("#stories tbody tr[data-story]").CountAsync(), Is.Zero,
-            "the status filter applies");
+        Assert.That(
+            await page.Locator("#stories tbody tr[data-story]").CountAsync(),
+            Is.Zero,
+            "the status filter applies"
+        );
         await page.CloseAsync();
 
         page = await OpenAsync("/stories", _shopA);
         await page.ClickAsync($"tr[data-story='{_storyA}'] a");
         await page.WaitForURLAsync($"**/stories/{_storyA}**");
         Assert.That(await page.Locator("figure.page").CountAsync(), Is.GreaterThan(0));
-        Assert.That(await page.Locator("figure.page img").CountAsync(),
-            Is.EqualTo(await page.Locator("figure.page").CountAsync()), "every page shows its picture");
-        Assert.That(await page.Locator("figure.page audio").CountAsync(),
-            Is.EqualTo(await page.Locator("figure.page").CountAsync()), "and its narration");
+        Assert.That(
+            await page.Locator("figure.page img").CountAsync(),
+            Is.EqualTo(await page.Locator("figure.page").CountAsync()),
+            "every page shows its picture"
+        );
+        Assert.That(
+            await page.Locator("figure.page audio").CountAsync(),
+            Is.EqualTo(await page.Locator("figure.page").CountAsync()),
+            "and its narration"
+        );
         var firstImage = await page.Locator("figure.page img").First.EvaluateAsync<int>("img => img.naturalWidth");
         Assert.That(firstImage, Is.GreaterThan(0), "the signed picture URL loads in the browser");
         Assert.That(await page.Locator("a.button", new() { HasText = "Screen PDF" }).CountAsync(), Is.EqualTo(1));
@@ -153,8 +199,11 @@ public sealed class AdminBrowserTests
         var error = page.Locator(".field[data-field=imageConcurrency] .error");
         await Assertions.Expect(error).ToContainTextAsync("between 1 and 16");
         await using (var db = _h.App.Db())
-            Assert.That((await db.Shops.SingleAsync(s => s.Domain == _shopA)).Settings.ImageConcurrency, Is.Null,
-                "nothing saved");
+            Assert.That(
+                (await db.Shops.SingleAsync(s => s.Domain == _shopA)).Settings.ImageConcurrency,
+                Is.Null,
+                "nothing saved"
+            );
         await BrowserKit.ScreenshotAsync(page, "settings-error");
 
         await page.FillAsync("#imageConcurrency", "2");
@@ -165,14 +214,16 @@ public sealed class AdminBrowserTests
         await using (var db = _h.App.Db())
         {
             var settings = (await db.Shops.SingleAsync(s => s.Domain == _shopA)).Settings;
-            Assert.That((settings.ImageConcurrency, settings.IllustrationStyle), Is.EqualTo(((int?)2,
-                "gentle watercolour")));
+            Assert.That(
+                (settings.ImageConcurrency, settings.IllustrationStyle),
+                Is.EqualTo(((int?)2, "gentle watercolour"))
+            );
         }
         await page.CloseAsync();
     }
 
     [Test]
-    public async Task The_shops_own_Hangfire_dashboard_in_the_admin_frame_shows_a_failed_stage_and_requeue_finishes_the_book()
+    public async Task The_shops_Hangfire_dashboard_in_the_admin_shows_a_failed_stage_and_requeue_finishes_the_book()
     {
         File.WriteAllText(_failMarker, "");
         Guid id;
@@ -191,7 +242,9 @@ public sealed class AdminBrowserTests
         // The Shopify admin (https) frames the app (https, another site): both served through the browser's router.
         var (page, frame) = await OpenInAdminFrameAsync(_shopA);
         var styled = await frame.EvaluateAsync<bool>(
-            "() => [...document.styleSheets].some(s => s.cssRules.length > 50) && getComputedStyle(document.querySelector('.navbar')).position === 'fixed'");
+            "() => [...document.styleSheets].some(s => s.cssRules.length > 50) && "
+                + "getComputedStyle(document.querySelector('.navbar')).position === 'fixed'"
+        );
         Assert.That(styled, "Hangfire's stylesheet loads inside the cross-site frame (the ticket is in its URL)");
         await frame.Locator("a[href$='/jobs/enqueued']").First.ClickAsync();
         await frame.Locator("a[href$='/jobs/failed']").First.ClickAsync();
@@ -204,15 +257,17 @@ public sealed class AdminBrowserTests
         await row.Locator("a.job-method").ClickAsync();
         await Assertions.Expect(frame.Locator("h1.page-header")).ToContainTextAsync($"Narration · story {id}");
         var text = await frame.Locator("body").InnerTextAsync();
-        Assert.That(text,
-            Does.Contain("encoder unavailable").And.Contain("Ines").And.Contain("Narration starting"));
+        Assert.That(text, Does.Contain("encoder unavailable").And.Contain("Ines").And.Contain("Narration starting"));
         Assert.That(text, Does.Not.Contain("   at StorybookShop"), "stack traces are not shown to merchants");
         Assert.That(text, Does.Not.Contain($"{Environment.MachineName}:{Environment.ProcessId}"), "nor host names");
         await BrowserKit.ScreenshotAsync(page, "job");
 
         await frame.Locator("button", new() { HasText = "Requeue" }).First.ClickAsync();
-        var done = await _h.App.WaitForStoryAsync(id, s => s.Status != StoryStatus.Error
-            && s.Status != StoryStatus.Generating, TimeSpan.FromMinutes(2));
+        var done = await _h.App.WaitForStoryAsync(
+            id,
+            s => s.Status != StoryStatus.Error && s.Status != StoryStatus.Generating,
+            TimeSpan.FromMinutes(2)
+        );
         Assert.That(done.Status, Is.EqualTo(StoryStatus.Complete), done.FailureReason);
         await page.CloseAsync();
     }
@@ -224,56 +279,109 @@ public sealed class AdminBrowserTests
         Assert.That(aJobs, Is.Not.Empty);
         var dashboard = await DashboardPathAsync(_shopB);
         var page = await _kit.Browser.NewPageAsync();
-        foreach (var path in new[] { "/", "/jobs/enqueued", "/jobs/scheduled", "/jobs/processing", "/jobs/succeeded",
-            "/jobs/failed",
-                     "/jobs/deleted", "/jobs/awaiting", "/retries", "/recurring", "/servers",
-                         $"/jobs/details/{aJobs[0]}" })
+        foreach (
+            var path in new[]
+            {
+                "/",
+                "/jobs/enqueued",
+                "/jobs/scheduled",
+                "/jobs/processing",
+                "/jobs/succeeded",
+                "/jobs/failed",
+                "/jobs/deleted",
+                "/jobs/awaiting",
+                "/retries",
+                "/recurring",
+                "/servers",
+                $"/jobs/details/{aJobs[0]}",
+            }
+        )
         {
             var response = await page.GotoAsync(_base + dashboard + path);
             Assert.That(response!.Status, Is.EqualTo(200), path);
             var html = await page.ContentAsync();
-            Assert.That(html,
-                Does.Not.Contain(_storyA.ToString()).And.Not.Contain(_shopA)
-                    .And.Not.Contain($"{Environment.MachineName}:{Environment.ProcessId}"), path);
-            foreach (var job in aJobs) Assert.That(html, Does.Not.Contain($"/jobs/details/{job}\""), path);
+            Assert.That(
+                html,
+                Does.Not.Contain(_storyA.ToString())
+                    .And.Not.Contain(_shopA)
+                    .And.Not.Contain($"{Environment.MachineName}:{Environment.ProcessId}"),
+                path
+            );
+            foreach (var job in aJobs)
+                Assert.That(html, Does.Not.Contain($"/jobs/details/{job}\""), path);
         }
-        Assert.That(await page.ContentAsync(), Does.Contain("has expired or could not be found"),
-            "shop A's job page is 'not found' for shop B");
+        Assert.That(
+            await page.ContentAsync(),
+            Does.Contain("has expired or could not be found"),
+            "shop A's job page is 'not found' for shop B"
+        );
         await BrowserKit.ScreenshotAsync(page, "jobs-dashboard-other-shop");
         await page.CloseAsync();
 
         using var http = new HttpClient { BaseAddress = new Uri(_base) };
         // Counters are shop B's own.
-        var stats = await http.PostAsync(dashboard + "/stats", new FormUrlEncodedContent([new("metrics[]",
-            "succeeded:count"), new("metrics[]", "processing:count")]));
-        var succeeded = long.Parse((await stats.Content.ReadFromJsonAsync<JsonElement>())
-            .GetProperty("succeeded:count").GetProperty("value").GetString()!,
-            System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
+        var stats = await http.PostAsync(
+            dashboard + "/stats",
+            new FormUrlEncodedContent([new("metrics[]", "succeeded:count"), new("metrics[]", "processing:count")])
+        );
+        var succeeded = long.Parse(
+            (await stats.Content.ReadFromJsonAsync<JsonElement>())
+                .GetProperty("succeeded:count")
+                .GetProperty("value")
+                .GetString()!,
+            System.Globalization.NumberStyles.AllowThousands,
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         Assert.That(succeeded, Is.EqualTo((await JobIdsAsync(_shopB, "Succeeded")).Count));
 
         // Commands on shop A's jobs by id do nothing.
         var before = await JobStatesAsync(aJobs);
-        Assert.That((await http.PostAsync($"{dashboard}/actions/delete/{aJobs[0]}", null)).StatusCode,
-            Is.Not.EqualTo(HttpStatusCode.NoContent));
-        Assert.That((await http.PostAsync($"{dashboard}/actions/requeue/{aJobs[0]}", null)).StatusCode,
-            Is.Not.EqualTo(HttpStatusCode.NoContent));
-        var all = aJobs.Select(j => new KeyValuePair<string, string>("jobs[]",
-            j.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
-        foreach (var command in new[] { "/jobs/succeeded/requeue", "/jobs/failed/delete", "/jobs/enqueued/delete",
-            "/jobs/deleted/requeue" })
+        Assert.That(
+            (await http.PostAsync($"{dashboard}/actions/delete/{aJobs[0]}", null)).StatusCode,
+            Is.Not.EqualTo(HttpStatusCode.NoContent)
+        );
+        Assert.That(
+            (await http.PostAsync($"{dashboard}/actions/requeue/{aJobs[0]}", null)).StatusCode,
+            Is.Not.EqualTo(HttpStatusCode.NoContent)
+        );
+        var all = aJobs
+            .Select(j => new KeyValuePair<string, string>(
+                "jobs[]",
+                j.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            ))
+            .ToList();
+        foreach (
+            var command in new[]
+            {
+                "/jobs/succeeded/requeue",
+                "/jobs/failed/delete",
+                "/jobs/enqueued/delete",
+                "/jobs/deleted/requeue",
+            }
+        )
             await http.PostAsync(dashboard + command, new FormUrlEncodedContent(all));
-        await http.PostAsync(dashboard + "/recurring/remove", new FormUrlEncodedContent([new("jobs[]",
-            "pipeline-reconciler")]));
+        await http.PostAsync(
+            dashboard + "/recurring/remove",
+            new FormUrlEncodedContent([new("jobs[]", "pipeline-reconciler")])
+        );
         Assert.That(await JobStatesAsync(aJobs), Is.EqualTo(before), "shop A's jobs are untouched");
         await using (var db = _h.App.Db())
-            Assert.That(await db.Database.SqlQueryRaw<int>(
-                "SELECT count(*)::int AS \"Value\" FROM hangfire.set WHERE key = 'recurring-jobs' AND value = " +
-                    "'pipeline-reconciler'").SingleAsync(), Is.EqualTo(1),
-                "the recurring reconciler is still there");
+            Assert.That(
+                await db
+                    .Database.SqlQueryRaw<int>(
+                        "SELECT count(*)::int AS \"Value\" FROM hangfire.set WHERE key = 'recurring-jobs' AND value = "
+                            + "'pipeline-reconciler'"
+                    )
+                    .SingleAsync(),
+                Is.EqualTo(1),
+                "the recurring reconciler is still there"
+            );
 
         // A ticket that was altered, or one from no ticket at all, opens nothing.
-        Assert.That((await http.GetAsync(dashboard[..^3] + "xyz/")).StatusCode,
-            Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(
+            (await http.GetAsync(dashboard[..^3] + "xyz/")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized)
+        );
         Assert.That((await http.GetAsync("/jobs-dashboard/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
@@ -284,10 +392,16 @@ public sealed class AdminBrowserTests
     private async Task<(IPage Page, IFrame Frame)> OpenInAdminFrameAsync(string shop)
     {
         var page = await _kit.Browser.NewPageAsync(
-            new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+            new BrowserNewPageOptions
+            {
+                ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            }
+        );
         await page.RouteAsync("https://cdn.shopify.com/**", route => route.AbortAsync());
         var app = new Uri(_base).Port;
-        var src = $"http://localhost:{app}/jobs?shop={shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={ShopifyKit.SessionToken(shop)}";
+        var src =
+            $"http://localhost:{app}/jobs?shop={shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1"
+            + $"&id_token={ShopifyKit.SessionToken(shop)}";
         await page.GotoAsync($"{_adminBase}/store/a/apps/storybook?src={Uri.EscapeDataString(src)}");
         await page.FrameLocator("#app").Locator(".navbar").WaitForAsync();
         var frame = page.Frames.Single(f => f.Url.StartsWith($"http://localhost:{app}/", StringComparison.Ordinal));
@@ -306,19 +420,28 @@ public sealed class AdminBrowserTests
     private async Task<List<long>> JobIdsAsync(string shop, string? state = null)
     {
         await using var db = _h.App.Db();
-        return await db.Database.SqlQueryRaw<long>("""
-            SELECT sj.job_id AS "Value" FROM story_jobs sj JOIN shops s ON s.id = sj.shop_id
-              JOIN hangfire.job j ON j.id = sj.job_id
-            WHERE s.domain = {0} AND ({1}::text IS NULL OR j.statename = {1}::text) ORDER BY sj.job_id
-            """, shop, (object?)state ?? DBNull.Value).ToListAsync();
+        return await db
+            .Database.SqlQueryRaw<long>(
+                """
+                SELECT sj.job_id AS "Value" FROM story_jobs sj JOIN shops s ON s.id = sj.shop_id
+                  JOIN hangfire.job j ON j.id = sj.job_id
+                WHERE s.domain = {0} AND ({1}::text IS NULL OR j.statename = {1}::text) ORDER BY sj.job_id
+                """,
+                shop,
+                (object?)state ?? DBNull.Value
+            )
+            .ToListAsync();
     }
 
     private async Task<List<string>> JobStatesAsync(List<long> jobs)
     {
         await using var db = _h.App.Db();
-        return await db.Database.SqlQueryRaw<string>(
-            "SELECT id || ' ' || statename AS \"Value\" FROM hangfire.job WHERE id = ANY({0}) ORDER BY id",
-                jobs.ToArray()).ToListAsync();
+        return await db
+            .Database.SqlQueryRaw<string>(
+                "SELECT id || ' ' || statename AS \"Value\" FROM hangfire.job WHERE id = ANY({0}) ORDER BY id",
+                jobs.ToArray()
+            )
+            .ToListAsync();
     }
 
     [Test]
@@ -326,14 +449,21 @@ public sealed class AdminBrowserTests
     {
         using var a = Api(_shopA);
         Assert.That((await a.GetAsync($"/api/stories/{_storyB}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That((await a.PostAsJsonAsync($"/api/stories/{_storyB}/archive", new { })).StatusCode,
-            Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(
+            (await a.PostAsJsonAsync($"/api/stories/{_storyB}/archive", new { })).StatusCode,
+            Is.EqualTo(HttpStatusCode.NotFound)
+        );
         using var browserless = new HttpClient();
-        Assert.That((await browserless.GetAsync(Url($"/stories/{_storyB}", _shopA))).StatusCode,
-            Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(
+            (await browserless.GetAsync(Url($"/stories/{_storyB}", _shopA))).StatusCode,
+            Is.EqualTo(HttpStatusCode.NotFound)
+        );
         await using var db = _h.App.Db();
-        Assert.That((await db.Stories.SingleAsync(s => s.Id == _storyB)).Status, Is.EqualTo(StoryStatus.Complete),
-            "shop B's story is untouched");
+        Assert.That(
+            (await db.Stories.SingleAsync(s => s.Id == _storyB)).Status,
+            Is.EqualTo(StoryStatus.Complete),
+            "shop B's story is untouched"
+        );
     }
 
     [Test]
@@ -343,14 +473,18 @@ public sealed class AdminBrowserTests
         var page = await OpenAsync("/settings", _shopA);
         var options = page.Locator("#bookProductIds option");
         await Assertions.Expect(options).ToHaveCountAsync(2);
-        Assert.That(await options.AllInnerTextsAsync(), Is.EqualTo(new[] { "Personalized storybook",
-            "Plush dolphin" }));
+        Assert.That(
+            await options.AllInnerTextsAsync(),
+            Is.EqualTo(new[] { "Personalized storybook", "Plush dolphin" })
+        );
         await page.Locator("#bookProductIds").SelectOptionAsync(["8001"]);
         await page.ClickAsync("#save");
         await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("Settings saved");
         await using (var db = _h.App.Db())
-            Assert.That((await db.Shops.SingleAsync(s => s.Domain == _shopA)).Settings.BookProductIds,
-                Is.EqualTo(new[] { "8001" }));
+            Assert.That(
+                (await db.Shops.SingleAsync(s => s.Domain == _shopA)).Settings.BookProductIds,
+                Is.EqualTo(new[] { "8001" })
+            );
         await page.CloseAsync();
     }
 
@@ -363,8 +497,10 @@ public sealed class AdminBrowserTests
             var bad = await api.PutAsJsonAsync("/api/settings", new { trimInches = 9 });
             Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(await bad.Content.ReadAsStringAsync(), Does.Contain("trimInches"));
-            Assert.That((await api.PutAsJsonAsync("/api/settings", new { trimInches = 10 })).StatusCode,
-                Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(
+                (await api.PutAsJsonAsync("/api/settings", new { trimInches = 10 })).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK)
+            );
         }
         var story = await _h.App.WaitForStoryAsync(await CreateStoryAsync(shop, "Tomo"), TimeSpan.FromMinutes(2));
         Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
@@ -380,13 +516,20 @@ public sealed class AdminBrowserTests
         using var http = new HttpClient { BaseAddress = new Uri(_base) };
         Assert.That((await http.GetAsync("/ops/jobs/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         using (var merchant = Api(_shopA))
-            Assert.That((await merchant.GetAsync("/ops/jobs/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized),
-                "a merchant's session token is not an operator's credential");
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String("ops:wrong"u8.ToArray()));
+            Assert.That(
+                (await merchant.GetAsync("/ops/jobs/")).StatusCode,
+                Is.EqualTo(HttpStatusCode.Unauthorized),
+                "a merchant's session token is not an operator's credential"
+            );
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic",
+            Convert.ToBase64String("ops:wrong"u8.ToArray())
+        );
         Assert.That((await http.GetAsync("/ops/jobs/")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ops:correct horse battery staple")));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ops:correct horse battery staple"))
+        );
         var html = await (await http.GetAsync("/ops/jobs/jobs/succeeded")).Content.ReadAsStringAsync();
         Assert.That(html, Does.Contain(_storyA.ToString()).And.Contain(_storyB.ToString()), "every shop's jobs");
         Assert.That((await http.GetAsync("/ops/jobs/recurring")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -404,51 +547,93 @@ public sealed class AdminBrowserTests
         using (connection.AcquireDistributedLock($"job:{aJob}:state-lock", TimeSpan.FromSeconds(5)))
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var response = await http.PostAsync(dashboard + "/jobs/succeeded/requeue", new FormUrlEncodedContent(
-                [new("jobs[]", aJob.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
+            var response = await http.PostAsync(
+                dashboard + "/jobs/succeeded/requeue",
+                new FormUrlEncodedContent([
+                    new("jobs[]", aJob.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ])
+            );
             Assert.That(response.StatusCode, Is.Not.EqualTo(HttpStatusCode.InternalServerError));
             // Waiting on the held lock would take Pipeline:DistributedLockTimeout (one minute).
-            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)),
-                "the ownership check comes before any lock");
+            Assert.That(
+                watch.Elapsed,
+                Is.LessThan(TimeSpan.FromSeconds(20)),
+                "the ownership check comes before any lock"
+            );
         }
 
         var huge = new ByteArrayContent(new byte[20 * 1024 * 1024]);
-        huge.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
-        Assert.That((await http.PostAsync(dashboard + "/jobs/failed/delete", huge)).StatusCode,
-            Is.EqualTo(HttpStatusCode.RequestEntityTooLarge), "a 20 MB form is refused before it is read");
+        huge.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(
+            "application/x-www-form-urlencoded"
+        );
+        Assert.That(
+            (await http.PostAsync(dashboard + "/jobs/failed/delete", huge)).StatusCode,
+            Is.EqualTo(HttpStatusCode.RequestEntityTooLarge),
+            "a 20 MB form is refused before it is read"
+        );
         foreach (var command in new[] { "/recurring/remove", "/recurring/trigger", "/recurring/disable" })
-            Assert.That((await http.PostAsync(dashboard + command, new FormUrlEncodedContent([new("jobs[]",
-                "pipeline-reconciler")]))).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), command);
+            Assert.That(
+                (
+                    await http.PostAsync(
+                        dashboard + command,
+                        new FormUrlEncodedContent([new("jobs[]", "pipeline-reconciler")])
+                    )
+                ).StatusCode,
+                Is.EqualTo(HttpStatusCode.Forbidden),
+                command
+            );
     }
 
     [Test]
     public async Task A_merchants_job_page_keeps_the_apps_own_log_lines_and_the_operators_keeps_every_line()
     {
         var story = await CreateStoryAsync(_shopA, "Ines");
-        Assert.That((await _h.App.WaitForStoryAsync(story, TimeSpan.FromMinutes(2))).Status,
-            Is.EqualTo(StoryStatus.Complete));
+        Assert.That(
+            (await _h.App.WaitForStoryAsync(story, TimeSpan.FromMinutes(2))).Status,
+            Is.EqualTo(StoryStatus.Complete)
+        );
         using (var api = Api(_shopA))
-            Assert.That((await api.PostAsJsonAsync($"/api/stories/{story}/publish", new { })).StatusCode,
-                Is.EqualTo(HttpStatusCode.Accepted));
-        Assert.That((await _h.App.WaitForStoryAsync(story, s => s.Status == StoryStatus.Published,
-            TimeSpan.FromMinutes(1))).Status, Is.EqualTo(StoryStatus.Published));
+            Assert.That(
+                (await api.PostAsJsonAsync($"/api/stories/{story}/publish", new { })).StatusCode,
+                Is.EqualTo(HttpStatusCode.Accepted)
+            );
+        Assert.That(
+            (
+                await _h.App.WaitForStoryAsync(story, s => s.Status == StoryStatus.Published, TimeSpan.FromMinutes(1))
+            ).Status,
+            Is.EqualTo(StoryStatus.Published)
+        );
         await _h.App.WaitForJobsSettledAsync(story, TimeSpan.FromMinutes(1));
         long publishJob;
         await using (var db = _h.App.Db())
-            publishJob = await db.Database.SqlQuery<long>($"""
-                SELECT job_id AS "Value" FROM story_jobs WHERE story_id = {story} AND kind = 'Publish'
-                """).SingleAsync();
+            publishJob = await db
+                .Database.SqlQuery<long>(
+                    $"""
+                    SELECT job_id AS "Value" FROM story_jobs WHERE story_id = {story} AND kind = 'Publish'
+                    """
+                )
+                .SingleAsync();
 
         using var http = new HttpClient { BaseAddress = new Uri(_base) };
         var merchant = await http.GetStringAsync($"{await DashboardPathAsync(_shopA)}/jobs/details/{publishJob}");
         Assert.That(merchant, Does.Contain("publishing"), "the app's own lines");
-        Assert.That(merchant, Does.Not.Contain("Start processing HTTP request").And.Not.Contain("graphql.json")
-            .And.Not.Contain("127.0.0.1"), "no provider URLs or HTTP plumbing for the merchant");
+        Assert.That(
+            merchant,
+            Does.Not.Contain("Start processing HTTP request")
+                .And.Not.Contain("graphql.json")
+                .And.Not.Contain("127.0.0.1"),
+            "no provider URLs or HTTP plumbing for the merchant"
+        );
 
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ops:correct horse battery staple")));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("ops:correct horse battery staple"))
+        );
         var operatorPage = await http.GetStringAsync($"/ops/jobs/jobs/details/{publishJob}");
-        Assert.That(operatorPage, Does.Contain("Start processing HTTP request").And.Contain("graphql.json"),
-            "the operator keeps the whole log");
+        Assert.That(
+            operatorPage,
+            Does.Contain("Start processing HTTP request").And.Contain("graphql.json"),
+            "the operator keeps the whole log"
+        );
     }
 }

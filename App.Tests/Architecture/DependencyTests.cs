@@ -13,11 +13,15 @@ public sealed class DependencyTests
 
     /// <summary>The top-level folders (a namespace's first part after StorybookShop).</summary>
     private static List<string> Folders() =>
-    [
-        .. App.GetTypes().Select(t => t.Namespace).OfType<string>()
-            .Where(n => n.StartsWith("StorybookShop.", StringComparison.Ordinal))
-            .Select(n => n.Split('.')[1]).Distinct().Order(StringComparer.Ordinal),
-    ];
+        [
+            .. App.GetTypes()
+                .Select(t => t.Namespace)
+                .OfType<string>()
+                .Where(n => n.StartsWith("StorybookShop.", StringComparison.Ordinal))
+                .Select(n => n.Split('.')[1])
+                .Distinct()
+                .Order(StringComparer.Ordinal),
+        ];
 
     /// <summary>Folder → the folders its types use.</summary>
     public static Dictionary<string, SortedSet<string>> Graph()
@@ -25,24 +29,35 @@ public sealed class DependencyTests
         var folders = Folders();
         var graph = folders.ToDictionary(f => f, _ => new SortedSet<string>(StringComparer.Ordinal));
         foreach (var from in folders)
-            foreach (var to in folders.Where(t => t != from))
-                if (Types.InAssembly(App).That().ResideInNamespace($"StorybookShop.{from}")
-                    .And().HaveDependencyOn($"StorybookShop.{to}").GetTypes().Any())
-                    graph[from].Add(to);
+        foreach (var to in folders.Where(t => t != from))
+            if (
+                Types
+                    .InAssembly(App)
+                    .That()
+                    .ResideInNamespace($"StorybookShop.{from}")
+                    .And()
+                    .HaveDependencyOn($"StorybookShop.{to}")
+                    .GetTypes()
+                    .Any()
+            )
+                graph[from].Add(to);
         return graph;
     }
 
     public static List<(string A, string B)> TwoWay(Dictionary<string, SortedSet<string>> graph) =>
-    [
-        .. graph.SelectMany(g => g.Value.Where(to => string.CompareOrdinal(g.Key, to) < 0
-            && graph[to].Contains(g.Key)).Select(to => (g.Key, to))),
-    ];
+        [
+            .. graph.SelectMany(g =>
+                g.Value.Where(to => string.CompareOrdinal(g.Key, to) < 0 && graph[to].Contains(g.Key))
+                    .Select(to => (g.Key, to))
+            ),
+        ];
 
     [Test]
     public void No_two_feature_folders_depend_on_each_other()
     {
         var graph = Graph();
-        foreach (var (from, to) in graph) TestContext.Out.WriteLine($"{from,-12} → {string.Join(", ", to)}");
+        foreach (var (from, to) in graph)
+            TestContext.Out.WriteLine($"{from, -12} → {string.Join(", ", to)}");
         var twoWay = TwoWay(graph);
         TestContext.Out.WriteLine($"two-way pairs: {twoWay.Count}: {string.Join("; ", twoWay)}");
         Assert.That(twoWay, Is.Empty, "each pair of folders depends one way at most");
@@ -52,13 +67,19 @@ public sealed class DependencyTests
     public void Print_the_types_behind_each_two_way_pair()
     {
         foreach (var (a, b) in TwoWay(Graph()))
-            foreach (var (x, y) in new[] { (a, b), (b, a) })
-            {
-                var types = Types.InAssembly(App).That().ResideInNamespace($"StorybookShop.{x}")
-                    .And().HaveDependencyOn($"StorybookShop.{y}").GetTypes()
-                    .Select(t => t.FullName!.Replace("StorybookShop.", "", StringComparison.Ordinal))
-                    .Where(n => !n.Contains('<', StringComparison.Ordinal)).Distinct();
-                TestContext.Out.WriteLine($"{x} -> {y}: {string.Join(", ", types)}");
-            }
+        foreach (var (x, y) in new[] { (a, b), (b, a) })
+        {
+            var types = Types
+                .InAssembly(App)
+                .That()
+                .ResideInNamespace($"StorybookShop.{x}")
+                .And()
+                .HaveDependencyOn($"StorybookShop.{y}")
+                .GetTypes()
+                .Select(t => t.FullName!.Replace("StorybookShop.", "", StringComparison.Ordinal))
+                .Where(n => !n.Contains('<', StringComparison.Ordinal))
+                .Distinct();
+            TestContext.Out.WriteLine($"{x} -> {y}: {string.Join(", ", types)}");
+        }
     }
 }

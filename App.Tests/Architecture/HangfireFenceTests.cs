@@ -21,9 +21,11 @@ public sealed partial class HangfireFenceTests
         await new Migrator(ds, NullLogger<Migrator>.Instance).MigrateAsync();
         var tables = new HangfireTables(ds);
 
-        Assert.That(await tables.InstalledSchemaVersionAsync(CancellationToken.None),
+        Assert.That(
+            await tables.InstalledSchemaVersionAsync(CancellationToken.None),
             Is.EqualTo(HangfireTables.SchemaVersion),
-            "Hangfire.PostgreSql installed another schema: review every statement in HangfireTables, then move the pin");
+            "Hangfire.PostgreSql installed another schema: review every statement in HangfireTables, then move the pin"
+        );
         // Every statement runs against the installed tables (a renamed column fails here).
         var shop = Guid.NewGuid();
         Assert.Multiple(() =>
@@ -37,26 +39,36 @@ public sealed partial class HangfireFenceTests
             Assert.That(tables.Counters(["stats:succeeded"]), Is.Empty);
             Assert.That(tables.ShopOwnsJob(shop, 1), Is.False);
         });
-        Assert.That(await tables.StoryJobsInStatesAsync(Guid.NewGuid(), ["Enqueued"], CancellationToken.None),
-            Is.Empty);
+        Assert.That(
+            await tables.StoryJobsInStatesAsync(Guid.NewGuid(), ["Enqueued"], CancellationToken.None),
+            Is.Empty
+        );
         await using var conn = await ds.OpenConnectionAsync();
-        Assert.That(await HangfireTables.LatestStatePerKindAsync(conn, Guid.NewGuid(), CancellationToken.None),
-            Is.Empty);
+        Assert.That(
+            await HangfireTables.LatestStatePerKindAsync(conn, Guid.NewGuid(), CancellationToken.None),
+            Is.Empty
+        );
     }
 
     [Test]
     public void No_other_source_file_names_a_Hangfire_table()
     {
         var app = ShopifyKit.Repo("App");
-        var offenders = Directory.EnumerateFiles(app, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}",
-                StringComparison.Ordinal))
+        var offenders = Directory
+            .EnumerateFiles(app, "*.cs", SearchOption.AllDirectories)
+            .Where(f =>
+                !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            )
             .Where(f => Path.GetFileName(f) != "HangfireTables.cs" && HangfireTable().IsMatch(File.ReadAllText(f)))
-            .Select(f => Path.GetRelativePath(app, f)).ToList();
+            .Select(f => Path.GetRelativePath(app, f))
+            .ToList();
         Assert.That(offenders, Is.Empty);
     }
 
-    /// <summary>A table in SQL (lower case; the namespaces are <c>Hangfire.Server</c>, <c>Hangfire.States</c>).</summary>
-    [GeneratedRegex(@"\bhangfire\.(job|state|jobparameter|jobqueue|set|hash|list|counter|aggregatedcounter|server|lock|schema)\b")]
+    /// <summary>A table in SQL (lower case; the namespaces are <c>Hangfire.Server</c>,
+    /// <c>Hangfire.States</c>).</summary>
+    [GeneratedRegex(
+        @"\bhangfire\.(job|state|jobparameter|jobqueue|set|hash|list|counter|aggregatedcounter|server|lock|schema)\b"
+    )]
     private static partial Regex HangfireTable();
 }

@@ -21,7 +21,8 @@ public sealed class MethodLengthTests
         var root = ShopifyKit.Repo("App");
         var tooLong = Methods(Path.Combine(root, folder))
             .Where(m => m.Lines > MaxLines)
-            .Select(m => $"{Path.GetRelativePath(root, m.File)}:{m.Line} {m.Name} ({m.Lines} lines)").ToList();
+            .Select(m => $"{Path.GetRelativePath(root, m.File)}:{m.Line} {m.Name} ({m.Lines} lines)")
+            .ToList();
         Assert.That(tooLong, Is.Empty);
     }
 
@@ -34,25 +35,32 @@ public sealed class MethodLengthTests
     }
 
     public static IEnumerable<(string File, int Line, string Name, int Lines)> Methods(string folder) =>
-        Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+        Directory
+            .EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
             .SelectMany(f => Measure(CSharpSyntaxTree.ParseText(File.ReadAllText(f)), f));
 
     private static IEnumerable<(string File, int Line, string Name, int Lines)> Measure(SyntaxTree tree, string file) =>
-        tree.GetRoot().DescendantNodes()
+        tree.GetRoot()
+            .DescendantNodes()
             .Where(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax)
             .Select(n =>
             {
                 var span = n.GetLocation().GetLineSpan();
-                return (file, span.StartLinePosition.Line + 1, Name(n),
-                    span.EndLinePosition.Line - span.StartLinePosition.Line + 1);
+                return (
+                    file,
+                    span.StartLinePosition.Line + 1,
+                    Name(n),
+                    span.EndLinePosition.Line - span.StartLinePosition.Line + 1
+                );
             });
 
-    private static string Name(SyntaxNode node) => node switch
-    {
-        MethodDeclarationSyntax m => m.Identifier.Text,
-        ConstructorDeclarationSyntax c => c.Identifier.Text,
-        LocalFunctionStatementSyntax l => l.Identifier.Text,
-        AccessorDeclarationSyntax a => a.Keyword.Text,
-        _ => node.Kind().ToString(),
-    };
+    private static string Name(SyntaxNode node) =>
+        node switch
+        {
+            MethodDeclarationSyntax m => m.Identifier.Text,
+            ConstructorDeclarationSyntax c => c.Identifier.Text,
+            LocalFunctionStatementSyntax l => l.Identifier.Text,
+            AccessorDeclarationSyntax a => a.Keyword.Text,
+            _ => node.Kind().ToString(),
+        };
 }

@@ -6,10 +6,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using StorybookShop.Books;
+using StorybookShop.Catalog;
 using StorybookShop.Data;
 using StorybookShop.Tests.Infrastructure;
-using StorybookShop.Catalog;
 
 namespace StorybookShop.Tests.Books;
 
@@ -27,8 +28,10 @@ public sealed partial class PrintPackageTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _h = await ShopifyHarness.StartAsync("print", new() { ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] =
-            "false" });
+        _h = await ShopifyHarness.StartAsync(
+            "print",
+            new() { ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false" }
+        );
         (_shop, _) = await _h.InstalledShopAsync();
         _api = _h.App.CreateClient();
         _api.DefaultRequestHeaders.Authorization = new("Bearer", ShopifyKit.SessionToken(_shop));
@@ -45,18 +48,28 @@ public sealed partial class PrintPackageTests
     {
         var saved = await _api.PutAsJsonAsync("/api/settings", settings);
         Assert.That(saved.StatusCode, Is.EqualTo(HttpStatusCode.OK), await saved.Content.ReadAsStringAsync());
-        var response = await _api.PostAsJsonAsync("/api/stories", new { childName = child, ageGroup = "3-5", genre =
-            "space" });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync(
-            ));
+        var response = await _api.PostAsJsonAsync(
+            "/api/stories",
+            new
+            {
+                childName = child,
+                ageGroup = "3-5",
+                genre = "space",
+            }
+        );
+        Assert.That(
+            response.StatusCode,
+            Is.EqualTo(HttpStatusCode.Accepted),
+            await response.Content.ReadAsStringAsync()
+        );
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var story = await _h.App.WaitForStoryAsync(id, TimeSpan.FromMinutes(3));
         Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
         return story;
     }
 
-    private static Dictionary<string, JsonElement> Checks(JsonElement report) => report.GetProperty("checks")
-        .EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
+    private static Dictionary<string, JsonElement> Checks(JsonElement report) =>
+        report.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
 
     [Test]
     public async Task A_book_at_print_resolution_gets_a_package_that_passes_every_check()
@@ -67,11 +80,29 @@ public sealed partial class PrintPackageTests
         Assert.That(made.StatusCode, Is.EqualTo(HttpStatusCode.OK), view.ToString());
         var report = view.GetProperty("report");
         var checks = Checks(report);
-        Assert.That(checks.Values.Where(c => !c.GetProperty("passed").GetBoolean()).Select(c => c.ToString()),
-            Is.Empty);
-        Assert.That(checks.Keys, Is.SupersetOf(new[] { "pages", "parity", "trim", "bleed", "safe-zone", "fonts",
-            "pictures",
-            "cover-size", "spine", "barcode", "cover-fonts" }));
+        Assert.That(
+            checks.Values.Where(c => !c.GetProperty("passed").GetBoolean()).Select(c => c.ToString()),
+            Is.Empty
+        );
+        Assert.That(
+            checks.Keys,
+            Is.SupersetOf(
+                new[]
+                {
+                    "pages",
+                    "parity",
+                    "trim",
+                    "bleed",
+                    "safe-zone",
+                    "fonts",
+                    "pictures",
+                    "cover-size",
+                    "spine",
+                    "barcode",
+                    "cover-fonts",
+                }
+            )
+        );
         var pages = report.GetProperty("pages").GetInt32();
         Assert.That(report.GetProperty("spine").GetDouble(), Is.EqualTo(Math.Round(pages * 0.0025, 4)), "cream paper");
 
@@ -80,8 +111,10 @@ public sealed partial class PrintPackageTests
         var zipUrl = view.GetProperty("packageUrl").GetString()!;
         var zipBytes = await _api.GetByteArrayAsync(zipUrl);
         using var zip = new ZipArchive(new MemoryStream(zipBytes));
-        Assert.That(zip.Entries.Select(e => e.FullName), Is.EquivalentTo(new[] { "interior.pdf", "cover.pdf",
-            "preflight.json" }));
+        Assert.That(
+            zip.Entries.Select(e => e.FullName),
+            Is.EquivalentTo(new[] { "interior.pdf", "cover.pdf", "preflight.json" })
+        );
         await using var coverStream = await zip.GetEntry("cover.pdf")!.OpenAsync();
         using var coverBytes = new MemoryStream();
         await coverStream.CopyToAsync(coverBytes);
@@ -93,8 +126,10 @@ public sealed partial class PrintPackageTests
 
         // The story page shows the preflight table and offers the zip.
         var page = await _api.GetStringAsync(ShopifyKit.AdminUrl($"/stories/{story.Id}", _shop));
-        Assert.That(page, Does.Contain("id=\"preflight\"").And.Contain("data-check=\"cover-size\"").And.Contain(
-            "Ready for print"));
+        Assert.That(
+            page,
+            Does.Contain("id=\"preflight\"").And.Contain("data-check=\"cover-size\"").And.Contain("Ready for print")
+        );
         var again = await _api.GetFromJsonAsync<JsonElement>($"/api/stories/{story.Id}/print");
         Assert.That(again.GetProperty("report").GetProperty("passed").GetBoolean(), Is.True);
     }
@@ -103,17 +138,18 @@ public sealed partial class PrintPackageTests
     public async Task A_book_at_screen_resolution_is_flagged_for_its_pictures()
     {
         var story = await BookAsync(new { }, "Bo");
-        var view = await (await _api.PostAsync($"/api/stories/{story.Id}/print",
-            null)).Content.ReadFromJsonAsync<JsonElement>();
+        var view = await (
+            await _api.PostAsync($"/api/stories/{story.Id}/print", null)
+        ).Content.ReadFromJsonAsync<JsonElement>();
         var pictures = Checks(view.GetProperty("report"))["pictures"];
         Assert.That(pictures.GetProperty("passed").GetBoolean(), Is.False);
-        var lowest = double.Parse(Ppi().Match(pictures.GetProperty("measured").GetString()!).Groups[1].Value,
-            CultureInfo.InvariantCulture);
+        var lowest = double.Parse(
+            Ppi().Match(pictures.GetProperty("measured").GetString()!).Groups[1].Value,
+            CultureInfo.InvariantCulture
+        );
         // The configured picture size over 8.75 in (bleed included): 1536 px is 175 DPI; the tests draw smaller.
-        var size =
-            _h.App.Services
-            .GetRequiredService<Microsoft.Extensions.Options.IOptions<StorybookShop.Generation.GenerationOptions>>()
-            .Value.Offline.Illustrations.SizePx;
+        var generation = _h.App.Services.GetRequiredService<IOptions<StorybookShop.Generation.GenerationOptions>>();
+        var size = generation.Value.Offline.Illustrations.SizePx;
         Assert.That(lowest, Is.EqualTo(size / 8.75).Within(1));
         Assert.That(view.GetProperty("report").GetProperty("passed").GetBoolean(), Is.False);
     }
@@ -131,9 +167,15 @@ public sealed partial class PrintPackageTests
     public async Task The_cover_wrap_is_sized_to_the_page_count_and_paper(int pages)
     {
         var package = _h.App.Services.GetRequiredService<PrintPackage>();
-        var story = new Story { Id = Guid.NewGuid(), ChildName = "Cy", AgeGroup = "3-5", Genre = "ocean", Title =
-            "Cy and the Whale",
-            Description = "A gentle story about a boy and a very big friend." };
+        var story = new Story
+        {
+            Id = Guid.NewGuid(),
+            ChildName = "Cy",
+            AgeGroup = "3-5",
+            Genre = "ocean",
+            Title = "Cy and the Whale",
+            Description = "A gentle story about a boy and a very big friend.",
+        };
         var jpeg = TestImages.Jpeg(SkiaSharp.SKColors.SteelBlue, 600);
         foreach (var (paper, thickness) in new[] { ("white", 0.002252), ("cream", 0.0025), ("color", 0.002347) })
         {
@@ -141,12 +183,24 @@ public sealed partial class PrintPackageTests
             var pdf = await package.RenderCoverAsync(story, jpeg, wrap, CancellationToken.None);
             var facts = await PdfFacts.ReadAsync(pdf);
             var spine = pages * thickness;
-            Assert.That(facts.WidthPt / 72, Is.EqualTo(2 * 8.5 + spine + 0.25).Within(0.001),
-                $"{pages} pages, {paper}");
+            Assert.That(
+                facts.WidthPt / 72,
+                Is.EqualTo(2 * 8.5 + spine + 0.25).Within(0.001),
+                $"{pages} pages, {paper}"
+            );
             Assert.That(facts.HeightPt / 72, Is.EqualTo(8.75).Within(0.001));
-            Assert.That(facts.TrimBox, Is.EqualTo(string.Join(' ', new[] { 9, 9, (2 * 8.5 + spine + 0.125) * 72,
-                8.625 * 72 }
-                .Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)))), "trim 0.125 in inside every edge");
+            Assert.That(
+                facts.TrimBox,
+                Is.EqualTo(
+                    string.Join(
+                        ' ',
+                        new[] { 9, 9, (2 * 8.5 + spine + 0.125) * 72, 8.625 * 72 }.Select(v =>
+                            v.ToString("0.00", CultureInfo.InvariantCulture)
+                        )
+                    )
+                ),
+                "trim 0.125 in inside every edge"
+            );
 
             // Spine text only from 80 pages; the barcode area stays clear of words.
             var words = await Words(pdf);
@@ -155,8 +209,10 @@ public sealed partial class PrintPackageTests
             Assert.That(onSpine > 0, Is.EqualTo(pages >= 80), $"spine text at {pages} pages");
             var bx1 = (0.125 + 8.5 - 0.25) * 72;
             var by1 = (8.75 - 0.125 - 0.25) * 72;
-            Assert.That(words.Where(w => w.XMax > bx1 - 144 && w.XMin < bx1 && w.YMax > by1 - 1.2 * 72 && w.YMin < by1),
-                Is.Empty);
+            Assert.That(
+                words.Where(w => w.XMax > bx1 - 144 && w.XMin < bx1 && w.YMax > by1 - 1.2 * 72 && w.YMin < by1),
+                Is.Empty
+            );
             Assert.That(words.Any(w => w.Text == "gentle"), Is.True, "the blurb is on the back");
         }
     }
@@ -170,27 +226,53 @@ public sealed partial class PrintPackageTests
         {
             // 24 pages of 8.5 in + bleed; page 3 (a recto: the inside edge is its left) has a word 0.2 in from the
             // trim.
-            var pages = string.Concat(Enumerable.Range(1, 24).Select(i =>
-                $"<section style=\"width:8.75in;height:8.75in;position:relative;break-after:page\"><p " +
-                    $"style=\"position:absolute;top:3in;left:{(i == 3 ? 0.325 : 1.5)}in;margin:0;font:20pt " +
-                        $"sans-serif\">{(i == 3 ? "Edgy" : "Safe")}</p></section>"));
+            var pages = string.Concat(
+                Enumerable
+                    .Range(1, 24)
+                    .Select(i =>
+                        $"<section style=\"width:8.75in;height:8.75in;position:relative;break-after:page\"><p "
+                        + $"style=\"position:absolute;top:3in;left:{(i == 3 ? 0.325 : 1.5)}in;margin:0;font:20pt "
+                        + $"sans-serif\">{(i == 3 ? "Edgy" : "Safe")}</p></section>"
+                    )
+            );
             var html = Path.Combine(dir.FullName, "book.html");
-            await File.WriteAllTextAsync(html,
-                $"<!DOCTYPE html><html><head><style>@page {{ size: 8.75in 8.75in; margin: 0 }} body {{ margin: 0 " +
-                    $"}}</style></head><body>{pages}</body></html>");
+            await File.WriteAllTextAsync(
+                html,
+                $"<!DOCTYPE html><html><head><style>@page {{ size: 8.75in 8.75in; margin: 0 }} body {{ margin: 0 "
+                    + $"}}</style></head><body>{pages}</body></html>"
+            );
             var interior = Path.Combine(dir.FullName, "interior.pdf");
-            await File.WriteAllBytesAsync(interior, await renderer.RenderAsync(html, BookFormat.ForTrim(8.5),
-                CancellationToken.None));
+            await File.WriteAllBytesAsync(
+                interior,
+                await renderer.RenderAsync(html, BookFormat.ForTrim(8.5), CancellationToken.None)
+            );
             var package = _h.App.Services.GetRequiredService<PrintPackage>();
             var wrap = CoverGeometry.For(BookFormat.ForTrim(8.5), 24, "white");
             var cover = Path.Combine(dir.FullName, "cover.pdf");
-            await File.WriteAllBytesAsync(cover, await package.RenderCoverAsync(new Story { ChildName = "X", AgeGroup =
-                "3-5",
-                Genre = "ocean", Title = "T" }, TestImages.Jpeg(SkiaSharp.SKColors.SteelBlue, 100), wrap,
-                    CancellationToken.None));
+            await File.WriteAllBytesAsync(
+                cover,
+                await package.RenderCoverAsync(
+                    new Story
+                    {
+                        ChildName = "X",
+                        AgeGroup = "3-5",
+                        Genre = "ocean",
+                        Title = "T",
+                    },
+                    TestImages.Jpeg(SkiaSharp.SKColors.SteelBlue, 100),
+                    wrap,
+                    CancellationToken.None
+                )
+            );
 
-            var report = await Preflight.RunAsync(interior, cover, BookFormat.ForTrim(8.5), wrap, DateTimeOffset.UtcNow,
-                CancellationToken.None);
+            var report = await Preflight.RunAsync(
+                interior,
+                cover,
+                BookFormat.ForTrim(8.5),
+                wrap,
+                DateTimeOffset.UtcNow,
+                CancellationToken.None
+            );
             var safe = report.Checks.Single(c => c.Id == "safe-zone");
             Assert.That(safe.Passed, Is.False);
             Assert.That(safe.Measured, Does.Contain("\"Edgy\" on page 3"));
@@ -207,8 +289,10 @@ public sealed partial class PrintPackageTests
     private static async Task<List<Word>> Words(byte[] pdf)
     {
         var html = await Run(pdf, "pdftotext", "-bbox", "{file}", "-");
-        return [.. WordTag().Matches(html).Select(m => new Word(m.Groups[5].Value, D(m, 1), D(m, 2), D(m, 3), D(m,
-            4)))];
+        return
+        [
+            .. WordTag().Matches(html).Select(m => new Word(m.Groups[5].Value, D(m, 1), D(m, 2), D(m, 3), D(m, 4))),
+        ];
     }
 
     private static async Task<List<double>> Images(byte[] zipBytes, string entry)
@@ -218,10 +302,19 @@ public sealed partial class PrintPackageTests
         using var ms = new MemoryStream();
         await stream.CopyToAsync(ms);
         var list = await Run(ms.ToArray(), "pdfimages", "-list", "{file}");
-        return [.. list.Split('\n').Skip(2).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length >= 14 && f[2] == "image").Select(f => Math.Min(double.Parse(f[12],
-                CultureInfo.InvariantCulture),
-                double.Parse(f[13], CultureInfo.InvariantCulture)))];
+        return
+        [
+            .. list.Split('\n')
+                .Skip(2)
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(f => f.Length >= 14 && f[2] == "image")
+                .Select(f =>
+                    Math.Min(
+                        double.Parse(f[12], CultureInfo.InvariantCulture),
+                        double.Parse(f[13], CultureInfo.InvariantCulture)
+                    )
+                ),
+        ];
     }
 
     private static double D(Match m, int g) => double.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture);
@@ -233,13 +326,17 @@ public sealed partial class PrintPackageTests
         try
         {
             var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in args) psi.ArgumentList.Add(a == "{file}" ? file : a);
+            foreach (var a in args)
+                psi.ArgumentList.Add(a == "{file}" ? file : a);
             using var p = Process.Start(psi)!;
             var output = await p.StandardOutput.ReadToEndAsync();
             await p.WaitForExitAsync();
             return output;
         }
-        finally { File.Delete(file); }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [GeneratedRegex(@"<word xMin=""([\d.]+)"" yMin=""([\d.]+)"" xMax=""([\d.]+)"" yMax=""([\d.]+)"">([^<]*)</word>")]

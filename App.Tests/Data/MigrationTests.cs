@@ -17,12 +17,19 @@ public sealed class MigrationTests
         {
             var applied = await new Migrator(ds, NullLogger<Migrator>.Instance).MigrateAsync();
             Assert.That(applied, Does.Contain("0001_initial"));
-            Assert.That(await new Migrator(ds, NullLogger<Migrator>.Instance).MigrateAsync(), Is.Empty,
-                "a second run applies nothing");
+            Assert.That(
+                await new Migrator(ds, NullLogger<Migrator>.Instance).MigrateAsync(),
+                Is.Empty,
+                "a second run applies nothing"
+            );
         }
         await using (var modelledSource = NpgsqlDataSource.Create(modelled))
-        await using (var db = new AppDbContext((DbContextOptions<AppDbContext>)new DbContextOptionsBuilder<AppDbContext>()
-            .UseAppDatabase(modelledSource).Options))
+        await using (
+            var db = new AppDbContext(
+                (DbContextOptions<AppDbContext>)
+                    new DbContextOptionsBuilder<AppDbContext>().UseAppDatabase(modelledSource).Options
+            )
+        )
             await db.Database.EnsureCreatedAsync();
 
         Assert.That(await Describe(migrated), Is.EqualTo(await Describe(modelled)));
@@ -33,12 +40,14 @@ public sealed class MigrationTests
     {
         var connection = await TestServices.CreateDatabaseAsync("race");
         await using var ds = NpgsqlDataSource.Create(connection);
-        var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => new Migrator(ds,
-            NullLogger<Migrator>.Instance).MigrateAsync()));
+        var runs = await Task.WhenAll(
+            Enumerable.Range(0, 4).Select(_ => new Migrator(ds, NullLogger<Migrator>.Instance).MigrateAsync())
+        );
         Assert.That(runs.Sum(r => r.Count), Is.EqualTo(Directory.GetFiles(Migrator.MigrationsFolder, "*.sql").Length));
     }
 
-    /// <summary>The EF model's tables; story_jobs (the job engine's), rate_limits and dashboard_tickets are raw SQL, not
+    /// <summary>The EF model's tables; story_jobs (the job engine's), rate_limits and dashboard_tickets are raw SQL,
+    /// not
     /// the model.</summary>
     private static async Task<List<string>> Describe(string connection)
     {
@@ -46,7 +55,8 @@ public sealed class MigrationTests
         await conn.OpenAsync();
         var rows = new List<string>();
         const string sql = """
-            SELECT 'col ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(character_maximum_length::text, '') || ' ' || coalesce(column_default, '')
+            SELECT 'col ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' '
+              || coalesce(character_maximum_length::text, '') || ' ' || coalesce(column_default, '')
             FROM information_schema.columns WHERE table_schema = 'public'
               AND table_name NOT IN ('schema_migrations', 'story_jobs', 'rate_limits', 'dashboard_tickets')
             UNION ALL
@@ -55,12 +65,14 @@ public sealed class MigrationTests
             UNION ALL
             SELECT 'con ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
               WHERE connamespace = 'public'::regnamespace
-                AND conrelid::regclass::text NOT IN ('schema_migrations', 'story_jobs', 'rate_limits', 'dashboard_tickets')
+                AND conrelid::regclass::text NOT IN ('schema_migrations', 'story_jobs', 'rate_limits',
+                  'dashboard_tickets')
             ORDER BY 1
             """;
         await using var cmd = new NpgsqlCommand(sql, conn);
         await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        while (await reader.ReadAsync())
+            rows.Add(reader.GetString(0));
         return rows;
     }
 }

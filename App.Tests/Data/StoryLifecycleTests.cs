@@ -6,8 +6,13 @@ namespace StorybookShop.Tests.Data;
 /// lead — and the predicate EF Core translates and the raw SQL say the same.</summary>
 public sealed class StoryLifecycleTests
 {
-    private const StoryStatus D = StoryStatus.Draft, G = StoryStatus.Generating, P = StoryStatus.Preview,
-        C = StoryStatus.Complete, U = StoryStatus.Published, E = StoryStatus.Error, A = StoryStatus.Archived;
+    private const StoryStatus D = StoryStatus.Draft,
+        G = StoryStatus.Generating,
+        P = StoryStatus.Preview,
+        C = StoryStatus.Complete,
+        U = StoryStatus.Published,
+        E = StoryStatus.Error,
+        A = StoryStatus.Archived;
 
     /// <summary>transition → (from each state: the state it leads to, or null when not allowed).</summary>
     private static readonly Dictionary<string, Dictionary<StoryStatus, StoryStatus?>> Table = new()
@@ -38,24 +43,47 @@ public sealed class StoryLifecycleTests
     {
         var t = StoryLifecycle.All.Single(x => x.Name == transition);
         var expected = Table[transition][from];
-        var story = new Story { Id = Guid.NewGuid(), ChildName = "Ada", AgeGroup = "3-5", Genre = "space",
-            Status = from };
+        var story = new Story
+        {
+            Id = Guid.NewGuid(),
+            ChildName = "Ada",
+            AgeGroup = "3-5",
+            Genre = "space",
+            Status = from,
+        };
         var now = DateTimeOffset.UtcNow;
 
         Assert.That(t.Apply(story, now), Is.EqualTo(expected is not null));
         Assert.That(story.Status, Is.EqualTo(expected ?? from), "a story outside the source states is left as it is");
-        Assert.That(t.Allowed.Compile()(new Story { ChildName = "", AgeGroup = "", Genre = "", Status = from }),
-            Is.EqualTo(expected is not null), "the predicate EF Core translates");
-        Assert.That(t.SqlAllowed("s").Contains($"'{from}'", StringComparison.Ordinal),
-            Is.EqualTo(expected is not null), "the raw SQL");
+        Assert.That(
+            t.Allowed.Compile()(
+                new Story
+                {
+                    ChildName = "",
+                    AgeGroup = "",
+                    Genre = "",
+                    Status = from,
+                }
+            ),
+            Is.EqualTo(expected is not null),
+            "the predicate EF Core translates"
+        );
+        Assert.That(
+            t.SqlAllowed("s").Contains($"'{from}'", StringComparison.Ordinal),
+            Is.EqualTo(expected is not null),
+            "the raw SQL"
+        );
     }
 
     [Test]
     public void The_table_covers_every_transition_the_lifecycle_states()
     {
         Assert.That(StoryLifecycle.All.Select(t => t.Name), Is.EquivalentTo(Table.Keys));
-        Assert.That(StoryLifecycle.All.Select(t => t.To).Distinct(), Does.Not.Contain(StoryStatus.Draft),
-            "nothing goes back to a draft");
+        Assert.That(
+            StoryLifecycle.All.Select(t => t.To).Distinct(),
+            Does.Not.Contain(StoryStatus.Draft),
+            "nothing goes back to a draft"
+        );
         Assert.That(StoryLifecycle.Initial, Is.EqualTo(StoryStatus.Generating), "a new story is made at once");
     }
 }

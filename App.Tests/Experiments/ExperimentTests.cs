@@ -26,11 +26,16 @@ public sealed class ExperimentTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _h = await ShopifyHarness.StartAsync("experiments", new()
-        {
-            ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false",
-            ["Storefront:StoriesPerClientPerMinute"] = "60", ["Storefront:StoriesPerShopPerMinute"] = "60",
-        });
+        _h = await ShopifyHarness.StartAsync(
+            "experiments",
+            new()
+            {
+                ["Pipeline:Roles"] = "web,worker",
+                ["Api:DevEndpoints"] = "false",
+                ["Storefront:StoriesPerClientPerMinute"] = "60",
+                ["Storefront:StoriesPerShopPerMinute"] = "60",
+            }
+        );
         _kit = await BrowserKit.StartAsync(_h.App);
         _catalog = new FakeShopifyCatalog(_h.Shopify);
         _h.Shopify.Answer = _catalog.Answer;
@@ -51,15 +56,32 @@ public sealed class ExperimentTests
 
     private static readonly object[] OfflineArms =
     [
-        new { key = "quest", provider = "offline", model = "quest" },
-        new { key = "rescue", provider = "offline", model = "rescue" },
+        new
+        {
+            key = "quest",
+            provider = "offline",
+            model = "quest",
+        },
+        new
+        {
+            key = "rescue",
+            provider = "offline",
+            model = "rescue",
+        },
     ];
 
     private async Task<Guid> StartOnStorefrontAsync(string child)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, ShopifyKit.ProxyUrl("/proxy/stories", _shop))
         {
-            Content = JsonContent.Create(new { childName = child, ageGroup = "3-5", genre = "ocean" }),
+            Content = JsonContent.Create(
+                new
+                {
+                    childName = child,
+                    ageGroup = "3-5",
+                    genre = "ocean",
+                }
+            ),
         };
         request.Headers.Add("X-Storybook-Shopper", Guid.NewGuid().ToString());
         var response = await _api.SendAsync(request);
@@ -71,21 +93,28 @@ public sealed class ExperimentTests
     private async Task PayAsync(Guid story, string order)
     {
         _catalog.Orders[order] = new FakeShopifyCatalog.Order { Id = order };
-        _catalog.Orders[order].Lines.Add(("1" + order, new Dictionary<string, string> { ["_story_id"] = story.ToString(
-            ) }, 1));
+        _catalog
+            .Orders[order]
+            .Lines.Add(("1" + order, new Dictionary<string, string> { ["_story_id"] = story.ToString() }, 1));
         var payload = new
         {
-            id = long.Parse(order, System.Globalization.CultureInfo.InvariantCulture), customer = new { id = 7001 },
+            id = long.Parse(order, System.Globalization.CultureInfo.InvariantCulture),
+            customer = new { id = 7001 },
             line_items = new object[]
             {
-                new { id = long.Parse("1" + order, System.Globalization.CultureInfo.InvariantCulture),
+                new
+                {
+                    id = long.Parse("1" + order, System.Globalization.CultureInfo.InvariantCulture),
                     product_id = long.Parse(BookProduct, System.Globalization.CultureInfo.InvariantCulture),
-                    price = "24.99", title = "Personalized storybook",
-                    properties = new[] { new { name = "_story_id", value = story.ToString() } } },
+                    price = "24.99",
+                    title = "Personalized storybook",
+                    properties = new[] { new { name = "_story_id", value = story.ToString() } },
+                },
             },
         };
-        var response = await _api.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, JsonSerializer.Serialize(
-            payload)));
+        var response = await _api.SendAsync(
+            ShopifyKit.Webhook("orders/paid", _shop, JsonSerializer.Serialize(payload))
+        );
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await _h.App.WaitForStoryAsync(story, s => s.PaidAt is not null, TimeSpan.FromMinutes(2));
     }
@@ -93,8 +122,10 @@ public sealed class ExperimentTests
     [Test]
     public async Task An_offline_experiment_splits_books_by_arm_measures_each_and_stops_on_the_chosen_one()
     {
-        var created = await _api.PostAsJsonAsync("/api/experiments", new { name = "Quest or rescue", arms =
-            OfflineArms });
+        var created = await _api.PostAsJsonAsync(
+            "/api/experiments",
+            new { name = "Quest or rescue", arms = OfflineArms }
+        );
         var experiment = await created.Content.ReadFromJsonAsync<JsonElement>();
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), experiment.ToString());
         var experimentId = experiment.GetProperty("id").GetGuid();
@@ -105,27 +136,39 @@ public sealed class ExperimentTests
         Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
 
         var ids = new List<Guid>();
-        for (var i = 0; i < 6; i++) ids.Add(await StartOnStorefrontAsync($"Kid{(char)('a' + i)}"));
+        for (var i = 0; i < 6; i++)
+            ids.Add(await StartOnStorefrontAsync($"Kid{(char)('a' + i)}"));
         var stories = new List<Story>();
         foreach (var id in ids)
-            stories.Add(await _h.App.WaitForStoryAsync(id, s => s.Status == StoryStatus.Preview, TimeSpan.FromMinutes(
-                2)));
+            stories.Add(
+                await _h.App.WaitForStoryAsync(id, s => s.Status == StoryStatus.Preview, TimeSpan.FromMinutes(2))
+            );
 
-        var arms = new List<ExperimentArm> { new("quest", "offline", "quest", null, 1), new("rescue", "offline",
-            "rescue", null, 1) };
+        var arms = new List<ExperimentArm>
+        {
+            new("quest", "offline", "quest", null, 1),
+            new("rescue", "offline", "rescue", null, 1),
+        };
         await using (var db = _h.App.Db())
         {
             foreach (var story in stories)
             {
                 // Assigned once, by the story id alone, and written by its arm's writer.
-                Assert.That((story.ExperimentId, story.ExperimentArm),
-                    Is.EqualTo(((Guid?)experimentId, ExperimentAssignment.Pick(story.Id, arms).Key)));
+                Assert.That(
+                    (story.ExperimentId, story.ExperimentArm),
+                    Is.EqualTo(((Guid?)experimentId, ExperimentAssignment.Pick(story.Id, arms).Key))
+                );
                 var rows = await db.Generations.Where(g => g.StoryId == story.Id).ToListAsync();
                 Assert.That(rows, Is.Not.Empty);
-                Assert.That(rows.Select(r => r.ExperimentArm), Has.All.EqualTo(story.ExperimentArm),
-                    "every ledger row");
-                Assert.That(rows.Single(r => r.Type == GenerationType.Text).Model,
-                    Is.EqualTo($"offline-arcs-v1/{story.ExperimentArm}"));
+                Assert.That(
+                    rows.Select(r => r.ExperimentArm),
+                    Has.All.EqualTo(story.ExperimentArm),
+                    "every ledger row"
+                );
+                Assert.That(
+                    rows.Single(r => r.Type == GenerationType.Text).Model,
+                    Is.EqualTo($"offline-arcs-v1/{story.ExperimentArm}")
+                );
             }
         }
 
@@ -143,45 +186,60 @@ public sealed class ExperimentTests
             Assert.That(arm.GetProperty("previews").GetInt32(), Is.EqualTo(mine), key);
             var paidHere = paid.ExperimentArm == key ? 1 : 0;
             Assert.That(arm.GetProperty("paid").GetInt32(), Is.EqualTo(paidHere), key);
-            if (mine == 0) continue;
+            if (mine == 0)
+                continue;
             var interval = ExperimentStats.Wilson(paidHere, mine);
             Assert.That(arm.GetProperty("conversionInterval").GetProperty("low").GetDouble(), Is.EqualTo(interval.Low));
-            Assert.That(arm.GetProperty("conversionInterval").GetProperty("high").GetDouble(), Is.EqualTo(
-                interval.High));
+            Assert.That(
+                arm.GetProperty("conversionInterval").GetProperty("high").GetDouble(),
+                Is.EqualTo(interval.High)
+            );
             Assert.That(arm.GetProperty("textLatencyP50Ms").ValueKind, Is.EqualTo(JsonValueKind.Number));
             Assert.That(arm.GetProperty("wordsPerPageToTarget").GetDouble(), Is.GreaterThan(0.3).And.LessThan(3));
-            Assert.That(arm.GetProperty("grade").ValueKind, Is.EqualTo(JsonValueKind.Number),
-                "English books are graded");
+            Assert.That(
+                arm.GetProperty("grade").ValueKind,
+                Is.EqualTo(JsonValueKind.Number),
+                "English books are graded"
+            );
         }
         Assert.That(view.GetProperty("conversionDiffers").GetBoolean(), Is.False, "six books tell nothing yet");
 
         // The page shows it, in real Chromium.
-        var page = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width =
-            1400, Height = 1000 } });
+        var page = await _kit.Browser.NewPageAsync(
+            new BrowserNewPageOptions
+            {
+                ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
+            }
+        );
         await page.RouteAsync("https://cdn.shopify.com/**", route => route.AbortAsync());
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         var url = _kit.Base + ShopifyKit.AdminUrl("/experiments", _shop);
         Assert.That((await page.GotoAsync(url))!.Status, Is.EqualTo(200));
         var row = page.Locator($"[data-experiment='{experimentId}'] tr[data-arm='{paid.ExperimentArm}']");
-        await Assertions.Expect(row.Locator("td.conversion")).ToContainTextAsync(
-            $"1/{stories.Count(s => s.ExperimentArm == paid.ExperimentArm)}");
+        await Assertions
+            .Expect(row.Locator("td.conversion"))
+            .ToContainTextAsync($"1/{stories.Count(s => s.ExperimentArm == paid.ExperimentArm)}");
         await Assertions.Expect(page.Locator(".verdict")).ToContainTextAsync("may be noise");
         await BrowserKit.ScreenshotAsync(page, "experiments", fullPage: true);
 
         // Stop it from the page, choosing rescue: new stories get the rescue arc, outside the experiment.
         await page.Locator($"[data-experiment='{experimentId}'] tr[data-arm='rescue'] button").ClickAsync();
-        await Assertions.Expect(page.Locator($"[data-experiment='{experimentId}']")).ToContainTextAsync(
-            "new stories go to rescue",
-            new() { Timeout = 15_000 });
+        await Assertions
+            .Expect(page.Locator($"[data-experiment='{experimentId}']"))
+            .ToContainTextAsync("new stories go to rescue", new() { Timeout = 15_000 });
         var after = await StartOnStorefrontAsync("Later");
-        var later = await _h.App.WaitForStoryAsync(after, s => s.Status == StoryStatus.Preview, TimeSpan.FromMinutes(
-            2));
+        var later = await _h.App.WaitForStoryAsync(
+            after,
+            s => s.Status == StoryStatus.Preview,
+            TimeSpan.FromMinutes(2)
+        );
         Assert.That(later.ExperimentId, Is.Null);
         await using (var db = _h.App.Db())
         {
-            Assert.That((await db.Generations.SingleAsync(g => g.StoryId == after
-                && g.Type == GenerationType.Text)).Model,
-                Is.EqualTo("offline-arcs-v1/rescue"));
+            Assert.That(
+                (await db.Generations.SingleAsync(g => g.StoryId == after && g.Type == GenerationType.Text)).Model,
+                Is.EqualTo("offline-arcs-v1/rescue")
+            );
             var shop = await db.Shops.SingleAsync(s => s.Domain == _shop);
             Assert.That((shop.Settings.TextProvider, shop.Settings.TextModel), Is.EqualTo(("offline", "rescue")));
         }
@@ -192,15 +250,24 @@ public sealed class ExperimentTests
     [Test]
     public async Task An_experiment_with_arms_this_server_cannot_run_is_refused_field_by_field()
     {
-        var response = await _api.PostAsJsonAsync("/api/experiments", new
-        {
-            name = "Bad",
-            arms = new object[]
+        var response = await _api.PostAsJsonAsync(
+            "/api/experiments",
+            new
             {
-                new { key = "claude", provider = "anthropic" },
-                new { key = "x", provider = "offline", model = "dragons", weight = 0 },
-            },
-        });
+                name = "Bad",
+                arms = new object[]
+                {
+                    new { key = "claude", provider = "anthropic" },
+                    new
+                    {
+                        key = "x",
+                        provider = "offline",
+                        model = "dragons",
+                        weight = 0,
+                    },
+                },
+            }
+        );
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.That(errors.GetProperty("arms[0].provider")[0].GetString(), Does.Contain("offline"));
@@ -209,7 +276,6 @@ public sealed class ExperimentTests
         await using var db = _h.App.Db();
         Assert.That(await db.Experiments.CountAsync(e => e.Name == "Bad"), Is.Zero, "nothing stored");
     }
-
 }
 
 /// <summary>The arithmetic of experiments: the split and the interval.</summary>
@@ -222,8 +288,9 @@ public sealed class ExperimentMathTests
         var ids = Enumerable.Range(0, 20_000).Select(_ => Guid.NewGuid()).ToList();
         var share = ids.Count(id => ExperimentAssignment.Pick(id, arms).Key == "a") / (double)ids.Count;
         Assert.That(share, Is.EqualTo(0.25).Within(0.02), "weights 1:3");
-        Assert.That(ids.Take(100).All(id => ExperimentAssignment.Pick(id, arms) == ExperimentAssignment.Pick(id,
-            arms)));
+        Assert.That(
+            ids.Take(100).All(id => ExperimentAssignment.Pick(id, arms) == ExperimentAssignment.Pick(id, arms))
+        );
     }
 
     [TestCase(0, 10, 0.0, 0.2775)]
@@ -233,15 +300,22 @@ public sealed class ExperimentMathTests
     public void The_wilson_interval_matches_its_published_values(int successes, int trials, double low, double high)
     {
         var interval = ExperimentStats.Wilson(successes, trials);
-        Assert.That((interval.Low, interval.High), Is.EqualTo((low, high)).Using<(double, double)>((x, y) =>
-            Math.Abs(x.Item1 - y.Item1) < 0.0006 && Math.Abs(x.Item2 - y.Item2) < 0.0006));
+        Assert.That(
+            (interval.Low, interval.High),
+            Is.EqualTo((low, high))
+                .Using<(double, double)>(
+                    (x, y) => Math.Abs(x.Item1 - y.Item1) < 0.0006 && Math.Abs(x.Item2 - y.Item2) < 0.0006
+                )
+        );
     }
 
     [Test]
     public void Intervals_that_overlap_are_noise_and_separate_ones_are_a_difference()
     {
         Assert.That(ExperimentStats.Separated(ExperimentStats.Wilson(5, 10), ExperimentStats.Wilson(6, 10)), Is.False);
-        Assert.That(ExperimentStats.Separated(ExperimentStats.Wilson(20, 200), ExperimentStats.Wilson(80, 200)),
-            Is.True);
+        Assert.That(
+            ExperimentStats.Separated(ExperimentStats.Wilson(20, 200), ExperimentStats.Wilson(80, 200)),
+            Is.True
+        );
     }
 }

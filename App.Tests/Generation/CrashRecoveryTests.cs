@@ -23,13 +23,22 @@ public sealed class CrashRecoveryTests
         };
         var doomed = await NodeProcess.StartAsync(settings);
         using var http = new HttpClient { BaseAddress = doomed.BaseAddress };
-        var response = await http.PostAsJsonAsync("/api/stories", new { childName = "Theo", ageGroup = "5-7",
-            genre = "adventure" });
+        var response = await http.PostAsJsonAsync(
+            "/api/stories",
+            new
+            {
+                childName = "Theo",
+                ageGroup = "5-7",
+                genre = "adventure",
+            }
+        );
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
         // Wait until the illustrations stage is under way, then pull the plug.
-        await using var observer = new AppFactory(connection, new Dictionary<string,
-            string?> { ["Storage:Local:Root"] = assets, ["Pipeline:Roles"] = "web" });
+        await using var observer = new AppFactory(
+            connection,
+            new Dictionary<string, string?> { ["Storage:Local:Root"] = assets, ["Pipeline:Roles"] = "web" }
+        );
         var until = DateTime.UtcNow.AddSeconds(60);
         int drawn;
         do
@@ -47,12 +56,16 @@ public sealed class CrashRecoveryTests
         await using var survivor = await NodeProcess.StartAsync(settings);
         var story = await observer.WaitForStoryAsync(id, TimeSpan.FromMinutes(2));
 
-        Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason + "\n" + string.Join('\n',
-            survivor.Output.TakeLast(40)));
+        Assert.That(
+            story.Status,
+            Is.EqualTo(StoryStatus.Complete),
+            story.FailureReason + "\n" + string.Join('\n', survivor.Output.TakeLast(40))
+        );
         Assert.That(story.Pages.All(p => p.ImageStage == AssetStage.Done && p.AudioStage == AssetStage.Done));
         await using var check = observer.Db();
-        var drawings = await check.Generations.CountAsync(g => g.StoryId == id && g.Type == GenerationType.Image
-            && g.Error == null);
+        var drawings = await check.Generations.CountAsync(g =>
+            g.StoryId == id && g.Type == GenerationType.Image && g.Error == null
+        );
         // Pictures finished before the crash are not drawn again; at most the ones in flight are.
         Assert.That(drawings, Is.LessThanOrEqualTo(story.Pages.Count + 1 + 2));
         Assert.That(File.Exists(Path.Combine(assets, story.PdfUrl!.Replace('/', Path.DirectorySeparatorChar))));

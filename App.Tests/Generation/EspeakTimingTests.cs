@@ -15,8 +15,8 @@ public sealed partial class EspeakTimingTests
 {
     private static EspeakNarrator Narrator() => new(Options.Create(new GenerationOptions()));
 
-    private static NarrationRequest Request(string text, string language) => new(
-        new StoryBrief(Guid.NewGuid(), "Maya", "3-5", "ocean", language, null, []), text, []);
+    private static NarrationRequest Request(string text, string language) =>
+        new(new StoryBrief(Guid.NewGuid(), "Maya", "3-5", "ocean", language, null, []), text, []);
 
     [TestCase("en", "Maya found a shiny shell on the beach. \"Look!\" she laughed — and Comet barked twice.")]
     [TestCase("es", "Lucía encontró una concha brillante en la playa. ¡Mira! Y el perrito ladró dos veces.")]
@@ -26,14 +26,23 @@ public sealed partial class EspeakTimingTests
         var narration = (await Narrator().NarrateAsync(Request(text, language), CancellationToken.None)).Value;
         var words = narration.Words!;
         Assert.That(narration.Words, Is.Not.Null, "libespeak-ng gives timings");
-        Assert.That(words.Select(w => w.Word), Is.EqualTo(Token().Matches(text).Select(m => m.Value)),
-            "one timing per word of the page, same order, same count");
+        Assert.That(
+            words.Select(w => w.Word),
+            Is.EqualTo(Token().Matches(text).Select(m => m.Value)),
+            "one timing per word of the page, same order, same count"
+        );
         var decoded = TestAudio.DecodedSeconds(narration.Mp3);
         Assert.That(words.Select(w => w.Start), Is.Ordered);
-        Assert.That(words.Where(w => !(w.Start >= 0 && w.Start < decoded && w.End >= w.Start)), Is.Empty,
-            $"every word starts inside the decoded audio ({decoded:0.00} s)");
-        Assert.That(words.Select(w => w.Start).Distinct().Count(), Is.GreaterThan(words.Count * 3 / 4),
-            "the words start at their own times: " + string.Join(" ", words.Select(w => $"{w.Word}@{w.Start}")));
+        Assert.That(
+            words.Where(w => !(w.Start >= 0 && w.Start < decoded && w.End >= w.Start)),
+            Is.Empty,
+            $"every word starts inside the decoded audio ({decoded:0.00} s)"
+        );
+        Assert.That(
+            words.Select(w => w.Start).Distinct().Count(),
+            Is.GreaterThan(words.Count * 3 / 4),
+            "the words start at their own times: " + string.Join(" ", words.Select(w => $"{w.Word}@{w.Start}"))
+        );
     }
 
     [Test]

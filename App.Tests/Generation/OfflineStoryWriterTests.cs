@@ -1,8 +1,8 @@
+using StorybookShop.Catalog;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Generation.Offline;
 using StorybookShop.Stories;
-using StorybookShop.Catalog;
 
 namespace StorybookShop.Tests.Generation;
 
@@ -15,11 +15,23 @@ public sealed class OfflineStoryWriterTests
         select new TestCaseData(genre, band.Id, language);
 
     [TestCaseSource(nameof(Everything))]
-    public void Every_theme_band_and_language_gives_a_complete_story_with_no_template_left_over(string genre, string ageGroup, string language)
+    public void Every_theme_band_and_language_gives_a_complete_story_with_no_template_left_over(
+        string genre,
+        string ageGroup,
+        string language
+    )
     {
         foreach (var seed in Enumerable.Range(0, 3)) // three ids reach all three arcs
         {
-            var brief = new StoryBrief(Id(seed), "Ana-Lucía", ageGroup, genre, language, null, [new Companion("Miso", "cat")]);
+            var brief = new StoryBrief(
+                Id(seed),
+                "Ana-Lucía",
+                ageGroup,
+                genre,
+                language,
+                null,
+                [new Companion("Miso", "cat")]
+            );
             var plan = OfflineStoryWriter.Write(brief);
             var band = StoryCatalog.Band(ageGroup);
 
@@ -29,8 +41,15 @@ public sealed class OfflineStoryWriterTests
             Assert.That(plan.Title, Does.Contain("Ana-Lucía"));
             Assert.That(all, Does.Contain("Miso"));
             Assert.That(all, Does.Contain(plan.Moral), "the moral is woven into the story");
-            Assert.That(plan.Pages.All(p => char.IsUpper(p.Text.TrimStart('"', '«', '—', '¡', '¿', ' ')[0])), "sentences start with a capital");
-            Assert.That(plan.Pages.All(p => p.IllustrationPrompt.Length > 40 && !p.IllustrationPrompt.Contains('{', StringComparison.Ordinal)));
+            Assert.That(
+                plan.Pages.All(p => char.IsUpper(p.Text.TrimStart('"', '«', '—', '¡', '¿', ' ')[0])),
+                "sentences start with a capital"
+            );
+            Assert.That(
+                plan.Pages.All(p =>
+                    p.IllustrationPrompt.Length > 40 && !p.IllustrationPrompt.Contains('{', StringComparison.Ordinal)
+                )
+            );
         }
     }
 
@@ -41,21 +60,37 @@ public sealed class OfflineStoryWriterTests
     public void Words_per_page_follow_the_age_band(string ageGroup, int min, int max)
     {
         foreach (var language in StoryCatalog.Languages.Keys)
-            foreach (var seed in Enumerable.Range(0, 3))
-            {
-                var plan = OfflineStoryWriter.Write(new StoryBrief(Id(seed), "Sam", ageGroup, "space", language, null, []));
-                var average = plan.Pages.Average(p => ReadingLevel.Words(p.Text));
-                Assert.That(average, Is.InRange(min, max), $"{language} arc {seed}");
-            }
+        foreach (var seed in Enumerable.Range(0, 3))
+        {
+            var plan = OfflineStoryWriter.Write(new StoryBrief(Id(seed), "Sam", ageGroup, "space", language, null, []));
+            var average = plan.Pages.Average(p => ReadingLevel.Words(p.Text));
+            Assert.That(average, Is.InRange(min, max), $"{language} arc {seed}");
+        }
     }
 
     [Test]
     public void English_reading_level_stays_picture_book_simple_in_every_band()
     {
-        var grades = StoryCatalog.AgeBands.Select(band =>
-            Enumerable.Range(0, 3).Average(seed => ReadingLevel.FleschKincaidGrade(string.Join(" ",
-                OfflineStoryWriter.Write(new StoryBrief(Id(seed), "Sam", band.Id, "adventure", "en", null, [])).Pages.Select(p => p.Text))))).ToList();
-        TestContext.Out.WriteLine("Flesch-Kincaid by band: " + string.Join(", ", grades.Select((g, i) => $"{StoryCatalog.AgeBands[i].Id} {g:0.0}")));
+        var grades = StoryCatalog
+            .AgeBands.Select(band =>
+                Enumerable
+                    .Range(0, 3)
+                    .Average(seed =>
+                        ReadingLevel.FleschKincaidGrade(
+                            string.Join(
+                                " ",
+                                OfflineStoryWriter
+                                    .Write(new StoryBrief(Id(seed), "Sam", band.Id, "adventure", "en", null, []))
+                                    .Pages.Select(p => p.Text)
+                            )
+                        )
+                    )
+            )
+            .ToList();
+        TestContext.Out.WriteLine(
+            "Flesch-Kincaid by band: "
+                + string.Join(", ", grades.Select((g, i) => $"{StoryCatalog.AgeBands[i].Id} {g:0.0}"))
+        );
         // Picture-book prose stays below grade 6 whatever the band (FK overrates very short texts).
         Assert.That(grades, Has.All.LessThan(6.0));
     }
@@ -63,9 +98,14 @@ public sealed class OfflineStoryWriterTests
     [Test]
     public void A_shoppers_moral_is_cleaned_into_one_sentence_and_told_in_the_story()
     {
-        var plan = OfflineStoryWriter.Write(new StoryBrief(Id(1), "Kai", "5-7", "ocean", "en", "  always   tell the truth ", []));
+        var plan = OfflineStoryWriter.Write(
+            new StoryBrief(Id(1), "Kai", "5-7", "ocean", "en", "  always   tell the truth ", [])
+        );
         Assert.That(plan.Moral, Is.EqualTo("Always tell the truth."));
-        Assert.That(plan.Pages.Count(p => p.Text.Contains("Always tell the truth.", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(
+            plan.Pages.Count(p => p.Text.Contains("Always tell the truth.", StringComparison.Ordinal)),
+            Is.EqualTo(1)
+        );
     }
 
     [Test]
@@ -80,7 +120,12 @@ public sealed class OfflineStoryWriterTests
     [Test]
     public void Different_books_get_different_arcs()
     {
-        var titles = Enumerable.Range(0, 3).Select(seed => OfflineStoryWriter.Write(new StoryBrief(Id(seed), "Sam", "3-5", "space", "en", null, [])).Title).ToHashSet();
+        var titles = Enumerable
+            .Range(0, 3)
+            .Select(seed =>
+                OfflineStoryWriter.Write(new StoryBrief(Id(seed), "Sam", "3-5", "space", "en", null, [])).Title
+            )
+            .ToHashSet();
         Assert.That(titles, Has.Count.EqualTo(3));
     }
 
@@ -88,7 +133,10 @@ public sealed class OfflineStoryWriterTests
     public void Flesch_Kincaid_matches_a_worked_example()
     {
         // 2 sentences, 11 words, 13 syllables (hap-py, kit-ten): 0.39*5.5 + 11.8*13/11 - 15.59 = 0.50
-        Assert.That(ReadingLevel.FleschKincaidGrade("The cat sat on the mat. It was a happy kitten."), Is.EqualTo(0.50).Within(0.01));
+        Assert.That(
+            ReadingLevel.FleschKincaidGrade("The cat sat on the mat. It was a happy kitten."),
+            Is.EqualTo(0.50).Within(0.01)
+        );
         // 1 sentence, 4 words, 8 syllables (beau-ti-ful, but-ter-flies): 0.39*4 + 11.8*2 - 15.59 = 9.57
         Assert.That(ReadingLevel.FleschKincaidGrade("Beautiful butterflies fly high."), Is.EqualTo(9.57).Within(0.01));
     }

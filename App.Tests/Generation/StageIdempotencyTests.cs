@@ -8,7 +8,8 @@ using StorybookShop.Tests.Infrastructure;
 
 namespace StorybookShop.Tests.Generation;
 
-/// <summary>Stages skip what exists: a re-run after completion, or after losing one picture, does only what is missing.</summary>
+/// <summary>Stages skip what exists: a re-run after completion, or after losing one picture, does only what is
+/// missing.</summary>
 public sealed class StageIdempotencyTests
 {
     private AppFactory _app = null!;
@@ -19,8 +20,10 @@ public sealed class StageIdempotencyTests
     public async Task MakeABook()
     {
         _app = new AppFactory(await TestServices.CreateDatabaseAsync("idem"));
-        _id = await _app.AddStoryAsync(new PersonalizationRequest("Yusuf", "0-3", "adventure", "en", null,
-            null), start: true);
+        _id = await _app.AddStoryAsync(
+            new PersonalizationRequest("Yusuf", "0-3", "adventure", "en", null, null),
+            start: true
+        );
         _story = await _app.WaitForStoryAsync(_id, TimeSpan.FromMinutes(2));
         Assert.That(_story.Status, Is.EqualTo(StoryStatus.Complete), _story.FailureReason);
     }
@@ -32,12 +35,17 @@ public sealed class StageIdempotencyTests
     public async Task Rerunning_every_stage_of_a_finished_story_calls_no_provider()
     {
         await using (var db = _app.Db())
-            await db.Stories.Where(s => s.Id == _id).ExecuteUpdateAsync(u => u.SetProperty(s => s.StagesDone,
-                PipelineStages.None).SetProperty(s => s.Status, StoryStatus.Generating));
+            await db
+                .Stories.Where(s => s.Id == _id)
+                .ExecuteUpdateAsync(u =>
+                    u.SetProperty(s => s.StagesDone, PipelineStages.None)
+                        .SetProperty(s => s.Status, StoryStatus.Generating)
+                );
         // Text is the one stage whose output is the row itself: mark it done and re-run the rest from scratch.
         await using (var db = _app.Db())
-            await db.Stories.Where(s => s.Id == _id).ExecuteUpdateAsync(u => u.SetProperty(s => s.StagesDone,
-                PipelineStages.Text));
+            await db
+                .Stories.Where(s => s.Id == _id)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.StagesDone, PipelineStages.Text));
         var before = await LedgerCount();
 
         foreach (var stage in _app.Services.GetServices<IPipelineStage>().Where(s => s.Stage != PipelineStages.Text))
@@ -54,11 +62,13 @@ public sealed class StageIdempotencyTests
     {
         // As a stage requeued by hand from the dashboard can, while its story was restarted.
         await using (var db = _app.Db())
-            await db.Stories.Where(s => s.Id == _id).ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.StagesDone,
-                    PipelineStages.Text | PipelineStages.Illustrations).SetProperty(s =>
-                        s.Status, StoryStatus.Generating)
-                .SetProperty(s => s.PdfUrl, (string?)null));
+            await db
+                .Stories.Where(s => s.Id == _id)
+                .ExecuteUpdateAsync(u =>
+                    u.SetProperty(s => s.StagesDone, PipelineStages.Text | PipelineStages.Illustrations)
+                        .SetProperty(s => s.Status, StoryStatus.Generating)
+                        .SetProperty(s => s.PdfUrl, (string?)null)
+                );
         var before = await LedgerCount();
         var job = ActivatorUtilities.CreateInstance<StoryStageJob>(_app.Services);
         await job.RunAsync(_id, PipelineStages.Book, CancellationToken.None);
@@ -77,19 +87,28 @@ public sealed class StageIdempotencyTests
         await store.DeletePrefixAsync(page.ImageKey!);
         await using (var db = _app.Db())
         {
-            await db.StoryPages.Where(p => p.Id == page.Id).ExecuteUpdateAsync(u => u.SetProperty(p => p.ImageStage,
-                AssetStage.Pending));
-            await db.Stories.Where(s => s.Id == _id).ExecuteUpdateAsync(u => u.SetProperty(s => s.StagesDone,
-                PipelineStages.Text | PipelineStages.Narration));
+            await db
+                .StoryPages.Where(p => p.Id == page.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(p => p.ImageStage, AssetStage.Pending));
+            await db
+                .Stories.Where(s => s.Id == _id)
+                .ExecuteUpdateAsync(u =>
+                    u.SetProperty(s => s.StagesDone, PipelineStages.Text | PipelineStages.Narration)
+                );
         }
         var before = await LedgerCount();
 
-        await _app.Services.GetServices<IPipelineStage>().Single(s => s.Stage == PipelineStages.Illustrations)
+        await _app
+            .Services.GetServices<IPipelineStage>()
+            .Single(s => s.Stage == PipelineStages.Illustrations)
             .RunAsync(await LoadAsync(), CancellationToken.None);
 
         await using var check = _app.Db();
-        var added = await check.Generations.Where(g => g.StoryId == _id).OrderByDescending(g => g.CreatedAt)
-            .Take(await LedgerCount() - before).ToListAsync();
+        var added = await check
+            .Generations.Where(g => g.StoryId == _id)
+            .OrderByDescending(g => g.CreatedAt)
+            .Take(await LedgerCount() - before)
+            .ToListAsync();
         Assert.That(added.Select(g => (g.Type, g.PageNumber)), Is.EqualTo(new[] { (GenerationType.Image, (int?)3) }));
         Assert.That(await store.ExistsAsync(page.ImageKey!));
     }

@@ -24,17 +24,22 @@ public sealed class TextModelTests
         _compatible = await FakeOpenAI.StartAsync();
         _claude.Content = (_, _) => FakeOpenAI.Story("Noor", pages: 10, words: 32);
         _compatible.Content = (_, _) => FakeOpenAI.Story("Noor", pages: 10, words: 32);
-        _app = new AppFactory(await TestServices.CreateDatabaseAsync("textmodels"), new Dictionary<string, string?>
-        {
-            ["Generation:TextProvider"] = "anthropic",
-            ["Anthropic:ApiKey"] = "sk-ant-test", ["Anthropic:Endpoint"] = _claude.Endpoint,
-            ["Anthropic:TextModel"] = "claude-test-sonnet",
-            ["Anthropic:TextPrices:claude-test-sonnet:InputPerMillion"] = "3",
-            ["Anthropic:TextPrices:claude-test-sonnet:OutputPerMillion"] = "15",
-            ["OpenAICompatible:Endpoint"] = _compatible.Endpoint, ["OpenAICompatible:TextModel"] = "llama-test-8b",
-            ["OpenAICompatible:TextPrices:llama-test-8b:InputPerMillion"] = "0.1",
-            ["OpenAICompatible:TextPrices:llama-test-8b:OutputPerMillion"] = "0.2",
-        });
+        _app = new AppFactory(
+            await TestServices.CreateDatabaseAsync("textmodels"),
+            new Dictionary<string, string?>
+            {
+                ["Generation:TextProvider"] = "anthropic",
+                ["Anthropic:ApiKey"] = "sk-ant-test",
+                ["Anthropic:Endpoint"] = _claude.Endpoint,
+                ["Anthropic:TextModel"] = "claude-test-sonnet",
+                ["Anthropic:TextPrices:claude-test-sonnet:InputPerMillion"] = "3",
+                ["Anthropic:TextPrices:claude-test-sonnet:OutputPerMillion"] = "15",
+                ["OpenAICompatible:Endpoint"] = _compatible.Endpoint,
+                ["OpenAICompatible:TextModel"] = "llama-test-8b",
+                ["OpenAICompatible:TextPrices:llama-test-8b:InputPerMillion"] = "0.1",
+                ["OpenAICompatible:TextPrices:llama-test-8b:OutputPerMillion"] = "0.2",
+            }
+        );
         _http = _app.CreateClient();
     }
 
@@ -49,8 +54,15 @@ public sealed class TextModelTests
 
     private async Task<Story> MakeAsync(string child)
     {
-        var response = await _http.PostAsJsonAsync("/api/stories", new { childName = child, ageGroup = "3-5",
-            genre = "space" });
+        var response = await _http.PostAsJsonAsync(
+            "/api/stories",
+            new
+            {
+                childName = child,
+                ageGroup = "3-5",
+                genre = "space",
+            }
+        );
         var created = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Accepted), created.ToString());
         return await _app.WaitForStoryAsync(created.GetProperty("id").GetGuid(), TimeSpan.FromMinutes(2));
@@ -59,8 +71,10 @@ public sealed class TextModelTests
     private async Task<List<StorybookShop.Data.Generation>> TextRows(Guid id)
     {
         await using var db = _app.Db();
-        return await db.Generations.Where(g => g.StoryId == id && g.Type == GenerationType.Text)
-            .OrderBy(g => g.CreatedAt).ToListAsync();
+        return await db
+            .Generations.Where(g => g.StoryId == id && g.Type == GenerationType.Text)
+            .OrderBy(g => g.CreatedAt)
+            .ToListAsync();
     }
 
     [Test]
@@ -75,22 +89,30 @@ public sealed class TextModelTests
         Assert.That((call.ApiKey, call.Version is { Length: > 0 }), Is.EqualTo(("sk-ant-test", true)));
         Assert.That(call.Body["model"]!.GetValue<string>(), Is.EqualTo("claude-test-sonnet"));
         Assert.That(call.Body["max_tokens"]!.GetValue<int>(), Is.EqualTo(8192));
-        Assert.That(call.Body["system"]!.ToJsonString(), Does.Contain("Exactly 10 pages").And.Contain(
-            "About 35 words"));
+        Assert.That(
+            call.Body["system"]!.ToJsonString(),
+            Does.Contain("Exactly 10 pages").And.Contain("About 35 words")
+        );
         Assert.That(call.Body["messages"]![0]!["content"]!.ToJsonString(), Does.Contain("name: Noor"));
         // Claude's structured output: the story schema as the output format.
         var format = call.Body["output_config"]!["format"]!;
         Assert.That(format["type"]!.GetValue<string>(), Is.EqualTo("json_schema"));
-        Assert.That(format["schema"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()),
-            Is.EquivalentTo(new[] { "title", "description", "moral", "characters", "pages" }));
+        Assert.That(
+            format["schema"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()),
+            Is.EquivalentTo(new[] { "title", "description", "moral", "characters", "pages" })
+        );
 
         var row = (await TextRows(story.Id)).Single();
         Assert.That((row.Provider, row.Model), Is.EqualTo(("anthropic", "claude-test-sonnet")));
-        Assert.That(row.Cost, Is.EqualTo(FakeAnthropic.InputTokens * 3m / 1_000_000m
-            + FakeAnthropic.OutputTokens * 15m / 1_000_000m));
+        Assert.That(
+            row.Cost,
+            Is.EqualTo(FakeAnthropic.InputTokens * 3m / 1_000_000m + FakeAnthropic.OutputTokens * 15m / 1_000_000m)
+        );
         var details = JsonDocument.Parse(row.Result!).RootElement.GetProperty("details");
-        Assert.That((details.GetProperty("inputTokens").GetInt32(), details.GetProperty("requestId").GetString()),
-            Is.EqualTo((FakeAnthropic.InputTokens, "msg_0001")));
+        Assert.That(
+            (details.GetProperty("inputTokens").GetInt32(), details.GetProperty("requestId").GetString()),
+            Is.EqualTo((FakeAnthropic.InputTokens, "msg_0001"))
+        );
     }
 
     [Test]
@@ -100,8 +122,10 @@ public sealed class TextModelTests
         var story = await MakeAsync("Ravi");
         Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
         Assert.That(_claude.Calls, Has.Count.EqualTo(2));
-        Assert.That(_claude.Calls.Last().Body["messages"]!.AsArray().Last()!["content"]!.ToJsonString(),
-            Does.Contain("did not fit the rules"));
+        Assert.That(
+            _claude.Calls.Last().Body["messages"]!.AsArray().Last()!["content"]!.ToJsonString(),
+            Does.Contain("did not fit the rules")
+        );
         Assert.That(story.TextCorrections, Is.EqualTo(1), "counted for the experiment page");
     }
 
@@ -123,8 +147,10 @@ public sealed class TextModelTests
         var story = await MakeAsync("Kai");
         Assert.That(story.Status, Is.EqualTo(StoryStatus.Error));
         Assert.That(story.FailureReason, Does.StartWith("Text failed and was not retried"));
-        Assert.That(await _app.WaitForJobsSettledAsync(story.Id, TimeSpan.FromSeconds(30)),
-            Is.EqualTo(new[] { "Succeeded" }));
+        Assert.That(
+            await _app.WaitForJobsSettledAsync(story.Id, TimeSpan.FromSeconds(30)),
+            Is.EqualTo(new[] { "Succeeded" })
+        );
         Assert.That(_claude.Calls, Has.Count.EqualTo(1));
     }
 

@@ -11,8 +11,10 @@ public sealed class HealthTests
     public async Task Ready_fails_while_PostgreSQL_is_stopped_and_recovers_when_it_is_back_while_live_stays_up()
     {
         await using var pg = await PrivatePostgres.StartAsync();
-        await using var app = new AppFactory(pg.ConnectionString, new Dictionary<string,
-            string?> { ["Pipeline:Roles"] = "web,worker" });
+        await using var app = new AppFactory(
+            pg.ConnectionString,
+            new Dictionary<string, string?> { ["Pipeline:Roles"] = "web,worker" }
+        );
         using var http = app.CreateClient();
 
         var (status, checks) = await ReadyAsync(http);
@@ -28,8 +30,11 @@ public sealed class HealthTests
         Assert.That(checks["postgresql"], Is.EqualTo("Unhealthy"));
         Assert.That(checks["job-storage"], Is.EqualTo("Unhealthy"), "Hangfire's storage is the same database");
         using (var live = await http.GetAsync("/health/live"))
-            Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK),
-                "a database outage is no reason to restart the node");
+            Assert.That(
+                live.StatusCode,
+                Is.EqualTo(HttpStatusCode.OK),
+                "a database outage is no reason to restart the node"
+            );
 
         await pg.StartAgainAsync();
         (status, checks) = await ReadyAsync(http);
@@ -40,9 +45,14 @@ public sealed class HealthTests
     [Test]
     public async Task Ready_fails_on_a_worker_node_without_Chromium()
     {
-        await using var app = new AppFactory(await TestServices.CreateDatabaseAsync("health-chromium"),
-            new Dictionary<string, string?> { ["Pipeline:Roles"] = "web,worker",
-                ["Chromium:ExecutablePath"] = "/nonexistent/chromium" });
+        await using var app = new AppFactory(
+            await TestServices.CreateDatabaseAsync("health-chromium"),
+            new Dictionary<string, string?>
+            {
+                ["Pipeline:Roles"] = "web,worker",
+                ["Chromium:ExecutablePath"] = "/nonexistent/chromium",
+            }
+        );
         using var http = app.CreateClient();
 
         var (status, checks) = await ReadyAsync(http);
@@ -56,7 +66,11 @@ public sealed class HealthTests
     {
         using var response = await http.GetAsync("/health/ready");
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return (response.StatusCode, body.RootElement.GetProperty("checks").EnumerateObject()
-            .ToDictionary(c => c.Name, c => c.Value.GetProperty("status").GetString()!));
+        return (
+            response.StatusCode,
+            body.RootElement.GetProperty("checks")
+                .EnumerateObject()
+                .ToDictionary(c => c.Name, c => c.Value.GetProperty("status").GetString()!)
+        );
     }
 }

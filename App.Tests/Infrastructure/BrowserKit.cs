@@ -5,25 +5,38 @@ using Microsoft.Playwright;
 
 namespace StorybookShop.Tests.Infrastructure;
 
-/// <summary>Real Chromium (Debian's, through Playwright's ExecutablePath) against the app served on Kestrel; screenshots kept as artifacts.</summary>
+/// <summary>Real Chromium (Debian's, through Playwright's ExecutablePath) against the app served on Kestrel;
+/// screenshots kept as artifacts.</summary>
 public sealed class BrowserKit : IAsyncDisposable
 {
     private IPlaywright _playwright = null!;
     public IBrowser Browser { get; private set; } = null!;
+
     /// <summary>The app's own address on 127.0.0.1.</summary>
     public string Base { get; private set; } = "";
 
-    /// <summary>Serves <paramref name="app"/> on a free port (call before anything touches its Services) and launches the browser.</summary>
+    /// <summary>Serves <paramref name="app"/> on a free port (call before anything touches its Services) and launches
+    /// the browser.</summary>
     public static async Task<BrowserKit> StartAsync(AppFactory app)
     {
         app.UseKestrel(0);
         app.StartServer();
-        var kit = new BrowserKit { Base = app.Services.GetRequiredService<IServer>()
-            .Features.Get<IServerAddressesFeature>()!.Addresses.First() };
+        var kit = new BrowserKit
+        {
+            Base = app
+                .Services.GetRequiredService<IServer>()
+                .Features.Get<IServerAddressesFeature>()!
+                .Addresses.First(),
+        };
         kit._playwright = await Playwright.CreateAsync();
         kit.Browser = await kit._playwright.Chromium.LaunchAsync(
-            new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu"] });
+            new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu"],
+            }
+        );
         return kit;
     }
 

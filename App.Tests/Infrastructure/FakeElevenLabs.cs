@@ -15,15 +15,29 @@ public sealed class FakeElevenLabs : IAsyncDisposable
 {
     public const double SecondsPerCharacter = 0.05;
     private readonly WebApplication _app;
-    private int _inFlight, _requests;
+    private int _inFlight,
+        _requests;
+
     private FakeElevenLabs(WebApplication app) => _app = app;
 
-    public sealed record Call(string Voice, string? ApiKey, string? OutputFormat, JsonNode Body, string? RequestId, int Status);
+    public sealed record Call(
+        string Voice,
+        string? ApiKey,
+        string? OutputFormat,
+        JsonNode Body,
+        string? RequestId,
+        int Status
+    );
+
     public ConcurrentQueue<Call> Calls { get; } = new();
-    /// <summary>Failures to answer with before serving: (HTTP status, detail.status, Retry-After seconds or null); status 0 = hang that many seconds (a timeout).</summary>
+
+    /// <summary>Failures to answer with before serving: (HTTP status, detail.status, Retry-After seconds or null);
+    /// status 0 = hang that many seconds (a timeout).</summary>
     public ConcurrentQueue<(int Status, string DetailStatus, int? RetryAfter)> FailNext { get; } = new();
+
     /// <summary>Text containing any of these is refused with 422 (a permanent failure).</summary>
     public List<string> RefuseText { get; } = [];
+
     /// <summary>More requests at once than this get 429 too_many_concurrent_requests (0 = no limit).</summary>
     public int ConcurrencyLimit { get; set; }
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(50);
@@ -42,19 +56,25 @@ public sealed class FakeElevenLabs : IAsyncDisposable
             var inFlight = Interlocked.Increment(ref fake._inFlight);
             try
             {
-                lock (fake) fake.MaxInFlight = Math.Max(fake.MaxInFlight, inFlight);
+                lock (fake)
+                    fake.MaxInFlight = Math.Max(fake.MaxInFlight, inFlight);
                 IResult Error(int status, string detail, string message, int? retryAfter = null)
                 {
                     fake.Calls.Enqueue(new Call(voice, key, format, body, null, status));
-                    if (retryAfter is { } r) request.HttpContext.Response.Headers["Retry-After"] = r.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (retryAfter is { } r)
+                        request.HttpContext.Response.Headers["Retry-After"] = r.ToString(
+                            System.Globalization.CultureInfo.InvariantCulture
+                        );
                     return Results.Json(new { detail = new { status = detail, message } }, statusCode: status);
                 }
-                if (string.IsNullOrEmpty(key)) return Error(401, "invalid_api_key", "Invalid API key");
+                if (string.IsNullOrEmpty(key))
+                    return Error(401, "invalid_api_key", "Invalid API key");
                 if (fake.ConcurrencyLimit > 0 && inFlight > fake.ConcurrencyLimit)
                     return Error(429, "too_many_concurrent_requests", "Too many concurrent requests for your plan.");
                 if (fake.FailNext.TryDequeue(out var fail))
                 {
-                    if (fail.Status != 0) return Error(fail.Status, fail.DetailStatus, "Scripted failure", fail.RetryAfter);
+                    if (fail.Status != 0)
+                        return Error(fail.Status, fail.DetailStatus, "Scripted failure", fail.RetryAfter);
                     fake.Calls.Enqueue(new Call(voice, key, format, body, null, 0));
                     await Task.Delay(TimeSpan.FromSeconds(fail.RetryAfter ?? 10), request.HttpContext.RequestAborted);
                 }
@@ -68,19 +88,43 @@ public sealed class FakeElevenLabs : IAsyncDisposable
                 request.HttpContext.Response.Headers["request-id"] = requestId;
                 fake.Calls.Enqueue(new Call(voice, key, format, body, requestId, 200));
                 var chars = text.Select(c => (JsonNode?)JsonValue.Create(c.ToString())).ToArray();
-                var starts = text.Select((_, i) => (JsonNode?)JsonValue.Create(Math.Round(i * SecondsPerCharacter, 3))).ToArray();
-                var ends = text.Select((_, i) => (JsonNode?)JsonValue.Create(Math.Round((i + 1) * SecondsPerCharacter, 3))).ToArray();
-                return Results.Json(new JsonObject
-                {
-                    ["audio_base64"] = Convert.ToBase64String(TestAudio.SilentMp3(seconds)),
-                    ["alignment"] = new JsonObject { ["characters"] = new JsonArray(chars), ["character_start_times_seconds"] = new JsonArray(starts), ["character_end_times_seconds"] = new JsonArray(ends) },
-                    ["normalized_alignment"] = new JsonObject
+                var starts = text.Select((_, i) => (JsonNode?)JsonValue.Create(Math.Round(i * SecondsPerCharacter, 3)))
+                    .ToArray();
+                var ends = text.Select(
+                        (_, i) => (JsonNode?)JsonValue.Create(Math.Round((i + 1) * SecondsPerCharacter, 3))
+                    )
+                    .ToArray();
+                return Results.Json(
+                    new JsonObject
                     {
-                        ["characters"] = new JsonArray(text.Select(c => (JsonNode?)JsonValue.Create(c.ToString())).ToArray()),
-                        ["character_start_times_seconds"] = new JsonArray(text.Select((_, i) => (JsonNode?)JsonValue.Create(Math.Round(i * SecondsPerCharacter, 3))).ToArray()),
-                        ["character_end_times_seconds"] = new JsonArray(text.Select((_, i) => (JsonNode?)JsonValue.Create(Math.Round((i + 1) * SecondsPerCharacter, 3))).ToArray()),
-                    },
-                });
+                        ["audio_base64"] = Convert.ToBase64String(TestAudio.SilentMp3(seconds)),
+                        ["alignment"] = new JsonObject
+                        {
+                            ["characters"] = new JsonArray(chars),
+                            ["character_start_times_seconds"] = new JsonArray(starts),
+                            ["character_end_times_seconds"] = new JsonArray(ends),
+                        },
+                        ["normalized_alignment"] = new JsonObject
+                        {
+                            ["characters"] = new JsonArray(
+                                text.Select(c => (JsonNode?)JsonValue.Create(c.ToString())).ToArray()
+                            ),
+                            ["character_start_times_seconds"] = new JsonArray(
+                                text.Select(
+                                        (_, i) => (JsonNode?)JsonValue.Create(Math.Round(i * SecondsPerCharacter, 3))
+                                    )
+                                    .ToArray()
+                            ),
+                            ["character_end_times_seconds"] = new JsonArray(
+                                text.Select(
+                                        (_, i) =>
+                                            (JsonNode?)JsonValue.Create(Math.Round((i + 1) * SecondsPerCharacter, 3))
+                                    )
+                                    .ToArray()
+                            ),
+                        },
+                    }
+                );
             }
             finally
             {

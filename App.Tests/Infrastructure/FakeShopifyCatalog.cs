@@ -35,13 +35,15 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         public required string Id { get; init; }
         public List<(string LineItemId, Dictionary<string, string> Attributes, int Remaining)> Lines { get; } = [];
         public List<JsonNode> Fulfillments { get; } = [];
+
         /// <summary>Line item id → the product it is of (gid), for lines bought as a published product.</summary>
         public Dictionary<string, string> LineProducts { get; } = [];
+
         /// <summary>Line item id → its fulfillment order's number (1 when absent).</summary>
         public Dictionary<string, int> FulfillmentOrderOf { get; } = [];
 
-        public int FulfillmentOrderCount => Lines.Count == 0 ? 1
-            : Lines.Max(l => FulfillmentOrderOf.GetValueOrDefault(l.LineItemId, 1));
+        public int FulfillmentOrderCount =>
+            Lines.Count == 0 ? 1 : Lines.Max(l => FulfillmentOrderOf.GetValueOrDefault(l.LineItemId, 1));
 
         public string FulfillmentOrderId(int number) =>
             $"gid://shopify/FulfillmentOrder/{Id}{number.ToString("D2", CultureInfo.InvariantCulture)}";
@@ -67,7 +69,8 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         (OnlineStore, "AppCatalog", "Online Store"),
     ];
 
-    /// <summary>When set, <c>fulfillmentCreate</c> answers with this userError (a fulfillment order on hold, say).</summary>
+    /// <summary>When set, <c>fulfillmentCreate</c> answers with this userError (a fulfillment order on hold,
+    /// say).</summary>
     public string? RefuseFulfillments { get; set; }
 
     /// <summary>Operations (by root field) to fail once with a top-level GraphQL error, as a crash between calls would
@@ -83,23 +86,47 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         {
             if (FailOnce.TryPeek(out var f) && f == field && FailOnce.TryDequeue(out _))
                 throw new FakeShopify.GraphQLErrorException(
-                    $"Internal error in {field}. Looks like something went wrong on our end.");
+                    $"Internal error in {field}. Looks like something went wrong on our end."
+                );
             data[field] = field switch
             {
                 "stagedUploadsCreate" => Staged(v),
                 "productSet" => ProductSet(call.Shop, v),
-                "publications" => new JsonObject { ["nodes"] = new JsonArray([.. Publications.Select(p =>
-                    (JsonNode)new JsonObject { ["id"] = p.Id, ["name"] = p.Title,
-                        ["catalog"] = new JsonObject { ["__typename"] = p.CatalogType, ["id"] = p.Id.Replace(
-                            "Publication", p.CatalogType, StringComparison.Ordinal), ["title"] = p.Title } })]) },
+                "publications" => new JsonObject
+                {
+                    ["nodes"] = new JsonArray([
+                        .. Publications.Select(p =>
+                            (JsonNode)
+                                new JsonObject
+                                {
+                                    ["id"] = p.Id,
+                                    ["name"] = p.Title,
+                                    ["catalog"] = new JsonObject
+                                    {
+                                        ["__typename"] = p.CatalogType,
+                                        ["id"] = p.Id.Replace("Publication", p.CatalogType, StringComparison.Ordinal),
+                                        ["title"] = p.Title,
+                                    },
+                                }
+                        ),
+                    ]),
+                },
                 "publishablePublish" => Publication(v, add: true),
                 "publishableUnpublish" => Publication(v, add: false),
                 "fulfillmentCreate" => FulfillmentCreate(v),
                 "order" => OrderNode(v["id"]!.GetValue<string>(), shopify.ScopesOf(call)),
                 "fulfillmentOrder" => FulfillmentOrderNode(v["id"]!.GetValue<string>()),
-                "products" => new JsonObject { ["nodes"] = new JsonArray(
-                    [.. ShopProducts.GetValueOrDefault(call.Shop, []).Select(p => (JsonNode)new JsonObject
-                        { ["id"] = $"gid://shopify/Product/{p.Id}", ["title"] = p.Title })]) },
+                "products" => new JsonObject
+                {
+                    ["nodes"] = new JsonArray([
+                        .. ShopProducts
+                            .GetValueOrDefault(call.Shop, [])
+                            .Select(p =>
+                                (JsonNode)
+                                    new JsonObject { ["id"] = $"gid://shopify/Product/{p.Id}", ["title"] = p.Title }
+                            ),
+                    ]),
+                },
                 "productUpdate" => ProductUpdate(v),
                 _ => throw new FakeShopify.GraphQLErrorException($"The fake does not model {field} yet."),
             };
@@ -116,13 +143,18 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
             var name = input!["filename"]!.GetValue<string>();
             var resource = $"https://shopify-staged-uploads.storage.googleapis.com/tmp/{id}/{name}";
             _staged[resource] = id;
-            targets.Add(new JsonObject
-            {
-                ["url"] = $"{shopify.BaseAddress.ToString().TrimEnd('/')}/uploads/{id}", ["resourceUrl"] = resource,
-                ["parameters"] = new JsonArray(new JsonObject { ["name"] = "key", ["value"] = $"tmp/{id}/{name}" },
-                    new JsonObject { ["name"] = "Content-Type", ["value"] = input["mimeType"]!.GetValue<string>() },
-                        new JsonObject { ["name"] = "policy", ["value"] = "eyJleHBpcmF0aW9uIjoi" }),
-            });
+            targets.Add(
+                new JsonObject
+                {
+                    ["url"] = $"{shopify.BaseAddress.ToString().TrimEnd('/')}/uploads/{id}",
+                    ["resourceUrl"] = resource,
+                    ["parameters"] = new JsonArray(
+                        new JsonObject { ["name"] = "key", ["value"] = $"tmp/{id}/{name}" },
+                        new JsonObject { ["name"] = "Content-Type", ["value"] = input["mimeType"]!.GetValue<string>() },
+                        new JsonObject { ["name"] = "policy", ["value"] = "eyJleHBpcmF0aW9uIjoi" }
+                    ),
+                }
+            );
         }
         return new JsonObject { ["stagedTargets"] = targets, ["userErrors"] = new JsonArray() };
     }
@@ -130,7 +162,8 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
     private JsonObject ProductSet(string shop, JsonNode v)
     {
         var input = v["input"]!;
-        var handle = v["identifier"]?["handle"]?.GetValue<string>() ?? input["handle"]?.GetValue<string>()
+        var handle = v["identifier"]?["handle"]?.GetValue<string>()
+            ?? input["handle"]?.GetValue<string>()
             ?? Guid.NewGuid().ToString("N");
         var errors = new JsonArray();
         var files = input["files"]?.AsArray() ?? [];
@@ -138,35 +171,54 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         {
             var source = files[i]!["originalSource"]!.GetValue<string>();
             if (!_staged.TryGetValue(source, out var id) || !shopify.Uploads.ContainsKey(id))
-                errors.Add(UserError(["input", "files", i.ToString(CultureInfo.InvariantCulture), "originalSource"],
-                    "File could not be found.", "INVALID_INPUT"));
+                errors.Add(
+                    UserError(
+                        ["input", "files", i.ToString(CultureInfo.InvariantCulture), "originalSource"],
+                        "File could not be found.",
+                        "INVALID_INPUT"
+                    )
+                );
         }
         if (input["title"] is null || input["title"]!.GetValue<string>().Length == 0)
             errors.Add(UserError(["input", "title"], "Title can't be blank", "INVALID_PRODUCT"));
-        if (errors.Count > 0) return new JsonObject { ["product"] = null, ["userErrors"] = errors };
+        if (errors.Count > 0)
+            return new JsonObject { ["product"] = null, ["userErrors"] = errors };
         var product = Products.Values.FirstOrDefault(p => p.Shop == shop && p.Handle == handle);
         if (product is null)
         {
-            product = new Product { Id = $"gid://shopify/Product/{Interlocked.Increment(ref _next)}", Shop = shop,
-                Handle = handle, Input = input.DeepClone() };
+            product = new Product
+            {
+                Id = $"gid://shopify/Product/{Interlocked.Increment(ref _next)}",
+                Shop = shop,
+                Handle = handle,
+                Input = input.DeepClone(),
+            };
             Products[product.Id] = product;
         }
-        else product.Input = input.DeepClone();
+        else
+            product.Input = input.DeepClone();
         product.Status = input["status"]?.GetValue<string>() ?? product.Status;
         return new JsonObject { ["product"] = ProductNode(product), ["userErrors"] = new JsonArray() };
     }
 
-    private static JsonObject ProductNode(Product p) => new()
-    {
-        ["id"] = p.Id, ["handle"] = p.Handle, ["status"] = p.Status,
-        ["title"] = p.Input["title"]?.GetValue<string>() ?? "",
-    };
+    private static JsonObject ProductNode(Product p) =>
+        new()
+        {
+            ["id"] = p.Id,
+            ["handle"] = p.Handle,
+            ["status"] = p.Status,
+            ["title"] = p.Input["title"]?.GetValue<string>() ?? "",
+        };
 
     private static JsonObject UserError(string[] field, string message, string? code = null)
     {
-        var error = new JsonObject { ["field"] = new JsonArray([.. field.Select(f => (JsonNode)f)]),
-            ["message"] = message };
-        if (code is not null) error["code"] = code;
+        var error = new JsonObject
+        {
+            ["field"] = new JsonArray([.. field.Select(f => (JsonNode)f)]),
+            ["message"] = message,
+        };
+        if (code is not null)
+            error["code"] = code;
         return error;
     }
 
@@ -178,61 +230,99 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         {
             var id = p!["publicationId"]!.GetValue<string>();
             if (Publications.All(x => x.Id != id))
-                return new JsonObject { ["userErrors"] = new JsonArray(UserError(["input", "0", "publicationId"],
-                    "Publication does not exist")) };
-            if (add) product.Publications.Add(id); else product.Publications.Remove(id);
+                return new JsonObject
+                {
+                    ["userErrors"] = new JsonArray(
+                        UserError(["input", "0", "publicationId"], "Publication does not exist")
+                    ),
+                };
+            if (add)
+                product.Publications.Add(id);
+            else
+                product.Publications.Remove(id);
         }
-        return new JsonObject { ["publishable"] = new JsonObject { ["__typename"] = "Product", ["id"] = product.Id },
-            ["userErrors"] = new JsonArray() };
+        return new JsonObject
+        {
+            ["publishable"] = new JsonObject { ["__typename"] = "Product", ["id"] = product.Id },
+            ["userErrors"] = new JsonArray(),
+        };
     }
 
     private static string Numeric(string gid) => gid[(gid.LastIndexOf('/') + 1)..];
 
     private JsonObject? OrderNode(string gid, string scopes)
     {
-        if (!Orders.TryGetValue(Numeric(gid), out var order)) return null;
+        if (!Orders.TryGetValue(Numeric(gid), out var order))
+            return null;
         // An app sees only the fulfillment orders its scopes cover: these are at the merchant's own location.
         if (!FakeShopify.Has(scopes, "read_merchant_managed_fulfillment_orders"))
-            return new JsonObject { ["id"] = gid, ["fulfillmentOrders"] = new JsonObject { ["nodes"] = new JsonArray() } };
+            return new JsonObject
+            {
+                ["id"] = gid,
+                ["fulfillmentOrders"] = new JsonObject { ["nodes"] = new JsonArray() },
+            };
         lock (order)
             return new JsonObject
             {
                 ["id"] = gid,
-                ["fulfillmentOrders"] = new JsonObject { ["nodes"] = new JsonArray([.. Enumerable.Range(1,
-                    order.FulfillmentOrderCount).Select(n => (JsonNode)FulfillmentOrder(order, n))]) },
+                ["fulfillmentOrders"] = new JsonObject
+                {
+                    ["nodes"] = new JsonArray([
+                        .. Enumerable
+                            .Range(1, order.FulfillmentOrderCount)
+                            .Select(n => (JsonNode)FulfillmentOrder(order, n)),
+                    ]),
+                },
             };
     }
 
     private JsonObject? FulfillmentOrderNode(string gid)
     {
         var digits = Numeric(gid);
-        if (digits.Length < 3 || !Orders.TryGetValue(digits[..^2], out var order)) return null;
+        if (digits.Length < 3 || !Orders.TryGetValue(digits[..^2], out var order))
+            return null;
         var number = int.Parse(digits[^2..], CultureInfo.InvariantCulture);
-        if (number < 1 || number > order.FulfillmentOrderCount) return null;
-        lock (order) return FulfillmentOrder(order, number);
+        if (number < 1 || number > order.FulfillmentOrderCount)
+            return null;
+        lock (order)
+            return FulfillmentOrder(order, number);
     }
 
     private static JsonObject FulfillmentOrder(Order order, int number)
     {
-        var lines = order.Lines.Where(l => order.FulfillmentOrderOf.GetValueOrDefault(l.LineItemId, 1) == number)
+        var lines = order
+            .Lines.Where(l => order.FulfillmentOrderOf.GetValueOrDefault(l.LineItemId, 1) == number)
             .ToList();
         return new JsonObject
         {
             ["id"] = order.FulfillmentOrderId(number),
             ["status"] = lines.Any(l => l.Remaining > 0) ? "OPEN" : "CLOSED",
-            ["lineItems"] = new JsonObject { ["nodes"] = new JsonArray([.. lines.Select(l => (JsonNode)new JsonObject
+            ["lineItems"] = new JsonObject
             {
-                ["id"] = $"gid://shopify/FulfillmentOrderLineItem/{l.LineItemId}",
-                ["remainingQuantity"] = l.Remaining, ["totalQuantity"] = Math.Max(1, l.Remaining),
-                ["lineItem"] = new JsonObject
-                {
-                    ["id"] = $"gid://shopify/LineItem/{l.LineItemId}",
-                    ["product"] = order.LineProducts.TryGetValue(l.LineItemId, out var product)
-                        ? new JsonObject { ["id"] = product } : null,
-                    ["customAttributes"] = new JsonArray([.. l.Attributes.Select(a =>
-                        (JsonNode)new JsonObject { ["key"] = a.Key, ["value"] = a.Value })]),
-                },
-            })]) },
+                ["nodes"] = new JsonArray([
+                    .. lines.Select(l =>
+                        (JsonNode)
+                            new JsonObject
+                            {
+                                ["id"] = $"gid://shopify/FulfillmentOrderLineItem/{l.LineItemId}",
+                                ["remainingQuantity"] = l.Remaining,
+                                ["totalQuantity"] = Math.Max(1, l.Remaining),
+                                ["lineItem"] = new JsonObject
+                                {
+                                    ["id"] = $"gid://shopify/LineItem/{l.LineItemId}",
+                                    ["product"] = order.LineProducts.TryGetValue(l.LineItemId, out var product)
+                                        ? new JsonObject { ["id"] = product }
+                                        : null,
+                                    ["customAttributes"] = new JsonArray([
+                                        .. l.Attributes.Select(a =>
+                                            (JsonNode)new JsonObject { ["key"] = a.Key, ["value"] = a.Value }
+                                        ),
+                                    ]),
+                                },
+                            }
+                    ),
+                ]),
+            },
         };
     }
 
@@ -241,8 +331,11 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         var f = v["fulfillment"]!;
         var errors = new JsonArray();
         if (RefuseFulfillments is { } refusal)
-            return new JsonObject { ["fulfillment"] = null, ["userErrors"] = new JsonArray(UserError(["fulfillment"],
-                refusal)) };
+            return new JsonObject
+            {
+                ["fulfillment"] = null,
+                ["userErrors"] = new JsonArray(UserError(["fulfillment"], refusal)),
+            };
         var groups = f["lineItemsByFulfillmentOrder"]!.AsArray();
         foreach (var group in groups)
         {
@@ -258,18 +351,27 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
                 foreach (var item in group["fulfillmentOrderLineItems"]!.AsArray())
                 {
                     var lineId = Numeric(item!["id"]!.GetValue<string>());
-                    var index = order.Lines.FindIndex(l => l.LineItemId == lineId
-                        && order.FulfillmentOrderOf.GetValueOrDefault(lineId, 1) == number);
+                    var index = order.Lines.FindIndex(l =>
+                        l.LineItemId == lineId && order.FulfillmentOrderOf.GetValueOrDefault(lineId, 1) == number
+                    );
                     var quantity = item["quantity"]!.GetValue<int>();
                     if (index < 0 || order.Lines[index].Remaining < quantity)
                     {
-                        errors.Add(UserError(["fulfillment", "lineItemsByFulfillmentOrder"],
-                            "Invalid fulfillment order line item quantity requested."));
+                        errors.Add(
+                            UserError(
+                                ["fulfillment", "lineItemsByFulfillmentOrder"],
+                                "Invalid fulfillment order line item quantity requested."
+                            )
+                        );
                         continue;
                     }
-                    order.Lines[index] = order.Lines[index] with { Remaining = order.Lines[index].Remaining - quantity };
+                    order.Lines[index] = order.Lines[index] with
+                    {
+                        Remaining = order.Lines[index].Remaining - quantity,
+                    };
                 }
-                if (errors.Count == 0) order.Fulfillments.Add(v.DeepClone());
+                if (errors.Count == 0)
+                    order.Fulfillments.Add(v.DeepClone());
             }
         }
         var id = $"gid://shopify/Fulfillment/{Interlocked.Increment(ref _next)}";
@@ -284,8 +386,11 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
     {
         var input = v["product"]!;
         if (!Products.TryGetValue(input["id"]!.GetValue<string>(), out var product))
-            return new JsonObject { ["product"] = null, ["userErrors"] = new JsonArray(UserError(["id"],
-                "Product does not exist")) };
+            return new JsonObject
+            {
+                ["product"] = null,
+                ["userErrors"] = new JsonArray(UserError(["id"], "Product does not exist")),
+            };
         product.Status = input["status"]?.GetValue<string>() ?? product.Status;
         return new JsonObject { ["product"] = ProductNode(product), ["userErrors"] = new JsonArray() };
     }

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 
 namespace StorybookShop.Tests.Infrastructure;
 
-/// <summary>What every local fake of an outside service starts from: a quiet Kestrel on a free 127.0.0.1 port.</summary>
+/// <summary>What every local fake of an outside service starts from: a quiet Kestrel on a free 127.0.0.1
+/// port.</summary>
 public static class LocalServer
 {
     public static WebApplication Create()

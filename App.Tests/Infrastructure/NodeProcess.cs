@@ -15,12 +15,19 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public static async Task<NodeProcess> StartAsync(IDictionary<string, string?> environment)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "StorybookShop.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = AppContext.BaseDirectory };
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
         psi.ArgumentList.Add(dll);
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add("http://127.0.0.1:0");
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        foreach (var (k, v) in environment) psi.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
+        foreach (var (k, v) in environment)
+            psi.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
         var node = new NodeProcess(Process.Start(psi)!);
         node._process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
         node._process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
@@ -35,10 +42,13 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     private void OnLine(string? line)
     {
-        if (line is null) return;
-        lock (Output) Output.Add(line);
+        if (line is null)
+            return;
+        lock (Output)
+            Output.Add(line);
         var m = Listening().Match(line);
-        if (m.Success) _url.TrySetResult(m.Groups[1].Value);
+        if (m.Success)
+            _url.TrySetResult(m.Groups[1].Value);
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no graceful stop — the job dies mid-run.</summary>
@@ -50,7 +60,8 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited) Kill();
+        if (!_process.HasExited)
+            Kill();
         await Task.CompletedTask;
         _process.Dispose();
     }

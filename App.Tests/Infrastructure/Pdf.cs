@@ -5,8 +5,15 @@ using System.Text.RegularExpressions;
 namespace StorybookShop.Tests.Infrastructure;
 
 /// <summary>What poppler's pdfinfo and pdffonts say about a PDF: what a printer or a reader would see.</summary>
-public sealed partial record PdfFacts(int Pages, double WidthPt, double HeightPt, string? CropBox, string? TrimBox,
-    string? BleedBox, IReadOnlyList<(string Name, bool Embedded)> Fonts)
+public sealed partial record PdfFacts(
+    int Pages,
+    double WidthPt,
+    double HeightPt,
+    string? CropBox,
+    string? TrimBox,
+    string? BleedBox,
+    IReadOnlyList<(string Name, bool Embedded)> Fonts
+)
 {
     public static async Task<PdfFacts> ReadAsync(byte[] pdf)
     {
@@ -16,15 +23,27 @@ public sealed partial record PdfFacts(int Pages, double WidthPt, double HeightPt
         {
             var info = await Run("pdfinfo", "-box", file);
             var size = PageSize().Match(info);
-            var fonts = (await Run("pdffonts", file)).Split('\n').Skip(2).Where(l => l.Trim().Length > 0)
+            var fonts = (await Run("pdffonts", file))
+                .Split('\n')
+                .Skip(2)
+                .Where(l => l.Trim().Length > 0)
                 .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Select(p => (p[0], p[^5] == "yes")).ToList();
-            return new PdfFacts(int.Parse(PageCount().Match(info).Groups[1].Value, CultureInfo.InvariantCulture),
-                double.Parse(size.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(size.Groups[2].Value,
-                    CultureInfo.InvariantCulture),
-                Box(info, "CropBox"), Box(info, "TrimBox"), Box(info, "BleedBox"), fonts);
+                .Select(p => (p[0], p[^5] == "yes"))
+                .ToList();
+            return new PdfFacts(
+                int.Parse(PageCount().Match(info).Groups[1].Value, CultureInfo.InvariantCulture),
+                double.Parse(size.Groups[1].Value, CultureInfo.InvariantCulture),
+                double.Parse(size.Groups[2].Value, CultureInfo.InvariantCulture),
+                Box(info, "CropBox"),
+                Box(info, "TrimBox"),
+                Box(info, "BleedBox"),
+                fonts
+            );
         }
-        finally { File.Delete(file); }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     /// <summary>The text a reader would copy out of the PDF (poppler's pdftotext).</summary>
@@ -32,8 +51,14 @@ public sealed partial record PdfFacts(int Pages, double WidthPt, double HeightPt
     {
         var file = Path.GetTempFileName();
         await File.WriteAllBytesAsync(file, pdf);
-        try { return await Run("pdftotext", file, "-"); }
-        finally { File.Delete(file); }
+        try
+        {
+            return await Run("pdftotext", file, "-");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     /// <summary>qpdf's structural check: the cross-reference sections, objects and streams are all sound.</summary>
@@ -41,8 +66,14 @@ public sealed partial record PdfFacts(int Pages, double WidthPt, double HeightPt
     {
         var file = Path.GetTempFileName();
         await File.WriteAllBytesAsync(file, pdf);
-        try { return await Run("qpdf", "--check", file); }
-        finally { File.Delete(file); }
+        try
+        {
+            return await Run("qpdf", "--check", file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     private static string? Box(string info, string name)
@@ -54,7 +85,8 @@ public sealed partial record PdfFacts(int Pages, double WidthPt, double HeightPt
     private static async Task<string> Run(string tool, params string[] args)
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var output = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();

@@ -28,10 +28,13 @@ public sealed class PrivatePostgres : IAsyncDisposable
     private static async Task RunAsync(string command)
     {
         var lib = ShopifyKit.Repo(Path.Combine("scripts", "lib.sh"));
-        using var bash = Process.Start(new ProcessStartInfo("bash", ["-c", $"source '{lib}' && {command}"])
-        {
-            RedirectStandardError = true, RedirectStandardOutput = true,
-        })!;
+        using var bash = Process.Start(
+            new ProcessStartInfo("bash", ["-c", $"source '{lib}' && {command}"])
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            }
+        )!;
         var error = bash.StandardError.ReadToEndAsync();
         await bash.WaitForExitAsync();
         Assert.That(bash.ExitCode, Is.Zero, $"{command}: {await error}");

@@ -22,9 +22,13 @@ public sealed class ShopifyContractCheckAttribute : Attribute, ITestAction
     public void AfterTest(ITest test)
     {
         var seen = new List<ShopifyContract.Violation>();
-        while (ShopifyContract.Violations.TryDequeue(out var v)) seen.Add(v);
+        while (ShopifyContract.Violations.TryDequeue(out var v))
+            seen.Add(v);
         if (seen.Count > 0)
-            Assert.Fail("Shopify's contract was broken during this test (the fake follows Shopify's published " +
-                "2026-10 schema and cost rules):\n- " + string.Join("\n- ", seen.Distinct()));
+            Assert.Fail(
+                "Shopify's contract was broken during this test (the fake follows Shopify's published "
+                    + "2026-10 schema and cost rules):\n- "
+                    + string.Join("\n- ", seen.Distinct())
+            );
     }
 }

@@ -15,15 +15,21 @@ public static class ShopifyKit
     public static string Repo(string file)
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "StorybookShop.sln"))) dir = dir.Parent;
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "StorybookShop.sln")))
+            dir = dir.Parent;
         return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Repository root not found."), file);
     }
 
     /// <summary>What Shopify grants at install: the scopes shopify.app.toml asks for (Shopify-managed
     /// installation).</summary>
     public static string TomlScopes { get; } =
-        System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Repo("shopify.app.toml")),
-        @"(?m)^scopes\s*=\s*""([^""]*)""").Groups[1].Value;
+        System
+            .Text.RegularExpressions.Regex.Match(
+                File.ReadAllText(Repo("shopify.app.toml")),
+                @"(?m)^scopes\s*=\s*""([^""]*)"""
+            )
+            .Groups[1]
+            .Value;
     public const string Secret = "test-client-secret-0123456789abcdef";
     public const string PreviousSecret = "previous-client-secret-0123456789ab";
 
@@ -33,32 +39,48 @@ public static class ShopifyKit
         $"{path}?shop={shop}&host=YWRtaW4uc2hvcGlmeS5jb20&embedded=1&id_token={SessionToken(shop)}"
         + (query is null ? "" : "&" + query);
 
-    public static string SessionToken(string shop, TimeSpan? expiresIn = null, TimeSpan? notBeforeIn = null,
+    public static string SessionToken(
+        string shop,
+        TimeSpan? expiresIn = null,
+        TimeSpan? notBeforeIn = null,
         string audience = ClientId,
-        string secret = Secret, string? dest = null, string? iss = null)
+        string secret = Secret,
+        string? dest = null,
+        string? iss = null
+    )
     {
         var now = DateTime.UtcNow;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Claims = new Dictionary<string, object>
+        return new JsonWebTokenHandler().CreateToken(
+            new SecurityTokenDescriptor
             {
-                ["iss"] = iss ?? $"https://{shop}/admin",
-                ["dest"] = dest ?? $"https://{shop}",
-                ["aud"] = audience,
-                ["sub"] = "42",
-                ["jti"] = Guid.NewGuid().ToString(),
-                ["sid"] = "session-1",
-            },
-            IssuedAt = now.AddSeconds(-5),
-            NotBefore = now + (notBeforeIn ?? TimeSpan.FromSeconds(-5)),
-            Expires = now + (expiresIn ?? TimeSpan.FromMinutes(1)),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)),
-                SecurityAlgorithms.HmacSha256),
-        });
+                Claims = new Dictionary<string, object>
+                {
+                    ["iss"] = iss ?? $"https://{shop}/admin",
+                    ["dest"] = dest ?? $"https://{shop}",
+                    ["aud"] = audience,
+                    ["sub"] = "42",
+                    ["jti"] = Guid.NewGuid().ToString(),
+                    ["sid"] = "session-1",
+                },
+                IssuedAt = now.AddSeconds(-5),
+                NotBefore = now + (notBeforeIn ?? TimeSpan.FromSeconds(-5)),
+                Expires = now + (expiresIn ?? TimeSpan.FromMinutes(1)),
+                SigningCredentials = new SigningCredentials(
+                    new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)),
+                    SecurityAlgorithms.HmacSha256
+                ),
+            }
+        );
     }
 
-    public static HttpRequestMessage Webhook(string topic, string shop, string body, string? eventId = null,
-        string secret = Secret, bool sign = true)
+    public static HttpRequestMessage Webhook(
+        string topic,
+        string shop,
+        string body,
+        string? eventId = null,
+        string secret = Secret,
+        bool sign = true
+    )
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks") { Content = new ByteArrayContent(bytes) };
@@ -69,21 +91,37 @@ public static class ShopifyKit
         request.Headers.Add("X-Shopify-Webhook-Id", Guid.NewGuid().ToString());
         request.Headers.Add("X-Shopify-Event-Id", eventId ?? Guid.NewGuid().ToString());
         request.Headers.Add("X-Shopify-Triggered-At", DateTimeOffset.UtcNow.ToString("O"));
-        if (sign) request.Headers.Add("X-Shopify-Hmac-Sha256", ShopifySignatures.SignWebhook(bytes, secret));
+        if (sign)
+            request.Headers.Add("X-Shopify-Hmac-Sha256", ShopifySignatures.SignWebhook(bytes, secret));
         return request;
     }
 
     /// <summary>A storefront URL as Shopify's app proxy forwards it: the query signed with the app secret.</summary>
-    public static string ProxyUrl(string path, string shop, string? customer = "7001", long? timestamp = null,
-        string secret = Secret, IDictionary<string, string>? extra = null)
+    public static string ProxyUrl(
+        string path,
+        string shop,
+        string? customer = "7001",
+        long? timestamp = null,
+        string secret = Secret,
+        IDictionary<string, string>? extra = null
+    )
     {
-        var query = new Dictionary<string, string> { ["shop"] = shop, ["path_prefix"] = "/apps/storybook",
-            ["timestamp"] = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds())
-                .ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        foreach (var (k, v) in extra ?? new Dictionary<string, string>()) query[k] = v;
-        if (customer is not null) query["logged_in_customer_id"] = customer;
-        query["signature"] = StorybookShop.Shopify.ShopifySignatures.HexHmac(string.Concat(query.OrderBy(p => p.Key,
-            StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), secret);
+        var query = new Dictionary<string, string>
+        {
+            ["shop"] = shop,
+            ["path_prefix"] = "/apps/storybook",
+            ["timestamp"] = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(
+                System.Globalization.CultureInfo.InvariantCulture
+            ),
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>())
+            query[k] = v;
+        if (customer is not null)
+            query["logged_in_customer_id"] = customer;
+        query["signature"] = StorybookShop.Shopify.ShopifySignatures.HexHmac(
+            string.Concat(query.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")),
+            secret
+        );
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, query!);
     }
 

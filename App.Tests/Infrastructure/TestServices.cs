@@ -8,10 +8,14 @@ namespace StorybookShop.Tests.Infrastructure;
 /// </summary>
 public static class TestServices
 {
-    public static string PostgresServer => Environment.GetEnvironmentVariable("TEST_PG")
-        ?? throw new InvalidOperationException("TEST_PG is not set: run the tests with scripts/test.sh, which starts PostgreSQL and s3rver.");
+    public static string PostgresServer =>
+        Environment.GetEnvironmentVariable("TEST_PG")
+        ?? throw new InvalidOperationException(
+            "TEST_PG is not set: run the tests with scripts/test.sh, which starts PostgreSQL and s3rver."
+        );
 
-    public static string S3Url => Environment.GetEnvironmentVariable("TEST_S3_URL")
+    public static string S3Url =>
+        Environment.GetEnvironmentVariable("TEST_S3_URL")
         ?? throw new InvalidOperationException("TEST_S3_URL is not set: run the tests with scripts/test.sh.");
 
     public static async Task<string> CreateDatabaseAsync(string purpose)

@@ -25,14 +25,18 @@ public sealed class PublishingTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _h = await ShopifyHarness.StartAsync("publishing", new() { ["Pipeline:Roles"] = "web,worker",
-            ["Api:DevEndpoints"] = "false" });
+        _h = await ShopifyHarness.StartAsync(
+            "publishing",
+            new() { ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false" }
+        );
         _catalog = new FakeShopifyCatalog(_h.Shopify);
         _h.Shopify.Answer = _catalog.Answer;
         (_shop, _) = await _h.InstalledShopAsync();
         using var api = Api(_shop);
-        Assert.That((await api.PutAsJsonAsync("/api/settings", new { price = 24.99m })).StatusCode,
-            Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(
+            (await api.PutAsJsonAsync("/api/settings", new { price = 24.99m })).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK)
+        );
     }
 
     [OneTimeTearDown]
@@ -41,28 +45,43 @@ public sealed class PublishingTests
     private HttpClient Api(string shop)
     {
         var http = _h.App.CreateClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            ShopifyKit.SessionToken(shop));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer",
+            ShopifyKit.SessionToken(shop)
+        );
         return http;
     }
 
     private async Task<Story> CompleteStoryAsync(string child)
     {
         using var api = Api(_shop);
-        var response = await api.PostAsJsonAsync("/api/stories", new { childName = child, ageGroup = "0-3",
-            genre = "space" });
-        var story = await _h.App.WaitForStoryAsync((await response.Content.ReadFromJsonAsync<JsonElement>())
-            .GetProperty("id").GetGuid(), TimeSpan.FromMinutes(2));
+        var response = await api.PostAsJsonAsync(
+            "/api/stories",
+            new
+            {
+                childName = child,
+                ageGroup = "0-3",
+                genre = "space",
+            }
+        );
+        var story = await _h.App.WaitForStoryAsync(
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid(),
+            TimeSpan.FromMinutes(2)
+        );
         Assert.That(story.Status, Is.EqualTo(StoryStatus.Complete), story.FailureReason);
         return story;
     }
 
-    private Task<Story> WaitForAsync(Guid id, Func<Story, bool> done) => _h.App.WaitForStoryAsync(id, done,
-        TimeSpan.FromMinutes(1));
+    private Task<Story> WaitForAsync(Guid id, Func<Story, bool> done) =>
+        _h.App.WaitForStoryAsync(id, done, TimeSpan.FromMinutes(1));
 
     private List<FakeShopify.GraphQLCall> Calls(string operation, string? handle = null) =>
-        _h.Shopify.GraphQLCalls.Where(c => c.Query.Contains(operation + "(", StringComparison.Ordinal) &&
-            (handle is null || c.Variables?["identifier"]?["handle"]?.GetValue<string>() == handle)).ToList();
+        _h
+            .Shopify.GraphQLCalls.Where(c =>
+                c.Query.Contains(operation + "(", StringComparison.Ordinal)
+                && (handle is null || c.Variables?["identifier"]?["handle"]?.GetValue<string>() == handle)
+            )
+            .ToList();
 
     [Test]
     public async Task A_complete_book_becomes_one_digital_product_with_its_cover_and_preview_pages_on_the_online_store()
@@ -70,8 +89,11 @@ public sealed class PublishingTests
         var story = await CompleteStoryAsync("Aya");
         using var api = Api(_shop);
         var response = await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted),
-            await response.Content.ReadAsStringAsync());
+        Assert.That(
+            response.StatusCode,
+            Is.EqualTo(HttpStatusCode.Accepted),
+            await response.Content.ReadAsStringAsync()
+        );
         var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
         Assert.That(published.Status, Is.EqualTo(StoryStatus.Published), published.FailureReason);
 
@@ -82,12 +104,20 @@ public sealed class PublishingTests
         Assert.That(input["status"]!.GetValue<string>(), Is.EqualTo("ACTIVE"));
         var variant = input["variants"]![0]!;
         Assert.That(variant["price"]!.GetValue<string>(), Is.EqualTo("24.99"), "the shop's price");
-        Assert.That(variant["inventoryItem"]!["requiresShipping"]!.GetValue<bool>(), Is.False,
-            "a digital product ships nothing");
+        Assert.That(
+            variant["inventoryItem"]!["requiresShipping"]!.GetValue<bool>(),
+            Is.False,
+            "a digital product ships nothing"
+        );
         var metafield = input["metafields"]![0]!;
-        Assert.That((metafield["namespace"]!.GetValue<string>(), metafield["key"]!.GetValue<string>(),
-            metafield["value"]!.GetValue<string>()),
-            Is.EqualTo(("storybook", "story_id", story.Id.ToString())));
+        Assert.That(
+            (
+                metafield["namespace"]!.GetValue<string>(),
+                metafield["key"]!.GetValue<string>(),
+                metafield["value"]!.GetValue<string>()
+            ),
+            Is.EqualTo(("storybook", "story_id", story.Id.ToString()))
+        );
         Assert.That(set.Query, Does.Contain("synchronous: true"));
 
         // Media: the cover and two preview pages, uploaded through staged targets before productSet names them.
@@ -95,18 +125,28 @@ public sealed class PublishingTests
         Assert.That(files, Has.Count.EqualTo(3));
         var store = _h.App.Services.GetRequiredService<IAssetStore>();
         var cover = (await store.GetAsync(published.CoverImage!))!;
-        var uploaded = files.Select(f => _h.Shopify.Uploads.Values.Single(u => f!["originalSource"]!.GetValue<string>()
-            .EndsWith(u.Key, StringComparison.Ordinal))).ToList();
+        var uploaded = files
+            .Select(f =>
+                _h.Shopify.Uploads.Values.Single(u =>
+                    f!["originalSource"]!.GetValue<string>().EndsWith(u.Key, StringComparison.Ordinal)
+                )
+            )
+            .ToList();
         Assert.That(uploaded[0].Bytes, Is.EqualTo(cover), "the cover is the first image, byte for byte");
         Assert.That(files.Select(f => f!["contentType"]!.GetValue<string>()), Is.All.EqualTo("IMAGE"));
         var staged = Calls("stagedUploadsCreate").Last().Variables!["input"]!.AsArray();
-        Assert.That(staged.Select(x => (x!["resource"]!.GetValue<string>(), x["httpMethod"]!.GetValue<string>())),
-            Is.All.EqualTo(("IMAGE", "POST")));
+        Assert.That(
+            staged.Select(x => (x!["resource"]!.GetValue<string>(), x["httpMethod"]!.GetValue<string>())),
+            Is.All.EqualTo(("IMAGE", "POST"))
+        );
 
         var product = _catalog.Products.Values.Single(p => p.Handle == handle);
         Assert.That(published.ShopifyProductId, Is.EqualTo(product.Id));
-        Assert.That(product.Publications, Is.EquivalentTo(new[] { FakeShopifyCatalog.OnlineStore }),
-            "published to the Online Store only");
+        Assert.That(
+            product.Publications,
+            Is.EquivalentTo(new[] { FakeShopifyCatalog.OnlineStore }),
+            "published to the Online Store only"
+        );
         var publish = Calls("publishablePublish").Last();
         Assert.That(publish.Variables!["id"]!.GetValue<string>(), Is.EqualTo(product.Id));
 
@@ -120,18 +160,23 @@ public sealed class PublishingTests
     public async Task Publishing_interrupted_after_the_product_exists_is_retried_and_still_makes_one_product()
     {
         var story = await CompleteStoryAsync("Ben");
-        _catalog.FailOnce.Enqueue(
-            "publications"); // the product exists, then the next call fails: as a crash between calls would leave it
+        // the product exists, then the next call fails: as a crash between calls would leave it
+        _catalog.FailOnce.Enqueue("publications");
         using var api = Api(_shop);
-        Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { })).StatusCode,
-            Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That(
+            (await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { })).StatusCode,
+            Is.EqualTo(HttpStatusCode.Accepted)
+        );
         var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
 
         Assert.That(published.Status, Is.EqualTo(StoryStatus.Published), published.FailureReason);
         var handle = ProductPublisher.Handle(story.Id);
         Assert.That(Calls("productSet", handle), Has.Count.EqualTo(2), "the retry ran productSet again");
-        Assert.That(_catalog.Products.Values.Count(p => p.Handle == handle), Is.EqualTo(1),
-            "and found the same product: one product per story");
+        Assert.That(
+            _catalog.Products.Values.Count(p => p.Handle == handle),
+            Is.EqualTo(1),
+            "and found the same product: one product per story"
+        );
         await using var db = _h.App.Db();
         Assert.That(await db.Stories.CountAsync(s => s.ShopifyProductId == published.ShopifyProductId), Is.EqualTo(1));
     }
@@ -140,8 +185,10 @@ public sealed class PublishingTests
     public async Task The_online_store_is_found_by_its_catalogs_title_past_the_first_page_of_publications()
     {
         // A shop selling in many markets: sixty market catalogs come before the Online Store.
-        var markets = Enumerable.Range(100, 60).Select(i => ($"gid://shopify/Publication/{i}", "MarketCatalog",
-            $"Market {i}")).ToList();
+        var markets = Enumerable
+            .Range(100, 60)
+            .Select(i => ($"gid://shopify/Publication/{i}", "MarketCatalog", $"Market {i}"))
+            .ToList();
         _catalog.Publications.InsertRange(0, markets);
         try
         {
@@ -151,11 +198,15 @@ public sealed class PublishingTests
             await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
             var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
             Assert.That(published.Status, Is.EqualTo(StoryStatus.Published), published.FailureReason);
-            Assert.That(_catalog.Products[published.ShopifyProductId!].Publications,
-                Is.EquivalentTo(new[] { FakeShopifyCatalog.OnlineStore }));
+            Assert.That(
+                _catalog.Products[published.ShopifyProductId!].Publications,
+                Is.EquivalentTo(new[] { FakeShopifyCatalog.OnlineStore })
+            );
             Assert.That(Calls("publications").Count - before, Is.EqualTo(2), "two pages of fifty");
-            Assert.That(Calls("publications").All(c => !c.Query.Contains(" name", StringComparison.Ordinal)),
-                "found by Catalog.title, not the deprecated Publication.name");
+            Assert.That(
+                Calls("publications").All(c => !c.Query.Contains(" name", StringComparison.Ordinal)),
+                "found by Catalog.title, not the deprecated Publication.name"
+            );
         }
         finally
         {
@@ -170,8 +221,11 @@ public sealed class PublishingTests
         using var api = Api(_shop);
         await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
         var published = await WaitForAsync(story.Id, s => s.Status == StoryStatus.Published);
-        Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { })).StatusCode,
-            Is.EqualTo(HttpStatusCode.Conflict), "unpublish first");
+        Assert.That(
+            (await api.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { })).StatusCode,
+            Is.EqualTo(HttpStatusCode.Conflict),
+            "unpublish first"
+        );
 
         var unpublish = await api.PostAsJsonAsync($"/api/stories/{story.Id}/unpublish", new { });
         Assert.That(unpublish.StatusCode, Is.EqualTo(HttpStatusCode.OK), await unpublish.Content.ReadAsStringAsync());
@@ -179,8 +233,10 @@ public sealed class PublishingTests
         Assert.That(product.Publications, Is.Empty);
         Assert.That((await WaitForAsync(story.Id, _ => true)).Status, Is.EqualTo(StoryStatus.Complete));
 
-        Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { })).StatusCode,
-            Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(
+            (await api.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { })).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK)
+        );
         Assert.That(product.Status, Is.EqualTo("ARCHIVED"));
     }
 
@@ -199,51 +255,79 @@ public sealed class PublishingTests
             var order = _catalog.Orders[orderId] = new FakeShopifyCatalog.Order { Id = orderId };
             order.Lines.Add((lineId, new Dictionary<string, string>(), 1));
             order.LineProducts[lineId] = published.ShopifyProductId!;
-            var body = JsonSerializer.Serialize(new
-            {
-                id = long.Parse(orderId, System.Globalization.CultureInfo.InvariantCulture),
-                    customer = new { id = customer },
-                line_items = new[]
+            var body = JsonSerializer.Serialize(
+                new
                 {
-                    new
+                    id = long.Parse(orderId, System.Globalization.CultureInfo.InvariantCulture),
+                    customer = new { id = customer },
+                    line_items = new[]
                     {
-                        id = long.Parse(lineId, System.Globalization.CultureInfo.InvariantCulture),
-                        product_id = long.Parse(numeric, System.Globalization.CultureInfo.InvariantCulture),
-                        price = "24.99", properties = Array.Empty<object>(),
+                        new
+                        {
+                            id = long.Parse(lineId, System.Globalization.CultureInfo.InvariantCulture),
+                            product_id = long.Parse(numeric, System.Globalization.CultureInfo.InvariantCulture),
+                            price = "24.99",
+                            properties = Array.Empty<object>(),
+                        },
                     },
-                },
-            });
-            Assert.That((await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, body))).StatusCode,
-                Is.EqualTo(HttpStatusCode.OK));
+                }
+            );
+            Assert.That(
+                (await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, body))).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK)
+            );
             var until = DateTime.UtcNow.AddMinutes(1);
-            while (order.Fulfillments.Count == 0 && DateTime.UtcNow < until) await Task.Delay(250);
+            while (order.Fulfillments.Count == 0 && DateTime.UtcNow < until)
+                await Task.Delay(250);
             return order;
         }
 
-        Assert.That((await BuyAsync("7101", "41", 55)).Fulfillments, Has.Count.EqualTo(1),
-            "fulfilled by its product, with no _story_id on the line");
+        Assert.That(
+            (await BuyAsync("7101", "41", 55)).Fulfillments,
+            Has.Count.EqualTo(1),
+            "fulfilled by its product, with no _story_id on the line"
+        );
         var linked = await WaitForAsync(story.Id, s => s.ShopifyOrderId is not null);
-        Assert.That((linked.ShopifyOrderId, linked.ShopifyCustomerId, linked.Status), Is.EqualTo(("7101", "55",
-            StoryStatus.Published)));
+        Assert.That(
+            (linked.ShopifyOrderId, linked.ShopifyCustomerId, linked.Status),
+            Is.EqualTo(("7101", "55", StoryStatus.Published))
+        );
 
         // A second buyer gets their own delivery; the first buyer's link is untouched.
         await BuyAsync("7102", "42", 56);
-        Assert.That(_catalog.Orders["7102"].Fulfillments, Has.Count.EqualTo(1),
-            "the second buyer's line is fulfilled too");
+        Assert.That(
+            _catalog.Orders["7102"].Fulfillments,
+            Has.Count.EqualTo(1),
+            "the second buyer's line is fulfilled too"
+        );
         List<Delivery> deliveries;
         await using (var db = _h.App.Db())
             deliveries = await db.Deliveries.Where(d => d.StoryId == story.Id).OrderBy(d => d.OrderId).ToListAsync();
-        Assert.That(deliveries.Select(d => (d.OrderId, d.CustomerId)), Is.EqualTo(new[] { ("7101", (string?)"55"),
-            ("7102", (string?)"56") }));
+        Assert.That(
+            deliveries.Select(d => (d.OrderId, d.CustomerId)),
+            Is.EqualTo(new[] { ("7101", (string?)"55"), ("7102", (string?)"56") })
+        );
         Assert.That(deliveries[0].Token, Is.Not.EqualTo(deliveries[1].Token), "each buyer has their own download page");
-        Assert.That((await WaitForAsync(story.Id, _ => true)).ShopifyCustomerId, Is.EqualTo("55"),
-            "the next order does not overwrite the first");
+        Assert.That(
+            (await WaitForAsync(story.Id, _ => true)).ShopifyCustomerId,
+            Is.EqualTo("55"),
+            "the next order does not overwrite the first"
+        );
 
         // customers/redact of the first buyer erases their delivery, never the merchant's published book.
-        var redact = JsonSerializer.Serialize(new { shop_id = 1, shop_domain = _shop, customer = new { id = 55 },
-            orders_to_redact = new[] { 7101 } });
-        Assert.That((await http.SendAsync(ShopifyKit.Webhook("customers/redact", _shop, redact))).StatusCode,
-            Is.EqualTo(HttpStatusCode.OK));
+        var redact = JsonSerializer.Serialize(
+            new
+            {
+                shop_id = 1,
+                shop_domain = _shop,
+                customer = new { id = 55 },
+                orders_to_redact = new[] { 7101 },
+            }
+        );
+        Assert.That(
+            (await http.SendAsync(ShopifyKit.Webhook("customers/redact", _shop, redact))).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK)
+        );
         var until = DateTime.UtcNow.AddMinutes(1);
         int left;
         do
@@ -257,8 +341,10 @@ public sealed class PublishingTests
             var kept = await db.Stories.AsNoTracking().SingleOrDefaultAsync(s => s.Id == story.Id);
             Assert.That(kept?.Status, Is.EqualTo(StoryStatus.Published), "the published book stays");
             Assert.That(kept!.ShopifyCustomerId, Is.Null, "and forgets the redacted buyer");
-            Assert.That(await db.Deliveries.Where(d => d.StoryId == story.Id).Select(d => d.CustomerId).ToListAsync(),
-                Is.EqualTo(new[] { "56" }));
+            Assert.That(
+                await db.Deliveries.Where(d => d.StoryId == story.Id).Select(d => d.CustomerId).ToListAsync(),
+                Is.EqualTo(new[] { "56" })
+            );
         }
     }
 
@@ -272,32 +358,54 @@ public sealed class PublishingTests
         Assert.That(published.ShopifyProductId, Is.Not.Null, published.FailureReason);
         // The shop also sells a generic "Personalized storybook" (product 900); the published book's id is in its
         // product's handle, so a buyer can name it on the cheaper generic line.
-        Assert.That((await api.PutAsJsonAsync("/api/settings", new { price = 24.99m,
-            bookProductIds = new[] { "900" } })).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(
+            (
+                await api.PutAsJsonAsync("/api/settings", new { price = 24.99m, bookProductIds = new[] { "900" } })
+            ).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK)
+        );
         try
         {
             using var http = _h.App.CreateClient();
-            var body = JsonSerializer.Serialize(new
-            {
-                id = 7301, customer = new { id = 91 },
-                line_items = new[] { new { id = 93, product_id = 900L, price = "24.99", quantity = 1,
-                    properties = new[] { new { name = "_story_id", value = story.Id.ToString() } } } },
-            });
+            var body = JsonSerializer.Serialize(
+                new
+                {
+                    id = 7301,
+                    customer = new { id = 91 },
+                    line_items = new[]
+                    {
+                        new
+                        {
+                            id = 93,
+                            product_id = 900L,
+                            price = "24.99",
+                            quantity = 1,
+                            properties = new[] { new { name = "_story_id", value = story.Id.ToString() } },
+                        },
+                    },
+                }
+            );
             var eventId = Guid.NewGuid().ToString();
-            Assert.That((await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, body, eventId))).StatusCode,
-                Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(
+                (await http.SendAsync(ShopifyKit.Webhook("orders/paid", _shop, body, eventId))).StatusCode,
+                Is.EqualTo(HttpStatusCode.OK)
+            );
             await using var db = _h.App.Db();
             var until = DateTime.UtcNow.AddSeconds(10);
             var handled = false;
             while (!handled && DateTime.UtcNow < until)
             {
                 await Task.Delay(200);
-                handled = await db.WebhookDeliveries.AnyAsync(w => w.Topic == "orders/paid"
-                    && w.Status == WebhookStatus.Processed && w.EventId == eventId);
+                handled = await db.WebhookDeliveries.AnyAsync(w =>
+                    w.Topic == "orders/paid" && w.Status == WebhookStatus.Processed && w.EventId == eventId
+                );
             }
             Assert.That(handled, Is.True, "the order was processed");
-            Assert.That(await db.Deliveries.AnyAsync(d => d.StoryId == story.Id && d.OrderId == "7301"), Is.False,
-                "a published book is sold at its own product's price only");
+            Assert.That(
+                await db.Deliveries.AnyAsync(d => d.StoryId == story.Id && d.OrderId == "7301"),
+                Is.False,
+                "a published book is sold at its own product's price only"
+            );
         }
         finally
         {
@@ -311,8 +419,10 @@ public sealed class PublishingTests
         var (other, _) = await _h.InstalledShopAsync();
         var story = await CompleteStoryAsync("Dax");
         using (var api = Api(other))
-            Assert.That((await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { })).StatusCode,
-                Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(
+                (await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { })).StatusCode,
+                Is.EqualTo(HttpStatusCode.NotFound)
+            );
         using var mine = Api(_shop);
         await mine.PostAsJsonAsync($"/api/stories/{story.Id}/archive", new { });
         var refused = await mine.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });

@@ -24,26 +24,47 @@ public sealed class ReaderBrowserTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _h = await ShopifyHarness.StartAsync("reader", new() { ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] =
-            "false" });
+        _h = await ShopifyHarness.StartAsync(
+            "reader",
+            new() { ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false" }
+        );
         _kit = await BrowserKit.StartAsync(_h.App);
         (_shop, _) = await _h.InstalledShopAsync();
         using var api = _h.App.CreateClient();
         api.DefaultRequestHeaders.Authorization = new("Bearer", ShopifyKit.SessionToken(_shop));
-        var response = await api.PostAsJsonAsync("/api/stories", new { childName = "Maya", ageGroup = "3-5", genre =
-            "ocean",
-            companions = new[] { new { name = "Comet", kind = "dog" } } });
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync(
-            ));
+        var response = await api.PostAsJsonAsync(
+            "/api/stories",
+            new
+            {
+                childName = "Maya",
+                ageGroup = "3-5",
+                genre = "ocean",
+                companions = new[] { new { name = "Comet", kind = "dog" } },
+            }
+        );
+        Assert.That(
+            response.StatusCode,
+            Is.EqualTo(HttpStatusCode.Accepted),
+            await response.Content.ReadAsStringAsync()
+        );
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         _book = await _h.App.WaitForStoryAsync(id, TimeSpan.FromMinutes(3));
         Assert.That(_book.Status, Is.EqualTo(StoryStatus.Complete), _book.FailureReason);
         // The buyer's link: a delivery of the book.
         _token = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
         await using var db = _h.App.Db();
-        db.Deliveries.Add(new Delivery { ShopId = _book.ShopId, StoryId = id, OrderId = "1", LineItemId = "1", Token =
-            _token,
-            CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(1) });
+        db.Deliveries.Add(
+            new Delivery
+            {
+                ShopId = _book.ShopId,
+                StoryId = id,
+                OrderId = "1",
+                LineItemId = "1",
+                Token = _token,
+                CreatedAt = DateTimeOffset.UtcNow,
+                ExpiresAt = DateTimeOffset.UtcNow.AddDays(1),
+            }
+        );
         await db.SaveChangesAsync();
     }
 
@@ -58,14 +79,24 @@ public sealed class ReaderBrowserTests
 
     private async Task<IPage> OpenAsync(string url, int width, int height, bool touch = false)
     {
-        var context = await _kit.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = width, Height = height }, HasTouch = touch, IsMobile = touch,
-        });
+        var context = await _kit.Browser.NewContextAsync(
+            new BrowserNewContextOptions
+            {
+                ViewportSize = new ViewportSize { Width = width, Height = height },
+                HasTouch = touch,
+                IsMobile = touch,
+            }
+        );
         var page = await context.NewPageAsync();
         var foreign = new List<string>();
-        page.Request += (_, r) => { if (!r.Url.StartsWith(_kit.Base, StringComparison.Ordinal) && !r.Url.StartsWith(
-            "data:", StringComparison.Ordinal)) foreign.Add(r.Url); };
+        page.Request += (_, r) =>
+        {
+            if (
+                !r.Url.StartsWith(_kit.Base, StringComparison.Ordinal)
+                && !r.Url.StartsWith("data:", StringComparison.Ordinal)
+            )
+                foreign.Add(r.Url);
+        };
         Assert.That((await page.GotoAsync(url))!.Status, Is.EqualTo(200));
         Assert.That(foreign, Is.Empty, "no third-party request");
         return page;
@@ -83,8 +114,11 @@ public sealed class ReaderBrowserTests
         await Assertions.Expect(words).ToHaveCountAsync(_book.Pages.Single(p => p.Number == 1).Words!.Count);
         var picture = (await page.Locator("#stage .picture img").BoundingBoxAsync())!;
         var text = (await page.Locator("#stage .text").BoundingBoxAsync())!;
-        Assert.That(text.X, Is.GreaterThan(picture.X + picture.Width - 1),
-            "a spread: the picture left, the text right");
+        Assert.That(
+            text.X,
+            Is.GreaterThan(picture.X + picture.Width - 1),
+            "a spread: the picture left, the text right"
+        );
         await Assertions.Expect(page.Locator("#stage .picture img")).ToHaveJSPropertyAsync("complete", true);
         await BrowserKit.ScreenshotAsync(page, "reader-spread", fullPage: false);
         await page.Keyboard.PressAsync("ArrowRight");
@@ -92,12 +126,12 @@ public sealed class ReaderBrowserTests
         await page.Keyboard.PressAsync("ArrowLeft");
         await Assertions.Expect(page.Locator("#stage")).ToHaveAttributeAsync("data-view", "1");
         // Larger text, for small readers.
-        var before = await page.Locator("#stage .text").EvaluateAsync<double>(
-            "e => parseFloat(getComputedStyle(e).fontSize)");
+        var before = await page.Locator("#stage .text")
+            .EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)");
         await page.ClickAsync("#larger");
         await page.ClickAsync("#larger");
-        var after = await page.Locator("#stage .text").EvaluateAsync<double>(
-            "e => parseFloat(getComputedStyle(e).fontSize)");
+        var after = await page.Locator("#stage .text")
+            .EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)");
         Assert.That(after, Is.GreaterThan(before * 1.15));
     }
 
@@ -106,14 +140,18 @@ public sealed class ReaderBrowserTests
     {
         var page = await OpenAsync($"{_kit.Base}/downloads/{_token}/read", 390, 844, touch: true);
         await Assertions.Expect(page.Locator("#stage")).ToHaveAttributeAsync("data-view", "0");
-        async Task SwipeAsync(int dx) => await page.Locator("#stage").EvaluateAsync(
-            """
-            (stage, dx) => {
-              const at = x => [new Touch({ identifier: 1, target: stage, clientX: x, clientY: 400 })];
-              stage.dispatchEvent(new TouchEvent('touchstart', { changedTouches: at(300), bubbles: true }));
-              stage.dispatchEvent(new TouchEvent('touchend', { changedTouches: at(300 + dx), bubbles: true }));
-            }
-            """, dx);
+        async Task SwipeAsync(int dx) =>
+            await page.Locator("#stage")
+                .EvaluateAsync(
+                    """
+                    (stage, dx) => {
+                      const at = x => [new Touch({ identifier: 1, target: stage, clientX: x, clientY: 400 })];
+                      stage.dispatchEvent(new TouchEvent('touchstart', { changedTouches: at(300), bubbles: true }));
+                      stage.dispatchEvent(new TouchEvent('touchend', { changedTouches: at(300 + dx), bubbles: true }));
+                    }
+                    """,
+                    dx
+                );
         await SwipeAsync(-150);
         await Assertions.Expect(page.Locator("#stage")).ToHaveAttributeAsync("data-view", "1");
         await SwipeAsync(-150);
@@ -143,27 +181,34 @@ public sealed class ReaderBrowserTests
         {
             await Task.Delay(150);
             var now = await page.EvaluateAsync<JsonElement>(
-                "() => ({ t: document.getElementById('voice').currentTime, view: " +
-                    "document.getElementById('stage').dataset.view, lit: " +
-                        "Number(document.getElementById('stage').dataset.word), on: " +
-                            "[...document.querySelectorAll('#stage .w.on')].map(s => Number(s.dataset.i)) })");
-            if (now.GetProperty("view").GetString() != "1") break;
+                "() => ({ t: document.getElementById('voice').currentTime, view: "
+                    + "document.getElementById('stage').dataset.view, lit: "
+                    + "Number(document.getElementById('stage').dataset.word), on: "
+                    + "[...document.querySelectorAll('#stage .w.on')].map(s => Number(s.dataset.i)) })"
+            );
+            if (now.GetProperty("view").GetString() != "1")
+                break;
             var lit = now.GetProperty("lit").GetInt32();
-            if (lit < 0) continue;
+            if (lit < 0)
+                continue;
             var t = now.GetProperty("t").GetDouble();
             // The lit word has started by now, and the next one has not (a frame's tolerance at double speed).
             Assert.That(timings[lit].Start, Is.LessThanOrEqualTo(t + 0.1), $"word {lit} at {t:0.00} s");
-            if (lit + 1 < timings.Count) Assert.That(timings[lit + 1].Start, Is.GreaterThan(t - 0.1),
-                $"word {lit} at {t:0.00} s");
-            Assert.That(now.GetProperty("on").EnumerateArray().Select(x => x.GetInt32()), Is.EqualTo(new[] { lit }),
-                "one word lit");
+            if (lit + 1 < timings.Count)
+                Assert.That(timings[lit + 1].Start, Is.GreaterThan(t - 0.1), $"word {lit} at {t:0.00} s");
+            Assert.That(
+                now.GetProperty("on").EnumerateArray().Select(x => x.GetInt32()),
+                Is.EqualTo(new[] { lit }),
+                "one word lit"
+            );
             checkedWords.Add(lit);
         }
         Assert.That(checkedWords, Has.Count.GreaterThanOrEqualTo(3), "the highlight moved along the words");
 
         // The page's narration ends and the reader turns to the next page, still reading.
-        await Assertions.Expect(page.Locator("#stage")).ToHaveAttributeAsync("data-view", "2", new() { Timeout =
-            60_000 });
+        await Assertions
+            .Expect(page.Locator("#stage"))
+            .ToHaveAttributeAsync("data-view", "2", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("#reader")).ToHaveAttributeAsync("data-reading", "playing");
         await BrowserKit.ScreenshotAsync(page, "reader-reading", fullPage: false);
 
@@ -192,16 +237,25 @@ public sealed class ReaderBrowserTests
     {
         using var http = _h.App.CreateClient();
         var html = await http.GetStringAsync(ShopifyKit.ProxyUrl($"/proxy/stories/{_book.Id}/read", _shop));
-        var json = System.Text.RegularExpressions.Regex.Match(html,
-            "<script type=\"application/json\" id=\"book\">(.*?)</script>",
-            System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        var json = System
+            .Text.RegularExpressions.Regex.Match(
+                html,
+                "<script type=\"application/json\" id=\"book\">(.*?)</script>",
+                System.Text.RegularExpressions.RegexOptions.Singleline
+            )
+            .Groups[1]
+            .Value;
         var manifest = JsonDocument.Parse(json).RootElement;
         Assert.That(manifest.GetProperty("preview").GetBoolean(), Is.True);
         Assert.That(manifest.GetProperty("pages").GetArrayLength(), Is.EqualTo(2), "the preview's pages only");
-        Assert.That(manifest.GetProperty("pages").EnumerateArray().Select(p => p.GetProperty("audio").ValueKind),
-            Has.All.EqualTo(JsonValueKind.Null));
-        Assert.That(manifest.GetProperty("pages")[0].GetProperty("picture").GetString(), Does.Contain(
-            "/preview/1.jpg"));
+        Assert.That(
+            manifest.GetProperty("pages").EnumerateArray().Select(p => p.GetProperty("audio").ValueKind),
+            Has.All.EqualTo(JsonValueKind.Null)
+        );
+        Assert.That(
+            manifest.GetProperty("pages")[0].GetProperty("picture").GetString(),
+            Does.Contain("/preview/1.jpg")
+        );
         Assert.That(manifest.GetProperty("morePages").GetInt32(), Is.EqualTo(_book.Pages.Count - 2));
     }
 }

@@ -26,15 +26,22 @@ public sealed class InstallAndProxyTests
     public async Task Stop() => await _h.DisposeAsync();
 
     // The app is reached over https, as in production: the OAuth state cookie is Secure.
-    private HttpClient Browser() => _app.CreateClient(new WebApplicationFactoryClientOptions
-    {
-        AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost"),
-    });
+    private HttpClient Browser() =>
+        _app.CreateClient(
+            new WebApplicationFactoryClientOptions
+            {
+                AllowAutoRedirect = false,
+                HandleCookies = true,
+                BaseAddress = new Uri("https://localhost"),
+            }
+        );
 
     private static string Signed(Dictionary<string, string> query, string secret = ShopifyKit.Secret)
     {
-        var message = string.Join('&', query.OrderBy(p => p.Key,
-            StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        var message = string.Join(
+            '&',
+            query.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")
+        );
         query["hmac"] = ShopifySignatures.HexHmac(message, secret);
         return QueryHelpers.AddQueryString("/auth/callback", query!);
     }
@@ -45,8 +52,11 @@ public sealed class InstallAndProxyTests
         var browser = Browser();
         var install = await browser.GetAsync($"/auth/install?shop={shop}");
         Assert.That(install.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
-        Assert.That(install.Headers.GetValues("Set-Cookie").Single(), Does.Contain("secure").IgnoreCase,
-            "the state cookie is Secure");
+        Assert.That(
+            install.Headers.GetValues("Set-Cookie").Single(),
+            Does.Contain("secure").IgnoreCase,
+            "the state cookie is Secure"
+        );
         var location = install.Headers.Location!;
         var query = QueryHelpers.ParseQuery(location.Query);
         Assert.That(location.AbsolutePath, Is.EqualTo($"/{shop}/admin/oauth/authorize"));
@@ -56,12 +66,15 @@ public sealed class InstallAndProxyTests
         return (browser, query["state"].ToString(), shop);
     }
 
-    private static Dictionary<string, string> Callback(string shop, string state, long? timestamp = null) => new()
-    {
-        ["code"] = "0907a61c0c8d55e99db179b68161bc00", ["shop"] = shop, ["state"] = state,
-        ["timestamp"] = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(),
+    private static Dictionary<string, string> Callback(string shop, string state, long? timestamp = null) =>
+        new()
+        {
+            ["code"] = "0907a61c0c8d55e99db179b68161bc00",
+            ["shop"] = shop,
+            ["state"] = state,
+            ["timestamp"] = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(),
             ["host"] = "YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvdGVzdA",
-    };
+        };
 
     [Test]
     public async Task Install_then_a_signed_callback_exchanges_the_code_stores_tokens_and_returns_to_the_admin()
@@ -69,8 +82,11 @@ public sealed class InstallAndProxyTests
         var (browser, state, shop) = await StartInstallAsync();
         var response = await browser.GetAsync(Signed(Callback(shop, state)));
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect),
-            await response.Content.ReadAsStringAsync());
+        Assert.That(
+            response.StatusCode,
+            Is.EqualTo(HttpStatusCode.Redirect),
+            await response.Content.ReadAsStringAsync()
+        );
         Assert.That(response.Headers.Location!.ToString(), Does.EndWith($"/{shop}/admin/apps/{ShopifyKit.ClientId}"));
         Assert.That(_shopify.Grants, Does.Contain("authorization_code"));
         await using var db = _app.Db();
@@ -93,8 +109,9 @@ public sealed class InstallAndProxyTests
     public async Task A_stale_callback_is_401()
     {
         var (browser, state, shop) = await StartInstallAsync();
-        var response = await browser.GetAsync(Signed(Callback(shop, state,
-            DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds())));
+        var response = await browser.GetAsync(
+            Signed(Callback(shop, state, DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()))
+        );
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
@@ -114,21 +131,39 @@ public sealed class InstallAndProxyTests
     [TestCase("a.myshopify.com%0A")] // a final newline: "$" matched before it and the app answered 500
     public async Task Installing_for_a_domain_that_is_not_a_shop_is_400(string shop)
     {
-        Assert.That((await Browser().GetAsync($"/auth/install?shop={shop}")).StatusCode,
-            Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That((await Browser().GetAsync(Signed(Callback(shop, "s")))).StatusCode,
-            Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(
+            (await Browser().GetAsync($"/auth/install?shop={shop}")).StatusCode,
+            Is.EqualTo(HttpStatusCode.BadRequest)
+        );
+        Assert.That(
+            (await Browser().GetAsync(Signed(Callback(shop, "s")))).StatusCode,
+            Is.EqualTo(HttpStatusCode.BadRequest)
+        );
     }
 
-    private static string ProxyUrl(string path, string shop, long timestamp, string? customer = "7001",
-        string secret = ShopifyKit.Secret, bool tamper = false)
+    private static string ProxyUrl(
+        string path,
+        string shop,
+        long timestamp,
+        string? customer = "7001",
+        string secret = ShopifyKit.Secret,
+        bool tamper = false
+    )
     {
-        var query = new Dictionary<string, string> { ["shop"] = shop, ["path_prefix"] = "/apps/storybook",
-            ["timestamp"] = timestamp.ToString() };
-        if (customer is not null) query["logged_in_customer_id"] = customer;
-        query["signature"] = ShopifySignatures.HexHmac(string.Concat(query.OrderBy(p => p.Key,
-            StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), secret);
-        if (tamper) query["logged_in_customer_id"] = "9999";
+        var query = new Dictionary<string, string>
+        {
+            ["shop"] = shop,
+            ["path_prefix"] = "/apps/storybook",
+            ["timestamp"] = timestamp.ToString(),
+        };
+        if (customer is not null)
+            query["logged_in_customer_id"] = customer;
+        query["signature"] = ShopifySignatures.HexHmac(
+            string.Concat(query.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")),
+            secret
+        );
+        if (tamper)
+            query["logged_in_customer_id"] = "9999";
         return QueryHelpers.AddQueryString(path, query!);
     }
 
@@ -137,8 +172,12 @@ public sealed class InstallAndProxyTests
     {
         var http = _app.CreateClient();
         var shop = ShopifyKit.RandomShop();
-        var url = ShopifyKit.ProxyUrl("/proxy/personalize", shop, "7001", extra: new Dictionary<string,
-            string> { ["standalone"] = "1" });
+        var url = ShopifyKit.ProxyUrl(
+            "/proxy/personalize",
+            shop,
+            "7001",
+            extra: new Dictionary<string, string> { ["standalone"] = "1" }
+        );
         var signature = QueryHelpers.ParseQuery(new Uri("http://x" + url).Query)["signature"].ToString();
         var html = await http.GetStringAsync(url);
         Assert.That(html, Does.Not.Contain(signature), "the signature is not echoed");
@@ -147,14 +186,23 @@ public sealed class InstallAndProxyTests
         var token = Uri.UnescapeDataString(System.Net.WebUtility.HtmlDecode(session));
 
         var catalog = await http.GetFromJsonAsync<JsonElement>($"/proxy/catalog?session={Uri.EscapeDataString(token)}");
-        Assert.That(catalog.GetProperty("shop").GetString(), Is.EqualTo(shop),
-            "the session is bound to the page's shop");
-        Assert.That((await http.GetAsync(
-            $"/proxy/catalog?session={Uri.EscapeDataString(token)}&shop=victim.myshopify.com")).StatusCode,
-            Is.EqualTo(HttpStatusCode.Unauthorized), "nothing may ride along with it");
-        Assert.That((await http.GetAsync(
-            $"/proxy/catalog?session={Uri.EscapeDataString(token[..^2] + "xx")}")).StatusCode,
-            Is.EqualTo(HttpStatusCode.Unauthorized), "an altered session");
+        Assert.That(
+            catalog.GetProperty("shop").GetString(),
+            Is.EqualTo(shop),
+            "the session is bound to the page's shop"
+        );
+        Assert.That(
+            (
+                await http.GetAsync($"/proxy/catalog?session={Uri.EscapeDataString(token)}&shop=victim.myshopify.com")
+            ).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized),
+            "nothing may ride along with it"
+        );
+        Assert.That(
+            (await http.GetAsync($"/proxy/catalog?session={Uri.EscapeDataString(token[..^2] + "xx")}")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized),
+            "an altered session"
+        );
     }
 
     [Test]
@@ -163,16 +211,21 @@ public sealed class InstallAndProxyTests
         var http = _app.CreateClient();
         var download = await http.GetAsync("/downloads/" + new string('x', 43));
         Assert.That(download.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That(download.Headers.GetValues("Content-Security-Policy").Single(),
-            Does.Contain("default-src 'self'").And.Contain("frame-ancestors 'none'"));
+        Assert.That(
+            download.Headers.GetValues("Content-Security-Policy").Single(),
+            Does.Contain("default-src 'self'").And.Contain("frame-ancestors 'none'")
+        );
         Assert.That(download.Headers.CacheControl!.NoStore, Is.True, "a download URL is a secret: never cached");
         Assert.That(download.Headers.GetValues("Referrer-Policy").Single(), Is.EqualTo("no-referrer"));
-        var page = await http.GetAsync(ProxyUrl("/proxy/personalize", ShopifyKit.RandomShop(),
-            DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        var page = await http.GetAsync(
+            ProxyUrl("/proxy/personalize", ShopifyKit.RandomShop(), DateTimeOffset.UtcNow.ToUnixTimeSeconds())
+        );
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(page.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain("object-src 'none'"));
-        Assert.That((await http.GetAsync("/health/live")).Headers.GetValues("X-Content-Type-Options").Single(),
-            Is.EqualTo("nosniff"));
+        Assert.That(
+            (await http.GetAsync("/health/live")).Headers.GetValues("X-Content-Type-Options").Single(),
+            Is.EqualTo("nosniff")
+        );
     }
 
     [Test]
@@ -187,32 +240,52 @@ public sealed class InstallAndProxyTests
         var signedForAttacker = new Dictionary<string, string>
         {
             ["extra"] = $"1logged_in_customer_id=999path_prefix=/apps/storybookshop={victim}timestamp={now}zz=",
-            ["logged_in_customer_id"] = "", ["path_prefix"] = "/apps/storybook", ["shop"] = attacker,
-                ["timestamp"] = now,
+            ["logged_in_customer_id"] = "",
+            ["path_prefix"] = "/apps/storybook",
+            ["shop"] = attacker,
+            ["timestamp"] = now,
         };
-        var message = string.Concat(signedForAttacker.OrderBy(p => p.Key,
-            StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        var message = string.Concat(
+            signedForAttacker.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")
+        );
         var signature = ShopifySignatures.HexHmac(message, ShopifyKit.Secret);
         var resplit = new Dictionary<string, string>
         {
-            ["extra"] = "1", ["logged_in_customer_id"] = "999", ["path_prefix"] = "/apps/storybook", ["shop"] = victim,
-                ["timestamp"] = now,
+            ["extra"] = "1",
+            ["logged_in_customer_id"] = "999",
+            ["path_prefix"] = "/apps/storybook",
+            ["shop"] = victim,
+            ["timestamp"] = now,
             ["zz"] = $"logged_in_customer_id=path_prefix=/apps/storybookshop={attacker}timestamp={now}",
         };
-        Assert.That(string.Concat(resplit.OrderBy(p => p.Key,
-            StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), Is.EqualTo(message),
-            "the re-split query signs to the same bytes");
+        Assert.That(
+            string.Concat(resplit.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")),
+            Is.EqualTo(message),
+            "the re-split query signs to the same bytes"
+        );
         resplit["signature"] = signature;
 
         var http = _app.CreateClient();
-        Assert.That((await http.GetAsync(QueryHelpers.AddQueryString("/proxy/catalog", resplit!))).StatusCode,
-            Is.EqualTo(HttpStatusCode.Unauthorized));
-        var post = await http.PostAsJsonAsync(QueryHelpers.AddQueryString("/proxy/stories", resplit!),
-            new { childName = "Mallory", ageGroup = "3-5", genre = "space" });
+        Assert.That(
+            (await http.GetAsync(QueryHelpers.AddQueryString("/proxy/catalog", resplit!))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized)
+        );
+        var post = await http.PostAsJsonAsync(
+            QueryHelpers.AddQueryString("/proxy/stories", resplit!),
+            new
+            {
+                childName = "Mallory",
+                ageGroup = "3-5",
+                genre = "space",
+            }
+        );
         Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         await using var db = _app.Db();
-        Assert.That(await db.Stories.AnyAsync(s => s.ChildName == "Mallory"), Is.False,
-            "nothing stored for the victim");
+        Assert.That(
+            await db.Stories.AnyAsync(s => s.ChildName == "Mallory"),
+            Is.False,
+            "nothing stored for the victim"
+        );
     }
 
     [Test]
@@ -222,24 +295,33 @@ public sealed class InstallAndProxyTests
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var huge = new ByteArrayContent(new byte[23 * 1024 * 1024]);
         huge.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        Assert.That((await http.PostAsync("/proxy/stories?shop=x.myshopify.com", huge)).StatusCode,
+        Assert.That(
+            (await http.PostAsync("/proxy/stories?shop=x.myshopify.com", huge)).StatusCode,
             Is.EqualTo(HttpStatusCode.Unauthorized),
-            "an unsigned storefront request is refused on its query alone");
-        var big = new StringContent("{\"childName\":\"" + new string('a', 40 * 1024) + "\"}",
-            System.Text.Encoding.UTF8, "application/json");
-        Assert.That((await http.PostAsync(ProxyUrl("/proxy/stories", ShopifyKit.RandomShop(), now), big)).StatusCode,
-            Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+            "an unsigned storefront request is refused on its query alone"
+        );
+        var big = new StringContent(
+            "{\"childName\":\"" + new string('a', 40 * 1024) + "\"}",
+            System.Text.Encoding.UTF8,
+            "application/json"
+        );
+        Assert.That(
+            (await http.PostAsync(ProxyUrl("/proxy/stories", ShopifyKit.RandomShop(), now), big)).StatusCode,
+            Is.EqualTo(HttpStatusCode.RequestEntityTooLarge)
+        );
         var api = new StringContent(new string(' ', 40 * 1024), System.Text.Encoding.UTF8, "application/json");
-        Assert.That((await http.PostAsync("/api/stories", api)).StatusCode,
-            Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        Assert.That(
+            (await http.PostAsync("/api/stories", api)).StatusCode,
+            Is.EqualTo(HttpStatusCode.RequestEntityTooLarge)
+        );
     }
 
     [Test]
     public async Task A_signed_app_proxy_request_gets_the_catalog_for_its_shop()
     {
         var shop = ShopifyKit.RandomShop();
-        var catalog = await _app.CreateClient().GetFromJsonAsync<JsonElement>(ProxyUrl("/proxy/catalog", shop,
-            DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        var catalog = await _app.CreateClient()
+            .GetFromJsonAsync<JsonElement>(ProxyUrl("/proxy/catalog", shop, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         Assert.That(catalog.GetProperty("shop").GetString(), Is.EqualTo(shop));
         Assert.That(catalog.GetProperty("loggedIn").GetBoolean(), Is.True);
         Assert.That(catalog.GetProperty("themes").EnumerateArray().Select(t => t.GetString()), Does.Contain("space"));
@@ -251,33 +333,59 @@ public sealed class InstallAndProxyTests
         var http = _app.CreateClient();
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var shop = ShopifyKit.RandomShop();
-        Assert.That((await http.GetAsync($"/proxy/catalog?shop={shop}&timestamp={now}")).StatusCode,
-            Is.EqualTo(HttpStatusCode.Unauthorized), "unsigned");
-        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now, tamper: true))).StatusCode,
-            Is.EqualTo(HttpStatusCode.Unauthorized), "tampered");
-        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now - 600))).StatusCode,
-            Is.EqualTo(HttpStatusCode.Unauthorized), "stale");
-        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now, secret: "other"))).StatusCode,
-            Is.EqualTo(HttpStatusCode.Unauthorized), "another app's secret");
-        Assert.That((await http.GetAsync(ProxyUrl("/proxy/catalog", "evil.com", now))).StatusCode,
-            Is.EqualTo(HttpStatusCode.Unauthorized), "not a shop");
+        Assert.That(
+            (await http.GetAsync($"/proxy/catalog?shop={shop}&timestamp={now}")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized),
+            "unsigned"
+        );
+        Assert.That(
+            (await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now, tamper: true))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized),
+            "tampered"
+        );
+        Assert.That(
+            (await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now - 600))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized),
+            "stale"
+        );
+        Assert.That(
+            (await http.GetAsync(ProxyUrl("/proxy/catalog", shop, now, secret: "other"))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized),
+            "another app's secret"
+        );
+        Assert.That(
+            (await http.GetAsync(ProxyUrl("/proxy/catalog", "evil.com", now))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized),
+            "not a shop"
+        );
     }
 
-    /// <summary>A query as Shopify's app proxy forwards it: every pair signed (repeated keys joined with commas).</summary>
+    /// <summary>A query as Shopify's app proxy forwards it: every pair signed (repeated keys joined with
+    /// commas).</summary>
     private static string SignedQuery(string path, IEnumerable<(string Key, string Value)> pairs)
     {
         var list = pairs.ToList();
-        var message = string.Concat(list.GroupBy(p => p.Key).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => $"{g.Key}={string.Join(',', g.Select(p => p.Value))}"));
+        var message = string.Concat(
+            list.GroupBy(p => p.Key)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => $"{g.Key}={string.Join(',', g.Select(p => p.Value))}")
+        );
         list.Add(("signature", ShopifySignatures.HexHmac(message, ShopifyKit.Secret)));
-        return path + "?" + string.Join('&', list.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+        return path
+            + "?"
+            + string.Join('&', list.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
     }
 
     private static List<(string, string)> ShopifyPairs(string shop) =>
-    [
-        ("shop", shop), ("logged_in_customer_id", ""), ("path_prefix", "/apps/storybook"),
-        ("timestamp", DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
-    ];
+        [
+            ("shop", shop),
+            ("logged_in_customer_id", ""),
+            ("path_prefix", "/apps/storybook"),
+            (
+                "timestamp",
+                DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)
+            ),
+        ];
 
     [Test]
     public async Task A_storefront_link_with_marketing_parameters_is_believed_when_shopify_signed_them()
@@ -285,12 +393,24 @@ public sealed class InstallAndProxyTests
         var shop = ShopifyKit.RandomShop();
         var http = _app.CreateClient();
         // A shared link from a newsletter or an ad: Shopify's proxy passes these on and signs them with the rest.
-        var response = await http.GetAsync(SignedQuery("/proxy/catalog", [.. ShopifyPairs(shop), ("utm_source",
-            "newsletter"), ("utm_campaign", "Spring sale 2026"), ("fbclid", "IwAR0aBcD-eF_gh"), ("gclid", "Cj0KCQiA.x~y"),
-            ("_ga", "2.1234.5678")]));
+        var response = await http.GetAsync(
+            SignedQuery(
+                "/proxy/catalog",
+                [
+                    .. ShopifyPairs(shop),
+                    ("utm_source", "newsletter"),
+                    ("utm_campaign", "Spring sale 2026"),
+                    ("fbclid", "IwAR0aBcD-eF_gh"),
+                    ("gclid", "Cj0KCQiA.x~y"),
+                    ("_ga", "2.1234.5678"),
+                ]
+            )
+        );
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        Assert.That((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("shop").GetString(),
-            Is.EqualTo(shop));
+        Assert.That(
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("shop").GetString(),
+            Is.EqualTo(shop)
+        );
     }
 
     [Test]
@@ -301,17 +421,26 @@ public sealed class InstallAndProxyTests
         async Task<HttpStatusCode> Get(params (string, string)[] extra) =>
             (await http.GetAsync(SignedQuery("/proxy/catalog", [.. ShopifyPairs(shop), .. extra]))).StatusCode;
 
-        Assert.That(await Get(("utm_source", "a"), ("utm_source", "b")), Is.EqualTo(HttpStatusCode.Unauthorized),
-            "a repeated key");
+        Assert.That(
+            await Get(("utm_source", "a"), ("utm_source", "b")),
+            Is.EqualTo(HttpStatusCode.Unauthorized),
+            "a repeated key"
+        );
         Assert.That(await Get(("utm_source", "a=b")), Is.EqualTo(HttpStatusCode.Unauthorized), "= in a value");
         Assert.That(await Get(("utm=source", "a")), Is.EqualTo(HttpStatusCode.Unauthorized), "= in a key");
         Assert.That(await Get(("utm source", "a")), Is.EqualTo(HttpStatusCode.Unauthorized), "a space in a key");
-        Assert.That(await Get(("locale", "EN_us")), Is.EqualTo(HttpStatusCode.Unauthorized),
-            "one of the app's own keys in the wrong shape");
+        Assert.That(
+            await Get(("locale", "EN_us")),
+            Is.EqualTo(HttpStatusCode.Unauthorized),
+            "one of the app's own keys in the wrong shape"
+        );
         Assert.That(await Get(("utm_source", "a")), Is.EqualTo(HttpStatusCode.OK), "the same request, well formed");
         var unsigned = SignedQuery("/proxy/catalog", ShopifyPairs(shop)) + "&utm_source=added-later";
-        Assert.That((await http.GetAsync(unsigned)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized),
-            "a parameter Shopify did not sign");
+        Assert.That(
+            (await http.GetAsync(unsigned)).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized),
+            "a parameter Shopify did not sign"
+        );
     }
 
     [Test]
@@ -327,24 +456,39 @@ public sealed class InstallAndProxyTests
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var signed = new Dictionary<string, string>
         {
-            ["logged_in_customer_id"] = "", ["path_prefix"] = "/apps/storybook", ["shop"] = attacker,
-            ["shopzshop"] = victim, ["timestamp"] = now,
+            ["logged_in_customer_id"] = "",
+            ["path_prefix"] = "/apps/storybook",
+            ["shop"] = attacker,
+            ["shopzshop"] = victim,
+            ["timestamp"] = now,
         };
         var forged = new Dictionary<string, string>
         {
-            ["logged_in_customer_id"] = "", ["path_prefix"] = "/apps/sto", ["rybookshop"] = attacker + "shopz",
-            ["shop"] = victim, ["timestamp"] = now,
+            ["logged_in_customer_id"] = "",
+            ["path_prefix"] = "/apps/sto",
+            ["rybookshop"] = attacker + "shopz",
+            ["shop"] = victim,
+            ["timestamp"] = now,
         };
-        string Message(Dictionary<string, string> q) => string.Concat(q.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => $"{p.Key}={p.Value}"));
+        string Message(Dictionary<string, string> q) =>
+            string.Concat(q.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
         Assert.That(Message(forged), Is.EqualTo(Message(signed)), "the forgery signs to the same bytes");
         forged["signature"] = ShopifySignatures.HexHmac(Message(signed), ShopifyKit.Secret);
 
         var http = _app.CreateClient();
-        Assert.That((await http.GetAsync(QueryHelpers.AddQueryString("/proxy/catalog", forged!))).StatusCode,
-            Is.EqualTo(HttpStatusCode.Unauthorized));
-        var post = await http.PostAsJsonAsync(QueryHelpers.AddQueryString("/proxy/stories", forged!),
-            new { childName = "Trudy", ageGroup = "3-5", genre = "space" });
+        Assert.That(
+            (await http.GetAsync(QueryHelpers.AddQueryString("/proxy/catalog", forged!))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Unauthorized)
+        );
+        var post = await http.PostAsJsonAsync(
+            QueryHelpers.AddQueryString("/proxy/stories", forged!),
+            new
+            {
+                childName = "Trudy",
+                ageGroup = "3-5",
+                genre = "space",
+            }
+        );
         Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         await using var db = _app.Db();
         Assert.That(await db.Stories.AnyAsync(s => s.ChildName == "Trudy"), Is.False, "nothing stored for the victim");

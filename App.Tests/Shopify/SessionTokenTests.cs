@@ -37,7 +37,11 @@ public sealed class SessionTokenTests
         var shop = ShopifyKit.RandomShop();
         var response = await Send(HttpMethod.Get, $"/api/stories/{Guid.NewGuid()}", ShopifyKit.SessionToken(shop));
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "authenticated; the story just does not exist");
+        Assert.That(
+            response.StatusCode,
+            Is.EqualTo(HttpStatusCode.NotFound),
+            "authenticated; the story just does not exist"
+        );
         Assert.That(_shopify.Grants, Does.Contain("urn:ietf:params:oauth:grant-type:token-exchange"));
         await using var db = _app.Db();
         var row = await db.Shops.SingleAsync(s => s.Domain == shop);
@@ -55,22 +59,43 @@ public sealed class SessionTokenTests
         _shopify.RejectTokenExchange = true;
         try
         {
-            var response = await Send(HttpMethod.Post, "/api/stories", ShopifyKit.SessionToken(ShopifyKit.RandomShop()), Book("Refused"));
+            var response = await Send(
+                HttpMethod.Post,
+                "/api/stories",
+                ShopifyKit.SessionToken(ShopifyKit.RandomShop()),
+                Book("Refused")
+            );
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-            Assert.That(response.Headers.GetValues("X-Shopify-Retry-Invalid-Session-Request").Single(), Is.EqualTo("1"));
+            Assert.That(
+                response.Headers.GetValues("X-Shopify-Retry-Invalid-Session-Request").Single(),
+                Is.EqualTo("1")
+            );
             Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("invalid_subject_token"));
         }
-        finally { _shopify.RejectTokenExchange = false; }
+        finally
+        {
+            _shopify.RejectTokenExchange = false;
+        }
     }
 
     private async Task<HttpResponseMessage> Send(HttpMethod method, string url, string? token, object? body = null)
     {
-        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var request = new HttpRequestMessage(method, url)
+        {
+            Content = body is null ? null : JsonContent.Create(body),
+        };
+        if (token is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await _http.SendAsync(request);
     }
 
-    private static object Book(string name) => new { childName = name, ageGroup = "3-5", genre = "space" };
+    private static object Book(string name) =>
+        new
+        {
+            childName = name,
+            ageGroup = "3-5",
+            genre = "space",
+        };
 
     [Test]
     public async Task A_valid_session_token_acts_for_its_shop_which_is_created_on_first_contact()
@@ -79,7 +104,10 @@ public sealed class SessionTokenTests
         var response = await Send(HttpMethod.Post, "/api/stories", ShopifyKit.SessionToken(shop), Book("Maya"));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
-        Assert.That(response.Headers.GetValues("Content-Security-Policy").Single(), Is.EqualTo($"frame-ancestors https://{shop} https://admin.shopify.com;"));
+        Assert.That(
+            response.Headers.GetValues("Content-Security-Policy").Single(),
+            Is.EqualTo($"frame-ancestors https://{shop} https://admin.shopify.com;")
+        );
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         await using var db = _app.Db();
         var story = await db.Stories.Include(s => s.Shop).SingleAsync(s => s.Id == id);
@@ -94,20 +122,32 @@ public sealed class SessionTokenTests
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
         var other = ShopifyKit.SessionToken(ShopifyKit.RandomShop());
-        Assert.That((await Send(HttpMethod.Get, $"/api/stories/{id}", other)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That((await Send(HttpMethod.Get, $"/api/stories/{id}/status", other)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That((await Send(HttpMethod.Get, $"/api/stories/{id}", ShopifyKit.SessionToken(owner))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(
+            (await Send(HttpMethod.Get, $"/api/stories/{id}", other)).StatusCode,
+            Is.EqualTo(HttpStatusCode.NotFound)
+        );
+        Assert.That(
+            (await Send(HttpMethod.Get, $"/api/stories/{id}/status", other)).StatusCode,
+            Is.EqualTo(HttpStatusCode.NotFound)
+        );
+        Assert.That(
+            (await Send(HttpMethod.Get, $"/api/stories/{id}", ShopifyKit.SessionToken(owner))).StatusCode,
+            Is.EqualTo(HttpStatusCode.OK)
+        );
     }
 
     // Tokens are made when the case runs, not when NUnit discovers it: times are relative to now.
     private static readonly Dictionary<string, Func<string>> BadTokens = new()
     {
         ["expired"] = () => ShopifyKit.SessionToken(BadShop, expiresIn: TimeSpan.FromSeconds(-30)),
-        ["future-dated"] = () => ShopifyKit.SessionToken(BadShop, notBeforeIn: TimeSpan.FromSeconds(40), expiresIn: TimeSpan.FromMinutes(2)),
+        ["future-dated"] = () =>
+            ShopifyKit.SessionToken(BadShop, notBeforeIn: TimeSpan.FromSeconds(40), expiresIn: TimeSpan.FromMinutes(2)),
         ["another app"] = () => ShopifyKit.SessionToken(BadShop, audience: "another-app"),
         ["another secret"] = () => ShopifyKit.SessionToken(BadShop, secret: "a-different-secret-0123456789abcdef"),
-        ["not a shop"] = () => ShopifyKit.SessionToken(BadShop, dest: "https://evil.com", iss: "https://evil.com/admin"),
-        ["issuer is another shop"] = () => ShopifyKit.SessionToken(BadShop, iss: "https://other-shop.myshopify.com/admin"),
+        ["not a shop"] = () =>
+            ShopifyKit.SessionToken(BadShop, dest: "https://evil.com", iss: "https://evil.com/admin"),
+        ["issuer is another shop"] = () =>
+            ShopifyKit.SessionToken(BadShop, iss: "https://other-shop.myshopify.com/admin"),
         ["garbage"] = () => "not.a.jwt",
     };
 
@@ -132,7 +172,12 @@ public sealed class SessionTokenTests
     [Test]
     public async Task A_token_within_the_ten_second_leeway_is_accepted()
     {
-        var response = await Send(HttpMethod.Post, "/api/stories", ShopifyKit.SessionToken(ShopifyKit.RandomShop(), expiresIn: TimeSpan.FromSeconds(-3)), Book("Lee"));
+        var response = await Send(
+            HttpMethod.Post,
+            "/api/stories",
+            ShopifyKit.SessionToken(ShopifyKit.RandomShop(), expiresIn: TimeSpan.FromSeconds(-3)),
+            Book("Lee")
+        );
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
     }
 
@@ -146,7 +191,12 @@ public sealed class SessionTokenTests
     [Test]
     public async Task A_token_signed_with_the_previous_secret_still_works_during_rotation()
     {
-        var response = await Send(HttpMethod.Post, "/api/stories", ShopifyKit.SessionToken(ShopifyKit.RandomShop(), secret: ShopifyKit.PreviousSecret), Book("Rota"));
+        var response = await Send(
+            HttpMethod.Post,
+            "/api/stories",
+            ShopifyKit.SessionToken(ShopifyKit.RandomShop(), secret: ShopifyKit.PreviousSecret),
+            Book("Rota")
+        );
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
     }
 }

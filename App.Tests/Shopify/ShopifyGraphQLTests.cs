@@ -7,7 +7,8 @@ using StorybookShop.Tests.Infrastructure;
 
 namespace StorybookShop.Tests.Shopify;
 
-/// <summary>The Admin GraphQL client against the fake Shopify: versioning, cost-aware throttling, retries, auth and userErrors.</summary>
+/// <summary>The Admin GraphQL client against the fake Shopify: versioning, cost-aware throttling, retries, auth and
+/// userErrors.</summary>
 public sealed class ShopifyGraphQLTests
 {
     private ShopifyHarness _h = null!;
@@ -42,13 +43,20 @@ public sealed class ShopifyGraphQLTests
 
         var data = await Client.QueryAsync(shop, Products);
 
-        Assert.That(data.GetProperty("products").GetProperty("nodes")[0].GetProperty("title").GetString(),
-            Is.EqualTo("Personalized storybook"));
+        Assert.That(
+            data.GetProperty("products").GetProperty("nodes")[0].GetProperty("title").GetString(),
+            Is.EqualTo("Personalized storybook")
+        );
         var call = _shopify.GraphQLCalls.Single();
-        var version = _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ShopifyOptions>>()
+        var version = _app
+            .Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ShopifyOptions>>()
             .Value.ApiVersion;
         Assert.That((call.Version, call.Query), Is.EqualTo((version, Products)));
-        Assert.That(version, Is.EqualTo(ShopifyContract.Version), "the app speaks the version whose schema the tests hold");
+        Assert.That(
+            version,
+            Is.EqualTo(ShopifyContract.Version),
+            "the app speaks the version whose schema the tests hold"
+        );
         Assert.That(call.AccessToken, Does.StartWith("shpat_"));
     }
 
@@ -63,13 +71,17 @@ public sealed class ShopifyGraphQLTests
         var watch = Stopwatch.StartNew();
 
         // The products query costs 2 + 50 × 1 = 52 points by Shopify's rules: the client learns it from the answer.
-        for (var i = 0; i < 6; i++) await Client.QueryAsync(shop, Products);
+        for (var i = 0; i < 6; i++)
+            await Client.QueryAsync(shop, Products);
 
         // 6 x 52 = 312 points from a 120-point bucket refilling at 60/s: at least ~3.2 s of waiting.
         Assert.That(watch.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(2)));
         Assert.That(_shopify.GraphQLCalls.Select(c => c.RequestedCost).Distinct(), Is.EqualTo(new[] { 52 }));
-        Assert.That(_shopify.GraphQLCalls, Has.Count.LessThanOrEqualTo(7),
-            "at most one THROTTLED answer while the client learns the bucket");
+        Assert.That(
+            _shopify.GraphQLCalls,
+            Has.Count.LessThanOrEqualTo(7),
+            "at most one THROTTLED answer while the client learns the bucket"
+        );
     }
 
     [Test]
@@ -90,13 +102,11 @@ public sealed class ShopifyGraphQLTests
         _shopify.FailNext.Enqueue(429);
         _shopify.FailNext.Enqueue(503);
 
-        var throttled = await Assert.ThrowsAsync<HttpRequestException>(() => Client.QueryAsync(shop,
-            Products));
+        var throttled = await Assert.ThrowsAsync<HttpRequestException>(() => Client.QueryAsync(shop, Products));
         Assert.That(throttled!.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.TooManyRequests));
         Assert.That(StorybookShop.Generation.StoryStageJob.IsPermanent(throttled), Is.False, "a job retries it");
         Assert.That(_shopify.GraphQLCalls, Has.Count.EqualTo(1), "one call: the job is the retry layer");
-        var down = await Assert.ThrowsAsync<HttpRequestException>(() => Client.QueryAsync(shop,
-            Products));
+        var down = await Assert.ThrowsAsync<HttpRequestException>(() => Client.QueryAsync(shop, Products));
         Assert.That(down!.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.ServiceUnavailable));
         await Client.QueryAsync(shop, Products);
         Assert.That(_shopify.GraphQLCalls, Has.Count.EqualTo(3));
@@ -120,8 +130,7 @@ public sealed class ShopifyGraphQLTests
     {
         var shop = await InstalledShopAsync(refreshValid: false);
         _shopify.RevokeAccessTokens(shop);
-        await Assert.ThrowsAsync<ShopifyAuthException>(() => Client.QueryAsync(shop,
-            Products));
+        await Assert.ThrowsAsync<ShopifyAuthException>(() => Client.QueryAsync(shop, Products));
         await using var db = _app.Db();
         Assert.That((await db.Shops.SingleAsync(s => s.Domain == shop)).NeedsReauth, Is.True);
     }
@@ -131,13 +140,25 @@ public sealed class ShopifyGraphQLTests
     {
         var shop = await InstalledShopAsync();
         var error = await Assert.ThrowsAsync<ShopifyUserErrorsException>(() =>
-            Client.MutateAsync(shop, StorybookShop.Publishing.ProductPublisher.ProductSet, "productSet",
-                new { identifier = new { handle = "storybook-x" }, input = new { title = "" } }));
-        Assert.That(error!.Errors.Single(), Is.EqualTo(new UserError(["input", "title"], "Title can't be blank",
-            "INVALID_PRODUCT")).Using<UserError>((a, b) =>
-            a.Field.SequenceEqual(b.Field) && a.Message == b.Message && a.Code == b.Code));
-        Assert.That(_shopify.GraphQLCalls.Single().Variables!["input"]!["title"]!.GetValue<string>(), Is.EqualTo(""),
-            "variables reach Shopify as sent");
+            Client.MutateAsync(
+                shop,
+                StorybookShop.Publishing.ProductPublisher.ProductSet,
+                "productSet",
+                new { identifier = new { handle = "storybook-x" }, input = new { title = "" } }
+            )
+        );
+        Assert.That(
+            error!.Errors.Single(),
+            Is.EqualTo(new UserError(["input", "title"], "Title can't be blank", "INVALID_PRODUCT"))
+                .Using<UserError>(
+                    (a, b) => a.Field.SequenceEqual(b.Field) && a.Message == b.Message && a.Code == b.Code
+                )
+        );
+        Assert.That(
+            _shopify.GraphQLCalls.Single().Variables!["input"]!["title"]!.GetValue<string>(),
+            Is.EqualTo(""),
+            "variables reach Shopify as sent"
+        );
         Assert.That(ShopifyRefusal.IsPermanent(error), Is.True, "Shopify would refuse it again");
     }
 
@@ -145,8 +166,9 @@ public sealed class ShopifyGraphQLTests
     public async Task A_query_shopify_refuses_is_reported_with_its_code_and_not_retried()
     {
         var shop = await InstalledShopAsync();
-        var error = await Assert.ThrowsAsync<ShopifyGraphQLException>(() => Client.QueryAsync(shop,
-            "query products { products(first: 5) { nodes { id nope } } }"));
+        var error = await Assert.ThrowsAsync<ShopifyGraphQLException>(() =>
+            Client.QueryAsync(shop, "query products { products(first: 5) { nodes { id nope } } }")
+        );
         Assert.That(error!.Message, Does.Contain("Cannot query field \"nope\" on type \"Product\""));
         Assert.That(error.Codes, Is.EqualTo(new[] { "undefinedField" }));
         Assert.That((error.IsPermanent, ShopifyRefusal.IsPermanent(error)), Is.EqualTo((true, true)));
@@ -161,11 +183,13 @@ public sealed class ShopifyGraphQLTests
         // The delivery query this app used to send: 1 + 2 + 20 × (1 + 2 + 50 × 2) = 2,063 points.
         const string TooCostly = """
             query fulfillmentOrders($id: ID!) {
-              order(id: $id) { fulfillmentOrders(first: 20) { nodes { id status lineItems(first: 50) { nodes { id remainingQuantity lineItem { id } } } } } }
+              order(id: $id) { fulfillmentOrders(first: 20) { nodes { id status lineItems(first: 50) { nodes {
+                id remainingQuantity lineItem { id } } } } } }
             }
             """;
-        var error = await Assert.ThrowsAsync<ShopifyGraphQLException>(() => Client.QueryAsync(shop, TooCostly,
-            new { id = "gid://shopify/Order/1" }));
+        var error = await Assert.ThrowsAsync<ShopifyGraphQLException>(() =>
+            Client.QueryAsync(shop, TooCostly, new { id = "gid://shopify/Order/1" })
+        );
         Assert.That(error!.Codes, Is.EqualTo(new[] { "MAX_COST_EXCEEDED" }));
         Assert.That(error.Message, Does.Contain("Query cost is 2063"));
         Assert.That(ShopifyRefusal.IsPermanent(error), Is.True);
@@ -177,18 +201,37 @@ public sealed class ShopifyGraphQLTests
     public async Task A_variable_shopify_cannot_coerce_is_refused_as_invalid_variable()
     {
         var shop = await InstalledShopAsync();
-        var error = await Assert.ThrowsAsync<ShopifyGraphQLException>(() => Client.MutateAsync(shop,
-            StorybookShop.Storefront.DeliverJob.FulfillmentCreate, "fulfillmentCreate", new
-            {
-                fulfillment = new
+        var error = await Assert.ThrowsAsync<ShopifyGraphQLException>(() =>
+            Client.MutateAsync(
+                shop,
+                StorybookShop.Storefront.DeliverJob.FulfillmentCreate,
+                "fulfillmentCreate",
+                new
                 {
-                    notifyCustomer = true,
-                    trackingInfo = new { company = "StorybookShop", number = "Download", url = "/downloads/abc" },
-                    lineItemsByFulfillmentOrder = new[] { new { fulfillmentOrderId = "gid://shopify/FulfillmentOrder/101",
-                        fulfillmentOrderLineItems = new[] { new { id = "gid://shopify/FulfillmentOrderLineItem/1",
-                            quantity = 1 } } } },
-                },
-            }));
+                    fulfillment = new
+                    {
+                        notifyCustomer = true,
+                        trackingInfo = new
+                        {
+                            company = "StorybookShop",
+                            number = "Download",
+                            url = "/downloads/abc",
+                        },
+                        lineItemsByFulfillmentOrder = new[]
+                        {
+                            new
+                            {
+                                fulfillmentOrderId = "gid://shopify/FulfillmentOrder/101",
+                                fulfillmentOrderLineItems = new[]
+                                {
+                                    new { id = "gid://shopify/FulfillmentOrderLineItem/1", quantity = 1 },
+                                },
+                            },
+                        },
+                    },
+                }
+            )
+        );
         Assert.That(error!.Codes, Is.EqualTo(new[] { "INVALID_VARIABLE" }));
         Assert.That(error.Message, Does.Contain("trackingInfo.url").And.Contain("URL"));
         Assert.That(ShopifyRefusal.IsPermanent(error), Is.True);

@@ -6,35 +6,76 @@ namespace StorybookShop.Tests.Shopify;
 
 public sealed class ShopifySignatureTests
 {
-    private const string DocumentedOAuthQuery = "code=0907a61c0c8d55e99db179b68161bc00&shop=some-shop.myshopify.com&state=0.6784241404160823&timestamp=1337178173";
+    private const string DocumentedOAuthQuery =
+        "code=0907a61c0c8d55e99db179b68161bc00&shop=some-shop.myshopify.com"
+        + "&state=0.6784241404160823&timestamp=1337178173";
 
     [Test]
     public void Shopifys_documented_oauth_example_verifies_with_its_secret()
     {
-        Assert.That(ShopifySignatures.HexHmac(DocumentedOAuthQuery, "hush"), Is.EqualTo("700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf"));
-        var query = QueryHelpers.ParseQuery(DocumentedOAuthQuery + "&hmac=700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf");
+        Assert.That(
+            ShopifySignatures.HexHmac(DocumentedOAuthQuery, "hush"),
+            Is.EqualTo("700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf")
+        );
+        var query = QueryHelpers.ParseQuery(
+            DocumentedOAuthQuery + "&hmac=700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf"
+        );
         Assert.That(ShopifySignatures.VerifyQueryHmac(query, ["hush"]), Is.True);
         Assert.That(ShopifySignatures.VerifyQueryHmac(query, ["not-hush"]), Is.False);
-        Assert.That(ShopifySignatures.VerifyQueryHmac(query, ["rotated-new", "hush"]), Is.True, "the previous secret still verifies during rotation");
+        Assert.That(
+            ShopifySignatures.VerifyQueryHmac(query, ["rotated-new", "hush"]),
+            Is.True,
+            "the previous secret still verifies during rotation"
+        );
         // The vector's timestamp is from 2012: only the relaxed window accepts it.
-        Assert.That(ShopifySignatures.IsFresh(query["timestamp"], TimeProvider.System, TimeSpan.FromSeconds(90)), Is.False);
+        Assert.That(
+            ShopifySignatures.IsFresh(query["timestamp"], TimeProvider.System, TimeSpan.FromSeconds(90)),
+            Is.False
+        );
     }
 
-    [TestCase("code=0907a61c0c8d55e99db179b68161bc00&shop=evil-shop.myshopify.com&state=0.6784241404160823&timestamp=1337178173")]
-    [TestCase("code=0907a61c0c8d55e99db179b68161bc00&shop=some-shop.myshopify.com&state=0.6784241404160823&timestamp=1337178174")]
-    [TestCase("code=0907a61c0c8d55e99db179b68161bc00&shop=some-shop.myshopify.com&state=0.6784241404160823&timestamp=1337178173&extra=1")]
+    [TestCase(
+        "code=0907a61c0c8d55e99db179b68161bc00&shop=evil-shop.myshopify.com"
+            + "&state=0.6784241404160823&timestamp=1337178173"
+    )]
+    [TestCase(
+        "code=0907a61c0c8d55e99db179b68161bc00&shop=some-shop.myshopify.com"
+            + "&state=0.6784241404160823&timestamp=1337178174"
+    )]
+    [TestCase(
+        "code=0907a61c0c8d55e99db179b68161bc00&shop=some-shop.myshopify.com"
+            + "&state=0.6784241404160823&timestamp=1337178173&extra=1"
+    )]
     public void A_tampered_oauth_query_does_not_verify(string tampered) =>
-        Assert.That(ShopifySignatures.VerifyQueryHmac(QueryHelpers.ParseQuery(tampered + "&hmac=700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf"), ["hush"]), Is.False);
+        Assert.That(
+            ShopifySignatures.VerifyQueryHmac(
+                QueryHelpers.ParseQuery(
+                    tampered + "&hmac=700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf"
+                ),
+                ["hush"]
+            ),
+            Is.False
+        );
 
     [Test]
     public void Shopifys_documented_app_proxy_example_verifies_and_joins_repeated_keys_with_commas()
     {
-        var query = QueryHelpers.ParseQuery("extra=1&extra=2&shop=shop-name.myshopify.com&logged_in_customer_id=1&path_prefix=%2Fapps%2Fawesome_reviews&timestamp=1317327555&signature=4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb");
+        var query = QueryHelpers.ParseQuery(
+            "extra=1&extra=2&shop=shop-name.myshopify.com&logged_in_customer_id=1&path_prefix=%2Fapps%2Fawesome_reviews"
+                + "&timestamp=1317327555&signature=4c68c8624d737112c91818c11017d24d334b524cb5c2b8ba08daa056f7395ddb"
+        );
         Assert.That(ShopifySignatures.VerifyAppProxy(query, ["hush"]), Is.True);
         var withoutCustomer = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(query);
         withoutCustomer.Remove("logged_in_customer_id");
         Assert.That(ShopifySignatures.VerifyAppProxy(withoutCustomer, ["hush"]), Is.False, "the customer id is signed");
-        Assert.That(ShopifySignatures.VerifyAppProxy(QueryHelpers.ParseQuery("shop=shop-name.myshopify.com&timestamp=1317327555"), ["hush"]), Is.False, "unsigned");
+        Assert.That(
+            ShopifySignatures.VerifyAppProxy(
+                QueryHelpers.ParseQuery("shop=shop-name.myshopify.com&timestamp=1317327555"),
+                ["hush"]
+            ),
+            Is.False,
+            "unsigned"
+        );
     }
 
     [TestCase("some-shop.myshopify.com", true)]
@@ -45,7 +86,8 @@ public sealed class ShopifySignatureTests
     [TestCase("shop.myshopify.com/admin", false)]
     [TestCase("", false)]
     [TestCase(null, false)]
-    public void Only_myshopify_domains_are_shops(string? shop, bool valid) => Assert.That(ShopifySignatures.IsShopDomain(shop), Is.EqualTo(valid));
+    public void Only_myshopify_domains_are_shops(string? shop, bool valid) =>
+        Assert.That(ShopifySignatures.IsShopDomain(shop), Is.EqualTo(valid));
 
     [Test]
     public void Webhook_hmac_is_base64_of_the_raw_body_and_checked_against_each_live_secret()
@@ -54,7 +96,11 @@ public sealed class ShopifySignatureTests
         var header = ShopifySignatures.SignWebhook(body, "s3cret");
         Assert.That(ShopifySignatures.VerifyWebhook(body, header, ["s3cret"]), Is.True);
         Assert.That(ShopifySignatures.VerifyWebhook(body, header, ["new", "s3cret"]), Is.True);
-        Assert.That(ShopifySignatures.VerifyWebhook(Encoding.UTF8.GetBytes("{\"id\":2}"), header, ["s3cret"]), Is.False, "tampered body");
+        Assert.That(
+            ShopifySignatures.VerifyWebhook(Encoding.UTF8.GetBytes("{\"id\":2}"), header, ["s3cret"]),
+            Is.False,
+            "tampered body"
+        );
         Assert.That(ShopifySignatures.VerifyWebhook(body, header, ["other"]), Is.False, "wrong secret");
         Assert.That(ShopifySignatures.VerifyWebhook(body, "not base64!", ["s3cret"]), Is.False);
         Assert.That(ShopifySignatures.VerifyWebhook(body, null, ["s3cret"]), Is.False);
@@ -65,8 +111,14 @@ public sealed class ShopifySignatureTests
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         Assert.That(ShopifySignatures.IsFresh(now.ToString(), TimeProvider.System, TimeSpan.FromSeconds(90)), Is.True);
-        Assert.That(ShopifySignatures.IsFresh((now - 120).ToString(), TimeProvider.System, TimeSpan.FromSeconds(90)), Is.False);
-        Assert.That(ShopifySignatures.IsFresh((now + 120).ToString(), TimeProvider.System, TimeSpan.FromSeconds(90)), Is.False);
+        Assert.That(
+            ShopifySignatures.IsFresh((now - 120).ToString(), TimeProvider.System, TimeSpan.FromSeconds(90)),
+            Is.False
+        );
+        Assert.That(
+            ShopifySignatures.IsFresh((now + 120).ToString(), TimeProvider.System, TimeSpan.FromSeconds(90)),
+            Is.False
+        );
         Assert.That(ShopifySignatures.IsFresh("soon", TimeProvider.System, TimeSpan.FromSeconds(90)), Is.False);
     }
 }

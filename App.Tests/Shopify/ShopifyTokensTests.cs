@@ -24,7 +24,8 @@ public sealed class ShopifyTokensTests
     [OneTimeTearDown]
     public async Task Stop() => await _h.DisposeAsync();
 
-    private Task<(string Shop, string Access)> InstalledAsync(TimeSpan accessLeft, bool refreshValid = true) => _h.InstalledShopAsync(accessLeft, refreshValid);
+    private Task<(string Shop, string Access)> InstalledAsync(TimeSpan accessLeft, bool refreshValid = true) =>
+        _h.InstalledShopAsync(accessLeft, refreshValid);
 
     [Test]
     public async Task A_fresh_token_is_used_as_it_is()
@@ -41,7 +42,11 @@ public sealed class ShopifyTokensTests
         var (shop, access) = await InstalledAsync(TimeSpan.FromMinutes(2));
         var fresh = await _tokens.GetAccessTokenAsync(shop, CancellationToken.None);
         Assert.That(fresh, Is.Not.EqualTo(access).And.StartsWith("shpat_"));
-        Assert.That(await _tokens.GetAccessTokenAsync(shop, CancellationToken.None), Is.EqualTo(fresh), "the saved token is used next time");
+        Assert.That(
+            await _tokens.GetAccessTokenAsync(shop, CancellationToken.None),
+            Is.EqualTo(fresh),
+            "the saved token is used next time"
+        );
         await using var db = _app.Db();
         var row = await db.Shops.SingleAsync(s => s.Domain == shop);
         Assert.That(row.AccessTokenExpiresAt, Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(50)));
@@ -57,20 +62,33 @@ public sealed class ShopifyTokensTests
         try
         {
             // Separate scopes stand for separate requests (or nodes): the row lock is what serializes them.
-            var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => _tokens.GetAccessTokenAsync(shop, CancellationToken.None))));
+            var results = await Task.WhenAll(
+                Enumerable
+                    .Range(0, 10)
+                    .Select(_ => Task.Run(() => _tokens.GetAccessTokenAsync(shop, CancellationToken.None)))
+            );
             Assert.That(results.Distinct().Count(), Is.EqualTo(1), "everyone got the same new token");
-            Assert.That(_shopify.RefreshCalls - before, Is.EqualTo(1), "one refresh: a second use of the refresh token would be refused");
+            Assert.That(
+                _shopify.RefreshCalls - before,
+                Is.EqualTo(1),
+                "one refresh: a second use of the refresh token would be refused"
+            );
             await using var db = _app.Db();
             Assert.That((await db.Shops.SingleAsync(s => s.Domain == shop)).NeedsReauth, Is.False);
         }
-        finally { _shopify.TokenLatency = TimeSpan.Zero; }
+        finally
+        {
+            _shopify.TokenLatency = TimeSpan.Zero;
+        }
     }
 
     [Test]
     public async Task A_refused_refresh_token_marks_the_shop_for_reauthentication()
     {
         var (shop, _) = await InstalledAsync(TimeSpan.FromMinutes(1), refreshValid: false);
-        var error = await Assert.ThrowsAsync<ShopifyAuthException>(() => _tokens.GetAccessTokenAsync(shop, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ShopifyAuthException>(() =>
+            _tokens.GetAccessTokenAsync(shop, CancellationToken.None)
+        );
         Assert.That(error!.Message, Does.Contain("invalid_grant"));
         await using var db = _app.Db();
         Assert.That((await db.Shops.SingleAsync(s => s.Domain == shop)).NeedsReauth, Is.True);

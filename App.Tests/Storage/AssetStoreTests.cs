@@ -13,8 +13,10 @@ public sealed class LocalAssetStoreTests
     public async Task A_signed_link_works_until_it_expires_and_not_when_tampered()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var store = new LocalAssetStore(Options.Create(
-            new StorageOptions { Local = { Root = TestServices.TempDirectory("local") } }), clock);
+        var store = new LocalAssetStore(
+            Options.Create(new StorageOptions { Local = { Root = TestServices.TempDirectory("local") } }),
+            clock
+        );
         await store.PutAsync("shops/a/book.pdf", "%PDF-1.7"u8.ToArray(), "application/pdf");
         var url = store.GetUrl("shops/a/book.pdf", TimeSpan.FromMinutes(10)).ToString();
         var query = System.Web.HttpUtility.ParseQueryString(url[(url.IndexOf('?') + 1)..]);
@@ -37,8 +39,10 @@ public sealed class LocalAssetStoreTests
     [Test]
     public async Task Writes_are_whole_and_a_prefix_deletes_a_story()
     {
-        var store = new LocalAssetStore(Options.Create(
-            new StorageOptions { Local = { Root = TestServices.TempDirectory("local") } }), TimeProvider.System);
+        var store = new LocalAssetStore(
+            Options.Create(new StorageOptions { Local = { Root = TestServices.TempDirectory("local") } }),
+            TimeProvider.System
+        );
         await store.PutAsync("shops/s/stories/x/a.jpg", new byte[] { 1, 2, 3 }, "image/jpeg");
         await store.PutAsync("shops/s/stories/x/b/c.mp3", new byte[] { 4 }, "audio/mpeg");
         Assert.That(await store.GetAsync("shops/s/stories/x/a.jpg"), Is.EqualTo(new byte[] { 1, 2, 3 }));
@@ -61,8 +65,14 @@ public sealed class S3AssetStoreTests
         var options = new StorageOptions
         {
             Provider = "S3",
-            S3 = { Bucket = "sbs-" + Guid.NewGuid().ToString("N")[..12], ServiceUrl = TestServices.S3Url,
-                ForcePathStyle = true, AccessKey = "S3RVER", SecretKey = "S3RVER" },
+            S3 =
+            {
+                Bucket = "sbs-" + Guid.NewGuid().ToString("N")[..12],
+                ServiceUrl = TestServices.S3Url,
+                ForcePathStyle = true,
+                AccessKey = "S3RVER",
+                SecretKey = "S3RVER",
+            },
         };
         _client = S3AssetStore.CreateClient(options.S3);
         _store = new S3AssetStore(_client, Options.Create(options));
@@ -77,8 +87,11 @@ public sealed class S3AssetStoreTests
     {
         var bytes = Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7)).ToArray();
         await _store.PutAsync("shops/1/stories/2/images/page-01.jpg", bytes, "image/jpeg");
-        Assert.That(await _store.GetAsync("shops/1/stories/2/images/page-01.jpg"), Is.EqualTo(bytes),
-            "no chunk framing stored");
+        Assert.That(
+            await _store.GetAsync("shops/1/stories/2/images/page-01.jpg"),
+            Is.EqualTo(bytes),
+            "no chunk framing stored"
+        );
         Assert.That(await _store.ExistsAsync("shops/1/stories/2/images/page-01.jpg"), Is.True);
         Assert.That(await _store.ExistsAsync("shops/1/stories/2/images/nope.jpg"), Is.False);
         Assert.That(await _store.GetAsync("shops/1/stories/2/images/nope.jpg"), Is.Null);
@@ -115,17 +128,28 @@ public sealed class S3AssetStoreTests
         var options = new StorageOptions
         {
             Provider = "S3",
-            S3 = { Bucket = "sbs-cdn", ServiceUrl = TestServices.S3Url, ForcePathStyle = true, AccessKey = "S3RVER",
-                SecretKey = "S3RVER", PublicBaseUrl = "https://cdn.example.com" },
+            S3 =
+            {
+                Bucket = "sbs-cdn",
+                ServiceUrl = TestServices.S3Url,
+                ForcePathStyle = true,
+                AccessKey = "S3RVER",
+                SecretKey = "S3RVER",
+                PublicBaseUrl = "https://cdn.example.com",
+            },
         };
         using var client = S3AssetStore.CreateClient(options.S3);
         var store = new S3AssetStore(client, Options.Create(options));
         var book = store.GetUrl("shops/1/stories/3/book/screen.pdf", TimeSpan.FromSeconds(60));
         Assert.That(book.Host, Is.Not.EqualTo("cdn.example.com"), "a paid file never gets a link that does not expire");
         Assert.That(book.Query, Does.Contain("X-Amz-Signature").Or.Contain("Signature"));
-        Assert.That(store.GetUrl("shops/1/stories/3/audio/book.mp3", TimeSpan.FromSeconds(60)).Host,
-            Is.Not.EqualTo("cdn.example.com"));
-        Assert.That(store.GetUrl("shops/1/stories/3/preview/02.jpg", TimeSpan.FromSeconds(60)).ToString(),
-            Is.EqualTo("https://cdn.example.com/shops/1/stories/3/preview/02.jpg"));
+        Assert.That(
+            store.GetUrl("shops/1/stories/3/audio/book.mp3", TimeSpan.FromSeconds(60)).Host,
+            Is.Not.EqualTo("cdn.example.com")
+        );
+        Assert.That(
+            store.GetUrl("shops/1/stories/3/preview/02.jpg", TimeSpan.FromSeconds(60)).ToString(),
+            Is.EqualTo("https://cdn.example.com/shops/1/stories/3/preview/02.jpg")
+        );
     }
 }

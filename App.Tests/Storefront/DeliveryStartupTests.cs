@@ -13,23 +13,38 @@ public sealed class DeliveryStartupTests
     public async Task A_worker_of_a_shopify_app_without_a_public_url_refuses_to_start_naming_the_setting()
     {
         var database = await TestServices.CreateDatabaseAsync("delivery-start");
-        using var noUrl = new AppFactory(database, new Dictionary<string, string?>
-        {
-            ["Pipeline:Roles"] = "worker", ["Shopify:AppUrl"] = "", ["Delivery:PublicBaseUrl"] = "",
-        });
+        using var noUrl = new AppFactory(
+            database,
+            new Dictionary<string, string?>
+            {
+                ["Pipeline:Roles"] = "worker",
+                ["Shopify:AppUrl"] = "",
+                ["Delivery:PublicBaseUrl"] = "",
+            }
+        );
         var error = Assert.Catch(() => noUrl.CreateClient());
         Assert.That(error!.ToString(), Does.Contain("Delivery:PublicBaseUrl").And.Contain("Shopify:AppUrl"));
 
-        using var relative = new AppFactory(database, new Dictionary<string, string?>
-        {
-            ["Pipeline:Roles"] = "worker", ["Shopify:AppUrl"] = "", ["Delivery:PublicBaseUrl"] = "/books",
-        });
+        using var relative = new AppFactory(
+            database,
+            new Dictionary<string, string?>
+            {
+                ["Pipeline:Roles"] = "worker",
+                ["Shopify:AppUrl"] = "",
+                ["Delivery:PublicBaseUrl"] = "/books",
+            }
+        );
         Assert.That(Assert.Catch(() => relative.CreateClient())!.ToString(), Does.Contain("Delivery:PublicBaseUrl"));
 
-        using var web = new AppFactory(database, new Dictionary<string, string?>
-        {
-            ["Pipeline:Roles"] = "web", ["Shopify:AppUrl"] = "", ["Delivery:PublicBaseUrl"] = "",
-        });
+        using var web = new AppFactory(
+            database,
+            new Dictionary<string, string?>
+            {
+                ["Pipeline:Roles"] = "web",
+                ["Shopify:AppUrl"] = "",
+                ["Delivery:PublicBaseUrl"] = "",
+            }
+        );
         Assert.DoesNotThrow(() => web.CreateClient(), "a web node delivers nothing");
     }
 }

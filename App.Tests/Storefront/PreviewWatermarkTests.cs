@@ -21,11 +21,12 @@ public sealed class PreviewWatermarkTests
         {
             var light = 0;
             for (var y = y0; y < y0 + size; y++)
-                for (var x = x0; x < x0 + size; x++)
-                {
-                    var p = preview.GetPixel(x, y);
-                    if ((p.Red + p.Green + p.Blue) / 3 > 120) light++;
-                }
+            for (var x = x0; x < x0 + size; x++)
+            {
+                var p = preview.GetPixel(x, y);
+                if ((p.Red + p.Green + p.Blue) / 3 > 120)
+                    light++;
+            }
             return light;
         }
         Assert.That(Light(0, 0, 480), Is.GreaterThan(480 * 480 / 25), "the PREVIEW stamp is across the picture");

@@ -20,10 +20,10 @@ public sealed class ShopperLanguageTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _h = await ShopifyHarness.StartAsync("shopper-language", new()
-        {
-            ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false",
-        });
+        _h = await ShopifyHarness.StartAsync(
+            "shopper-language",
+            new() { ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false" }
+        );
         (_shop, _) = await _h.InstalledShopAsync();
         _http = _h.App.CreateClient();
     }
@@ -35,16 +35,30 @@ public sealed class ShopperLanguageTests
         await _h.DisposeAsync();
     }
 
-    private string Proxy(string path, string? locale) => ShopifyKit.ProxyUrl(path, _shop, "7001",
-        extra: locale is null ? null : new Dictionary<string, string> { ["locale"] = locale });
+    private string Proxy(string path, string? locale) =>
+        ShopifyKit.ProxyUrl(
+            path,
+            _shop,
+            "7001",
+            extra: locale is null ? null : new Dictionary<string, string> { ["locale"] = locale }
+        );
 
-    private static readonly object BadRequest = new { childName = "R2-D2!", ageGroup = "3-5", genre = "" };
+    private static readonly object BadRequest = new
+    {
+        childName = "R2-D2!",
+        ageGroup = "3-5",
+        genre = "",
+    };
 
-    private async Task<(HttpResponseMessage Response, JsonElement Body)> CreateAsync(string url, object body,
-        string? acceptLanguage = null)
+    private async Task<(HttpResponseMessage Response, JsonElement Body)> CreateAsync(
+        string url,
+        object body,
+        string? acceptLanguage = null
+    )
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
-        if (acceptLanguage is not null) request.Headers.Add("Accept-Language", acceptLanguage);
+        if (acceptLanguage is not null)
+            request.Headers.Add("Accept-Language", acceptLanguage);
         var response = await _http.SendAsync(request);
         return (response, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
@@ -57,8 +71,10 @@ public sealed class ShopperLanguageTests
     {
         var (es, spanish) = await CreateAsync(Proxy("/proxy/stories", "es"), BadRequest);
         Assert.That(es.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(Error(spanish, "childName"),
-            Is.EqualTo("El nombre solo puede tener letras, espacios, guiones y apóstrofos."));
+        Assert.That(
+            Error(spanish, "childName"),
+            Is.EqualTo("El nombre solo puede tener letras, espacios, guiones y apóstrofos.")
+        );
         Assert.That(Error(spanish, "genre"), Is.EqualTo("Elige un tema."));
         Assert.That(es.Content.Headers.ContentLanguage, Is.EquivalentTo(new[] { "es" }));
 
@@ -85,8 +101,10 @@ public sealed class ShopperLanguageTests
     [Test]
     public async Task The_admin_api_keeps_english_whatever_the_browser_says()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/stories") { Content = JsonContent.Create(
-            BadRequest) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/stories")
+        {
+            Content = JsonContent.Create(BadRequest),
+        };
         request.Headers.Authorization = new("Bearer", ShopifyKit.SessionToken(_shop));
         request.Headers.Add("Accept-Language", "es");
         var response = await _http.SendAsync(request);
@@ -116,8 +134,10 @@ public sealed class ShopperLanguageTests
     public async Task The_catalog_names_themes_in_the_shoppers_language()
     {
         var catalog = await _http.GetFromJsonAsync<JsonElement>(Proxy("/proxy/catalog", "es"));
-        Assert.That(catalog.GetProperty("themeNames").GetProperty("fairytale").GetString(), Is.EqualTo(
-            "Cuento de hadas"));
+        Assert.That(
+            catalog.GetProperty("themeNames").GetProperty("fairytale").GetString(),
+            Is.EqualTo("Cuento de hadas")
+        );
         Assert.That(catalog.GetProperty("themes")[0].GetString(), Is.EqualTo("adventure"), "ids stay ids");
         var english = await _http.GetFromJsonAsync<JsonElement>(Proxy("/proxy/catalog", null));
         Assert.That(english.GetProperty("themeNames").GetProperty("fairytale").GetString(), Is.EqualTo("Fairy tale"));
@@ -126,8 +146,16 @@ public sealed class ShopperLanguageTests
     [Test]
     public async Task The_preview_speaks_french_and_keeps_the_story_in_its_own_language()
     {
-        var (created, body) = await CreateAsync(Proxy("/proxy/stories", "fr"),
-            new { childName = "Léa", ageGroup = "3-5", genre = "ocean", language = "en" });
+        var (created, body) = await CreateAsync(
+            Proxy("/proxy/stories", "fr"),
+            new
+            {
+                childName = "Léa",
+                ageGroup = "3-5",
+                genre = "ocean",
+                language = "en",
+            }
+        );
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), body.ToString());
         var id = body.GetProperty("id").GetGuid();
         await _h.App.WaitForStoryAsync(id, s => s.Status == StoryStatus.Preview, TimeSpan.FromMinutes(2));
@@ -135,8 +163,10 @@ public sealed class ShopperLanguageTests
         var html = await _http.GetStringAsync(Proxy($"/proxy/stories/{id}/preview", "fr"));
         Assert.That(html, Does.Contain("<html lang=\"fr\""));
         Assert.That(html, Does.Contain("— aperçu</title>"));
-        Assert.That(html, Does.Contain(
-            "pages de plus, la narration et le livre à imprimer arrivent avec votre commande."));
+        Assert.That(
+            html,
+            Does.Contain("pages de plus, la narration et le livre à imprimer arrivent avec votre commande.")
+        );
         Assert.That(html, Does.Contain("<figcaption lang=\"en\">"), "the story's own text is marked English");
         var english = await _http.GetStringAsync(Proxy($"/proxy/stories/{id}/preview", null));
         Assert.That(english, Does.Contain("more pages, the narration and the printable book come with your order."));
@@ -145,17 +175,34 @@ public sealed class ShopperLanguageTests
     [Test]
     public async Task The_download_page_follows_accept_language()
     {
-        var (created, body) = await CreateAsync(Proxy("/proxy/stories", "es"),
-            new { childName = "Sofía", ageGroup = "3-5", genre = "space", language = "es" });
+        var (created, body) = await CreateAsync(
+            Proxy("/proxy/stories", "es"),
+            new
+            {
+                childName = "Sofía",
+                ageGroup = "3-5",
+                genre = "space",
+                language = "es",
+            }
+        );
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), body.ToString());
         var id = body.GetProperty("id").GetGuid();
         var story = await _h.App.WaitForStoryAsync(id, s => s.Status == StoryStatus.Preview, TimeSpan.FromMinutes(2));
         var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(20));
         await using (var db = _h.App.Db())
         {
-            db.Deliveries.Add(new Delivery { ShopId = story.ShopId, StoryId = id, OrderId = "1", LineItemId = "1",
-                Token = token, CreatedAt = DateTimeOffset.UtcNow,
-                ExpiresAt = new DateTimeOffset(2099, 3, 5, 0, 0, 0, TimeSpan.Zero) });
+            db.Deliveries.Add(
+                new Delivery
+                {
+                    ShopId = story.ShopId,
+                    StoryId = id,
+                    OrderId = "1",
+                    LineItemId = "1",
+                    Token = token,
+                    CreatedAt = DateTimeOffset.UtcNow,
+                    ExpiresAt = new DateTimeOffset(2099, 3, 5, 0, 0, 0, TimeSpan.Zero),
+                }
+            );
             // The page lists the files the book has; a preview has none yet, so give it its reading PDF.
             (await db.Stories.FindAsync(id))!.PdfUrl = $"test/{id}/book.pdf";
             await db.SaveChangesAsync();

@@ -3,7 +3,8 @@ using StorybookShop.Tests.Infrastructure;
 
 namespace StorybookShop.Tests.Storefront;
 
-/// <summary>The storefront form in real Chromium: served through a signed app-proxy URL, filled in, progress shown, the preview opened.</summary>
+/// <summary>The storefront form in real Chromium: served through a signed app-proxy URL, filled in, progress shown, the
+/// preview opened.</summary>
 public sealed class StorefrontBrowserTests
 {
     private ShopifyHarness _h = null!;
@@ -13,7 +14,10 @@ public sealed class StorefrontBrowserTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _h = await ShopifyHarness.StartAsync("storefront-ui", new() { ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false" });
+        _h = await ShopifyHarness.StartAsync(
+            "storefront-ui",
+            new() { ["Pipeline:Roles"] = "web,worker", ["Api:DevEndpoints"] = "false" }
+        );
         _kit = await BrowserKit.StartAsync(_h.App);
         (_shop, _) = await _h.InstalledShopAsync();
     }
@@ -28,8 +32,20 @@ public sealed class StorefrontBrowserTests
     [Test]
     public async Task A_shopper_fills_the_form_sees_progress_and_opens_the_watermarked_preview()
     {
-        var page = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 900, Height = 900 } });
-        var url = _kit.Base + ShopifyKit.ProxyUrl("/proxy/personalize", _shop, "7001", extra: new Dictionary<string, string> { ["standalone"] = "1" });
+        var page = await _kit.Browser.NewPageAsync(
+            new BrowserNewPageOptions
+            {
+                ViewportSize = new ViewportSize { Width = 900, Height = 900 },
+            }
+        );
+        var url =
+            _kit.Base
+            + ShopifyKit.ProxyUrl(
+                "/proxy/personalize",
+                _shop,
+                "7001",
+                extra: new Dictionary<string, string> { ["standalone"] = "1" }
+            );
         Assert.That((await page.GotoAsync(url))!.Status, Is.EqualTo(200));
 
         // The choices come from /catalog; a missing name is refused with the field's message.
@@ -57,7 +73,11 @@ public sealed class StorefrontBrowserTests
         foreach (var img in await images.AllAsync())
         {
             await Assertions.Expect(img).ToHaveJSPropertyAsync("complete", true);
-            Assert.That(await img.EvaluateAsync<int>("i => i.naturalWidth"), Is.EqualTo(480), "watermarked previews are 480 px");
+            Assert.That(
+                await img.EvaluateAsync<int>("i => i.naturalWidth"),
+                Is.EqualTo(480),
+                "watermarked previews are 480 px"
+            );
         }
         Assert.That(await previewPage.Locator("#rest").InnerTextAsync(), Does.Contain("more pages"));
         await BrowserKit.ScreenshotAsync(previewPage, "storefront-preview");
@@ -66,10 +86,21 @@ public sealed class StorefrontBrowserTests
     [Test]
     public async Task A_spanish_storefront_shows_the_form_in_spanish_with_spanish_field_errors()
     {
-        var page = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { Locale = "en-US",
-            ViewportSize = new ViewportSize { Width = 900, Height = 900 } });
-        var url = _kit.Base + ShopifyKit.ProxyUrl("/proxy/personalize", _shop, "7001",
-            extra: new Dictionary<string, string> { ["standalone"] = "1", ["locale"] = "es" });
+        var page = await _kit.Browser.NewPageAsync(
+            new BrowserNewPageOptions
+            {
+                Locale = "en-US",
+                ViewportSize = new ViewportSize { Width = 900, Height = 900 },
+            }
+        );
+        var url =
+            _kit.Base
+            + ShopifyKit.ProxyUrl(
+                "/proxy/personalize",
+                _shop,
+                "7001",
+                extra: new Dictionary<string, string> { ["standalone"] = "1", ["locale"] = "es" }
+            );
         Assert.That((await page.GotoAsync(url))!.Status, Is.EqualTo(200));
 
         // The storefront's language, not the browser's (en-US), decides.
@@ -78,16 +109,19 @@ public sealed class StorefrontBrowserTests
         await Assertions.Expect(page.Locator("label").First).ToContainTextAsync("Nombre del niño o la niña");
         await Assertions.Expect(page.Locator("button[type=submit]")).ToHaveTextAsync("Escribir mi cuento");
         // The choices in Spanish, and the book's language defaults to the storefront's.
-        await Assertions.Expect(page.Locator("select[name=genre] option[value=fairytale]")).ToHaveTextAsync(
-            "Cuento de hadas");
+        await Assertions
+            .Expect(page.Locator("select[name=genre] option[value=fairytale]"))
+            .ToHaveTextAsync("Cuento de hadas");
         await Assertions.Expect(page.Locator("select[name=ageGroup] option[value='3-5']")).ToHaveTextAsync("3-5 años");
-        await Assertions.Expect(page.Locator("select[name=companionKind] option[value=dog]")).ToHaveTextAsync(
-            "un perrito juguetón");
+        await Assertions
+            .Expect(page.Locator("select[name=companionKind] option[value=dog]"))
+            .ToHaveTextAsync("un perrito juguetón");
         await Assertions.Expect(page.Locator("select[name=language]")).ToHaveValueAsync("es");
 
         await page.FillAsync("input[name=childName]", "R2-D2!");
         await page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(page.Locator(".storybook-errors"))
+        await Assertions
+            .Expect(page.Locator(".storybook-errors"))
             .ToContainTextAsync("El nombre solo puede tener letras, espacios, guiones y apóstrofos.");
         await BrowserKit.ScreenshotAsync(page, "storefront-form-es");
     }
@@ -95,10 +129,21 @@ public sealed class StorefrontBrowserTests
     [Test]
     public async Task A_french_storefront_follows_the_book_in_french_to_its_preview()
     {
-        var page = await _kit.Browser.NewPageAsync(new BrowserNewPageOptions { Locale = "en-US",
-            ViewportSize = new ViewportSize { Width = 900, Height = 900 } });
-        var url = _kit.Base + ShopifyKit.ProxyUrl("/proxy/personalize", _shop, "7001",
-            extra: new Dictionary<string, string> { ["standalone"] = "1", ["locale"] = "fr-CA" });
+        var page = await _kit.Browser.NewPageAsync(
+            new BrowserNewPageOptions
+            {
+                Locale = "en-US",
+                ViewportSize = new ViewportSize { Width = 900, Height = 900 },
+            }
+        );
+        var url =
+            _kit.Base
+            + ShopifyKit.ProxyUrl(
+                "/proxy/personalize",
+                _shop,
+                "7001",
+                extra: new Dictionary<string, string> { ["standalone"] = "1", ["locale"] = "fr-CA" }
+            );
         Assert.That((await page.GotoAsync(url))!.Status, Is.EqualTo(200));
         await Assertions.Expect(page.Locator("form h3")).ToHaveTextAsync("Un livre rien qu'à eux");
         await Assertions.Expect(page.Locator("select[name=language]")).ToHaveValueAsync("fr");
@@ -108,8 +153,9 @@ public sealed class StorefrontBrowserTests
         await page.SelectOptionAsync("select[name=genre]", "ocean");
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator(".storybook-progress")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator(".storybook-stage")).ToHaveTextAsync("Votre aperçu est prêt.",
-            new() { Timeout = 90_000 });
+        await Assertions
+            .Expect(page.Locator(".storybook-stage"))
+            .ToHaveTextAsync("Votre aperçu est prêt.", new() { Timeout = 90_000 });
         await Assertions.Expect(page.Locator(".storybook-preview")).ToHaveTextAsync("Voir l'aperçu");
 
         var preview = await page.Locator(".storybook-preview").GetAttributeAsync("href");

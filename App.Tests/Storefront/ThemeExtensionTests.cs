@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using StorybookShop.Catalog;
 using StorybookShop.Storefront;
 using StorybookShop.Tests.Infrastructure;
-using StorybookShop.Catalog;
 
 namespace StorybookShop.Tests.Storefront;
 
@@ -20,8 +20,11 @@ public sealed partial class ThemeExtensionTests
     private static async Task<(int Exit, JsonElement Report)> ThemeCheckAsync(string extension)
     {
         var script = ShopifyKit.Repo("scripts/theme-check.cjs");
-        Assert.That(Directory.Exists(ShopifyKit.Repo(".tools/node_modules/@shopify/theme-check-node")), Is.True,
-            "theme-check is installed by scripts/test.sh (npm @shopify/theme-check-node into .tools)");
+        Assert.That(
+            Directory.Exists(ShopifyKit.Repo(".tools/node_modules/@shopify/theme-check-node")),
+            Is.True,
+            "theme-check is installed by scripts/test.sh (npm @shopify/theme-check-node into .tools)"
+        );
         var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(script);
         psi.ArgumentList.Add(extension);
@@ -55,15 +58,23 @@ public sealed partial class ThemeExtensionTests
                 File.Copy(file, target);
             }
             var spanish = Path.Combine(copy, "locales", "es.json");
-            File.WriteAllText(spanish, File.ReadAllText(spanish).Replace("\"theme\": \"Tema\",", "",
-                StringComparison.Ordinal));
+            File.WriteAllText(
+                spanish,
+                File.ReadAllText(spanish).Replace("\"theme\": \"Tema\",", "", StringComparison.Ordinal)
+            );
             var block = Path.Combine(copy, "blocks", "personalize.liquid");
-            File.WriteAllText(block, File.ReadAllText(block).Replace("'storybook.form.age'", "'storybook.form.ages'",
-                StringComparison.Ordinal));
+            File.WriteAllText(
+                block,
+                File.ReadAllText(block)
+                    .Replace("'storybook.form.age'", "'storybook.form.ages'", StringComparison.Ordinal)
+            );
 
             var (exit, report) = await ThemeCheckAsync(copy);
-            var found = report.GetProperty("offenses").EnumerateArray()
-                .Select(o => $"{o.GetProperty("check").GetString()} {o.GetProperty("message").GetString()}").ToList();
+            var found = report
+                .GetProperty("offenses")
+                .EnumerateArray()
+                .Select(o => $"{o.GetProperty("check").GetString()} {o.GetProperty("message").GetString()}")
+                .ToList();
             Assert.That(found, Has.Some.Contains("MatchingTranslations").And.Contains("storybook.form.theme"));
             Assert.That(found, Has.Some.Contains("TranslationKeyExists").And.Contains("storybook.form.ages"));
             Assert.That(exit, Is.EqualTo(1));
@@ -87,12 +98,19 @@ public sealed partial class ThemeExtensionTests
         // Text between tags and the attributes a shopper reads (placeholder, aria-label, title, alt): no letters
         // outside Liquid output (the script's JSON strings are checked below).
         var markup = ScriptStrings().Replace(Markup(), "");
-        var text = TextNode().Matches(markup).Select(m => m.Groups[1].Value)
+        var text = TextNode()
+            .Matches(markup)
+            .Select(m => m.Groups[1].Value)
             .Concat(ReadAttribute().Matches(markup).Select(m => m.Groups[1].Value))
-            .Select(t => LiquidOutput().Replace(t, "")).Where(t => t.Any(char.IsLetter)).ToList();
+            .Select(t => LiquidOutput().Replace(t, ""))
+            .Where(t => t.Any(char.IsLetter))
+            .ToList();
         Assert.That(text, Is.Empty);
-        Assert.That(markup, Does.Contain("placeholder=\"{{ 'storybook.form.companion_name' | t }}\""),
-            "the scan sees attributes");
+        Assert.That(
+            markup,
+            Does.Contain("placeholder=\"{{ 'storybook.form.companion_name' | t }}\""),
+            "the scan sees attributes"
+        );
     }
 
     [Test]
@@ -100,17 +118,25 @@ public sealed partial class ThemeExtensionTests
     {
         var tag = ScriptStrings().Match(Markup());
         Assert.That(tag.Success, Is.True);
-        var keysInBlock = BlockKey().Matches(tag.Groups[1].Value).Select(m => (m.Groups[1].Value,
-            m.Groups[2].Value)).ToList();
-        Assert.That(keysInBlock, Has.All.Matches<(string Name, string Key)>(k => k.Key == "storybook.script." + k.Name),
-            "each JSON name is its locale key's last part");
+        var keysInBlock = BlockKey()
+            .Matches(tag.Groups[1].Value)
+            .Select(m => (m.Groups[1].Value, m.Groups[2].Value))
+            .ToList();
+        Assert.That(
+            keysInBlock,
+            Has.All.Matches<(string Name, string Key)>(k => k.Key == "storybook.script." + k.Name),
+            "each JSON name is its locale key's last part"
+        );
 
         var locales = new ThemeLocales(Path.Combine(Extension, "locales"));
         foreach (var language in new[] { "en", "es", "fr" })
         {
             using var page = JsonDocument.Parse(locales.ScriptJson(language));
-            Assert.That(page.RootElement.EnumerateObject().Select(p => p.Name),
-                Is.EquivalentTo(keysInBlock.Select(k => k.Item1)), language);
+            Assert.That(
+                page.RootElement.EnumerateObject().Select(p => p.Name),
+                Is.EquivalentTo(keysInBlock.Select(k => k.Item1)),
+                language
+            );
         }
         using var spanish = JsonDocument.Parse(locales.ScriptJson("es"));
         Assert.That(spanish.RootElement.GetProperty("writing").GetString(), Is.EqualTo("Escribiendo el cuento…"));
@@ -121,15 +147,24 @@ public sealed partial class ThemeExtensionTests
     public void The_app_has_the_same_messages_in_every_language_it_speaks()
     {
         var folder = ShopifyKit.Repo("App/Resources/Catalog");
-        HashSet<string> Keys(string language) => XDocument.Load(Path.Combine(folder, $"ShopperText.{language}.resx"))
-            .Root!.Elements("data").Select(d => (string)d.Attribute("name")!).ToHashSet();
+        HashSet<string> Keys(string language) =>
+            XDocument
+                .Load(Path.Combine(folder, $"ShopperText.{language}.resx"))
+                .Root!.Elements("data")
+                .Select(d => (string)d.Attribute("name")!)
+                .ToHashSet();
         var spanish = Keys("es");
         Assert.That(Keys("fr"), Is.EquivalentTo(spanish));
         // Every message the app looks up has a translation (keys are the English text, found in the code).
-        var used = Directory.GetFiles(ShopifyKit.Repo("App"), "*.*", SearchOption.AllDirectories)
-            .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
-                && !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
-            .SelectMany(f => LocalizerKey().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value)).ToHashSet();
+        var used = Directory
+            .GetFiles(ShopifyKit.Repo("App"), "*.*", SearchOption.AllDirectories)
+            .Where(f =>
+                (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".razor", StringComparison.Ordinal))
+                && !f.Contains("/obj/", StringComparison.Ordinal)
+                && !f.Contains("/bin/", StringComparison.Ordinal)
+            )
+            .SelectMany(f => LocalizerKey().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .ToHashSet();
         Assert.That(used, Has.Count.GreaterThan(25));
         Assert.That(used.Except(spanish), Is.Empty);
     }
@@ -146,8 +181,10 @@ public sealed partial class ThemeExtensionTests
     [GeneratedRegex(@"\{\{.*?\}\}|\{%.*?%\}", RegexOptions.Singleline)]
     private static partial Regex LiquidOutput();
 
-    [GeneratedRegex(@"<script type=""application/json"" class=""storybook-strings"">(.*?)</script>",
-        RegexOptions.Singleline)]
+    [GeneratedRegex(
+        @"<script type=""application/json"" class=""storybook-strings"">(.*?)</script>",
+        RegexOptions.Singleline
+    )]
     private static partial Regex ScriptStrings();
 
     [GeneratedRegex(@"""(\w+)"":\s*\{\{\s*'([\w.]+)'\s*\|\s*t\s*\|\s*json\s*\}\}")]

@@ -14,7 +14,10 @@ public sealed class StoryApiTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _app = new AppFactory(await TestServices.CreateDatabaseAsync("api"), new Dictionary<string, string?> { ["Pipeline:Roles"] = "web" });
+        _app = new AppFactory(
+            await TestServices.CreateDatabaseAsync("api"),
+            new Dictionary<string, string?> { ["Pipeline:Roles"] = "web" }
+        );
         _http = _app.CreateClient();
     }
 
@@ -28,22 +31,38 @@ public sealed class StoryApiTests
     [Test]
     public async Task Invalid_personalization_is_rejected_with_400_naming_each_field_and_stores_nothing()
     {
-        var response = await _http.PostAsJsonAsync("/api/stories", new
-        {
-            childName = "R2-D2 <script>",
-            ageGroup = "10-12",
-            genre = "horror",
-            language = "xx",
-            moral = new string('a', 201),
-            companions = new[] { new { name = "", kind = "unicorn" } },
-        });
+        var response = await _http.PostAsJsonAsync(
+            "/api/stories",
+            new
+            {
+                childName = "R2-D2 <script>",
+                ageGroup = "10-12",
+                genre = "horror",
+                language = "xx",
+                moral = new string('a', 201),
+                companions = new[] { new { name = "", kind = "unicorn" } },
+            }
+        );
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var errors = problem.RootElement.GetProperty("errors");
-        Assert.That(errors.EnumerateObject().Select(p => p.Name),
-            Is.EquivalentTo(new[] { "childName", "ageGroup", "genre", "language", "moral", "companions[0].name", "companions[0].kind" }));
+        Assert.That(
+            errors.EnumerateObject().Select(p => p.Name),
+            Is.EquivalentTo(
+                new[]
+                {
+                    "childName",
+                    "ageGroup",
+                    "genre",
+                    "language",
+                    "moral",
+                    "companions[0].name",
+                    "companions[0].kind",
+                }
+            )
+        );
         Assert.That(errors.GetProperty("ageGroup")[0].GetString(), Does.Contain("0-3, 3-5, 5-7, 7-9"));
         await using var db = _app.Db();
         Assert.That(await db.Stories.CountAsync(s => s.ChildName.StartsWith("R2")), Is.Zero);
@@ -55,20 +74,36 @@ public sealed class StoryApiTests
         var response = await _http.PostAsJsonAsync("/api/stories", new { });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.That(problem.RootElement.GetProperty("errors").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "childName", "ageGroup", "genre" }));
+        Assert.That(
+            problem.RootElement.GetProperty("errors").EnumerateObject().Select(p => p.Name),
+            Is.EquivalentTo(new[] { "childName", "ageGroup", "genre" })
+        );
     }
 
     [Test]
     public async Task Malformed_json_is_a_400_problem()
     {
-        var response = await _http.PostAsync("/api/stories", new StringContent("{\"childName\": ", System.Text.Encoding.UTF8, "application/json"));
+        var response = await _http.PostAsync(
+            "/api/stories",
+            new StringContent("{\"childName\": ", System.Text.Encoding.UTF8, "application/json")
+        );
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 
     [Test]
     public async Task A_valid_personalization_is_accepted_with_202_a_status_url_and_a_story_row()
     {
-        var response = await _http.PostAsJsonAsync("/api/stories", new { childName = "Zoé", ageGroup = "5-7", genre = "ocean", language = "fr", companions = new[] { new { name = "Pablo", kind = "dolphin" } } });
+        var response = await _http.PostAsJsonAsync(
+            "/api/stories",
+            new
+            {
+                childName = "Zoé",
+                ageGroup = "5-7",
+                genre = "ocean",
+                language = "fr",
+                companions = new[] { new { name = "Pablo", kind = "dolphin" } },
+            }
+        );
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var created = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -82,7 +117,10 @@ public sealed class StoryApiTests
         Assert.That(status.GetProperty("percentDone").GetInt32(), Is.Zero);
         await using var db = _app.Db();
         var story = await db.Stories.SingleAsync(s => s.Id == id);
-        Assert.That((story.ChildName, story.Language, story.Companions.Single().Kind), Is.EqualTo(("Zoé", "fr", "dolphin")));
+        Assert.That(
+            (story.ChildName, story.Language, story.Companions.Single().Kind),
+            Is.EqualTo(("Zoé", "fr", "dolphin"))
+        );
     }
 
     [Test]

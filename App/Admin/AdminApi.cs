@@ -16,17 +16,32 @@ public static class AdminApi
         var group = app.MapShopApi("/api/data-exports", "Compliance");
         group.MapGet("/", async (CurrentShop shop, AppDbContext db, CancellationToken ct) =>
         {
-            return TypedResults.Ok(await db.DataExports.AsNoTracking().Where(x => x.ShopId == shop.Id)
-                .OrderByDescending(x => x.CreatedAt)
-                .Select(x => new DataExportSummary(x.Id, x.CustomerId, x.DataRequestId, x.CreatedAt)).ToListAsync(ct));
+            return TypedResults.Ok(
+                await db
+                    .DataExports.AsNoTracking()
+                    .Where(x => x.ShopId == shop.Id)
+                    .OrderByDescending(x => x.CreatedAt)
+                    .Select(x => new DataExportSummary(x.Id, x.CustomerId, x.DataRequestId, x.CreatedAt))
+                    .ToListAsync(ct)
+            );
         });
-        group.MapGet("/{id:guid}", async Task<Results<ContentHttpResult, NotFound>> (Guid id, CurrentShop shop,
-            AppDbContext db, CancellationToken ct) =>
-        {
-            var export = await db.DataExports.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id
-                && x.ShopId == shop.Id, ct);
-            return export is null ? TypedResults.NotFound() : TypedResults.Content(export.Payload, "application/json");
-        });
+        group.MapGet(
+            "/{id:guid}",
+            async Task<Results<ContentHttpResult, NotFound>> (
+                Guid id,
+                CurrentShop shop,
+                AppDbContext db,
+                CancellationToken ct
+            ) =>
+            {
+                var export = await db
+                    .DataExports.AsNoTracking()
+                    .SingleOrDefaultAsync(x => x.Id == id && x.ShopId == shop.Id, ct);
+                return export is null
+                    ? TypedResults.NotFound()
+                    : TypedResults.Content(export.Payload, "application/json");
+            }
+        );
         return app;
     }
 }

@@ -10,19 +10,28 @@ public sealed record AdminContext(Shop Shop, string Domain, string IdToken, IRea
 {
     /// <summary>The page request's context: the shop the session-token scheme authenticated, and the
     /// <c>shop</c>, <c>host</c>, <c>embedded</c> and <c>id_token</c> its links keep.</summary>
-    public static AdminContext For(HttpContext http, CurrentShop current) => new(current.Shop, current.Domain,
-        current.IdToken, new Dictionary<string, string?>
-        {
-            ["shop"] = current.Domain, ["host"] = http.Request.Query["host"].ToString(),
-            ["embedded"] = http.Request.Query["embedded"].ToString(), ["id_token"] = current.IdToken,
-        });
+    public static AdminContext For(HttpContext http, CurrentShop current) =>
+        new(
+            current.Shop,
+            current.Domain,
+            current.IdToken,
+            new Dictionary<string, string?>
+            {
+                ["shop"] = current.Domain,
+                ["host"] = http.Request.Query["host"].ToString(),
+                ["embedded"] = http.Request.Query["embedded"].ToString(),
+                ["id_token"] = current.IdToken,
+            }
+        );
 
     /// <summary>A link to another admin page, keeping shop, host and the current id token (App Bridge renews it via the
     /// bounce page).</summary>
     public string Link(string path, IDictionary<string, string?>? query = null)
     {
         var all = new Dictionary<string, string?>(Carry);
-        foreach (var (k, v) in query ?? new Dictionary<string, string?>()) if (!string.IsNullOrEmpty(v)) all[k] = v;
+        foreach (var (k, v) in query ?? new Dictionary<string, string?>())
+            if (!string.IsNullOrEmpty(v))
+                all[k] = v;
         return QueryHelpers.AddQueryString(path, all.Where(kv => !string.IsNullOrEmpty(kv.Value)));
     }
 }

@@ -7,10 +7,16 @@ public static class AdminExtensions
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
         builder.Services.AddTransient<ShopProducts>();
-        builder.Services.AddScoped(sp => AdminContext.For(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!,
-            sp.GetRequiredService<Shopify.CurrentShop>()));
-        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler,
-            ReapprovalResultHandler>();
+        builder.Services.AddScoped(sp =>
+            AdminContext.For(
+                sp.GetRequiredService<IHttpContextAccessor>().HttpContext!,
+                sp.GetRequiredService<Shopify.CurrentShop>()
+            )
+        );
+        builder.Services.AddSingleton<
+            Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler,
+            ReapprovalResultHandler
+        >();
         return builder;
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
-
 using StorybookShop.Shopify;
 
 namespace StorybookShop.Admin;
@@ -20,26 +19,37 @@ public static class AdminPages
         return app;
     }
 
-    private static async Task<IResult> HomeAsync(AdminContext admin, AppDbContext db,
-        Generation.ProviderCatalog providers, CancellationToken ct)
+    private static async Task<IResult> HomeAsync(
+        AdminContext admin,
+        AppDbContext db,
+        Generation.ProviderCatalog providers,
+        CancellationToken ct
+    )
     {
         var ctx = admin;
-        var counts = await db.Stories.Where(s => s.ShopId == ctx.Shop.Id).GroupBy(s => s.Status)
-            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var counts = await db
+            .Stories.Where(s => s.ShopId == ctx.Shop.Id)
+            .GroupBy(s => s.Status)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToListAsync(ct);
         int Count(StoryStatus s) => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0;
-        var ai = providers.Available(Generation.ProviderKind.Text).Contains(Generation.Providers.OpenAI)
+        var ai =
+            providers.Available(Generation.ProviderKind.Text).Contains(Generation.Providers.OpenAI)
             || providers.Available(Generation.ProviderKind.Image).Contains(Generation.Providers.OpenAI);
-        return new RazorComponentResult<AdminHome>(new
-        {
-            Context = ctx,
-            Ready = Count(StoryStatus.Complete) + Count(StoryStatus.Published),
-            Generating = Count(StoryStatus.Generating),
-            Failed = Count(StoryStatus.Error),
-            AiConfigured = ai,
-            SettingsReviewed = ctx.Shop.Settings != new ShopSettings() || ctx.Shop.MonthlyBudgetUsd is not null,
-        });
+        return new RazorComponentResult<AdminHome>(
+            new
+            {
+                Context = ctx,
+                Ready = Count(StoryStatus.Complete) + Count(StoryStatus.Published),
+                Generating = Count(StoryStatus.Generating),
+                Failed = Count(StoryStatus.Error),
+                AiConfigured = ai,
+                SettingsReviewed = ctx.Shop.Settings != new ShopSettings() || ctx.Shop.MonthlyBudgetUsd is not null,
+            }
+        );
     }
 
-    /// <summary>The page App Bridge uses to get a fresh session token and reload <c>shopify-reload</c> with it.</summary>
+    /// <summary>The page App Bridge uses to get a fresh session token and reload <c>shopify-reload</c> with
+    /// it.</summary>
     private static RazorComponentResult<SessionBounce> Bounce() => new();
 }

@@ -14,17 +14,23 @@ public sealed class ReapprovalResultHandler : IAuthorizationMiddlewareResultHand
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy,
-        PolicyAuthorizationResult authorizeResult)
+    public async Task HandleAsync(
+        RequestDelegate next,
+        HttpContext context,
+        AuthorizationPolicy policy,
+        PolicyAuthorizationResult authorizeResult
+    )
     {
-        if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure?.FailedRequirements
-                .OfType<ShopPolicies.ScopesGranted>().Any() == true)
+        if (
+            authorizeResult.Forbidden
+            && authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<ShopPolicies.ScopesGranted>().Any()
+                == true
+        )
         {
             var shop = context.RequestServices.GetRequiredService<CurrentShop>();
-            await new RazorComponentResult<ReapprovalPrompt>(new
-            {
-                Missing = ShopifyScopes.NotGranted(shop.Shop.Scopes),
-            }).ExecuteAsync(context);
+            await new RazorComponentResult<ReapprovalPrompt>(
+                new { Missing = ShopifyScopes.NotGranted(shop.Shop.Scopes) }
+            ).ExecuteAsync(context);
             return;
         }
         await _default.HandleAsync(next, context, policy, authorizeResult);

@@ -2,14 +2,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StorybookShop.Data;
+using StorybookShop.Shopify;
 using StorybookShop.Storage;
 using StorybookShop.Stories;
 
-using StorybookShop.Shopify;
-
 namespace StorybookShop.Admin;
 
-/// <summary>The merchant's stories inside the admin: a filtered, paged list and one story with its pages, files, ledger and actions.</summary>
+/// <summary>The merchant's stories inside the admin: a filtered, paged list and one story with its pages, files, ledger
+/// and actions.</summary>
 public static class StoryPages
 {
     public const int PageSize = 25;
@@ -23,74 +23,139 @@ public static class StoryPages
         return app;
     }
 
-    private static async Task<IResult> ListAsync(AdminContext admin, AppDbContext db, CancellationToken ct,
-        string? status = null, DateOnly? from = null, DateOnly? to = null, string? customer = null,
-            string? order = null, int page = 1)
+    private static async Task<IResult> ListAsync(
+        AdminContext admin,
+        AppDbContext db,
+        CancellationToken ct,
+        string? status = null,
+        DateOnly? from = null,
+        DateOnly? to = null,
+        string? customer = null,
+        string? order = null,
+        int page = 1
+    )
     {
         var ctx = admin;
         page = Math.Max(1, page);
         var query = db.Stories.AsNoTracking().Where(s => s.ShopId == ctx.Shop.Id);
-        if (Enum.TryParse<StoryStatus>(status, ignoreCase: true, out var st)) query = query.Where(s => s.Status == st);
-        if (from is { } f) query = query.Where(s => s.CreatedAt >= new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue),
-            TimeSpan.Zero));
-        if (to is { } t) query = query.Where(s => s.CreatedAt < new DateTimeOffset(t.AddDays(1)
-            .ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
-        if (!string.IsNullOrWhiteSpace(customer)) query = query.Where(s => s.ShopifyCustomerId == customer.Trim());
-        if (!string.IsNullOrWhiteSpace(order)) query = query.Where(s => s.ShopifyOrderId == order.Trim());
+        if (Enum.TryParse<StoryStatus>(status, ignoreCase: true, out var st))
+            query = query.Where(s => s.Status == st);
+        if (from is { } f)
+            query = query.Where(s => s.CreatedAt >= new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        if (to is { } t)
+            query = query.Where(s =>
+                s.CreatedAt < new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
+            );
+        if (!string.IsNullOrWhiteSpace(customer))
+            query = query.Where(s => s.ShopifyCustomerId == customer.Trim());
+        if (!string.IsNullOrWhiteSpace(order))
+            query = query.Where(s => s.ShopifyOrderId == order.Trim());
         var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(s => s.CreatedAt).Skip((page - 1) * PageSize).Take(PageSize)
+        var rows = await query
+            .OrderByDescending(s => s.CreatedAt)
+            .Skip((page - 1) * PageSize)
+            .Take(PageSize)
             .Select(s => new
             {
-                s.Id, s.Title, s.ChildName, s.Status, s.StagesDone, s.CreatedAt, s.ShopifyOrderId,
-                    Pages = s.Pages.Count,
+                s.Id,
+                s.Title,
+                s.ChildName,
+                s.Status,
+                s.StagesDone,
+                s.CreatedAt,
+                s.ShopifyOrderId,
+                Pages = s.Pages.Count,
                 Images = s.Pages.Count(p => p.ImageStage == AssetStage.Done),
-                    Audio = s.Pages.Count(p => p.AudioStage == AssetStage.Done),
+                Audio = s.Pages.Count(p => p.AudioStage == AssetStage.Done),
                 Cost = db.Generations.Where(g => g.StoryId == s.Id).Sum(g => (decimal?)g.Cost) ?? 0m,
-            }).ToListAsync(ct);
+            })
+            .ToListAsync(ct);
 
-        return new RazorComponentResult<StoryList>(new
-        {
-            Context = ctx,
-            Filter = new StoryList.Filters(status, from, to, customer, order),
-            Rows = rows.Select(r => new StoryList.Row(r.Id, r.Title, r.ChildName, r.Status,
-                r.Status is StoryStatus.Complete or StoryStatus.Published ? 100 : StoryApi.Percent(r.StagesDone,
-                    r.Pages, r.Images, r.Audio),
-                r.Cost, r.ShopifyOrderId, r.CreatedAt)).ToList(),
-            Page = page,
-            Total = total,
-        });
+        return new RazorComponentResult<StoryList>(
+            new
+            {
+                Context = ctx,
+                Filter = new StoryList.Filters(status, from, to, customer, order),
+                Rows = rows.Select(r => new StoryList.Row(
+                        r.Id,
+                        r.Title,
+                        r.ChildName,
+                        r.Status,
+                        r.Status is StoryStatus.Complete or StoryStatus.Published
+                            ? 100
+                            : StoryApi.Percent(r.StagesDone, r.Pages, r.Images, r.Audio),
+                        r.Cost,
+                        r.ShopifyOrderId,
+                        r.CreatedAt
+                    ))
+                    .ToList(),
+                Page = page,
+                Total = total,
+            }
+        );
     }
 
     /// <summary>The merchant reads the book in the reader, as the buyer will.</summary>
-    private static async Task<IResult> ReadAsync(Guid id, AdminContext admin, AppDbContext db, IAssetStore assets,
-        IOptions<StorageOptions> storage, CancellationToken ct)
+    private static async Task<IResult> ReadAsync(
+        Guid id,
+        AdminContext admin,
+        AppDbContext db,
+        IAssetStore assets,
+        IOptions<StorageOptions> storage,
+        CancellationToken ct
+    )
     {
-        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
-            && s.ShopId == admin.Shop.Id, ct);
-        if (story is null) return Results.NotFound();
+        var story = await db
+            .Stories.AsNoTracking()
+            .Include(s => s.Pages)
+            .SingleOrDefaultAsync(s => s.Id == id && s.ShopId == admin.Shop.Id, ct);
+        if (story is null)
+            return Results.NotFound();
         var life = storage.Value.UrlLifetime;
-        return new RazorComponentResult<Reader.ReaderPage>(new
-        {
-            Book = Reader.ReaderManifest.For(story, story.Pages, key => assets.GetUrl(key, life).ToString()),
-        });
+        return new RazorComponentResult<Reader.ReaderPage>(
+            new { Book = Reader.ReaderManifest.For(story, story.Pages, key => assets.GetUrl(key, life).ToString()) }
+        );
     }
 
-    private static async Task<IResult> DetailAsync(Guid id, AdminContext admin, AppDbContext db, IAssetStore assets,
-        IOptions<StorageOptions> storage, Books.PrintPackage print, CancellationToken ct)
+    private static async Task<IResult> DetailAsync(
+        Guid id,
+        AdminContext admin,
+        AppDbContext db,
+        IAssetStore assets,
+        IOptions<StorageOptions> storage,
+        Books.PrintPackage print,
+        CancellationToken ct
+    )
     {
         var ctx = admin;
-        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
-            && s.ShopId == ctx.Shop.Id, ct);
-        if (story is null) return Results.NotFound();
-        var ledger = await db.Generations.AsNoTracking().Where(g => g.StoryId == id).OrderBy(g => g.CreatedAt)
+        var story = await db
+            .Stories.AsNoTracking()
+            .Include(s => s.Pages)
+            .SingleOrDefaultAsync(s => s.Id == id && s.ShopId == ctx.Shop.Id, ct);
+        if (story is null)
+            return Results.NotFound();
+        var ledger = await db
+            .Generations.AsNoTracking()
+            .Where(g => g.StoryId == id)
+            .OrderBy(g => g.CreatedAt)
             .ToListAsync(ct);
-        var deliveries = await db.Deliveries.AsNoTracking().Where(d => d.StoryId == id && d.ShopId == ctx.Shop.Id)
-            .OrderBy(d => d.CreatedAt).ToListAsync(ct);
+        var deliveries = await db
+            .Deliveries.AsNoTracking()
+            .Where(d => d.StoryId == id && d.ShopId == ctx.Shop.Id)
+            .OrderBy(d => d.CreatedAt)
+            .ToListAsync(ct);
         var life = storage.Value.UrlLifetime;
         string? Url(string? key) => key is null ? null : assets.GetUrl(key, life).ToString();
-        return new RazorComponentResult<StoryDetail>(new { Context = ctx, Story = story, Ledger = ledger,
-            Deliveries = deliveries,
-            Url = (Func<string?, string?>)Url, Print = story.PrintPdfKey is null ? null : await print.ReportAsync(story,
-                ct) });
+        return new RazorComponentResult<StoryDetail>(
+            new
+            {
+                Context = ctx,
+                Story = story,
+                Ledger = ledger,
+                Deliveries = deliveries,
+                Url = (Func<string?, string?>)Url,
+                Print = story.PrintPdfKey is null ? null : await print.ReportAsync(story, ct),
+            }
+        );
     }
 }

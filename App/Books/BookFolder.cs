@@ -14,23 +14,37 @@ public sealed class BookFolder : IDisposable
     public string Path => _dir.FullName;
     public string Cover { get; private set; } = "";
     public List<string> Images { get; } = [];
+
     /// <summary>Every page's line art (the colouring book).</summary>
     public List<string> Lines { get; } = [];
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    public static async Task<BookFolder> FillAsync(IAssetStore assets, Story story, IReadOnlyList<StoryPage> pages,
-        CancellationToken ct)
+    public static async Task<BookFolder> FillAsync(
+        IAssetStore assets,
+        Story story,
+        IReadOnlyList<StoryPage> pages,
+        CancellationToken ct
+    )
     {
         var folder = new BookFolder();
         try
         {
-            folder.Cover = await folder.FetchAsync(assets, story.CoverImage
-                ?? throw new InvalidOperationException("The story has no cover picture."), "cover.jpg", ct);
+            folder.Cover = await folder.FetchAsync(
+                assets,
+                story.CoverImage ?? throw new InvalidOperationException("The story has no cover picture."),
+                "cover.jpg",
+                ct
+            );
             foreach (var p in pages)
-                folder.Images.Add(await folder.FetchAsync(assets, p.ImageKey
-                    ?? throw new InvalidOperationException($"Page {p.Number} has no picture."), $"page-{p.Number:D2}.jpg",
-                    ct));
+                folder.Images.Add(
+                    await folder.FetchAsync(
+                        assets,
+                        p.ImageKey ?? throw new InvalidOperationException($"Page {p.Number} has no picture."),
+                        $"page-{p.Number:D2}.jpg",
+                        ct
+                    )
+                );
             if (story.Shop?.Settings.ColouringPages == true)
                 foreach (var p in pages)
                     if (await assets.GetAsync(AssetKeys.LineArt(story.ShopId, story.Id, p.Number), ct) is { } line)
@@ -49,9 +63,21 @@ public sealed class BookFolder : IDisposable
 
     /// <summary>The line art chosen across the story for the book's last <paramref name="count"/> pages: the first, the
     /// last and evenly between, repeating when there are fewer.</summary>
-    public List<string> Colouring(int count) => Lines.Count == 0 ? [] : [.. Enumerable.Range(0, count).Select(i =>
-        Lines[count <= Lines.Count ? (count == 1 ? 0 : (int)Math.Round(i * (Lines.Count - 1) / (double)(count - 1)))
-            : i % Lines.Count])];
+    public List<string> Colouring(int count) =>
+        Lines.Count == 0
+            ? []
+            :
+            [
+                .. Enumerable
+                    .Range(0, count)
+                    .Select(i =>
+                        Lines[
+                            count <= Lines.Count
+                                ? (count == 1 ? 0 : (int)Math.Round(i * (Lines.Count - 1) / (double)(count - 1)))
+                                : i % Lines.Count
+                        ]
+                    ),
+            ];
 
     private async Task<string> FetchAsync(IAssetStore assets, string key, string file, CancellationToken ct)
     {

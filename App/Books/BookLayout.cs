@@ -1,6 +1,6 @@
+using StorybookShop.Catalog;
 using StorybookShop.Data;
 using StorybookShop.Hosting;
-using StorybookShop.Catalog;
 
 namespace StorybookShop.Books;
 
@@ -22,8 +22,8 @@ public static class BookLayout
 
     /// <param name="colouring">Colouring pages instead of blank drawing pages: the book ends with at least a spread of
     /// them (two pages are added when the count needs fewer than two).</param>
-    public static int PageCount(int storyPages, bool colouring = false) => LaidOutPages(storyPages)
-        + DrawingPages(storyPages, colouring);
+    public static int PageCount(int storyPages, bool colouring = false) =>
+        LaidOutPages(storyPages) + DrawingPages(storyPages, colouring);
 
     /// <summary>Drawing (or colouring) pages that bring the book to its even count of at least
     /// <see cref="MinimumPages"/>.</summary>
@@ -34,33 +34,80 @@ public static class BookLayout
         return colouring && filler < 2 ? filler + 2 : filler;
     }
 
-    public static Task<string> HtmlAsync(ComponentHtml html, Story story, IReadOnlyList<StoryPage> pages, Images images,
-        BookFormat format) =>
-        html.RenderAsync<BookDocument>(new Dictionary<string, object?>
-        {
-            [nameof(BookDocument.Story)] = story, [nameof(BookDocument.Pages)] = pages,
-            [nameof(BookDocument.Images)] = images, [nameof(BookDocument.BookFormat)] = format,
-        });
+    public static Task<string> HtmlAsync(
+        ComponentHtml html,
+        Story story,
+        IReadOnlyList<StoryPage> pages,
+        Images images,
+        BookFormat format
+    ) =>
+        html.RenderAsync<BookDocument>(
+            new Dictionary<string, object?>
+            {
+                [nameof(BookDocument.Story)] = story,
+                [nameof(BookDocument.Pages)] = pages,
+                [nameof(BookDocument.Images)] = images,
+                [nameof(BookDocument.BookFormat)] = format,
+            }
+        );
 
-    public static int FontSize(string ageGroup) => ageGroup switch { "0-3" => 30, "3-5" => 24, "5-7" => 20, _ => 16 };
+    public static int FontSize(string ageGroup) =>
+        ageGroup switch
+        {
+            "0-3" => 30,
+            "3-5" => 24,
+            "5-7" => 20,
+            _ => 16,
+        };
 
     /// <summary>The words around the story, in the book's language.</summary>
-    public sealed record BookWords(string StoryFor, string StarringLine, string Dedication, string TheEnd,
-        string AboutTitle, string AboutLine, string DrawPrompt, string ColourPrompt, string ColouringBook);
+    public sealed record BookWords(
+        string StoryFor,
+        string StarringLine,
+        string Dedication,
+        string TheEnd,
+        string AboutTitle,
+        string AboutLine,
+        string DrawPrompt,
+        string ColourPrompt,
+        string ColouringBook
+    );
 
-    public static BookWords Words(string language) => language switch
-    {
-        "es" => new("Un cuento para {0}", "Protagonizado por {0} y {1}",
-            "Este libro se hizo para {0}. Que cada página te traiga una sonrisa.", "Fin", "Sobre este libro",
-            "Este cuento se escribió para {0}, para edades de {1} años.", "¡Dibuja tu parte favorita del cuento!",
-            "¡Colorea tu propio cuento!", "{0}: libro para colorear"),
-        "fr" => new("Une histoire pour {0}", "Avec {0} et {1}",
-            "Ce livre a été créé pour {0}. Que chaque page t'apporte un sourire.", "Fin", "À propos de ce livre",
-            "Cette histoire a été écrite pour {0}, pour les {1} ans.", "Dessine ton moment préféré de l'histoire !",
-            "Colorie ta propre histoire !", "{0} : livre de coloriage"),
-        _ => new("A story for {0}", "Starring {0} and {1}",
-            "This book was made for {0}. May every page bring a smile.", "The End", "About this book",
-            "This story was written for {0}, for ages {1}.", "Draw your favourite part of the story!",
-            "Colour your own story!", "{0}: a colouring book"),
-    };
+    public static BookWords Words(string language) =>
+        language switch
+        {
+            "es" => new(
+                "Un cuento para {0}",
+                "Protagonizado por {0} y {1}",
+                "Este libro se hizo para {0}. Que cada página te traiga una sonrisa.",
+                "Fin",
+                "Sobre este libro",
+                "Este cuento se escribió para {0}, para edades de {1} años.",
+                "¡Dibuja tu parte favorita del cuento!",
+                "¡Colorea tu propio cuento!",
+                "{0}: libro para colorear"
+            ),
+            "fr" => new(
+                "Une histoire pour {0}",
+                "Avec {0} et {1}",
+                "Ce livre a été créé pour {0}. Que chaque page t'apporte un sourire.",
+                "Fin",
+                "À propos de ce livre",
+                "Cette histoire a été écrite pour {0}, pour les {1} ans.",
+                "Dessine ton moment préféré de l'histoire !",
+                "Colorie ta propre histoire !",
+                "{0} : livre de coloriage"
+            ),
+            _ => new(
+                "A story for {0}",
+                "Starring {0} and {1}",
+                "This book was made for {0}. May every page bring a smile.",
+                "The End",
+                "About this book",
+                "This story was written for {0}, for ages {1}.",
+                "Draw your favourite part of the story!",
+                "Colour your own story!",
+                "{0}: a colouring book"
+            ),
+        };
 }

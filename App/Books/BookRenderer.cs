@@ -1,7 +1,7 @@
 using System.Net;
 using PuppeteerSharp;
-using StorybookShop.Rendering;
 using StorybookShop.Catalog;
+using StorybookShop.Rendering;
 
 namespace StorybookShop.Books;
 
@@ -19,22 +19,31 @@ public sealed class BookRenderer(Chromium chromium)
     public async Task<byte[]> RenderAsync(string htmlFile, BookFormat format, CancellationToken ct)
     {
         var folder = Path.GetFullPath(Path.GetDirectoryName(htmlFile)!) + Path.DirectorySeparatorChar;
-        var pdf = await chromium.WithPageAsync(request => ServeAsync(request, folder), async page =>
-        {
-            await page.GoToAsync($"{Origin}/{Uri.EscapeDataString(Path.GetFileName(htmlFile))}",
-                WaitUntilNavigation.Load);
-            await page.EvaluateExpressionAsync("document.fonts.ready.then(() => true)");
-            var bytes = await page.PdfDataAsync(new PdfOptions { PreferCSSPageSize = true, PrintBackground = true });
-            // An idle pooled page would otherwise keep every decoded picture of this book in memory.
-            await page.GoToAsync("about:blank");
-            return bytes;
-        }, ct);
+        var pdf = await chromium.WithPageAsync(
+            request => ServeAsync(request, folder),
+            async page =>
+            {
+                await page.GoToAsync(
+                    $"{Origin}/{Uri.EscapeDataString(Path.GetFileName(htmlFile))}",
+                    WaitUntilNavigation.Load
+                );
+                await page.EvaluateExpressionAsync("document.fonts.ready.then(() => true)");
+                var bytes = await page.PdfDataAsync(
+                    new PdfOptions { PreferCSSPageSize = true, PrintBackground = true }
+                );
+                // An idle pooled page would otherwise keep every decoded picture of this book in memory.
+                await page.GoToAsync("about:blank");
+                return bytes;
+            },
+            ct
+        );
         return format.BleedInches > 0 ? PrintBoxes.Add(pdf, format) : pdf;
     }
 
     private static async Task<bool> ServeAsync(IRequest request, string folder)
     {
-        if (!request.Url.StartsWith(Origin + "/", StringComparison.Ordinal)) return false;
+        if (!request.Url.StartsWith(Origin + "/", StringComparison.Ordinal))
+            return false;
         var path = Uri.UnescapeDataString(new Uri(request.Url).AbsolutePath).TrimStart('/');
         if (path == "favicon.ico")
         {
@@ -43,20 +52,23 @@ public sealed class BookRenderer(Chromium chromium)
             return true;
         }
         var file = Path.GetFullPath(Path.Combine(folder, path));
-        if (!file.StartsWith(folder, StringComparison.Ordinal) || !File.Exists(file)) return false;
-        await request.RespondAsync(new ResponseData
-        {
-            Status = HttpStatusCode.OK,
-            BodyData = await File.ReadAllBytesAsync(file),
-            ContentType = Path.GetExtension(file).ToLowerInvariant() switch
+        if (!file.StartsWith(folder, StringComparison.Ordinal) || !File.Exists(file))
+            return false;
+        await request.RespondAsync(
+            new ResponseData
             {
-                ".html" => "text/html; charset=utf-8",
-                ".jpg" or ".jpeg" => "image/jpeg",
-                ".png" => "image/png",
-                ".svg" => "image/svg+xml",
-                _ => "application/octet-stream",
-            },
-        });
+                Status = HttpStatusCode.OK,
+                BodyData = await File.ReadAllBytesAsync(file),
+                ContentType = Path.GetExtension(file).ToLowerInvariant() switch
+                {
+                    ".html" => "text/html; charset=utf-8",
+                    ".jpg" or ".jpeg" => "image/jpeg",
+                    ".png" => "image/png",
+                    ".svg" => "image/svg+xml",
+                    _ => "application/octet-stream",
+                },
+            }
+        );
         return true;
     }
 }

@@ -10,9 +10,14 @@ public static class BooksExtensions
     public static WebApplicationBuilder AddBooks(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ChromiumOptions>().Bind(builder.Configuration.GetSection(ChromiumOptions.Section))
+        services
+            .AddOptions<ChromiumOptions>()
+            .Bind(builder.Configuration.GetSection(ChromiumOptions.Section))
             .Validate(o => o.PagePoolSize >= 1, "Chromium:PagePoolSize must be at least 1.")
-            .Validate(o => o.Sandbox is "auto" or "required" or "off", "Chromium:Sandbox must be auto, required or off.")
+            .Validate(
+                o => o.Sandbox is "auto" or "required" or "off",
+                "Chromium:Sandbox must be auto, required or off."
+            )
             .ValidateOnStart();
         services.AddSingleton<Chromium>();
         services.AddSingleton<BookRenderer>();

@@ -1,4 +1,5 @@
 using StorybookShop.Catalog;
+
 namespace StorybookShop.Books;
 
 /// <summary>
@@ -10,20 +11,26 @@ namespace StorybookShop.Books;
 public sealed record CoverGeometry(double Trim, double Bleed, int Pages, string Paper)
 {
     public const int SpineTextFromPages = 80;
-    public const double BarcodeWidth = 2, BarcodeHeight = 1.2;
+    public const double BarcodeWidth = 2,
+        BarcodeHeight = 1.2;
+
     /// <summary>Distance of the barcode area from the back cover's trim edges (its right edge is the spine's
     /// fold).</summary>
     public const double BarcodeMargin = 0.25;
 
     public static CoverGeometry For(BookFormat format, int pages, string? paper) =>
-        new(format.TrimInches, format.BleedInches, pages, paper is not null && BookFormat.PaperThickness.ContainsKey(
-            paper)
-            ? paper : "white");
+        new(
+            format.TrimInches,
+            format.BleedInches,
+            pages,
+            paper is not null && BookFormat.PaperThickness.ContainsKey(paper) ? paper : "white"
+        );
 
     public double Spine => Pages * BookFormat.PaperThickness[Paper];
     public double Width => 2 * Trim + Spine + 2 * Bleed;
     public double Height => Trim + 2 * Bleed;
     public bool SpineText => Pages >= SpineTextFromPages;
+
     /// <summary>From the sheet's right edge of the back cover (the spine fold) to the barcode area's right
     /// edge.</summary>
     public double BarcodeRight => Width - (Bleed + Trim) + BarcodeMargin;

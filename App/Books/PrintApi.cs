@@ -24,31 +24,52 @@ public static class PrintApi
         return app;
     }
 
-    internal static async Task<Results<Ok<PrintView>, NotFound, ProblemHttpResult>> MakeAsync(Guid id,
-        CurrentShop current, AppDbContext db, PrintPackage package, IAssetStore assets,
-            IOptions<StorageOptions> storage,
-        CancellationToken ct)
+    internal static async Task<Results<Ok<PrintView>, NotFound, ProblemHttpResult>> MakeAsync(
+        Guid id,
+        CurrentShop current,
+        AppDbContext db,
+        PrintPackage package,
+        IAssetStore assets,
+        IOptions<StorageOptions> storage,
+        CancellationToken ct
+    )
     {
-        var story = await db.Stories.AsNoTracking().Include(s => s.Shop).SingleOrDefaultAsync(s => s.Id == id
-            && s.ShopId == current.Id, ct);
-        if (story is null) return TypedResults.NotFound();
+        var story = await db
+            .Stories.AsNoTracking()
+            .Include(s => s.Shop)
+            .SingleOrDefaultAsync(s => s.Id == id && s.ShopId == current.Id, ct);
+        if (story is null)
+            return TypedResults.NotFound();
         if (story.PrintPdfKey is null || story.Status is not (StoryStatus.Complete or StoryStatus.Published))
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                title: "The book is not finished yet.", detail: "The print package is made from the finished book.");
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The book is not finished yet.",
+                detail: "The print package is made from the finished book."
+            );
         var report = await package.BuildAsync(story, ct);
         return TypedResults.Ok(View(story, report, assets, storage.Value));
     }
 
-    internal static async Task<Results<Ok<PrintView>, NotFound>> GetAsync(Guid id, CurrentShop current,
-        AppDbContext db, PrintPackage package, IAssetStore assets, IOptions<StorageOptions> storage,
-            CancellationToken ct)
+    internal static async Task<Results<Ok<PrintView>, NotFound>> GetAsync(
+        Guid id,
+        CurrentShop current,
+        AppDbContext db,
+        PrintPackage package,
+        IAssetStore assets,
+        IOptions<StorageOptions> storage,
+        CancellationToken ct
+    )
     {
         var story = await db.Stories.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.ShopId == current.Id, ct);
         return story is not null && await package.ReportAsync(story, ct) is { } report
-            ? TypedResults.Ok(View(story, report, assets, storage.Value)) : TypedResults.NotFound();
+            ? TypedResults.Ok(View(story, report, assets, storage.Value))
+            : TypedResults.NotFound();
     }
 
     private static PrintView View(Story story, Preflight.Report report, IAssetStore assets, StorageOptions storage) =>
-        new(report, assets.GetUrl(AssetKeys.PrintPackage(story.ShopId, story.Id), storage.UrlLifetime).ToString(),
-            assets.GetUrl(AssetKeys.CoverWrap(story.ShopId, story.Id), storage.UrlLifetime).ToString());
+        new(
+            report,
+            assets.GetUrl(AssetKeys.PrintPackage(story.ShopId, story.Id), storage.UrlLifetime).ToString(),
+            assets.GetUrl(AssetKeys.CoverWrap(story.ShopId, story.Id), storage.UrlLifetime).ToString()
+        );
 }

@@ -13,8 +13,8 @@ namespace StorybookShop.Books;
 public static partial class PrintBoxes
 {
     /// <summary>The print file: TrimBox at the cut, BleedBox at the paper's edge.</summary>
-    public static byte[] Add(byte[] pdf, BookFormat format) => Update(pdf, format.PageInches, format.PageInches,
-        format.BleedInches, crop: false);
+    public static byte[] Add(byte[] pdf, BookFormat format) =>
+        Update(pdf, format.PageInches, format.PageInches, format.BleedInches, crop: false);
 
     /// <summary>The same for any sheet (the cover wrap): the MediaBox set to exactly <paramref name="width"/> ×
     /// <paramref name="height"/> inches with bleed (anything drawn beyond it is cut), the trim <paramref name="bleed"/>
@@ -26,11 +26,17 @@ public static partial class PrintBoxes
     /// The screen file from the same render: a CropBox at the trim, so viewers show exactly the 8.5 in
     /// page and the bleed stays out of sight. One Chromium render serves both files.
     /// </summary>
-    public static byte[] CropToTrim(byte[] pdf, BookFormat format) => Update(pdf, format.PageInches, format.PageInches,
-        format.BleedInches, crop: true);
+    public static byte[] CropToTrim(byte[] pdf, BookFormat format) =>
+        Update(pdf, format.PageInches, format.PageInches, format.BleedInches, crop: true);
 
-    private static byte[] Update(byte[] pdf, double widthInches, double heightInches, double bleedInches, bool crop,
-        bool exactMedia = false)
+    private static byte[] Update(
+        byte[] pdf,
+        double widthInches,
+        double heightInches,
+        double bleedInches,
+        bool crop,
+        bool exactMedia = false
+    )
     {
         var text = Encoding.Latin1.GetString(pdf);
         var inv = CultureInfo.InvariantCulture;
@@ -39,8 +45,12 @@ public static partial class PrintBoxes
         var (fullX, fullY) = (Points(widthInches), Points(heightInches));
         var (trimX, trimY) = (Points(widthInches - bleedInches), Points(heightInches - bleedInches));
 
-        var trailer = Trailer().Matches(text) is { Count: > 0 } t ? t[^1] : throw new InvalidOperationException("No classic trailer: the PDF uses a cross-reference stream.");
-        var startXref = StartXref().Matches(text) is { Count: > 0 } s ? s[^1].Groups[1].Value : throw new InvalidOperationException("No startxref.");
+        var trailer = Trailer().Matches(text) is { Count: > 0 } t
+            ? t[^1]
+            : throw new InvalidOperationException("No classic trailer: the PDF uses a cross-reference stream.");
+        var startXref = StartXref().Matches(text) is { Count: > 0 } s
+            ? s[^1].Groups[1].Value
+            : throw new InvalidOperationException("No startxref.");
 
         var update = new StringBuilder("\n");
         var offsets = new SortedDictionary<int, long>();
@@ -48,19 +58,22 @@ public static partial class PrintBoxes
         {
             var number = int.Parse(page.Groups[1].Value, inv);
             var dict = page.Groups[2].Value;
-            if (dict.Contains(crop ? "/CropBox" : "/TrimBox", StringComparison.Ordinal)) continue;
+            if (dict.Contains(crop ? "/CropBox" : "/TrimBox", StringComparison.Ordinal))
+                continue;
             var media = MediaBox().Match(dict);
-            if (!media.Success) continue;
+            if (!media.Success)
+                continue;
             var boxes = crop
                 ? $"\n/CropBox [{bleed} {bleed} {trimX} {trimY}]"
                 : $"\n/TrimBox [{bleed} {bleed} {trimX} {trimY}]\n/BleedBox [0 0 {fullX} {fullY}]";
             var boxed = dict.Insert(media.Index + media.Length, boxes);
-            if (exactMedia) boxed = boxed.Remove(media.Index, media.Length).Insert(media.Index,
-                $"/MediaBox [0 0 {fullX} {fullY}]");
+            if (exactMedia)
+                boxed = boxed.Remove(media.Index, media.Length).Insert(media.Index, $"/MediaBox [0 0 {fullX} {fullY}]");
             offsets[number] = pdf.Length + Encoding.Latin1.GetByteCount(update.ToString());
             update.Append(inv, $"{number} 0 obj\n{boxed}\nendobj\n");
         }
-        if (offsets.Count == 0) return pdf;
+        if (offsets.Count == 0)
+            return pdf;
 
         var xrefAt = pdf.Length + Encoding.Latin1.GetByteCount(update.ToString());
         update.Append("xref\n");

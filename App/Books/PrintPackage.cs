@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Text.Json;
+using StorybookShop.Catalog;
 using StorybookShop.Data;
 using StorybookShop.Storage;
-using StorybookShop.Catalog;
 
 namespace StorybookShop.Books;
 
@@ -10,8 +10,12 @@ namespace StorybookShop.Books;
 /// The merchant's print package for a finished book: the interior (the print PDF), a cover wrap sized to the book's
 /// page count and paper, and the preflight report of both — stored, and zipped together for the print shop.
 /// </summary>
-public sealed class PrintPackage(BookRenderer renderer, IAssetStore assets, Hosting.ComponentHtml components,
-    TimeProvider clock)
+public sealed class PrintPackage(
+    BookRenderer renderer,
+    IAssetStore assets,
+    Hosting.ComponentHtml components,
+    TimeProvider clock
+)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -23,14 +27,24 @@ public sealed class PrintPackage(BookRenderer renderer, IAssetStore assets, Host
         try
         {
             var interior = Path.Combine(dir.FullName, "interior.pdf");
-            await File.WriteAllBytesAsync(interior, await assets.GetAsync(interiorKey, ct)
-                ?? throw new InvalidOperationException("The print PDF is missing."), ct);
+            await File.WriteAllBytesAsync(
+                interior,
+                await assets.GetAsync(interiorKey, ct)
+                    ?? throw new InvalidOperationException("The print PDF is missing."),
+                ct
+            );
             var pages = (await Poppler.BoxesAsync(interior, ct)).Count;
             var wrap = CoverGeometry.For(format, pages, story.Shop?.Settings.Paper);
 
-            var coverPdf = await RenderCoverAsync(story, await assets.GetAsync(
-                story.CoverImage ?? throw new InvalidOperationException("The book has no cover picture."), ct)
-                ?? throw new InvalidOperationException("The cover picture is missing."), wrap, ct);
+            var coverPdf = await RenderCoverAsync(
+                story,
+                await assets.GetAsync(
+                    story.CoverImage ?? throw new InvalidOperationException("The book has no cover picture."),
+                    ct
+                ) ?? throw new InvalidOperationException("The cover picture is missing."),
+                wrap,
+                ct
+            );
             var cover = Path.Combine(dir.FullName, "cover.pdf");
             await File.WriteAllBytesAsync(cover, coverPdf, ct);
 
@@ -63,13 +77,24 @@ public sealed class PrintPackage(BookRenderer renderer, IAssetStore assets, Host
         {
             await File.WriteAllBytesAsync(Path.Combine(dir.FullName, "cover.jpg"), coverJpeg, ct);
             var html = Path.Combine(dir.FullName, "cover.html");
-            await File.WriteAllTextAsync(html, await components.RenderAsync<CoverWrap>(new Dictionary<string, object?>
-            {
-                [nameof(CoverWrap.Story)] = story, [nameof(CoverWrap.Cover)] = "cover.jpg",
-                [nameof(CoverWrap.Wrap)] = wrap,
-            }), ct);
-            return PrintBoxes.Add(await renderer.RenderAsync(html, new BookFormat(wrap.Width, 0), ct), wrap.Width,
-                wrap.Height, wrap.Bleed);
+            await File.WriteAllTextAsync(
+                html,
+                await components.RenderAsync<CoverWrap>(
+                    new Dictionary<string, object?>
+                    {
+                        [nameof(CoverWrap.Story)] = story,
+                        [nameof(CoverWrap.Cover)] = "cover.jpg",
+                        [nameof(CoverWrap.Wrap)] = wrap,
+                    }
+                ),
+                ct
+            );
+            return PrintBoxes.Add(
+                await renderer.RenderAsync(html, new BookFormat(wrap.Width, 0), ct),
+                wrap.Width,
+                wrap.Height,
+                wrap.Bleed
+            );
         }
         finally
         {
@@ -80,7 +105,8 @@ public sealed class PrintPackage(BookRenderer renderer, IAssetStore assets, Host
     /// <summary>The report of the last package made, if any.</summary>
     public async Task<Preflight.Report?> ReportAsync(Story story, CancellationToken ct) =>
         await assets.GetAsync(AssetKeys.Preflight(story.ShopId, story.Id), ct) is { } bytes
-            ? JsonSerializer.Deserialize<Preflight.Report>(bytes, Json) : null;
+            ? JsonSerializer.Deserialize<Preflight.Report>(bytes, Json)
+            : null;
 
     private static async Task Add(ZipArchive archive, string name, byte[] bytes, CancellationToken ct)
     {

@@ -27,27 +27,36 @@ public static class StoryCatalog
         new("cat", "a curious kitten", "un gatito curioso", "un chaton curieux"),
         new("rabbit", "a bouncy bunny", "un conejito saltarín", "un lapin sauteur"),
         new("bear", "a cuddly bear cub", "un osito achuchable", "un ourson câlin"),
-        new("dragon", "a little dragon who sneezed sparks", "un dragoncito que estornudaba chispas",
-            "un petit dragon qui éternuait des étincelles"),
-        new("robot", "a friendly robot with a blinking light", "un robot simpático con una luz que parpadeaba",
-            "un robot gentil avec une lumière qui clignotait"),
+        new(
+            "dragon",
+            "a little dragon who sneezed sparks",
+            "un dragoncito que estornudaba chispas",
+            "un petit dragon qui éternuait des étincelles"
+        ),
+        new(
+            "robot",
+            "a friendly robot with a blinking light",
+            "un robot simpático con una luz que parpadeaba",
+            "un robot gentil avec une lumière qui clignotait"
+        ),
         new("dolphin", "a cheerful dolphin", "un delfín alegre", "un dauphin joyeux"),
         new("owl", "a clever little owl", "un búho pequeño y listo", "un petit hibou malin"),
         new("dinosaur", "a friendly young dinosaur", "un dinosaurio joven y simpático", "un jeune dinosaure gentil"),
     ];
 
     /// <summary>A theme's English name: the key of its translations (<see cref="Catalog.ShopperText"/>).</summary>
-    public static string GenreName(string id) => id == "fairytale" ? "Fairy tale" : char.ToUpperInvariant(id[0])
-        + id[1..];
+    public static string GenreName(string id) =>
+        id == "fairytale" ? "Fairy tale" : char.ToUpperInvariant(id[0]) + id[1..];
 
     public static AgeBand Band(string id) => AgeBands.First(b => b.Id == id);
 
     public static CompanionKind? Kind(string id) => CompanionKinds.FirstOrDefault(k => k.Id == id);
 
-    public static string KindPhrase(CompanionKind kind, string language) => language switch
-    {
-        "es" => kind.Es,
-        "fr" => kind.Fr,
-        _ => kind.En,
-    };
+    public static string KindPhrase(CompanionKind kind, string language) =>
+        language switch
+        {
+            "es" => kind.Es,
+            "fr" => kind.Fr,
+            _ => kind.En,
+        };
 }

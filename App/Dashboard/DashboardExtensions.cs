@@ -6,7 +6,6 @@ using Npgsql;
 using StorybookShop.Admin;
 using StorybookShop.Data;
 using StorybookShop.Jobs;
-
 using StorybookShop.Shopify;
 
 namespace StorybookShop.Dashboard;
@@ -28,47 +27,69 @@ public static class DashboardExtensions
     {
         builder.Services.AddSingleton<DashboardTickets>();
         JobPageSummary.Register();
-        builder.Services.AddOptions<TicketOptions>().Bind(builder.Configuration.GetSection(TicketOptions.Section))
-            .Validate(o => o.TicketIdleLifetime > TimeSpan.Zero && o.TicketMaxLifetime >= o.TicketIdleLifetime,
-                "Dashboard:TicketIdleLifetime must be positive and no longer than Dashboard:TicketMaxLifetime.")
+        builder
+            .Services.AddOptions<TicketOptions>()
+            .Bind(builder.Configuration.GetSection(TicketOptions.Section))
+            .Validate(
+                o => o.TicketIdleLifetime > TimeSpan.Zero && o.TicketMaxLifetime >= o.TicketIdleLifetime,
+                "Dashboard:TicketIdleLifetime must be positive and no longer than Dashboard:TicketMaxLifetime."
+            )
             .ValidateOnStart();
         builder.Services.AddAntiforgery();
         builder.Services.AddOptions<OperatorOptions>().Bind(builder.Configuration.GetSection(OperatorOptions.Section));
-        builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions,
-            OperatorAuthentication>(OperatorAuthentication.SchemeName, null);
-        builder.Services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions,
-            DashboardTicketAuthentication>(DashboardTicketAuthentication.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(OperatorAuthentication.Policy, p => p.AddAuthenticationSchemes(OperatorAuthentication.SchemeName)
-                .RequireAuthenticatedUser())
-            .AddPolicy(DashboardTicketAuthentication.Policy, p => p
-                .AddAuthenticationSchemes(DashboardTicketAuthentication.SchemeName)
-                .RequireClaim(DashboardTicketAuthentication.ShopIdClaim));
+        builder
+            .Services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, OperatorAuthentication>(
+                OperatorAuthentication.SchemeName,
+                null
+            );
+        builder
+            .Services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, DashboardTicketAuthentication>(
+                DashboardTicketAuthentication.SchemeName,
+                null
+            );
+        builder
+            .Services.AddAuthorizationBuilder()
+            .AddPolicy(OperatorAuthentication.Policy, p =>
+                p.AddAuthenticationSchemes(OperatorAuthentication.SchemeName).RequireAuthenticatedUser()
+            )
+            .AddPolicy(DashboardTicketAuthentication.Policy, p =>
+                p.AddAuthenticationSchemes(DashboardTicketAuthentication.SchemeName)
+                    .RequireClaim(DashboardTicketAuthentication.ShopIdClaim)
+            );
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (context, _) =>
             {
-                context.HttpContext.Response.Headers.RetryAfter = ((int)OperatorSignInWindow.TotalSeconds)
-                    .ToString(System.Globalization.CultureInfo.InvariantCulture);
+                context.HttpContext.Response.Headers.RetryAfter = ((int)OperatorSignInWindow.TotalSeconds).ToString(
+                    System.Globalization.CultureInfo.InvariantCulture
+                );
                 return ValueTask.CompletedTask;
             };
             // Wrong guesses are limited per address and name tried; the right credentials never are, so nobody
             // behind the same proxy address can lock the operator out by guessing.
             o.AddPolicy(OperatorSignIn, http =>
             {
-                var operators = http.RequestServices.GetRequiredService<IOptionsMonitor<OperatorOptions>>().CurrentValue;
+                var operators = http
+                    .RequestServices.GetRequiredService<IOptionsMonitor<OperatorOptions>>()
+                    .CurrentValue;
                 var presented = OperatorAuthentication.Presented(http.Request);
                 if (presented is not null && OperatorAuthentication.Valid(presented, operators))
                     return System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("operator");
                 // A request with no credentials is the browser asking for them: it costs nothing.
-                if (presented is null) return System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("ask");
+                if (presented is null)
+                    return System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("ask");
                 return System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
                     $"{Hosting.ClientAddress.Of(http)}|{presented.User}",
                     _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
                     {
-                        PermitLimit = OperatorSignInAttempts, Window = OperatorSignInWindow, QueueLimit = 0,
-                    });
+                        PermitLimit = OperatorSignInAttempts,
+                        Window = OperatorSignInWindow,
+                        QueueLimit = 0,
+                    }
+                );
             });
         });
         return builder;
@@ -78,9 +99,11 @@ public static class DashboardExtensions
     {
         // The admin's Jobs link: a document load authenticated by its session token gets a ticket and goes to its
         // dashboard.
-        app.MapShopPages().MapGet("/jobs", async (AdminContext admin, DashboardTickets tickets,
-            CancellationToken ct) => Results.Redirect($"{ShopPath}/{await tickets.IssueAsync(admin.Shop.Id,
-                ct)}/"));
+        app.MapShopPages()
+            .MapGet("/jobs", async (AdminContext admin, DashboardTickets tickets, CancellationToken ct) =>
+                Results.Redirect($"{ShopPath}/{await tickets.IssueAsync(admin.Shop.Id,
+                ct)}/")
+            );
 
         var storage = app.Services.GetRequiredService<JobStorage>();
         var tables = app.Services.GetRequiredService<HangfireTables>();
@@ -96,28 +119,42 @@ public static class DashboardExtensions
         };
         // Each merchant's dashboard: an endpoint behind the ticket scheme; Hangfire sees the ticket as part of its
         // PathBase, so every link, stylesheet, poll and command it builds keeps it.
-        var pipeline = ((IEndpointRouteBuilder)app).CreateApplicationBuilder().Use(async (HttpContext http,
-            RequestDelegate next) =>
-        {
-            var prefix = $"{ShopPath}/{http.GetRouteValue("ticket")}";
-            var path = http.Request.Path.Value ?? "";
-            http.Request.PathBase = http.Request.PathBase.Add(prefix);
-            http.Request.Path = path.Length > prefix.Length ? path[prefix.Length..] : "/";
-            // A shop has no recurring jobs: their commands are refused here, not by an exception inside Hangfire.
-            if (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.StartsWithSegments("/recurring"))
-            {
-                http.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return;
-            }
-            var shopId = Guid.Parse(http.User.FindFirst(DashboardTicketAuthentication.ShopIdClaim)!.Value);
-            await new AspNetCoreDashboardMiddleware(next, new ShopJobStorage(storage, tables, shopId), shopOptions,
-                routes, finalizeWhenNotFound: true).Invoke(http);
-        }).Use((RequestDelegate _) => NotFound).Build();
-        app.Map($"{ShopPath}/{{ticket}}/{{**path}}", pipeline).ExcludeFromDescription()
+        var pipeline = ((IEndpointRouteBuilder)app)
+            .CreateApplicationBuilder()
+            .Use(
+                async (HttpContext http, RequestDelegate next) =>
+                {
+                    var prefix = $"{ShopPath}/{http.GetRouteValue("ticket")}";
+                    var path = http.Request.Path.Value ?? "";
+                    http.Request.PathBase = http.Request.PathBase.Add(prefix);
+                    http.Request.Path = path.Length > prefix.Length ? path[prefix.Length..] : "/";
+                    // A shop has no recurring jobs: their commands are refused here, not by an exception inside
+                    // Hangfire.
+                    if (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.StartsWithSegments("/recurring"))
+                    {
+                        http.Response.StatusCode = StatusCodes.Status403Forbidden;
+                        return;
+                    }
+                    var shopId = Guid.Parse(http.User.FindFirst(DashboardTicketAuthentication.ShopIdClaim)!.Value);
+                    await new AspNetCoreDashboardMiddleware(
+                        next,
+                        new ShopJobStorage(storage, tables, shopId),
+                        shopOptions,
+                        routes,
+                        finalizeWhenNotFound: true
+                    ).Invoke(http);
+                }
+            )
+            .Use((RequestDelegate _) => NotFound)
+            .Build();
+        app.Map($"{ShopPath}/{{ticket}}/{{**path}}", pipeline)
+            .ExcludeFromDescription()
             .RequireAuthorization(DashboardTicketAuthentication.Policy)
             .WithMetadata(new ShopPolicies.EmbeddedFraming(secretInUrl: true));
         // No ticket at all: the same refusal as an expired one.
-        app.Map(ShopPath, NotFound).ExcludeFromDescription().RequireAuthorization(DashboardTicketAuthentication.Policy);
+        app.Map(ShopPath, NotFound)
+            .ExcludeFromDescription()
+            .RequireAuthorization(DashboardTicketAuthentication.Policy);
 
         var operatorOptions = new DashboardOptions
         {
@@ -127,8 +164,14 @@ public static class DashboardExtensions
         };
         // The operator's dashboard is an endpoint like any other: the Operator policy (HTTP Basic through
         // OperatorAuthentication), the sign-in rate limit, and no framing (SecurityHeaders).
-        app.MapHangfireDashboardWithAuthorizationPolicy(OperatorAuthentication.Policy, OperatorPath, operatorOptions,
-            storage).RequireRateLimiting(OperatorSignIn).WithMetadata(Hosting.ResponseSecurity.Operator);
+        app.MapHangfireDashboardWithAuthorizationPolicy(
+                OperatorAuthentication.Policy,
+                OperatorPath,
+                operatorOptions,
+                storage
+            )
+            .RequireRateLimiting(OperatorSignIn)
+            .WithMetadata(Hosting.ResponseSecurity.Operator);
         return app;
     }
 

@@ -13,9 +13,13 @@ namespace StorybookShop.Dashboard;
 /// cross-site iframe no cookie would be sent): the ticket names an installed shop and is renewed by the request. An
 /// authentication scheme like the others, behind the <see cref="Policy"/> policy.
 /// </summary>
-public sealed class DashboardTicketAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory logger, UrlEncoder encoder, DashboardTickets tickets, AppDbContext db)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+public sealed class DashboardTicketAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    DashboardTickets tickets,
+    AppDbContext db
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "DashboardTicket";
     public const string Policy = "ShopDashboard";
@@ -23,14 +27,22 @@ public sealed class DashboardTicketAuthentication(IOptionsMonitor<Authentication
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Context.GetRouteValue("ticket") is not string ticket
-            || await tickets.ValidateAsync(ticket, Context.RequestAborted) is not { } shopId)
+        if (
+            Context.GetRouteValue("ticket") is not string ticket
+            || await tickets.ValidateAsync(ticket, Context.RequestAborted) is not { } shopId
+        )
             return AuthenticateResult.NoResult();
-        var shop = await db.Shops.AsNoTracking().Where(s => s.Id == shopId && s.UninstalledAt == null)
-            .Select(s => s.Domain).SingleOrDefaultAsync(Context.RequestAborted);
-        if (shop is null) return AuthenticateResult.Fail("the shop is not installed");
-        var identity = new ClaimsIdentity([new Claim(SessionTokenAuthentication.ShopClaim, shop),
-            new Claim(ShopIdClaim, shopId.ToString())], SchemeName);
+        var shop = await db
+            .Shops.AsNoTracking()
+            .Where(s => s.Id == shopId && s.UninstalledAt == null)
+            .Select(s => s.Domain)
+            .SingleOrDefaultAsync(Context.RequestAborted);
+        if (shop is null)
+            return AuthenticateResult.Fail("the shop is not installed");
+        var identity = new ClaimsIdentity(
+            [new Claim(SessionTokenAuthentication.ShopClaim, shop), new Claim(ShopIdClaim, shopId.ToString())],
+            SchemeName
+        );
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -39,6 +51,7 @@ public sealed class DashboardTicketAuthentication(IOptionsMonitor<Authentication
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.ContentType = "text/plain; charset=utf-8";
         await Response.WriteAsync(
-            "This jobs link has expired or is not valid: open Jobs again from StorybookShop in your Shopify admin.");
+            "This jobs link has expired or is not valid: open Jobs again from StorybookShop in your Shopify admin."
+        );
     }
 }

@@ -13,21 +13,29 @@ namespace StorybookShop.Dashboard;
 /// polls its stats every two seconds), so it lives while the merchant looks and dies soon after they leave, and never
 /// past <see cref="TicketOptions.TicketMaxLifetime"/>.
 /// </summary>
-public sealed class DashboardTickets(IDataProtectionProvider protection, NpgsqlDataSource dataSource,
-    IOptions<TicketOptions> options, TimeProvider clock)
+public sealed class DashboardTickets(
+    IDataProtectionProvider protection,
+    NpgsqlDataSource dataSource,
+    IOptions<TicketOptions> options,
+    TimeProvider clock
+)
 {
-    private readonly ITimeLimitedDataProtector _protector =
-        protection.CreateProtector("StorybookShop.Dashboard.Ticket.v2").ToTimeLimitedDataProtector();
+    private readonly ITimeLimitedDataProtector _protector = protection
+        .CreateProtector("StorybookShop.Dashboard.Ticket.v2")
+        .ToTimeLimitedDataProtector();
 
     public async Task<string> IssueAsync(Guid shopId, CancellationToken ct)
     {
         var id = Guid.NewGuid();
         var now = clock.GetUtcNow();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = new NpgsqlCommand(
+            """
             DELETE FROM dashboard_tickets WHERE expires_at < @now - interval '1 day';
             INSERT INTO dashboard_tickets (id, shop_id, created_at, expires_at) VALUES (@id, @shop, @now, @expires);
-            """, conn);
+            """,
+            conn
+        );
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("shop", shopId);
         cmd.Parameters.AddWithValue("now", now);
@@ -50,15 +58,22 @@ public sealed class DashboardTickets(IDataProtectionProvider protection, NpgsqlD
             return null;
         }
         var parts = payload.Split('.');
-        if (parts.Length != 2 || !Guid.TryParseExact(parts[0], "N", out var id)
-            || !Guid.TryParseExact(parts[1], "N", out var shop)) return null;
+        if (
+            parts.Length != 2
+            || !Guid.TryParseExact(parts[0], "N", out var id)
+            || !Guid.TryParseExact(parts[1], "N", out var shop)
+        )
+            return null;
         var o = options.Value;
         var now = clock.GetUtcNow();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = new NpgsqlCommand(
+            """
             UPDATE dashboard_tickets SET expires_at = LEAST(@renewed, created_at + @max)
             WHERE id = @id AND shop_id = @shop AND expires_at > @now AND created_at + @max > @now
-            """, conn);
+            """,
+            conn
+        );
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("shop", shop);
         cmd.Parameters.AddWithValue("now", now);

@@ -13,9 +13,12 @@ namespace StorybookShop.Dashboard;
 /// an ASP.NET Core authentication scheme, so the operator dashboard is an endpoint behind an authorization policy
 /// (<see cref="Policy"/>) like any other.
 /// </summary>
-public sealed partial class OperatorAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
-    UrlEncoder encoder, IOptionsMonitor<OperatorOptions> operators)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+public sealed partial class OperatorAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptionsMonitor<OperatorOptions> operators
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Operator";
     public const string Policy = "Operator";
@@ -23,15 +26,17 @@ public sealed partial class OperatorAuthentication(IOptionsMonitor<Authenticatio
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var o = operators.CurrentValue;
-        if (!o.Enabled || Presented(Request) is not { } presented) return Task.FromResult(AuthenticateResult.NoResult());
+        if (!o.Enabled || Presented(Request) is not { } presented)
+            return Task.FromResult(AuthenticateResult.NoResult());
         if (!Valid(presented, o))
         {
             Log.OperatorSignInRefused(Logger, Hosting.ClientAddress.Of(Context), presented.User);
             return Task.FromResult(AuthenticateResult.Fail("Wrong operator credentials."));
         }
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, presented.User)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity),
-            SchemeName)));
+        return Task.FromResult(
+            AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName))
+        );
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -52,8 +57,12 @@ public sealed partial class OperatorAuthentication(IOptionsMonitor<Authenticatio
     /// <summary>The Basic credentials a request carries, or null.</summary>
     public static Credentials? Presented(HttpRequest request)
     {
-        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var h) || h.Scheme != "Basic"
-            || h.Parameter is null) return null;
+        if (
+            !AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var h)
+            || h.Scheme != "Basic"
+            || h.Parameter is null
+        )
+            return null;
         try
         {
             var pair = Encoding.UTF8.GetString(Convert.FromBase64String(h.Parameter)).Split(':', 2);
@@ -69,8 +78,10 @@ public sealed partial class OperatorAuthentication(IOptionsMonitor<Authenticatio
         o.Enabled && Same(presented.User, o.Username) & Same(presented.Password, o.Password);
 
     private static bool Same(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)),
-            SHA256.HashData(Encoding.UTF8.GetBytes(b)));
+        CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(a)),
+            SHA256.HashData(Encoding.UTF8.GetBytes(b))
+        );
 
     private static partial class Log
     {

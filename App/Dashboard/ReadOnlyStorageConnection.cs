@@ -11,8 +11,12 @@ namespace StorybookShop.Dashboard;
 /// </summary>
 public abstract class ReadOnlyStorageConnection : JobStorageConnection
 {
-    public override string CreateExpiredJob(Job job, IDictionary<string, string> parameters, DateTime createdAt,
-        TimeSpan expireIn) => throw NotHere();
+    public override string CreateExpiredJob(
+        Job job,
+        IDictionary<string, string> parameters,
+        DateTime createdAt,
+        TimeSpan expireIn
+    ) => throw NotHere();
 
     public override IFetchedJob FetchNextJob(string[] queues, CancellationToken cancellationToken) => throw NotHere();
 

@@ -27,25 +27,30 @@ public sealed class ShopJobStorage(JobStorage inner, HangfireTables tables, Guid
 
     public override IMonitoringApi GetMonitoringApi() => new ShopMonitoringApi(this);
 
-    public override IStorageConnection GetConnection() => new ShopStorageConnection(this,
-        (JobStorageConnection)inner.GetConnection());
+    public override IStorageConnection GetConnection() =>
+        new ShopStorageConnection(this, (JobStorageConnection)inner.GetConnection());
 
     public override IStorageConnection GetReadOnlyConnection() =>
         new ShopStorageConnection(this, (JobStorageConnection)inner.GetReadOnlyConnection());
 
     public override bool HasFeature(string featureId)
     {
-        if (featureId == JobStorageFeatures.Monitoring.AwaitingJobs) return true;
-        if (featureId == JobStorageFeatures.Monitoring.DeletedStateGraphs) return false;
-        if (featureId == JobStorageFeatures.Connection.LimitedGetSetCount
-            || featureId == JobStorageFeatures.Connection.BatchedGetFirstByLowest)
+        if (featureId == JobStorageFeatures.Monitoring.AwaitingJobs)
+            return true;
+        if (featureId == JobStorageFeatures.Monitoring.DeletedStateGraphs)
+            return false;
+        if (
+            featureId == JobStorageFeatures.Connection.LimitedGetSetCount
+            || featureId == JobStorageFeatures.Connection.BatchedGetFirstByLowest
+        )
             return false;
         return inner.HasFeature(featureId);
     }
 
     /// <summary>Whether a job id names one of this shop's jobs.</summary>
     public bool Owns(string? jobId) =>
-        jobId is not null && long.TryParse(jobId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+        jobId is not null
+        && long.TryParse(jobId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
         && _owned.GetOrAdd(jobId, _ => tables.ShopOwnsJob(shopId, id));
 
     /// <summary>The shop's job ids in one of the job sets, in the set's order; nothing from any other set.</summary>
@@ -63,10 +68,13 @@ public sealed class ShopJobStorage(JobStorage inner, HangfireTables tables, Guid
         !resource.StartsWith("job:", StringComparison.Ordinal) || Owns(resource.Split(':')[1]);
 
     /// <summary>Server names are host names: merchants see a stable alias instead.</summary>
-    public static string Alias(string? server) => string.IsNullOrEmpty(server)
-        ? ""
-        : "node-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(server)))[..8];
+    public static string Alias(string? server) =>
+        string.IsNullOrEmpty(server)
+            ? ""
+            : "node-"
+                + Convert.ToHexStringLower(
+                    System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(server))
+                )[..8];
 
     public override string ToString() => "Storybook jobs";
 }

@@ -18,28 +18,51 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
     public override IList<QueueWithTopEnqueuedJobsDto> Queues()
     {
         var length = Count(EnqueuedState.StateName);
-        return length == 0 ? [] :
-            [new QueueWithTopEnqueuedJobsDto { Name = Queue, Length = length, Fetched = 0,
-                FirstJobs = EnqueuedJobs(Queue, 0, 5) }];
+        return length == 0
+            ? []
+            :
+            [
+                new QueueWithTopEnqueuedJobsDto
+                {
+                    Name = Queue,
+                    Length = length,
+                    Fetched = 0,
+                    FirstJobs = EnqueuedJobs(Queue, 0, 5),
+                },
+            ];
     }
 
     /// <summary>The cluster's nodes, under aliases: merchants see that work is being done, not where.</summary>
-    public override IList<ServerDto> Servers() => storage.Inner.GetMonitoringApi().Servers()
-        .Select(s => new ServerDto
-        {
-            Name = ShopJobStorage.Alias(s.Name), WorkersCount = s.WorkersCount, StartedAt = s.StartedAt,
-            Queues = s.Queues, Heartbeat = s.Heartbeat,
-        }).ToList();
+    public override IList<ServerDto> Servers() =>
+        storage
+            .Inner.GetMonitoringApi()
+            .Servers()
+            .Select(s => new ServerDto
+            {
+                Name = ShopJobStorage.Alias(s.Name),
+                WorkersCount = s.WorkersCount,
+                StartedAt = s.StartedAt,
+                Queues = s.Queues,
+                Heartbeat = s.Heartbeat,
+            })
+            .ToList();
 
     public override JobDetailsDto? JobDetails(string jobId)
     {
-        if (!storage.Owns(jobId) || storage.Inner.GetMonitoringApi().JobDetails(jobId) is not { } details) return null;
-        details.Properties = details.Properties.Where(p => p.Key != JobLog.Parameter).ToDictionary(p => p.Key,
-            p => p.Value);
-        details.History = details.History.Select(h => new StateHistoryDto
-        {
-            StateName = h.StateName, Reason = h.Reason, CreatedAt = h.CreatedAt, Data = Redact(h.Data),
-        }).ToList();
+        if (!storage.Owns(jobId) || storage.Inner.GetMonitoringApi().JobDetails(jobId) is not { } details)
+            return null;
+        details.Properties = details
+            .Properties.Where(p => p.Key != JobLog.Parameter)
+            .ToDictionary(p => p.Key, p => p.Value);
+        details.History = details
+            .History.Select(h => new StateHistoryDto
+            {
+                StateName = h.StateName,
+                Reason = h.Reason,
+                CreatedAt = h.CreatedAt,
+                Data = Redact(h.Data),
+            })
+            .ToList();
         return details;
     }
 
@@ -65,65 +88,91 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
 
     public override JobList<EnqueuedJobDto> EnqueuedJobs(string queue, int from, int perPage) =>
         List(EnqueuedState.StateName, from, perPage, ascending: true, (data, state) => new EnqueuedJobDto
-        {
-            Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData,
-            State = state?.Name,
-            EnqueuedAt = Date(state,
-                "EnqueuedAt"), InEnqueuedState = state?.Name == EnqueuedState.StateName, StateData = state?.Data,
-        });
+            {
+                Job = data.Job,
+                LoadException = data.LoadException,
+                InvocationData = data.InvocationData,
+                State = state?.Name,
+                EnqueuedAt = Date(state, "EnqueuedAt"),
+                InEnqueuedState = state?.Name == EnqueuedState.StateName,
+                StateData = state?.Data,
+            });
 
     public override JobList<FetchedJobDto> FetchedJobs(string queue, int from, int perPage) => new([]);
 
     public override JobList<ProcessingJobDto> ProcessingJobs(int from, int count) =>
         List(ProcessingState.StateName, from, count, ascending: false, (data, state) => new ProcessingJobDto
-        {
-            Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData,
-            ServerId = Value(state, "ServerId"), StartedAt = Date(state, "StartedAt"),
-            InProcessingState = state?.Name == ProcessingState.StateName, StateData = state?.Data,
-        });
+            {
+                Job = data.Job,
+                LoadException = data.LoadException,
+                InvocationData = data.InvocationData,
+                ServerId = Value(state, "ServerId"),
+                StartedAt = Date(state, "StartedAt"),
+                InProcessingState = state?.Name == ProcessingState.StateName,
+                StateData = state?.Data,
+            });
 
     public override JobList<ScheduledJobDto> ScheduledJobs(int from, int count) =>
         List(ScheduledState.StateName, from, count, ascending: false, (data, state) => new ScheduledJobDto
-        {
-            Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData,
-            EnqueueAt = Date(state, "EnqueueAt") ?? default, ScheduledAt = Date(state, "ScheduledAt"),
-            InScheduledState = state?.Name == ScheduledState.StateName, StateData = state?.Data,
-        });
+            {
+                Job = data.Job,
+                LoadException = data.LoadException,
+                InvocationData = data.InvocationData,
+                EnqueueAt = Date(state, "EnqueueAt") ?? default,
+                ScheduledAt = Date(state, "ScheduledAt"),
+                InScheduledState = state?.Name == ScheduledState.StateName,
+                StateData = state?.Data,
+            });
 
     public override JobList<SucceededJobDto> SucceededJobs(int from, int count) =>
         List(SucceededState.StateName, from, count, ascending: false, (data, state) => new SucceededJobDto
-        {
-            Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData,
-            Result = Value(state, "Result"), SucceededAt = Date(state, "SucceededAt"),
-            TotalDuration = Long(state, "PerformanceDuration") + Long(state, "Latency"),
-            InSucceededState = state?.Name == SucceededState.StateName, StateData = state?.Data,
-        });
+            {
+                Job = data.Job,
+                LoadException = data.LoadException,
+                InvocationData = data.InvocationData,
+                Result = Value(state, "Result"),
+                SucceededAt = Date(state, "SucceededAt"),
+                TotalDuration = Long(state, "PerformanceDuration") + Long(state, "Latency"),
+                InSucceededState = state?.Name == SucceededState.StateName,
+                StateData = state?.Data,
+            });
 
     public override JobList<FailedJobDto> FailedJobs(int from, int count) =>
         List(FailedState.StateName, from, count, ascending: false, (data, state) => new FailedJobDto
-        {
-            Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData,
-            Reason = state?.Reason,
-            FailedAt = Date(state, "FailedAt"), ExceptionType = Value(state, "ExceptionType"),
-            ExceptionMessage = Value(state, "ExceptionMessage"), ExceptionDetails = "",
-            InFailedState = state?.Name == FailedState.StateName, StateData = state?.Data,
-        });
+            {
+                Job = data.Job,
+                LoadException = data.LoadException,
+                InvocationData = data.InvocationData,
+                Reason = state?.Reason,
+                FailedAt = Date(state, "FailedAt"),
+                ExceptionType = Value(state, "ExceptionType"),
+                ExceptionMessage = Value(state, "ExceptionMessage"),
+                ExceptionDetails = "",
+                InFailedState = state?.Name == FailedState.StateName,
+                StateData = state?.Data,
+            });
 
     public override JobList<DeletedJobDto> DeletedJobs(int from, int count) =>
         List(DeletedState.StateName, from, count, ascending: false, (data, state) => new DeletedJobDto
-        {
-            Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData,
-            DeletedAt = Date(state,
-                "DeletedAt"), InDeletedState = state?.Name == DeletedState.StateName, StateData = state?.Data,
-        });
+            {
+                Job = data.Job,
+                LoadException = data.LoadException,
+                InvocationData = data.InvocationData,
+                DeletedAt = Date(state, "DeletedAt"),
+                InDeletedState = state?.Name == DeletedState.StateName,
+                StateData = state?.Data,
+            });
 
     public override JobList<AwaitingJobDto> AwaitingJobs(int from, int count) =>
         List(AwaitingState.StateName, from, count, ascending: false, (data, state) => new AwaitingJobDto
-        {
-            Job = data.Job, LoadException = data.LoadException, InvocationData = data.InvocationData,
-            AwaitingAt = Date(state,
-                "CreatedAt"), InAwaitingState = state?.Name == AwaitingState.StateName, StateData = state?.Data,
-        });
+            {
+                Job = data.Job,
+                LoadException = data.LoadException,
+                InvocationData = data.InvocationData,
+                AwaitingAt = Date(state, "CreatedAt"),
+                InAwaitingState = state?.Name == AwaitingState.StateName,
+                StateData = state?.Data,
+            });
 
     public override long ScheduledCount() => Count(ScheduledState.StateName);
 
@@ -154,8 +203,10 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
     {
         var copy = new Dictionary<string, string>(data ?? new Dictionary<string, string>());
         copy.Remove("ExceptionDetails");
-        if (copy.TryGetValue("ServerId", out var server)) copy["ServerId"] = ShopJobStorage.Alias(server);
-        if (copy.TryGetValue("WorkerId", out _)) copy.Remove("WorkerId");
+        if (copy.TryGetValue("ServerId", out var server))
+            copy["ServerId"] = ShopJobStorage.Alias(server);
+        if (copy.TryGetValue("WorkerId", out _))
+            copy.Remove("WorkerId");
         return copy;
     }
 
@@ -165,7 +216,8 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
         using var connection = storage.GetReadOnlyConnection();
         var rows = new List<KeyValuePair<string, T>>();
         foreach (var id in ids)
-            if (connection.GetJobData(id) is { } data) rows.Add(new(id, map(data, connection.GetStateData(id))));
+            if (connection.GetJobData(id) is { } data)
+                rows.Add(new(id, map(data, connection.GetStateData(id))));
         return new JobList<T>(rows);
     }
 
@@ -184,9 +236,10 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
     {
         var now = DateTime.UtcNow;
         var hour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0, DateTimeKind.Utc);
-        var keys = Enumerable.Range(0,
-            24).Select(i => hour.AddHours(-i)).ToDictionary(h => ShopStatistics.HourKey(storage.ShopId.ToString(),
-                state, h));
+        var keys = Enumerable
+            .Range(0, 24)
+            .Select(i => hour.AddHours(-i))
+            .ToDictionary(h => ShopStatistics.HourKey(storage.ShopId.ToString(), state, h));
         var values = Counters([.. keys.Keys]);
         return keys.ToDictionary(k => k.Value, k => values.GetValueOrDefault(k.Key));
     }
@@ -196,8 +249,8 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
     private static DateTime? Date(StateData? state, string key) =>
         state?.Data.TryGetValue(key, out var value) == true ? JobHelper.DeserializeNullableDateTime(value) : null;
 
-    private static string? Value(StateData? state, string key) => state?.Data.TryGetValue(key,
-        out var value) == true ? value : null;
+    private static string? Value(StateData? state, string key) =>
+        state?.Data.TryGetValue(key, out var value) == true ? value : null;
 
     private static long? Long(StateData? state, string key) =>
         state?.Data.TryGetValue(key, out var value) == true && long.TryParse(value, out var n) ? n : null;

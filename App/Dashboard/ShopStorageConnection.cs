@@ -27,8 +27,14 @@ public sealed class ShopStorageConnection(ShopJobStorage storage, JobStorageConn
 
     public override StateData? GetStateData(string jobId)
     {
-        if (!storage.Owns(jobId) || inner.GetStateData(jobId) is not { } state) return null;
-        return new StateData { Name = state.Name, Reason = state.Reason, Data = ShopMonitoringApi.Redact(state.Data) };
+        if (!storage.Owns(jobId) || inner.GetStateData(jobId) is not { } state)
+            return null;
+        return new StateData
+        {
+            Name = state.Name,
+            Reason = state.Reason,
+            Data = ShopMonitoringApi.Redact(state.Data),
+        };
     }
 
     public override string? GetJobParameter(string id, string name) =>
@@ -36,7 +42,8 @@ public sealed class ShopStorageConnection(ShopJobStorage storage, JobStorageConn
 
     public override void SetJobParameter(string id, string name, string value)
     {
-        if (!storage.Owns(id)) throw new InvalidOperationException("Not this shop's job.");
+        if (!storage.Owns(id))
+            throw new InvalidOperationException("Not this shop's job.");
         inner.SetJobParameter(id, name, value);
     }
 

@@ -31,18 +31,18 @@ public sealed class ShopWriteTransaction(ShopJobStorage storage, IWriteOnlyTrans
 
     public override void IncrementCounter(string key) => inner.IncrementCounter(Stats(key));
 
-    public override void IncrementCounter(string key, TimeSpan expireIn) => inner.IncrementCounter(Stats(key),
-        expireIn);
+    public override void IncrementCounter(string key, TimeSpan expireIn) =>
+        inner.IncrementCounter(Stats(key), expireIn);
 
     public override void DecrementCounter(string key) => inner.DecrementCounter(Stats(key));
 
-    public override void DecrementCounter(string key, TimeSpan expireIn) => inner.DecrementCounter(Stats(key),
-        expireIn);
+    public override void DecrementCounter(string key, TimeSpan expireIn) =>
+        inner.DecrementCounter(Stats(key), expireIn);
 
     public override void AddToSet(string key, string value) => inner.AddToSet(Set(key), Own(value));
 
-    public override void AddToSet(string key, string value, double score) => inner.AddToSet(Set(key), Own(value),
-        score);
+    public override void AddToSet(string key, string value, double score) =>
+        inner.AddToSet(Set(key), Own(value), score);
 
     public override void RemoveFromSet(string key, string value) => inner.RemoveFromSet(Set(key), Own(value));
 
@@ -50,8 +50,8 @@ public sealed class ShopWriteTransaction(ShopJobStorage storage, IWriteOnlyTrans
 
     public override void RemoveFromList(string key, string value) => inner.RemoveFromList(List(key), Own(value));
 
-    public override void TrimList(string key, int keepStartingFrom, int keepEndingAt) => inner.TrimList(List(key),
-        keepStartingFrom, keepEndingAt);
+    public override void TrimList(string key, int keepStartingFrom, int keepEndingAt) =>
+        inner.TrimList(List(key), keepStartingFrom, keepEndingAt);
 
     public override void SetRangeInHash(string key, IEnumerable<KeyValuePair<string, string>> keyValuePairs) =>
         throw Refused(key);
@@ -60,14 +60,17 @@ public sealed class ShopWriteTransaction(ShopJobStorage storage, IWriteOnlyTrans
 
     public override void SetJobParameter(string jobId, string name, string value)
     {
-        if (inner is not JobStorageTransaction t) throw new NotSupportedException();
+        if (inner is not JobStorageTransaction t)
+            throw new NotSupportedException();
         t.SetJobParameter(Own(jobId), name, value);
     }
 
     public override void AcquireDistributedLock(string resource, TimeSpan timeout)
     {
-        if (inner is not JobStorageTransaction t) throw new NotSupportedException();
-        if (!storage.MayLock(resource)) throw Refused(resource);
+        if (inner is not JobStorageTransaction t)
+            throw new NotSupportedException();
+        if (!storage.MayLock(resource))
+            throw Refused(resource);
         t.AcquireDistributedLock(resource, timeout);
     }
 
@@ -75,8 +78,8 @@ public sealed class ShopWriteTransaction(ShopJobStorage storage, IWriteOnlyTrans
 
     private string Own(string jobId) => storage.Owns(jobId) ? jobId : throw Refused($"job {jobId}");
 
-    private static string Stats(string key) => key.StartsWith("stats:",
-        StringComparison.Ordinal) ? key : throw Refused(key);
+    private static string Stats(string key) =>
+        key.StartsWith("stats:", StringComparison.Ordinal) ? key : throw Refused(key);
 
     private static string Set(string key) => JobSets.Contains(key) ? key : throw Refused(key);
 

@@ -1,3 +1,8 @@
 namespace StorybookShop.Data;
 
-public enum AssetStage { Pending, Done, Failed }
+public enum AssetStage
+{
+    Pending,
+    Done,
+    Failed,
+}

@@ -12,12 +12,16 @@ public static class DevShop
     public static async Task<Shop> EnsureAsync(AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(x => x.Domain == Domain, ct);
-        if (shop is not null) return shop;
-        await db.Database.ExecuteSqlAsync($"""
+        if (shop is not null)
+            return shop;
+        await db.Database.ExecuteSqlAsync(
+            $"""
             INSERT INTO shops (id, domain, name, created_at, installed_at, needs_reauth)
             VALUES ({Guid.NewGuid()}, {Domain}, {"Development shop"}, {clock.GetUtcNow()}, {clock.GetUtcNow()}, false)
             ON CONFLICT (domain) DO NOTHING
-            """, ct);
+            """,
+            ct
+        );
         return await db.Shops.AsNoTracking().SingleAsync(x => x.Domain == Domain, ct);
     }
 }

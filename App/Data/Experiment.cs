@@ -13,8 +13,10 @@ public sealed class Experiment
     public DateTimeOffset StartsAt { get; set; }
     public DateTimeOffset EndsAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
     /// <summary>Set when the merchant stops it (before <see cref="EndsAt"/> or after).</summary>
     public DateTimeOffset? StoppedAt { get; set; }
+
     /// <summary>The arm new stories go to after the stop (its writer became the shop's).</summary>
     public string? ChosenArm { get; set; }
 

@@ -15,6 +15,7 @@ public sealed class Generation
     public required string Provider { get; set; }
     public string? Model { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
     /// <summary>The story's experiment arm when the call was made (copied from the story).</summary>
     public string? ExperimentArm { get; set; }
 }

@@ -1,3 +1,9 @@
 namespace StorybookShop.Data;
 
-public enum GenerationType { Text, Image, Audio, Pdf }
+public enum GenerationType
+{
+    Text,
+    Image,
+    Audio,
+    Pdf,
+}

@@ -15,8 +15,10 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrat
 
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default)
     {
-        var files = Directory.GetFiles(MigrationsFolder, "*.sql").OrderBy(f => Path.GetFileName(f),
-            StringComparer.Ordinal).ToList();
+        var files = Directory
+            .GetFiles(MigrationsFolder, "*.sql")
+            .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+            .ToList();
         if (files.Count == 0)
             throw new InvalidOperationException($"No migrations found in {MigrationsFolder}.");
 
@@ -25,17 +27,25 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrat
         try
         {
             Hangfire.PostgreSql.PostgreSqlObjectsInstaller.Install(conn, "hangfire");
-            await Exec(conn, null, "CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", ct);
+            await Exec(
+                conn,
+                null,
+                "CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL "
+                    + "DEFAULT now())",
+                ct
+            );
             var applied = new HashSet<string>(StringComparer.Ordinal);
             await using (var cmd = new NpgsqlCommand("SELECT id FROM schema_migrations", conn))
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
-                while (await reader.ReadAsync(ct)) applied.Add(reader.GetString(0));
+                while (await reader.ReadAsync(ct))
+                    applied.Add(reader.GetString(0));
 
             var done = new List<string>();
             foreach (var file in files)
             {
                 var id = Path.GetFileNameWithoutExtension(file);
-                if (applied.Contains(id)) continue;
+                if (applied.Contains(id))
+                    continue;
                 await using var tx = await conn.BeginTransactionAsync(ct);
                 await Exec(conn, tx, await File.ReadAllTextAsync(file, ct), ct);
                 await using (var mark = new NpgsqlCommand("INSERT INTO schema_migrations (id) VALUES (@id)", conn, tx))
@@ -55,8 +65,12 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrat
         }
     }
 
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100", Justification =
-        "The SQL is the app's own: migration files shipped with it and fixed statements; nothing from a request.")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage(
+        "Security",
+        "CA2100",
+        Justification = "The SQL is the app's own: migration files shipped with it and fixed statements; nothing "
+            + "from a request."
+    )]
     private static async Task Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);

@@ -30,8 +30,10 @@ public sealed class Story
     public List<string> AudioFiles { get; set; } = [];
     public string? PdfUrl { get; set; }
     public string? PrintPdfKey { get; set; }
+
     /// <summary>EPUB 3 with media overlays (read-along), when the narration has word timings.</summary>
     public string? EpubKey { get; set; }
+
     /// <summary>The colouring book (every scene as line art), when the shop makes colouring pages.</summary>
     public string? ColouringPdfKey { get; set; }
 
@@ -45,20 +47,25 @@ public sealed class Story
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? GenerationStartedAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
+
     /// <summary>False while a storefront preview waits for payment: only text, cover and the first pages are
     /// made.</summary>
     public bool Released { get; set; } = true;
     public DateTimeOffset? PaidAt { get; set; }
+
     /// <summary>Started by a shopper on the storefront (a preview that may or may not be paid for).</summary>
     public bool StartedOnStorefront { get; set; }
 
     // The story writer's experiment (Experiments): the arm this story was assigned to, once, when it was made.
     public Guid? ExperimentId { get; set; }
     public string? ExperimentArm { get; set; }
+
     /// <summary>Drafts sent back because they did not fit the age band (the one corrective retry).</summary>
     public int TextCorrections { get; set; }
+
     /// <summary>Drafts rewritten because moderation flagged them.</summary>
     public int ModerationRewrites { get; set; }
+
     /// <summary>Pages whose text the merchant rewrote.</summary>
     public int TextRegenerations { get; set; }
 }

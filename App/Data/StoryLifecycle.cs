@@ -48,14 +48,16 @@ public static class StoryLifecycle
             return update.SetProperty(s => s.Status, s => states.Contains(s.Status) ? to : s.Status);
         }
 
-        /// <summary>The same, in raw SQL: the new value of <c>status</c> for a row aliased <paramref name="alias"/>.</summary>
+        /// <summary>The same, in raw SQL: the new value of <c>status</c> for a row aliased <paramref
+        /// name="alias"/>.</summary>
         public string SqlStatus(string alias) => $"CASE WHEN {SqlAllowed(alias)} THEN '{To}' ELSE {alias}.status END";
 
         /// <summary>Applies the transition to a tracked story; false (and nothing changed) when its status is not a
         /// source state.</summary>
         public bool Apply(Story story, DateTimeOffset now)
         {
-            if (!Allows(story.Status)) return false;
+            if (!Allows(story.Status))
+                return false;
             story.Status = To;
             story.UpdatedAt = now;
             return true;
@@ -77,30 +79,49 @@ public static class StoryLifecycle
     public static readonly Transition Fail = new("fail", StoryStatus.Error, StoryStatus.Generating);
 
     /// <summary>Work stops from outside: the app uninstalled, the order refunded or cancelled.</summary>
-    public static readonly Transition Stop = new("stop", StoryStatus.Error, StoryStatus.Generating,
-        StoryStatus.Preview);
+    public static readonly Transition Stop = new(
+        "stop",
+        StoryStatus.Error,
+        StoryStatus.Generating,
+        StoryStatus.Preview
+    );
 
     /// <summary>A failed story tried again (the merchant's Retry, or its failed stage requeued from the
     /// dashboard).</summary>
     public static readonly Transition Retry = new("retry", StoryStatus.Generating, StoryStatus.Error);
 
     /// <summary>Back into the pipeline: a failed or finished story with a page to make again.</summary>
-    public static readonly Transition Reopen = new("reopen", StoryStatus.Generating, StoryStatus.Error,
-        StoryStatus.Complete);
+    public static readonly Transition Reopen = new(
+        "reopen",
+        StoryStatus.Generating,
+        StoryStatus.Error,
+        StoryStatus.Complete
+    );
 
     /// <summary>Put away: it leaves the lists and makes nothing more (a published book is unpublished first).</summary>
-    public static readonly Transition Archive = new("archive", StoryStatus.Archived, StoryStatus.Draft,
-        StoryStatus.Generating, StoryStatus.Preview, StoryStatus.Complete, StoryStatus.Error);
+    public static readonly Transition Archive = new(
+        "archive",
+        StoryStatus.Archived,
+        StoryStatus.Draft,
+        StoryStatus.Generating,
+        StoryStatus.Preview,
+        StoryStatus.Complete,
+        StoryStatus.Error
+    );
 
     /// <summary>On sale as its own Shopify product (publishing again is harmless).</summary>
-    public static readonly Transition Publish = new("publish", StoryStatus.Published, StoryStatus.Complete,
-        StoryStatus.Published);
+    public static readonly Transition Publish = new(
+        "publish",
+        StoryStatus.Published,
+        StoryStatus.Complete,
+        StoryStatus.Published
+    );
 
     /// <summary>Off the Online Store; the book is complete again.</summary>
     public static readonly Transition Unpublish = new("unpublish", StoryStatus.Complete, StoryStatus.Published);
 
     public static IReadOnlyList<Transition> All { get; } =
-        [Preview, Release, Complete, Fail, Stop, Retry, Reopen, Archive, Publish, Unpublish];
+    [Preview, Release, Complete, Fail, Stop, Retry, Reopen, Archive, Publish, Unpublish];
 
     /// <summary>A new story starts here: it is made at once.</summary>
     public const StoryStatus Initial = StoryStatus.Generating;

@@ -14,10 +14,13 @@ public sealed class StoryPage
     public string? AudioKey { get; set; }
     public AssetStage AudioStage { get; set; }
     public double? AudioSeconds { get; set; }
+
     /// <summary>When the narrator gives them: each word's start and end in the page's audio, for read-along.</summary>
     public List<WordTiming>? Words { get; set; }
+
     /// <summary>The narration provider's request id, passed on as previous_request_ids for voice continuity.</summary>
     public string? AudioRequestId { get; set; }
+
     /// <summary>Why this page's picture or narration was refused, until it is regenerated.</summary>
     public string? Error { get; set; }
 }

@@ -1,3 +1,9 @@
 namespace StorybookShop.Data;
 
-public enum WebhookStatus { Received, Processing, Processed, Failed }
+public enum WebhookStatus
+{
+    Received,
+    Processing,
+    Processed,
+    Failed,
+}

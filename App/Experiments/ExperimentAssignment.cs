@@ -12,11 +12,15 @@ public static class ExperimentAssignment
 {
     public static async Task AssignAsync(AppDbContext db, Story story, DateTimeOffset now, CancellationToken ct)
     {
-        if (story.ExperimentId is not null) return;
-        var running = await db.Experiments.AsNoTracking()
+        if (story.ExperimentId is not null)
+            return;
+        var running = await db
+            .Experiments.AsNoTracking()
             .Where(e => e.ShopId == story.ShopId && e.StoppedAt == null && e.StartsAt <= now && now < e.EndsAt)
-            .OrderByDescending(e => e.CreatedAt).FirstOrDefaultAsync(ct);
-        if (running is null) return;
+            .OrderByDescending(e => e.CreatedAt)
+            .FirstOrDefaultAsync(ct);
+        if (running is null)
+            return;
         story.ExperimentId = running.Id;
         story.ExperimentArm = Pick(story.Id, running.Arms).Key;
     }
@@ -30,7 +34,8 @@ public static class ExperimentAssignment
         var point = BitConverter.ToUInt64(hash) % total;
         foreach (var arm in arms)
         {
-            if (point < (ulong)arm.Weight) return arm;
+            if (point < (ulong)arm.Weight)
+                return arm;
             point -= (ulong)arm.Weight;
         }
         return arms[^1];

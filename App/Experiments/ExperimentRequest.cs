@@ -1,8 +1,12 @@
 namespace StorybookShop.Experiments;
 
 /// <summary>A new experiment: a name, two to four arms, and a window (default: from now, for 30 days).</summary>
-public sealed record ExperimentRequest(string? Name, IReadOnlyList<ArmRequest>? Arms, DateTimeOffset? StartsAt,
-    DateTimeOffset? EndsAt);
+public sealed record ExperimentRequest(
+    string? Name,
+    IReadOnlyList<ArmRequest>? Arms,
+    DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt
+);
 
 /// <summary>One arm: a key, a text provider, optionally a model and a prompt variant, and a weight (default
 /// 1).</summary>

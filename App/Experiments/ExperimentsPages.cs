@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using StorybookShop.Admin;
 using StorybookShop.Data;
 using StorybookShop.Generation;
-
 using StorybookShop.Shopify;
 
 namespace StorybookShop.Experiments;
@@ -12,14 +11,29 @@ public static class ExperimentsPages
 {
     public static WebApplication MapExperimentsPage(this WebApplication app)
     {
-        app.MapShopPages().MapGet("/experiments", async (AdminContext admin, AppDbContext db,
-            ProviderCatalog providers, TimeProvider clock, CancellationToken ct) =>
-        {
-            var ctx = admin;
-            var views = await ExperimentApi.ViewsAsync(db, ctx.Shop.Id, clock.GetUtcNow(), ct);
-            return new RazorComponentResult<ExperimentsPage>(new { Context = ctx, Experiments = views,
-                Providers = providers });
-        });
+        app.MapShopPages()
+            .MapGet(
+                "/experiments",
+                async (
+                    AdminContext admin,
+                    AppDbContext db,
+                    ProviderCatalog providers,
+                    TimeProvider clock,
+                    CancellationToken ct
+                ) =>
+                {
+                    var ctx = admin;
+                    var views = await ExperimentApi.ViewsAsync(db, ctx.Shop.Id, clock.GetUtcNow(), ct);
+                    return new RazorComponentResult<ExperimentsPage>(
+                        new
+                        {
+                            Context = ctx,
+                            Experiments = views,
+                            Providers = providers,
+                        }
+                    );
+                }
+            );
         return app;
     }
 }

@@ -16,8 +16,12 @@ public sealed class Budget(IOptions<GenerationOptions> options, TimeProvider clo
     {
         var now = clock.GetUtcNow();
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var spent = await db.Generations.Where(g => g.CreatedAt >= monthStart && db.Stories.Any(s => s.Id == g.StoryId && s.ShopId == shop.Id))
-            .SumAsync(g => (decimal?)g.Cost, ct) ?? 0m;
+        var spent = await db
+            .Generations.Where(g =>
+                g.CreatedAt >= monthStart && db.Stories.Any(s => s.Id == g.StoryId && s.ShopId == shop.Id)
+            )
+            .SumAsync(g => (decimal?)g.Cost, ct)
+            ?? 0m;
         return new Status(spent, shop.MonthlyBudgetUsd ?? options.Value.DefaultMonthlyBudgetUsd);
     }
 }

@@ -4,10 +4,12 @@ public sealed class GenerationOptions
 {
     public const string Section = "Generation";
 
-    /// <summary>The server's default providers: "offline" (no keys) or "openai"; audio also "elevenlabs". A shop's settings may choose another available one.</summary>
+    /// <summary>The server's default providers: "offline" (no keys) or "openai"; audio also "elevenlabs". A shop's
+    /// settings may choose another available one.</summary>
     public string TextProvider { get; set; } = Providers.Offline;
     public string ImageProvider { get; set; } = Providers.Offline;
     public string AudioProvider { get; set; } = Providers.Offline;
+
     /// <summary>"none" (default without keys) or "openai": screens the shopper's text before a story is made.</summary>
     public string ModerationProvider { get; set; } = Providers.None;
 
@@ -16,10 +18,13 @@ public sealed class GenerationOptions
 
     /// <summary>Pictures drawn at once for one story.</summary>
     public int IllustrationConcurrency { get; set; } = 2;
+
     /// <summary>Pages drawn (besides the cover) for a storefront preview before purchase.</summary>
     public int PreviewPages { get; set; } = 2;
+
     /// <summary>Pictures drawn at once for one shop on one node, unless the shop sets its own.</summary>
     public int ShopImageConcurrency { get; set; } = 4;
+
     /// <summary>Pages narrated at once for one story.</summary>
     public int NarrationConcurrency { get; set; } = 2;
 

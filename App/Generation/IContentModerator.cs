@@ -7,6 +7,9 @@ public interface IContentModerator
     /// One answer per text: true when it must not be used. <paramref name="thresholds"/> (category → score)
     /// are the shop's own limits; a category without one keeps the provider's verdict.
     /// </summary>
-    Task<IReadOnlyList<bool>> FlaggedAsync(IReadOnlyList<string> texts, IReadOnlyDictionary<string,
-        double>? thresholds, CancellationToken ct);
+    Task<IReadOnlyList<bool>> FlaggedAsync(
+        IReadOnlyList<string> texts,
+        IReadOnlyDictionary<string, double>? thresholds,
+        CancellationToken ct
+    );
 }

@@ -4,7 +4,9 @@ namespace StorybookShop.Generation;
 /// text).</summary>
 public sealed class NoModeration : IContentModerator
 {
-    public Task<IReadOnlyList<bool>> FlaggedAsync(IReadOnlyList<string> texts, IReadOnlyDictionary<string,
-        double>? thresholds, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<bool>>(texts.Select(_ => false).ToList());
+    public Task<IReadOnlyList<bool>> FlaggedAsync(
+        IReadOnlyList<string> texts,
+        IReadOnlyDictionary<string, double>? thresholds,
+        CancellationToken ct
+    ) => Task.FromResult<IReadOnlyList<bool>>(texts.Select(_ => false).ToList());
 }

@@ -11,8 +11,11 @@ namespace StorybookShop.Generation;
 /// whose enqueue failed after its commit) gets it back. Crashed workers need nothing from it: Hangfire hands their
 /// jobs to another node when the sliding invisibility timeout runs out.
 /// </summary>
-public sealed partial class PipelineReconcilerJob(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline,
-    ILogger<PipelineReconcilerJob> logger)
+public sealed partial class PipelineReconcilerJob(
+    IDbContextFactory<AppDbContext> contexts,
+    StoryPipeline pipeline,
+    ILogger<PipelineReconcilerJob> logger
+)
 {
     public const string RecurringId = "pipeline-reconciler";
 
@@ -20,15 +23,18 @@ public sealed partial class PipelineReconcilerJob(IDbContextFactory<AppDbContext
     /// six-part expressions).</summary>
     public static void Schedule(IServiceProvider services, IRecurringJobManager recurring)
     {
-        var every = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PipelineOptions>>().Value
-            .ReconcileInterval;
+        var every = services
+            .GetRequiredService<Microsoft.Extensions.Options.IOptions<PipelineOptions>>()
+            .Value.ReconcileInterval;
         if (every == TimeSpan.Zero)
         {
             recurring.RemoveIfExists(RecurringId);
             return;
         }
-        var cron = every < TimeSpan.FromMinutes(1) ? $"*/{(int)every.TotalSeconds} * * * * *"
-            : $"*/{(int)every.TotalMinutes} * * * *";
+        var cron =
+            every < TimeSpan.FromMinutes(1)
+                ? $"*/{(int)every.TotalSeconds} * * * * *"
+                : $"*/{(int)every.TotalMinutes} * * * *";
         recurring.AddOrUpdate<PipelineReconcilerJob>(RecurringId, j => j.RunAsync(CancellationToken.None), cron);
     }
 
@@ -38,11 +44,17 @@ public sealed partial class PipelineReconcilerJob(IDbContextFactory<AppDbContext
     {
         List<Guid> ids;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-            ids = await db.Stories.Where(s => s.Status == StoryStatus.Generating).OrderBy(s => s.UpdatedAt)
-                .Select(s => s.Id).Take(500).ToListAsync(cancellationToken);
+            ids = await db
+                .Stories.Where(s => s.Status == StoryStatus.Generating)
+                .OrderBy(s => s.UpdatedAt)
+                .Select(s => s.Id)
+                .Take(500)
+                .ToListAsync(cancellationToken);
         var enqueued = 0;
-        foreach (var id in ids) enqueued += await pipeline.AdvanceAsync(id, cancellationToken);
-        if (enqueued > 0) Log.ReconcilerEnqueuedStageJobS(logger, enqueued);
+        foreach (var id in ids)
+            enqueued += await pipeline.AdvanceAsync(id, cancellationToken);
+        if (enqueued > 0)
+            Log.ReconcilerEnqueuedStageJobS(logger, enqueued);
         return enqueued;
     }
 

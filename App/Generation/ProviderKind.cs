@@ -1,3 +1,8 @@
 namespace StorybookShop.Generation;
 
-public enum ProviderKind { Text, Image, Audio }
+public enum ProviderKind
+{
+    Text,
+    Image,
+    Audio,
+}

@@ -9,6 +9,7 @@ public static class Providers
     public const string Anthropic = "anthropic";
     public const string Compatible = "compatible";
     public const string ElevenLabs = "elevenlabs";
+
     /// <summary>No moderation.</summary>
     public const string None = "none";
 }

@@ -1,5 +1,5 @@
-using StorybookShop.Stories;
 using StorybookShop.Catalog;
+using StorybookShop.Stories;
 
 namespace StorybookShop.Generation;
 
@@ -24,7 +24,10 @@ public static class StoryPlanCheck
             {
                 var grade = ReadingLevel.FleschKincaidGrade(string.Join(" ", plan.Pages.Select(p => p.Text)));
                 if (grade > band.MaxGrade + 1)
-                    problems.Add($"The reading level (Flesch–Kincaid grade {grade:0.0}) is too hard for ages {band.Id}: use shorter sentences and simpler words (at most grade {band.MaxGrade:0.0}).");
+                    problems.Add(
+                        $"The reading level (Flesch–Kincaid grade {grade:0.0}) is too hard for ages {band.Id}: use "
+                            + $"shorter sentences and simpler words (at most grade {band.MaxGrade:0.0})."
+                    );
             }
         }
         if (plan.Pages.Any(p => string.IsNullOrWhiteSpace(p.Text) || string.IsNullOrWhiteSpace(p.IllustrationPrompt)))

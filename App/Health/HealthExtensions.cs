@@ -16,7 +16,8 @@ public static class HealthExtensions
 
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks()
+        builder
+            .Services.AddHealthChecks()
             .AddNpgSql(name: "postgresql", tags: [Ready], timeout: Timeout)
             .AddCheck<JobStorageHealthCheck>("job-storage", tags: [Ready], timeout: Timeout)
             .AddCheck<AssetStoreHealthCheck>("asset-store", tags: [Ready], timeout: Timeout)
@@ -26,13 +27,16 @@ public static class HealthExtensions
 
     public static WebApplication MapHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false,
-            ResponseWriter = WriteAsync })
+        app.MapHealthChecks(
+                "/health/live",
+                new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }
+            )
             .ExcludeFromDescription();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteAsync,
-        }).ExcludeFromDescription();
+        app.MapHealthChecks(
+                "/health/ready",
+                new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteAsync }
+            )
+            .ExcludeFromDescription();
         return app;
     }
 
@@ -40,16 +44,24 @@ public static class HealthExtensions
     {
         http.Response.ContentType = "application/json";
         http.Response.Headers.CacheControl = "no-store";
-        return JsonSerializer.SerializeAsync(http.Response.Body, new
-        {
-            status = report.Status.ToString(),
-            durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new
+        return JsonSerializer.SerializeAsync(
+            http.Response.Body,
+            new
             {
-                status = e.Value.Status.ToString(),
-                description = e.Value.Description,
-                durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
-            }),
-        }, JsonSerializerOptions.Web, http.RequestAborted);
+                status = report.Status.ToString(),
+                durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
+                checks = report.Entries.ToDictionary(
+                    e => e.Key,
+                    e => new
+                    {
+                        status = e.Value.Status.ToString(),
+                        description = e.Value.Description,
+                        durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
+                    }
+                ),
+            },
+            JsonSerializerOptions.Web,
+            http.RequestAborted
+        );
     }
 }

@@ -9,14 +9,21 @@ namespace StorybookShop.Health;
 /// it.</summary>
 internal sealed class JobStorageHealthCheck(JobStorage storage, IOptions<PipelineOptions> pipeline) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context,
-        CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default
+    )
     {
         var servers = storage.GetMonitoringApi().Servers();
-        if (!pipeline.Value.IsWorker) return Task.FromResult(HealthCheckResult.Healthy("reachable (web node)"));
+        if (!pipeline.Value.IsWorker)
+            return Task.FromResult(HealthCheckResult.Healthy("reachable (web node)"));
         var here = $"{Environment.MachineName}:{Environment.ProcessId}"; // JobsExtensions names servers so
-        return Task.FromResult(servers.Any(s => s.Name.StartsWith(here, StringComparison.OrdinalIgnoreCase))
-            ? HealthCheckResult.Healthy($"reachable; {servers.Count} server(s), this node's among them")
-            : HealthCheckResult.Degraded("reachable, but this worker node's Hangfire server has not registered (yet)"));
+        return Task.FromResult(
+            servers.Any(s => s.Name.StartsWith(here, StringComparison.OrdinalIgnoreCase))
+                ? HealthCheckResult.Healthy($"reachable; {servers.Count} server(s), this node's among them")
+                : HealthCheckResult.Degraded(
+                    "reachable, but this worker node's Hangfire server has not registered (yet)"
+                )
+        );
     }
 }

@@ -19,43 +19,56 @@ public static class ApiDocs
         builder.Services.AddOpenApi("v1", options =>
         {
             options.ShouldInclude = description => IsDocumented(description.RelativePath);
-            options.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info = new OpenApiInfo
+            options.AddDocumentTransformer(
+                (document, _, _) =>
                 {
-                    Title = "StorybookShop API",
-                    Version = "v1",
-                    Description =
-                        "Merchant routes (/api) take the App Bridge session token as a bearer token; storefront "
-                        + "routes (/proxy) are reached through the shop's app proxy, which signs every request (shop, "
-                        + "timestamp, signature, path_prefix, logged_in_customer_id). Errors are RFC 9457 problem " +
-                            "details; "
-                        + "invalid input answers 400 with the field errors.",
-                };
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes["sessionToken"] = new OpenApiSecurityScheme
+                    document.Info = new OpenApiInfo
+                    {
+                        Title = "StorybookShop API",
+                        Version = "v1",
+                        Description =
+                            "Merchant routes (/api) take the App Bridge session token as a bearer token; storefront "
+                            + "routes (/proxy) are reached through the shop's app proxy, which signs every request "
+                            + "(shop, "
+                            + "timestamp, signature, path_prefix, logged_in_customer_id). Errors are RFC 9457 problem "
+                            + "details; "
+                            + "invalid input answers 400 with the field errors.",
+                    };
+                    document.Components ??= new OpenApiComponents();
+                    document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                    document.Components.SecuritySchemes["sessionToken"] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.Http,
+                        Scheme = "bearer",
+                        BearerFormat = "JWT",
+                        Description = "Shopify App Bridge session token (HS256, signed with the app's secret).",
+                    };
+                    document.Components.SecuritySchemes["proxySignature"] = new OpenApiSecurityScheme
+                    {
+                        Type = SecuritySchemeType.ApiKey,
+                        In = ParameterLocation.Query,
+                        Name = "signature",
+                        Description =
+                            "Shopify app proxy signature (HMAC-SHA256 of the sorted query), added by Shopify.",
+                    };
+                    return Task.CompletedTask;
+                }
+            );
+            options.AddOperationTransformer(
+                (operation, context, _) =>
                 {
-                    Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT",
-                    Description = "Shopify App Bridge session token (HS256, signed with the app's secret).",
-                };
-                document.Components.SecuritySchemes["proxySignature"] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Query, Name = "signature",
-                    Description = "Shopify app proxy signature (HMAC-SHA256 of the sorted query), added by Shopify.",
-                };
-                return Task.CompletedTask;
-            });
-            options.AddOperationTransformer((operation, context, _) =>
-            {
-                var path = context.Description.RelativePath ?? "";
-                var scheme = path.StartsWith("api/", StringComparison.Ordinal) ? "sessionToken" : "proxySignature";
-                operation.Security = [new OpenApiSecurityRequirement
-                {
-                    [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [],
-                }];
-                return Task.CompletedTask;
-            });
+                    var path = context.Description.RelativePath ?? "";
+                    var scheme = path.StartsWith("api/", StringComparison.Ordinal) ? "sessionToken" : "proxySignature";
+                    operation.Security =
+                    [
+                        new OpenApiSecurityRequirement
+                        {
+                            [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [],
+                        },
+                    ];
+                    return Task.CompletedTask;
+                }
+            );
         });
         return builder;
     }
@@ -63,18 +76,19 @@ public static class ApiDocs
     /// <summary>Which routes the document covers: the merchant API and the storefront proxy.</summary>
     public static bool IsDocumented(string? relativePath) =>
         relativePath is not null
-        && (relativePath.StartsWith("api/", StringComparison.Ordinal) || relativePath.StartsWith("proxy/",
-            StringComparison.Ordinal))
+        && (
+            relativePath.StartsWith("api/", StringComparison.Ordinal)
+            || relativePath.StartsWith("proxy/", StringComparison.Ordinal)
+        )
         && !relativePath.StartsWith("api/openapi/", StringComparison.Ordinal)
         && !relativePath.StartsWith("api/docs", StringComparison.Ordinal);
 
     public static WebApplication MapApiDocs(this WebApplication app)
     {
         app.MapOpenApi(DocumentPattern);
-        app.MapScalarApiReference(DocsPath, options => options
-            .WithTitle("StorybookShop API")
-            .WithOpenApiRoutePattern(DocumentPattern)
-            .DisableDefaultFonts());
+        app.MapScalarApiReference(DocsPath, options =>
+            options.WithTitle("StorybookShop API").WithOpenApiRoutePattern(DocumentPattern).DisableDefaultFonts()
+        );
         return app;
     }
 }

@@ -15,8 +15,11 @@ public static class BearerPaths
     public static string? Redact(PathString path)
     {
         foreach (var prefix in Prefixes)
-            if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase, out var rest) && rest.HasValue
-                && rest.Value!.Length > 1)
+            if (
+                path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase, out var rest)
+                && rest.HasValue
+                && rest.Value!.Length > 1
+            )
             {
                 var end = rest.Value.IndexOf('/', 1);
                 return prefix + "/" + Redacted + (end < 0 ? "" : rest.Value[end..]);
@@ -27,7 +30,11 @@ public static class BearerPaths
     /// <summary>The framework's categories that log a request's raw path or a redirect's location: request start and
     /// end, endpoint matching, result execution.</summary>
     private static readonly string[] PathLoggingCategories =
-        ["Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Http.Result"];
+    [
+        "Microsoft.AspNetCore.Hosting.Diagnostics",
+        "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Http.Result",
+    ];
 
     /// <summary>Those categories never below Warning (a rule added after the configuration's wins among equally
     /// specific ones).</summary>

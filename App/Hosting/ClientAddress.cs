@@ -10,9 +10,11 @@ public static class ClientAddress
     public static string Of(HttpContext http)
     {
         var forwarded = http.Request.Headers["X-Forwarded-For"].ToString();
-        var last = forwarded.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var last = forwarded
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .LastOrDefault();
-        return last is not null && System.Net.IPAddress.TryParse(last, out var ip) ? ip.ToString()
+        return last is not null && System.Net.IPAddress.TryParse(last, out var ip)
+            ? ip.ToString()
             : http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
     }
 }

@@ -10,14 +10,18 @@ namespace StorybookShop.Hosting;
 /// </summary>
 public sealed class ComponentHtml(IServiceScopeFactory scopes, ILoggerFactory loggers)
 {
-    public async Task<string> RenderAsync<TComponent>(IReadOnlyDictionary<string,
-        object?> parameters) where TComponent : IComponent
+    public async Task<string> RenderAsync<TComponent>(IReadOnlyDictionary<string, object?> parameters)
+        where TComponent : IComponent
     {
         // The renderer resolves scoped services (as in a request): one scope per document.
         await using var scope = scopes.CreateAsyncScope();
         await using var renderer = new HtmlRenderer(scope.ServiceProvider, loggers);
         return await renderer.Dispatcher.InvokeAsync(async () =>
-            (await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(
-                new Dictionary<string, object?>(parameters)))).ToHtmlString());
+            (
+                await renderer.RenderComponentAsync<TComponent>(
+                    ParameterView.FromDictionary(new Dictionary<string, object?>(parameters))
+                )
+            ).ToHtmlString()
+        );
     }
 }

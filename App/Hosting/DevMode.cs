@@ -17,8 +17,10 @@ public static class DevMode
     {
         if (!environment.IsDevelopment() && config.GetValue(Setting, false))
             throw new InvalidOperationException(
-                $"{Setting}=true is for a developer's machine only (ASPNETCORE_ENVIRONMENT=Development): it lets a " +
-                $"request without a session token act for the dev shop. Remove it from the {environment.EnvironmentName} " +
-                "configuration.");
+                $"{Setting}=true is for a developer's machine only (ASPNETCORE_ENVIRONMENT=Development): it lets a "
+                    + $"request without a session token act for the dev shop. Remove it from "
+                    + $"the {environment.EnvironmentName} "
+                    + "configuration."
+            );
     }
 }

@@ -26,14 +26,15 @@ public static class ProviderResilience
 
     public static IHttpClientBuilder AddProviderResilience(this IHttpClientBuilder client)
     {
-        client.AddResilienceHandler("provider",
-            pipeline => pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-        {
-            FailureRatio = 0.5,
-            MinimumThroughput = 10,
-            SamplingDuration = TimeSpan.FromSeconds(30),
-            BreakDuration = TimeSpan.FromSeconds(15),
-        }));
+        client.AddResilienceHandler("provider", pipeline => pipeline.AddCircuitBreaker(
+                new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = 0.5,
+                    MinimumThroughput = 10,
+                    SamplingDuration = TimeSpan.FromSeconds(30),
+                    BreakDuration = TimeSpan.FromSeconds(15),
+                }
+            ));
         return client;
     }
 }

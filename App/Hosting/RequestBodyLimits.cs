@@ -13,25 +13,37 @@ public static class RequestBodyLimits
 
     public static WebApplication UseRequestBodyLimits(this WebApplication app)
     {
-        app.UseWhen(http => http.Request.Path.StartsWithSegments("/proxy")
-            || http.Request.Path.StartsWithSegments("/api")
-            || http.Request.Path.StartsWithSegments("/auth")
-            || http.Request.Path.StartsWithSegments(Dashboard.DashboardExtensions.ShopPath)
-            || http.Request.Path.StartsWithSegments(Dashboard.DashboardExtensions.OperatorPath),
-            branch => branch.Use(async (http, next) =>
-        {
-            if (http.Request.ContentLength > MaxBody)
-            {
-                http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                await http.Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails
-                {
-                    Status = 413, Title = $"The request body is larger than {MaxBody / 1024} KB.",
-                }, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
-                return;
-            }
-            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBody;
-            await next(http);
-        }));
+        app.UseWhen(
+            http =>
+                http.Request.Path.StartsWithSegments("/proxy")
+                || http.Request.Path.StartsWithSegments("/api")
+                || http.Request.Path.StartsWithSegments("/auth")
+                || http.Request.Path.StartsWithSegments(Dashboard.DashboardExtensions.ShopPath)
+                || http.Request.Path.StartsWithSegments(Dashboard.DashboardExtensions.OperatorPath),
+            branch =>
+                branch.Use(
+                    async (http, next) =>
+                    {
+                        if (http.Request.ContentLength > MaxBody)
+                        {
+                            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                            await http.Response.WriteAsJsonAsync(
+                                new Microsoft.AspNetCore.Mvc.ProblemDetails
+                                {
+                                    Status = 413,
+                                    Title = $"The request body is larger than {MaxBody / 1024} KB.",
+                                },
+                                (System.Text.Json.JsonSerializerOptions?)null,
+                                "application/problem+json"
+                            );
+                            return;
+                        }
+                        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                            limit.MaxRequestBodySize = MaxBody;
+                        await next(http);
+                    }
+                )
+        );
         return app;
     }
 }

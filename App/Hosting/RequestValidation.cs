@@ -12,8 +12,10 @@ public static class RequestValidation
 {
     public static WebApplicationBuilder AddRequestValidation(this WebApplicationBuilder builder)
     {
-        builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Scoped,
-            includeInternalTypes: true);
+        builder.Services.AddValidatorsFromAssemblyContaining<Program>(
+            ServiceLifetime.Scoped,
+            includeInternalTypes: true
+        );
         return builder;
     }
 
@@ -22,10 +24,13 @@ public static class RequestValidation
 
     /// <summary>Failures as ProblemDetails field errors, named as the JSON names them (camelCase paths).</summary>
     public static Dictionary<string, string[]> FieldErrors(ValidationResult result) =>
-        result.Errors.GroupBy(e => Camel(e.PropertyName))
+        result
+            .Errors.GroupBy(e => Camel(e.PropertyName))
             .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
 
     private static string Camel(string name) =>
-        string.Join('.', name.Split('.').Select(part => part.Length == 0 ? part
-            : char.ToLowerInvariant(part[0]) + part[1..]));
+        string.Join(
+            '.',
+            name.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..])
+        );
 }

@@ -15,22 +15,27 @@ public static class SecurityHeaders
         {
             // The app runs behind a TLS-terminating proxy; KnownProxies/KnownNetworks come from ForwardedHeaders
             // settings.
-            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            var forwarded = new ForwardedHeadersOptions
+            {
+                ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+            };
             foreach (var proxy in app.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
                 forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
             app.UseForwardedHeaders(forwarded);
             app.UseHsts();
         }
-        app.Use(async (http, next) =>
-        {
-            http.Response.OnStarting(() =>
+        app.Use(
+            async (http, next) =>
             {
-                http.Response.Headers.XContentTypeOptions = "nosniff";
-                http.GetEndpoint()?.Metadata.GetMetadata<ResponseSecurity>()?.Apply(http);
-                return Task.CompletedTask;
-            });
-            await next(http);
-        });
+                http.Response.OnStarting(() =>
+                {
+                    http.Response.Headers.XContentTypeOptions = "nosniff";
+                    http.GetEndpoint()?.Metadata.GetMetadata<ResponseSecurity>()?.Apply(http);
+                    return Task.CompletedTask;
+                });
+                await next(http);
+            }
+        );
         return app;
     }
 }

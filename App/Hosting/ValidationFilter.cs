@@ -13,7 +13,8 @@ public sealed class ValidationFilter<T> : IEndpointFilter
         {
             var validator = context.HttpContext.RequestServices.GetRequiredService<IValidator<T>>();
             var result = await validator.ValidateAsync(argument, context.HttpContext.RequestAborted);
-            if (!result.IsValid) return TypedResults.ValidationProblem(RequestValidation.FieldErrors(result));
+            if (!result.IsValid)
+                return TypedResults.ValidationProblem(RequestValidation.FieldErrors(result));
         }
         return await next(context);
     }

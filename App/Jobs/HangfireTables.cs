@@ -10,7 +10,8 @@ namespace StorybookShop.Jobs;
 /// </summary>
 public sealed class HangfireTables(NpgsqlDataSource dataSource)
 {
-    /// <summary>Hangfire.PostgreSql's schema version (<c>hangfire.schema</c>) these statements are written for.</summary>
+    /// <summary>Hangfire.PostgreSql's schema version (<c>hangfire.schema</c>) these statements are written
+    /// for.</summary>
     public const int SchemaVersion = 23;
 
     public async Task<int> InstalledSchemaVersionAsync(CancellationToken ct)
@@ -21,31 +22,44 @@ public sealed class HangfireTables(NpgsqlDataSource dataSource)
     }
 
     /// <summary>A story's jobs in the given states (id and kind).</summary>
-    public async Task<List<(long JobId, string Kind)>> StoryJobsInStatesAsync(Guid storyId, string[] states,
-        CancellationToken ct)
+    public async Task<List<(long JobId, string Kind)>> StoryJobsInStatesAsync(
+        Guid storyId,
+        string[] states,
+        CancellationToken ct
+    )
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = new NpgsqlCommand(
+            """
             SELECT sj.job_id, sj.kind FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id
             WHERE sj.story_id = @id AND j.statename = ANY(@states)
-            """, conn);
+            """,
+            conn
+        );
         cmd.Parameters.AddWithValue("id", storyId);
         cmd.Parameters.AddWithValue("states", states);
         var jobs = new List<(long, string)>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) jobs.Add((reader.GetInt64(0), reader.GetString(1)));
+        while (await reader.ReadAsync(ct))
+            jobs.Add((reader.GetInt64(0), reader.GetString(1)));
         return jobs;
     }
 
     /// <summary>The state of each kind's latest job of a story (empty: a job Hangfire has no state for), on an open
     /// connection (inside the caller's transaction and lock).</summary>
-    public static async Task<Dictionary<string, string>> LatestStatePerKindAsync(NpgsqlConnection conn, Guid storyId,
-        CancellationToken ct)
+    public static async Task<Dictionary<string, string>> LatestStatePerKindAsync(
+        NpgsqlConnection conn,
+        Guid storyId,
+        CancellationToken ct
+    )
     {
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = new NpgsqlCommand(
+            """
             SELECT DISTINCT ON (sj.kind) sj.kind, j.statename FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id
             WHERE sj.story_id = @id ORDER BY sj.kind, sj.job_id DESC
-            """, conn);
+            """,
+            conn
+        );
         cmd.Parameters.AddWithValue("id", storyId);
         var latest = new Dictionary<string, string>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -59,7 +73,9 @@ public sealed class HangfireTables(NpgsqlDataSource dataSource)
     {
         using var conn = dataSource.OpenConnection();
         using var cmd = new NpgsqlCommand(
-            "SELECT EXISTS (SELECT 1 FROM story_jobs WHERE job_id = @id AND shop_id = @shop)", conn);
+            "SELECT EXISTS (SELECT 1 FROM story_jobs WHERE job_id = @id AND shop_id = @shop)",
+            conn
+        );
         cmd.Parameters.AddWithValue("id", jobId);
         cmd.Parameters.AddWithValue("shop", shopId);
         return (bool)cmd.ExecuteScalar()!;
@@ -69,14 +85,19 @@ public sealed class HangfireTables(NpgsqlDataSource dataSource)
     public Dictionary<string, long> ShopStateCounts(Guid shopId)
     {
         using var conn = dataSource.OpenConnection();
-        using var cmd = new NpgsqlCommand("""
+        using var cmd = new NpgsqlCommand(
+            """
             SELECT j.statename, count(*) FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id
             WHERE sj.shop_id = @shop GROUP BY j.statename
-            """, conn);
+            """,
+            conn
+        );
         cmd.Parameters.AddWithValue("shop", shopId);
         var counts = new Dictionary<string, long>();
         using var reader = cmd.ExecuteReader();
-        while (reader.Read()) if (!reader.IsDBNull(0)) counts[reader.GetString(0)] = reader.GetInt64(1);
+        while (reader.Read())
+            if (!reader.IsDBNull(0))
+                counts[reader.GetString(0)] = reader.GetInt64(1);
         return counts;
     }
 
@@ -103,7 +124,8 @@ public sealed class HangfireTables(NpgsqlDataSource dataSource)
         cmd.Parameters.AddWithValue("count", (long)Math.Max(0, count));
         var ids = new List<string>();
         using var reader = cmd.ExecuteReader();
-        while (reader.Read()) ids.Add(reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        while (reader.Read())
+            ids.Add(reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture));
         return ids;
     }
 
@@ -111,10 +133,13 @@ public sealed class HangfireTables(NpgsqlDataSource dataSource)
     public long ShopJobCount(Guid shopId, string state)
     {
         using var conn = dataSource.OpenConnection();
-        using var cmd = new NpgsqlCommand("""
+        using var cmd = new NpgsqlCommand(
+            """
             SELECT count(*) FROM story_jobs sj JOIN hangfire.job j ON j.id = sj.job_id
             WHERE sj.shop_id = @shop AND j.statename = @state
-            """, conn);
+            """,
+            conn
+        );
         cmd.Parameters.AddWithValue("shop", shopId);
         cmd.Parameters.AddWithValue("state", state);
         return (long)cmd.ExecuteScalar()!;
@@ -125,27 +150,34 @@ public sealed class HangfireTables(NpgsqlDataSource dataSource)
     public List<string> ShopSetItems(Guid shopId, string key, int from, int count)
     {
         using var conn = dataSource.OpenConnection();
-        using var cmd = new NpgsqlCommand("""
+        using var cmd = new NpgsqlCommand(
+            """
             SELECT s.value FROM hangfire.set s JOIN story_jobs sj ON sj.job_id::text = s.value
             WHERE s.key = @key AND sj.shop_id = @shop ORDER BY s.id OFFSET @from LIMIT @count
-            """, conn);
+            """,
+            conn
+        );
         cmd.Parameters.AddWithValue("key", key);
         cmd.Parameters.AddWithValue("shop", shopId);
         cmd.Parameters.AddWithValue("from", (long)from);
         cmd.Parameters.AddWithValue("count", (long)count);
         var items = new List<string>();
         using var reader = cmd.ExecuteReader();
-        while (reader.Read()) items.Add(reader.GetString(0));
+        while (reader.Read())
+            items.Add(reader.GetString(0));
         return items;
     }
 
     public long ShopSetCount(Guid shopId, string key)
     {
         using var conn = dataSource.OpenConnection();
-        using var cmd = new NpgsqlCommand("""
+        using var cmd = new NpgsqlCommand(
+            """
             SELECT count(*) FROM hangfire.set s JOIN story_jobs sj ON sj.job_id::text = s.value
             WHERE s.key = @key AND sj.shop_id = @shop
-            """, conn);
+            """,
+            conn
+        );
         cmd.Parameters.AddWithValue("key", key);
         cmd.Parameters.AddWithValue("shop", shopId);
         return (long)cmd.ExecuteScalar()!;
@@ -155,15 +187,19 @@ public sealed class HangfireTables(NpgsqlDataSource dataSource)
     public Dictionary<string, long> Counters(string[] keys)
     {
         using var conn = dataSource.OpenConnection();
-        using var cmd = new NpgsqlCommand("""
+        using var cmd = new NpgsqlCommand(
+            """
             SELECT key, sum(value)::bigint FROM (
               SELECT key, value FROM hangfire.counter WHERE key = ANY(@keys)
               UNION ALL SELECT key, value FROM hangfire.aggregatedcounter WHERE key = ANY(@keys)) c GROUP BY key
-            """, conn);
+            """,
+            conn
+        );
         cmd.Parameters.AddWithValue("keys", keys);
         var values = new Dictionary<string, long>();
         using var reader = cmd.ExecuteReader();
-        while (reader.Read()) values[reader.GetString(0)] = reader.GetInt64(1);
+        while (reader.Read())
+            values[reader.GetString(0)] = reader.GetInt64(1);
         return values;
     }
 }

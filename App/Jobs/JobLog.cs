@@ -27,7 +27,8 @@ public sealed class JobLog
 
     public void Add(string line, bool fromApp = true)
     {
-        if (_lines.Count < MaxLines) _lines.Enqueue(fromApp ? line : LibraryMark + line);
+        if (_lines.Count < MaxLines)
+            _lines.Enqueue(fromApp ? line : LibraryMark + line);
     }
 
     /// <summary>The lines a merchant sees: the app's own, without the libraries' plumbing.</summary>
@@ -40,11 +41,17 @@ public sealed class JobLog
     /// none.</summary>
     public static List<string> Read(string? parameter)
     {
-        if (string.IsNullOrEmpty(parameter)) return [];
+        if (string.IsNullOrEmpty(parameter))
+            return [];
         try
         {
-            return [.. (System.Text.Json.JsonSerializer.Deserialize<string>(parameter) ?? "").Split('\n',
-                StringSplitOptions.RemoveEmptyEntries)];
+            return
+            [
+                .. (System.Text.Json.JsonSerializer.Deserialize<string>(parameter) ?? "").Split(
+                    '\n',
+                    StringSplitOptions.RemoveEmptyEntries
+                ),
+            ];
         }
         catch (System.Text.Json.JsonException)
         {

@@ -18,8 +18,10 @@ public sealed partial class JobLogFilter(TimeProvider clock, ILogger<JobLogFilte
     {
         var log = JobLog.Current;
         JobLog.Current = null;
-        if (log is null) return;
-        if (context.Exception is { } e && !context.ExceptionHandled) log.Add($"failed: {e.GetBaseException().Message}");
+        if (log is null)
+            return;
+        if (context.Exception is { } e && !context.ExceptionHandled)
+            log.Add($"failed: {e.GetBaseException().Message}");
         try
         {
             Save(context, log);
@@ -36,7 +38,8 @@ public sealed partial class JobLogFilter(TimeProvider clock, ILogger<JobLogFilte
         var earlier = context.Connection.GetJobParameter(context.BackgroundJob.Id, JobLog.Parameter);
         var lines = JobLog.Read(earlier);
         lines.AddRange(log.Lines);
-        if (lines.Count > JobLog.MaxLines) lines.RemoveRange(0, lines.Count - JobLog.MaxLines);
+        if (lines.Count > JobLog.MaxLines)
+            lines.RemoveRange(0, lines.Count - JobLog.MaxLines);
         context.SetJobParameter(JobLog.Parameter, string.Join('\n', lines.Select(l => l.Replace('\n', ' '))));
     }
 

@@ -22,12 +22,16 @@ public sealed class JobTracingFilter(StoryMetrics metrics, StoryJobCatalog catal
     {
         context.Items[StartedItem] = Stopwatch.GetTimestamp();
         var job = catalog.Identify(context.BackgroundJob.Job);
-        if (job is { } identified) context.Items[JobItem] = identified;
+        if (job is { } identified)
+            context.Items[JobItem] = identified;
         ActivityContext.TryParse(context.GetJobParameter<string>(TraceParent, allowStale: true), null, out var parent);
         var activity = StoryTracing.Source.StartActivity(
             $"job {(job?.Kind.ToString() ?? context.BackgroundJob.Job?.Method.Name)}",
-            ActivityKind.Consumer, parent);
-        if (activity is null) return;
+            ActivityKind.Consumer,
+            parent
+        );
+        if (activity is null)
+            return;
         activity.SetTag(StoryTracing.JobId, context.BackgroundJob.Id);
         activity.SetTag(StoryTracing.Attempt, context.GetJobParameter<int>("RetryCount", allowStale: true) + 1);
         if (job is { } story)
@@ -43,11 +47,17 @@ public sealed class JobTracingFilter(StoryMetrics metrics, StoryJobCatalog catal
     public void OnPerformed(PerformedContext context)
     {
         var failed = context.Exception is not null && !context.ExceptionHandled;
-        if (context.Items.TryGetValue(StartedItem, out var started) && started is long ticks
-            && context.Items.TryGetValue(JobItem, out var item) && item is ValueTuple<Guid, StoryJobKind> job)
+        if (
+            context.Items.TryGetValue(StartedItem, out var started)
+            && started is long ticks
+            && context.Items.TryGetValue(JobItem, out var item)
+            && item is ValueTuple<Guid, StoryJobKind> job
+        )
             metrics.StageRan(job.Item2.ToString(), Stopwatch.GetElapsedTime(ticks), !failed);
-        if (!context.Items.TryGetValue(ActivityItem, out var span) || span is not Activity activity) return;
-        if (failed) activity.SetStatus(ActivityStatusCode.Error, context.Exception!.GetBaseException().Message);
+        if (!context.Items.TryGetValue(ActivityItem, out var span) || span is not Activity activity)
+            return;
+        if (failed)
+            activity.SetStatus(ActivityStatusCode.Error, context.Exception!.GetBaseException().Message);
         activity.Dispose();
     }
 }

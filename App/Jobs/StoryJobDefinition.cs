@@ -11,7 +11,8 @@ namespace StorybookShop.Jobs;
 /// <param name="Matches">Whether a Hangfire job is one of this kind (its first argument is the story id).</param>
 public sealed record StoryJobDefinition(StoryJobKind Kind, Func<Guid, Job> Create, Func<Job, bool> Matches)
 {
-    /// <summary>After the last attempt (Hangfire applies FailedState only then): story id, attempts, the cause.</summary>
+    /// <summary>After the last attempt (Hangfire applies FailedState only then): story id, attempts, the
+    /// cause.</summary>
     public Action<IServiceProvider, Guid, int, Exception>? Failed { get; init; }
 
     /// <summary>A failed job of this kind requeued from the dashboard.</summary>

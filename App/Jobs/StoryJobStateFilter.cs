@@ -9,15 +9,21 @@ namespace StorybookShop.Jobs;
 /// succeeded/failed counters feed its dashboard's graphs (Hangfire's own history expires with the jobs). Hangfire
 /// applies FailedState only after the last retry.
 /// </summary>
-public sealed partial class StoryJobStateFilter(StoryJobCatalog catalog, IServiceProvider services, TimeProvider clock,
-    ILogger<StoryJobStateFilter> logger)
-    : IApplyStateFilter
+public sealed partial class StoryJobStateFilter(
+    StoryJobCatalog catalog,
+    IServiceProvider services,
+    TimeProvider clock,
+    ILogger<StoryJobStateFilter> logger
+) : IApplyStateFilter
 {
     public void OnStateApplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
     {
-        if (catalog.Identify(context.BackgroundJob.Job) is not { } job) return;
-        if (context.NewState is SucceededState or FailedState
-            && context.GetJobParameter<string>(StoryJobs.ShopParameter, allowStale: true) is { Length: > 0 } shop)
+        if (catalog.Identify(context.BackgroundJob.Job) is not { } job)
+            return;
+        if (
+            context.NewState is SucceededState or FailedState
+            && context.GetJobParameter<string>(StoryJobs.ShopParameter, allowStale: true) is { Length: > 0 } shop
+        )
             ShopStatistics.Count(transaction, shop, context.NewState.Name, clock.GetUtcNow().UtcDateTime);
 
         var definition = catalog[job.Kind];
@@ -25,7 +31,8 @@ public sealed partial class StoryJobStateFilter(StoryJobCatalog catalog, IServic
         {
             var attempts = context.GetJobParameter<int>("RetryCount", allowStale: true) + 1;
             var cause = failed.Exception;
-            while (cause.InnerException is not null) cause = cause.InnerException;
+            while (cause.InnerException is not null)
+                cause = cause.InnerException;
             Log.StoryJobFailedForGood(logger, cause, job.StoryId, job.Kind, attempts);
             definition.Failed?.Invoke(services, job.StoryId, attempts, cause);
         }
@@ -33,14 +40,17 @@ public sealed partial class StoryJobStateFilter(StoryJobCatalog catalog, IServic
             definition.Requeued?.Invoke(services, job.StoryId);
     }
 
-    public void OnStateUnapplied(ApplyStateContext context, IWriteOnlyTransaction transaction)
-    {
-    }
+    public void OnStateUnapplied(ApplyStateContext context, IWriteOnlyTransaction transaction) { }
 
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Error, Message = "Story {StoryId}: {Kind} failed after {Attempts} attempt(s)")]
-        public static partial void StoryJobFailedForGood(ILogger logger, Exception exception, Guid storyId,
-            StoryJobKind kind, int attempts);
+        public static partial void StoryJobFailedForGood(
+            ILogger logger,
+            Exception exception,
+            Guid storyId,
+            StoryJobKind kind,
+            int attempts
+        );
     }
 }

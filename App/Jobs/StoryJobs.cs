@@ -13,8 +13,13 @@ namespace StorybookShop.Jobs;
 /// a crash leaves either both or neither. The record answers "is this story's X job still live?" and scopes
 /// each merchant's dashboard to their own jobs.
 /// </summary>
-public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJobClientV2 client,
-    StoryJobCatalog catalog, HangfireTables tables, ILogger<StoryJobs> logger)
+public sealed partial class StoryJobs(
+    NpgsqlDataSource dataSource,
+    IBackgroundJobClientV2 client,
+    StoryJobCatalog catalog,
+    HangfireTables tables,
+    ILogger<StoryJobs> logger
+)
 {
     public const string ShopParameter = "ShopId";
     public const string StoryParameter = "StoryId";
@@ -22,7 +27,10 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
     /// <summary>Chooses, on the open connection and under the story's lock, which jobs to enqueue given the latest job
     /// state per kind.</summary>
     public delegate Task<IReadOnlyCollection<StoryJobKind>> Decide(
-        NpgsqlConnection connection, IReadOnlyDictionary<StoryJobKind, string> latest, CancellationToken ct);
+        NpgsqlConnection connection,
+        IReadOnlyDictionary<StoryJobKind, string> latest,
+        CancellationToken ct
+    );
 
     /// <summary>Test seam: runs after Hangfire wrote the jobs and before the transaction commits (a crash
     /// there).</summary>
@@ -40,9 +48,11 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
     /// </summary>
     public async Task<IReadOnlyCollection<StoryJobKind>> EnqueueAsync(Guid storyId, Decide decide, CancellationToken ct)
     {
-        using var scope = new TransactionScope(TransactionScopeOption.Required,
+        using var scope = new TransactionScope(
+            TransactionScopeOption.Required,
             new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted },
-                TransactionScopeAsyncFlowOption.Enabled);
+            TransactionScopeAsyncFlowOption.Enabled
+        );
         IReadOnlyCollection<StoryJobKind> wanted;
         Guid shopId;
         // The app's connection is closed before Hangfire is called: Hangfire then gets the same physical connection,
@@ -57,7 +67,8 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
             await using (var shop = new NpgsqlCommand("SELECT shop_id FROM stories WHERE id = @id", conn))
             {
                 shop.Parameters.AddWithValue("id", storyId);
-                if (await shop.ExecuteScalarAsync(ct) is not Guid id) return [];
+                if (await shop.ExecuteScalarAsync(ct) is not Guid id)
+                    return [];
                 shopId = id;
             }
             wanted = await decide(conn, await LatestAsync(conn, storyId, ct), ct);
@@ -73,20 +84,33 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
         {
             var parameters = new Dictionary<string, object>
             {
-                [ShopParameter] = shopId.ToString(), [StoryParameter] = storyId.ToString(),
+                [ShopParameter] = shopId.ToString(),
+                [StoryParameter] = storyId.ToString(),
             };
             // The job continues the trace of whatever enqueued it (a request, or the stage before).
-            if (System.Diagnostics.Activity.Current?.Id is {
-                } trace) parameters[JobTracingFilter.TraceParent] = trace;
-            created.Add((long.Parse(client.Create(catalog.Create(kind, storyId), new EnqueuedState(), parameters),
-                System.Globalization.CultureInfo.InvariantCulture), kind));
+            if (System.Diagnostics.Activity.Current?.Id is { } trace)
+                parameters[JobTracingFilter.TraceParent] = trace;
+            created.Add(
+                (
+                    long.Parse(
+                        client.Create(catalog.Create(kind, storyId), new EnqueuedState(), parameters),
+                        System.Globalization.CultureInfo.InvariantCulture
+                    ),
+                    kind
+                )
+            );
         }
         AfterEnqueue?.Invoke();
         await using (var conn = await dataSource.OpenConnectionAsync(ct))
-        await using (var record = new NpgsqlCommand("""
-            INSERT INTO story_jobs (job_id, story_id, shop_id, kind)
-            SELECT j, @story, @shop, k FROM unnest(@jobs, @kinds) AS t(j, k)
-            """, conn))
+        await using (
+            var record = new NpgsqlCommand(
+                """
+                INSERT INTO story_jobs (job_id, story_id, shop_id, kind)
+                SELECT j, @story, @shop, k FROM unnest(@jobs, @kinds) AS t(j, k)
+                """,
+                conn
+            )
+        )
         {
             record.Parameters.AddWithValue("story", storyId);
             record.Parameters.AddWithValue("shop", shopId);
@@ -99,17 +123,27 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
     }
 
     /// <summary>Enqueues a one-off job (publish, deliver) unless one of that kind is still waiting to start.</summary>
-    public Task<IReadOnlyCollection<StoryJobKind>> EnqueueOnceAsync(Guid storyId, StoryJobKind kind,
-        CancellationToken ct) =>
-        EnqueueAsync(storyId, (_, latest, _) => Task.FromResult<IReadOnlyCollection<StoryJobKind>>(
-            latest.TryGetValue(kind, out var state) && IsPending(state) ? [] : [kind]), ct);
+    public Task<IReadOnlyCollection<StoryJobKind>> EnqueueOnceAsync(
+        Guid storyId,
+        StoryJobKind kind,
+        CancellationToken ct
+    ) =>
+        EnqueueAsync(
+            storyId,
+            (_, latest, _) =>
+                Task.FromResult<IReadOnlyCollection<StoryJobKind>>(
+                    latest.TryGetValue(kind, out var state) && IsPending(state) ? [] : [kind]
+                ),
+            ct
+        );
 
     /// <summary>Deletes a story's live jobs (archive, uninstall, redact); a running one is cancelled by
     /// Hangfire.</summary>
     public async Task CancelAsync(Guid storyId, StoryJobKind? except = null, CancellationToken ct = default)
     {
-        var live = (await tables.StoryJobsInStatesAsync(storyId, LiveStates, ct))
-            .Select(j => (j.JobId, Kind: Enum.Parse<StoryJobKind>(j.Kind)));
+        var live = (await tables.StoryJobsInStatesAsync(storyId, LiveStates, ct)).Select(j =>
+            (j.JobId, Kind: Enum.Parse<StoryJobKind>(j.Kind))
+        );
         foreach (var (jobId, kind) in live.Where(j => j.Kind != except))
         {
             client.Delete(jobId.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -118,12 +152,22 @@ public sealed partial class StoryJobs(NpgsqlDataSource dataSource, IBackgroundJo
     }
 
     private static readonly string[] LiveStates =
-        [EnqueuedState.StateName, ScheduledState.StateName, ProcessingState.StateName, AwaitingState.StateName];
+    [
+        EnqueuedState.StateName,
+        ScheduledState.StateName,
+        ProcessingState.StateName,
+        AwaitingState.StateName,
+    ];
 
-    private static async Task<Dictionary<StoryJobKind, string>> LatestAsync(NpgsqlConnection conn, Guid storyId,
-        CancellationToken ct) =>
-        (await HangfireTables.LatestStatePerKindAsync(conn, storyId, ct))
-            .ToDictionary(p => Enum.Parse<StoryJobKind>(p.Key), p => p.Value);
+    private static async Task<Dictionary<StoryJobKind, string>> LatestAsync(
+        NpgsqlConnection conn,
+        Guid storyId,
+        CancellationToken ct
+    ) =>
+        (await HangfireTables.LatestStatePerKindAsync(conn, storyId, ct)).ToDictionary(
+            p => Enum.Parse<StoryJobKind>(p.Key),
+            p => p.Value
+        );
 
     private static long LockKey(Guid storyId) =>
         BitConverter.ToInt64(SHA256.HashData(Encoding.ASCII.GetBytes("story-pipeline:" + storyId.ToString("N"))), 0);

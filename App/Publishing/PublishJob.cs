@@ -6,8 +6,12 @@ namespace StorybookShop.Publishing;
 
 /// <summary>The durable publish: one job per story, retried with backoff, taken over by another node after a
 /// crash.</summary>
-public sealed partial class PublishJob(ProductPublisher publisher, IDbContextFactory<AppDbContext> contexts,
-    TimeProvider clock, ILogger<PublishJob> logger)
+public sealed partial class PublishJob(
+    ProductPublisher publisher,
+    IDbContextFactory<AppDbContext> contexts,
+    TimeProvider clock,
+    ILogger<PublishJob> logger
+)
 {
     [System.ComponentModel.DisplayName("Publish · story {0}")]
     public async Task RunAsync(Guid storyId, CancellationToken cancellationToken)
@@ -17,14 +21,19 @@ public sealed partial class PublishJob(ProductPublisher publisher, IDbContextFac
         {
             await publisher.PublishAsync(storyId, cancellationToken);
         }
-        catch (Exception e) when (
-            e is PublishRefusedException or ShopifyUserErrorsException or ShopifyMissingScopeException)
+        catch (Exception e)
+            when (e is PublishRefusedException or ShopifyUserErrorsException or ShopifyMissingScopeException)
         {
             // Shopify refused what we sent (or there is nothing to publish): say why on the story, do not retry.
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            await db.Stories.Where(s => s.Id == storyId).ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.FailureReason, $"Publishing failed: {e.Message}").SetProperty(s => s.UpdatedAt,
-                    clock.GetUtcNow()), cancellationToken);
+            await db
+                .Stories.Where(s => s.Id == storyId)
+                .ExecuteUpdateAsync(
+                    u =>
+                        u.SetProperty(s => s.FailureReason, $"Publishing failed: {e.Message}")
+                            .SetProperty(s => s.UpdatedAt, clock.GetUtcNow()),
+                    cancellationToken
+                );
             Log.StoryPublishingRefused(logger, e, storyId);
         }
     }
@@ -35,9 +44,11 @@ public sealed partial class PublishJob(ProductPublisher publisher, IDbContextFac
     {
         using var db = services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        db.Stories.Where(s => s.Id == storyId).ExecuteUpdate(u => u
-            .SetProperty(s => s.FailureReason, $"Publishing failed after {attempts} attempt(s): {cause.Message}")
-            .SetProperty(s => s.UpdatedAt, now));
+        db.Stories.Where(s => s.Id == storyId)
+            .ExecuteUpdate(u =>
+                u.SetProperty(s => s.FailureReason, $"Publishing failed after {attempts} attempt(s): {cause.Message}")
+                    .SetProperty(s => s.UpdatedAt, now)
+            );
     }
 
     private static partial class Log

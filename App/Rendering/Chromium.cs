@@ -22,11 +22,18 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
     /// <summary>Requests aborted since start (none is expected: a book loads only its own folder).</summary>
     public long BlockedRequests => Interlocked.Read(ref _blocked);
 
-    public enum BrowserState { NotStarted, Connected, Gone }
+    public enum BrowserState
+    {
+        NotStarted,
+        Connected,
+        Gone,
+    }
 
     /// <summary>Whether the browser has been started and is still connected (for the readiness check).</summary>
-    public BrowserState State => _browser is null ? BrowserState.NotStarted
-        : IsUsable(_browser) ? BrowserState.Connected : BrowserState.Gone;
+    public BrowserState State =>
+        _browser is null ? BrowserState.NotStarted
+        : IsUsable(_browser) ? BrowserState.Connected
+        : BrowserState.Gone;
 
     /// <summary>The browser's process id (for tests that kill it).</summary>
     public int? ProcessId => _browser?.Process?.Id;
@@ -36,8 +43,11 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
     /// false
     /// to have the request aborted). Retried once on a fresh browser if the browser died under it.
     /// </summary>
-    public async Task<T> WithPageAsync<T>(Func<IRequest, Task<bool>> serve, Func<IPage, Task<T>> work,
-        CancellationToken ct = default)
+    public async Task<T> WithPageAsync<T>(
+        Func<IRequest, Task<bool>> serve,
+        Func<IPage, Task<T>> work,
+        CancellationToken ct = default
+    )
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -48,13 +58,16 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
             }
             catch (TimeoutException e) when (attempt == 1)
             {
-                // Hung (or frozen) browser: nothing more will come over its socket. Kill it; the next attempt starts one.
+                // Hung (or frozen) browser: nothing more will come over its socket. Kill it; the next attempt starts
+                // one.
                 Log.ARenderTookLongerThanKilling(logger, e, options.Value.RenderTimeout);
                 Kill(_browser ?? browser);
             }
-            catch (Exception e) when (attempt == 1
-                && e is TargetClosedException or NavigationException or PuppeteerException
-                && _browser is not { IsConnected: true })
+            catch (Exception e)
+                when (attempt == 1
+                    && e is TargetClosedException or NavigationException or PuppeteerException
+                    && _browser is not { IsConnected: true }
+                )
             {
                 Log.ChromiumWentAwayDuringARender(logger, e);
             }
@@ -74,8 +87,11 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
         _broken = browser;
     }
 
-    private async Task<T> OnPageAsync<T>(Func<IRequest, Task<bool>> serve, Func<IPage, Task<T>> work,
-        CancellationToken ct)
+    private async Task<T> OnPageAsync<T>(
+        Func<IRequest, Task<bool>> serve,
+        Func<IPage, Task<T>> work,
+        CancellationToken ct
+    )
     {
         await EnsureStartedAsync(ct);
         await _slots!.WaitAsync(ct);
@@ -97,25 +113,29 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
             if (page is not null)
             {
                 Current.TryRemove(page, out _);
-                try { await page.CloseAsync(); } catch (PuppeteerException) { } // a page that failed mid-render is not reused
+                try
+                {
+                    await page.CloseAsync();
+                }
+                catch (PuppeteerException) { } // a page that failed mid-render is not reused
             }
             _slots.Release();
         }
     }
 
     /// <summary>Each pooled page's current request handler (the page's owner changes with each render).</summary>
-    private System.Collections.Concurrent.ConcurrentDictionary<IPage, Func<IRequest,
-        Task<bool>>> Current { get; } = new();
+    private System.Collections.Concurrent.ConcurrentDictionary<IPage, Func<IRequest, Task<bool>>> Current { get; } =
+        new();
 
     private async Task<IPage> NewPageAsync()
     {
         var page = await _browser!.NewPageAsync();
         await page.SetRequestInterceptionAsync(true);
         // Interception sees requests, not WebSockets: those are refused by the network layer itself.
-        await page.Client.SendAsync("Network.setBlockedURLs", new Dictionary<string, object>
-        {
-            ["urls"] = new[] { "ws://*", "wss://*" },
-        });
+        await page.Client.SendAsync(
+            "Network.setBlockedURLs",
+            new Dictionary<string, object> { ["urls"] = new[] { "ws://*", "wss://*" } }
+        );
         page.Request += async (_, e) =>
         {
             var request = e.Request;
@@ -126,7 +146,8 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
                     await request.ContinueAsync();
                     return;
                 }
-                if (Current.TryGetValue(page, out var serve) && await serve(request)) return;
+                if (Current.TryGetValue(page, out var serve) && await serve(request))
+                    return;
                 Interlocked.Increment(ref _blocked);
                 Log.ChromiumBlockedARequestTo(logger, request.Url);
                 await request.AbortAsync(RequestAbortErrorCode.BlockedByClient);
@@ -141,18 +162,26 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
 
     private async Task EnsureStartedAsync(CancellationToken ct)
     {
-        if (IsUsable(_browser)) return;
+        if (IsUsable(_browser))
+            return;
         await _launch.WaitAsync(ct);
         try
         {
-            if (IsUsable(_browser)) return;
+            if (IsUsable(_browser))
+                return;
             var o = options.Value;
             if (!File.Exists(o.ExecutablePath))
                 throw new InvalidOperationException(
-                    $"Chromium not found at {o.ExecutablePath}. Install Debian's chromium (scripts/run.sh does) or set Chromium:ExecutablePath.");
+                    $"Chromium not found at {o.ExecutablePath}. Install Debian's chromium (scripts/run.sh does) or "
+                        + $"set Chromium:ExecutablePath."
+                );
             if (_browser is not null)
             {
-                try { await _browser.DisposeAsync(); } catch (PuppeteerException) { }
+                try
+                {
+                    await _browser.DisposeAsync();
+                }
+                catch (PuppeteerException) { }
                 while (_idle.Reader.TryRead(out _)) { }
             }
             _browser = await LaunchAsync(o);
@@ -180,18 +209,27 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
 
     private static readonly string[] CommonArgs =
     [
-        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
         // Nothing but the book's own requests, which are served from memory: no name is ever resolved, nothing
         // prefetched or preconnected.
         // (PuppeteerSharp joins the arguments into one command line: a value with spaces is quoted.)
-        "--dns-prefetch-disable", "--host-resolver-rules=\"MAP * ~NOTFOUND\"",
+        "--dns-prefetch-disable",
+        "--host-resolver-rules=\"MAP * ~NOTFOUND\"",
         // Memory: a rendered book must not linger in the back-forward cache once the page moves on.
         "--renderer-process-limit=1",
         "--disable-features=BackForwardCache,Translate,MediaRouter,OptimizationHints,AudioServiceOutOfProcess",
-        "--disable-extensions", "--js-flags=--max-old-space-size=96",
+        "--disable-extensions",
+        "--js-flags=--max-old-space-size=96",
         // Fewer processes: GPU and network service in the browser process.
-        "--in-process-gpu", "--process-per-site", "--enable-features=NetworkServiceInProcess2",
+        "--in-process-gpu",
+        "--process-per-site",
+        "--enable-features=NetworkServiceInProcess2",
     ];
 
     /// <summary>
@@ -205,49 +243,67 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
         ChromiumUser.Remove(_profile);
         var profile = _profile = ChromiumUser.Profile(runAs);
         var executable = runAs is null ? o.ExecutablePath : ChromiumUser.Wrapper(o.ExecutablePath, runAs, profile);
-        if (!string.Equals(o.Sandbox, "off", StringComparison.OrdinalIgnoreCase)
-            && (runAs is not null || !Environment.IsPrivilegedProcess))
+        if (
+            !string.Equals(o.Sandbox, "off", StringComparison.OrdinalIgnoreCase)
+            && (runAs is not null || !Environment.IsPrivilegedProcess)
+        )
         {
             try
             {
-                var sandboxed = await Puppeteer.LaunchAsync(new LaunchOptions
-                {
-                    ExecutablePath = executable, Headless = true, UserDataDir = profile, Args = CommonArgs,
-                });
+                var sandboxed = await Puppeteer.LaunchAsync(
+                    new LaunchOptions
+                    {
+                        ExecutablePath = executable,
+                        Headless = true,
+                        UserDataDir = profile,
+                        Args = CommonArgs,
+                    }
+                );
                 (Sandboxed, Unsandboxed) = (true, null);
                 return sandboxed;
             }
-            catch (Exception e) when (e is ProcessException or TimeoutException or IOException
-                && !string.Equals(o.Sandbox, "required", StringComparison.OrdinalIgnoreCase))
+            catch (Exception e)
+                when (e is ProcessException or TimeoutException or IOException
+                    && !string.Equals(o.Sandbox, "required", StringComparison.OrdinalIgnoreCase)
+                )
             {
                 Unsandboxed = $"the sandbox could not start here: {e.GetBaseException().Message}";
             }
         }
-        else Unsandboxed = string.Equals(o.Sandbox, "off", StringComparison.OrdinalIgnoreCase)
-            ? "Chromium:Sandbox is off" : $"running as root and the user {o.RunAsUser} does not exist";
+        else
+            Unsandboxed = string.Equals(o.Sandbox, "off", StringComparison.OrdinalIgnoreCase)
+                ? "Chromium:Sandbox is off"
+                : $"running as root and the user {o.RunAsUser} does not exist";
         Log.ChromiumRunsWithoutItsSandbox(logger, Unsandboxed!);
         Sandboxed = false;
-        return await Puppeteer.LaunchAsync(new LaunchOptions
-        {
-            ExecutablePath = executable, Headless = true, UserDataDir = profile,
-            // No zygote without the sandbox: fewer processes.
-            Args = [.. CommonArgs, "--no-sandbox", "--no-zygote"],
-        });
+        return await Puppeteer.LaunchAsync(
+            new LaunchOptions
+            {
+                ExecutablePath = executable,
+                Headless = true,
+                UserDataDir = profile,
+                // No zygote without the sandbox: fewer processes.
+                Args = [.. CommonArgs, "--no-sandbox", "--no-zygote"],
+            }
+        );
     }
 
     private bool IsUsable(IBrowser? browser) => browser is { IsConnected: true } && !ReferenceEquals(browser, _broken);
 
     public async ValueTask DisposeAsync()
     {
-        if (_browser is not null) await _browser.DisposeAsync();
+        if (_browser is not null)
+            await _browser.DisposeAsync();
         ChromiumUser.Remove(_profile);
         _launch.Dispose();
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning,
-            Message = "A render took longer than {Timeout}; killing Chromium and trying again")]
+        [LoggerMessage(
+            Level = LogLevel.Warning,
+            Message = "A render took longer than {Timeout}; killing Chromium and trying again"
+        )]
         public static partial void ARenderTookLongerThanKilling(ILogger logger, Exception exception, TimeSpan timeout);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium went away during a render; starting it again")]

@@ -14,7 +14,8 @@ internal static class ChromiumUser
     /// <summary>The user from /etc/passwd, or null.</summary>
     public static User? Find(string name)
     {
-        if (!File.Exists("/etc/passwd")) return null;
+        if (!File.Exists("/etc/passwd"))
+            return null;
         foreach (var line in File.ReadLines("/etc/passwd"))
         {
             var f = line.Split(':');
@@ -37,8 +38,12 @@ internal static class ChromiumUser
     /// <summary>A browser's profile folder, once the browser is gone (best effort).</summary>
     public static void Remove(string? profile)
     {
-        if (profile is null || !Directory.Exists(profile)) return;
-        try { Directory.Delete(profile, recursive: true); }
+        if (profile is null || !Directory.Exists(profile))
+            return;
+        try
+        {
+            Directory.Delete(profile, recursive: true);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
@@ -46,17 +51,26 @@ internal static class ChromiumUser
     public static string Wrapper(string chromium, User user, string profile)
     {
         var script = Path.Combine(Path.GetTempPath(), $"storybook-chromium-as-{user.Name}-{Environment.ProcessId}.sh");
-        File.WriteAllText(script, $$"""
+        File.WriteAllText(
+            script,
+            $$"""
             #!/bin/sh
             export HOME='{{profile}}' XDG_CONFIG_HOME='{{profile}}' XDG_CACHE_HOME='{{profile}}'
             exec setpriv --reuid={{user.Uid}} --regid={{user.Gid}} --clear-groups -- '{{chromium}}' "$@"
-            """.ReplaceLineEndings("\n"));
+            """.ReplaceLineEndings("\n")
+        );
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return script;
     }
 
-    [DllImport("libc", EntryPoint = "chown", CharSet = CharSet.Ansi, BestFitMapping = false,
-        ThrowOnUnmappableChar = true, SetLastError = true)]
+    [DllImport(
+        "libc",
+        EntryPoint = "chown",
+        CharSet = CharSet.Ansi,
+        BestFitMapping = false,
+        ThrowOnUnmappableChar = true,
+        SetLastError = true
+    )]
     private static extern int Chown(string path, int owner, int group);
 }

@@ -9,25 +9,37 @@ using StorybookShop.Stories;
 namespace StorybookShop.Samples;
 
 /// <summary>Makes one book through the same path a shopper's order takes, then prints where it is.</summary>
-public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<SampleBookOptions> options,
-    IHostApplicationLifetime lifetime, ILogger<SampleBookMaker> logger) : BackgroundService
+public sealed partial class SampleBookMaker(
+    IServiceProvider services,
+    IOptions<SampleBookOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<SampleBookMaker> logger
+) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await WaitForStartAsync(stoppingToken);
         var o = options.Value;
-        var request = new PersonalizationRequest(o.ChildName, o.AgeGroup, o.Genre, o.Language, o.Moral,
-            (o.Companions ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(c => c.Split(':')).Select(p => new CompanionRequest(p[0],
-                    p.Length > 1 ? p[1] : "dog")).ToList());
+        var request = new PersonalizationRequest(
+            o.ChildName,
+            o.AgeGroup,
+            o.Genre,
+            o.Language,
+            o.Moral,
+            (o.Companions ?? "")
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(c => c.Split(':'))
+                .Select(p => new CompanionRequest(p[0], p.Length > 1 ? p[1] : "dog"))
+                .ToList()
+        );
         await using var scope = services.CreateAsyncScope();
-        var validation =
-            await scope.ServiceProvider.GetRequiredService<FluentValidation.IValidator<PersonalizationRequest>>()
+        var validation = await scope
+            .ServiceProvider.GetRequiredService<FluentValidation.IValidator<PersonalizationRequest>>()
             .ValidateAsync(request, stoppingToken);
         if (!validation.IsValid)
         {
-            foreach (var e in validation.Errors) await Console.Error.WriteLineAsync(
-                $"  {e.PropertyName}: {e.ErrorMessage}");
+            foreach (var e in validation.Errors)
+                await Console.Error.WriteLineAsync($"  {e.PropertyName}: {e.ErrorMessage}");
             Environment.ExitCode = 2;
             lifetime.StopApplication();
             return;
@@ -35,12 +47,17 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
 
         var contexts = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var clock = services.GetRequiredService<TimeProvider>();
-        var shop = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Shops.AsNoTracking()
+        var shop = await scope
+            .ServiceProvider.GetRequiredService<AppDbContext>()
+            .Shops.AsNoTracking()
             .SingleAsync(s => s.Domain == DevShop.Domain, stoppingToken);
         // The same create flow as a shopper's order (moderation, budget, commit, pipeline).
-        if (await scope.ServiceProvider.GetRequiredService<StoryCreation>().CreateAsync(request, shop,
-            shape: null, stoppingToken)
-            is not StoryCreation.Created { Story: var story })
+        if (
+            await scope
+                .ServiceProvider.GetRequiredService<StoryCreation>()
+                .CreateAsync(request, shop, shape: null, stoppingToken)
+            is not StoryCreation.Created { Story: var story }
+        )
         {
             await Console.Error.WriteLineAsync("The sample book was refused (moderation or the dev shop's budget).");
             Environment.ExitCode = 2;
@@ -48,21 +65,27 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
             return;
         }
         await Console.Out.WriteLineAsync(
-            $"Making a book for {o.ChildName}: theme {o.Genre}, ages {o.AgeGroup}, language {o.Language}; story " +
-                $"{story.Id}");
+            $"Making a book for {o.ChildName}: theme {o.Genre}, ages {o.AgeGroup}, language {o.Language}; story "
+                + $"{story.Id}"
+        );
 
         var deadline = clock.GetUtcNow() + o.Timeout;
         var lastPercent = -1;
         while (!stoppingToken.IsCancellationRequested)
         {
             await using var db = await contexts.CreateDbContextAsync(stoppingToken);
-            var s = await db.Stories.AsNoTracking().Include(x => x.Pages).SingleAsync(x => x.Id == story.Id,
-                stoppingToken);
-            var percent = StoryApi.Percent(s.StagesDone, s.Pages.Count,
+            var s = await db
+                .Stories.AsNoTracking()
+                .Include(x => x.Pages)
+                .SingleAsync(x => x.Id == story.Id, stoppingToken);
+            var percent = StoryApi.Percent(
+                s.StagesDone,
+                s.Pages.Count,
                 s.Pages.Count(p => p.ImageStage == AssetStage.Done),
-                    s.Pages.Count(p => p.AudioStage == AssetStage.Done));
-            if (percent != lastPercent) await Console.Out.WriteLineAsync(
-                $"  {percent,3}% {StoryApi.CurrentStage(s.Status, s.StagesDone)}");
+                s.Pages.Count(p => p.AudioStage == AssetStage.Done)
+            );
+            if (percent != lastPercent)
+                await Console.Out.WriteLineAsync($"  {percent, 3}% {StoryApi.CurrentStage(s.Status, s.StagesDone)}");
             lastPercent = percent;
             if (s.Status is StoryStatus.Complete or StoryStatus.Error || clock.GetUtcNow() > deadline)
             {
@@ -71,7 +94,8 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
             }
             await Task.Delay(500, stoppingToken);
         }
-        if (o.ExitWhenDone) lifetime.StopApplication();
+        if (o.ExitWhenDone)
+            lifetime.StopApplication();
     }
 
     private async Task ReportAsync(Story s)
@@ -83,26 +107,32 @@ public sealed partial class SampleBookMaker(IServiceProvider services, IOptions<
             return;
         }
         var local = services.GetService<LocalAssetStore>();
-        string Where(string key) => local is not null ? local.PathFor(key) : services.GetRequiredService<IAssetStore>()
-            .GetUrl(key, TimeSpan.FromHours(1)).ToString();
+        string Where(string key) =>
+            local is not null
+                ? local.PathFor(key)
+                : services.GetRequiredService<IAssetStore>().GetUrl(key, TimeSpan.FromHours(1)).ToString();
         var baseUrl = AppUrl();
         await Console.Out.WriteLineAsync();
         await Console.Out.WriteLineAsync(
-            $"\"{s.Title}\" is ready: {s.PageCount} pages, {s.WordCount} words, made in " +
-                $"{s.GenerationTimeMs / 1000.0:0.0} s.");
+            $"\"{s.Title}\" is ready: {s.PageCount} pages, {s.WordCount} words, made in "
+                + $"{s.GenerationTimeMs / 1000.0:0.0} s."
+        );
         await Console.Out.WriteLineAsync($"  PDF (screen):  {Where(s.PdfUrl!)}");
         await Console.Out.WriteLineAsync($"  PDF (print):   {Where(s.PrintPdfKey!)}");
         await Console.Out.WriteLineAsync($"  Audio (book):  {Where(s.AudioFiles[^1])}");
         await Console.Out.WriteLineAsync($"  Cover image:   {Where(s.CoverImage!)}");
         await Console.Out.WriteLineAsync($"  Page images:   {Path.GetDirectoryName(Where(s.Images[0]))}");
-        if (s.EpubKey is not null) await Console.Out.WriteLineAsync($"  Read-along EPUB: {Where(s.EpubKey)}");
-        if (s.ColouringPdfKey is not null) await Console.Out.WriteLineAsync(
-            $"  Colouring book: {Where(s.ColouringPdfKey)}");
+        if (s.EpubKey is not null)
+            await Console.Out.WriteLineAsync($"  Read-along EPUB: {Where(s.EpubKey)}");
+        if (s.ColouringPdfKey is not null)
+            await Console.Out.WriteLineAsync($"  Colouring book: {Where(s.ColouringPdfKey)}");
         await Console.Out.WriteLineAsync($"  Story API:     {baseUrl}/api/stories/{s.Id}");
         // The read-along reader: "Read to me" plays the narration and lights each word as it is spoken.
-        await Console.Out.WriteLineAsync(options.Value.ExitWhenDone
-            ? $"  Reader:        /stories/{s.Id}/read on the running app (scripts/run.sh prints its link)"
-            : $"  Reader:        {baseUrl}/stories/{s.Id}/read   <- open it and press \"Read to me\"");
+        await Console.Out.WriteLineAsync(
+            options.Value.ExitWhenDone
+                ? $"  Reader:        /stories/{s.Id}/read on the running app (scripts/run.sh prints its link)"
+                : $"  Reader:        {baseUrl}/stories/{s.Id}/read   <- open it and press \"Read to me\""
+        );
         await Console.Out.WriteLineAsync($"  App:           {baseUrl}");
         Log.SampleBookComplete(logger, s.Id);
     }

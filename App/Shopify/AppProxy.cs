@@ -32,24 +32,34 @@ public static partial class AppProxy
     private const int MaxExtraKeys = 20;
 
     public static RouteGroupBuilder MapAppProxy(this WebApplication app) =>
-        app.MapGroup("/proxy").WithTags("Storefront").WithMetadata(Hosting.ResponseSecurity.Storefront)
+        app.MapGroup("/proxy")
+            .WithTags("Storefront")
+            .WithMetadata(Hosting.ResponseSecurity.Storefront)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
     /// <summary>Authenticates every /proxy request before anything reads its body.</summary>
     public static WebApplication UseAppProxy(this WebApplication app)
     {
-        app.UseWhen(http => http.Request.Path.StartsWithSegments("/proxy"), branch => branch.Use(async (http, next) =>
-        {
-            if (Verify(http) is { } refusal)
-            {
-                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                await http.Response.WriteAsJsonAsync(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 401,
-                    Title = refusal },
-                    (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
-                return;
-            }
-            await next(http);
-        }));
+        app.UseWhen(
+            http => http.Request.Path.StartsWithSegments("/proxy"),
+            branch =>
+                branch.Use(
+                    async (http, next) =>
+                    {
+                        if (Verify(http) is { } refusal)
+                        {
+                            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                            await http.Response.WriteAsJsonAsync(
+                                new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 401, Title = refusal },
+                                (System.Text.Json.JsonSerializerOptions?)null,
+                                "application/problem+json"
+                            );
+                            return;
+                        }
+                        await next(http);
+                    }
+                )
+        );
         return app;
     }
 
@@ -62,8 +72,13 @@ public static partial class AppProxy
         // query.
         if (query.ContainsKey(IAppProxySessions.QueryKey))
         {
-            if (query.Count != 1 || http.RequestServices.GetRequiredService<IAppProxySessions>()
-                    .Validate(query[IAppProxySessions.QueryKey].ToString()) is not { } session)
+            if (
+                query.Count != 1
+                || http
+                    .RequestServices.GetRequiredService<IAppProxySessions>()
+                    .Validate(query[IAppProxySessions.QueryKey].ToString())
+                    is not { } session
+            )
                 return "This storefront session has expired or is not valid.";
             http.Items[typeof(AppProxyRequest)] = session with
             {
@@ -75,16 +90,22 @@ public static partial class AppProxy
         var extra = 0;
         foreach (var (key, values) in query)
         {
-            if (values.Count != 1) return NotSigned;
+            if (values.Count != 1)
+                return NotSigned;
             if (Shapes.TryGetValue(key, out var shape))
             {
-                if (!shape.IsMatch(values.ToString())) return NotSigned;
+                if (!shape.IsMatch(values.ToString()))
+                    return NotSigned;
             }
             // Anything else a storefront link carries (utm_source, fbclid, gclid, …) is signed by Shopify like the
             // rest and then ignored: a safe name, no '=' in it or its value, and no name ending in one of ours, so no
             // re-split of the signed string can turn it into one of the keys we believe.
-            else if (++extra > MaxExtraKeys || !ExtraKeyShape().IsMatch(key) || !ExtraValueShape().IsMatch(values
-                         .ToString()) || Shapes.Keys.Any(k => key.EndsWith(k, StringComparison.Ordinal)))
+            else if (
+                ++extra > MaxExtraKeys
+                || !ExtraKeyShape().IsMatch(key)
+                || !ExtraValueShape().IsMatch(values.ToString())
+                || Shapes.Keys.Any(k => key.EndsWith(k, StringComparison.Ordinal))
+            )
                 return NotSigned;
         }
         var shop = query["shop"].ToString();
@@ -94,15 +115,19 @@ public static partial class AppProxy
             return "This storefront request's signature has expired.";
         var customer = query["logged_in_customer_id"].ToString();
         var locale = query["locale"].ToString();
-        http.Items[typeof(AppProxyRequest)] = new AppProxyRequest(shop.ToLowerInvariant(),
-            customer.Length > 0 ? customer : null, query["path_prefix"].ToString(), locale.Length > 0 ? locale : null,
-            query["signature"].ToString());
+        http.Items[typeof(AppProxyRequest)] = new AppProxyRequest(
+            shop.ToLowerInvariant(),
+            customer.Length > 0 ? customer : null,
+            query["path_prefix"].ToString(),
+            locale.Length > 0 ? locale : null,
+            query["signature"].ToString()
+        );
         return null;
     }
 
     public static AppProxyRequest Current(HttpContext http) =>
         http.Items[typeof(AppProxyRequest)] as AppProxyRequest
-            ?? throw new InvalidOperationException("Not an app proxy request.");
+        ?? throw new InvalidOperationException("Not an app proxy request.");
 
     [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9\-_]*\.myshopify\.com\z")]
     private static partial Regex ShopShape();
@@ -111,7 +136,8 @@ public static partial class AppProxy
     [GeneratedRegex(@"^[A-Za-z0-9_.~%-]{1,64}\z")]
     private static partial Regex ExtraKeyShape();
 
-    /// <summary>Its value: anything printable but <c>=</c> (which would let the signed string be re-split), at most 512.</summary>
+    /// <summary>Its value: anything printable but <c>=</c> (which would let the signed string be re-split), at most
+    /// 512.</summary>
     [GeneratedRegex(@"^[^=\p{C}]{0,512}\z")]
     private static partial Regex ExtraValueShape();
 

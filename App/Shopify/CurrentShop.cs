@@ -10,8 +10,11 @@ public sealed class CurrentShop
 {
     private Shop? _shop;
 
-    public Shop Shop => _shop
-        ?? throw new InvalidOperationException("No shop for this request: the endpoint does not require the Shop policy.");
+    public Shop Shop =>
+        _shop
+        ?? throw new InvalidOperationException(
+            "No shop for this request: the endpoint does not require the Shop policy."
+        );
 
     public Guid Id => Shop.Id;
 
@@ -20,7 +23,8 @@ public sealed class CurrentShop
 
     public string Domain => Shop.Domain;
 
-    /// <summary>The session token the request carried (empty for the dev shop): a document's links carry it on.</summary>
+    /// <summary>The session token the request carried (empty for the dev shop): a document's links carry it
+    /// on.</summary>
     public string IdToken { get; private set; } = "";
 
     internal void Set(Shop shop, string idToken)

@@ -12,15 +12,17 @@ public sealed class KeyRingDecryptor(IServiceProvider services) : IXmlDecryptor
     {
         var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<KeyRingOptions>>().Value;
         var id = encryptedElement.Attribute("kekId")?.Value;
-        var kek = new[] { options.KeyEncryptionKey,
-            options.PreviousKeyEncryptionKey }.Select(KeyRingOptions.Decode).OfType<byte[]>()
+        var kek = new[] { options.KeyEncryptionKey, options.PreviousKeyEncryptionKey }
+            .Select(KeyRingOptions.Decode)
+            .OfType<byte[]>()
             .FirstOrDefault(k => KeyRingEncryptor.KekId(k) == id)
             ?? throw new CryptographicException(
-                "The key ring entry was encrypted with a key-encryption key this node does not have.");
+                "The key ring entry was encrypted with a key-encryption key this node does not have."
+            );
         var blob = Convert.FromBase64String(encryptedElement.Element("value")!.Value);
         var plain = new byte[blob.Length - 28];
-        using (var aes = new AesGcm(kek, 16)) aes.Decrypt(blob.AsSpan(0, 12), blob.AsSpan(28), blob.AsSpan(12, 16),
-            plain);
+        using (var aes = new AesGcm(kek, 16))
+            aes.Decrypt(blob.AsSpan(0, 12), blob.AsSpan(28), blob.AsSpan(12, 16), plain);
         return XElement.Parse(System.Text.Encoding.UTF8.GetString(plain));
     }
 }

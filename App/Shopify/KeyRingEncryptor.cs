@@ -13,10 +13,13 @@ public sealed class KeyRingEncryptor(byte[] kek) : IXmlEncryptor
         var nonce = RandomNumberGenerator.GetBytes(12);
         var cipher = new byte[plain.Length];
         var tag = new byte[16];
-        using (var aes = new AesGcm(kek, 16)) aes.Encrypt(nonce, plain, cipher, tag);
-        var element = new XElement("encryptedKey",
+        using (var aes = new AesGcm(kek, 16))
+            aes.Encrypt(nonce, plain, cipher, tag);
+        var element = new XElement(
+            "encryptedKey",
             new XAttribute("kekId", KekId(kek)),
-            new XElement("value", Convert.ToBase64String([.. nonce, .. tag, .. cipher])));
+            new XElement("value", Convert.ToBase64String([.. nonce, .. tag, .. cipher]))
+        );
         return new EncryptedXmlInfo(element, typeof(KeyRingDecryptor));
     }
 

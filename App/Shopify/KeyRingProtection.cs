@@ -23,21 +23,30 @@ public static partial class KeyRingProtection
         var changed = 0;
         foreach (var entry in await db.DataProtectionKeys.ToListAsync(ct))
         {
-            if (entry.Xml is null) continue;
+            if (entry.Xml is null)
+                continue;
             var root = XElement.Parse(entry.Xml);
-            var clear = root.DescendantsAndSelf().Where(e => e.Attribute(RequiresEncryption) is { } a
-                && XmlConvert.ToBoolean(a.Value)).ToList();
-            if (clear.Count == 0) continue;
+            var clear = root.DescendantsAndSelf()
+                .Where(e => e.Attribute(RequiresEncryption) is { } a && XmlConvert.ToBoolean(a.Value))
+                .ToList();
+            if (clear.Count == 0)
+                continue;
             foreach (var element in clear)
             {
                 var info = encryptor.Encrypt(new XElement(element));
-                element.ReplaceWith(new XElement(EncryptedSecret,
-                    new XAttribute("decryptorType", info.DecryptorType.AssemblyQualifiedName!), info.EncryptedElement));
+                element.ReplaceWith(
+                    new XElement(
+                        EncryptedSecret,
+                        new XAttribute("decryptorType", info.DecryptorType.AssemblyQualifiedName!),
+                        info.EncryptedElement
+                    )
+                );
             }
             entry.Xml = root.ToString(SaveOptions.DisableFormatting);
             changed++;
         }
-        if (changed > 0) await db.SaveChangesAsync(ct);
+        if (changed > 0)
+            await db.SaveChangesAsync(ct);
         return changed;
     }
 
@@ -45,17 +54,22 @@ public static partial class KeyRingProtection
     public static async Task ProtectKeyRingAsync(this WebApplication app)
     {
         var kek = KeyRingOptions.Decode(app.Configuration[$"{KeyRingOptions.Section}:KeyEncryptionKey"]);
-        if (kek is null) return;
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>()
+        if (kek is null)
+            return;
+        await using var db = await app
+            .Services.GetRequiredService<IDbContextFactory<AppDbContext>>()
             .CreateDbContextAsync();
         var changed = await EncryptClearEntriesAsync(db, kek, CancellationToken.None);
-        if (changed > 0) Log.KeyRingEntriesEncrypted(app.Logger, changed);
+        if (changed > 0)
+            Log.KeyRingEntriesEncrypted(app.Logger, changed);
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning,
-            Message = "{Count} key ring entries written before the key-encryption key existed are now encrypted")]
+        [LoggerMessage(
+            Level = LogLevel.Warning,
+            Message = "{Count} key ring entries written before the key-encryption key existed are now encrypted"
+        )]
         public static partial void KeyRingEntriesEncrypted(ILogger logger, int count);
     }
 }

@@ -16,10 +16,18 @@ namespace StorybookShop.Shopify;
 /// credential at all is the seeded dev shop (<see cref="Hosting.DevMode"/>). A refusal follows Shopify's contract: a
 /// fetch gets 401 with <c>X-Shopify-Retry-Invalid-Session-Request</c>, a document the session-token bounce page.
 /// </summary>
-public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory logger, UrlEncoder encoder, SessionTokenValidator validator, IConfiguration configuration,
-    IWebHostEnvironment environment, CurrentShop current, AppDbContext db, ShopifyTokens tokens, TimeProvider clock)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+public sealed class SessionTokenAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    SessionTokenValidator validator,
+    IConfiguration configuration,
+    IWebHostEnvironment environment,
+    CurrentShop current,
+    AppDbContext db,
+    ShopifyTokens tokens,
+    TimeProvider clock
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ShopifySession";
     public const string ShopClaim = "shop";
@@ -30,11 +38,16 @@ public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSch
         var header = Request.Headers.Authorization.ToString();
         var document = Context.GetEndpoint()?.Metadata.GetMetadata<EmbeddedDocument>() is not null;
         var idToken = document ? Request.Query["id_token"].ToString() : "";
-        if (header.StartsWith("Bearer ", StringComparison.Ordinal)) return await SignInAsync(header["Bearer ".Length..].Trim());
-        if (idToken.Length > 0) return await SignInAsync(idToken, Request.Query["shop"].ToString());
+        if (header.StartsWith("Bearer ", StringComparison.Ordinal))
+            return await SignInAsync(header["Bearer ".Length..].Trim());
+        if (idToken.Length > 0)
+            return await SignInAsync(idToken, Request.Query["shop"].ToString());
         var shop = Request.Query["shop"].ToString();
-        if (header.Length == 0 && Hosting.DevMode.Enabled(configuration, environment)
-            && (!document || shop.Length == 0 || shop == DevShop.Domain))
+        if (
+            header.Length == 0
+            && Hosting.DevMode.Enabled(configuration, environment)
+            && (!document || shop.Length == 0 || shop == DevShop.Domain)
+        )
             return Success(await DevShop.EnsureAsync(db, clock, Context.RequestAborted), null);
         return AuthenticateResult.NoResult();
     }
@@ -42,7 +55,8 @@ public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSch
     private async Task<AuthenticateResult> SignInAsync(string jwt, string? shop = null)
     {
         var (token, error) = await validator.ValidateAsync(jwt);
-        if (token is null) return AuthenticateResult.Fail(error ?? "invalid session token");
+        if (token is null)
+            return AuthenticateResult.Fail(error ?? "invalid session token");
         if (shop is not null && !string.Equals(token.Shop, shop, StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.Fail("the id token is another shop's");
         return Success(await ShopAccess.EnsureInstalledAsync(db, tokens, token, Context.RequestAborted), token);
@@ -51,8 +65,10 @@ public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSch
     private AuthenticateResult Success(Shop shop, SessionToken? token)
     {
         current.Set(shop, token?.Raw ?? "");
-        var identity = new ClaimsIdentity([new Claim(ShopClaim, shop.Domain), new Claim(ClaimTypes.NameIdentifier,
-            token?.UserId ?? "")], SchemeName);
+        var identity = new ClaimsIdentity(
+            [new Claim(ShopClaim, shop.Domain), new Claim(ClaimTypes.NameIdentifier, token?.UserId ?? "")],
+            SchemeName
+        );
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -63,23 +79,33 @@ public sealed class SessionTokenAuthentication(IOptionsMonitor<AuthenticationSch
             // Shopify's contract for fetches: App Bridge retries with a fresh token.
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             Response.Headers["X-Shopify-Retry-Invalid-Session-Request"] = "1";
-            await Results.Problem(statusCode: 401, title: "A valid Shopify session token is required.")
+            await Results
+                .Problem(statusCode: 401, title: "A valid Shopify session token is required.")
                 .ExecuteAsync(Context);
             return;
         }
         var shop = Request.Query["shop"].ToString();
         if (!ShopifySignatures.IsShopDomain(shop))
         {
-            await Results.Problem(statusCode: 400, title: "Open StorybookShop from your Shopify admin.",
-                detail: "The shop parameter is missing or is not a myshopify.com domain.").ExecuteAsync(Context);
+            await Results
+                .Problem(
+                    statusCode: 400,
+                    title: "Open StorybookShop from your Shopify admin.",
+                    detail: "The shop parameter is missing or is not a myshopify.com domain."
+                )
+                .ExecuteAsync(Context);
             return;
         }
         // Shopify's bounce: reload this URL (without the stale token) once App Bridge has a new one.
-        var reload = QueryHelpers.AddQueryString(Request.Path, Request.Query.Where(q => q.Key != "id_token")
-            .ToDictionary(q => q.Key, q => (string?)q.Value.ToString()));
-        Response.Redirect(QueryHelpers.AddQueryString(BouncePath, new Dictionary<string, string?>
-        {
-            ["shop"] = shop, ["shopify-reload"] = reload,
-        }));
+        var reload = QueryHelpers.AddQueryString(
+            Request.Path,
+            Request.Query.Where(q => q.Key != "id_token").ToDictionary(q => q.Key, q => (string?)q.Value.ToString())
+        );
+        Response.Redirect(
+            QueryHelpers.AddQueryString(
+                BouncePath,
+                new Dictionary<string, string?> { ["shop"] = shop, ["shopify-reload"] = reload }
+            )
+        );
     }
 }

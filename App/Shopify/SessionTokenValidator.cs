@@ -20,30 +20,50 @@ public sealed class SessionTokenValidator(IOptions<ShopifyOptions> options, Time
     public async Task<(SessionToken? Token, string? Error)> ValidateAsync(string jwt)
     {
         var o = options.Value;
-        if (string.IsNullOrEmpty(o.ClientSecret) || string.IsNullOrEmpty(o.ClientId)) return (null, "Shopify:ClientId and ClientSecret are not configured.");
-        var result = await _handler.ValidateTokenAsync(jwt, new TokenValidationParameters
-        {
-            ValidAudience = o.ClientId,
-            ValidateIssuer = false, // checked below against dest: the issuer is per shop
-            IssuerSigningKeys = o.Secrets().Select(s => new SymmetricSecurityKey(Encoding.UTF8.GetBytes(s))).ToList(),
-            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            ClockSkew = o.SessionTokenLeeway,
-            RequireExpirationTime = true,
-            LifetimeValidator = (notBefore, expires, _, p) =>
+        if (string.IsNullOrEmpty(o.ClientSecret) || string.IsNullOrEmpty(o.ClientId))
+            return (null, "Shopify:ClientId and ClientSecret are not configured.");
+        var result = await _handler.ValidateTokenAsync(
+            jwt,
+            new TokenValidationParameters
             {
-                var now = clock.GetUtcNow().UtcDateTime;
-                return (notBefore is null || notBefore.Value - p.ClockSkew <= now) && expires is not null && now <= expires.Value + p.ClockSkew;
-            },
-        });
-        if (!result.IsValid) return (null, result.Exception?.GetType().Name ?? "invalid token");
+                ValidAudience = o.ClientId,
+                ValidateIssuer = false, // checked below against dest: the issuer is per shop
+                IssuerSigningKeys = o.Secrets()
+                    .Select(s => new SymmetricSecurityKey(Encoding.UTF8.GetBytes(s)))
+                    .ToList(),
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                ClockSkew = o.SessionTokenLeeway,
+                RequireExpirationTime = true,
+                LifetimeValidator = (notBefore, expires, _, p) =>
+                {
+                    var now = clock.GetUtcNow().UtcDateTime;
+                    return (notBefore is null || notBefore.Value - p.ClockSkew <= now)
+                        && expires is not null
+                        && now <= expires.Value + p.ClockSkew;
+                },
+            }
+        );
+        if (!result.IsValid)
+            return (null, result.Exception?.GetType().Name ?? "invalid token");
 
         var claims = result.Claims;
         var dest = claims.TryGetValue("dest", out var d) ? d as string : null;
         var iss = claims.TryGetValue("iss", out var i) ? i as string : null;
-        if (!Uri.TryCreate(dest, UriKind.Absolute, out var destUri) || !ShopifySignatures.IsShopDomain(destUri.Host)) return (null, "dest is not a shop");
-        if (!Uri.TryCreate(iss, UriKind.Absolute, out var issUri) || !string.Equals(issUri.Host, destUri.Host, StringComparison.OrdinalIgnoreCase))
+        if (!Uri.TryCreate(dest, UriKind.Absolute, out var destUri) || !ShopifySignatures.IsShopDomain(destUri.Host))
+            return (null, "dest is not a shop");
+        if (
+            !Uri.TryCreate(iss, UriKind.Absolute, out var issUri)
+            || !string.Equals(issUri.Host, destUri.Host, StringComparison.OrdinalIgnoreCase)
+        )
             return (null, "iss and dest disagree");
-        return (new SessionToken(destUri.Host.ToLowerInvariant(), claims.TryGetValue("sub", out var sub) ? sub?.ToString() : null,
-            claims.TryGetValue("sid", out var sid) ? sid?.ToString() : null, jwt), null);
+        return (
+            new SessionToken(
+                destUri.Host.ToLowerInvariant(),
+                claims.TryGetValue("sub", out var sub) ? sub?.ToString() : null,
+                claims.TryGetValue("sid", out var sid) ? sid?.ToString() : null,
+                jwt
+            ),
+            null
+        );
     }
 }

@@ -11,13 +11,15 @@ public sealed class ShopBuckets : IDisposable
 
     public sealed class Bucket
     {
-        public double Maximum = 1000, Available = 1000, RestoreRate = 50;
+        public double Maximum = 1000,
+            Available = 1000,
+            RestoreRate = 50;
         public DateTimeOffset At;
         public SemaphoreSlim Gate { get; } = new(1, 1);
     }
 
-    public Bucket For(string shop, TimeProvider clock) => _buckets.GetOrAdd(shop,
-        _ => new Bucket { At = clock.GetUtcNow() });
+    public Bucket For(string shop, TimeProvider clock) =>
+        _buckets.GetOrAdd(shop, _ => new Bucket { At = clock.GetUtcNow() });
 
     /// <summary>An operation's requested cost as Shopify last reported it (its cost depends only on the document
     /// and the page sizes in it), or <paramref name="guess"/> before the first answer.</summary>
@@ -27,6 +29,7 @@ public sealed class ShopBuckets : IDisposable
 
     public void Dispose()
     {
-        foreach (var b in _buckets.Values) b.Gate.Dispose();
+        foreach (var b in _buckets.Values)
+            b.Gate.Dispose();
     }
 }

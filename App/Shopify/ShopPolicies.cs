@@ -19,22 +19,33 @@ public static class ShopPolicies
     public static void AddShopPolicies(this IServiceCollection services)
     {
         services.AddSingleton<IAuthorizationHandler, ScopesGrantedHandler>();
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Shop, p => p.AddAuthenticationSchemes(SessionTokenAuthentication.SchemeName)
-                .RequireClaim(SessionTokenAuthentication.ShopClaim))
-            .AddPolicy(ShopAdmin, p => p.AddAuthenticationSchemes(SessionTokenAuthentication.SchemeName)
-                .RequireClaim(SessionTokenAuthentication.ShopClaim).AddRequirements(new ScopesGranted()));
+        services
+            .AddAuthorizationBuilder()
+            .AddPolicy(Shop, p =>
+                p.AddAuthenticationSchemes(SessionTokenAuthentication.SchemeName)
+                    .RequireClaim(SessionTokenAuthentication.ShopClaim)
+            )
+            .AddPolicy(ShopAdmin, p =>
+                p.AddAuthenticationSchemes(SessionTokenAuthentication.SchemeName)
+                    .RequireClaim(SessionTokenAuthentication.ShopClaim)
+                    .AddRequirements(new ScopesGranted())
+            );
     }
 
     /// <summary>The merchant's JSON API under <paramref name="prefix"/>: the Shop policy, framed only by the shop's
     /// admin.</summary>
     public static RouteGroupBuilder MapShopApi(this IEndpointRouteBuilder app, string prefix, string tag) =>
-        app.MapGroup(prefix).WithTags(tag).RequireAuthorization(Shop).WithMetadata(EmbeddedFraming.Instance)
+        app.MapGroup(prefix)
+            .WithTags(tag)
+            .RequireAuthorization(Shop)
+            .WithMetadata(EmbeddedFraming.Instance)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
     /// <summary>The admin's own pages (document loads inside the Shopify admin).</summary>
     public static RouteGroupBuilder MapShopPages(this IEndpointRouteBuilder app) =>
-        app.MapGroup("").ExcludeFromDescription().RequireAuthorization(ShopAdmin)
+        app.MapGroup("")
+            .ExcludeFromDescription()
+            .RequireAuthorization(ShopAdmin)
             .WithMetadata(new EmbeddedDocument(), EmbeddedFraming.Instance);
 
     /// <summary>Requirement: the shop has granted every scope this release asks for.</summary>
@@ -46,9 +57,11 @@ public static class ShopPolicies
         {
             // Evaluated for anonymous callers too (they are challenged afterwards): only a known shop can succeed.
             var shop = http.HttpContext?.RequestServices.GetRequiredService<CurrentShop>();
-            if (shop is not { IsKnown: true }) return Task.CompletedTask;
+            if (shop is not { IsKnown: true })
+                return Task.CompletedTask;
             // Not succeeding (rather than failing) leaves the requirement among the failed ones, for the re-approval.
-            if (ShopifyScopes.NotGranted(shop.Shop.Scopes).Count == 0) context.Succeed(requirement);
+            if (ShopifyScopes.NotGranted(shop.Shop.Scopes).Count == 0)
+                context.Succeed(requirement);
             return Task.CompletedTask;
         }
     }
@@ -62,8 +75,9 @@ public static class ShopPolicies
         protected override string? Policy(HttpContext http)
         {
             var domain = http.User.FindFirst(SessionTokenAuthentication.ShopClaim)?.Value;
-            return http.RequestServices.GetRequiredService<IOptions<ShopifyOptions>>().Value.FrameAncestors(
-                domain is not null && ShopifySignatures.IsShopDomain(domain) ? domain : null);
+            return http
+                .RequestServices.GetRequiredService<IOptions<ShopifyOptions>>()
+                .Value.FrameAncestors(domain is not null && ShopifySignatures.IsShopDomain(domain) ? domain : null);
         }
     }
 }

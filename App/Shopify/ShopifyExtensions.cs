@@ -16,16 +16,26 @@ public static class ShopifyExtensions
         DevMode.Check(builder.Configuration, builder.Environment);
         var devMode = DevMode.Enabled(builder.Configuration, builder.Environment);
         var development = builder.Environment.IsDevelopment();
-        services.AddOptions<ShopifyOptions>().Bind(builder.Configuration.GetSection(ShopifyOptions.Section))
-            .Validate(o => devMode || (o.ClientId.Length > 0 && o.ClientSecret.Length > 0),
-                "Shopify:ClientId and Shopify:ClientSecret are required outside development.")
-            .Validate(o => o.ShopUrlTemplate.Contains("{shop}", StringComparison.Ordinal),
-                "Shopify:ShopUrlTemplate must contain {shop}.")
-            .Validate(o => development || Uri.TryCreate(o.AppUrl, UriKind.Absolute, out var url) && url.Scheme == "https",
-                "Shopify:AppUrl (the app's public https URL) is required outside Development: OAuth redirects are " +
-                    "never built from the Host header.")
-            .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.ApiVersion,
-                @"^\d{4}-(01|04|07|10)$|^unstable$"), "Shopify:ApiVersion must look like 2026-10.")
+        services
+            .AddOptions<ShopifyOptions>()
+            .Bind(builder.Configuration.GetSection(ShopifyOptions.Section))
+            .Validate(
+                o => devMode || (o.ClientId.Length > 0 && o.ClientSecret.Length > 0),
+                "Shopify:ClientId and Shopify:ClientSecret are required outside development."
+            )
+            .Validate(
+                o => o.ShopUrlTemplate.Contains("{shop}", StringComparison.Ordinal),
+                "Shopify:ShopUrlTemplate must contain {shop}."
+            )
+            .Validate(
+                o => development || Uri.TryCreate(o.AppUrl, UriKind.Absolute, out var url) && url.Scheme == "https",
+                "Shopify:AppUrl (the app's public https URL) is required outside Development: OAuth redirects are "
+                    + "never built from the Host header."
+            )
+            .Validate(
+                o => System.Text.RegularExpressions.Regex.IsMatch(o.ApiVersion, @"^\d{4}-(01|04|07|10)$|^unstable$"),
+                "Shopify:ApiVersion must look like 2026-10."
+            )
             .ValidateOnStart();
 
         services.AddSingleton<SessionTokenValidator>();
@@ -37,8 +47,12 @@ public static class ShopifyExtensions
         services.AddExceptionHandler<ShopifyAuthExceptionHandler>();
         // No default scheme: each policy names the scheme it authenticates with (ShopPolicies; the operator's).
         services.AddHttpContextAccessor();
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions,
-            SessionTokenAuthentication>(SessionTokenAuthentication.SchemeName, null);
+        services
+            .AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, SessionTokenAuthentication>(
+                SessionTokenAuthentication.SchemeName,
+                null
+            );
         services.AddShopPolicies();
 
         // Tokens are encrypted with a key ring every node shares through PostgreSQL; the key ring itself is encrypted
@@ -48,9 +62,12 @@ public static class ShopifyExtensions
         var kek = KeyRingOptions.Decode(builder.Configuration[$"{KeyRingOptions.Section}:KeyEncryptionKey"]);
         if (kek is null && !development)
             throw new InvalidOperationException(
-                "DataProtection:KeyEncryptionKey is required outside Development: it encrypts the key ring that encrypts every shop's access " +
-                "tokens, which is stored in PostgreSQL. Generate one with `openssl rand -base64 32` and keep it in your secret store " +
-                "(environment variable DataProtection__KeyEncryptionKey).");
+                "DataProtection:KeyEncryptionKey is required outside Development: it encrypts the key ring that "
+                    + "encrypts every shop's access "
+                    + "tokens, which is stored in PostgreSQL. Generate one with `openssl rand -base64 32` and keep "
+                    + "it in your secret store "
+                    + "(environment variable DataProtection__KeyEncryptionKey)."
+            );
         if (kek is not null)
             services.Configure<KeyManagementOptions>(o => o.XmlEncryptor = new KeyRingEncryptor(kek));
         services.AddSingleton<TokenProtector>();

@@ -14,7 +14,9 @@ public sealed class ShopifyGraphQLException(string message, IReadOnlyList<string
     /// <summary>Codes Shopify uses for its own failures; anything else is about the request itself.</summary>
     private static readonly HashSet<string> Transient = new(StringComparer.Ordinal)
     {
-        "INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOUT",
+        "INTERNAL_SERVER_ERROR",
+        "SERVICE_UNAVAILABLE",
+        "TIMEOUT",
     };
 
     public bool IsPermanent => !Codes.Any(Transient.Contains);

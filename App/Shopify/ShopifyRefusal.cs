@@ -8,6 +8,9 @@ public static class ShopifyRefusal
     /// <c>INVALID_VARIABLE</c>, <c>MAX_COST_EXCEEDED</c>) are permanent; 429, 5xx, timeouts and Shopify's internal
     /// errors are not.
     /// </summary>
-    public static bool IsPermanent(Exception e) => e is ShopifyUserErrorsException or ShopifyMissingScopeException
-        or ShopifyGraphQLException { IsPermanent: true };
+    public static bool IsPermanent(Exception e) =>
+        e
+            is ShopifyUserErrorsException
+                or ShopifyMissingScopeException
+                or ShopifyGraphQLException { IsPermanent: true };
 }

@@ -10,8 +10,9 @@ namespace StorybookShop.Shopify;
 /// </summary>
 public static partial class ShopifyScopes
 {
-    public static readonly IReadOnlyDictionary<string, string[]> Required = new Dictionary<string,
-        string[]>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string[]> Required = new Dictionary<string, string[]>(
+        StringComparer.Ordinal
+    )
     {
         // Settings: the shop's products, to choose the book products (read_products; write_products includes it).
         ["products"] = ["read_products"],
@@ -57,34 +58,48 @@ public static partial class ShopifyScopes
     /// </summary>
     public static IReadOnlyList<string> Missing(string granted, string operation)
     {
-        var have = granted.Split(',',
-            StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        return [.. Required[operation].Where(scope => !have.Contains(scope)
-            && !(scope.StartsWith("read_", StringComparison.Ordinal)
-                && have.Contains("write_" + scope["read_".Length..])))
-            .Select(AsRequested).Distinct()];
+        var have = granted
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.Ordinal);
+        return
+        [
+            .. Required[operation]
+                .Where(scope =>
+                    !have.Contains(scope)
+                    && !(
+                        scope.StartsWith("read_", StringComparison.Ordinal)
+                        && have.Contains("write_" + scope["read_".Length..])
+                    )
+                )
+                .Select(AsRequested)
+                .Distinct(),
+        ];
     }
 
     /// <summary>The scope the app asks for that covers <paramref name="scope"/>.</summary>
     public static string AsRequested(string scope) =>
         scope.StartsWith("read_", StringComparison.Ordinal)
-            && Requested.Split(',').Contains("write_" + scope["read_".Length..])
-            ? "write_" + scope["read_".Length..] : scope;
+        && Requested.Split(',').Contains("write_" + scope["read_".Length..])
+            ? "write_" + scope["read_".Length..]
+            : scope;
 
     /// <summary>Requested scopes a recorded grant lacks (none when the grant is not known).</summary>
     public static IReadOnlyList<string> NotGranted(string? granted)
     {
-        if (granted is null) return [];
-        var have = granted.Split(',',
-            StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        if (granted is null)
+            return [];
+        var have = granted
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .ToHashSet(StringComparer.Ordinal);
         return [.. Requested.Split(',').Where(s => !have.Contains(s))];
     }
 
     private static IEnumerable<string> Minimal(IEnumerable<string> scopes)
     {
         var all = scopes.ToHashSet(StringComparer.Ordinal);
-        return all.Where(s => !(s.StartsWith("read_", StringComparison.Ordinal)
-            && all.Contains("write_" + s["read_".Length..])))
+        return all.Where(s =>
+                !(s.StartsWith("read_", StringComparison.Ordinal) && all.Contains("write_" + s["read_".Length..]))
+            )
             .Order(StringComparer.Ordinal);
     }
 

@@ -8,5 +8,6 @@ public sealed class TokenProtector(IDataProtectionProvider provider)
     private readonly IDataProtector _protector = provider.CreateProtector("StorybookShop.Shopify.Tokens.v1");
 
     public string? Protect(string? token) => token is null ? null : _protector.Protect(token);
+
     public string? Unprotect(string? stored) => stored is null ? null : _protector.Unprotect(stored);
 }

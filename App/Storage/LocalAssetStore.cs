@@ -18,13 +18,20 @@ public sealed class LocalAssetStore : IAssetStore
         _root = Path.GetFullPath(local.Root);
         Directory.CreateDirectory(_root);
         _baseUrl = string.IsNullOrWhiteSpace(local.PublicBaseUrl) ? null : local.PublicBaseUrl.TrimEnd('/');
-        _key = string.IsNullOrWhiteSpace(local.SigningKey) ? LoadOrCreateKey(_root) : Encoding.UTF8.GetBytes(local.SigningKey);
+        _key = string.IsNullOrWhiteSpace(local.SigningKey)
+            ? LoadOrCreateKey(_root)
+            : Encoding.UTF8.GetBytes(local.SigningKey);
         _clock = clock;
     }
 
     public string Root => _root;
 
-    public async Task PutAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken ct = default)
+    public async Task PutAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        string contentType,
+        CancellationToken ct = default
+    )
     {
         var path = PathFor(key);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -40,24 +47,28 @@ public sealed class LocalAssetStore : IAssetStore
         return File.Exists(path) ? await File.ReadAllBytesAsync(path, ct) : null;
     }
 
-    public Task<bool> ExistsAsync(string key, CancellationToken ct = default) => Task.FromResult(File.Exists(PathFor(key)));
+    public Task<bool> ExistsAsync(string key, CancellationToken ct = default) =>
+        Task.FromResult(File.Exists(PathFor(key)));
 
     public string PathFor(string key)
     {
-        if (!AssetKeys.IsSafe(key)) throw new ArgumentException($"Unsafe asset key '{key}'.", nameof(key));
+        if (!AssetKeys.IsSafe(key))
+            throw new ArgumentException($"Unsafe asset key '{key}'.", nameof(key));
         return Path.Combine(_root, key.Replace('/', Path.DirectorySeparatorChar));
     }
 
     public Uri GetUrl(string key, TimeSpan lifetime)
     {
         var expires = _clock.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
-        var path = $"/assets/{Uri.EscapeDataString(key).Replace("%2F", "/", StringComparison.Ordinal)}?exp={expires}&sig={Sign(key, expires)}";
+        var escaped = Uri.EscapeDataString(key).Replace("%2F", "/", StringComparison.Ordinal);
+        var path = $"/assets/{escaped}?exp={expires}&sig={Sign(key, expires)}";
         return _baseUrl is null ? new Uri(path, UriKind.Relative) : new Uri(_baseUrl + path);
     }
 
     public bool Verify(string key, long expires, string? signature)
     {
-        if (signature is null || expires < _clock.GetUtcNow().ToUnixTimeSeconds()) return false;
+        if (signature is null || expires < _clock.GetUtcNow().ToUnixTimeSeconds())
+            return false;
         var expected = Encoding.ASCII.GetBytes(Sign(key, expires));
         return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature));
     }
@@ -65,8 +76,10 @@ public sealed class LocalAssetStore : IAssetStore
     public Task DeletePrefixAsync(string prefix, CancellationToken ct = default)
     {
         var path = PathFor(prefix.TrimEnd('/'));
-        if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-        else if (File.Exists(path)) File.Delete(path);
+        if (Directory.Exists(path))
+            Directory.Delete(path, recursive: true);
+        else if (File.Exists(path))
+            File.Delete(path);
         return Task.CompletedTask;
     }
 

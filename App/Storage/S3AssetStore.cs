@@ -6,23 +6,32 @@ using Microsoft.Extensions.Options;
 
 namespace StorybookShop.Storage;
 
-/// <summary>Assets in an S3 bucket; browsers get pre-signed GET URLs (or CDN links when a public base URL is set).</summary>
+/// <summary>Assets in an S3 bucket; browsers get pre-signed GET URLs (or CDN links when a public base URL is
+/// set).</summary>
 public sealed class S3AssetStore(IAmazonS3 s3, IOptions<StorageOptions> options) : IAssetStore
 {
     private readonly S3StorageOptions _o = options.Value.S3;
 
-    public async Task PutAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken ct = default)
+    public async Task PutAsync(
+        string key,
+        ReadOnlyMemory<byte> content,
+        string contentType,
+        CancellationToken ct = default
+    )
     {
         using var body = new MemoryStream(content.ToArray(), writable: false);
-        await s3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = _o.Bucket,
-            Key = key,
-            InputStream = body,
-            ContentType = contentType,
-            // Plain payloads: s3rver (tests) would otherwise store the aws-chunked framing.
-            UseChunkEncoding = false,
-        }, ct);
+        await s3.PutObjectAsync(
+            new PutObjectRequest
+            {
+                BucketName = _o.Bucket,
+                Key = key,
+                InputStream = body,
+                ContentType = contentType,
+                // Plain payloads: s3rver (tests) would otherwise store the aws-chunked framing.
+                UseChunkEncoding = false,
+            },
+            ct
+        );
     }
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken ct = default)
@@ -60,14 +69,21 @@ public sealed class S3AssetStore(IAmazonS3 s3, IOptions<StorageOptions> options)
         if (!string.IsNullOrWhiteSpace(_o.PublicBaseUrl) && AssetKeys.IsPublic(key))
             return new Uri($"{_o.PublicBaseUrl.TrimEnd('/')}/{key}");
         var serviceUrl = _o.ServiceUrl;
-        return new Uri(s3.GetPreSignedURL(new GetPreSignedUrlRequest
-        {
-            BucketName = _o.Bucket,
-            Key = key,
-            Verb = HttpVerb.GET,
-            Expires = DateTime.UtcNow.Add(lifetime),
-            Protocol = serviceUrl is not null && serviceUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS,
-        }));
+        return new Uri(
+            s3.GetPreSignedURL(
+                new GetPreSignedUrlRequest
+                {
+                    BucketName = _o.Bucket,
+                    Key = key,
+                    Verb = HttpVerb.GET,
+                    Expires = DateTime.UtcNow.Add(lifetime),
+                    Protocol =
+                        serviceUrl is not null && serviceUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+                            ? Protocol.HTTP
+                            : Protocol.HTTPS,
+                }
+            )
+        );
     }
 
     public async Task DeletePrefixAsync(string prefix, CancellationToken ct = default)
@@ -75,7 +91,15 @@ public sealed class S3AssetStore(IAmazonS3 s3, IOptions<StorageOptions> options)
         string? token = null;
         do
         {
-            var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _o.Bucket, Prefix = prefix, ContinuationToken = token }, ct);
+            var page = await s3.ListObjectsV2Async(
+                new ListObjectsV2Request
+                {
+                    BucketName = _o.Bucket,
+                    Prefix = prefix,
+                    ContinuationToken = token,
+                },
+                ct
+            );
             foreach (var obj in page.S3Objects ?? [])
                 await s3.DeleteObjectAsync(_o.Bucket, obj.Key, ct);
             token = page.IsTruncated == true ? page.NextContinuationToken : null;
@@ -84,15 +108,20 @@ public sealed class S3AssetStore(IAmazonS3 s3, IOptions<StorageOptions> options)
 
     public async Task EnsureBucketAsync(CancellationToken ct = default)
     {
-        try { await s3.PutBucketAsync(_o.Bucket, ct); }
+        try
+        {
+            await s3.PutBucketAsync(_o.Bucket, ct);
+        }
         catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists") { }
     }
 
     public static IAmazonS3 CreateClient(S3StorageOptions o)
     {
         var config = new AmazonS3Config { ForcePathStyle = o.ForcePathStyle, AuthenticationRegion = o.Region };
-        if (!string.IsNullOrWhiteSpace(o.ServiceUrl)) config.ServiceURL = o.ServiceUrl;
-        else config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(o.Region);
+        if (!string.IsNullOrWhiteSpace(o.ServiceUrl))
+            config.ServiceURL = o.ServiceUrl;
+        else
+            config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(o.Region);
         return string.IsNullOrWhiteSpace(o.AccessKey)
             ? new AmazonS3Client(config)
             : new AmazonS3Client(new BasicAWSCredentials(o.AccessKey, o.SecretKey), config);

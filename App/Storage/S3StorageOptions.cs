@@ -8,6 +8,7 @@ public sealed class S3StorageOptions
     public bool ForcePathStyle { get; set; }
     public string? AccessKey { get; set; }
     public string? SecretKey { get; set; }
+
     /// <summary>Optional public CDN in front of the bucket; when set, URLs are unsigned CDN links.</summary>
     public string? PublicBaseUrl { get; set; }
     public bool CreateBucket { get; set; }

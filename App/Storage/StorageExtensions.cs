@@ -7,7 +7,9 @@ public static class StorageExtensions
 {
     public static WebApplicationBuilder AddAssetStorage(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section))
+        builder
+            .Services.AddOptions<StorageOptions>()
+            .Bind(builder.Configuration.GetSection(StorageOptions.Section))
             .Validate(o => o.Provider is "Local" or "S3", "Storage:Provider must be Local or S3.")
             .Validate(o => o.UrlLifetime > TimeSpan.Zero, "Storage:UrlLifetime must be positive.")
             .ValidateOnStart();
@@ -15,7 +17,9 @@ public static class StorageExtensions
         var provider = builder.Configuration[$"{StorageOptions.Section}:Provider"] ?? "Local";
         if (provider == "S3")
         {
-            builder.Services.AddSingleton<IAmazonS3>(sp => S3AssetStore.CreateClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.S3));
+            builder.Services.AddSingleton<IAmazonS3>(sp =>
+                S3AssetStore.CreateClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value.S3)
+            );
             builder.Services.AddSingleton<S3AssetStore>();
             builder.Services.AddSingleton<IAssetStore>(sp => sp.GetRequiredService<S3AssetStore>());
         }
@@ -38,16 +42,22 @@ public static class StorageExtensions
     public static WebApplication MapAssets(this WebApplication app)
     {
         app.MapGet("/assets/{**key}", (string key, long? exp, string? sig, IServiceProvider services) =>
-        {
-            if (services.GetService<LocalAssetStore>() is not { } store) return Results.NotFound();
-            if (!AssetKeys.IsSafe(key)) return Results.NotFound();
-            if (exp is null || !store.Verify(key, exp.Value, sig))
-                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "This link has expired or is not valid.");
-            var path = store.PathFor(key);
-            return File.Exists(path)
-                ? Results.File(path, AssetKeys.ContentType(key), enableRangeProcessing: true)
-                : Results.NotFound();
-        }).ExcludeFromDescription();
+            {
+                if (services.GetService<LocalAssetStore>() is not { } store)
+                    return Results.NotFound();
+                if (!AssetKeys.IsSafe(key))
+                    return Results.NotFound();
+                if (exp is null || !store.Verify(key, exp.Value, sig))
+                    return Results.Problem(
+                        statusCode: StatusCodes.Status403Forbidden,
+                        title: "This link has expired or is not valid."
+                    );
+                var path = store.PathFor(key);
+                return File.Exists(path)
+                    ? Results.File(path, AssetKeys.ContentType(key), enableRangeProcessing: true)
+                    : Results.NotFound();
+            })
+            .ExcludeFromDescription();
         return app;
     }
 }

@@ -13,9 +13,14 @@ namespace StorybookShop.Storefront;
 /// that keeps failing for another reason is recorded after the job's last attempt. The merchant sees both on the
 /// story and can retry.
 /// </summary>
-public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts, ShopifyGraphQL graphql,
-    IOptions<DeliveryOptions> options, IOptions<ShopifyOptions> shopify, TimeProvider clock,
-    ILogger<DeliverJob> logger)
+public sealed partial class DeliverJob(
+    IDbContextFactory<AppDbContext> contexts,
+    ShopifyGraphQL graphql,
+    IOptions<DeliveryOptions> options,
+    IOptions<ShopifyOptions> shopify,
+    TimeProvider clock,
+    ILogger<DeliverJob> logger
+)
 {
     // Requested cost by Shopify's rules: 1 (order) + 2 + 5 × (1 + 2 + 20 × (1 + 1)) = 218 of the 1,000 a query may
     // cost. More fulfillment orders or line items than a page are read page by page.
@@ -26,7 +31,8 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
               pageInfo { hasNextPage endCursor }
               nodes {
                 id status
-                lineItems(first: 20) { pageInfo { hasNextPage endCursor } nodes { id remainingQuantity lineItem { id } } }
+                lineItems(first: 20) { pageInfo { hasNextPage endCursor } nodes { id remainingQuantity lineItem
+                  { id } } }
               }
             }
           }
@@ -37,31 +43,42 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
     public const string FulfillmentOrderLineItems = """
         query fulfillmentOrderLineItems($id: ID!, $after: String) {
           fulfillmentOrder(id: $id) {
-            lineItems(first: 50, after: $after) { pageInfo { hasNextPage endCursor } nodes { id remainingQuantity lineItem { id } } }
+            lineItems(first: 50, after: $after) { pageInfo { hasNextPage endCursor } nodes { id
+              remainingQuantity lineItem { id } } }
           }
         }
         """;
 
     public const string FulfillmentCreate = """
         mutation fulfillmentCreate($fulfillment: FulfillmentInput!, $message: String) {
-          fulfillmentCreate(fulfillment: $fulfillment, message: $message) { fulfillment { id status } userErrors { field message } }
+          fulfillmentCreate(fulfillment: $fulfillment, message: $message) { fulfillment { id status } userErrors
+            { field message } }
         }
         """;
 
     private sealed record OrderData(OrderNode? Order);
+
     private sealed record OrderNode(Connection<FulfillmentOrderNode> FulfillmentOrders);
+
     private sealed record FulfillmentOrderNode(string Id, string Status, Connection<FulfillmentOrderLine> LineItems);
+
     private sealed record FulfillmentOrderData(FulfillmentOrderLinesNode? FulfillmentOrder);
+
     private sealed record FulfillmentOrderLinesNode(Connection<FulfillmentOrderLine> LineItems);
+
     private sealed record FulfillmentOrderLine(string Id, int RemainingQuantity, IdOnly LineItem);
+
     private sealed record IdOnly(string Id);
+
     private sealed record FulfillmentCreated(IdOnly Fulfillment);
 
     /// <summary>The buyer's download page, absolute: Shopify's <c>URL</c> scalar refuses a relative one.</summary>
-    public string PageUrl(string token) => DeliveryOptions.PublicBase(options.Value, shopify.Value) is { } root
-        ? $"{root}/downloads/{token}"
-        : throw new InvalidOperationException(
-            "Delivery:PublicBaseUrl (or Shopify:AppUrl) must be the app's public URL to deliver books.");
+    public string PageUrl(string token) =>
+        DeliveryOptions.PublicBase(options.Value, shopify.Value) is { } root
+            ? $"{root}/downloads/{token}"
+            : throw new InvalidOperationException(
+                "Delivery:PublicBaseUrl (or Shopify:AppUrl) must be the app's public URL to deliver books."
+            );
 
     [System.ComponentModel.DisplayName("Deliver · story {0}")]
     public async Task RunAsync(Guid storyId, CancellationToken cancellationToken)
@@ -69,11 +86,14 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
         var ct = cancellationToken;
         await using var db = await contexts.CreateDbContextAsync(ct);
         var story = await db.Stories.AsNoTracking().Include(s => s.Shop).SingleOrDefaultAsync(s => s.Id == storyId, ct);
-        if (story is null || story.Status is not (StoryStatus.Complete or StoryStatus.Published)) return;
+        if (story is null || story.Status is not (StoryStatus.Complete or StoryStatus.Published))
+            return;
         // Every paid line of this book not yet handed over (a failed one too: a retry or a requeue tries it again).
-        var pending = await db.Deliveries.AsNoTracking()
-            .Where(d => d.StoryId == storyId && d.RevokedAt == null
-                && d.FulfillmentId == null).OrderBy(d => d.CreatedAt).ToListAsync(ct);
+        var pending = await db
+            .Deliveries.AsNoTracking()
+            .Where(d => d.StoryId == storyId && d.RevokedAt == null && d.FulfillmentId == null)
+            .OrderBy(d => d.CreatedAt)
+            .ToListAsync(ct);
         foreach (var delivery in pending)
         {
             string fulfillmentId;
@@ -89,24 +109,41 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
                 Log.DeliveryRefused(logger, storyId, delivery.OrderId, e.Message);
                 continue;
             }
-            await db.Deliveries.Where(d => d.Id == delivery.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, fulfillmentId)
-                    .SetProperty(d => d.FailureReason, (string?)null).SetProperty(d => d.FailedAt,
-                        (DateTimeOffset?)null), ct);
+            await db
+                .Deliveries.Where(d => d.Id == delivery.Id)
+                .ExecuteUpdateAsync(
+                    u =>
+                        u.SetProperty(d => d.FulfillmentId, fulfillmentId)
+                            .SetProperty(d => d.FailureReason, (string?)null)
+                            .SetProperty(d => d.FailedAt, (DateTimeOffset?)null),
+                    ct
+                );
             Log.StoryDeliveredForOrderLine(logger, story.Id, delivery.OrderId, delivery.LineItemId);
         }
     }
 
     /// <summary>After the job's last attempt: every delivery of the story still waiting says why.</summary>
-    public static async Task FailedAfterRetriesAsync(AppDbContext db, Guid storyId, string reason,
-        DateTimeOffset now, CancellationToken ct) =>
-        await db.Deliveries.Where(d => d.StoryId == storyId && d.RevokedAt == null && d.FulfillmentId == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(d => d.FailureReason, Trim(reason))
-                .SetProperty(d => d.FailedAt, now), ct);
+    public static async Task FailedAfterRetriesAsync(
+        AppDbContext db,
+        Guid storyId,
+        string reason,
+        DateTimeOffset now,
+        CancellationToken ct
+    ) =>
+        await db
+            .Deliveries.Where(d => d.StoryId == storyId && d.RevokedAt == null && d.FulfillmentId == null)
+            .ExecuteUpdateAsync(
+                u => u.SetProperty(d => d.FailureReason, Trim(reason)).SetProperty(d => d.FailedAt, now),
+                ct
+            );
 
     private Task<int> FailedAsync(AppDbContext db, Guid deliveryId, string reason, CancellationToken ct) =>
-        db.Deliveries.Where(d => d.Id == deliveryId).ExecuteUpdateAsync(u => u
-            .SetProperty(d => d.FailureReason, Trim(reason)).SetProperty(d => d.FailedAt, clock.GetUtcNow()), ct);
+        db
+            .Deliveries.Where(d => d.Id == deliveryId)
+            .ExecuteUpdateAsync(
+                u => u.SetProperty(d => d.FailureReason, Trim(reason)).SetProperty(d => d.FailedAt, clock.GetUtcNow()),
+                ct
+            );
 
     private static string Trim(string reason) => reason.Length > 1000 ? reason[..1000] : reason;
 
@@ -121,71 +158,113 @@ public sealed partial class DeliverJob(IDbContextFactory<AppDbContext> contexts,
             Log.StoryOrderHasNoOpenLine(logger, story.Id, delivery.OrderId);
             return "none-open";
         }
-        var created = await graphql.MutateAsync<FulfillmentCreated>(shop, FulfillmentCreate, "fulfillmentCreate", new
-        {
-            fulfillment = new
+        var created = await graphql.MutateAsync<FulfillmentCreated>(
+            shop,
+            FulfillmentCreate,
+            "fulfillmentCreate",
+            new
             {
-                notifyCustomer = true,
-                trackingInfo = new { company = "StorybookShop", number = "Download", url = PageUrl(delivery.Token) },
-                lineItemsByFulfillmentOrder = lines.GroupBy(l => l.FulfillmentOrderId).Select(g => new
+                fulfillment = new
                 {
-                    fulfillmentOrderId = g.Key,
-                    fulfillmentOrderLineItems = g.Select(l => new { id = l.LineId, quantity = l.Quantity }).ToList(),
-                }).ToList(),
+                    notifyCustomer = true,
+                    trackingInfo = new
+                    {
+                        company = "StorybookShop",
+                        number = "Download",
+                        url = PageUrl(delivery.Token),
+                    },
+                    lineItemsByFulfillmentOrder = lines
+                        .GroupBy(l => l.FulfillmentOrderId)
+                        .Select(g => new
+                        {
+                            fulfillmentOrderId = g.Key,
+                            fulfillmentOrderLineItems = g.Select(l => new { id = l.LineId, quantity = l.Quantity })
+                                .ToList(),
+                        })
+                        .ToList(),
+                },
+                message = $"Your personalized book \"{story.Title}\" is ready: download it from the link "
+                    + $"(valid until {delivery.ExpiresAt:yyyy-MM-dd}).",
             },
-            message = $"Your personalized book \"{story.Title}\" is ready: download it from the link " +
-                $"(valid until {delivery.ExpiresAt:yyyy-MM-dd}).",
-        }, ct);
+            ct
+        );
         return created.Fulfillment.Id;
     }
 
     /// <summary>This delivery's order line in every open fulfillment order of the order, page by page.</summary>
-    private async Task<List<(string FulfillmentOrderId, string LineId, int Quantity)>> OpenLinesAsync(string shop,
-        Delivery delivery, CancellationToken ct)
+    private async Task<List<(string FulfillmentOrderId, string LineId, int Quantity)>> OpenLinesAsync(
+        string shop,
+        Delivery delivery,
+        CancellationToken ct
+    )
     {
         var lineItem = $"gid://shopify/LineItem/{delivery.LineItemId}";
         var lines = new List<(string, string, int)>();
         string? after = null;
         do
         {
-            var page = await graphql.QueryAsync<OrderData>(shop, FulfillmentOrders,
-                new { id = $"gid://shopify/Order/{delivery.OrderId}", after }, ct);
-            if (page.Order is null) break;
+            var page = await graphql.QueryAsync<OrderData>(
+                shop,
+                FulfillmentOrders,
+                new { id = $"gid://shopify/Order/{delivery.OrderId}", after },
+                ct
+            );
+            if (page.Order is null)
+                break;
             foreach (var fo in page.Order.FulfillmentOrders.Nodes)
             {
-                if (fo.Status is not ("OPEN" or "IN_PROGRESS")) continue;
+                if (fo.Status is not ("OPEN" or "IN_PROGRESS"))
+                    continue;
                 var items = fo.LineItems;
                 while (true)
                 {
-                    lines.AddRange(items.Nodes.Where(l => l.LineItem.Id == lineItem && l.RemainingQuantity > 0)
-                        .Select(l => (fo.Id, l.Id, l.RemainingQuantity)));
-                    if (items.Next is not { } next) break;
-                    var more = await graphql.QueryAsync<FulfillmentOrderData>(shop, FulfillmentOrderLineItems,
-                        new { id = fo.Id, after = next }, ct);
-                    if (more.FulfillmentOrder is null) break;
+                    lines.AddRange(
+                        items
+                            .Nodes.Where(l => l.LineItem.Id == lineItem && l.RemainingQuantity > 0)
+                            .Select(l => (fo.Id, l.Id, l.RemainingQuantity))
+                    );
+                    if (items.Next is not { } next)
+                        break;
+                    var more = await graphql.QueryAsync<FulfillmentOrderData>(
+                        shop,
+                        FulfillmentOrderLineItems,
+                        new { id = fo.Id, after = next },
+                        ct
+                    );
+                    if (more.FulfillmentOrder is null)
+                        break;
                     items = more.FulfillmentOrder.LineItems;
                 }
             }
             after = page.Order.FulfillmentOrders.Next;
-        }
-        while (after is not null);
+        } while (after is not null);
         return lines;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning,
-            Message = "Story {StoryId}: Shopify refused the fulfillment of order {OrderId}: {Reason}")]
+        [LoggerMessage(
+            Level = LogLevel.Warning,
+            Message = "Story {StoryId}: Shopify refused the fulfillment of order {OrderId}: {Reason}"
+        )]
         public static partial void DeliveryRefused(ILogger logger, Guid storyId, string orderId, string reason);
 
-        [LoggerMessage(Level = LogLevel.Information,
-            Message = "Story {StoryId} delivered for order {OrderId}, line {LineItemId}")]
-        public static partial void StoryDeliveredForOrderLine(ILogger logger, Guid storyId, string orderId,
-            string lineItemId);
+        [LoggerMessage(
+            Level = LogLevel.Information,
+            Message = "Story {StoryId} delivered for order {OrderId}, line {LineItemId}"
+        )]
+        public static partial void StoryDeliveredForOrderLine(
+            ILogger logger,
+            Guid storyId,
+            string orderId,
+            string lineItemId
+        );
 
-        [LoggerMessage(Level = LogLevel.Information,
-            Message = "Story {StoryId}: order {OrderId} has no open line for it; the download page is ready " +
-                "without a new fulfillment")]
+        [LoggerMessage(
+            Level = LogLevel.Information,
+            Message = "Story {StoryId}: order {OrderId} has no open line for it; the download page is ready "
+                + "without a new fulfillment"
+        )]
         public static partial void StoryOrderHasNoOpenLine(ILogger logger, Guid storyId, string orderId);
     }
 }

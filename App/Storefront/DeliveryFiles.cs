@@ -17,7 +17,8 @@ public static class DeliveryFiles
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         void Add(string name, string? key)
         {
-            if (key is not null) files[name] = key;
+            if (key is not null)
+                files[name] = key;
         }
         Add("book.pdf", story.PdfUrl);
         Add("book-print.pdf", story.PrintPdfKey);
@@ -27,8 +28,10 @@ public static class DeliveryFiles
         Add("cover.jpg", story.CoverImage);
         foreach (var p in pages)
         {
-            if (p.ImageStage == AssetStage.Done) Add($"page-{p.Number}.jpg", p.ImageKey);
-            if (p.AudioStage == AssetStage.Done) Add($"page-{p.Number}.mp3", p.AudioKey);
+            if (p.ImageStage == AssetStage.Done)
+                Add($"page-{p.Number}.jpg", p.ImageKey);
+            if (p.AudioStage == AssetStage.Done)
+                Add($"page-{p.Number}.mp3", p.AudioKey);
         }
         return files;
     }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using StorybookShop.Data;
-
 using StorybookShop.Shopify.Webhooks;
 
 namespace StorybookShop.Storefront;
@@ -13,9 +12,11 @@ namespace StorybookShop.Storefront;
 /// price covers the shop's book price when one is set; anything else leaves the story a preview and says why on
 /// it. Each paid line becomes one delivery. A repeated delivery of the webhook finds everything already done.
 /// </summary>
-public sealed partial class OrdersPaidHandler(IDbContextFactory<AppDbContext> contexts, Storefront.StoryRelease release,
-    ILogger<OrdersPaidHandler> logger)
-    : IWebhookBatchHandler
+public sealed partial class OrdersPaidHandler(
+    IDbContextFactory<AppDbContext> contexts,
+    Storefront.StoryRelease release,
+    ILogger<OrdersPaidHandler> logger
+) : IWebhookBatchHandler
 {
     public IReadOnlyCollection<string> Topics => ["orders/paid"];
 
@@ -28,24 +29,41 @@ public sealed partial class OrdersPaidHandler(IDbContextFactory<AppDbContext> co
         var refused = new List<Storefront.RefusedStory>();
         await using var db = await contexts.CreateDbContextAsync(ct);
         var domains = batch.Select(c => c.ShopDomain).Distinct().ToList();
-        var shops = await db.Shops.AsNoTracking().Where(s => domains.Contains(s.Domain))
+        var shops = await db
+            .Shops.AsNoTracking()
+            .Where(s => domains.Contains(s.Domain))
             .ToDictionaryAsync(s => s.Domain, ct);
         foreach (var context in batch)
         {
             var orderId = context.Payload.TryGetProperty("id", out var id) ? id.ToString() : null;
-            if (orderId is null || !shops.TryGetValue(context.ShopDomain, out var shop)) continue;
-            var customerId = context.Payload.TryGetProperty("customer", out var c)
+            if (orderId is null || !shops.TryGetValue(context.ShopDomain, out var shop))
+                continue;
+            var customerId =
+                context.Payload.TryGetProperty("customer", out var c)
                 && c.ValueKind == JsonValueKind.Object
-                && c.TryGetProperty("id", out var cid) ? cid.ToString() : null;
+                && c.TryGetProperty("id", out var cid)
+                    ? cid.ToString()
+                    : null;
             var lines = OrderPayload.Lines(context.Payload);
             // A book the merchant published as its own product carries no _story_id: its product id leads to it.
-            var products = lines.Where(l => l.ProductId is not null)
-                .Select(l => $"gid://shopify/Product/{l.ProductId}").Distinct().ToList();
+            var products = lines
+                .Where(l => l.ProductId is not null)
+                .Select(l => $"gid://shopify/Product/{l.ProductId}")
+                .Distinct()
+                .ToList();
             var named = lines.SelectMany(l => l.StoryIds).Distinct().ToList();
-            var published = products.Count == 0 && named.Count == 0 ? [] : await db.Stories.AsNoTracking()
-                .Where(s => s.ShopId == shop.Id && s.ShopifyProductId != null
-                    && (products.Contains(s.ShopifyProductId) || named.Contains(s.Id)))
-                .Select(s => new { s.Id, s.ShopifyProductId }).ToListAsync(ct);
+            var published =
+                products.Count == 0 && named.Count == 0
+                    ? []
+                    : await db
+                        .Stories.AsNoTracking()
+                        .Where(s =>
+                            s.ShopId == shop.Id
+                            && s.ShopifyProductId != null
+                            && (products.Contains(s.ShopifyProductId) || named.Contains(s.Id))
+                        )
+                        .Select(s => new { s.Id, s.ShopifyProductId })
+                        .ToListAsync(ct);
             var bookProducts = shop.Settings.BookProductIds ?? [];
             foreach (var line in lines)
             {
@@ -54,19 +72,27 @@ public sealed partial class OrdersPaidHandler(IDbContextFactory<AppDbContext> co
                 var released = 0;
                 foreach (var storyId in line.StoryIds.Union(ownProduct))
                 {
-                    var reason = Refusal(orderId, line, storyId, ownProduct.Contains(storyId),
-                        published.FirstOrDefault(p => p.Id == storyId)?.ShopifyProductId, bookProducts,
-                        shop.Settings.Price);
+                    var reason = Refusal(
+                        orderId,
+                        line,
+                        storyId,
+                        ownProduct.Contains(storyId),
+                        published.FirstOrDefault(p => p.Id == storyId)?.ShopifyProductId,
+                        bookProducts,
+                        shop.Settings.Price
+                    );
                     // One unit pays for one book: a line names at most as many books as it bought units of.
                     if (reason is null && released >= line.Quantity)
-                        reason = $"Order {orderId}: line {line.Id} paid for {line.Quantity} book(s) and names more; " +
-                            "this one was not paid for.";
+                        reason =
+                            $"Order {orderId}: line {line.Id} paid for {line.Quantity} book(s) and names more; "
+                            + "this one was not paid for.";
                     if (reason is null)
                     {
                         released++;
                         paid.Add(new Storefront.PaidStory(context.ShopDomain, storyId, orderId, line.Id, customerId));
                     }
-                    else refused.Add(new Storefront.RefusedStory(shop.Id, storyId, reason));
+                    else
+                        refused.Add(new Storefront.RefusedStory(shop.Id, storyId, reason));
                 }
             }
             if (lines.All(l => l.StoryIds.Count == 0) && published.Count == 0)
@@ -82,15 +108,23 @@ public sealed partial class OrdersPaidHandler(IDbContextFactory<AppDbContext> co
     /// shop's book price. A published book is sold at its product's own price: a generic book-product line naming it
     /// does not release it.
     /// </summary>
-    private static string? Refusal(string orderId, OrderPayload.Line line, Guid storyId, bool isOwnProduct,
-        string? publishedAs, IReadOnlyCollection<string> bookProducts, decimal? price)
+    private static string? Refusal(
+        string orderId,
+        OrderPayload.Line line,
+        Guid storyId,
+        bool isOwnProduct,
+        string? publishedAs,
+        IReadOnlyCollection<string> bookProducts,
+        decimal? price
+    )
     {
-        if (isOwnProduct) return price is { } p && line.UnitPrice < p ? BelowPrice(orderId, line, p) : null;
+        if (isOwnProduct)
+            return price is { } p && line.UnitPrice < p ? BelowPrice(orderId, line, p) : null;
         if (line.ProductId is null || !bookProducts.Contains(line.ProductId))
             return $"Order {orderId}: the paid line is not a book product (product {line.ProductId ?? "none"}).";
         if (publishedAs is not null)
-            return $"Order {orderId}: this book is sold as its own product ({publishedAs}); the line bought the " +
-                $"generic book product {line.ProductId}.";
+            return $"Order {orderId}: this book is sold as its own product ({publishedAs}); the line bought the "
+                + $"generic book product {line.ProductId}.";
         return price is { } q && line.UnitPrice < q ? BelowPrice(orderId, line, q) : null;
     }
 
@@ -99,8 +133,10 @@ public sealed partial class OrdersPaidHandler(IDbContextFactory<AppDbContext> co
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information,
-            Message = "orders/paid {OrderId} for {Shop} has no storybook in it")]
+        [LoggerMessage(
+            Level = LogLevel.Information,
+            Message = "orders/paid {OrderId} for {Shop} has no storybook in it"
+        )]
         public static partial void OrdersPaidForHasNoStorybook(ILogger logger, string orderId, string shop);
     }
 }

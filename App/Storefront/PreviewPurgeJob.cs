@@ -11,9 +11,14 @@ namespace StorybookShop.Storefront;
 /// A recurring job: previews nobody paid for are erased (rows and files) after <c>Storefront:PreviewRetention</c>,
 /// and storefront limit windows older than an hour are forgotten. A paid or published book is never touched.
 /// </summary>
-public sealed partial class PreviewPurgeJob(IDbContextFactory<AppDbContext> contexts, StoryEraser eraser,
+public sealed partial class PreviewPurgeJob(
+    IDbContextFactory<AppDbContext> contexts,
+    StoryEraser eraser,
     StorefrontLimits limits,
-    IOptions<StorefrontOptions> options, TimeProvider clock, ILogger<PreviewPurgeJob> logger)
+    IOptions<StorefrontOptions> options,
+    TimeProvider clock,
+    ILogger<PreviewPurgeJob> logger
+)
 {
     public const string RecurringId = "preview-purge";
 
@@ -23,22 +28,33 @@ public sealed partial class PreviewPurgeJob(IDbContextFactory<AppDbContext> cont
     {
         var before = clock.GetUtcNow() - options.Value.PreviewRetention;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var stale = await db.Stories.AsNoTracking()
-            .Where(s => s.PaidAt == null && !s.Released && s.ShopifyProductId == null && s.CreatedAt < before
-                && (s.Status == StoryStatus.Preview || s.Status == StoryStatus.Error))
-            .OrderBy(s => s.CreatedAt).Take(500).Select(s => new { s.Id, s.ShopId }).ToListAsync(cancellationToken);
+        var stale = await db
+            .Stories.AsNoTracking()
+            .Where(s =>
+                s.PaidAt == null
+                && !s.Released
+                && s.ShopifyProductId == null
+                && s.CreatedAt < before
+                && (s.Status == StoryStatus.Preview || s.Status == StoryStatus.Error)
+            )
+            .OrderBy(s => s.CreatedAt)
+            .Take(500)
+            .Select(s => new { s.Id, s.ShopId })
+            .ToListAsync(cancellationToken);
         foreach (var shop in stale.GroupBy(s => s.ShopId))
             await eraser.EraseAsync(db, shop.Key, [.. shop.Select(s => s.Id)], cancellationToken);
         await limits.PruneAsync(cancellationToken);
-        if (stale.Count > 0) Log.ErasedUnpaidPreviewSOlderThan(logger, stale.Count,
-            options.Value.PreviewRetention.TotalDays);
+        if (stale.Count > 0)
+            Log.ErasedUnpaidPreviewSOlderThan(logger, stale.Count, options.Value.PreviewRetention.TotalDays);
         return stale.Count;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information,
-            Message = "Erased {Count} unpaid preview(s) older than {Days} days")]
+        [LoggerMessage(
+            Level = LogLevel.Information,
+            Message = "Erased {Count} unpaid preview(s) older than {Days} days"
+        )]
         public static partial void ErasedUnpaidPreviewSOlderThan(ILogger logger, int count, double days);
     }
 }

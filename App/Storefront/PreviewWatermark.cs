@@ -20,13 +20,21 @@ public static class PreviewWatermark
         var side = Math.Min(source.Width, source.Height);
         var crop = SKRect.Create((source.Width - side) / 2f, (source.Height - side) / 2f, side, side);
         using (var image = SKImage.FromBitmap(source))
-            canvas.DrawImage(image, crop, SKRect.Create(0, 0, Size, Size),
-                new SKSamplingOptions(SKCubicResampler.Mitchell));
+            canvas.DrawImage(
+                image,
+                crop,
+                SKRect.Create(0, 0, Size, Size),
+                new SKSamplingOptions(SKCubicResampler.Mitchell)
+            );
 
         using var typeface = SKTypeface.FromFamilyName("sans-serif", SKFontStyle.Bold) ?? SKTypeface.Default;
         using var font = new SKFont(typeface, 84);
-        using var shadow = new SKPaint { Color = new SKColor(0, 0, 0, 115), IsAntialias = true,
-            ImageFilter = SKImageFilter.CreateBlur(6, 6) };
+        using var shadow = new SKPaint
+        {
+            Color = new SKColor(0, 0, 0, 115),
+            IsAntialias = true,
+            ImageFilter = SKImageFilter.CreateBlur(6, 6),
+        };
         using var ink = new SKPaint { Color = new SKColor(255, 255, 255, 153), IsAntialias = true };
         const string text = "PREVIEW";
         const float spacing = 8; // letter-spacing, as the stamp always had

@@ -25,12 +25,16 @@ public sealed record Shopper(string Key, IReadOnlyList<string> Limits)
 
     public static Shopper Of(HttpContext http, AppProxyRequest proxy)
     {
-        var key = proxy.LoggedInCustomerId is { } customer ? "customer:" + customer : "address:" + Hosting.ClientAddress.Of(http);
+        var key = proxy.LoggedInCustomerId is { } customer
+            ? "customer:" + customer
+            : "address:" + Hosting.ClientAddress.Of(http);
         var limits = new List<string> { key };
         // A signed query (or the standalone page's token) is good for 90 s (or 30 min): a bounded allowance however
         // it is replayed. Hashed: the key is stored.
         if (proxy.Credential is { Length: > 0 } credential)
-            limits.Add(SignedPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(credential)))[..32]);
+            limits.Add(
+                SignedPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(credential)))[..32]
+            );
         if (Guid.TryParse(http.Request.Headers[BrowserHeader], out var browser))
             limits.Add("browser:" + browser.ToString("N"));
         return new Shopper(key, limits);

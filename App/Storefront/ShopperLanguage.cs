@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
+using StorybookShop.Catalog;
 using StorybookShop.Shopify;
 using StorybookShop.Stories;
-using StorybookShop.Catalog;
 
 namespace StorybookShop.Storefront;
 
@@ -35,20 +35,30 @@ public static class ShopperLanguage
             FallBackToParentCultures = true,
             FallBackToParentUICultures = true,
             ApplyCurrentCultureToResponseHeaders = true,
-        }.SetDefaultCulture(Default).AddSupportedCultures(supported).AddSupportedUICultures(supported);
+        }
+            .SetDefaultCulture(Default)
+            .AddSupportedCultures(supported)
+            .AddSupportedUICultures(supported);
         options.RequestCultureProviders =
         [
-            new CustomRequestCultureProvider(http => Task.FromResult(
-                http.Items[typeof(AppProxyRequest)] is AppProxyRequest { Locale: { } locale }
-                    ? new ProviderCultureResult(locale) : null)),
+            new CustomRequestCultureProvider(http =>
+                Task.FromResult(
+                    http.Items[typeof(AppProxyRequest)] is AppProxyRequest { Locale: { } locale }
+                        ? new ProviderCultureResult(locale)
+                        : null
+                )
+            ),
             new AcceptLanguageHeaderRequestCultureProvider(),
         ];
-        app.UseWhen(http => http.Request.Path.StartsWithSegments("/proxy")
-            || http.Request.Path.StartsWithSegments("/downloads"), branch => branch.UseRequestLocalization(options));
+        app.UseWhen(
+            http =>
+                http.Request.Path.StartsWithSegments("/proxy") || http.Request.Path.StartsWithSegments("/downloads"),
+            branch => branch.UseRequestLocalization(options)
+        );
         return app;
     }
 
     /// <summary>The two-letter language of the current request's UI culture (after the fallback above).</summary>
-    public static string Current => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName is var l
-        && Supported.Contains(l) ? l : Default;
+    public static string Current =>
+        CultureInfo.CurrentUICulture.TwoLetterISOLanguageName is var l && Supported.Contains(l) ? l : Default;
 }

@@ -4,13 +4,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
+using StorybookShop.Catalog;
 using StorybookShop.Data;
 using StorybookShop.Generation;
+using StorybookShop.Hosting;
 using StorybookShop.Shopify;
 using StorybookShop.Storage;
 using StorybookShop.Stories;
-using StorybookShop.Hosting;
-using StorybookShop.Catalog;
 
 namespace StorybookShop.Storefront;
 
@@ -22,13 +22,26 @@ public static class StorefrontApi
 {
     /// <param name="ThemeNames">Each theme's name in the shopper's language (the ids in <paramref name="Themes"/> are
     /// what a request sends).</param>
-    public sealed record CatalogView(string Shop, bool LoggedIn, IReadOnlyList<object> AgeBands,
+    public sealed record CatalogView(
+        string Shop,
+        bool LoggedIn,
+        IReadOnlyList<object> AgeBands,
         IReadOnlyList<string> Themes,
-        IReadOnlyDictionary<string, string> Languages, IReadOnlyList<object> Companions,
-        IReadOnlyDictionary<string, string> ThemeNames);
+        IReadOnlyDictionary<string, string> Languages,
+        IReadOnlyList<object> Companions,
+        IReadOnlyDictionary<string, string> ThemeNames
+    );
 
-    public sealed record StorefrontStory(Guid Id, string Status, int PercentDone, string? Title, string StatusUrl,
-        string EventsUrl, string PreviewUrl, bool PreviewOnly);
+    public sealed record StorefrontStory(
+        Guid Id,
+        string Status,
+        int PercentDone,
+        string? Title,
+        string StatusUrl,
+        string EventsUrl,
+        string PreviewUrl,
+        bool PreviewOnly
+    );
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -39,18 +52,46 @@ public static class StorefrontApi
         proxy.MapGet("/catalog", (HttpContext http, IStringLocalizer<ShopperText> text) =>
         {
             var request = AppProxy.Current(http);
-            return TypedResults.Ok(new CatalogView(request.Shop, request.LoggedInCustomerId is not null,
-                StoryCatalog.AgeBands.Select(b => (object)new { b.Id, b.Pages, b.WordsPerPage }).ToList(),
-                StoryCatalog.Genres, StoryCatalog.Languages,
-                StoryCatalog.CompanionKinds.Select(k => (object)new { k.Id, en = k.En, es = k.Es,
-                    fr = k.Fr }).ToList(),
-                StoryCatalog.Genres.ToDictionary(g => g, g => text[StoryCatalog.GenreName(g)].Value)));
+            return TypedResults.Ok(
+                new CatalogView(
+                    request.Shop,
+                    request.LoggedInCustomerId is not null,
+                    StoryCatalog
+                        .AgeBands.Select(b =>
+                            (object)
+                                new
+                                {
+                                    b.Id,
+                                    b.Pages,
+                                    b.WordsPerPage,
+                                }
+                        )
+                        .ToList(),
+                    StoryCatalog.Genres,
+                    StoryCatalog.Languages,
+                    StoryCatalog
+                        .CompanionKinds.Select(k =>
+                            (object)
+                                new
+                                {
+                                    k.Id,
+                                    en = k.En,
+                                    es = k.Es,
+                                    fr = k.Fr,
+                                }
+                        )
+                        .ToList(),
+                    StoryCatalog.Genres.ToDictionary(g => g, g => text[StoryCatalog.GenreName(g)].Value)
+                )
+            );
         });
         proxy.MapGet("/personalize", Personalize);
-        proxy.MapPost("/stories",
-            CreateAsync).Validated<PersonalizationRequest>().ProducesProblem(StatusCodes.Status404NotFound)
+        proxy
+            .MapPost("/stories", CreateAsync)
+            .Validated<PersonalizationRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-                .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         proxy.MapGet("/stories/{id:guid}", StatusAsync);
         proxy.MapGet("/stories/{id:guid}/events", EventsAsync);
@@ -71,21 +112,24 @@ public static class StorefrontApi
         // signed query) the page gets a session token of our own for its requests — never the signed query.
         var direct = Direct(http);
         var language = ShopperLanguage.Current;
-        return new RazorComponentResult<PersonalizePage>(new
-        {
-            Proxy = direct ? "/proxy" : Prefix(proxy),
-            Query = direct ? $"{StorefrontSessions.QueryKey}={Uri.EscapeDataString(Session(http, proxy))}" : "",
-            Locale = proxy.Locale ?? language,
-            Language = language,
-            Strings = locales.For(language),
-            ScriptStrings = locales.ScriptJson(language),
-        });
+        return new RazorComponentResult<PersonalizePage>(
+            new
+            {
+                Proxy = direct ? "/proxy" : Prefix(proxy),
+                Query = direct ? $"{StorefrontSessions.QueryKey}={Uri.EscapeDataString(Session(http, proxy))}" : "",
+                Locale = proxy.Locale ?? language,
+                Language = language,
+                Strings = locales.For(language),
+                ScriptStrings = locales.ScriptJson(language),
+            }
+        );
     }
 
     /// <summary>A storefront link: through the shop's proxy path, or (standalone) straight to /proxy with our session
     /// token.</summary>
     private static string Link(HttpContext http, AppProxyRequest proxy, string path) =>
-        Direct(http) ? $"/proxy{path}?{StorefrontSessions.QueryKey}={Uri.EscapeDataString(Session(http, proxy))}"
+        Direct(http)
+            ? $"/proxy{path}?{StorefrontSessions.QueryKey}={Uri.EscapeDataString(Session(http, proxy))}"
             : Prefix(proxy) + path;
 
     private static bool Direct(HttpContext http) =>
@@ -94,85 +138,142 @@ public static class StorefrontApi
     /// <summary>The request's own session token, or a new one for a signed standalone request.</summary>
     private static string Session(HttpContext http, AppProxyRequest proxy) =>
         http.Items.TryGetValue(StorefrontSessions.QueryKey, out var token) && token is string t
-            ? t : http.RequestServices.GetRequiredService<StorefrontSessions>().Issue(proxy);
+            ? t
+            : http.RequestServices.GetRequiredService<StorefrontSessions>().Issue(proxy);
 
-    private static string Prefix(AppProxyRequest r) => string.IsNullOrEmpty(r.PathPrefix) ? "/apps/storybook"
-        : r.PathPrefix.TrimEnd('/');
+    private static string Prefix(AppProxyRequest r) =>
+        string.IsNullOrEmpty(r.PathPrefix) ? "/apps/storybook" : r.PathPrefix.TrimEnd('/');
 
     internal static async Task<Results<Accepted<StorefrontStory>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        PersonalizationRequest request, HttpContext http, AppDbContext db, StoryCreation creation,
-        StorefrontLimits limits, IStringLocalizer<ShopperText> text, CancellationToken ct)
+        PersonalizationRequest request,
+        HttpContext http,
+        AppDbContext db,
+        StoryCreation creation,
+        StorefrontLimits limits,
+        IStringLocalizer<ShopperText> text,
+        CancellationToken ct
+    )
     {
         var proxy = AppProxy.Current(http);
         if (await limits.TryAcquireAsync(proxy.Shop, Shopper.Of(http, proxy), ct) is { } wait)
         {
             http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
-                title: text["Too many books started just now."], detail: text["Please try again in a minute."]);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: text["Too many books started just now."],
+                detail: text["Please try again in a minute."]
+            );
         }
-        var shop = await db.Shops.AsNoTracking().SingleOrDefaultAsync(s => s.Domain == proxy.Shop
-            && s.UninstalledAt == null, ct);
-        if (shop is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
-            title: text["This shop does not offer personalized books."]);
+        var shop = await db
+            .Shops.AsNoTracking()
+            .SingleOrDefaultAsync(s => s.Domain == proxy.Shop && s.UninstalledAt == null, ct);
+        if (shop is null)
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: text["This shop does not offer personalized books."]
+            );
         if (await limits.UnpaidTodayAsync(db, shop.Id, ct) >= limits.UnpaidPreviewsPerDay)
         {
             http.Response.Headers.RetryAfter = "3600";
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
                 title: text["Personalized previews are paused for today."],
-                detail: text["This shop has reached its daily number of previews; please try again later."]);
+                detail: text["This shop has reached its daily number of previews; please try again later."]
+            );
         }
 
         var previewOnly = shop.Settings.PreviewBeforePurchase ?? true;
-        switch (await creation.CreateAsync(request, shop, story =>
+        switch (
+            await creation.CreateAsync(
+                request,
+                shop,
+                story =>
                 {
                     story.Released = !previewOnly;
                     story.StartedOnStorefront = true;
                     story.ShopifyCustomerId = proxy.LoggedInCustomerId;
-                }, ct))
+                },
+                ct
+            )
+        )
         {
-            case StoryCreation.Flagged flagged: return creation.FlaggedProblem(flagged);
+            case StoryCreation.Flagged flagged:
+                return creation.FlaggedProblem(flagged);
             case StoryCreation.OverBudget:
                 // The shopper is not told about the merchant's budget.
-                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
                     title: text["Personalized books are not available right now."],
-                    detail: text["Please try again later."]);
+                    detail: text["Please try again later."]
+                );
             case StoryCreation.Created { Story: var story }:
                 var view = View(story.Id, story.Status, 0, null, proxy, previewOnly);
                 return TypedResults.Accepted(view.StatusUrl, view);
-            default: throw new System.Diagnostics.UnreachableException();
+            default:
+                throw new System.Diagnostics.UnreachableException();
         }
     }
 
-    private static StorefrontStory View(Guid id, StoryStatus status, int percent, string? title, AppProxyRequest proxy,
-        bool previewOnly)
+    private static StorefrontStory View(
+        Guid id,
+        StoryStatus status,
+        int percent,
+        string? title,
+        AppProxyRequest proxy,
+        bool previewOnly
+    )
     {
         var p = Prefix(proxy);
-        return new StorefrontStory(id, status.ToString(), percent, title, $"{p}/stories/{id}",
-            $"{p}/stories/{id}/events", $"{p}/stories/{id}/preview", previewOnly);
+        return new StorefrontStory(
+            id,
+            status.ToString(),
+            percent,
+            title,
+            $"{p}/stories/{id}",
+            $"{p}/stories/{id}/events",
+            $"{p}/stories/{id}/preview",
+            previewOnly
+        );
     }
 
-    private static async Task<StoryProgress?> ProgressAsync(AppDbContext db, string shop, Guid id,
-        CancellationToken ct) =>
-        (await ProgressFeed.ReadAsync(db, [id], shop, ct)).SingleOrDefault();
+    private static async Task<StoryProgress?> ProgressAsync(
+        AppDbContext db,
+        string shop,
+        Guid id,
+        CancellationToken ct
+    ) => (await ProgressFeed.ReadAsync(db, [id], shop, ct)).SingleOrDefault();
 
-    internal static async Task<Results<Ok<StorefrontStory>, NotFound>> StatusAsync(Guid id, HttpContext http,
-        AppDbContext db, CancellationToken ct)
+    internal static async Task<Results<Ok<StorefrontStory>, NotFound>> StatusAsync(
+        Guid id,
+        HttpContext http,
+        AppDbContext db,
+        CancellationToken ct
+    )
     {
         var proxy = AppProxy.Current(http);
         var p = await ProgressAsync(db, proxy.Shop, id, ct);
-        return p is null ? TypedResults.NotFound() : TypedResults.Ok(View(p.Id, p.Status, p.Percent, p.Title,
-            proxy, !p.Released));
+        return p is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(View(p.Id, p.Status, p.Percent, p.Title, proxy, !p.Released));
     }
 
-    /// <summary>Server-Sent Events: a <c>progress</c> event whenever the status or percentage changes, then <c>done</c>.</summary>
-    internal static async Task<IResult> EventsAsync(Guid id, HttpContext http, IDbContextFactory<AppDbContext> contexts,
-        ProgressFeed feed, IOptions<StorefrontOptions> options, CancellationToken ct)
+    /// <summary>Server-Sent Events: a <c>progress</c> event whenever the status or percentage changes, then
+    /// <c>done</c>.</summary>
+    internal static async Task<IResult> EventsAsync(
+        Guid id,
+        HttpContext http,
+        IDbContextFactory<AppDbContext> contexts,
+        ProgressFeed feed,
+        IOptions<StorefrontOptions> options,
+        CancellationToken ct
+    )
     {
         var proxy = AppProxy.Current(http);
         StoryProgress? first;
         await using (var db = await contexts.CreateDbContextAsync(ct))
             first = await ProgressAsync(db, proxy.Shop, id, ct);
-        if (first is null) return TypedResults.NotFound();
+        if (first is null)
+            return TypedResults.NotFound();
 #pragma warning disable CA2000 // owned by the response (RegisterForDispose below) and by the stream that reads it
         var watcher = feed.Watch(id, proxy.Shop, Shopper.Of(http, proxy).Key);
 #pragma warning restore CA2000
@@ -180,8 +281,10 @@ public static class StorefrontApi
         {
             // The block falls back to polling the status.
             http.Response.Headers.RetryAfter = "10";
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many progress streams open.");
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many progress streams open."
+            );
         }
         // Released when the request ends, even if the stream is never read (the shopper left before it began).
         http.Response.RegisterForDispose(watcher);
@@ -193,12 +296,15 @@ public static class StorefrontApi
     /// reconnects or polls) or when the shopper leaves.</summary>
     private static async IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<StorefrontStory>> ProgressEvents(
         StoryProgress first,
-        ProgressFeed.Watcher watcher, AppProxyRequest proxy, TimeSpan streamLimit,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        ProgressFeed.Watcher watcher,
+        AppProxyRequest proxy,
+        TimeSpan streamLimit,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct
+    )
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(streamLimit);
-        for (var p = first; p is not null;)
+        for (var p = first; p is not null; )
         {
             var view = View(p.Id, p.Status, p.Percent, p.Title, proxy, !p.Released);
             yield return new(view, "progress");
@@ -211,8 +317,12 @@ public static class StorefrontApi
         }
     }
 
-    private static async Task<StoryProgress?> NextAsync(ProgressFeed.Watcher watcher, StoryProgress current,
-        CancellationToken limit, CancellationToken request)
+    private static async Task<StoryProgress?> NextAsync(
+        ProgressFeed.Watcher watcher,
+        StoryProgress current,
+        CancellationToken limit,
+        CancellationToken request
+    )
     {
         try
         {
@@ -229,60 +339,100 @@ public static class StorefrontApi
 
     /// <summary>The shop's story with its pages, or null when it is not this shop's.</summary>
     private static Task<Story?> ShopStoryAsync(AppDbContext db, AppProxyRequest proxy, Guid id, CancellationToken ct) =>
-        db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
-            && s.Shop!.Domain == proxy.Shop, ct);
+        db
+            .Stories.AsNoTracking()
+            .Include(s => s.Pages)
+            .SingleOrDefaultAsync(s => s.Id == id && s.Shop!.Domain == proxy.Shop, ct);
 
-    /// <summary>The preview: the title, cover and first pages, pictures watermarked and small; the whole book comes with the order.</summary>
-    internal static async Task<IResult> PreviewPageAsync(Guid id, HttpContext http, AppDbContext db,
-        IOptions<GenerationOptions> generation, CancellationToken ct)
+    /// <summary>The preview: the title, cover and first pages, pictures watermarked and small; the whole book comes
+    /// with the order.</summary>
+    internal static async Task<IResult> PreviewPageAsync(
+        Guid id,
+        HttpContext http,
+        AppDbContext db,
+        IOptions<GenerationOptions> generation,
+        CancellationToken ct
+    )
     {
         var proxy = AppProxy.Current(http);
         var story = await ShopStoryAsync(db, proxy, id, ct);
-        if (story is null) return Results.NotFound();
-        return new RazorComponentResult<PreviewPage>(new
-        {
-            Story = story,
-            Pages = story.Pages.OrderBy(p => p.Number).Take(generation.Value.PreviewPages).ToList(),
-            Picture = (Func<int, string>)(n => Link(http, proxy, $"/stories/{id}/preview/{n}.jpg")),
-            ReadUrl = Link(http, proxy, $"/stories/{id}/read"),
-        });
+        if (story is null)
+            return Results.NotFound();
+        return new RazorComponentResult<PreviewPage>(
+            new
+            {
+                Story = story,
+                Pages = story.Pages.OrderBy(p => p.Number).Take(generation.Value.PreviewPages).ToList(),
+                Picture = (Func<int, string>)(n => Link(http, proxy, $"/stories/{id}/preview/{n}.jpg")),
+                ReadUrl = Link(http, proxy, $"/stories/{id}/read"),
+            }
+        );
     }
 
     /// <summary>The preview in the read-along reader: the preview's pages and stamped pictures, no narration (it comes
     /// with the order).</summary>
-    internal static async Task<IResult> PreviewReaderAsync(Guid id, HttpContext http, AppDbContext db,
-        IOptions<GenerationOptions> generation, CancellationToken ct)
+    internal static async Task<IResult> PreviewReaderAsync(
+        Guid id,
+        HttpContext http,
+        AppDbContext db,
+        IOptions<GenerationOptions> generation,
+        CancellationToken ct
+    )
     {
         var proxy = AppProxy.Current(http);
         var story = await ShopStoryAsync(db, proxy, id, ct);
-        if (story is null) return Results.NotFound();
+        if (story is null)
+            return Results.NotFound();
         var shown = story.Pages.OrderBy(p => p.Number).Take(generation.Value.PreviewPages).ToList();
-        return new RazorComponentResult<Reader.ReaderPage>(new
-        {
-            Book = Reader.ReaderManifest.For(story, shown, _ => "", n =>
-                n == 0 ? story.CoverImage is null ? null : Link(http, proxy, $"/stories/{id}/preview/0.jpg")
-                : shown.Single(p => p.Number == n).ImageStage == AssetStage.Done
-                    ? Link(http, proxy, $"/stories/{id}/preview/{n}.jpg") : null, preview: true),
-        });
+        return new RazorComponentResult<Reader.ReaderPage>(
+            new
+            {
+                Book = Reader.ReaderManifest.For(
+                    story,
+                    shown,
+                    _ => "",
+                    n =>
+                        n == 0
+                            ? story.CoverImage is null
+                                ? null
+                                : Link(http, proxy, $"/stories/{id}/preview/0.jpg")
+                            : shown.Single(p => p.Number == n).ImageStage == AssetStage.Done
+                                ? Link(http, proxy, $"/stories/{id}/preview/{n}.jpg")
+                                : null,
+                    preview: true
+                ),
+            }
+        );
     }
 
-    /// <summary>A preview picture: the real one made small (480 px) and stamped PREVIEW, so it is no substitute for the book.</summary>
-    internal static async Task<IResult> PreviewImageAsync(Guid id, int number, HttpContext http, AppDbContext db,
+    /// <summary>A preview picture: the real one made small (480 px) and stamped PREVIEW, so it is no substitute for the
+    /// book.</summary>
+    internal static async Task<IResult> PreviewImageAsync(
+        Guid id,
+        int number,
+        HttpContext http,
+        AppDbContext db,
         IAssetStore assets,
-        IOptions<GenerationOptions> generation, CancellationToken ct)
+        IOptions<GenerationOptions> generation,
+        CancellationToken ct
+    )
     {
         var proxy = AppProxy.Current(http);
-        if (number < 0 || number > generation.Value.PreviewPages) return Results.NotFound();
+        if (number < 0 || number > generation.Value.PreviewPages)
+            return Results.NotFound();
         var story = await ShopStoryAsync(db, proxy, id, ct);
-        var source = number == 0 ? story?.CoverImage : story?.Pages.SingleOrDefault(p => p.Number == number
-            && p.ImageStage == AssetStage.Done)?.ImageKey;
-        if (story is null || source is null) return Results.NotFound();
+        var source =
+            number == 0
+                ? story?.CoverImage
+                : story?.Pages.SingleOrDefault(p => p.Number == number && p.ImageStage == AssetStage.Done)?.ImageKey;
+        if (story is null || source is null)
+            return Results.NotFound();
         var key = AssetKeys.StoryPrefix(story.ShopId, story.Id) + $"preview/{number:D2}.jpg";
         var cached = await assets.GetAsync(key, ct);
         if (cached is null)
         {
-            var original = await assets.GetAsync(source,
-                ct) ?? throw new InvalidOperationException($"Asset {source} is missing.");
+            var original = await assets.GetAsync(source, ct)
+                ?? throw new InvalidOperationException($"Asset {source} is missing.");
             cached = await Task.Run(() => PreviewWatermark.Jpeg(original), ct);
             await assets.PutAsync(key, cached, "image/jpeg", ct);
         }

@@ -9,8 +9,11 @@ namespace StorybookShop.Storefront;
 /// Limits on starting books from the storefront, kept in PostgreSQL so every node counts the same windows: per
 /// shopper and per shop, each a fixed one-minute window; and a daily cap on books never paid for.
 /// </summary>
-public sealed class StorefrontLimits(NpgsqlDataSource dataSource, IOptions<StorefrontOptions> options,
-    TimeProvider clock)
+public sealed class StorefrontLimits(
+    NpgsqlDataSource dataSource,
+    IOptions<StorefrontOptions> options,
+    TimeProvider clock
+)
 {
     public int UnpaidPreviewsPerDay => options.Value.UnpaidPreviewsPerShopPerDay;
 
@@ -26,10 +29,14 @@ public sealed class StorefrontLimits(NpgsqlDataSource dataSource, IOptions<Store
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var over = false;
         foreach (var limit in shopper.Limits)
-            over |= await CountAsync(conn, $"shopper:{shop}:{limit}", window, ct) > options.Value.StoriesPerClientPerMinute
-                * (limit.StartsWith(Shopper.SignedPrefix, StringComparison.Ordinal) ? Shopper.SignedFactor : 1);
-        if (over) return wait;
-        if (await CountAsync(conn, $"shop:{shop}", window, ct) > options.Value.StoriesPerShopPerMinute) return wait;
+            over |=
+                await CountAsync(conn, $"shopper:{shop}:{limit}", window, ct)
+                > options.Value.StoriesPerClientPerMinute
+                    * (limit.StartsWith(Shopper.SignedPrefix, StringComparison.Ordinal) ? Shopper.SignedFactor : 1);
+        if (over)
+            return wait;
+        if (await CountAsync(conn, $"shop:{shop}", window, ct) > options.Value.StoriesPerShopPerMinute)
+            return wait;
         return null;
     }
 
@@ -49,14 +56,21 @@ public sealed class StorefrontLimits(NpgsqlDataSource dataSource, IOptions<Store
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task<int> CountAsync(NpgsqlConnection conn, string key, DateTimeOffset window,
-        CancellationToken ct)
+    private static async Task<int> CountAsync(
+        NpgsqlConnection conn,
+        string key,
+        DateTimeOffset window,
+        CancellationToken ct
+    )
     {
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = new NpgsqlCommand(
+            """
             INSERT INTO rate_limits (key, window_start, count) VALUES (@key, @window, 1)
             ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1
             RETURNING count
-            """, conn);
+            """,
+            conn
+        );
         cmd.Parameters.AddWithValue("key", key);
         cmd.Parameters.AddWithValue("window", window);
         return (int)(await cmd.ExecuteScalarAsync(ct))!;

@@ -14,12 +14,15 @@ public sealed class StorefrontSessions(IDataProtectionProvider protection) : IAp
     public const string QueryKey = IAppProxySessions.QueryKey;
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
 
-    private readonly ITimeLimitedDataProtector _protector =
-        protection.CreateProtector("StorybookShop.Storefront.Session.v1").ToTimeLimitedDataProtector();
+    private readonly ITimeLimitedDataProtector _protector = protection
+        .CreateProtector("StorybookShop.Storefront.Session.v1")
+        .ToTimeLimitedDataProtector();
 
     public string Issue(AppProxyRequest proxy) =>
-        _protector.Protect(string.Join('\n', proxy.Shop, proxy.LoggedInCustomerId ?? "", proxy.PathPrefix ?? "",
-            proxy.Locale ?? ""), Lifetime);
+        _protector.Protect(
+            string.Join('\n', proxy.Shop, proxy.LoggedInCustomerId ?? "", proxy.PathPrefix ?? "", proxy.Locale ?? ""),
+            Lifetime
+        );
 
     /// <summary>What the token was issued for, or null when it is forged, altered or expired.</summary>
     public AppProxyRequest? Validate(string token)
@@ -28,8 +31,14 @@ public sealed class StorefrontSessions(IDataProtectionProvider protection) : IAp
         {
             var parts = _protector.Unprotect(token, out _).Split('\n');
             // Three parts: a token issued before the language was part of it (they live 30 minutes).
-            return parts.Length is 3 or 4 ? new AppProxyRequest(parts[0], parts[1].Length > 0 ? parts[1] : null,
-                parts[2], parts.Length == 4 && parts[3].Length > 0 ? parts[3] : null) : null;
+            return parts.Length is 3 or 4
+                ? new AppProxyRequest(
+                    parts[0],
+                    parts[1].Length > 0 ? parts[1] : null,
+                    parts[2],
+                    parts.Length == 4 && parts[3].Length > 0 ? parts[3] : null
+                )
+                : null;
         }
         catch (Exception e) when (e is CryptographicException or FormatException)
         {

@@ -16,19 +16,24 @@ public sealed class ThemeLocales
 
     private readonly FrozenDictionary<string, FrozenDictionary<string, string>> _languages;
 
-    public ThemeLocales() : this(Path.Combine(AppContext.BaseDirectory, "storefront", "locales")) { }
+    public ThemeLocales()
+        : this(Path.Combine(AppContext.BaseDirectory, "storefront", "locales")) { }
 
     public ThemeLocales(string folder)
     {
-        var files = Directory.GetFiles(folder, "*.json").Where(f => !f.EndsWith(".schema.json",
-            StringComparison.Ordinal));
+        var files = Directory
+            .GetFiles(folder, "*.json")
+            .Where(f => !f.EndsWith(".schema.json", StringComparison.Ordinal));
         var english = Load(Path.Combine(folder, "en.default.json"));
-        _languages = files.ToFrozenDictionary(f => Path.GetFileName(f).Split('.')[0], f =>
-        {
-            // A key a translation lacks is shown in English (theme-check keeps the files matched; this is the net).
-            var own = Load(f);
-            return english.Keys.ToFrozenDictionary(k => k, k => own.GetValueOrDefault(k) ?? english[k]);
-        });
+        _languages = files.ToFrozenDictionary(
+            f => Path.GetFileName(f).Split('.')[0],
+            f =>
+            {
+                // A key a translation lacks is shown in English (theme-check keeps the files matched; this is the net).
+                var own = Load(f);
+                return english.Keys.ToFrozenDictionary(k => k, k => own.GetValueOrDefault(k) ?? english[k]);
+            }
+        );
     }
 
     /// <summary>Every key in the language, or in English when the block has no translation for it.</summary>
@@ -36,9 +41,12 @@ public sealed class ThemeLocales
         _languages.GetValueOrDefault(language) ?? _languages[ShopperLanguage.Default];
 
     /// <summary>The script's strings, as the object the block writes into its JSON script tag.</summary>
-    public string ScriptJson(string language) => JsonSerializer.Serialize(For(language)
-        .Where(p => p.Key.StartsWith(ScriptPrefix, StringComparison.Ordinal))
-        .ToDictionary(p => p.Key[ScriptPrefix.Length..], p => p.Value));
+    public string ScriptJson(string language) =>
+        JsonSerializer.Serialize(
+            For(language)
+                .Where(p => p.Key.StartsWith(ScriptPrefix, StringComparison.Ordinal))
+                .ToDictionary(p => p.Key[ScriptPrefix.Length..], p => p.Value)
+        );
 
     private static Dictionary<string, string> Load(string file)
     {
@@ -51,8 +59,9 @@ public sealed class ThemeLocales
     private static void Flatten(JsonElement e, string prefix, Dictionary<string, string> into)
     {
         if (e.ValueKind == JsonValueKind.Object)
-            foreach (var p in e.EnumerateObject()) Flatten(p.Value, prefix.Length == 0 ? p.Name : $"{prefix}.{p.Name}",
-                into);
-        else into[prefix] = e.GetString() ?? "";
+            foreach (var p in e.EnumerateObject())
+                Flatten(p.Value, prefix.Length == 0 ? p.Name : $"{prefix}.{p.Name}", into);
+        else
+            into[prefix] = e.GetString() ?? "";
     }
 }

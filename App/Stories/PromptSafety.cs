@@ -10,7 +10,12 @@ public static partial class PromptSafety
 {
     public static bool LooksLikeInstructions(string? text) => text is not null && Instructions().IsMatch(text);
 
-    [GeneratedRegex(@"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|rules|prompt|above|previous)\b|\bsystem\s*prompt\b|\byou\s+are\s+now\b|\bact\s+as\b|<\s*/?\s*(system|assistant|user)\s*>|```|\b(ignora|olvida)\b.{0,40}\binstrucciones\b|\b(ignore[zr]?|oublie[zr]?)\b.{0,40}\binstructions\b",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|rules|prompt|above|previous)\b|"
+            + @"\bsystem\s*prompt\b|\byou\s+are\s+now\b|\bact\s+as\b|<\s*/?\s*(system|assistant|user)\s*>|```|"
+            + @"\b(ignora|olvida)\b.{0,40}\binstrucciones\b|\b(ignore[zr]?|"
+            + @"oublie[zr]?)\b.{0,40}\binstructions\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
+    )]
     private static partial Regex Instructions();
 }

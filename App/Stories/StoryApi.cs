@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using StorybookShop.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StorybookShop.Admin;
 using StorybookShop.Data;
 using StorybookShop.Generation;
+using StorybookShop.Hosting;
 using StorybookShop.Shopify;
 using StorybookShop.Storage;
 
@@ -20,76 +20,153 @@ public static class StoryApi
     public static WebApplication MapStories(this WebApplication app)
     {
         var group = app.MapShopApi("/api/stories", "Stories");
-        group.MapPost("/", CreateAsync).Validated<PersonalizationRequest>()
+        group
+            .MapPost("/", CreateAsync)
+            .Validated<PersonalizationRequest>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-                .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{id:guid}", GetAsync);
         group.MapGet("/{id:guid}/status", GetStatusAsync);
         return app;
     }
 
     internal static async Task<Results<Accepted<StoryCreated>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        PersonalizationRequest request, StoryCreation creation, CurrentShop current, CancellationToken ct)
+        PersonalizationRequest request,
+        StoryCreation creation,
+        CurrentShop current,
+        CancellationToken ct
+    )
     {
         switch (await creation.CreateAsync(request, current.Shop, shape: null, ct))
         {
-            case StoryCreation.Flagged flagged: return creation.FlaggedProblem(flagged);
-            case StoryCreation.OverBudget over: return BudgetSpent(over.Spent);
+            case StoryCreation.Flagged flagged:
+                return creation.FlaggedProblem(flagged);
+            case StoryCreation.OverBudget over:
+                return BudgetSpent(over.Spent);
             case StoryCreation.Created { Story: var story }:
                 var statusUrl = $"/api/stories/{story.Id}/status";
-                return TypedResults.Accepted($"/api/stories/{story.Id}", new StoryCreated(story.Id,
-                    story.Status.ToString(), statusUrl));
-            default: throw new UnreachableException();
+                return TypedResults.Accepted(
+                    $"/api/stories/{story.Id}",
+                    new StoryCreated(story.Id, story.Status.ToString(), statusUrl)
+                );
+            default:
+                throw new UnreachableException();
         }
     }
 
-    internal static async Task<Results<Ok<StoryView>, NotFound>> GetAsync(Guid id, AppDbContext db, IAssetStore assets,
-        IOptions<StorageOptions> storage, CurrentShop current, HttpContext http, TimeProvider clock,
-            CancellationToken ct)
+    internal static async Task<Results<Ok<StoryView>, NotFound>> GetAsync(
+        Guid id,
+        AppDbContext db,
+        IAssetStore assets,
+        IOptions<StorageOptions> storage,
+        CurrentShop current,
+        HttpContext http,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var shopId = current.Id;
-        var story = await db.Stories.AsNoTracking().Include(s => s.Pages).SingleOrDefaultAsync(s => s.Id == id
-            && s.ShopId == shopId, ct);
-        if (story is null) return TypedResults.NotFound();
+        var story = await db
+            .Stories.AsNoTracking()
+            .Include(s => s.Pages)
+            .SingleOrDefaultAsync(s => s.Id == id && s.ShopId == shopId, ct);
+        if (story is null)
+            return TypedResults.NotFound();
         var life = storage.Value.UrlLifetime;
         string? Url(string? key) => key is null ? null : assets.GetUrl(key, life).ToString();
         var cost = await db.Generations.Where(g => g.StoryId == story.Id).SumAsync(g => (decimal?)g.Cost, ct) ?? 0m;
-        return TypedResults.Ok(new StoryView(story.Id, story.Status.ToString(), cost, story.Title, story.Description,
-            story.ChildName, story.AgeGroup, story.Genre, story.Language,
-            story.MoralLesson, story.Companions, story.Characters, Url(story.CoverImage), Url(story.PdfUrl),
+        return TypedResults.Ok(
+            new StoryView(
+                story.Id,
+                story.Status.ToString(),
+                cost,
+                story.Title,
+                story.Description,
+                story.ChildName,
+                story.AgeGroup,
+                story.Genre,
+                story.Language,
+                story.MoralLesson,
+                story.Companions,
+                story.Characters,
+                Url(story.CoverImage),
+                Url(story.PdfUrl),
                 Url(story.PrintPdfKey),
-            story.AudioFiles.Count > 0 ? Url(story.AudioFiles[^1]) : null, Url(story.EpubKey),
-            story.Pages.OrderBy(p => p.Number).Select(p => new PageView(p.Number, p.Text, Url(p.ImageKey),
-                Url(p.AudioKey), p.ImageStage.ToString(), p.AudioStage.ToString(),
-                p.AudioSeconds is { } secs ? Math.Round(secs, 3) : null, p.Words, p.Error)).ToList(),
-            story.WordCount, story.PageCount, story.GenerationTimeMs, story.FailureReason, story.CreatedAt,
-                story.UpdatedAt));
+                story.AudioFiles.Count > 0 ? Url(story.AudioFiles[^1]) : null,
+                Url(story.EpubKey),
+                story
+                    .Pages.OrderBy(p => p.Number)
+                    .Select(p => new PageView(
+                        p.Number,
+                        p.Text,
+                        Url(p.ImageKey),
+                        Url(p.AudioKey),
+                        p.ImageStage.ToString(),
+                        p.AudioStage.ToString(),
+                        p.AudioSeconds is { } secs ? Math.Round(secs, 3) : null,
+                        p.Words,
+                        p.Error
+                    ))
+                    .ToList(),
+                story.WordCount,
+                story.PageCount,
+                story.GenerationTimeMs,
+                story.FailureReason,
+                story.CreatedAt,
+                story.UpdatedAt
+            )
+        );
     }
 
-    internal static async Task<Results<Ok<StoryStatusView>, NotFound>> GetStatusAsync(Guid id, AppDbContext db,
-        CurrentShop current, HttpContext http, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Results<Ok<StoryStatusView>, NotFound>> GetStatusAsync(
+        Guid id,
+        AppDbContext db,
+        CurrentShop current,
+        HttpContext http,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var shopId = current.Id;
-        var s = await db.Stories.AsNoTracking().Where(x => x.Id == id && x.ShopId == shopId)
-            .Select(x => new { x.Id, x.Status, x.StagesDone, x.FailureReason, Pages = x.Pages.Count,
+        var s = await db
+            .Stories.AsNoTracking()
+            .Where(x => x.Id == id && x.ShopId == shopId)
+            .Select(x => new
+            {
+                x.Id,
+                x.Status,
+                x.StagesDone,
+                x.FailureReason,
+                Pages = x.Pages.Count,
                 Images = x.Pages.Count(p => p.ImageStage == AssetStage.Done),
-                    Audio = x.Pages.Count(p => p.AudioStage == AssetStage.Done) })
+                Audio = x.Pages.Count(p => p.AudioStage == AssetStage.Done),
+            })
             .SingleOrDefaultAsync(ct);
-        if (s is null) return TypedResults.NotFound();
-        return TypedResults.Ok(new StoryStatusView(s.Id, s.Status.ToString(), CurrentStage(s.Status, s.StagesDone),
-            Percent(s.StagesDone, s.Pages, s.Images, s.Audio), s.FailureReason));
+        if (s is null)
+            return TypedResults.NotFound();
+        return TypedResults.Ok(
+            new StoryStatusView(
+                s.Id,
+                s.Status.ToString(),
+                CurrentStage(s.Status, s.StagesDone),
+                Percent(s.StagesDone, s.Pages, s.Images, s.Audio),
+                s.FailureReason
+            )
+        );
     }
 
     /// <summary>The first unfinished stage in pipeline order (illustrations and narration run together).</summary>
     public static string? CurrentStage(StoryStatus status, PipelineStages done) =>
         status is StoryStatus.Generating or StoryStatus.Error
-            ? StoryPipeline.Order.FirstOrDefault(s => !done.HasFlag(s)).ToString().ToLowerInvariant() : null;
+            ? StoryPipeline.Order.FirstOrDefault(s => !done.HasFlag(s)).ToString().ToLowerInvariant()
+            : null;
 
     /// <summary>Text 10 %, pictures 50 %, narration 20 %, book 20 %, counted page by page.</summary>
     public static int Percent(PipelineStages done, int pages, int images, int audio)
     {
-        if (done.HasFlag(PipelineStages.Book)) return 100;
+        if (done.HasFlag(PipelineStages.Book))
+            return 100;
         double p = done.HasFlag(PipelineStages.Text) ? 10 : 0;
         if (pages > 0)
         {
@@ -101,7 +178,10 @@ public static class StoryApi
 
     /// <summary>The 403 for a shop whose monthly provider budget is spent.</summary>
     internal static ProblemHttpResult BudgetSpent(Budget.Status spent) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status403Forbidden,
             title: "This shop's monthly generation budget is used up.",
-            detail: $"Spent ${spent.SpentUsd:0.00} of ${spent.LimitUsd:0.00} this month. Raise the budget in the app's settings or wait for next month.");
+            detail: $"Spent ${spent.SpentUsd:0.00} of ${spent.LimitUsd:0.00} this month. Raise the budget in the "
+                + $"app's settings or wait for next month."
+        );
 }

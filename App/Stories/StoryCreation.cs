@@ -13,8 +13,14 @@ namespace StorybookShop.Stories;
 /// committed and its pipeline started. Each door turns the outcome into its own answer. What the shopper reads is
 /// in the request's language (<see cref="Storefront.ShopperLanguage"/>).
 /// </summary>
-public sealed class StoryCreation(AppDbContext db, StoryPipeline pipeline, IContentModerator moderator, Budget budget,
-    TimeProvider clock, IStringLocalizer<Catalog.ShopperText> text)
+public sealed class StoryCreation(
+    AppDbContext db,
+    StoryPipeline pipeline,
+    IContentModerator moderator,
+    Budget budget,
+    TimeProvider clock,
+    IStringLocalizer<Catalog.ShopperText> text
+)
 {
     public abstract record Outcome;
 
@@ -26,12 +32,17 @@ public sealed class StoryCreation(AppDbContext db, StoryPipeline pipeline, ICont
     public sealed record OverBudget(Budget.Status Spent) : Outcome;
 
     /// <param name="shape">Sets what the door decides before the story is saved (released, the customer).</param>
-    public async Task<Outcome> CreateAsync(PersonalizationRequest request, Shop shop, Action<Story>? shape,
-        CancellationToken ct)
+    public async Task<Outcome> CreateAsync(
+        PersonalizationRequest request,
+        Shop shop,
+        Action<Story>? shape,
+        CancellationToken ct
+    )
     {
         if (await ModerateAsync(request, shop.Settings.ModerationThresholds, ct) is { Count: > 0 } flagged)
             return new Flagged(flagged);
-        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent) return new OverBudget(spent);
+        if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent)
+            return new OverBudget(spent);
         var now = clock.GetUtcNow();
         var story = NewStory(request, shop.Id, now);
         shape?.Invoke(story);
@@ -44,39 +55,51 @@ public sealed class StoryCreation(AppDbContext db, StoryPipeline pipeline, ICont
 
     /// <summary>The 422 for personalization the moderator flagged, field by field.</summary>
     public ProblemHttpResult FlaggedProblem(Flagged flagged) =>
-        TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(flagged.Fields)
-        {
-            Status = StatusCodes.Status422UnprocessableEntity,
-            Title = text["Some of the personalization cannot be used in a children's book."],
-        });
+        TypedResults.Problem(
+            new Microsoft.AspNetCore.Mvc.ValidationProblemDetails(flagged.Fields)
+            {
+                Status = StatusCodes.Status422UnprocessableEntity,
+                Title = text["Some of the personalization cannot be used in a children's book."],
+            }
+        );
 
     /// <summary>Every free-text field the shopper wrote, screened together; the flagged ones are named.</summary>
-    private async Task<Dictionary<string, string[]>> ModerateAsync(PersonalizationRequest r,
-        IReadOnlyDictionary<string, double>? thresholds, CancellationToken ct)
+    private async Task<Dictionary<string, string[]>> ModerateAsync(
+        PersonalizationRequest r,
+        IReadOnlyDictionary<string, double>? thresholds,
+        CancellationToken ct
+    )
     {
         var fields = new List<(string Field, string Text)> { ("childName", r.ChildName!) };
-        if (!string.IsNullOrWhiteSpace(r.Moral)) fields.Add(("moral", r.Moral));
+        if (!string.IsNullOrWhiteSpace(r.Moral))
+            fields.Add(("moral", r.Moral));
         fields.AddRange((r.Companions ?? []).Select((c, i) => ($"companions[{i}].name", c.Name!)));
         var flags = await moderator.FlaggedAsync(fields.Select(f => f.Text).ToList(), thresholds, ct);
-        return fields.Zip(flags).Where(x => x.Second)
-            .ToDictionary(x => x.First.Field, _ => new[] { text["This text is not suitable for a children's book."]
-                .Value });
+        return fields
+            .Zip(flags)
+            .Where(x => x.Second)
+            .ToDictionary(
+                x => x.First.Field,
+                _ => new[] { text["This text is not suitable for a children's book."].Value }
+            );
     }
 
-    public static Story NewStory(PersonalizationRequest r, Guid shopId, DateTimeOffset now) => new()
-    {
-        Id = Guid.NewGuid(),
-        ShopId = shopId,
-        ChildName = r.ChildName!.Trim(),
-        AgeGroup = r.AgeGroup!,
-        Genre = r.Genre!,
-        Language = r.Language ?? "en",
-        MoralLesson = string.IsNullOrWhiteSpace(r.Moral) ? null
-            : Generation.Offline.OfflineStoryWriter.Sentence(r.Moral),
-        Companions = (r.Companions ?? []).Select(c => new Companion(c.Name!.Trim(), c.Kind!)).ToList(),
-        Status = StoryLifecycle.Initial,
-        CreatedAt = now,
-        UpdatedAt = now,
-        GenerationStartedAt = now,
-    };
+    public static Story NewStory(PersonalizationRequest r, Guid shopId, DateTimeOffset now) =>
+        new()
+        {
+            Id = Guid.NewGuid(),
+            ShopId = shopId,
+            ChildName = r.ChildName!.Trim(),
+            AgeGroup = r.AgeGroup!,
+            Genre = r.Genre!,
+            Language = r.Language ?? "en",
+            MoralLesson = string.IsNullOrWhiteSpace(r.Moral)
+                ? null
+                : Generation.Offline.OfflineStoryWriter.Sentence(r.Moral),
+            Companions = (r.Companions ?? []).Select(c => new Companion(c.Name!.Trim(), c.Kind!)).ToList(),
+            Status = StoryLifecycle.Initial,
+            CreatedAt = now,
+            UpdatedAt = now,
+            GenerationStartedAt = now,
+        };
 }

@@ -19,29 +19,32 @@ public static class TelemetryExtensions
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<StoryMetrics>();
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        if (!otlp && !builder.Configuration.GetValue<bool>("Telemetry:Enabled")) return builder;
+        if (!otlp && !builder.Configuration.GetValue<bool>("Telemetry:Enabled"))
+            return builder;
 
-        var telemetry = builder.Services.AddOpenTelemetry()
+        var telemetry = builder
+            .Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "storybookshop"))
-            .WithTracing(t => t
-                .AddSource(StoryTracing.SourceName)
-                .AddAspNetCoreInstrumentation(o =>
-                {
-                    o.Filter = http => !http.Request.Path.StartsWithSegments("/health");
-                    // A download token or a dashboard ticket in the path is a bearer secret: never in a span.
-                    o.EnrichWithHttpRequest = (activity, request) =>
+            .WithTracing(t =>
+                t.AddSource(StoryTracing.SourceName)
+                    .AddAspNetCoreInstrumentation(o =>
                     {
-                        if (Hosting.BearerPaths.Redact(request.Path) is { } redacted)
-                            activity.SetTag("url.path", redacted);
-                    };
-                })
-                .AddHttpClientInstrumentation()
-                .AddNpgsql())
-            .WithMetrics(m => m
-                .AddMeter(StoryMetrics.MeterName)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation());
-        if (otlp) telemetry.UseOtlpExporter();
+                        o.Filter = http => !http.Request.Path.StartsWithSegments("/health");
+                        // A download token or a dashboard ticket in the path is a bearer secret: never in a span.
+                        o.EnrichWithHttpRequest = (activity, request) =>
+                        {
+                            if (Hosting.BearerPaths.Redact(request.Path) is { } redacted)
+                                activity.SetTag("url.path", redacted);
+                        };
+                    })
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql()
+            )
+            .WithMetrics(m =>
+                m.AddMeter(StoryMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+            );
+        if (otlp)
+            telemetry.UseOtlpExporter();
         return builder;
     }
 }

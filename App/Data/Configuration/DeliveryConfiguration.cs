@@ -15,7 +15,14 @@ public sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         builder.Property(d => d.FulfillmentId).HasMaxLength(100);
         builder.Property(d => d.FailureReason).HasMaxLength(1000);
         builder.HasIndex(d => d.Token).IsUnique();
-        builder.HasIndex(d => new { d.StoryId, d.OrderId, d.LineItemId }).IsUnique();
+        builder
+            .HasIndex(d => new
+            {
+                d.StoryId,
+                d.OrderId,
+                d.LineItemId,
+            })
+            .IsUnique();
         builder.HasIndex(d => new { d.ShopId, d.CustomerId });
         builder.HasIndex(d => new { d.ShopId, d.OrderId });
         builder.HasOne<Story>().WithMany().HasForeignKey(d => d.StoryId).OnDelete(DeleteBehavior.Cascade);

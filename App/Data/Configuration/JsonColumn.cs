@@ -13,11 +13,17 @@ public static class JsonColumn
 
     /// <summary>Stores the property as jsonb; the comparer makes EF see in-place list changes.</summary>
     public static PropertyBuilder<T> IsJson<T>(this PropertyBuilder<T> property) =>
-        property.HasColumnType("jsonb").HasConversion(
-            new ValueConverter<T, string>(v => JsonSerializer.Serialize(v, Options),
-                s => JsonSerializer.Deserialize<T>(s, Options)!),
-            new ValueComparer<T>(
-                (a, c) => JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(c, Options),
-                v => JsonSerializer.Serialize(v, Options).GetHashCode(StringComparison.Ordinal),
-                v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, Options), Options)!));
+        property
+            .HasColumnType("jsonb")
+            .HasConversion(
+                new ValueConverter<T, string>(
+                    v => JsonSerializer.Serialize(v, Options),
+                    s => JsonSerializer.Deserialize<T>(s, Options)!
+                ),
+                new ValueComparer<T>(
+                    (a, c) => JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(c, Options),
+                    v => JsonSerializer.Serialize(v, Options).GetHashCode(StringComparison.Ordinal),
+                    v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, Options), Options)!
+                )
+            );
 }

@@ -9,8 +9,13 @@ public static class Mp3
 {
     private static readonly int[] Mpeg1Bitrates = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
     private static readonly int[] Mpeg2Bitrates = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
-    private static readonly int[][] SampleRates = [[11025, 12000, 8000], [], [22050, 24000, 16000], [44100,
-        48000, 32000]];
+    private static readonly int[][] SampleRates =
+    [
+        [11025, 12000, 8000],
+        [],
+        [22050, 24000, 16000],
+        [44100, 48000, 32000],
+    ];
 
     private readonly record struct Frame(int Offset, int Length, int Samples, int SampleRate, bool IsInfo);
 
@@ -19,7 +24,8 @@ public static class Mp3
     {
         double seconds = 0;
         foreach (var f in Frames(mp3))
-            if (!f.IsInfo) seconds += f.Samples / (double)f.SampleRate;
+            if (!f.IsInfo)
+                seconds += f.Samples / (double)f.SampleRate;
         return seconds;
     }
 
@@ -28,8 +34,9 @@ public static class Mp3
     {
         using var output = new MemoryStream();
         foreach (var part in parts)
-            foreach (var f in Frames(part))
-                if (!f.IsInfo) output.Write(part, f.Offset, f.Length);
+        foreach (var f in Frames(part))
+            if (!f.IsInfo)
+                output.Write(part, f.Offset, f.Length);
         return output.ToArray();
     }
 
@@ -40,11 +47,17 @@ public static class Mp3
         var first = true;
         while (pos + 4 <= data.Length)
         {
-            if (!TryHeader(data[pos..], out var length, out var samples, out var rate,
-                out var sideInfo) || pos + length > data.Length)
+            if (
+                !TryHeader(data[pos..], out var length, out var samples, out var rate, out var sideInfo)
+                || pos + length > data.Length
+            )
             {
                 // Tolerate junk before the first frame; stop at anything else (ID3v1 tag, truncation).
-                if (frames.Count == 0 && pos < data.Length - 4) { pos++; continue; }
+                if (frames.Count == 0 && pos < data.Length - 4)
+                {
+                    pos++;
+                    continue;
+                }
                 break;
             }
             var isInfo = false;
@@ -61,31 +74,46 @@ public static class Mp3
     }
 
     private static bool Tag(ReadOnlySpan<byte> data, int at, string tag) =>
-        at + 4 <= data.Length && data[at] == tag[0] && data[at + 1] == tag[1] && data[at + 2] == tag[2]
-            && data[at + 3] == tag[3];
+        at + 4 <= data.Length
+        && data[at] == tag[0]
+        && data[at + 1] == tag[1]
+        && data[at + 2] == tag[2]
+        && data[at + 3] == tag[3];
 
     private static int SkipId3(ReadOnlySpan<byte> data)
     {
         var pos = 0;
         while (data.Length - pos >= 10 && data[pos] == 'I' && data[pos + 1] == 'D' && data[pos + 2] == '3')
         {
-            var size = (data[pos + 6] & 0x7F) << 21 | (data[pos + 7] & 0x7F) << 14 | (data[pos + 8] & 0x7F) << 7 | (data[pos + 9] & 0x7F);
+            var size =
+                (data[pos + 6] & 0x7F) << 21
+                | (data[pos + 7] & 0x7F) << 14
+                | (data[pos + 8] & 0x7F) << 7
+                | (data[pos + 9] & 0x7F);
             pos += 10 + size + ((data[pos + 5] & 0x10) != 0 ? 10 : 0);
         }
         return pos;
     }
 
-    private static bool TryHeader(ReadOnlySpan<byte> h, out int length, out int samples, out int sampleRate,
-        out int sideInfo)
+    private static bool TryHeader(
+        ReadOnlySpan<byte> h,
+        out int length,
+        out int samples,
+        out int sampleRate,
+        out int sideInfo
+    )
     {
         length = samples = sampleRate = sideInfo = 0;
-        if (h[0] != 0xFF || (h[1] & 0xE0) != 0xE0) return false;
+        if (h[0] != 0xFF || (h[1] & 0xE0) != 0xE0)
+            return false;
         var version = (h[1] >> 3) & 3; // 0 = 2.5, 2 = 2, 3 = 1
-        var layer = (h[1] >> 1) & 3;   // 1 = layer III
-        if (version == 1 || layer != 1) return false;
+        var layer = (h[1] >> 1) & 3; // 1 = layer III
+        if (version == 1 || layer != 1)
+            return false;
         var bitrateIndex = h[2] >> 4;
         var rateIndex = (h[2] >> 2) & 3;
-        if (bitrateIndex is 0 or 15 || rateIndex == 3) return false;
+        if (bitrateIndex is 0 or 15 || rateIndex == 3)
+            return false;
         var mpeg1 = version == 3;
         var bitrate = (mpeg1 ? Mpeg1Bitrates : Mpeg2Bitrates)[bitrateIndex] * 1000;
         sampleRate = SampleRates[version][rateIndex];

@@ -19,21 +19,26 @@ public static class WordAlignment
         // LCS table, then walk it back for the matched pairs.
         var lcs = new int[a.Length + 1, b.Length + 1];
         for (var i = a.Length - 1; i >= 0; i--)
-            for (var j = b.Length - 1; j >= 0; j--)
-                lcs[i, j] = a[i].Length > 0 && a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j
-                    + 1]);
+        for (var j = b.Length - 1; j >= 0; j--)
+            lcs[i, j] =
+                a[i].Length > 0 && a[i] == b[j] ? lcs[i + 1, j + 1] + 1 : Math.Max(lcs[i + 1, j], lcs[i, j + 1]);
         var match = new int[a.Length];
         Array.Fill(match, -1);
-        for (int i = 0, j = 0; i < a.Length && j < b.Length;)
+        for (int i = 0, j = 0; i < a.Length && j < b.Length; )
         {
-            if (a[i].Length > 0 && a[i] == b[j]) { match[i++] = j++; }
-            else if (lcs[i + 1, j] >= lcs[i, j + 1]) i++;
-            else j++;
+            if (a[i].Length > 0 && a[i] == b[j])
+            {
+                match[i++] = j++;
+            }
+            else if (lcs[i + 1, j] >= lcs[i, j + 1])
+                i++;
+            else
+                j++;
         }
 
         var starts = new double[a.Length];
         var ends = new double[a.Length];
-        for (var i = 0; i < a.Length;)
+        for (var i = 0; i < a.Length; )
         {
             if (match[i] >= 0)
             {
@@ -43,10 +48,12 @@ public static class WordAlignment
             }
             // A run of unmatched words between the previous match's end and the next match's start, by length.
             var k = i;
-            while (k < a.Length && match[k] < 0) k++;
+            while (k < a.Length && match[k] < 0)
+                k++;
             var from = i == 0 ? 0 : ends[i - 1];
             var to = k < a.Length ? heard[match[k]].Start : seconds;
-            if (to < from) to = from;
+            if (to < from)
+                to = from;
             var total = Enumerable.Range(i, k - i).Sum(x => Math.Max(1, words[x].Length));
             var at = from;
             for (var x = i; x < k; x++)
@@ -62,8 +69,9 @@ public static class WordAlignment
         for (var i = 0; i < a.Length; i++)
         {
             var start = Math.Clamp(Math.Max(starts[i], previous), 0, seconds);
-            result.Add(new Data.WordTiming(words[i], Math.Round(start, 3), Math.Round(Math.Clamp(ends[i], start,
-                seconds), 3)));
+            result.Add(
+                new Data.WordTiming(words[i], Math.Round(start, 3), Math.Round(Math.Clamp(ends[i], start, seconds), 3))
+            );
             previous = start;
         }
         return result;
@@ -74,7 +82,8 @@ public static class WordAlignment
     {
         var s = new StringBuilder(word.Length);
         foreach (var c in word.Normalize(NormalizationForm.FormC))
-            if (char.IsLetterOrDigit(c)) s.Append(char.ToLowerInvariant(c));
+            if (char.IsLetterOrDigit(c))
+                s.Append(char.ToLowerInvariant(c));
         return s.ToString();
     }
 }

@@ -36,8 +36,12 @@ internal static partial class EspeakLibrary
         }
     }
 
-    public static async Task<Speech> SynthesizeAsync(string text, string voice, int wordsPerMinute,
-        CancellationToken ct)
+    public static async Task<Speech> SynthesizeAsync(
+        string text,
+        string voice,
+        int wordsPerMinute,
+        CancellationToken ct
+    )
     {
         await Gate.WaitAsync(ct);
         try
@@ -56,7 +60,8 @@ internal static partial class EspeakLibrary
         {
             // Synchronous output: the callback gets every block of samples before espeak_Synth returns.
             _sampleRate = espeak_Initialize(AudioOutputSynchronous, 200, IntPtr.Zero, InitializeDontExit);
-            if (_sampleRate <= 0) throw new InvalidOperationException("libespeak-ng could not initialise.");
+            if (_sampleRate <= 0)
+                throw new InvalidOperationException("libespeak-ng could not initialise.");
         }
         var samples = new List<short>(_sampleRate * 10);
         var words = new List<WordEvent>();
@@ -74,8 +79,10 @@ internal static partial class EspeakLibrary
             for (var e = events; ; e += EventSize)
             {
                 var type = Marshal.ReadInt32(e);
-                if (type == EventListTerminated) break;
-                if (type != EventWord) continue;
+                if (type == EventListTerminated)
+                    break;
+                if (type != EventWord)
+                    continue;
                 var position = Marshal.ReadInt32(e, 8) - 1;
                 var length = Marshal.ReadInt32(e, 12);
                 var ms = Marshal.ReadInt32(e, 16);
@@ -107,10 +114,20 @@ internal static partial class EspeakLibrary
         var handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
         try
         {
-            var status = espeak_Synth(handle.AddrOfPinnedObject(), (nuint)bytes.Length, 0, PositionCharacter, 0,
-                CharsUtf8, IntPtr.Zero, IntPtr.Zero);
-            if (status != 0) throw new InvalidOperationException($"libespeak-ng could not speak (status {status}).");
-            if (espeak_Synchronize() != 0) throw new InvalidOperationException("libespeak-ng did not finish speaking.");
+            var status = espeak_Synth(
+                handle.AddrOfPinnedObject(),
+                (nuint)bytes.Length,
+                0,
+                PositionCharacter,
+                0,
+                CharsUtf8,
+                IntPtr.Zero,
+                IntPtr.Zero
+            );
+            if (status != 0)
+                throw new InvalidOperationException($"libespeak-ng could not speak (status {status}).");
+            if (espeak_Synchronize() != 0)
+                throw new InvalidOperationException("libespeak-ng did not finish speaking.");
         }
         finally
         {
@@ -125,7 +142,8 @@ internal static partial class EspeakLibrary
         for (var i = 0; i < text.Length; i++)
         {
             map.Add(i);
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length) i++;
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length)
+                i++;
         }
         return [.. map];
     }
@@ -148,7 +166,8 @@ internal static partial class EspeakLibrary
         w.Write((short)16);
         w.Write("data"u8);
         w.Write(data);
-        foreach (var s in speech.Samples) w.Write(s);
+        foreach (var s in speech.Samples)
+            w.Write(s);
         w.Flush();
         return stream.ToArray();
     }
@@ -160,6 +179,7 @@ internal static partial class EspeakLibrary
     private const int CharsUtf8 = 1;
     private const int EventListTerminated = 0;
     private const int EventWord = 1;
+
     /// <summary>sizeof(espeak_EVENT) on 64-bit Linux: six ints, a pointer and an 8-byte union.</summary>
     private const int EventSize = 40;
 
@@ -179,8 +199,16 @@ internal static partial class EspeakLibrary
     private static extern int espeak_SetParameter(int parameter, int value, int relative);
 
     [DllImport(Library)]
-    private static extern int espeak_Synth(IntPtr text, nuint size, uint position, int positionType, uint endPosition,
-        uint flags, IntPtr uniqueIdentifier, IntPtr userData);
+    private static extern int espeak_Synth(
+        IntPtr text,
+        nuint size,
+        uint position,
+        int positionType,
+        uint endPosition,
+        uint flags,
+        IntPtr uniqueIdentifier,
+        IntPtr userData
+    );
 
     [DllImport(Library)]
     private static extern int espeak_Synchronize();

@@ -40,15 +40,36 @@ public sealed partial class EspeakNarrator(IOptions<GenerationOptions> options) 
             }
             else
             {
-                await Run(o.EspeakPath, ["-v", voice, "-s", o.WordsPerMinute.ToString(
-                    System.Globalization.CultureInfo.InvariantCulture), "-f", txt, "-w", wav], ct);
+                await Run(
+                    o.EspeakPath,
+                    [
+                        "-v",
+                        voice,
+                        "-s",
+                        o.WordsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        "-f",
+                        txt,
+                        "-w",
+                        wav,
+                    ],
+                    ct
+                );
                 seconds = WavSeconds(await File.ReadAllBytesAsync(wav, ct));
             }
             await Run(o.LamePath, ["--quiet", "-V", "6", wav, mp3], ct);
             var bytes = await File.ReadAllBytesAsync(mp3, ct);
-            return new ProviderResult<Narration>(new Narration(bytes, seconds, words), $"espeak-ng:{voice}", 0m,
-                new { seconds = Math.Round(seconds, 2), characters = text.Length, bytes = bytes.Length,
-                    words = words?.Count });
+            return new ProviderResult<Narration>(
+                new Narration(bytes, seconds, words),
+                $"espeak-ng:{voice}",
+                0m,
+                new
+                {
+                    seconds = Math.Round(seconds, 2),
+                    characters = text.Length,
+                    bytes = bytes.Length,
+                    words = words?.Count,
+                }
+            );
         }
         finally
         {
@@ -61,8 +82,11 @@ public sealed partial class EspeakNarrator(IOptions<GenerationOptions> options) 
     /// starts at the synthesizer's first word event inside it; a word with no event of its own (a dash) starts where
     /// the one before it does; each word ends where the next begins, the last at the end of the audio.
     /// </summary>
-    internal static List<Data.WordTiming> Timings(string text, IReadOnlyList<EspeakLibrary.WordEvent> events,
-        double seconds)
+    internal static List<Data.WordTiming> Timings(
+        string text,
+        IReadOnlyList<EspeakLibrary.WordEvent> events,
+        double seconds
+    )
     {
         var tokens = Token().Matches(text);
         var starts = new double?[tokens.Count];
@@ -73,17 +97,23 @@ public sealed partial class EspeakNarrator(IOptions<GenerationOptions> options) 
         {
             var t = Array.BinarySearch(ends, e.TextPosition + 1);
             t = t < 0 ? ~t : t;
-            if (t < tokens.Count && e.TextPosition >= tokens[t].Index && e.Length > 0) starts[t] ??= e.Seconds;
+            if (t < tokens.Count && e.TextPosition >= tokens[t].Index && e.Length > 0)
+                starts[t] ??= e.Seconds;
         }
         var words = new List<Data.WordTiming>(tokens.Count);
         double previous = 0;
         for (var i = 0; i < tokens.Count; i++)
         {
             var start = Math.Clamp(Math.Max(starts[i] ?? previous, previous), 0, seconds);
-            var next = i + 1 < tokens.Count ? starts.Skip(i + 1).FirstOrDefault(s => s is not null) ?? seconds
-                : seconds;
-            words.Add(new Data.WordTiming(tokens[i].Value, Math.Round(start, 3),
-                Math.Round(Math.Clamp(next, start, seconds), 3)));
+            var next =
+                i + 1 < tokens.Count ? starts.Skip(i + 1).FirstOrDefault(s => s is not null) ?? seconds : seconds;
+            words.Add(
+                new Data.WordTiming(
+                    tokens[i].Value,
+                    Math.Round(start, 3),
+                    Math.Round(Math.Clamp(next, start, seconds), 3)
+                )
+            );
             previous = start;
         }
         return words;
@@ -95,7 +125,8 @@ public sealed partial class EspeakNarrator(IOptions<GenerationOptions> options) 
     /// <summary>Length of a PCM WAV from its header: data bytes over the byte rate.</summary>
     internal static double WavSeconds(byte[] wav)
     {
-        if (wav.Length < 44) return 0;
+        if (wav.Length < 44)
+            return 0;
         var byteRate = BinaryPrimitives.ReadInt32LittleEndian(wav.AsSpan(28, 4));
         var pos = 12;
         while (pos + 8 <= wav.Length)
@@ -103,7 +134,8 @@ public sealed partial class EspeakNarrator(IOptions<GenerationOptions> options) 
             var id = System.Text.Encoding.ASCII.GetString(wav, pos, 4);
             var size = BinaryPrimitives.ReadInt32LittleEndian(wav.AsSpan(pos + 4, 4));
             // espeak-ng writes 0x7fffffff-ish sizes when streaming; fall back to the file length.
-            if (id == "data") return byteRate > 0 ? Math.Min(size, wav.Length - pos - 8) / (double)byteRate : 0;
+            if (id == "data")
+                return byteRate > 0 ? Math.Min(size, wav.Length - pos - 8) / (double)byteRate : 0;
             pos += 8 + size;
         }
         return 0;
@@ -111,13 +143,21 @@ public sealed partial class EspeakNarrator(IOptions<GenerationOptions> options) 
 
     private static async Task Run(string file, IEnumerable<string> args, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {file}.");
         var stderr = process.StandardError.ReadToEndAsync(ct);
         await process.StandardOutput.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{Path.GetFileName(file)} exited with {process.ExitCode}: {(await stderr).Trim()}");
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(file)} exited with {process.ExitCode}: {(await stderr).Trim()}"
+            );
     }
 }

@@ -18,18 +18,27 @@ public static partial class LineArt
         svg = Opacity().Replace(svg, "");
         svg = Fill().Replace(svg, "fill='#ffffff'");
         svg = Stroke().Replace(svg, $"stroke='{Ink}'");
-        svg = StrokeWidth().Replace(svg, m => string.Create(CultureInfo.InvariantCulture,
-            $"stroke-width='{Math.Max(5, double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))}'"));
+        svg = StrokeWidth()
+            .Replace(svg, m =>
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"stroke-width='{Math.Max(5, double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))}'"
+                )
+            );
         // Shapes without a stroke of their own take a bold one from a wrapping group.
         var open = svg.IndexOf('>', StringComparison.Ordinal) + 1;
         var close = svg.LastIndexOf("</svg>", StringComparison.Ordinal);
-        return svg[..open] + "<rect width='1000' height='1000' fill='#ffffff'/>"
+        return svg[..open]
+            + "<rect width='1000' height='1000' fill='#ffffff'/>"
             + $"<g stroke='{Ink}' stroke-width='6' stroke-linejoin='round' stroke-linecap='round'>"
-            + svg[open..close] + "</g></svg>";
+            + svg[open..close]
+            + "</g></svg>";
     }
 
-    [GeneratedRegex(@"<defs>.*?</defs>|<linearGradient.*?</linearGradient>|<radialGradient.*?</radialGradient>",
-        RegexOptions.Singleline)]
+    [GeneratedRegex(
+        @"<defs>.*?</defs>|<linearGradient.*?</linearGradient>|<radialGradient.*?</radialGradient>",
+        RegexOptions.Singleline
+    )]
     private static partial Regex Defs();
 
     [GeneratedRegex(@"\sfilter='[^']*'")]

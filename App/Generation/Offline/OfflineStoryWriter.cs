@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using StorybookShop.Catalog;
 using StorybookShop.Data;
 using StorybookShop.Stories;
-using StorybookShop.Catalog;
 
 namespace StorybookShop.Generation.Offline;
 
@@ -21,9 +21,12 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
         await Task.Yield();
         var started = clock.GetTimestamp();
         var plan = Write(brief);
-        return new ProviderResult<StoryPlan>(plan, ArcOf(brief) is { } chosen ? $"offline-arcs-v1/{chosen.Id}"
-                : "offline-arcs-v1", 0m,
-            new { pages = plan.Pages.Count, elapsedMs = clock.GetElapsedTime(started).TotalMilliseconds });
+        return new ProviderResult<StoryPlan>(
+            plan,
+            ArcOf(brief) is { } chosen ? $"offline-arcs-v1/{chosen.Id}" : "offline-arcs-v1",
+            0m,
+            new { pages = plan.Pages.Count, elapsedMs = clock.GetElapsedTime(started).TotalMilliseconds }
+        );
     }
 
     /// <summary>The arc an experiment arm (or the shop) asked for as the offline writer's "model"; null = the one the
@@ -40,14 +43,22 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
         var lang = brief.Language;
         var seed = Math.Abs(BitConverter.ToInt32(brief.StoryId.ToByteArray(), 0) % 9973);
         var arc = ArcOf(brief) ?? StoryContent.Arcs[seed % StoryContent.Arcs.Count];
-        var companions = brief.Companions.Count > 0 ? brief.Companions : [new Companion(theme.CompanionName, theme.CompanionKind)];
+        var companions =
+            brief.Companions.Count > 0 ? brief.Companions : [new Companion(theme.CompanionName, theme.CompanionKind)];
         var companion = companions[0];
 
         var slots = Slots(brief, theme, companion, lang);
         var english = Slots(brief, theme, companion, "en");
         var moral = string.IsNullOrWhiteSpace(brief.Moral) ? arc.DefaultMoral[lang] : Sentence(brief.Moral);
-        var maxLevel = band.Pages switch { <= 8 => 0, <= 10 => 1, _ => 2 };
-        var textures = new Queue<string>(theme.Textures[lang].OrderBy(t => (t.GetHashCode(StringComparison.Ordinal) ^ seed) & 0xffff).ToList());
+        var maxLevel = band.Pages switch
+        {
+            <= 8 => 0,
+            <= 10 => 1,
+            _ => 2,
+        };
+        var textures = new Queue<string>(
+            theme.Textures[lang].OrderBy(t => (t.GetHashCode(StringComparison.Ordinal) ^ seed) & 0xffff).ToList()
+        );
 
         var pages = new List<PlannedPage>();
         foreach (var beat in arc.Beats.Where(b => b.Level <= maxLevel))
@@ -56,36 +67,75 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
             var text = new StringBuilder(Fill(lines[0], slots));
             if (pages.Count == 0 && companions.Count > 1)
                 text.Append(' ').Append(Fill(AlsoCame(lang, companions.Skip(1).Select(c => c.Name).ToList()), slots));
-            if (beat.Moral) text.Append(' ').Append(Fill(MoralLine(lang), slots)).Append(' ').Append(moral);
-            if (band.Detail >= 1) text.Append(' ').Append(Fill(lines[1], slots));
-            if (band.Detail >= 2) text.Append(' ').Append(Fill(lines[2], slots));
-            if (band.Detail >= 3 && beat.Setting != "home" && textures.Count > 0) text.Append(' ').Append(Fill(textures.Dequeue(), slots));
+            if (beat.Moral)
+                text.Append(' ').Append(Fill(MoralLine(lang), slots)).Append(' ').Append(moral);
+            if (band.Detail >= 1)
+                text.Append(' ').Append(Fill(lines[1], slots));
+            if (band.Detail >= 2)
+                text.Append(' ').Append(Fill(lines[2], slots));
+            if (band.Detail >= 3 && beat.Setting != "home" && textures.Count > 0)
+                text.Append(' ').Append(Fill(textures.Dequeue(), slots));
 
             var setting = beat.Setting == "home" ? "home" : theme.Settings[beat.Setting[^1] - '1'];
-            var cast = beat.Cast.Select(c => c switch { "child" => brief.ChildName, "companion" => companion.Name, _ => c }).ToList();
-            var placeName = beat.Setting == "home" ? "a cosy little house with a red door" : english[$"the_{beat.Setting}"];
-            var prompt = $"{Fill(beat.Lines["en"][0], english)} Setting: {placeName}, {beat.Time}. Mood: {beat.Mood}." +
-                         (beat.Prop is null ? "" : $" Show the {PropWords(beat.Prop, english)}.");
-            pages.Add(new PlannedPage(Capitalize(text.ToString()), prompt, new Scene(setting, beat.Time, cast, beat.Prop, beat.Mood)));
+            var cast = beat
+                .Cast.Select(c =>
+                    c switch
+                    {
+                        "child" => brief.ChildName,
+                        "companion" => companion.Name,
+                        _ => c,
+                    }
+                )
+                .ToList();
+            var placeName =
+                beat.Setting == "home" ? "a cosy little house with a red door" : english[$"the_{beat.Setting}"];
+            var prompt =
+                $"{Fill(beat.Lines["en"][0], english)} Setting: {placeName}, {beat.Time}. Mood: {beat.Mood}."
+                + (beat.Prop is null ? "" : $" Show the {PropWords(beat.Prop, english)}.");
+            pages.Add(
+                new PlannedPage(
+                    Capitalize(text.ToString()),
+                    prompt,
+                    new Scene(setting, beat.Time, cast, beat.Prop, beat.Mood)
+                )
+            );
         }
 
         var characters = new List<Character>
         {
             new(brief.ChildName, "hero", ChildLook.For(brief.ChildName).Description, "child"),
         };
-        characters.AddRange(companions.Select(c =>
-        {
-            var colour = ChildLook.CompanionColour(c.Kind, c.Name);
-            var k = StoryCatalog.Kind(c.Kind);
-            return new Character(c.Name, "companion", $"{(k is null ? "a friendly animal" : k.En)}, {colour.Word} all over, with big kind eyes", c.Kind);
-        }));
-        if (arc.Beats.Any(b => b.Cast.Contains("creature"))) characters.Add(new Character(english["the_creature"], "friend", english["a_creature"] + ", small, round-eyed and soft", "creature"));
-        if (arc.Beats.Any(b => b.Cast.Contains("helper"))) characters.Add(new Character("helper", "helper", english["a_helper"], "helper"));
+        characters.AddRange(
+            companions.Select(c =>
+            {
+                var colour = ChildLook.CompanionColour(c.Kind, c.Name);
+                var k = StoryCatalog.Kind(c.Kind);
+                return new Character(
+                    c.Name,
+                    "companion",
+                    $"{(k is null ? "a friendly animal" : k.En)}, {colour.Word} all over, with big kind eyes",
+                    c.Kind
+                );
+            })
+        );
+        if (arc.Beats.Any(b => b.Cast.Contains("creature")))
+            characters.Add(
+                new Character(
+                    english["the_creature"],
+                    "friend",
+                    english["a_creature"] + ", small, round-eyed and soft",
+                    "creature"
+                )
+            );
+        if (arc.Beats.Any(b => b.Cast.Contains("helper")))
+            characters.Add(new Character("helper", "helper", english["a_helper"], "helper"));
 
         var settings = new[] { "place1", "place2", "place3" }.Select(p => english[$"the_{p}"]).ToList();
         var title = Fill(Titles[arc.Id][lang], slots);
         var description = Fill(Descriptions[lang].Replace("{age}", brief.AgeGroup, StringComparison.Ordinal), slots);
-        var style = $"Soft, warm children's picture-book illustration, gentle watercolour textures, rounded friendly shapes, palette {string.Join(", ", theme.Palette)}; no text in the picture.";
+        var style =
+            $"Soft, warm children's picture-book illustration, gentle watercolour textures, rounded friendly shapes, "
+            + $"palette {string.Join(", ", theme.Palette)}; no text in the picture.";
         return new StoryPlan(title, description, moral, characters, settings, pages, style);
     }
 
@@ -122,18 +172,36 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
     }
 
     private static string Fill(string template, IReadOnlyDictionary<string, string> slots) =>
-        SlotPattern().Replace(template, m => slots.TryGetValue(m.Groups[1].Value, out var v) ? v : throw new FormatException($"Unknown slot {m.Value} in \"{template}\"."));
+        SlotPattern()
+            .Replace(template, m =>
+                slots.TryGetValue(m.Groups[1].Value, out var v)
+                    ? v
+                    : throw new FormatException($"Unknown slot {m.Value} in \"{template}\".")
+            );
 
-    private static string MoralLine(string lang) => lang switch
-    {
-        "es" => "Y {Name} aprendió algo importante:",
-        "fr" => "Et {Name} comprit une chose importante :",
-        _ => "And {Name} learned something important:",
-    };
+    private static string MoralLine(string lang) =>
+        lang switch
+        {
+            "es" => "Y {Name} aprendió algo importante:",
+            "fr" => "Et {Name} comprit une chose importante :",
+            _ => "And {Name} learned something important:",
+        };
 
     private static string AlsoCame(string lang, IReadOnlyList<string> names)
     {
-        var list = names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + (lang switch { "es" => " y ", "fr" => " et ", _ => " and " }) + names[^1];
+        var list =
+            names.Count == 1
+                ? names[0]
+                : string.Join(", ", names.Take(names.Count - 1))
+                    + (
+                        lang switch
+                        {
+                            "es" => " y ",
+                            "fr" => " et ",
+                            _ => " and ",
+                        }
+                    )
+                    + names[^1];
         return lang switch
         {
             "es" => $"A menudo, {list} también se unían a sus juegos.",
@@ -142,29 +210,50 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
         };
     }
 
-    private static string PropWords(string prop, IReadOnlyDictionary<string, string> en) => prop switch
-    {
-        "treasure" => en["the_treasure"].Replace("the ", "", StringComparison.Ordinal),
-        "obstacle" => en["the_obstacle"].Replace("the ", "", StringComparison.Ordinal),
-        "light" => "small glowing lantern",
-        "gift" => "shiny pebble",
-        "map" => "old treasure map",
-        "ball" => "bouncing ball",
-        _ => prop,
-    };
+    private static string PropWords(string prop, IReadOnlyDictionary<string, string> en) =>
+        prop switch
+        {
+            "treasure" => en["the_treasure"].Replace("the ", "", StringComparison.Ordinal),
+            "obstacle" => en["the_obstacle"].Replace("the ", "", StringComparison.Ordinal),
+            "light" => "small glowing lantern",
+            "gift" => "shiny pebble",
+            "map" => "old treasure map",
+            "ball" => "bouncing ball",
+            _ => prop,
+        };
 
     private static readonly Dictionary<string, Dictionary<string, string>> Titles = new()
     {
-        ["quest"] = new() { ["en"] = "{Name} and the Great Treasure Hunt", ["es"] = "{Name} y la gran búsqueda del tesoro", ["fr"] = "{Name} et la grande chasse au trésor" },
-        ["rescue"] = new() { ["en"] = "{Name} to the Rescue", ["es"] = "{Name} al rescate", ["fr"] = "{Name} à la rescousse" },
-        ["courage"] = new() { ["en"] = "{Name} and the Brave Little Light", ["es"] = "{Name} y la pequeña luz valiente", ["fr"] = "{Name} et la petite lumière courageuse" },
+        ["quest"] = new()
+        {
+            ["en"] = "{Name} and the Great Treasure Hunt",
+            ["es"] = "{Name} y la gran búsqueda del tesoro",
+            ["fr"] = "{Name} et la grande chasse au trésor",
+        },
+        ["rescue"] = new()
+        {
+            ["en"] = "{Name} to the Rescue",
+            ["es"] = "{Name} al rescate",
+            ["fr"] = "{Name} à la rescousse",
+        },
+        ["courage"] = new()
+        {
+            ["en"] = "{Name} and the Brave Little Light",
+            ["es"] = "{Name} y la pequeña luz valiente",
+            ["fr"] = "{Name} et la petite lumière courageuse",
+        },
     };
 
     private static readonly Dictionary<string, string> Descriptions = new()
     {
-        ["en"] = "A personalized picture book for ages {age}: {Name} and {comp} set off on an adventure to {the_place3}.",
-        ["es"] = "Un libro ilustrado personalizado para edades de {age} años: {Name} y {comp} viven una aventura hasta {the_place3}.",
-        ["fr"] = "Un album illustré personnalisé pour les {age} ans : {Name} et {comp} partent à l'aventure jusqu'à {the_place3}.",
+        ["en"] =
+            "A personalized picture book for ages {age}: {Name} and {comp} set off on an adventure to {the_place3}.",
+        ["es"] =
+            "Un libro ilustrado personalizado para edades de {age} años: {Name} y {comp} viven una aventura hasta "
+            + "{the_place3}.",
+        ["fr"] =
+            "Un album illustré personnalisé pour les {age} ans : {Name} et {comp} partent à l'aventure jusqu'à "
+            + "{the_place3}.",
     };
 
     /// <summary>Cleans a shopper's moral into one sentence: trimmed, capitalized, ending with a full stop.</summary>
@@ -185,14 +274,16 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
             var c = chars[i];
             if (char.IsLetter(c))
             {
-                if (start) chars[i] = char.ToUpperInvariant(c);
+                if (start)
+                    chars[i] = char.ToUpperInvariant(c);
                 start = false;
             }
             else if (c is '.' or '!' or '?')
             {
                 start = i + 1 < chars.Length && chars[i + 1] == ' ';
             }
-            else if (!(c is ' ' or '"' or '«' or '—' or '¡' or '¿' or '\u00a0')) start = false;
+            else if (!(c is ' ' or '"' or '«' or '—' or '¡' or '¿' or '\u00a0'))
+                start = false;
         }
         return new string(chars);
     }

@@ -18,7 +18,8 @@ public static class OpenAiClientOptions
             Transport = new HttpClientPipelineTransport(http.CreateClient(Hosting.ProviderResilience.OpenAi)),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         };
-        if (!string.IsNullOrWhiteSpace(o.Endpoint)) options.Endpoint = new Uri(o.Endpoint);
+        if (!string.IsNullOrWhiteSpace(o.Endpoint))
+            options.Endpoint = new Uri(o.Endpoint);
         return options;
     }
 }

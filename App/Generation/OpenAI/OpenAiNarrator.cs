@@ -20,46 +20,78 @@ public sealed partial class OpenAiNarrator(IOptions<OpenAiOptions> options, IHtt
     public string Provider => Generation.Providers.OpenAI;
     public bool UsesContinuity => false;
 
-    private AudioClient Client => _client ??= new AudioClient(options.Value.Audio.Model,
-        new ApiKeyCredential(options.Value.ApiKey),
-        OpenAiClientOptions.ForJobs(options.Value, http));
+    private AudioClient Client =>
+        _client ??= new AudioClient(
+            options.Value.Audio.Model,
+            new ApiKeyCredential(options.Value.ApiKey),
+            OpenAiClientOptions.ForJobs(options.Value, http)
+        );
 
-    private AudioClient Transcriber => _transcriber ??= new AudioClient(options.Value.Audio.TranscriptionModel,
-        new ApiKeyCredential(options.Value.ApiKey), OpenAiClientOptions.ForJobs(options.Value, http));
+    private AudioClient Transcriber =>
+        _transcriber ??= new AudioClient(
+            options.Value.Audio.TranscriptionModel,
+            new ApiKeyCredential(options.Value.ApiKey),
+            OpenAiClientOptions.ForJobs(options.Value, http)
+        );
 
     public async Task<ProviderResult<Narration>> NarrateAsync(NarrationRequest request, CancellationToken ct)
     {
         var o = options.Value.Audio;
         var voice = string.IsNullOrWhiteSpace(request.Brief.Settings.Voice) ? o.Voice : request.Brief.Settings.Voice;
         var speech = new SpeechGenerationOptions { ResponseFormat = GeneratedSpeechFormat.Mp3 };
-        if (!string.IsNullOrWhiteSpace(o.Instructions)) speech.Instructions = o.Instructions;
-        var audio = (await OpenAiRefusals.GuardAsync(Generation.Providers.OpenAI, () =>
-            Client.GenerateSpeechAsync(request.Text, new GeneratedSpeechVoice(voice), speech, ct))).Value.ToArray();
+        if (!string.IsNullOrWhiteSpace(o.Instructions))
+            speech.Instructions = o.Instructions;
+        var audio = (
+            await OpenAiRefusals.GuardAsync(Generation.Providers.OpenAI, () =>
+                Client.GenerateSpeechAsync(request.Text, new GeneratedSpeechVoice(voice), speech, ct)
+            )
+        ).Value.ToArray();
         var seconds = Mp3.Seconds(audio);
-        if (seconds <= 0) throw new InvalidOperationException("OpenAI returned audio that is not MP3.");
+        if (seconds <= 0)
+            throw new InvalidOperationException("OpenAI returned audio that is not MP3.");
         var cost = Math.Round(request.Text.Length * o.PricePerThousandCharacters / 1000m, 6);
         List<Data.WordTiming>? words = null;
         int? heardWords = null;
         if (!string.IsNullOrWhiteSpace(o.TranscriptionModel))
         {
             using var stream = new MemoryStream(audio, writable: false);
-            var transcript = (await OpenAiRefusals.GuardAsync(Generation.Providers.OpenAI, () =>
-                Transcriber.TranscribeAudioAsync(stream, "page.mp3", new AudioTranscriptionOptions
-                {
-                    ResponseFormat = AudioTranscriptionFormat.Verbose,
-                    TimestampGranularities = AudioTimestampGranularities.Word,
-                    Language = request.Brief.Language,
-                }, ct))).Value;
-            var heard = transcript.Words.Select(w => new WordAlignment.Heard(w.Word, w.StartTime.TotalSeconds,
-                w.EndTime.TotalSeconds)).ToList();
+            var transcript = (
+                await OpenAiRefusals.GuardAsync(Generation.Providers.OpenAI, () => Transcriber.TranscribeAudioAsync(
+                        stream,
+                        "page.mp3",
+                        new AudioTranscriptionOptions
+                        {
+                            ResponseFormat = AudioTranscriptionFormat.Verbose,
+                            TimestampGranularities = AudioTimestampGranularities.Word,
+                            Language = request.Brief.Language,
+                        },
+                        ct
+                    ))
+            ).Value;
+            var heard = transcript
+                .Words.Select(w => new WordAlignment.Heard(w.Word, w.StartTime.TotalSeconds, w.EndTime.TotalSeconds))
+                .ToList();
             heardWords = heard.Count;
-            words = WordAlignment.Align(WordSplit().Matches(request.Text).Select(m => m.Value).ToList(), heard,
-                seconds);
+            words = WordAlignment.Align(
+                WordSplit().Matches(request.Text).Select(m => m.Value).ToList(),
+                heard,
+                seconds
+            );
             cost += Math.Round((decimal)seconds / 60m * o.TranscriptionPricePerMinute, 6);
         }
-        return new ProviderResult<Narration>(new Narration(audio, seconds, words), o.Model, cost, new { voice,
-            characters = request.Text.Length, seconds = Math.Round(seconds, 2), transcription = o.TranscriptionModel,
-            heardWords });
+        return new ProviderResult<Narration>(
+            new Narration(audio, seconds, words),
+            o.Model,
+            cost,
+            new
+            {
+                voice,
+                characters = request.Text.Length,
+                seconds = Math.Round(seconds, 2),
+                transcription = o.TranscriptionModel,
+                heardWords,
+            }
+        );
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\S+")]

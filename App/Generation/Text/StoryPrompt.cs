@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using StorybookShop.Stories;
 using StorybookShop.Catalog;
+using StorybookShop.Stories;
 
 namespace StorybookShop.Generation.Text;
 
@@ -22,20 +22,22 @@ public static class StoryPrompt
         ["standard"] = "",
         ["playful"] = "- Add gentle humour and a fun sound word or two (whoosh, splash) the child can join in with.",
         ["rhyming"] =
-            "- Where it comes naturally, let sentences end in gentle rhymes; never force a rhyme or bend the story " +
-                "for one.",
+            "- Where it comes naturally, let sentences end in gentle rhymes; never force a rhyme or bend the story "
+            + "for one.",
     };
 
     public const string Style =
-        "Soft, warm children's picture-book illustration, gentle watercolour textures, rounded friendly shapes; no " +
-            "text in the picture.";
+        "Soft, warm children's picture-book illustration, gentle watercolour textures, rounded friendly shapes; no "
+        + "text in the picture.";
 
     internal static string System(StoryBrief brief)
     {
         var band = StoryCatalog.Band(brief.AgeGroup);
         var language = StoryCatalog.Languages.TryGetValue(brief.Language, out var l) ? l : brief.Language;
-        var variant = brief.PromptVariant is { } v && Variants.TryGetValue(v, out var extra) && extra.Length > 0
-            ? "\n" + extra : "";
+        var variant =
+            brief.PromptVariant is { } v && Variants.TryGetValue(v, out var extra) && extra.Length > 0
+                ? "\n" + extra
+                : "";
         return $"""
             You write warm, gentle personalized picture books for children aged {band.Id}.
             Rules:
@@ -51,13 +53,17 @@ public static class StoryPrompt
     }
 
     /// <summary>The reading level, for English (the Flesch-Kincaid formula is English's).</summary>
-    private static string Grade(StoryBrief brief, AgeBand band) => brief.Language == "en"
-        ? string.Create(CultureInfo.InvariantCulture, $" (Flesch-Kincaid grade at most {band.MaxGrade:0.0})") : "";
+    private static string Grade(StoryBrief brief, AgeBand band) =>
+        brief.Language == "en"
+            ? string.Create(CultureInfo.InvariantCulture, $" (Flesch-Kincaid grade at most {band.MaxGrade:0.0})")
+            : "";
 
     internal static string User(StoryBrief brief)
     {
-        var companions = brief.Companions.Count == 0 ? "none" : string.Join(", ",
-            brief.Companions.Select(c => $"{c.Name} (a {c.Kind})"));
+        var companions =
+            brief.Companions.Count == 0
+                ? "none"
+                : string.Join(", ", brief.Companions.Select(c => $"{c.Name} (a {c.Kind})"));
         return $"""
             Child's name: {brief.ChildName}
             Theme: {brief.Genre}
@@ -85,57 +91,91 @@ public static class StoryPrompt
         {
             throw new InvalidOperationException(
                 $"{provider} returned a story that is not the schema's JSON: {e.Message}",
-                e);
+                e
+            );
         }
         if (draft.Pages is not { Count: > 0 } || draft.Characters is null)
             throw new InvalidOperationException($"{provider} returned a story without pages or characters.");
 
-        var characters = draft.Characters.Select(c => new Data.Character(c.Name, c.Role, c.VisualDescription,
-            c.Role == "hero" ? "child" : "character")).ToList();
+        var characters = draft
+            .Characters.Select(c => new Data.Character(
+                c.Name,
+                c.Role,
+                c.VisualDescription,
+                c.Role == "hero" ? "child" : "character"
+            ))
+            .ToList();
         var cast = characters.Select(c => c.Name).ToList();
-        var pages = draft.Pages.Select(p => new PlannedPage(p.Text.Trim(), p.IllustrationPrompt.Trim(),
-            new Data.Scene(p.Setting, p.TimeOfDay, cast, null, p.Mood))).ToList();
-        return new StoryPlan(draft.Title.Trim(), draft.Description.Trim(), draft.Moral.Trim(), characters,
-            pages.Select(p => p.Scene.Setting).Distinct().ToList(), pages, Style);
+        var pages = draft
+            .Pages.Select(p => new PlannedPage(
+                p.Text.Trim(),
+                p.IllustrationPrompt.Trim(),
+                new Data.Scene(p.Setting, p.TimeOfDay, cast, null, p.Mood)
+            ))
+            .ToList();
+        return new StoryPlan(
+            draft.Title.Trim(),
+            draft.Description.Trim(),
+            draft.Moral.Trim(),
+            characters,
+            pages.Select(p => p.Scene.Setting).Distinct().ToList(),
+            pages,
+            Style
+        );
     }
 
     private sealed record Draft(
-        string Title, string Description, string Moral, IReadOnlyList<DraftCharacter> Characters,
-        IReadOnlyList<DraftPage> Pages);
+        string Title,
+        string Description,
+        string Moral,
+        IReadOnlyList<DraftCharacter> Characters,
+        IReadOnlyList<DraftPage> Pages
+    );
 
-    private sealed record DraftCharacter(string Name, string Role,
-        [property: JsonPropertyName("visual_description")] string VisualDescription);
+    private sealed record DraftCharacter(
+        string Name,
+        string Role,
+        [property: JsonPropertyName("visual_description")] string VisualDescription
+    );
 
     private sealed record DraftPage(
-        string Text, [property: JsonPropertyName("illustration_prompt")] string IllustrationPrompt, string Setting,
-        [property: JsonPropertyName("time_of_day")] string TimeOfDay, string Mood);
+        string Text,
+        [property: JsonPropertyName("illustration_prompt")] string IllustrationPrompt,
+        string Setting,
+        [property: JsonPropertyName("time_of_day")] string TimeOfDay,
+        string Mood
+    );
 
     /// <summary>The strict schema every answer must match (OpenAI structured outputs; Claude's output
     /// format).</summary>
-    public static readonly JsonElement Schema = JsonDocument.Parse("""
-        {
-          "type": "object", "additionalProperties": false,
-          "required": ["title", "description", "moral", "characters", "pages"],
-          "properties": {
-            "title": { "type": "string" },
-            "description": { "type": "string" },
-            "moral": { "type": "string" },
-            "characters": { "type": "array", "items": {
-              "type": "object", "additionalProperties": false, "required": ["name", "role", "visual_description"],
-              "properties": {
-                "name": { "type": "string" },
-                "role": { "type": "string", "enum": ["hero", "companion", "friend", "helper"] },
-                "visual_description": { "type": "string" } } } },
-            "pages": { "type": "array", "items": {
+    public static readonly JsonElement Schema = JsonDocument
+        .Parse(
+            """
+            {
               "type": "object", "additionalProperties": false,
-              "required": ["text", "illustration_prompt", "setting", "time_of_day", "mood"],
+              "required": ["title", "description", "moral", "characters", "pages"],
               "properties": {
-                "text": { "type": "string" },
-                "illustration_prompt": { "type": "string" },
-                "setting": { "type": "string" },
-                "time_of_day": { "type": "string", "enum": ["morning", "day", "sunset", "evening", "night"] },
-                "mood": { "type": "string" } } } }
-          }
-        }
-        """).RootElement.Clone();
+                "title": { "type": "string" },
+                "description": { "type": "string" },
+                "moral": { "type": "string" },
+                "characters": { "type": "array", "items": {
+                  "type": "object", "additionalProperties": false, "required": ["name", "role", "visual_description"],
+                  "properties": {
+                    "name": { "type": "string" },
+                    "role": { "type": "string", "enum": ["hero", "companion", "friend", "helper"] },
+                    "visual_description": { "type": "string" } } } },
+                "pages": { "type": "array", "items": {
+                  "type": "object", "additionalProperties": false,
+                  "required": ["text", "illustration_prompt", "setting", "time_of_day", "mood"],
+                  "properties": {
+                    "text": { "type": "string" },
+                    "illustration_prompt": { "type": "string" },
+                    "setting": { "type": "string" },
+                    "time_of_day": { "type": "string", "enum": ["morning", "day", "sunset", "evening", "night"] },
+                    "mood": { "type": "string" } } } }
+              }
+            }
+            """
+        )
+        .RootElement.Clone();
 }

@@ -21,52 +21,85 @@ public static class TextWriters
 
     public static IServiceCollection AddTextWriters(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<ChatProviderOptions>(Anthropic, configuration.GetSection(
-            ChatProviderOptions.AnthropicSection));
-        services.Configure<ChatProviderOptions>(Compatible,
-            configuration.GetSection(ChatProviderOptions.CompatibleSection));
-        services.AddHttpClient(Anthropic, c => c.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
+        services.Configure<ChatProviderOptions>(
+            Anthropic,
+            configuration.GetSection(ChatProviderOptions.AnthropicSection)
+        );
+        services.Configure<ChatProviderOptions>(
+            Compatible,
+            configuration.GetSection(ChatProviderOptions.CompatibleSection)
+        );
+        services
+            .AddHttpClient(Anthropic, c => c.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
             .AddProviderResilience();
-        services.AddHttpClient(Compatible, c => c.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
+        services
+            .AddHttpClient(Compatible, c => c.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
             .AddProviderResilience();
 
         services.AddKeyedSingleton<IStoryWriter>(Providers.OpenAI, (sp, _) =>
         {
             var o = sp.GetRequiredService<IOptions<OpenAiOptions>>().Value;
             var http = sp.GetRequiredService<IHttpClientFactory>();
-            return new ChatStoryWriter(Providers.OpenAI, o.TextModel, PerModel(model => new global::OpenAI.Chat.ChatClient(
-                model,
-                new ApiKeyCredential(o.ApiKey), OpenAiClientOptions.ForJobs(o, http)).AsIChatClient()), () =>
-                    o.TextPrices);
+            return new ChatStoryWriter(
+                Providers.OpenAI,
+                o.TextModel,
+                PerModel(model =>
+                    new global::OpenAI.Chat.ChatClient(
+                        model,
+                        new ApiKeyCredential(o.ApiKey),
+                        OpenAiClientOptions.ForJobs(o, http)
+                    ).AsIChatClient()
+                ),
+                () => o.TextPrices
+            );
         });
         services.AddKeyedSingleton<IStoryWriter>(Anthropic, (sp, _) =>
         {
             var o = sp.GetRequiredService<IOptionsMonitor<ChatProviderOptions>>().Get(Anthropic);
             var http = sp.GetRequiredService<IHttpClientFactory>();
-            return new ChatStoryWriter(Anthropic, o.TextModel, PerModel(model =>
-            {
-                var options = new global::Anthropic.Core.ClientOptions
+            return new ChatStoryWriter(
+                Anthropic,
+                o.TextModel,
+                PerModel(model =>
                 {
-                    ApiKey = o.ApiKey, HttpClient = http.CreateClient(Anthropic), MaxRetries = 0, Timeout = o.Timeout,
-                };
-                if (!string.IsNullOrWhiteSpace(o.Endpoint)) options.BaseUrl = o.Endpoint.TrimEnd('/');
-                return new AnthropicClient(options).AsIChatClient(model, o.MaxOutputTokens);
-            }), () => o.TextPrices);
+                    var options = new global::Anthropic.Core.ClientOptions
+                    {
+                        ApiKey = o.ApiKey,
+                        HttpClient = http.CreateClient(Anthropic),
+                        MaxRetries = 0,
+                        Timeout = o.Timeout,
+                    };
+                    if (!string.IsNullOrWhiteSpace(o.Endpoint))
+                        options.BaseUrl = o.Endpoint.TrimEnd('/');
+                    return new AnthropicClient(options).AsIChatClient(model, o.MaxOutputTokens);
+                }),
+                () => o.TextPrices
+            );
         });
         services.AddKeyedSingleton<IStoryWriter>(Compatible, (sp, _) =>
         {
             var o = sp.GetRequiredService<IOptionsMonitor<ChatProviderOptions>>().Get(Compatible);
             var http = sp.GetRequiredService<IHttpClientFactory>();
-            return new ChatStoryWriter(Compatible, o.TextModel, PerModel(model => new global::OpenAI.Chat.ChatClient(
-                model, new ApiKeyCredential(o.ApiKey.Length > 0 ? o.ApiKey : "none"),
-                    new global::OpenAI.OpenAIClientOptions
-                {
-                    Endpoint = new Uri(o.Endpoint),
-                    Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(http.CreateClient(
-                        Compatible)),
-                    RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(maxRetries: 0),
-                    NetworkTimeout = o.Timeout,
-                }).AsIChatClient()), () => o.TextPrices);
+            return new ChatStoryWriter(
+                Compatible,
+                o.TextModel,
+                PerModel(model =>
+                    new global::OpenAI.Chat.ChatClient(
+                        model,
+                        new ApiKeyCredential(o.ApiKey.Length > 0 ? o.ApiKey : "none"),
+                        new global::OpenAI.OpenAIClientOptions
+                        {
+                            Endpoint = new Uri(o.Endpoint),
+                            Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(
+                                http.CreateClient(Compatible)
+                            ),
+                            RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(maxRetries: 0),
+                            NetworkTimeout = o.Timeout,
+                        }
+                    ).AsIChatClient()
+                ),
+                () => o.TextPrices
+            );
         });
         return services;
     }

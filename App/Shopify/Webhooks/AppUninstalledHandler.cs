@@ -6,8 +6,11 @@ namespace StorybookShop.Shopify.Webhooks;
 
 /// <summary>app/uninstalled: the tokens are dead, the shop is marked uninstalled and its running books stop. Repeats
 /// are harmless.</summary>
-public sealed class AppUninstalledHandler(IDbContextFactory<AppDbContext> contexts, StoryPipeline pipeline,
-    TimeProvider clock) : IWebhookHandler
+public sealed class AppUninstalledHandler(
+    IDbContextFactory<AppDbContext> contexts,
+    StoryPipeline pipeline,
+    TimeProvider clock
+) : IWebhookHandler
 {
     public IReadOnlyCollection<string> Topics => ["app/uninstalled"];
 
@@ -15,18 +18,36 @@ public sealed class AppUninstalledHandler(IDbContextFactory<AppDbContext> contex
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var shop = await db.Shops.SingleOrDefaultAsync(s => s.Domain == context.ShopDomain, ct);
-        if (shop is null) return;
+        if (shop is null)
+            return;
         var now = clock.GetUtcNow();
-        await db.Shops.Where(s => s.Id == shop.Id).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.AccessToken, (string?)null).SetProperty(s => s.RefreshToken, (string?)null)
-            .SetProperty(s => s.AccessTokenExpiresAt, (DateTimeOffset?)null).SetProperty(s => s.RefreshTokenExpiresAt,
-                (DateTimeOffset?)null)
-            .SetProperty(s => s.UninstalledAt, s => s.UninstalledAt ?? now), ct);
-        var running = await db.Stories.Where(s => s.ShopId == shop.Id).Where(StoryLifecycle.Stop.Allowed)
-            .Select(s => s.Id).ToListAsync(ct);
-        foreach (var id in running) await pipeline.CancelAsync(id, ct: ct);
-        await db.Stories.Where(s => running.Contains(s.Id)).Where(StoryLifecycle.Stop.Allowed)
-            .ExecuteUpdateAsync(u => StoryLifecycle.Stop.Set(u, now).SetProperty(s => s.FailureReason,
-                "Stopped: the app was uninstalled."), ct);
+        await db
+            .Shops.Where(s => s.Id == shop.Id)
+            .ExecuteUpdateAsync(
+                u =>
+                    u.SetProperty(s => s.AccessToken, (string?)null)
+                        .SetProperty(s => s.RefreshToken, (string?)null)
+                        .SetProperty(s => s.AccessTokenExpiresAt, (DateTimeOffset?)null)
+                        .SetProperty(s => s.RefreshTokenExpiresAt, (DateTimeOffset?)null)
+                        .SetProperty(s => s.UninstalledAt, s => s.UninstalledAt ?? now),
+                ct
+            );
+        var running = await db
+            .Stories.Where(s => s.ShopId == shop.Id)
+            .Where(StoryLifecycle.Stop.Allowed)
+            .Select(s => s.Id)
+            .ToListAsync(ct);
+        foreach (var id in running)
+            await pipeline.CancelAsync(id, ct: ct);
+        await db
+            .Stories.Where(s => running.Contains(s.Id))
+            .Where(StoryLifecycle.Stop.Allowed)
+            .ExecuteUpdateAsync(
+                u =>
+                    StoryLifecycle
+                        .Stop.Set(u, now)
+                        .SetProperty(s => s.FailureReason, "Stopped: the app was uninstalled."),
+                ct
+            );
     }
 }

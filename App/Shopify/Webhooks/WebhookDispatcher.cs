@@ -10,12 +10,17 @@ namespace StorybookShop.Shopify.Webhooks;
 /// (so nodes never take the same one), are woken by their own intake or poll, retry failures with backoff,
 /// and take back deliveries whose lease ran out because the node holding them died.
 /// </summary>
-public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnumerable<IWebhookHandler> handlers,
+public sealed partial class WebhookDispatcher(
+    NpgsqlDataSource dataSource,
+    IEnumerable<IWebhookHandler> handlers,
     IOptions<WebhookOptions> options,
-    WebhookSignal signal, ILogger<WebhookDispatcher> logger) : BackgroundService
+    WebhookSignal signal,
+    ILogger<WebhookDispatcher> logger
+) : BackgroundService
 {
-    private readonly Dictionary<string, IWebhookHandler> _byTopic = handlers.SelectMany(h => h.Topics.Select(t => (t,
-        h))).ToDictionary(x => x.t, x => x.h);
+    private readonly Dictionary<string, IWebhookHandler> _byTopic = handlers
+        .SelectMany(h => h.Topics.Select(t => (t, h)))
+        .ToDictionary(x => x.t, x => x.h);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,8 +35,10 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
                     nextPrune = DateTimeOffset.UtcNow.AddHours(1);
                 }
                 while (await DispatchBatchAsync(stoppingToken) >= options.Value.BatchSize) { }
-                if (await signal.WaitAsync(options.Value.PollInterval,
-                    stoppingToken) && options.Value.BatchLinger > TimeSpan.Zero)
+                if (
+                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken)
+                    && options.Value.BatchLinger > TimeSpan.Zero
+                )
                     await Task.Delay(options.Value.BatchLinger, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
@@ -48,7 +55,9 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
-            "DELETE FROM webhook_deliveries WHERE status = 'Processed' AND processed_at < now() - @keep", conn);
+            "DELETE FROM webhook_deliveries WHERE status = 'Processed' AND processed_at < now() - @keep",
+            conn
+        );
         cmd.Parameters.AddWithValue("keep", options.Value.Retention);
         return await cmd.ExecuteNonQueryAsync(ct);
     }
@@ -59,45 +68,68 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
         var o = options.Value;
         var claimed = new List<(Guid Id, string Topic, string Shop, string Payload, int Attempts)>();
         await using (var conn = await dataSource.OpenConnectionAsync(ct))
-        await using (var claim = new NpgsqlCommand("""
-            UPDATE webhook_deliveries d SET status = 'Processing', attempts = d.attempts + 1, locked_until = now() + @lease
-            WHERE d.id IN (
-                SELECT id FROM webhook_deliveries
-                WHERE (status = 'Received' AND (locked_until IS NULL OR locked_until <= now()))
-                   OR (status = 'Processing' AND locked_until < now())
-                ORDER BY received_at LIMIT @n FOR UPDATE SKIP LOCKED)
-            RETURNING d.id, d.topic, d.shop_domain, d.payload::text, d.attempts
-            """, conn))
+        await using (
+            var claim = new NpgsqlCommand(
+                """
+                UPDATE webhook_deliveries d SET status = 'Processing', attempts = d.attempts + 1, locked_until =
+                  now() + @lease
+                WHERE d.id IN (
+                    SELECT id FROM webhook_deliveries
+                    WHERE (status = 'Received' AND (locked_until IS NULL OR locked_until <= now()))
+                       OR (status = 'Processing' AND locked_until < now())
+                    ORDER BY received_at LIMIT @n FOR UPDATE SKIP LOCKED)
+                RETURNING d.id, d.topic, d.shop_domain, d.payload::text, d.attempts
+                """,
+                conn
+            )
+        )
         {
             claim.Parameters.AddWithValue("lease", o.Lease);
             claim.Parameters.AddWithValue("n", o.BatchSize);
             await using var reader = await claim.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                claimed.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.GetInt32(4)));
+                claimed.Add(
+                    (
+                        reader.GetGuid(0),
+                        reader.GetString(1),
+                        reader.GetString(2),
+                        reader.GetString(3),
+                        reader.GetInt32(4)
+                    )
+                );
         }
 
         var done = new List<Guid>(claimed.Count);
-        // Topics whose handler works set-based get their part of the batch in one call; a failure sends each back to retry.
-        foreach (var group in claimed.GroupBy(d => d.Topic).Where(g => _byTopic.TryGetValue(g.Key,
-            out var h) && h is IWebhookBatchHandler).ToList())
+        // Topics whose handler works set-based get their part of the batch in one call; a failure sends each back to
+        // retry.
+        foreach (
+            var group in claimed
+                .GroupBy(d => d.Topic)
+                .Where(g => _byTopic.TryGetValue(g.Key, out var h) && h is IWebhookBatchHandler)
+                .ToList()
+        )
         {
             var documents = group.Select(d => JsonDocument.Parse(d.Payload)).ToList();
             try
             {
                 await ((IWebhookBatchHandler)_byTopic[group.Key]).HandleBatchAsync(
-                    group.Zip(documents, (d, doc) => new WebhookContext(d.Id, d.Topic, d.Shop,
-                        doc.RootElement)).ToList(), ct);
+                    group
+                        .Zip(documents, (d, doc) => new WebhookContext(d.Id, d.Topic, d.Shop, doc.RootElement))
+                        .ToList(),
+                    ct
+                );
                 done.AddRange(group.Select(d => d.Id));
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 Log.WebhookBatchOfFailed(logger, e, group.Count(), group.Key);
-                foreach (var d in group) await FailAsync(d.Id, d.Attempts, e.Message, ct);
+                foreach (var d in group)
+                    await FailAsync(d.Id, d.Attempts, e.Message, ct);
             }
             finally
             {
-                foreach (var doc in documents) doc.Dispose();
+                foreach (var doc in documents)
+                    doc.Dispose();
             }
         }
         foreach (var d in claimed.Where(d => !(_byTopic.TryGetValue(d.Topic, out var h) && h is IWebhookBatchHandler)))
@@ -107,8 +139,10 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
             {
                 using var payload = JsonDocument.Parse(d.Payload);
                 if (_byTopic.TryGetValue(d.Topic, out var handler))
-                    await handler.HandleAsync(new WebhookContext(d.Id, d.Topic, d.Shop,
-                        payload.RootElement.Clone()), ct);
+                    await handler.HandleAsync(
+                        new WebhookContext(d.Id, d.Topic, d.Shop, payload.RootElement.Clone()),
+                        ct
+                    );
                 else
                     Log.NoHandlerForWebhookTopicAcknowledged(logger, d.Topic);
             }
@@ -117,16 +151,20 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
                 error = e.Message;
                 Log.WebhookFailedAttempt(logger, e, d.Topic, d.Id, d.Attempts);
             }
-            if (error is null) done.Add(d.Id);
-            else await FailAsync(d.Id, d.Attempts, error, ct);
+            if (error is null)
+                done.Add(d.Id);
+            else
+                await FailAsync(d.Id, d.Attempts, error, ct);
         }
         if (done.Count > 0)
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
             await using var cmd = new NpgsqlCommand(
-                "UPDATE webhook_deliveries SET status = 'Processed', processed_at = now(), locked_until = NULL, " +
-                    "error " +
-                    "= NULL WHERE id = ANY(@ids)", conn);
+                "UPDATE webhook_deliveries SET status = 'Processed', processed_at = now(), locked_until = NULL, "
+                    + "error "
+                    + "= NULL WHERE id = ANY(@ids)",
+                conn
+            );
             cmd.Parameters.AddWithValue("ids", done.ToArray());
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -139,12 +177,16 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
         var o = options.Value;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand(
-            "UPDATE webhook_deliveries SET status = @status, locked_until = now() + @delay, error = @error WHERE id " +
-                "= " +
-                "@id", conn);
+            "UPDATE webhook_deliveries SET status = @status, locked_until = now() + @delay, error = @error WHERE id "
+                + "= "
+                + "@id",
+            conn
+        );
         cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("status",
-            attempts >= o.MaxAttempts ? nameof(WebhookStatus.Failed) : nameof(WebhookStatus.Received));
+        cmd.Parameters.AddWithValue(
+            "status",
+            attempts >= o.MaxAttempts ? nameof(WebhookStatus.Failed) : nameof(WebhookStatus.Received)
+        );
         cmd.Parameters.AddWithValue("delay", o.RetryInitialDelay * Math.Pow(2, Math.Min(attempts - 1, 10)));
         cmd.Parameters.AddWithValue("error", error.Length > 2000 ? error[..2000] : error);
         await cmd.ExecuteNonQueryAsync(ct);
@@ -158,12 +200,19 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource dataSource, IEnum
         [LoggerMessage(Level = LogLevel.Error, Message = "Webhook batch of {Count} {Topic} failed")]
         public static partial void WebhookBatchOfFailed(ILogger logger, Exception exception, int count, string topic);
 
-        [LoggerMessage(Level = LogLevel.Warning,
-            Message = "No handler for webhook topic {Topic}; acknowledged and ignored")]
+        [LoggerMessage(
+            Level = LogLevel.Warning,
+            Message = "No handler for webhook topic {Topic}; acknowledged and ignored"
+        )]
         public static partial void NoHandlerForWebhookTopicAcknowledged(ILogger logger, string topic);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {Topic} {DeliveryId} failed (attempt {Attempt})")]
-        public static partial void WebhookFailedAttempt(ILogger logger, Exception exception, string topic,
-            Guid deliveryId, int attempt);
+        public static partial void WebhookFailedAttempt(
+            ILogger logger,
+            Exception exception,
+            string topic,
+            Guid deliveryId,
+            int attempt
+        );
     }
 }

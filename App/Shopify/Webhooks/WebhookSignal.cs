@@ -9,7 +9,11 @@ public sealed class WebhookSignal : IDisposable
     {
         if (_signal.CurrentCount == 0)
         {
-            try { _signal.Release(); } catch (SemaphoreFullException) { } // already awake
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException) { } // already awake
         }
     }
 
