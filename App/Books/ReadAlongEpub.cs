@@ -37,8 +37,7 @@ public static class ReadAlongEpub
     private static readonly XNamespace Container = "urn:oasis:names:tc:opendocument:xmlns:container";
 
     /// <summary>Every document is built as XML (LINQ to XML), so every value is escaped by construction and each file
-    /// is
-    /// well-formed XHTML, as EPUB requires (an HTML renderer would write HTML, not XML).</summary>
+    /// is well-formed XHTML, as EPUB requires (an HTML renderer would write HTML, not XML).</summary>
     public static byte[] Build(Story story, byte[] cover, IReadOnlyList<Page> pages, DateTimeOffset modified)
     {
         using var buffer = new MemoryStream();
@@ -46,82 +45,74 @@ public static class ReadAlongEpub
         {
             // The mimetype comes first and uncompressed, so tools can recognise the file from its first bytes.
             AddBytes(zip, "mimetype", "application/epub+zip"u8.ToArray(), CompressionLevel.NoCompression);
-            Add(
-                zip,
-                "META-INF/container.xml",
-                new XDocument(
-                    new XElement(
-                        Container + "container",
-                        new XAttribute("version", "1.0"),
-                        new XElement(
-                            Container + "rootfiles",
-                            new XElement(
-                                Container + "rootfile",
-                                new XAttribute("full-path", "OEBPS/package.opf"),
-                                new XAttribute("media-type", "application/oebps-package+xml")
-                            )
-                        )
-                    )
-                )
-            );
+            Add(zip, "META-INF/container.xml", ContainerXml());
             Add(zip, "OEBPS/package.opf", Package(story, pages, modified));
             Add(zip, "OEBPS/nav.xhtml", Nav(story, pages));
-            AddBytes(
-                zip,
-                "OEBPS/style.css",
-                Encoding.UTF8.GetBytes(
-                    $$"""
-                    body { font-family: sans-serif; margin: 0; padding: 1em; }
-                    img { display: block; max-width: 100%; margin: 0 auto 1em; }
-                    p { font-size: 1.4em; line-height: 1.5; }
-                    .{{ActiveClass}} { background: #ffe38a; border-radius: 0.2em; }
-                    """.ReplaceLineEndings("\n")
-                )
-            );
-            Add(
-                zip,
-                "OEBPS/cover.xhtml",
-                Xhtml(
-                    story,
-                    story.Title ?? "Story",
-                    new XElement(
-                        Xh + "img",
-                        new XAttribute("src", "images/cover.jpg"),
-                        new XAttribute("alt", story.Title ?? "Cover")
-                    ),
-                    new XElement(Xh + "h1", story.Title ?? "")
-                )
-            );
+            AddBytes(zip, "OEBPS/style.css", Encoding.UTF8.GetBytes(Style));
+            Add(zip, "OEBPS/cover.xhtml", CoverPage(story));
             AddBytes(zip, "OEBPS/images/cover.jpg", cover);
             foreach (var p in pages)
             {
-                var text = new XElement(Xh + "p", new XAttribute("id", "text"));
-                for (var i = 0; i < p.Words.Count; i++)
-                {
-                    if (i > 0)
-                        text.Add(" ");
-                    text.Add(new XElement(Xh + "span", new XAttribute("id", $"w{i + 1}"), p.Words[i].Word));
-                }
-                Add(
-                    zip,
-                    $"OEBPS/page-{p.Number:D2}.xhtml",
-                    Xhtml(
-                        story,
-                        $"Page {p.Number}",
-                        new XElement(
-                            Xh + "img",
-                            new XAttribute("src", $"images/{p.ImageFile}"),
-                            new XAttribute("alt", "")
-                        ),
-                        text
-                    )
-                );
+                Add(zip, $"OEBPS/page-{p.Number:D2}.xhtml", PageXhtml(story, p));
                 Add(zip, $"OEBPS/page-{p.Number:D2}.smil", SmilOf(p));
                 AddBytes(zip, $"OEBPS/images/{p.ImageFile}", p.Image);
                 AddBytes(zip, $"OEBPS/audio/{p.AudioFile}", p.Audio);
             }
         }
         return buffer.ToArray();
+    }
+
+    private static XDocument ContainerXml() =>
+        new XDocument(
+            new XElement(
+                Container + "container",
+                new XAttribute("version", "1.0"),
+                new XElement(
+                    Container + "rootfiles",
+                    new XElement(
+                        Container + "rootfile",
+                        new XAttribute("full-path", "OEBPS/package.opf"),
+                        new XAttribute("media-type", "application/oebps-package+xml")
+                    )
+                )
+            )
+        );
+
+    private static readonly string Style = $$"""
+        body { font-family: sans-serif; margin: 0; padding: 1em; }
+        img { display: block; max-width: 100%; margin: 0 auto 1em; }
+        p { font-size: 1.4em; line-height: 1.5; }
+        .{{ActiveClass}} { background: #ffe38a; border-radius: 0.2em; }
+        """.ReplaceLineEndings("\n");
+
+    private static XDocument CoverPage(Story story) =>
+        Xhtml(
+            story,
+            story.Title ?? "Story",
+            new XElement(
+                Xh + "img",
+                new XAttribute("src", "images/cover.jpg"),
+                new XAttribute("alt", story.Title ?? "Cover")
+            ),
+            new XElement(Xh + "h1", story.Title ?? "")
+        );
+
+    /// <summary>A page: its picture, and its text with each word in its own span (what the overlay highlights).</summary>
+    private static XDocument PageXhtml(Story story, Page p)
+    {
+        var text = new XElement(Xh + "p", new XAttribute("id", "text"));
+        for (var i = 0; i < p.Words.Count; i++)
+        {
+            if (i > 0)
+                text.Add(" ");
+            text.Add(new XElement(Xh + "span", new XAttribute("id", $"w{i + 1}"), p.Words[i].Word));
+        }
+        return Xhtml(
+            story,
+            $"Page {p.Number}",
+            new XElement(Xh + "img", new XAttribute("src", $"images/{p.ImageFile}"), new XAttribute("alt", "")),
+            text
+        );
     }
 
     private static XDocument Package(Story story, IReadOnlyList<Page> pages, DateTimeOffset modified)
@@ -132,14 +123,6 @@ public static class ReadAlongEpub
                 new XAttribute("property", property),
                 refines is null ? null : new XAttribute("refines", refines),
                 value
-            );
-        static XElement Item(string id, string href, string type, params XAttribute[] more) =>
-            new(
-                Opf + "item",
-                new XAttribute("id", id),
-                new XAttribute("href", href),
-                new XAttribute("media-type", type),
-                more
             );
         return new XDocument(
             new XElement(
@@ -161,27 +144,7 @@ public static class ReadAlongEpub
                     Meta("media:duration", Clock(pages.Sum(p => p.AudioSeconds))),
                     pages.Select(p => Meta("media:duration", Clock(p.AudioSeconds), $"#smil-{p.Number:D2}"))
                 ),
-                new XElement(
-                    Opf + "manifest",
-                    Item("nav", "nav.xhtml", "application/xhtml+xml", new XAttribute("properties", "nav")),
-                    Item("css", "style.css", "text/css"),
-                    Item("cover", "cover.xhtml", "application/xhtml+xml"),
-                    Item("cover-image", "images/cover.jpg", "image/jpeg", new XAttribute("properties", "cover-image")),
-                    pages.SelectMany(p =>
-                        new[]
-                        {
-                            Item(
-                                $"page-{p.Number:D2}",
-                                $"page-{p.Number:D2}.xhtml",
-                                "application/xhtml+xml",
-                                new XAttribute("media-overlay", $"smil-{p.Number:D2}")
-                            ),
-                            Item($"smil-{p.Number:D2}", $"page-{p.Number:D2}.smil", "application/smil+xml"),
-                            Item($"image-{p.Number:D2}", $"images/{p.ImageFile}", "image/jpeg"),
-                            Item($"audio-{p.Number:D2}", $"audio/{p.AudioFile}", "audio/mpeg"),
-                        }
-                    )
-                ),
+                Manifest(pages),
                 new XElement(
                     Opf + "spine",
                     new XElement(Opf + "itemref", new XAttribute("idref", "cover")),
@@ -190,6 +153,38 @@ public static class ReadAlongEpub
             )
         );
     }
+
+    private static XElement Manifest(IReadOnlyList<Page> pages) =>
+        new XElement(
+            Opf + "manifest",
+            Item("nav", "nav.xhtml", "application/xhtml+xml", new XAttribute("properties", "nav")),
+            Item("css", "style.css", "text/css"),
+            Item("cover", "cover.xhtml", "application/xhtml+xml"),
+            Item("cover-image", "images/cover.jpg", "image/jpeg", new XAttribute("properties", "cover-image")),
+            pages.SelectMany(p =>
+                new[]
+                {
+                    Item(
+                        $"page-{p.Number:D2}",
+                        $"page-{p.Number:D2}.xhtml",
+                        "application/xhtml+xml",
+                        new XAttribute("media-overlay", $"smil-{p.Number:D2}")
+                    ),
+                    Item($"smil-{p.Number:D2}", $"page-{p.Number:D2}.smil", "application/smil+xml"),
+                    Item($"image-{p.Number:D2}", $"images/{p.ImageFile}", "image/jpeg"),
+                    Item($"audio-{p.Number:D2}", $"audio/{p.AudioFile}", "audio/mpeg"),
+                }
+            )
+        );
+
+    private static XElement Item(string id, string href, string type, params XAttribute[] more) =>
+        new(
+            Opf + "item",
+            new XAttribute("id", id),
+            new XAttribute("href", href),
+            new XAttribute("media-type", type),
+            more
+        );
 
     private static XDocument Nav(Story story, IReadOnlyList<Page> pages) =>
         Xhtml(

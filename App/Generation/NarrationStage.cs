@@ -140,13 +140,19 @@ public sealed class NarrationStage(
                 );
                 return;
             }
+            await SaveAsync(page.Number, key, narration, ct);
+        }
+
+        /// <summary>The page's audio stored and recorded on the page (with its word timings and request id).</summary>
+        private async Task SaveAsync(int number, string key, Narration narration, CancellationToken ct)
+        {
             await assets.PutAsync(key, narration.Mp3, "audio/mpeg", ct);
             if (narration.RequestId is not null)
-                _requestIds[page.Number] = narration.RequestId;
+                _requestIds[number] = narration.RequestId;
             var words = narration.Words?.ToList();
             await using var db = await contexts.CreateDbContextAsync(ct);
             await db
-                .StoryPages.Where(p => p.StoryId == story.Id && p.Number == page.Number)
+                .StoryPages.Where(p => p.StoryId == story.Id && p.Number == number)
                 .ExecuteUpdateAsync(
                     u =>
                         u.SetProperty(p => p.AudioKey, key)

@@ -78,9 +78,19 @@ public static class PipelineExtensions
             .ValidateOnStart();
         var generation = builder.Configuration.GetSection(GenerationOptions.Section).Get<GenerationOptions>()
             ?? new GenerationOptions();
+        services.AddOpenAiOptions(builder.Configuration, generation);
+        services.AddElevenLabsOptions(builder.Configuration, generation);
+        return generation;
+    }
+
+    private static void AddOpenAiOptions(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        GenerationOptions generation
+    ) =>
         services
             .AddOptions<OpenAI.OpenAiOptions>()
-            .Bind(builder.Configuration.GetSection(OpenAI.OpenAiOptions.Section))
+            .Bind(configuration.GetSection(OpenAI.OpenAiOptions.Section))
             .Validate(
                 o => generation.TextProvider != Providers.OpenAI || (o.ApiKey.Length > 0 && o.TextModel.Length > 0),
                 "OpenAI:ApiKey and OpenAI:TextModel are required when Generation:TextProvider is openai."
@@ -102,9 +112,15 @@ public static class PipelineExtensions
                 "OpenAI:Images:Size must look like 1024x1024."
             )
             .ValidateOnStart();
+
+    private static void AddElevenLabsOptions(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        GenerationOptions generation
+    ) =>
         services
             .AddOptions<ElevenLabs.ElevenLabsOptions>()
-            .Bind(builder.Configuration.GetSection(ElevenLabs.ElevenLabsOptions.Section))
+            .Bind(configuration.GetSection(ElevenLabs.ElevenLabsOptions.Section))
             .Validate(
                 o =>
                     generation.AudioProvider != Providers.ElevenLabs
@@ -114,8 +130,6 @@ public static class PipelineExtensions
             )
             .Validate(o => o.Concurrency >= 1, "ElevenLabs:Concurrency must be at least 1.")
             .ValidateOnStart();
-        return generation;
-    }
 
     /// <summary>Every provider registered under its name (clients are made on first use); ProviderCatalog picks per
     /// shop among the configured ones. A host replaces one by registering another under the same key.</summary>

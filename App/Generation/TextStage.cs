@@ -84,36 +84,8 @@ public sealed class TextStage(
             rewrites = 0;
         for (var attempt = 1; ; attempt++)
         {
-            IReadOnlyList<string> problems = [];
             var final = attempt == 2 || !writer.AcceptsCorrections;
-            var sent = correction;
-            var plan = await ledger.RecordAsync(
-                storyId,
-                GenerationType.Text,
-                null,
-                writer.Provider,
-                sent is null ? prompt : prompt + "\nCorrection: " + sent,
-                async token =>
-                {
-                    await StoryBriefs.DelayAsync(options.Value.SimulatedTextLatency, token);
-                    return await writer.WriteAsync(brief, sent, token);
-                },
-                p =>
-                {
-                    problems = writer.AcceptsCorrections ? StoryPlanCheck.Problems(p, brief) : [];
-                    return new
-                    {
-                        p.Title,
-                        pages = p.Pages.Count,
-                        words = p.Pages.Sum(x => ReadingLevel.Words(x.Text)),
-                        warnings = problems.Count == 0 ? null : problems,
-                        outcome = problems.Count == 0 ? "accepted"
-                        : final ? "accepted with warnings"
-                        : "sent back",
-                    };
-                },
-                ct
-            );
+            var (plan, problems) = await DraftAsync(storyId, writer, brief, prompt, correction, final, ct);
             var flags = await moderator.FlaggedAsync(
                 [plan.Title, .. plan.Pages.Select(p => p.Text)],
                 brief.Settings.ModerationThresholds,
@@ -136,5 +108,48 @@ public sealed class TextStage(
             correction = string.Join(" ", problems);
             corrections++;
         }
+    }
+
+    /// <summary>One draft from the writer, recorded in the ledger with its age-band problems (none for a writer that
+    /// takes no corrections).</summary>
+    private async Task<(StoryPlan Plan, IReadOnlyList<string> Problems)> DraftAsync(
+        Guid storyId,
+        IStoryWriter writer,
+        StoryBrief brief,
+        string prompt,
+        string? sent,
+        bool final,
+        CancellationToken ct
+    )
+    {
+        IReadOnlyList<string> problems = [];
+        var plan = await ledger.RecordAsync(
+            storyId,
+            GenerationType.Text,
+            null,
+            writer.Provider,
+            sent is null ? prompt : prompt + "\nCorrection: " + sent,
+            async token =>
+            {
+                await StoryBriefs.DelayAsync(options.Value.SimulatedTextLatency, token);
+                return await writer.WriteAsync(brief, sent, token);
+            },
+            p =>
+            {
+                problems = writer.AcceptsCorrections ? StoryPlanCheck.Problems(p, brief) : [];
+                return new
+                {
+                    p.Title,
+                    pages = p.Pages.Count,
+                    words = p.Pages.Sum(x => ReadingLevel.Words(x.Text)),
+                    warnings = problems.Count == 0 ? null : problems,
+                    outcome = problems.Count == 0 ? "accepted"
+                    : final ? "accepted with warnings"
+                    : "sent back",
+                };
+            },
+            ct
+        );
+        return (plan, problems);
     }
 }

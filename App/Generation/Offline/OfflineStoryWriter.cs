@@ -60,47 +60,78 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
             theme.Textures[lang].OrderBy(t => (t.GetHashCode(StringComparison.Ordinal) ^ seed) & 0xffff).ToList()
         );
 
-        var pages = new List<PlannedPage>();
-        foreach (var beat in arc.Beats.Where(b => b.Level <= maxLevel))
-        {
-            var lines = beat.Lines[lang];
-            var text = new StringBuilder(Fill(lines[0], slots));
-            if (pages.Count == 0 && companions.Count > 1)
-                text.Append(' ').Append(Fill(AlsoCame(lang, companions.Skip(1).Select(c => c.Name).ToList()), slots));
-            if (beat.Moral)
-                text.Append(' ').Append(Fill(MoralLine(lang), slots)).Append(' ').Append(moral);
-            if (band.Detail >= 1)
-                text.Append(' ').Append(Fill(lines[1], slots));
-            if (band.Detail >= 2)
-                text.Append(' ').Append(Fill(lines[2], slots));
-            if (band.Detail >= 3 && beat.Setting != "home" && textures.Count > 0)
-                text.Append(' ').Append(Fill(textures.Dequeue(), slots));
+        var draft = new Draft(brief, theme, band, lang, companions, slots, english, moral, textures);
+        var pages = arc.Beats.Where(b => b.Level <= maxLevel).Select((beat, i) => Page(draft, beat, i == 0)).ToList();
+        var characters = Characters(brief, companions, arc, english);
+        var settings = new[] { "place1", "place2", "place3" }.Select(p => english[$"the_{p}"]).ToList();
+        var title = Fill(Titles[arc.Id][lang], slots);
+        var description = Fill(Descriptions[lang].Replace("{age}", brief.AgeGroup, StringComparison.Ordinal), slots);
+        var style =
+            $"Soft, warm children's picture-book illustration, gentle watercolour textures, rounded friendly shapes, "
+            + $"palette {string.Join(", ", theme.Palette)}; no text in the picture.";
+        return new StoryPlan(title, description, moral, characters, settings, pages, style);
+    }
 
-            var setting = beat.Setting == "home" ? "home" : theme.Settings[beat.Setting[^1] - '1'];
-            var cast = beat
-                .Cast.Select(c =>
-                    c switch
-                    {
-                        "child" => brief.ChildName,
-                        "companion" => companion.Name,
-                        _ => c,
-                    }
-                )
-                .ToList();
-            var placeName =
-                beat.Setting == "home" ? "a cosy little house with a red door" : english[$"the_{beat.Setting}"];
-            var prompt =
-                $"{Fill(beat.Lines["en"][0], english)} Setting: {placeName}, {beat.Time}. Mood: {beat.Mood}."
-                + (beat.Prop is null ? "" : $" Show the {PropWords(beat.Prop, english)}.");
-            pages.Add(
-                new PlannedPage(
-                    Capitalize(text.ToString()),
-                    prompt,
-                    new Scene(setting, beat.Time, cast, beat.Prop, beat.Mood)
-                )
-            );
-        }
+    /// <summary>What one story is written from: the brief, its theme and age band, the filled-in words.</summary>
+    private sealed record Draft(
+        StoryBrief Brief,
+        Theme Theme,
+        AgeBand Band,
+        string Lang,
+        IReadOnlyList<Companion> Companions,
+        Dictionary<string, string> Slots,
+        Dictionary<string, string> English,
+        string Moral,
+        Queue<string> Textures
+    );
 
+    /// <summary>One beat of the arc as a page: its text at the band's detail, the picture's prompt and scene.</summary>
+    private static PlannedPage Page(Draft d, Beat beat, bool first)
+    {
+        var (brief, theme, band, lang, slots, english) = (d.Brief, d.Theme, d.Band, d.Lang, d.Slots, d.English);
+        var lines = beat.Lines[lang];
+        var text = new StringBuilder(Fill(lines[0], slots));
+        if (first && d.Companions.Count > 1)
+            text.Append(' ').Append(Fill(AlsoCame(lang, d.Companions.Skip(1).Select(c => c.Name).ToList()), slots));
+        if (beat.Moral)
+            text.Append(' ').Append(Fill(MoralLine(lang), slots)).Append(' ').Append(d.Moral);
+        if (band.Detail >= 1)
+            text.Append(' ').Append(Fill(lines[1], slots));
+        if (band.Detail >= 2)
+            text.Append(' ').Append(Fill(lines[2], slots));
+        if (band.Detail >= 3 && beat.Setting != "home" && d.Textures.Count > 0)
+            text.Append(' ').Append(Fill(d.Textures.Dequeue(), slots));
+
+        var setting = beat.Setting == "home" ? "home" : theme.Settings[beat.Setting[^1] - '1'];
+        var cast = beat
+            .Cast.Select(c =>
+                c switch
+                {
+                    "child" => brief.ChildName,
+                    "companion" => d.Companions[0].Name,
+                    _ => c,
+                }
+            )
+            .ToList();
+        var placeName = beat.Setting == "home" ? "a cosy little house with a red door" : english[$"the_{beat.Setting}"];
+        var prompt =
+            $"{Fill(beat.Lines["en"][0], english)} Setting: {placeName}, {beat.Time}. Mood: {beat.Mood}."
+            + (beat.Prop is null ? "" : $" Show the {PropWords(beat.Prop, english)}.");
+        return new PlannedPage(
+            Capitalize(text.ToString()),
+            prompt,
+            new Scene(setting, beat.Time, cast, beat.Prop, beat.Mood)
+        );
+    }
+
+    /// <summary>The child, each companion, and the arc's creature and helper when it has them.</summary>
+    private static List<Character> Characters(
+        StoryBrief brief,
+        IReadOnlyList<Companion> companions,
+        Arc arc,
+        Dictionary<string, string> english
+    )
+    {
         var characters = new List<Character>
         {
             new(brief.ChildName, "hero", ChildLook.For(brief.ChildName).Description, "child"),
@@ -130,13 +161,7 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
         if (arc.Beats.Any(b => b.Cast.Contains("helper")))
             characters.Add(new Character("helper", "helper", english["a_helper"], "helper"));
 
-        var settings = new[] { "place1", "place2", "place3" }.Select(p => english[$"the_{p}"]).ToList();
-        var title = Fill(Titles[arc.Id][lang], slots);
-        var description = Fill(Descriptions[lang].Replace("{age}", brief.AgeGroup, StringComparison.Ordinal), slots);
-        var style =
-            $"Soft, warm children's picture-book illustration, gentle watercolour textures, rounded friendly shapes, "
-            + $"palette {string.Join(", ", theme.Palette)}; no text in the picture.";
-        return new StoryPlan(title, description, moral, characters, settings, pages, style);
+        return characters;
     }
 
     private static Dictionary<string, string> Slots(StoryBrief brief, Theme theme, Companion companion, string lang)

@@ -474,102 +474,120 @@ public static class SceneArt
         switch (kind)
         {
             case "robot":
-                sb.Append(
-                    F($"<rect x='-12' y='-40' width='24' height='40' fill='#6c757d'/><rect x='-60' y='-150' ")
-                        + F($"width='120' height='110' rx='18' fill='{colour}'/><rect x='-50' y='-240' width='100' ")
-                        + F($"height='80' rx='20' fill='{colour}'/>")
-                );
-                sb.Append(
-                    "<line x1='0' y1='-240' x2='0' y2='-275' stroke='#495057' stroke-width='6'/><circle cx='0' "
-                        + "cy='-280' r='10' fill='#ff595e'/><rect x='-35' y='-120' width='70' height='30' rx='6' "
-                        + "fill='#212529'/><circle cx='-15' cy='-105' r='6' fill='#80ed99'/><circle cx='15' "
-                        + "cy='-105' r='6' fill='#ffd166'/>"
-                );
-                Face(sb, 0, -200, mood, 0.8);
+                Robot(sb, kind, colour, mood);
                 break;
             case "dolphin":
-                sb.Append(
-                    F($"<path d='M-110 -60 Q-40 -170 70 -110 Q110 -90 120 -60 Q60 -70 -20 -40 Q-70 -30 -110 -60Z' ")
-                        + F($"fill='{colour}'/><path d='M-10 -150 l30 -40 10 45z' fill='{colour}'/><path d='M-105 ")
-                        + F($"-62 l-40 -30 5 45z' fill='{colour}'/>")
-                );
-                sb.Append(
-                    "<circle cx='70' cy='-100' r='7' fill='#222'/><path d='M95 -78 q10 8 22 2' stroke='#222' "
-                        + "stroke-width='3' fill='none'/>"
-                );
+                Dolphin(sb, kind, colour, mood);
                 break;
             case "owl":
-                sb.Append(
-                    F($"<ellipse cx='0' cy='-80' rx='60' ry='80' fill='{colour}'/><ellipse cx='0' cy='-60' rx='40' ")
-                        + F($"ry='50' fill='#f1e3d3'/><path d='M-50 -150 l10 -35 20 25z M50 -150 l-10 -35 -20 25z' ")
-                        + F($"fill='{colour}'/>")
-                );
-                sb.Append(
-                    "<circle cx='-22' cy='-120' r='20' fill='#fff'/><circle cx='22' cy='-120' r='20' fill='#fff'/>"
-                        + "<circle cx='-22' cy='-120' r='9' fill='#222'/><circle cx='22' cy='-120' r='9' "
-                        + "fill='#222'/><path d='M-8 -100 l8 14 8 -14z' fill='#f4a261'/>"
-                );
+                Owl(sb, kind, colour, mood);
                 break;
             case "dragon":
             case "dinosaur":
-                sb.Append(
-                    F($"<path d='M-60 -60 Q-140 -40 -170 -90 Q-120 -70 -70 -90Z' fill='{colour}'/><ellipse ")
-                        + F($"cx='-10' cy='-80' rx='80' ry='60' fill='{colour}'/>")
-                );
-                sb.Append(
-                    F($"<rect x='-50' y='-40' width='26' height='40' rx='10' fill='{colour}'/><rect x='20' y='-40' ")
-                        + F($"width='26' height='40' rx='10' fill='{colour}'/><path d='M40 -110 Q60 -180 80 -190' ")
-                        + F($"stroke='{colour}' stroke-width='46' stroke-linecap='round' fill='none'/><ellipse ")
-                        + F($"cx='95' cy='-200' rx='55' ry='42' fill='{colour}'/>")
-                );
-                sb.Append(
-                    "<path d='M-60 -135 l15 -25 15 22 15 -25 15 22 15 -24 12 24' stroke='#ffb703' stroke-width='10' "
-                        + "fill='none' stroke-linejoin='round'/>"
-                );
-                if (kind == "dragon")
-                    sb.Append(
-                        "<path d='M-30 -130 Q-100 -230 -20 -200 Q0 -170 -10 -130Z' fill='#ffb703' opacity='0.9'/>"
-                    );
-                Face(sb, 100, -205, mood, 0.6);
+                Reptile(sb, kind, colour, mood);
                 break;
             case "cat":
             case "rabbit":
             case "bear":
             case "dog":
             default:
-                sb.Append(
-                    F($"<ellipse cx='0' cy='-55' rx='75' ry='55' fill='{colour}'/><rect x='-55' y='-30' width='24' ")
-                        + F($"height='30' rx='10' fill='{colour}'/><rect x='30' y='-30' width='24' height='30' ")
-                        + F($"rx='10' fill='{colour}'/>")
-                );
-                sb.Append(F($"<circle cx='10' cy='-145' r='58' fill='{colour}'/>"));
-                sb.Append(
-                    kind switch
-                    {
-                        "cat" => F(
-                            $"<path d='M-40 -180 l5 -50 35 30z M60 -180 l-5 -50 -35 30z' fill='{colour}'/><path "
-                        )
-                            + F($"d='M-75 -40 Q-130 -80 -110 -150' stroke='{colour}' stroke-width='16' fill='none' ")
-                            + F($"stroke-linecap='round'/>"),
-                        "rabbit" => F($"<ellipse cx='-12' cy='-230' rx='16' ry='55' fill='{colour}'/><ellipse cx='32' ")
-                            + F($"cy='-230' rx='16' ry='55' fill='{colour}'/><ellipse cx='-12' cy='-230' rx='7' ")
-                            + F($"ry='40' fill='#ffc2d1'/><ellipse cx='32' cy='-230' rx='7' ry='40' ")
-                            + F($"fill='#ffc2d1'/><circle cx='-78' cy='-60' r='18' fill='#fff'/>"),
-                        "bear" => F(
-                            $"<circle cx='-35' cy='-195' r='20' fill='{colour}'/><circle cx='55' cy='-195' r='20' "
-                        ) + F($"fill='{colour}'/><ellipse cx='10' cy='-128' rx='26' ry='18' fill='#f1e3d3'/>"),
-                        _ => F(
-                            $"<ellipse cx='-44' cy='-150' rx='18' ry='42' fill='#6b4f3a'/><ellipse cx='64' cy='-150' "
-                        )
-                            + F($"rx='18' ry='42' fill='#6b4f3a'/><path d='M-72 -70 Q-110 -110 -95 -130' ")
-                            + F($"stroke='{colour}' stroke-width='14' fill='none' stroke-linecap='round'/>"),
-                    }
-                );
-                sb.Append("<ellipse cx='10' cy='-132' rx='9' ry='7' fill='#222'/>");
-                Face(sb, 10, -155, mood, 0.6);
+                FourLegged(sb, kind, colour, mood);
                 break;
         }
         sb.Append("</g>");
+    }
+
+    private static void Robot(StringBuilder sb, string kind, string colour, string mood)
+    {
+        sb.Append(
+            F($"<rect x='-12' y='-40' width='24' height='40' fill='#6c757d'/><rect x='-60' y='-150' ")
+                + F($"width='120' height='110' rx='18' fill='{colour}'/><rect x='-50' y='-240' width='100' ")
+                + F($"height='80' rx='20' fill='{colour}'/>")
+        );
+        sb.Append(
+            "<line x1='0' y1='-240' x2='0' y2='-275' stroke='#495057' stroke-width='6'/><circle cx='0' "
+                + "cy='-280' r='10' fill='#ff595e'/><rect x='-35' y='-120' width='70' height='30' rx='6' "
+                + "fill='#212529'/><circle cx='-15' cy='-105' r='6' fill='#80ed99'/><circle cx='15' "
+                + "cy='-105' r='6' fill='#ffd166'/>"
+        );
+        Face(sb, 0, -200, mood, 0.8);
+    }
+
+    private static void Dolphin(StringBuilder sb, string kind, string colour, string mood)
+    {
+        sb.Append(
+            F($"<path d='M-110 -60 Q-40 -170 70 -110 Q110 -90 120 -60 Q60 -70 -20 -40 Q-70 -30 -110 -60Z' ")
+                + F($"fill='{colour}'/><path d='M-10 -150 l30 -40 10 45z' fill='{colour}'/><path d='M-105 ")
+                + F($"-62 l-40 -30 5 45z' fill='{colour}'/>")
+        );
+        sb.Append(
+            "<circle cx='70' cy='-100' r='7' fill='#222'/><path d='M95 -78 q10 8 22 2' stroke='#222' "
+                + "stroke-width='3' fill='none'/>"
+        );
+    }
+
+    private static void Owl(StringBuilder sb, string kind, string colour, string mood)
+    {
+        sb.Append(
+            F($"<ellipse cx='0' cy='-80' rx='60' ry='80' fill='{colour}'/><ellipse cx='0' cy='-60' rx='40' ")
+                + F($"ry='50' fill='#f1e3d3'/><path d='M-50 -150 l10 -35 20 25z M50 -150 l-10 -35 -20 25z' ")
+                + F($"fill='{colour}'/>")
+        );
+        sb.Append(
+            "<circle cx='-22' cy='-120' r='20' fill='#fff'/><circle cx='22' cy='-120' r='20' fill='#fff'/>"
+                + "<circle cx='-22' cy='-120' r='9' fill='#222'/><circle cx='22' cy='-120' r='9' "
+                + "fill='#222'/><path d='M-8 -100 l8 14 8 -14z' fill='#f4a261'/>"
+        );
+    }
+
+    private static void Reptile(StringBuilder sb, string kind, string colour, string mood)
+    {
+        sb.Append(
+            F($"<path d='M-60 -60 Q-140 -40 -170 -90 Q-120 -70 -70 -90Z' fill='{colour}'/><ellipse ")
+                + F($"cx='-10' cy='-80' rx='80' ry='60' fill='{colour}'/>")
+        );
+        sb.Append(
+            F($"<rect x='-50' y='-40' width='26' height='40' rx='10' fill='{colour}'/><rect x='20' y='-40' ")
+                + F($"width='26' height='40' rx='10' fill='{colour}'/><path d='M40 -110 Q60 -180 80 -190' ")
+                + F($"stroke='{colour}' stroke-width='46' stroke-linecap='round' fill='none'/><ellipse ")
+                + F($"cx='95' cy='-200' rx='55' ry='42' fill='{colour}'/>")
+        );
+        sb.Append(
+            "<path d='M-60 -135 l15 -25 15 22 15 -25 15 22 15 -24 12 24' stroke='#ffb703' stroke-width='10' "
+                + "fill='none' stroke-linejoin='round'/>"
+        );
+        if (kind == "dragon")
+            sb.Append("<path d='M-30 -130 Q-100 -230 -20 -200 Q0 -170 -10 -130Z' fill='#ffb703' opacity='0.9'/>");
+        Face(sb, 100, -205, mood, 0.6);
+    }
+
+    private static void FourLegged(StringBuilder sb, string kind, string colour, string mood)
+    {
+        sb.Append(
+            F($"<ellipse cx='0' cy='-55' rx='75' ry='55' fill='{colour}'/><rect x='-55' y='-30' width='24' ")
+                + F($"height='30' rx='10' fill='{colour}'/><rect x='30' y='-30' width='24' height='30' ")
+                + F($"rx='10' fill='{colour}'/>")
+        );
+        sb.Append(F($"<circle cx='10' cy='-145' r='58' fill='{colour}'/>"));
+        sb.Append(
+            kind switch
+            {
+                "cat" => F($"<path d='M-40 -180 l5 -50 35 30z M60 -180 l-5 -50 -35 30z' fill='{colour}'/><path ")
+                    + F($"d='M-75 -40 Q-130 -80 -110 -150' stroke='{colour}' stroke-width='16' fill='none' ")
+                    + F($"stroke-linecap='round'/>"),
+                "rabbit" => F($"<ellipse cx='-12' cy='-230' rx='16' ry='55' fill='{colour}'/><ellipse cx='32' ")
+                    + F($"cy='-230' rx='16' ry='55' fill='{colour}'/><ellipse cx='-12' cy='-230' rx='7' ")
+                    + F($"ry='40' fill='#ffc2d1'/><ellipse cx='32' cy='-230' rx='7' ry='40' ")
+                    + F($"fill='#ffc2d1'/><circle cx='-78' cy='-60' r='18' fill='#fff'/>"),
+                "bear" => F($"<circle cx='-35' cy='-195' r='20' fill='{colour}'/><circle cx='55' cy='-195' r='20' ")
+                    + F($"fill='{colour}'/><ellipse cx='10' cy='-128' rx='26' ry='18' fill='#f1e3d3'/>"),
+                _ => F($"<ellipse cx='-44' cy='-150' rx='18' ry='42' fill='#6b4f3a'/><ellipse cx='64' cy='-150' ")
+                    + F($"rx='18' ry='42' fill='#6b4f3a'/><path d='M-72 -70 Q-110 -110 -95 -130' ")
+                    + F($"stroke='{colour}' stroke-width='14' fill='none' stroke-linecap='round'/>"),
+            }
+        );
+        sb.Append("<ellipse cx='10' cy='-132' rx='9' ry='7' fill='#222'/>");
+        Face(sb, 10, -155, mood, 0.6);
     }
 
     private static void DrawCreature(StringBuilder sb, int x, int ground, string colour)

@@ -29,36 +29,7 @@ public sealed class ChatStoryWriter(
         ];
         if (correction is not null)
             messages.Add(new(ChatRole.User, StoryPrompt.Correction(correction)));
-        ChatResponse response;
-        try
-        {
-            response = await client(model)
-                .GetResponseAsync(
-                    messages,
-                    new ChatOptions
-                    {
-                        ModelId = model,
-                        ResponseFormat = ChatResponseFormat.ForJsonSchema(
-                            StoryPrompt.Schema,
-                            "story_plan",
-                            "A personalized picture-book story"
-                        ),
-                        // OpenAI's structured outputs only hold the answer to the schema when asked to be strict.
-                        AdditionalProperties = new() { ["strict"] = true },
-                    },
-                    ct
-                );
-        }
-        // The provider boundary: each SDK's refusal becomes the pipeline's one refusal.
-        catch (System.ClientModel.ClientResultException e) when (ProviderRefusedException.IsRefusal(e.Status))
-        {
-            throw new ProviderRefusedException(provider, e.Status, e.Message, e);
-        }
-        catch (Anthropic.Exceptions.AnthropicApiException e)
-            when (ProviderRefusedException.IsRefusal((int)e.StatusCode))
-        {
-            throw new ProviderRefusedException(provider, (int)e.StatusCode, e.Message, e);
-        }
+        var response = await AskAsync(model, messages, ct);
 
         // A refusal (OpenAI's "refusal", Claude's stop reason) is an answer, not a fault: asking again gets it again.
         var refusal = response.Messages.SelectMany(m => m.Contents).OfType<ErrorContent>().FirstOrDefault();
@@ -91,5 +62,39 @@ public sealed class ChatStoryWriter(
                 variant = brief.PromptVariant,
             }
         );
+    }
+
+    /// <summary>The model asked for the story as JSON to the schema; the provider boundary, where each SDK's refusal
+    /// becomes the pipeline's one refusal.</summary>
+    private async Task<ChatResponse> AskAsync(string model, List<ChatMessage> messages, CancellationToken ct)
+    {
+        try
+        {
+            return await client(model)
+                .GetResponseAsync(
+                    messages,
+                    new ChatOptions
+                    {
+                        ModelId = model,
+                        ResponseFormat = ChatResponseFormat.ForJsonSchema(
+                            StoryPrompt.Schema,
+                            "story_plan",
+                            "A personalized picture-book story"
+                        ),
+                        // OpenAI's structured outputs only hold the answer to the schema when asked to be strict.
+                        AdditionalProperties = new() { ["strict"] = true },
+                    },
+                    ct
+                );
+        }
+        catch (System.ClientModel.ClientResultException e) when (ProviderRefusedException.IsRefusal(e.Status))
+        {
+            throw new ProviderRefusedException(provider, e.Status, e.Message, e);
+        }
+        catch (Anthropic.Exceptions.AnthropicApiException e)
+            when (ProviderRefusedException.IsRefusal((int)e.StatusCode))
+        {
+            throw new ProviderRefusedException(provider, (int)e.StatusCode, e.Message, e);
+        }
     }
 }

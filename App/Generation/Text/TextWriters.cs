@@ -36,72 +36,78 @@ public static class TextWriters
             .AddHttpClient(Compatible, c => c.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
             .AddProviderResilience();
 
-        services.AddKeyedSingleton<IStoryWriter>(Providers.OpenAI, (sp, _) =>
-        {
-            var o = sp.GetRequiredService<IOptions<OpenAiOptions>>().Value;
-            var http = sp.GetRequiredService<IHttpClientFactory>();
-            return new ChatStoryWriter(
-                Providers.OpenAI,
-                o.TextModel,
-                PerModel(model =>
-                    new global::OpenAI.Chat.ChatClient(
-                        model,
-                        new ApiKeyCredential(o.ApiKey),
-                        OpenAiClientOptions.ForJobs(o, http)
-                    ).AsIChatClient()
-                ),
-                () => o.TextPrices
-            );
-        });
-        services.AddKeyedSingleton<IStoryWriter>(Anthropic, (sp, _) =>
-        {
-            var o = sp.GetRequiredService<IOptionsMonitor<ChatProviderOptions>>().Get(Anthropic);
-            var http = sp.GetRequiredService<IHttpClientFactory>();
-            return new ChatStoryWriter(
-                Anthropic,
-                o.TextModel,
-                PerModel(model =>
-                {
-                    var options = new global::Anthropic.Core.ClientOptions
-                    {
-                        ApiKey = o.ApiKey,
-                        HttpClient = http.CreateClient(Anthropic),
-                        MaxRetries = 0,
-                        Timeout = o.Timeout,
-                    };
-                    if (!string.IsNullOrWhiteSpace(o.Endpoint))
-                        options.BaseUrl = o.Endpoint.TrimEnd('/');
-                    return new AnthropicClient(options).AsIChatClient(model, o.MaxOutputTokens);
-                }),
-                () => o.TextPrices
-            );
-        });
-        services.AddKeyedSingleton<IStoryWriter>(Compatible, (sp, _) =>
-        {
-            var o = sp.GetRequiredService<IOptionsMonitor<ChatProviderOptions>>().Get(Compatible);
-            var http = sp.GetRequiredService<IHttpClientFactory>();
-            return new ChatStoryWriter(
-                Compatible,
-                o.TextModel,
-                PerModel(model =>
-                    new global::OpenAI.Chat.ChatClient(
-                        model,
-                        new ApiKeyCredential(o.ApiKey.Length > 0 ? o.ApiKey : "none"),
-                        new global::OpenAI.OpenAIClientOptions
-                        {
-                            Endpoint = new Uri(o.Endpoint),
-                            Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(
-                                http.CreateClient(Compatible)
-                            ),
-                            RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(maxRetries: 0),
-                            NetworkTimeout = o.Timeout,
-                        }
-                    ).AsIChatClient()
-                ),
-                () => o.TextPrices
-            );
-        });
+        services.AddKeyedSingleton<IStoryWriter>(Providers.OpenAI, (sp, _) => OpenAiWriter(sp));
+        services.AddKeyedSingleton<IStoryWriter>(Anthropic, (sp, _) => AnthropicWriter(sp));
+        services.AddKeyedSingleton<IStoryWriter>(Compatible, (sp, _) => CompatibleWriter(sp));
         return services;
+    }
+
+    private static ChatStoryWriter OpenAiWriter(IServiceProvider sp)
+    {
+        var o = sp.GetRequiredService<IOptions<OpenAiOptions>>().Value;
+        var http = sp.GetRequiredService<IHttpClientFactory>();
+        return new ChatStoryWriter(
+            Providers.OpenAI,
+            o.TextModel,
+            PerModel(model =>
+                new global::OpenAI.Chat.ChatClient(
+                    model,
+                    new ApiKeyCredential(o.ApiKey),
+                    OpenAiClientOptions.ForJobs(o, http)
+                ).AsIChatClient()
+            ),
+            () => o.TextPrices
+        );
+    }
+
+    private static ChatStoryWriter AnthropicWriter(IServiceProvider sp)
+    {
+        var o = sp.GetRequiredService<IOptionsMonitor<ChatProviderOptions>>().Get(Anthropic);
+        var http = sp.GetRequiredService<IHttpClientFactory>();
+        return new ChatStoryWriter(
+            Anthropic,
+            o.TextModel,
+            PerModel(model =>
+            {
+                var options = new global::Anthropic.Core.ClientOptions
+                {
+                    ApiKey = o.ApiKey,
+                    HttpClient = http.CreateClient(Anthropic),
+                    MaxRetries = 0,
+                    Timeout = o.Timeout,
+                };
+                if (!string.IsNullOrWhiteSpace(o.Endpoint))
+                    options.BaseUrl = o.Endpoint.TrimEnd('/');
+                return new AnthropicClient(options).AsIChatClient(model, o.MaxOutputTokens);
+            }),
+            () => o.TextPrices
+        );
+    }
+
+    private static ChatStoryWriter CompatibleWriter(IServiceProvider sp)
+    {
+        var o = sp.GetRequiredService<IOptionsMonitor<ChatProviderOptions>>().Get(Compatible);
+        var http = sp.GetRequiredService<IHttpClientFactory>();
+        return new ChatStoryWriter(
+            Compatible,
+            o.TextModel,
+            PerModel(model =>
+                new global::OpenAI.Chat.ChatClient(
+                    model,
+                    new ApiKeyCredential(o.ApiKey.Length > 0 ? o.ApiKey : "none"),
+                    new global::OpenAI.OpenAIClientOptions
+                    {
+                        Endpoint = new Uri(o.Endpoint),
+                        Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(
+                            http.CreateClient(Compatible)
+                        ),
+                        RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(maxRetries: 0),
+                        NetworkTimeout = o.Timeout,
+                    }
+                ).AsIChatClient()
+            ),
+            () => o.TextPrices
+        );
     }
 
     /// <summary>One client per model (an experiment's arms may name models the provider's default is not).</summary>
