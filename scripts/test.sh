@@ -18,6 +18,8 @@ pg_start "$PG_DIR" "$PG_PORT"
 s3rver_start "$S3_DIR" "$S3_PORT"
 theme_check_install
 contract_install
+# The formatter the code is checked against (FormattingTests): CSharpier, pinned in dotnet-tools.json.
+(cd "$ROOT" && dotnet tool restore >/dev/null)
 export TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
 export TEST_S3_URL="http://127.0.0.1:$S3_PORT"
 
