@@ -34,7 +34,7 @@ public sealed partial class ShopProducts(ShopifyGraphQL graphql, ILogger<ShopPro
                         or InvalidOperationException
             )
         {
-            Log.ProductsOfNotListed(logger, shop, e.Message);
+            Log.ProductsNotListed(logger, shop, e.Message);
             return null;
         }
     }
@@ -42,6 +42,6 @@ public sealed partial class ShopProducts(ShopifyGraphQL graphql, ILogger<ShopPro
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Products of {Shop} not listed: {Reason}")]
-        public static partial void ProductsOfNotListed(ILogger logger, string shop, string reason);
+        public static partial void ProductsNotListed(ILogger logger, string shop, string reason);
     }
 }

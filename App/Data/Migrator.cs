@@ -54,7 +54,7 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrat
                     await mark.ExecuteNonQueryAsync(ct);
                 }
                 await tx.CommitAsync(ct);
-                Log.AppliedMigration(logger, id);
+                Log.MigrationApplied(logger, id);
                 done.Add(id);
             }
             return done;
@@ -80,6 +80,6 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrat
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Applied migration {Migration}")]
-        public static partial void AppliedMigration(ILogger logger, string migration);
+        public static partial void MigrationApplied(ILogger logger, string migration);
     }
 }

@@ -74,7 +74,7 @@ public sealed partial class GenerationLedger(
             catch (Exception e)
             {
                 // The call's own outcome matters more than its ledger row; say so loudly.
-                Log.CouldNotRecordGenerationForStory(logger, e, type, storyId);
+                Log.GenerationNotRecorded(logger, e, type, storyId);
             }
         }
     }
@@ -82,7 +82,7 @@ public sealed partial class GenerationLedger(
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Error, Message = "Could not record {Type} generation for story {StoryId}")]
-        public static partial void CouldNotRecordGenerationForStory(
+        public static partial void GenerationNotRecorded(
             ILogger logger,
             Exception exception,
             GenerationType type,

@@ -54,13 +54,13 @@ public sealed partial class PipelineReconcilerJob(
         foreach (var id in ids)
             enqueued += await pipeline.AdvanceAsync(id, cancellationToken);
         if (enqueued > 0)
-            Log.ReconcilerEnqueuedStageJobS(logger, enqueued);
+            Log.StageJobsReconciled(logger, enqueued);
         return enqueued;
     }
 
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciler enqueued {Count} stage job(s)")]
-        public static partial void ReconcilerEnqueuedStageJobS(ILogger logger, int count);
+        public static partial void StageJobsReconciled(ILogger logger, int count);
     }
 }

@@ -76,7 +76,7 @@ public sealed partial class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics
         if (enqueued.Contains(StoryJobKind.Text))
             metrics.BookStarted();
         if (enqueued.Count > 0)
-            Log.StoryEnqueued(logger, storyId, enqueued);
+            Log.StagesEnqueued(logger, storyId, enqueued);
         return enqueued.Count;
     }
 
@@ -92,7 +92,7 @@ public sealed partial class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Log.CouldNotEnqueueStoryYetThe(logger, e, storyId);
+            Log.EnqueueDeferred(logger, e, storyId);
         }
     }
 
@@ -107,13 +107,13 @@ public sealed partial class StoryPipeline(StoryJobs jobs, Telemetry.StoryMetrics
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: enqueued {Stages}")]
-        public static partial void StoryEnqueued(
+        public static partial void StagesEnqueued(
             ILogger logger,
             Guid storyId,
             IReadOnlyCollection<StoryJobKind> stages
         );
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Could not enqueue story {StoryId} yet; the reconciler will")]
-        public static partial void CouldNotEnqueueStoryYetThe(ILogger logger, Exception exception, Guid storyId);
+        public static partial void EnqueueDeferred(ILogger logger, Exception exception, Guid storyId);
     }
 }

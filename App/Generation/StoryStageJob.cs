@@ -29,7 +29,7 @@ public sealed partial class StoryStageJob(
                 .SingleOrDefaultAsync(s => s.Id == storyId, cancellationToken);
         if (story?.Status != StoryStatus.Generating)
         {
-            Log.NothingToDo(logger, storyId, story?.Status, stage);
+            Log.StageSkipped(logger, storyId, story?.Status, stage);
             return;
         }
         // The story row decides: a stage requeued by hand before its dependencies are done waits for them; the one
@@ -40,7 +40,7 @@ public sealed partial class StoryStageJob(
             Log.StageWaitsForItsDependencies(logger, storyId, stage, missing);
             return;
         }
-        Log.StoryStarting(logger, storyId, stage);
+        Log.StageStarted(logger, storyId, stage);
         try
         {
             await stages.Single(s => s.Stage == stage).RunAsync(story, cancellationToken);
@@ -63,10 +63,10 @@ public sealed partial class StoryStageJob(
             // any other permanent failure ends the story, so its other stages are removed.
             if (e is not PagesFailedException)
                 await pipeline.CancelAsync(storyId, except: stage, ct: cancellationToken);
-            Log.StoryFailedPermanently(logger, e, storyId, stage);
+            Log.StageFailedForGood(logger, e, storyId, stage);
             return;
         }
-        Log.StoryDone(logger, storyId, stage);
+        Log.StageDone(logger, storyId, stage);
         await pipeline.AdvanceAsync(storyId, cancellationToken);
     }
 
@@ -118,7 +118,12 @@ public sealed partial class StoryStageJob(
             Level = LogLevel.Information,
             Message = "Story {StoryId} is {Status} (empty: gone); {Stage} has nothing to do"
         )]
-        public static partial void NothingToDo(ILogger logger, Guid storyId, StoryStatus? status, PipelineStages stage);
+        public static partial void StageSkipped(
+            ILogger logger,
+            Guid storyId,
+            StoryStatus? status,
+            PipelineStages stage
+        );
 
         [LoggerMessage(
             Level = LogLevel.Information,
@@ -132,10 +137,10 @@ public sealed partial class StoryStageJob(
         );
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: {Stage} starting")]
-        public static partial void StoryStarting(ILogger logger, Guid storyId, PipelineStages stage);
+        public static partial void StageStarted(ILogger logger, Guid storyId, PipelineStages stage);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Story {StoryId}: {Stage} failed permanently")]
-        public static partial void StoryFailedPermanently(
+        public static partial void StageFailedForGood(
             ILogger logger,
             Exception exception,
             Guid storyId,
@@ -143,6 +148,6 @@ public sealed partial class StoryStageJob(
         );
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: {Stage} done")]
-        public static partial void StoryDone(ILogger logger, Guid storyId, PipelineStages stage);
+        public static partial void StageDone(ILogger logger, Guid storyId, PipelineStages stage);
     }
 }

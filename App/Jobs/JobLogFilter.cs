@@ -29,7 +29,7 @@ public sealed partial class JobLogFilter(TimeProvider clock, ILogger<JobLogFilte
         catch (Exception error) when (error is not OutOfMemoryException)
         {
             // The log is for the dashboard: losing it must never fail the job.
-            Log.CouldNotKeepJobSLog(logger, error, context.BackgroundJob.Id);
+            Log.JobLogNotKept(logger, error, context.BackgroundJob.Id);
         }
     }
 
@@ -46,6 +46,6 @@ public sealed partial class JobLogFilter(TimeProvider clock, ILogger<JobLogFilte
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep job {JobId}'s log")]
-        public static partial void CouldNotKeepJobSLog(ILogger logger, Exception exception, string jobId);
+        public static partial void JobLogNotKept(ILogger logger, Exception exception, string jobId);
     }
 }

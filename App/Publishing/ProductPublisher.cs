@@ -235,7 +235,7 @@ public sealed partial class ProductPublisher(
                     ct
                 );
         }
-        Log.StoryPublishedAsOn(logger, story.Id, productId, shop);
+        Log.StoryPublished(logger, story.Id, productId, shop);
     }
 
     /// <summary>The product's description: the story's blurb and what the buyer gets (built as elements, escaped by
@@ -324,6 +324,6 @@ public sealed partial class ProductPublisher(
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId} published as {ProductId} on {Shop}")]
-        public static partial void StoryPublishedAsOn(ILogger logger, Guid storyId, string productId, string shop);
+        public static partial void StoryPublished(ILogger logger, Guid storyId, string productId, string shop);
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class PublishJob(
     [System.ComponentModel.DisplayName("Publish · story {0}")]
     public async Task RunAsync(Guid storyId, CancellationToken cancellationToken)
     {
-        Log.StoryPublishing(logger, storyId);
+        Log.PublishStarted(logger, storyId);
         try
         {
             await publisher.PublishAsync(storyId, cancellationToken);
@@ -34,7 +34,7 @@ public sealed partial class PublishJob(
                             .SetProperty(s => s.UpdatedAt, clock.GetUtcNow()),
                     cancellationToken
                 );
-            Log.StoryPublishingRefused(logger, e, storyId);
+            Log.PublishRefused(logger, e, storyId);
         }
     }
 
@@ -54,9 +54,9 @@ public sealed partial class PublishJob(
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Story {StoryId}: publishing")]
-        public static partial void StoryPublishing(ILogger logger, Guid storyId);
+        public static partial void PublishStarted(ILogger logger, Guid storyId);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Story {StoryId}: publishing refused")]
-        public static partial void StoryPublishingRefused(ILogger logger, Exception exception, Guid storyId);
+        public static partial void PublishRefused(ILogger logger, Exception exception, Guid storyId);
     }
 }

@@ -60,7 +60,7 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
             {
                 // Hung (or frozen) browser: nothing more will come over its socket. Kill it; the next attempt starts
                 // one.
-                Log.ARenderTookLongerThanKilling(logger, e, options.Value.RenderTimeout);
+                Log.RenderTimedOut(logger, e, options.Value.RenderTimeout);
                 Kill(_browser ?? browser);
             }
             catch (Exception e)
@@ -69,7 +69,7 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
                     && _browser is not { IsConnected: true }
                 )
             {
-                Log.ChromiumWentAwayDuringARender(logger, e);
+                Log.ChromiumCrashed(logger, e);
             }
         }
     }
@@ -82,7 +82,7 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            Log.ChromiumHadAlreadyGone(logger, e);
+            Log.ChromiumAlreadyGone(logger, e);
         }
         _broken = browser;
     }
@@ -149,7 +149,7 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
                 if (Current.TryGetValue(page, out var serve) && await serve(request))
                     return;
                 Interlocked.Increment(ref _blocked);
-                Log.ChromiumBlockedARequestTo(logger, request.Url);
+                Log.RequestBlocked(logger, request.Url);
                 await request.AbortAsync(RequestAbortErrorCode.BlockedByClient);
             }
             catch (PuppeteerException)
@@ -274,7 +274,7 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
             Unsandboxed = string.Equals(o.Sandbox, "off", StringComparison.OrdinalIgnoreCase)
                 ? "Chromium:Sandbox is off"
                 : $"running as root and the user {o.RunAsUser} does not exist";
-        Log.ChromiumRunsWithoutItsSandbox(logger, Unsandboxed!);
+        Log.SandboxUnavailable(logger, Unsandboxed!);
         Sandboxed = false;
         return await Puppeteer.LaunchAsync(
             new LaunchOptions
@@ -304,19 +304,19 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
             Level = LogLevel.Warning,
             Message = "A render took longer than {Timeout}; killing Chromium and trying again"
         )]
-        public static partial void ARenderTookLongerThanKilling(ILogger logger, Exception exception, TimeSpan timeout);
+        public static partial void RenderTimedOut(ILogger logger, Exception exception, TimeSpan timeout);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium went away during a render; starting it again")]
-        public static partial void ChromiumWentAwayDuringARender(ILogger logger, Exception exception);
+        public static partial void ChromiumCrashed(ILogger logger, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "Chromium had already gone")]
-        public static partial void ChromiumHadAlreadyGone(ILogger logger, Exception exception);
+        public static partial void ChromiumAlreadyGone(ILogger logger, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium blocked a request to {Url}")]
-        public static partial void ChromiumBlockedARequestTo(ILogger logger, string url);
+        public static partial void RequestBlocked(ILogger logger, string url);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Chromium renders without its sandbox: {Reason}")]
-        public static partial void ChromiumRunsWithoutItsSandbox(ILogger logger, string reason);
+        public static partial void SandboxUnavailable(ILogger logger, string reason);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Chromium {Version} started")]
         public static partial void ChromiumStarted(ILogger logger, string version);

@@ -84,7 +84,7 @@ public sealed partial class ShopifyGraphQL(
             request.Headers.Add("X-Shopify-Access-Token", token);
             using var response = await http.SendAsync(request, ct);
             if (response.Headers.TryGetValues("X-Shopify-API-Deprecated-Reason", out var reasons))
-                Log.ShopifyMarksAFieldInThis(logger, string.Join("; ", reasons));
+                Log.DeprecatedFieldQueried(logger, string.Join("; ", reasons));
 
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
@@ -258,6 +258,6 @@ public sealed partial class ShopifyGraphQL(
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "Shopify marks a field in this query deprecated: {Reason}")]
-        public static partial void ShopifyMarksAFieldInThis(ILogger logger, string reason);
+        public static partial void DeprecatedFieldQueried(ILogger logger, string reason);
     }
 }

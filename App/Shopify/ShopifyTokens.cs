@@ -120,7 +120,7 @@ public sealed partial class ShopifyTokens(
         }
         await SaveAsync(conn, tx, shop, tokens, ct);
         await tx.CommitAsync(ct);
-        Log.RefreshedTheAccessTokenFor(logger, shop);
+        Log.AccessTokenRefreshed(logger, shop);
         return tokens.AccessToken;
     }
 
@@ -262,6 +262,6 @@ public sealed partial class ShopifyTokens(
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Refreshed the access token for {Shop}")]
-        public static partial void RefreshedTheAccessTokenFor(ILogger logger, string shop);
+        public static partial void AccessTokenRefreshed(ILogger logger, string shop);
     }
 }

@@ -118,7 +118,7 @@ public sealed partial class DeliverJob(
                             .SetProperty(d => d.FailedAt, (DateTimeOffset?)null),
                     ct
                 );
-            Log.StoryDeliveredForOrderLine(logger, story.Id, delivery.OrderId, delivery.LineItemId);
+            Log.StoryDelivered(logger, story.Id, delivery.OrderId, delivery.LineItemId);
         }
     }
 
@@ -155,7 +155,7 @@ public sealed partial class DeliverJob(
         var lines = await OpenLinesAsync(shop, delivery, ct);
         if (lines.Count == 0)
         {
-            Log.StoryOrderHasNoOpenLine(logger, story.Id, delivery.OrderId);
+            Log.NoOpenLineToFulfil(logger, story.Id, delivery.OrderId);
             return "none-open";
         }
         var created = await graphql.MutateAsync<FulfillmentCreated>(
@@ -253,18 +253,13 @@ public sealed partial class DeliverJob(
             Level = LogLevel.Information,
             Message = "Story {StoryId} delivered for order {OrderId}, line {LineItemId}"
         )]
-        public static partial void StoryDeliveredForOrderLine(
-            ILogger logger,
-            Guid storyId,
-            string orderId,
-            string lineItemId
-        );
+        public static partial void StoryDelivered(ILogger logger, Guid storyId, string orderId, string lineItemId);
 
         [LoggerMessage(
             Level = LogLevel.Information,
             Message = "Story {StoryId}: order {OrderId} has no open line for it; the download page is ready "
                 + "without a new fulfillment"
         )]
-        public static partial void StoryOrderHasNoOpenLine(ILogger logger, Guid storyId, string orderId);
+        public static partial void NoOpenLineToFulfil(ILogger logger, Guid storyId, string orderId);
     }
 }

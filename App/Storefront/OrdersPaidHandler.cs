@@ -96,7 +96,7 @@ public sealed partial class OrdersPaidHandler(
                 }
             }
             if (lines.All(l => l.StoryIds.Count == 0) && published.Count == 0)
-                Log.OrdersPaidForHasNoStorybook(logger, orderId, context.ShopDomain);
+                Log.OrderWithoutStorybook(logger, orderId, context.ShopDomain);
         }
         await release.RefusedAsync(refused, ct);
         await release.PaidAsync(paid, ct);
@@ -137,6 +137,6 @@ public sealed partial class OrdersPaidHandler(
             Level = LogLevel.Information,
             Message = "orders/paid {OrderId} for {Shop} has no storybook in it"
         )]
-        public static partial void OrdersPaidForHasNoStorybook(ILogger logger, string orderId, string shop);
+        public static partial void OrderWithoutStorybook(ILogger logger, string orderId, string shop);
     }
 }

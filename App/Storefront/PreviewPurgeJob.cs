@@ -45,7 +45,7 @@ public sealed partial class PreviewPurgeJob(
             await eraser.EraseAsync(db, shop.Key, [.. shop.Select(s => s.Id)], cancellationToken);
         await limits.PruneAsync(cancellationToken);
         if (stale.Count > 0)
-            Log.ErasedUnpaidPreviewSOlderThan(logger, stale.Count, options.Value.PreviewRetention.TotalDays);
+            Log.UnpaidPreviewsErased(logger, stale.Count, options.Value.PreviewRetention.TotalDays);
         return stale.Count;
     }
 
@@ -55,6 +55,6 @@ public sealed partial class PreviewPurgeJob(
             Level = LogLevel.Information,
             Message = "Erased {Count} unpaid preview(s) older than {Days} days"
         )]
-        public static partial void ErasedUnpaidPreviewSOlderThan(ILogger logger, int count, double days);
+        public static partial void UnpaidPreviewsErased(ILogger logger, int count, double days);
     }
 }

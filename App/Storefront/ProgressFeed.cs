@@ -116,7 +116,7 @@ public sealed partial class ProgressFeed(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Log.CouldNotReadStoryProgressTrying(logger, e);
+                Log.ProgressReadFailed(logger, e);
             }
             await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
         }
@@ -131,6 +131,6 @@ public sealed partial class ProgressFeed(
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read story progress; trying again")]
-        public static partial void CouldNotReadStoryProgressTrying(ILogger logger, Exception exception);
+        public static partial void ProgressReadFailed(ILogger logger, Exception exception);
     }
 }

@@ -94,7 +94,7 @@ public sealed partial class StoryRelease(
         foreach (var p in paid.Where(p => released.All(r => r.Id != p.StoryId)))
             // Not ours (any more): an old cart after a customers/redact, or a property edited by hand. Nothing to
             // deliver.
-            Log.OrdersPaidNamesStoryWhichDoes(logger, p.OrderId, p.StoryId, p.ShopDomain);
+            Log.PaidStoryOfAnotherShop(logger, p.OrderId, p.StoryId, p.ShopDomain);
         // The pipeline makes the rest of a released preview, or delivers a finished book.
         foreach (var (id, _) in released)
             await pipeline.AdvanceAsync(id, ct);
@@ -147,12 +147,7 @@ public sealed partial class StoryRelease(
             Level = LogLevel.Information,
             Message = "orders/paid {OrderId} names story {StoryId}, which {Shop} does not have"
         )]
-        public static partial void OrdersPaidNamesStoryWhichDoes(
-            ILogger logger,
-            string orderId,
-            Guid storyId,
-            string shop
-        );
+        public static partial void PaidStoryOfAnotherShop(ILogger logger, string orderId, Guid storyId, string shop);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Story {StoryId} not released: {Reason}")]
         public static partial void StoryNotReleased(ILogger logger, Guid storyId, string reason);

@@ -217,7 +217,7 @@ public static partial class StoryActions
             }
             catch (Exception e)
             {
-                Log.CouldNotArchiveProduct(
+                Log.ProductArchiveFailed(
                     http.RequestServices.GetRequiredService<ILogger<StoryCreated>>(),
                     e,
                     productId
@@ -359,6 +359,6 @@ public static partial class StoryActions
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "Could not archive product {ProductId}")]
-        public static partial void CouldNotArchiveProduct(ILogger logger, Exception exception, string productId);
+        public static partial void ProductArchiveFailed(ILogger logger, Exception exception, string productId);
     }
 }

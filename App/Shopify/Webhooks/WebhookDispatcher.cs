@@ -44,7 +44,7 @@ public sealed partial class WebhookDispatcher(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
             catch (Exception e)
             {
-                Log.WebhookDispatcherFailedToClaimWork(logger, e);
+                Log.WebhookClaimFailed(logger, e);
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
         }
@@ -122,7 +122,7 @@ public sealed partial class WebhookDispatcher(
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                Log.WebhookBatchOfFailed(logger, e, group.Count(), group.Key);
+                Log.WebhookBatchFailed(logger, e, group.Count(), group.Key);
                 foreach (var d in group)
                     await FailAsync(d.Id, d.Attempts, e.Message, ct);
             }
@@ -144,7 +144,7 @@ public sealed partial class WebhookDispatcher(
                         ct
                     );
                 else
-                    Log.NoHandlerForWebhookTopicAcknowledged(logger, d.Topic);
+                    Log.WebhookTopicUnhandled(logger, d.Topic);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -195,16 +195,16 @@ public sealed partial class WebhookDispatcher(
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Error, Message = "Webhook dispatcher failed to claim work; retrying")]
-        public static partial void WebhookDispatcherFailedToClaimWork(ILogger logger, Exception exception);
+        public static partial void WebhookClaimFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Webhook batch of {Count} {Topic} failed")]
-        public static partial void WebhookBatchOfFailed(ILogger logger, Exception exception, int count, string topic);
+        public static partial void WebhookBatchFailed(ILogger logger, Exception exception, int count, string topic);
 
         [LoggerMessage(
             Level = LogLevel.Warning,
             Message = "No handler for webhook topic {Topic}; acknowledged and ignored"
         )]
-        public static partial void NoHandlerForWebhookTopicAcknowledged(ILogger logger, string topic);
+        public static partial void WebhookTopicUnhandled(ILogger logger, string topic);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {Topic} {DeliveryId} failed (attempt {Attempt})")]
         public static partial void WebhookFailedAttempt(
