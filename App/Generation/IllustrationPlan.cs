@@ -59,14 +59,18 @@ public sealed record IllustrationPlan(
         return new IllustrationPlan(pictures, lineArt, style);
     }
 
-    /// <summary>The cover shows the hero and a companion at the story's farthest place, in warm light.</summary>
+    /// <summary>The cover shows the hero, every companion and the friend the story is about at the story's farthest
+    /// place, in warm light.</summary>
     private static Picture Cover(Story story, List<StoryPage> pages)
     {
         var destination = pages.LastOrDefault(p => p.Scene.Setting != "home")?.Scene.Setting ?? "home";
         var scene = new Scene(
             destination,
             "sunset",
-            [story.ChildName, .. story.Characters.Where(c => c.Role == "companion").Take(1).Select(c => c.Name)],
+            [
+                story.ChildName,
+                .. story.Characters.Where(c => c.Role is "companion" or "friend").Select(c => c.Name),
+            ],
             "treasure",
             "joyful"
         );

@@ -5,14 +5,24 @@ namespace StorybookShop.Generation.Offline;
 
 /// <summary>
 /// A scene drawing as a colouring page: every shape keeps its outline and loses its fill — white shapes with bold dark
-/// strokes on white, no gradients, blur, transparency or night tint.
+/// strokes on white. Light and air are not shapes: glows, light rays, shadows and the night or underwater tint
+/// (anything mostly transparent) are left out, since outlined and filled white they would cover the page.
 /// </summary>
 public static partial class LineArt
 {
     public const string Ink = "#222222";
 
+    /// <summary>Shapes less opaque than this are light or air, not things to colour in.</summary>
+    public const double MostlyTransparent = 0.5;
+
     public static string FromSvg(string svg)
     {
+        svg = Translucent()
+            .Replace(
+                svg,
+                m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) < MostlyTransparent ? "" : m.Value
+            );
+        svg = Glow().Replace(svg, "");
         svg = Defs().Replace(svg, "");
         svg = FilterUse().Replace(svg, "");
         svg = Opacity().Replace(svg, "");
@@ -40,6 +50,14 @@ public static partial class LineArt
         RegexOptions.Singleline
     )]
     private static partial Regex Defs();
+
+    /// <summary>A single element (no children) with an opacity of its own.</summary>
+    [GeneratedRegex(@"<[a-z]+\b[^<>]*?\sopacity='([\d.]+)'[^<>]*?/>")]
+    private static partial Regex Translucent();
+
+    /// <summary>A single element painted with the glow gradient (a halo of light).</summary>
+    [GeneratedRegex(@"<[a-z]+\b[^<>]*?fill='url\(#glow\)'[^<>]*?/>")]
+    private static partial Regex Glow();
 
     [GeneratedRegex(@"\sfilter='[^']*'")]
     private static partial Regex FilterUse();

@@ -103,13 +103,14 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
             text.Append(' ').Append(Fill(d.Textures.Dequeue(), slots));
 
         var setting = beat.Setting == "home" ? "home" : theme.Settings[beat.Setting[^1] - '1'];
+        // Every companion goes where "the companion" goes: the ones the text names are in the picture.
         var cast = beat
-            .Cast.Select(c =>
+            .Cast.SelectMany(c =>
                 c switch
                 {
-                    "child" => brief.ChildName,
-                    "companion" => d.Companions[0].Name,
-                    _ => c,
+                    "child" => [brief.ChildName],
+                    "companion" => d.Companions.Select(x => x.Name),
+                    _ => new[] { c },
                 }
             )
             .ToList();

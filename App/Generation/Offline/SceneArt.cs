@@ -12,7 +12,7 @@ public static class SceneArt
     public static string Svg(IllustrationRequest r, string[] palette)
     {
         var scene = r.Scene;
-        var rng = new Random(HashCode.Combine(r.Brief.StoryId, r.PageNumber));
+        var rng = new Random(SceneLayout.Seed(r.Brief.StoryId, r.PageNumber));
         var sb = new StringBuilder(16_384);
         sb.Append("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1000 1000' width='1000' height='1000'>");
         sb.Append("<defs><filter id='soft'><feGaussianBlur stdDeviation='6'/></filter>")
@@ -28,28 +28,13 @@ public static class SceneArt
         sb.Append("<rect width='1000' height='1000' fill='url(#sky)'/>");
         var groundY = Background(sb, scene.Setting, scene.TimeOfDay, palette, rng);
 
-        var child = ChildLook.For(r.Brief.ChildName);
-        var companion = r.Characters.FirstOrDefault(c => c.Role == "companion");
-        var cast = scene.Cast;
-        var mood = scene.Mood;
-        var x = cast.Count > 2 ? 330 : 420;
-        if (cast.Contains("child") || cast.Contains(r.Brief.ChildName))
-            DrawChild(sb, x, groundY, child, mood);
-        if (companion is not null && cast.Contains(companion.Name))
-            DrawCompanion(
-                sb,
-                x + 190,
-                groundY,
-                companion.Kind,
-                ChildLook.CompanionColour(companion.Kind, companion.Name).Colour,
-                mood
-            );
-        if (cast.Contains("creature"))
-            DrawCreature(sb, x + 360, groundY, palette[3]);
-        if (cast.Contains("helper"))
-            DrawHelper(sb, x - 200, groundY, palette[1]);
-        if (scene.Prop is not null)
-            DrawProp(sb, scene.Prop, x, groundY, palette);
+        var layout = SceneLayout.For(r);
+        if (scene.Prop is not null && Lies(scene.Prop))
+            DrawProp(sb, scene.Prop, layout, palette);
+        foreach (var figure in layout.Figures)
+            DrawFigure(sb, figure, r.Brief.ChildName, scene.Mood, palette);
+        if (scene.Prop is not null && !Lies(scene.Prop))
+            DrawProp(sb, scene.Prop, layout, palette);
         if (scene.TimeOfDay is "night" or "evening")
             sb.Append(
                 F($"<rect width='1000' height='1000' fill='#0b1d51' ")
@@ -57,6 +42,39 @@ public static class SceneArt
             );
         sb.Append("</svg>");
         return sb.ToString();
+    }
+
+    /// <summary>One figure where the layout put it: drawn at the origin, then moved, scaled and (facing left)
+    /// mirrored as one group named for the character.</summary>
+    private static void DrawFigure(
+        StringBuilder sb,
+        SceneLayout.Figure f,
+        string childName,
+        string mood,
+        string[] palette
+    )
+    {
+        var name = System.Security.SecurityElement.Escape(f.Name);
+        sb.Append(
+            F($"<g data-figure='{name}' transform='translate({f.X:0.#} {f.Ground:0.#}) ")
+                + F($"scale({(f.FacingLeft ? -f.Scale : f.Scale):0.###} {f.Scale:0.###})'>")
+        );
+        switch (f.Kind)
+        {
+            case "child":
+                DrawChild(sb, 0, 0, ChildLook.For(childName), mood);
+                break;
+            case "creature":
+                DrawCreature(sb, 0, 0, palette[3]);
+                break;
+            case "helper":
+                DrawHelper(sb, 0, 0, palette[1]);
+                break;
+            default:
+                DrawCompanion(sb, 0, 0, f.Kind, ChildLook.CompanionColour(f.Kind, f.Name).Colour, mood);
+                break;
+        }
+        sb.Append("</g>");
     }
 
     private static (string, string) Sky(string setting, string time) =>
@@ -620,55 +638,85 @@ public static class SceneArt
         sb.Append("<circle cx='0' cy='-335' r='8' fill='#ffd166'/></g>");
     }
 
-    private static void DrawProp(StringBuilder sb, string prop, int x, int ground, string[] p)
+    /// <summary>Props lying in the scene (an obstacle, a ball) go where nobody stands, behind the figures.</summary>
+    private static bool Lies(string prop) => prop is "obstacle" or "ball";
+
+    /// <summary>A prop: lying ones at the widest free spot on the ground; held ones (treasure, map, light, gift) in
+    /// front of the child, on the side the child faces.</summary>
+    private static void DrawProp(StringBuilder sb, string prop, SceneLayout.Layout layout, string[] p)
     {
+        var ground = layout.Ground;
+        var child = layout.Figures.FirstOrDefault(f => f.Kind == "child") ?? (layout.Figures.Count > 0 ? layout.Figures[0] : null);
+        var dir = child?.FacingLeft == true ? -1 : 1;
+        var s = child?.Scale ?? 1;
+        var hx = child is null ? 500 : dir > 0 ? child.Head.X1 + 30 * s : child.Head.X0 - 30 * s;
+        var hy = child is null ? ground - 260 : child.Head.Y0 + 70 * s;
         switch (prop)
         {
             case "treasure":
                 sb.Append(
-                    F($"<circle cx='{x + 110}' cy='{ground - 260}' r='90' fill='url(#glow)'/><path ")
-                        + F($"transform='translate({x + 110} {ground - 260})' d='M0 -40 l12 26 28 4 -20 20 5 28 ")
+                    F($"<circle cx='{hx:0}' cy='{hy:0}' r='90' fill='url(#glow)'/><path ")
+                        + F($"transform='translate({hx:0} {hy:0})' d='M0 -40 l12 26 28 4 -20 20 5 28 ")
                         + F($"-25 -13 -25 13 5 -28 -20 -20 28 -4z' fill='#ffd166' stroke='#f4a261' stroke-width='4'/>")
                 );
                 break;
             case "map":
                 sb.Append(
-                    F($"<g transform='translate({x - 190} {ground - 170}) rotate(-8)'><rect width='150' ")
-                        + F($"height='110' fill='#f2e2ba' stroke='#b08968' stroke-width='5'/><path d='M15 90 q40 ")
-                        + F($"-60 70 -20 t50 -50' stroke='#bc4749' stroke-width='5' stroke-dasharray='10 8' ")
-                        + F($"fill='none'/><path d='M120 20 l12 12 m0 -12 l-12 12' stroke='#bc4749' ")
-                        + F($"stroke-width='5'/></g>")
-                );
-                break;
-            case "obstacle":
-                sb.Append(
-                    F($"<g transform='translate({x + 300} {ground})'><ellipse cx='0' cy='-60' rx='160' ry='70' ")
-                        + F($"fill='{p[0]}' opacity='0.95'/><ellipse cx='-40' cy='-110' rx='90' ry='50' ")
-                        + F($"fill='{p[0]}'/><path d='M-120 -60 q60 -20 120 5 t110 -10' stroke='#fff' ")
-                        + F($"stroke-width='5' opacity='0.3' fill='none'/></g>")
+                    F($"<g transform='translate({hx - 75 + 40 * dir:0} {ground - 190 * s:0}) rotate({-8 * dir})'>")
+                        + F($"<rect width='150' height='110' fill='#f2e2ba' stroke='#b08968' stroke-width='5'/>")
+                        + F($"<path d='M15 90 q40 -60 70 -20 t50 -50' stroke='#bc4749' stroke-width='5' ")
+                        + F($"stroke-dasharray='10 8' fill='none'/><path d='M120 20 l12 12 m0 -12 l-12 12' ")
+                        + F($"stroke='#bc4749' stroke-width='5'/></g>")
                 );
                 break;
             case "light":
                 sb.Append(
-                    F($"<circle cx='{x + 95}' cy='{ground - 240}' r='110' fill='url(#glow)'/><rect x='{x + 75}' ")
-                        + F($"y='{ground - 270}' width='40' height='55' rx='8' fill='#ffd166' stroke='#6c584c' ")
+                    F($"<circle cx='{hx:0}' cy='{hy:0}' r='110' fill='url(#glow)'/><rect x='{hx - 20:0}' ")
+                        + F($"y='{hy - 30:0}' width='40' height='55' rx='8' fill='#ffd166' stroke='#6c584c' ")
                         + F($"stroke-width='5'/>")
                 );
                 break;
             case "gift":
                 sb.Append(
-                    F($"<ellipse cx='{x - 80}' cy='{ground - 90}' rx='26' ry='18' fill='{p[4]}' stroke='#fff' ")
+                    F($"<ellipse cx='{hx:0}' cy='{ground - 150 * s:0}' rx='26' ry='18' fill='{p[4]}' stroke='#fff' ")
                         + F($"stroke-width='4'/>")
                 );
                 break;
-            case "ball":
+            case "obstacle":
+                var ox = FreeSpot(layout, 160);
                 sb.Append(
-                    F($"<circle cx='{x + 330}' cy='{ground - 40}' r='38' fill='{p[3]}'/><path ")
-                        + F($"d='M{x + 292} {ground - 40} h76 M{x + 330} {ground - 78} v76' stroke='#fff' ")
+                    F($"<g transform='translate({ox:0} {ground:0})'><ellipse cx='0' cy='-60' rx='160' ry='70' ")
+                        + F($"fill='{p[0]}' opacity='0.95'/><ellipse cx='-40' cy='-110' rx='90' ry='50' ")
+                        + F($"fill='{p[0]}'/><path d='M-120 -60 q60 -20 120 5 t110 -10' stroke='#fff' ")
+                        + F($"stroke-width='5' opacity='0.3' fill='none'/></g>")
+                );
+                break;
+            case "ball":
+                var bx = FreeSpot(layout, 40);
+                sb.Append(
+                    F($"<circle cx='{bx:0}' cy='{ground - 40:0}' r='38' fill='{p[3]}'/><path ")
+                        + F($"d='M{bx - 38:0} {ground - 40:0} h76 M{bx:0} {ground - 78:0} v76' stroke='#fff' ")
                         + F($"stroke-width='6'/>")
                 );
                 break;
         }
+    }
+
+    /// <summary>The point on the ground farthest from every figure (a prop of this half-width stays on the
+    /// page).</summary>
+    private static double FreeSpot(SceneLayout.Layout layout, double halfWidth)
+    {
+        var best = 500.0;
+        var bestDistance = double.MinValue;
+        for (var x = halfWidth + 20; x <= 980 - halfWidth; x += 10)
+        {
+            var distance = layout.Figures.Count == 0
+                ? 0
+                : layout.Figures.Min(f => Math.Max(f.Body.X0 - x, x - f.Body.X1));
+            if (distance > bestDistance)
+                (best, bestDistance) = (x, distance);
+        }
+        return best;
     }
 
     private static void Stars(StringBuilder sb, Random rng, int count)
