@@ -194,6 +194,9 @@ public sealed class AdminBrowserTests
     public async Task Settings_show_a_field_error_and_save_nothing_then_save_a_valid_value()
     {
         var page = await OpenAsync("/settings", _shopA);
+        await Assertions
+            .Expect(page.Locator("#moderator"))
+            .ToContainTextAsync("Active moderator: Word lists (offline)");
         await page.FillAsync("#imageConcurrency", "0");
         await page.ClickAsync("#save");
         var error = page.Locator(".field[data-field=imageConcurrency] .error");

@@ -116,6 +116,7 @@ public static class SettingsApi
                 ["text"] = generation.TextProvider,
                 ["image"] = generation.ImageProvider,
                 ["audio"] = generation.AudioProvider,
+                ["moderation"] = generation.ModerationProvider,
                 ["illustrationStyle"] = IllustrationPlan.DefaultStyle,
                 ["trimInches"] = Catalog.BookFormat.Print.TrimInches.ToString(
                     System.Globalization.CultureInfo.InvariantCulture

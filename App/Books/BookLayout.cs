@@ -78,7 +78,7 @@ public static class BookLayout
         {
             "es" => new(
                 "Un cuento para {0}",
-                "Protagonizado por {0} y {1}",
+                "Protagonizado por {0}",
                 "Este libro se hizo para {0}. Que cada página te traiga una sonrisa.",
                 "Fin",
                 "Sobre este libro",
@@ -89,7 +89,7 @@ public static class BookLayout
             ),
             "fr" => new(
                 "Une histoire pour {0}",
-                "Avec {0} et {1}",
+                "Avec {0}",
                 "Ce livre a été créé pour {0}. Que chaque page t'apporte un sourire.",
                 "Fin",
                 "À propos de ce livre",
@@ -100,7 +100,7 @@ public static class BookLayout
             ),
             _ => new(
                 "A story for {0}",
-                "Starring {0} and {1}",
+                "Starring {0}",
                 "This book was made for {0}. May every page bring a smile.",
                 "The End",
                 "About this book",

@@ -10,8 +10,9 @@ public sealed class GenerationOptions
     public string ImageProvider { get; set; } = Providers.Offline;
     public string AudioProvider { get; set; } = Providers.Offline;
 
-    /// <summary>"none" (default without keys) or "openai": screens the shopper's text before a story is made.</summary>
-    public string ModerationProvider { get; set; } = Providers.None;
+    /// <summary>Screens the shopper's words before a story is made and the written story before it is used:
+    /// "offline" (default: word lists in en/es/fr, no key), "openai" (OpenAI's moderation model) or "none".</summary>
+    public string ModerationProvider { get; set; } = Providers.Offline;
 
     /// <summary>Monthly provider spend per shop in USD when the shop sets none; null = no cap.</summary>
     public decimal? DefaultMonthlyBudgetUsd { get; set; }

@@ -67,10 +67,7 @@ public sealed record IllustrationPlan(
         var scene = new Scene(
             destination,
             "sunset",
-            [
-                story.ChildName,
-                .. story.Characters.Where(c => c.Role is "companion" or "friend").Select(c => c.Name),
-            ],
+            [story.ChildName, .. story.Characters.Where(c => c.Role is "companion" or "friend").Select(c => c.Name)],
             "treasure",
             "joyful"
         );

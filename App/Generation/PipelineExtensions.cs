@@ -68,8 +68,8 @@ public static class PipelineExtensions
                 "Generation:AudioProvider must be offline, openai or elevenlabs."
             )
             .Validate(
-                o => o.ModerationProvider is Providers.None or Providers.OpenAI,
-                "Generation:ModerationProvider must be none or openai."
+                o => o.ModerationProvider is Providers.Offline or Providers.OpenAI or Providers.None,
+                "Generation:ModerationProvider must be offline, openai or none."
             )
             .Validate(
                 o => o.IllustrationConcurrency >= 1 && o.NarrationConcurrency >= 1 && o.ShopImageConcurrency >= 1,
@@ -148,6 +148,8 @@ public static class PipelineExtensions
             .AddProviderResilience();
         if (generation.ModerationProvider == Providers.OpenAI)
             services.AddSingleton<IContentModerator, OpenAI.OpenAiModeration>();
+        else if (generation.ModerationProvider == Providers.Offline)
+            services.AddSingleton<IContentModerator, WordListModeration>();
         else
             services.AddSingleton<IContentModerator, NoModeration>();
         services.AddKeyedSingleton<IStoryWriter, OfflineStoryWriter>(Providers.Offline);

@@ -52,14 +52,17 @@ public sealed partial class SampleBookMaker(
             .Shops.AsNoTracking()
             .SingleAsync(s => s.Domain == DevShop.Domain, stoppingToken);
         // The same create flow as a shopper's order (moderation, budget, commit, pipeline).
-        if (
-            await scope
-                .ServiceProvider.GetRequiredService<StoryCreation>()
-                .CreateAsync(request, shop, shape: null, stoppingToken)
-            is not StoryCreation.Created { Story: var story }
-        )
+        var outcome = await scope
+            .ServiceProvider.GetRequiredService<StoryCreation>()
+            .CreateAsync(request, shop, shape: null, stoppingToken);
+        if (outcome is not StoryCreation.Created { Story: var story })
         {
-            await Console.Error.WriteLineAsync("The sample book was refused (moderation or the dev shop's budget).");
+            await Console.Error.WriteLineAsync("The sample book was refused:");
+            if (outcome is StoryCreation.Flagged flagged)
+                foreach (var (field, messages) in flagged.Fields)
+                    await Console.Error.WriteLineAsync($"  {field}: {string.Join(" ", messages)}");
+            else
+                await Console.Error.WriteLineAsync("  the dev shop's monthly budget is spent.");
             Environment.ExitCode = 2;
             lifetime.StopApplication();
             return;

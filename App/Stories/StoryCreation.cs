@@ -17,6 +17,7 @@ public sealed class StoryCreation(
     AppDbContext db,
     StoryPipeline pipeline,
     IContentModerator moderator,
+    ProviderCatalog providers,
     Budget budget,
     TimeProvider clock,
     IStringLocalizer<Catalog.ShopperText> text
@@ -41,6 +42,8 @@ public sealed class StoryCreation(
     {
         if (await ModerateAsync(request, shop.Settings.ModerationThresholds, ct) is { Count: > 0 } flagged)
             return new Flagged(flagged);
+        if (MoralInAnotherLanguage(request, shop) is { } moral)
+            return new Flagged(moral);
         if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent)
             return new OverBudget(spent);
         var now = clock.GetUtcNow();
@@ -63,6 +66,34 @@ public sealed class StoryCreation(
             }
         );
 
+    /// <summary>
+    /// The offline writer prints the moral as the shopper wrote it: one in another language than the book's is
+    /// refused, naming both (a model writes the moral in the book's language itself, so it passes).
+    /// </summary>
+    private Dictionary<string, string[]>? MoralInAnotherLanguage(PersonalizationRequest r, Shop shop)
+    {
+        var book = r.Language ?? "en";
+        if (
+            string.IsNullOrWhiteSpace(r.Moral)
+            || providers.Chosen(ProviderKind.Text, shop.Settings) != Providers.Offline
+            || Catalog.LanguageGuess.Of(r.Moral) is not { } written
+            || written == book
+        )
+            return null;
+        var names = Catalog.StoryCatalog.Languages;
+        return new()
+        {
+            ["moral"] =
+            [
+                text[
+                    "The moral is written in {0}, the book in {1}: write it in {1}, it is printed as it is written.",
+                    names[written],
+                    names.GetValueOrDefault(book, book)
+                ].Value,
+            ],
+        };
+    }
+
     /// <summary>Every free-text field the shopper wrote, screened together; the flagged ones are named.</summary>
     private async Task<Dictionary<string, string[]>> ModerateAsync(
         PersonalizationRequest r,
@@ -80,7 +111,13 @@ public sealed class StoryCreation(
             .Where(x => x.Second)
             .ToDictionary(
                 x => x.First.Field,
-                _ => new[] { text["This text is not suitable for a children's book."].Value }
+                _ =>
+                    new[]
+                    {
+                        text[
+                            "This text is not suitable for a children's book. Say what to do, kindly (for example: Be gentle with your little brother)."
+                        ].Value,
+                    }
             );
     }
 

@@ -18,9 +18,8 @@ public static partial class LineArt
     public static string FromSvg(string svg)
     {
         svg = Translucent()
-            .Replace(
-                svg,
-                m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) < MostlyTransparent ? "" : m.Value
+            .Replace(svg, m =>
+                double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) < MostlyTransparent ? "" : m.Value
             );
         svg = Glow().Replace(svg, "");
         svg = Defs().Replace(svg, "");

@@ -64,7 +64,7 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
         var pages = arc.Beats.Where(b => b.Level <= maxLevel).Select((beat, i) => Page(draft, beat, i == 0)).ToList();
         var characters = Characters(brief, companions, arc, english);
         var settings = new[] { "place1", "place2", "place3" }.Select(p => english[$"the_{p}"]).ToList();
-        var title = Fill(Titles[arc.Id][lang], slots);
+        var title = Title(lang, Titles[arc.Id][lang], slots);
         var description = Fill(Descriptions[lang].Replace("{age}", brief.AgeGroup, StringComparison.Ordinal), slots);
         var style =
             $"Soft, warm children's picture-book illustration, gentle watercolour textures, rounded friendly shapes, "
@@ -99,8 +99,8 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
             text.Append(' ').Append(Fill(lines[1], slots));
         if (band.Detail >= 2)
             text.Append(' ').Append(Fill(lines[2], slots));
-        if (band.Detail >= 3 && beat.Setting != "home" && d.Textures.Count > 0)
-            text.Append(' ').Append(Fill(d.Textures.Dequeue(), slots));
+        if (band.Detail >= 3 && beat.Setting != "home" && Texture(d, beat.Cast.Contains("companion")) is { } texture)
+            text.Append(' ').Append(Fill(texture, slots));
 
         var setting = beat.Setting == "home" ? "home" : theme.Settings[beat.Setting[^1] - '1'];
         // Every companion goes where "the companion" goes: the ones the text names are in the picture.
@@ -123,6 +123,19 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
             prompt,
             new Scene(setting, beat.Time, cast, beat.Prop, beat.Mood)
         );
+    }
+
+    /// <summary>The next texture sentence; on a page the companion is not on, the next one that does not name
+    /// it.</summary>
+    private static string? Texture(Draft d, bool companionThere)
+    {
+        var texture = d.Textures.FirstOrDefault(t => companionThere || !t.Contains("{comp}", StringComparison.Ordinal));
+        if (texture is null)
+            return null;
+        var rest = d.Textures.Where(t => !ReferenceEquals(t, texture)).ToList();
+        d.Textures.Clear();
+        rest.ForEach(d.Textures.Enqueue);
+        return texture;
     }
 
     /// <summary>The child, each companion, and the arc's creature and helper when it has them.</summary>
@@ -213,25 +226,16 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
             _ => "And {Name} learned something important:",
         };
 
-    private static string AlsoCame(string lang, IReadOnlyList<string> names)
+    /// <summary>The companions after the first, joined with the verb agreeing: "Pip también se unía", "Pip y Bolt
+    /// también se unían".</summary>
+    internal static string AlsoCame(string lang, IReadOnlyList<string> names)
     {
-        var list =
-            names.Count == 1
-                ? names[0]
-                : string.Join(", ", names.Take(names.Count - 1))
-                    + (
-                        lang switch
-                        {
-                            "es" => " y ",
-                            "fr" => " et ",
-                            _ => " and ",
-                        }
-                    )
-                    + names[^1];
+        var list = NameList.Join(lang, names);
+        var one = names.Count == 1;
         return lang switch
         {
-            "es" => $"A menudo, {list} también se unían a sus juegos.",
-            "fr" => $"Souvent, {list} se joignaient aussi à leurs jeux.",
+            "es" => $"A menudo, {list} también se {(one ? "unía" : "unían")} a sus juegos.",
+            "fr" => $"Souvent, {list} se {(one ? "joignait" : "joignaient")} aussi à leurs jeux.",
             _ => $"Often, {list} came along to play too.",
         };
     }
@@ -248,27 +252,51 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
             _ => prop,
         };
 
+    /// <summary>Each title names the child and something only this theme's book has (its treasure, creature or
+    /// feared place), so two books of one arc are told apart.</summary>
     private static readonly Dictionary<string, Dictionary<string, string>> Titles = new()
     {
         ["quest"] = new()
         {
-            ["en"] = "{Name} and the Great Treasure Hunt",
-            ["es"] = "{Name} y la gran búsqueda del tesoro",
-            ["fr"] = "{Name} et la grande chasse au trésor",
+            ["en"] = "{Name} and the Hunt for {the_treasure}",
+            ["es"] = "{Name} y la búsqueda de {the_treasure}",
+            ["fr"] = "{Name} et la quête de {the_treasure}",
         },
         ["rescue"] = new()
         {
-            ["en"] = "{Name} to the Rescue",
-            ["es"] = "{Name} al rescate",
-            ["fr"] = "{Name} à la rescousse",
+            ["en"] = "{Name} to the Rescue of {the_creature}",
+            ["es"] = "{Name} al rescate de {the_creature}",
+            ["fr"] = "{Name} à la rescousse de {the_creature}",
         },
         ["courage"] = new()
         {
-            ["en"] = "{Name} and the Brave Little Light",
-            ["es"] = "{Name} y la pequeña luz valiente",
-            ["fr"] = "{Name} et la petite lumière courageuse",
+            ["en"] = "{Name} and the Brave Little Light of {the_fear}",
+            ["es"] = "{Name} y la pequeña luz valiente de {the_fear}",
+            ["fr"] = "{Name} et la petite lumière courageuse de {the_fear}",
         },
     };
+
+    /// <summary>A title as the language writes one: "de el" → "del", "de le" → "du"; English nouns in title case
+    /// (the child's name as written; the slots are never the title's first word).</summary>
+    internal static string Title(string lang, string template, IReadOnlyDictionary<string, string> slots) =>
+        lang switch
+        {
+            "es" => Fill(template, slots).Replace(" de el ", " del ", StringComparison.Ordinal),
+            "fr" => Fill(template, slots)
+                .Replace(" de le ", " du ", StringComparison.Ordinal)
+                .Replace(" de les ", " des ", StringComparison.Ordinal),
+            _ => Fill(template, slots.ToDictionary(x => x.Key, x => x.Key == "Name" ? x.Value : TitleCase(x.Value))),
+        };
+
+    private static string TitleCase(string words) =>
+        string.Join(
+            ' ',
+            words
+                .Split(' ')
+                .Select((w, i) => SmallWords.Contains(w) || w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..])
+        );
+
+    private static readonly HashSet<string> SmallWords = ["a", "an", "the", "and", "of", "to", "for", "in", "on", "at"];
 
     private static readonly Dictionary<string, string> Descriptions = new()
     {
@@ -290,7 +318,8 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
         return t.Length > 0 && ".!?".Contains(t[^1], StringComparison.Ordinal) ? t : t + ".";
     }
 
-    /// <summary>Upper-cases the first letter of every sentence, past opening quotes and dashes.</summary>
+    /// <summary>Upper-cases the first letter of every sentence, past opening quotes and dashes (not the narrator's
+    /// aside after a spoken "!" or "?").</summary>
     public static string Capitalize(string text)
     {
         var chars = text.ToCharArray();
@@ -307,6 +336,12 @@ public sealed partial class OfflineStoryWriter(TimeProvider clock) : IStoryWrite
             else if (c is '.' or '!' or '?')
             {
                 start = i + 1 < chars.Length && chars[i + 1] == ' ';
+            }
+            else if (c == '—' && i >= 2 && chars[i - 1] == ' ' && chars[i - 2] is '!' or '?')
+            {
+                // "—¡Vamos! —dijo": a dash after a spoken exclamation or question opens the narrator's aside,
+                // which goes on in lower case.
+                start = false;
             }
             else if (!(c is ' ' or '"' or '«' or '—' or '¡' or '¿' or '\u00a0'))
                 start = false;

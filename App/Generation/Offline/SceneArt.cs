@@ -646,11 +646,7 @@ public static class SceneArt
     private static void DrawProp(StringBuilder sb, string prop, SceneLayout.Layout layout, string[] p)
     {
         var ground = layout.Ground;
-        var child = layout.Figures.FirstOrDefault(f => f.Kind == "child") ?? (layout.Figures.Count > 0 ? layout.Figures[0] : null);
-        var dir = child?.FacingLeft == true ? -1 : 1;
-        var s = child?.Scale ?? 1;
-        var hx = child is null ? 500 : dir > 0 ? child.Head.X1 + 30 * s : child.Head.X0 - 30 * s;
-        var hy = child is null ? ground - 260 : child.Head.Y0 + 70 * s;
+        var (hx, hy, dir, s) = HeldAt(layout);
         switch (prop)
         {
             case "treasure":
@@ -702,6 +698,19 @@ public static class SceneArt
         }
     }
 
+    /// <summary>Where the child holds a prop: beside the head on the side it faces (the page's middle without a
+    /// child); the direction it faces and its scale.</summary>
+    private static (double X, double Y, int Dir, double Scale) HeldAt(SceneLayout.Layout layout)
+    {
+        var child = layout.Figures.FirstOrDefault(f => f.Kind == "child")
+            ?? (layout.Figures.Count > 0 ? layout.Figures[0] : null);
+        if (child is null)
+            return (500, layout.Ground - 260, 1, 1);
+        var dir = child.FacingLeft ? -1 : 1;
+        var s = child.Scale;
+        return (dir > 0 ? child.Head.X1 + 30 * s : child.Head.X0 - 30 * s, child.Head.Y0 + 70 * s, dir, s);
+    }
+
     /// <summary>The point on the ground farthest from every figure (a prop of this half-width stays on the
     /// page).</summary>
     private static double FreeSpot(SceneLayout.Layout layout, double halfWidth)
@@ -710,9 +719,8 @@ public static class SceneArt
         var bestDistance = double.MinValue;
         for (var x = halfWidth + 20; x <= 980 - halfWidth; x += 10)
         {
-            var distance = layout.Figures.Count == 0
-                ? 0
-                : layout.Figures.Min(f => Math.Max(f.Body.X0 - x, x - f.Body.X1));
+            var distance =
+                layout.Figures.Count == 0 ? 0 : layout.Figures.Min(f => Math.Max(f.Body.X0 - x, x - f.Body.X1));
             if (distance > bestDistance)
                 (best, bestDistance) = (x, distance);
         }

@@ -118,30 +118,12 @@ public static class SceneLayout
                     }
             )
             .ToList();
-        var gap = c switch
-        {
-            Composition.CloseGroup => 0,
-            Composition.FaceToFace => 90,
-            _ => 25,
-        };
-        var widths = cast.Select((f, i) => Extent(f.Kind, facingLeft[i])).ToList();
-        var total = widths.Sum(w => w.Right - w.Left) + gap * (cast.Count - 1);
-        var room = 1000 - 2 * Margin;
-        var scale = Math.Min(c == Composition.CloseGroup ? 1.3 : 1.0, room / total);
-        var width = total * scale;
-        var start = c switch
-        {
-            Composition.WalkingRight => Margin + 20,
-            Composition.WalkingLeft => 1000 - Margin - 20 - width,
-            // Face to face: the child on the left, the others across a space on the right.
-            Composition.FaceToFace => Margin + 10,
-            _ => (1000 - width) / 2,
-        };
+        var (gap, scale, start, total) = Spacing(cast, c, facingLeft);
         var figures = new List<Figure>();
         var x = start;
         for (var i = 0; i < cast.Count; i++)
         {
-            var (left, right) = widths[i];
+            var (left, right) = Extent(cast[i].Kind, facingLeft[i]);
             var origin = x - left * scale;
             // Close up, the group stands nearer (lower on the page); walking, every other figure is a step behind
             // (higher), so nobody hides anybody's head.
@@ -170,6 +152,35 @@ public static class SceneLayout
                 x = Math.Max(x, 1000 - Margin - 10 - (total - (right - left) - gap) * scale);
         }
         return figures;
+    }
+
+    /// <summary>How far apart the figures stand, how big they are drawn and where the row starts.</summary>
+    private static (int Gap, double Scale, double Start, double Total) Spacing(
+        List<(string Name, string Kind, string Role)> cast,
+        Composition c,
+        List<bool> facingLeft
+    )
+    {
+        var gap = c switch
+        {
+            Composition.CloseGroup => 0,
+            Composition.FaceToFace => 90,
+            _ => 25,
+        };
+        var widths = cast.Select((f, i) => Extent(f.Kind, facingLeft[i])).ToList();
+        var total = widths.Sum(w => w.Right - w.Left) + gap * (cast.Count - 1);
+        var room = 1000 - 2 * Margin;
+        var scale = Math.Min(c == Composition.CloseGroup ? 1.3 : 1.0, room / total);
+        var width = total * scale;
+        var start = c switch
+        {
+            Composition.WalkingRight => Margin + 20,
+            Composition.WalkingLeft => 1000 - Margin - 20 - width,
+            // Face to face: the child on the left, the others across a space on the right.
+            Composition.FaceToFace => Margin + 10,
+            _ => (1000 - width) / 2,
+        };
+        return (gap, scale, start, total);
     }
 
     /// <summary>The figure seen in a mirror held at the page's middle.</summary>
