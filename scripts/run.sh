@@ -6,14 +6,15 @@
 #   scripts/run.sh make-book [options]  make one book from the command line, print where it is, exit
 #       --name NAME  --age 0-3|3-5|5-7|7-9  --theme adventure|space|ocean|dinosaurs|fairytale
 #       --language en|es|fr  --moral TEXT  --companion NAME:KIND (repeatable; dog, cat, rabbit, bear,
-#       dragon, robot, dolphin, owl, dinosaur)
+#       dragon, robot, dolphin, owl, dinosaur)  --colouring (colouring pages and a colouring book)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 args=(--SampleBook:Make=true)
 urls="${APP_URLS:-http://127.0.0.1:5080}"
 if [ "${1:-}" = "make-book" ]; then
   shift
-  args+=(--SampleBook:ExitWhenDone=true)
+  # One-shot: its own lines say what happens; the app logs only warnings and errors.
+  args+=(--SampleBook:ExitWhenDone=true --Logging:LogLevel:Default=Warning)
   urls="http://127.0.0.1:0"
   companions=""
   while [ $# -gt 0 ]; do
@@ -24,6 +25,7 @@ if [ "${1:-}" = "make-book" ]; then
       --language) args+=("--SampleBook:Language=$2"); shift 2 ;;
       --moral) args+=("--SampleBook:Moral=$2"); shift 2 ;;
       --companion) companions="${companions:+$companions,}$2"; shift 2 ;;
+      --colouring) args+=("--SampleBook:Colouring=true"); shift ;;
       *) echo "unknown option $1 (see the top of scripts/run.sh)" >&2; exit 2 ;;
     esac
   done

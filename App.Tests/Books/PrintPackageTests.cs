@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StorybookShop.Books;
@@ -135,13 +136,51 @@ public sealed partial class PrintPackageTests
     }
 
     [Test]
-    public async Task A_book_at_screen_resolution_is_flagged_for_its_pictures()
+    public async Task A_default_book_is_print_ready_its_offline_pictures_drawn_again_at_300_dpi()
     {
         var story = await BookAsync(new { }, "Bo");
+        var store = _h.App.Services.GetRequiredService<StorybookShop.Storage.IAssetStore>();
+        var screenSize = (await store.GetAsync(story.PrintPdfKey!))!;
+        var before = await ImagesOf(screenSize);
+        Assert.That(before.Min(), Is.LessThan(300), "the book's pictures are drawn at screen size");
+
+        var made = await _api.PostAsync($"/api/stories/{story.Id}/print", null);
+        var view = await made.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(made.StatusCode, Is.EqualTo(HttpStatusCode.OK), view.ToString());
+        var report = view.GetProperty("report");
+        Assert.That(
+            Checks(report).Values.Where(c => !c.GetProperty("passed").GetBoolean()).Select(c => c.ToString()),
+            Is.Empty
+        );
+        var printSize = (await store.GetAsync(story.PrintPdfKey!))!;
+        var after = await ImagesOf(printSize);
+        Assert.That(after, Has.Count.EqualTo(before.Count), "every picture of the interior");
+        Assert.That(after.Min(), Is.GreaterThanOrEqualTo(300), "the print PDF itself now holds 300 DPI pictures");
+
+        // The same scenes, only sharper: a spread of both, as a person sees them, differs by little.
+        using var was = await PageAsync(screenSize, 4);
+        using var now = await PageAsync(printSize, 4);
+        Pictures.ContactSheet("print/redrawn-page-4", [(was, now)]);
+        Assert.That(Pictures.MeanDifference(was, now), Is.LessThan(8), "page 4 before and after");
+        using var blank = new SkiaSharp.SKBitmap(now.Width, now.Height);
+        blank.Erase(SkiaSharp.SKColors.White);
+        Assert.That(Pictures.MeanDifference(now, blank), Is.GreaterThan(30), "a picture, not a blank page");
+    }
+
+    [Test]
+    public async Task Pictures_from_an_image_model_are_flagged_with_the_setting_that_fixes_them()
+    {
+        var story = await BookAsync(new { }, "Cy");
+        // The ledger says who drew each picture: a model's pictures cannot be redrawn here.
+        await using (var db = _h.App.Db())
+            await db
+                .Generations.Where(g => g.StoryId == story.Id && g.Type == GenerationType.Image)
+                .ExecuteUpdateAsync(s => s.SetProperty(g => g.Provider, "openai"));
         var view = await (
             await _api.PostAsync($"/api/stories/{story.Id}/print", null)
         ).Content.ReadFromJsonAsync<JsonElement>();
-        var pictures = Checks(view.GetProperty("report"))["pictures"];
+        var checks = Checks(view.GetProperty("report"));
+        var pictures = checks["pictures"];
         Assert.That(pictures.GetProperty("passed").GetBoolean(), Is.False);
         var lowest = double.Parse(
             Ppi().Match(pictures.GetProperty("measured").GetString()!).Groups[1].Value,
@@ -149,9 +188,14 @@ public sealed partial class PrintPackageTests
         );
         // The configured picture size over 8.75 in (bleed included): 1536 px is 175 DPI; the tests draw smaller.
         var generation = _h.App.Services.GetRequiredService<IOptions<StorybookShop.Generation.GenerationOptions>>();
-        var size = generation.Value.Offline.Illustrations.SizePx;
-        Assert.That(lowest, Is.EqualTo(size / 8.75).Within(1));
-        Assert.That(view.GetProperty("report").GetProperty("passed").GetBoolean(), Is.False);
+        Assert.That(lowest, Is.EqualTo(generation.Value.Offline.Illustrations.SizePx / 8.75).Within(1));
+        Assert.That(pictures.GetProperty("fix").GetString(), Does.Contain("Settings → Print resolution"));
+        Assert.That(checks["pages"].GetProperty("fix").ValueKind, Is.EqualTo(JsonValueKind.Null), "passed: no fix");
+
+        var page = System.Net.WebUtility.HtmlDecode(
+            await _api.GetStringAsync(ShopifyKit.AdminUrl($"/stories/{story.Id}", _shop))
+        );
+        Assert.That(page, Does.Contain("Needs attention before print").And.Contain("Settings → Print resolution"));
     }
 
     [Test]
@@ -301,7 +345,35 @@ public sealed partial class PrintPackageTests
         await using var stream = await zip.GetEntry(entry)!.OpenAsync();
         using var ms = new MemoryStream();
         await stream.CopyToAsync(ms);
-        var list = await Run(ms.ToArray(), "pdfimages", "-list", "{file}");
+        return await ImagesOf(ms.ToArray());
+    }
+
+    /// <summary>One page of a PDF as a person sees it (pdftoppm at 40 DPI).</summary>
+    private static async Task<SkiaSharp.SKBitmap> PageAsync(byte[] pdf, int page)
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(file, pdf);
+        try
+        {
+            var psi = new ProcessStartInfo("pdftoppm") { RedirectStandardOutput = true };
+            foreach (var a in new[] { "-png", "-r", "40", "-f", $"{page}", "-l", $"{page}", file })
+                psi.ArgumentList.Add(a);
+            using var process = Process.Start(psi)!;
+            using var png = new MemoryStream();
+            await process.StandardOutput.BaseStream.CopyToAsync(png);
+            await process.WaitForExitAsync();
+            return SkiaSharp.SKBitmap.Decode(png.ToArray());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Each picture's resolution at its printed size (pdfimages -list).</summary>
+    private static async Task<List<double>> ImagesOf(byte[] pdf)
+    {
+        var list = await Run(pdf, "pdfimages", "-list", "{file}");
         return
         [
             .. list.Split('\n')

@@ -150,7 +150,8 @@ public sealed class FakeOpenAI : IAsyncDisposable
             var body = (await JsonNode.ParseAsync(request.Body))!;
             fake.SpeechCalls.Enqueue(body);
             var input = body["input"]!.GetValue<string>();
-            var id = fake.SpeechCalls.Count;
+            // One id per answer, also when pages are spoken at once (a count read after the enqueue is shared).
+            var id = Interlocked.Increment(ref fake._speechIds);
             fake._spoken[id] = input;
             return Results.Bytes([.. Id3(id), .. TestAudio.SilentMp3(input.Length * 0.06)], "audio/mpeg");
         });
@@ -322,6 +323,8 @@ public sealed class FakeOpenAI : IAsyncDisposable
 
     /// <summary>An ID3v2.3 tag whose body carries the speech's number (players and decoders skip the tag by its
     /// size).</summary>
+    private int _speechIds;
+
     private static byte[] Id3(int id)
     {
         var body = new byte[64];

@@ -22,6 +22,7 @@ public static class BooksExtensions
         services.AddSingleton<Chromium>();
         services.AddSingleton<BookRenderer>();
         services.AddSingleton<PrintPackage>();
+        services.AddSingleton<PrintPictures>();
         services.AddSingleton<IPipelineStage, BookStage>();
         return builder;
     }

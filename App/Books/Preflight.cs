@@ -17,7 +17,35 @@ public static class Preflight
     public const int MinimumPpi = 300;
 
     /// <param name="Id">Stable name for the API (<c>pages</c>, <c>safe-zone</c>, …).</param>
-    public sealed record Check(string Id, string Name, bool Passed, string Measured, string Expected);
+    /// <param name="Fix">On a failed check: the setting or action that fixes it.</param>
+    public sealed record Check(
+        string Id,
+        string Name,
+        bool Passed,
+        string Measured,
+        string Expected,
+        string? Fix = null
+    );
+
+    /// <summary>What the merchant does about each check that fails.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Fixes = new Dictionary<string, string>
+    {
+        ["pages"] = "Make the book again (Retry): its layout adds drawing pages up to an even count of at least 24.",
+        ["parity"] = "Make the book again (Retry): its layout adds drawing pages up to an even count.",
+        ["trim"] = "Choose the trim in Settings → Trim size, then make the book again.",
+        ["bleed"] = "Make the book again: the print PDF is laid out with 0.125 in bleed on every side.",
+        ["safe-zone"] = "Shorten the named page's text (Regenerate the page with shorter text).",
+        ["fonts"] =
+            "Make the book again; if it persists, install the book fonts on the node (docs/reader-and-print.md).",
+        ["pictures"] =
+            "Turn on Settings → Print resolution so that pictures are drawn at 300 DPI (offline pictures are also "
+            + "redrawn when the package is made); a picture from an image model has the model's size — regenerate it "
+            + "with the offline illustrator or upscale it for print.",
+        ["cover-size"] = "Choose the paper in Settings → Paper, then make the print package again.",
+        ["spine"] = "Choose the paper in Settings → Paper, then make the print package again.",
+        ["barcode"] = "Make the print package again: the cover wrap keeps the barcode area clear.",
+        ["cover-fonts"] = "Make the print package again; if it persists, install the book fonts on the node.",
+    };
 
     public sealed record Report(
         bool Passed,
@@ -58,6 +86,7 @@ public static class Preflight
         checks.Add(Fonts(await Poppler.FontsAsync(interior, ct)));
         checks.Add(Pictures(await Poppler.ImagesAsync(interior, ct)));
         checks.AddRange(await CoverAsync(cover, wrap, ct));
+        checks = [.. checks.Select(c => c.Passed ? c : c with { Fix = Fixes[c.Id] })];
         return new Report(
             checks.All(c => c.Passed),
             checks,

@@ -8,10 +8,13 @@ namespace StorybookShop.Books;
 
 /// <summary>
 /// The merchant's print package for a finished book: the interior (the print PDF), a cover wrap sized to the book's
-/// page count and paper, and the preflight report of both — stored, and zipped together for the print shop.
+/// page count and paper, and the preflight report of both — stored, and zipped together for the print shop. Offline
+/// pictures drawn at screen size are drawn again at 300 DPI first (<see cref="PrintPictures"/>), so the default book
+/// passes.
 /// </summary>
 public sealed class PrintPackage(
     BookRenderer renderer,
+    PrintPictures pictures,
     IAssetStore assets,
     Hosting.ComponentHtml components,
     TimeProvider clock
@@ -33,15 +36,24 @@ public sealed class PrintPackage(
                     ?? throw new InvalidOperationException("The print PDF is missing."),
                 ct
             );
+            var sharper = await pictures.SharpenAsync(story.Id, format, interior, ct);
+            if (sharper is { } print)
+            {
+                // The print PDF itself becomes the 300 DPI one: the story's download and the package agree.
+                await File.WriteAllBytesAsync(interior, print.Interior, ct);
+                await assets.PutAsync(interiorKey, print.Interior, "application/pdf", ct);
+            }
             var pages = (await Poppler.BoxesAsync(interior, ct)).Count;
             var wrap = CoverGeometry.For(format, pages, story.Shop?.Settings.Paper);
 
             var coverPdf = await RenderCoverAsync(
                 story,
-                await assets.GetAsync(
-                    story.CoverImage ?? throw new InvalidOperationException("The book has no cover picture."),
-                    ct
-                ) ?? throw new InvalidOperationException("The cover picture is missing."),
+                sharper?.Cover
+                    ?? await assets.GetAsync(
+                        story.CoverImage ?? throw new InvalidOperationException("The book has no cover picture."),
+                        ct
+                    )
+                    ?? throw new InvalidOperationException("The cover picture is missing."),
                 wrap,
                 ct
             );

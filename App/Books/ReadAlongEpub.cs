@@ -92,7 +92,7 @@ public static class ReadAlongEpub
             new XElement(
                 Xh + "img",
                 new XAttribute("src", "images/cover.jpg"),
-                new XAttribute("alt", story.Title ?? "Cover")
+                new XAttribute("alt", story.Title ?? CoverLabel(story.Language))
             ),
             new XElement(Xh + "h1", story.Title ?? "")
         );
@@ -109,7 +109,7 @@ public static class ReadAlongEpub
         }
         return Xhtml(
             story,
-            $"Page {p.Number}",
+            PageLabel(story.Language, p.Number),
             new XElement(Xh + "img", new XAttribute("src", $"images/{p.ImageFile}"), new XAttribute("alt", "")),
             text
         );
@@ -186,21 +186,53 @@ public static class ReadAlongEpub
             more
         );
 
+    /// <summary>The navigation's words in the book's language.</summary>
+    internal static string ContentsLabel(string language) =>
+        language switch
+        {
+            "es" => "Índice",
+            "fr" => "Sommaire",
+            _ => "Contents",
+        };
+
+    internal static string CoverLabel(string language) =>
+        language switch
+        {
+            "es" => "Portada",
+            "fr" => "Couverture",
+            _ => "Cover",
+        };
+
+    internal static string PageLabel(string language, int number) =>
+        language switch
+        {
+            "es" => $"Página {number}",
+            "fr" => $"Page {number}",
+            _ => $"Page {number}",
+        };
+
     private static XDocument Nav(Story story, IReadOnlyList<Page> pages) =>
         Xhtml(
             story,
-            "Contents",
+            ContentsLabel(story.Language),
             new XElement(
                 Xh + "nav",
                 new XAttribute(Ops + "type", "toc"),
                 new XAttribute("id", "toc"),
-                new XElement(Xh + "h1", story.Title ?? "Contents"),
+                new XElement(Xh + "h1", story.Title ?? ContentsLabel(story.Language)),
                 new XElement(
                     Xh + "ol",
-                    new XElement(Xh + "li", new XElement(Xh + "a", new XAttribute("href", "cover.xhtml"), "Cover")),
+                    new XElement(
+                        Xh + "li",
+                        new XElement(Xh + "a", new XAttribute("href", "cover.xhtml"), CoverLabel(story.Language))
+                    ),
                     pages.Select(p => new XElement(
                         Xh + "li",
-                        new XElement(Xh + "a", new XAttribute("href", $"page-{p.Number:D2}.xhtml"), $"Page {p.Number}")
+                        new XElement(
+                            Xh + "a",
+                            new XAttribute("href", $"page-{p.Number:D2}.xhtml"),
+                            PageLabel(story.Language, p.Number)
+                        )
                     ))
                 )
             )

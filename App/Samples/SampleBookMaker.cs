@@ -47,10 +47,10 @@ public sealed partial class SampleBookMaker(
 
         var contexts = services.GetRequiredService<IDbContextFactory<AppDbContext>>();
         var clock = services.GetRequiredService<TimeProvider>();
-        var shop = await scope
-            .ServiceProvider.GetRequiredService<AppDbContext>()
-            .Shops.AsNoTracking()
-            .SingleAsync(s => s.Domain == DevShop.Domain, stoppingToken);
+        var shopDb = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var shop = await shopDb.Shops.SingleAsync(s => s.Domain == DevShop.Domain, stoppingToken);
+        shop.Settings = shop.Settings with { ColouringPages = o.Colouring ? true : null };
+        await shopDb.SaveChangesAsync(stoppingToken);
         // The same create flow as a shopper's order (moderation, budget, commit, pipeline).
         var outcome = await scope
             .ServiceProvider.GetRequiredService<StoryCreation>()
@@ -129,15 +129,33 @@ public sealed partial class SampleBookMaker(
             await Console.Out.WriteLineAsync($"  Read-along EPUB: {Where(s.EpubKey)}");
         if (s.ColouringPdfKey is not null)
             await Console.Out.WriteLineAsync($"  Colouring book: {Where(s.ColouringPdfKey)}");
+        await PreflightAsync(s, Where);
+        if (options.Value.ExitWhenDone)
+            return; // the app stops now: no links to it
         await Console.Out.WriteLineAsync($"  Story API:     {baseUrl}/api/stories/{s.Id}");
         // The read-along reader: "Read to me" plays the narration and lights each word as it is spoken.
         await Console.Out.WriteLineAsync(
-            options.Value.ExitWhenDone
-                ? $"  Reader:        /stories/{s.Id}/read on the running app (scripts/run.sh prints its link)"
-                : $"  Reader:        {baseUrl}/stories/{s.Id}/read   <- open it and press \"Read to me\""
+            $"  Reader:        {baseUrl}/stories/{s.Id}/read   <- open it and press \"Read to me\""
         );
         await Console.Out.WriteLineAsync($"  App:           {baseUrl}");
         Log.SampleBookComplete(logger, s.Id);
+    }
+
+    /// <summary>The print package and its preflight's verdict, with what to do about each failed check.</summary>
+    private async Task PreflightAsync(Story s, Func<string, string> where)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var story = await db.Stories.AsNoTracking().Include(x => x.Shop).SingleAsync(x => x.Id == s.Id);
+        var report = await scope.ServiceProvider.GetRequiredService<Books.PrintPackage>().BuildAsync(story, default);
+        await Console.Out.WriteLineAsync($"  Print package: {where(AssetKeys.PrintPackage(s.ShopId, s.Id))}");
+        await Console.Out.WriteLineAsync(
+            report.Passed
+                ? $"  Preflight:     passed, {report.Checks.Count} checks (pictures at 300 DPI, trim, bleed, safe zone)"
+                : "  Preflight:     needs attention before print"
+        );
+        foreach (var c in report.Checks.Where(c => !c.Passed))
+            await Console.Out.WriteLineAsync($"    {c.Name}: {c.Measured}. {c.Fix}");
     }
 
     private string AppUrl()

@@ -17,5 +17,9 @@ public sealed class SampleBookOptions
 
     /// <summary>"Name:kind" pairs, comma-separated, e.g. "Rex:dog,Pip:owl".</summary>
     public string? Companions { get; set; }
+
+    /// <summary>Colouring pages in the book and a colouring book beside it (the dev shop's setting is set to this
+    /// for the book).</summary>
+    public bool Colouring { get; set; }
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 }

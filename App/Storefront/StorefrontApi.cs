@@ -433,7 +433,8 @@ public static class StorefrontApi
         {
             var original = await assets.GetAsync(source, ct)
                 ?? throw new InvalidOperationException($"Asset {source} is missing.");
-            cached = await Task.Run(() => PreviewWatermark.Jpeg(original), ct);
+            var heads = await PreviewHeads.ForAsync(db, story, number, generation.Value.PreviewPages, ct);
+            cached = await Task.Run(() => PreviewWatermark.Jpeg(original, heads), ct);
             await assets.PutAsync(key, cached, "image/jpeg", ct);
         }
         http.Response.Headers.CacheControl = "private, max-age=300";

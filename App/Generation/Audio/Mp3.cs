@@ -2,8 +2,8 @@ namespace StorybookShop.Generation.Audio;
 
 /// <summary>
 /// Just enough of MPEG audio layer III to measure a file and join files: walks the frame headers, skips
-/// ID3v2 tags and the Xing/Info/VBRI header frame (which describes one file only and would mislead players
-/// about a joined file's length).
+/// ID3v2 tags and each part's Xing/Info/VBRI header frame (which describes that part only), and writes one Xing
+/// header for the joined file.
 /// </summary>
 public static class Mp3
 {
@@ -29,15 +29,68 @@ public static class Mp3
         return seconds;
     }
 
-    /// <summary>One MP3 of the parts played one after another (same encoder settings expected).</summary>
+    /// <summary>One MP3 of the parts played one after another (same encoder settings expected), led by a Xing
+    /// header frame for the whole: its frame count, byte count and seek table, so that players show the joined
+    /// file's true length and seek in it (without one they guess from the first frame's bitrate).</summary>
     public static byte[] Concat(IEnumerable<byte[]> parts)
     {
-        using var output = new MemoryStream();
+        using var audio = new MemoryStream();
+        var frames = new List<(int Offset, Frame Frame)>();
+        byte[]? firstHeader = null;
         foreach (var part in parts)
         foreach (var f in Frames(part))
             if (!f.IsInfo)
-                output.Write(part, f.Offset, f.Length);
-        return output.ToArray();
+            {
+                firstHeader ??= part[f.Offset..(f.Offset + 4)];
+                frames.Add(((int)audio.Position, f));
+                audio.Write(part, f.Offset, f.Length);
+            }
+        if (firstHeader is null)
+            return [];
+        var xing = XingFrame(firstHeader, frames, (int)audio.Length);
+        return [.. xing, .. audio.ToArray()];
+    }
+
+    /// <summary>A frame shaped like the first audio frame (version, sample rate, channels) at the lowest bitrate
+    /// that holds the tag: "Xing", flags (frames, bytes, seek table), the counts, and 100 seek points — byte
+    /// positions at each percent of the playing time, as parts of 256.</summary>
+    private static byte[] XingFrame(byte[] header, List<(int Offset, Frame Frame)> frames, int audioBytes)
+    {
+        var h = (byte[])header.Clone();
+        h[1] |= 1; // no CRC
+        var mpeg1 = ((h[1] >> 3) & 3) == 3;
+        var mono = (h[3] >> 6) == 3;
+        var sideInfo = mpeg1 ? (mono ? 17 : 32) : (mono ? 9 : 17);
+        const int tagBytes = 4 + 4 + 4 + 4 + 100;
+        byte[] frame = [];
+        for (var index = 1; index < 15; index++)
+        {
+            h[2] = (byte)((index << 4) | (h[2] & 0x0C)); // bitrate, same sample rate, no padding
+            if (TryHeader(h, out var length, out _, out _, out _) && length >= 4 + sideInfo + tagBytes)
+            {
+                frame = new byte[length];
+                break;
+            }
+        }
+        h.CopyTo(frame, 0);
+        var at = 4 + sideInfo;
+        "Xing"u8.CopyTo(frame.AsSpan(at));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(at + 4), 0x7);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(at + 8), frames.Count);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(at + 12), frame.Length + audioBytes);
+        var total = frames.Sum(f => f.Frame.Samples / (double)f.Frame.SampleRate);
+        var (elapsed, next) = (0.0, 0);
+        for (var i = 0; i < 100; i++)
+        {
+            while (next < frames.Count - 1 && elapsed < total * i / 100)
+            {
+                elapsed += frames[next].Frame.Samples / (double)frames[next].Frame.SampleRate;
+                next++;
+            }
+            var position = frame.Length + frames[next].Offset;
+            frame[at + 16 + i] = (byte)Math.Min(255, position * 256L / (frame.Length + audioBytes));
+        }
+        return frame;
     }
 
     private static List<Frame> Frames(ReadOnlySpan<byte> data)

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using SkiaSharp;
+using StorybookShop.Data;
+using StorybookShop.Generation;
+using StorybookShop.Generation.Offline;
+
+namespace StorybookShop.Storefront;
+
+/// <summary>Where the characters' heads are in a picture, so that the PREVIEW stamp misses them: known for a picture
+/// the offline illustrator drew (its scene's layout), unknown for a model's.</summary>
+internal static class PreviewHeads
+{
+    /// <returns>Each head as parts (0–1) of the picture's width and height; empty when unknown.</returns>
+    public static async Task<IReadOnlyList<SKRect>> ForAsync(
+        AppDbContext db,
+        Story story,
+        int number,
+        int previewPages,
+        CancellationToken ct
+    )
+    {
+        var drawnBy = await db
+            .Generations.Where(g =>
+                g.StoryId == story.Id && g.Type == GenerationType.Image && g.PageNumber == number && g.Error == null
+            )
+            .OrderByDescending(g => g.CreatedAt)
+            .Select(g => g.Provider)
+            .FirstOrDefaultAsync(ct);
+        if (drawnBy != Providers.Offline)
+            return [];
+        var settings = await db.Shops.Where(s => s.Id == story.ShopId).Select(s => s.Settings).SingleAsync(ct);
+        var picture = IllustrationPlan.For(story, settings, previewPages).Pictures.Single(p => p.Number == number);
+        var brief = StoryBriefs.For(story) with { Settings = settings };
+        var request = new IllustrationRequest(
+            brief,
+            number,
+            picture.Prompt,
+            picture.Scene,
+            story.Characters,
+            "",
+            picture.Title
+        );
+        return
+        [
+            .. SceneLayout
+                .For(request)
+                .Figures.Select(f => new SKRect(
+                    (float)f.Head.X0 / 1000,
+                    (float)f.Head.Y0 / 1000,
+                    (float)f.Head.X1 / 1000,
+                    (float)f.Head.Y1 / 1000
+                )),
+        ];
+    }
+}
