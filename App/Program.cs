@@ -80,6 +80,7 @@ app.MapStories();
 app.MapStoryActions();
 app.MapPrint();
 app.MapSettings();
+app.MapBookProduct();
 app.MapExperiments();
 app.MapStoryPages();
 app.MapSettingsPage();

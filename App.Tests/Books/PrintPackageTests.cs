@@ -158,8 +158,8 @@ public sealed partial class PrintPackageTests
         Assert.That(after.Min(), Is.GreaterThanOrEqualTo(300), "the print PDF itself now holds 300 DPI pictures");
 
         // The same scenes, only sharper: a spread of both, as a person sees them, differs by little.
-        using var was = await PageAsync(screenSize, 4);
-        using var now = await PageAsync(printSize, 4);
+        using var was = await PdfFacts.PageImageAsync(screenSize, 4);
+        using var now = await PdfFacts.PageImageAsync(printSize, 4);
         Pictures.ContactSheet("print/redrawn-page-4", [(was, now)]);
         Assert.That(Pictures.MeanDifference(was, now), Is.LessThan(8), "page 4 before and after");
         using var blank = new SkiaSharp.SKBitmap(now.Width, now.Height);
@@ -346,28 +346,6 @@ public sealed partial class PrintPackageTests
         using var ms = new MemoryStream();
         await stream.CopyToAsync(ms);
         return await ImagesOf(ms.ToArray());
-    }
-
-    /// <summary>One page of a PDF as a person sees it (pdftoppm at 40 DPI).</summary>
-    private static async Task<SkiaSharp.SKBitmap> PageAsync(byte[] pdf, int page)
-    {
-        var file = Path.GetTempFileName();
-        await File.WriteAllBytesAsync(file, pdf);
-        try
-        {
-            var psi = new ProcessStartInfo("pdftoppm") { RedirectStandardOutput = true };
-            foreach (var a in new[] { "-png", "-r", "40", "-f", $"{page}", "-l", $"{page}", file })
-                psi.ArgumentList.Add(a);
-            using var process = Process.Start(psi)!;
-            using var png = new MemoryStream();
-            await process.StandardOutput.BaseStream.CopyToAsync(png);
-            await process.WaitForExitAsync();
-            return SkiaSharp.SKBitmap.Decode(png.ToArray());
-        }
-        finally
-        {
-            File.Delete(file);
-        }
     }
 
     /// <summary>Each picture's resolution at its printed size (pdfimages -list).</summary>

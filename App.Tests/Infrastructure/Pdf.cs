@@ -61,6 +61,43 @@ public sealed partial record PdfFacts(
         }
     }
 
+    /// <summary>The text of one page (pdftotext -f n -l n).</summary>
+    public static async Task<string> PageTextAsync(byte[] pdf, int page)
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(file, pdf);
+        try
+        {
+            return await Run("pdftotext", "-f", $"{page}", "-l", $"{page}", file, "-");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>One page as a person sees it (pdftoppm, PNG).</summary>
+    public static async Task<SkiaSharp.SKBitmap> PageImageAsync(byte[] pdf, int page, int dpi = 40)
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(file, pdf);
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("pdftoppm") { RedirectStandardOutput = true };
+            foreach (var a in new[] { "-png", "-r", $"{dpi}", "-f", $"{page}", "-l", $"{page}", file })
+                psi.ArgumentList.Add(a);
+            using var process = System.Diagnostics.Process.Start(psi)!;
+            using var png = new MemoryStream();
+            await process.StandardOutput.BaseStream.CopyToAsync(png);
+            await process.WaitForExitAsync();
+            return SkiaSharp.SKBitmap.Decode(png.ToArray());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>qpdf's structural check: the cross-reference sections, objects and streams are all sound.</summary>
     public static async Task<string> CheckAsync(byte[] pdf)
     {

@@ -23,6 +23,7 @@ public static class AdminPages
         AdminContext admin,
         AppDbContext db,
         Generation.ProviderCatalog providers,
+        Microsoft.Extensions.Options.IOptions<Shopify.ShopifyOptions> shopify,
         CancellationToken ct
     )
     {
@@ -45,9 +46,17 @@ public static class AdminPages
                 Failed = Count(StoryStatus.Error),
                 AiConfigured = ai,
                 SettingsReviewed = ctx.Shop.Settings != new ShopSettings() || ctx.Shop.MonthlyBudgetUsd is not null,
+                BookProducts = ctx.Shop.Settings.BookProductIds?.Count ?? 0,
+                ThemeEditor = ThemeEditorLink(ctx.Shop.Domain, shopify.Value.ClientId),
             }
         );
     }
+
+    /// <summary>Shopify's deep link that opens the theme editor on the product template with the app's block added
+    /// to the main section (the merchant saves).</summary>
+    public static string ThemeEditorLink(string shop, string clientId) =>
+        $"https://{shop}/admin/themes/current/editor?template=product&addAppBlockId="
+        + $"{Uri.EscapeDataString(clientId)}/personalize&target=mainSection";
 
     /// <summary>The page App Bridge uses to get a fresh session token and reload <c>shopify-reload</c> with
     /// it.</summary>

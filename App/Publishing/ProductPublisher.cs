@@ -282,7 +282,8 @@ public sealed partial class ProductPublisher(
             ct: ct
         );
 
-    private async Task<string> PublicationIdAsync(string shop, CancellationToken ct)
+    /// <summary>The id of the sales channel books go on (Publishing:PublicationName, the Online Store).</summary>
+    public async Task<string> PublicationIdAsync(string shop, CancellationToken ct)
     {
         var name = options.Value.PublicationName;
         string? after = null;

@@ -1,5 +1,7 @@
 using Hangfire.Common;
+using Microsoft.AspNetCore.Http.HttpResults;
 using StorybookShop.Jobs;
+using StorybookShop.Shopify;
 
 namespace StorybookShop.Publishing;
 
@@ -17,6 +19,7 @@ public static class PublishingExtensions
             )
             .ValidateOnStart();
         builder.Services.AddTransient<ProductPublisher>();
+        builder.Services.AddTransient<BookProduct>();
         builder.Services.AddStoryJob(
             new StoryJobDefinition(
                 StoryJobKind.Publish,
@@ -28,5 +31,18 @@ public static class PublishingExtensions
             }
         );
         return builder;
+    }
+
+    /// <summary><c>POST /api/setup/book-product</c>: the setup guide's one click that makes the app's own book
+    /// product and chooses it (safe to repeat).</summary>
+    public static WebApplication MapBookProduct(this WebApplication app)
+    {
+        app.MapShopApi("/api/setup", "Setup")
+            .MapPost(
+                "/book-product",
+                async Task<Ok<BookProduct.SetUp>> (CurrentShop shop, BookProduct product, CancellationToken ct) =>
+                    TypedResults.Ok(await product.SetUpAsync(shop.Id, ct))
+            );
+        return app;
     }
 }
