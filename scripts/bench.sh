@@ -17,5 +17,5 @@ export BENCH_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench;M
 log "Building (Release)"
 dotnet build "$ROOT/benchmarks/Benchmarks.csproj" -c Release -nologo -v quiet -o "$DATA/bench" | grep -E " error " && { echo "build failed" >&2; exit 1; }
 cd "$DATA/bench"
-if [ -n "${BENCH_NICE:-}" ]; then exec nice -n 10 dotnet Benchmarks.dll "$@"; fi
-exec dotnet Benchmarks.dll "$@"
+# Not exec: the EXIT trap stops the bench's PostgreSQL when the bench ends (or is interrupted).
+if [ -n "${BENCH_NICE:-}" ]; then nice -n 10 dotnet Benchmarks.dll "$@"; else dotnet Benchmarks.dll "$@"; fi

@@ -36,8 +36,13 @@ ensure_packages
 command -v dotnet >/dev/null || { echo "Install the .NET 10 SDK first: https://dot.net" >&2; exit 1; }
 
 if [ -z "${ConnectionStrings__Default:-}" ]; then
-  # make-book is one-shot: the PostgreSQL it starts is stopped when it is done.
-  [ "${args[*]}" != "${args[*]/ExitWhenDone/}" ] && [ ! -f "$DATA/pg/postmaster.pid" ] && stop_pg=1
+  # The PostgreSQL this script starts is stopped when the app ends (Ctrl+C, or make-book done); one that was already
+  # running is left as it was.
+  if [ -f "$DATA/pg/postmaster.pid" ]; then
+    log "Using the PostgreSQL already running in $DATA/pg (left running; stop it with: source scripts/lib.sh; pg_stop .data/pg)"
+  else
+    stop_pg=1
+  fi
   pg_start "$DATA/pg" 55432
   export ConnectionStrings__Default="Host=127.0.0.1;Port=55432;Username=postgres;Database=storybookshop"
   "$(pg_bin)/psql" -h 127.0.0.1 -p 55432 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='storybookshop'" | grep -q 1 \
@@ -50,9 +55,6 @@ export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 export Storage__Local__Root="${Storage__Local__Root:-$DATA/assets}"
 log "Starting StorybookShop on $urls (Ctrl+C to stop)"
 cd "$ROOT/.data/app"
-if [ -n "${stop_pg:-}" ]; then
-  trap 'pg_stop "$DATA/pg"' EXIT
-  dotnet StorybookShop.dll --urls "$urls" "${args[@]}"
-  exit $?
-fi
-exec dotnet StorybookShop.dll --urls "$urls" "${args[@]}"
+# Not exec: the EXIT trap stops what this script started once the app ends.
+[ -n "${stop_pg:-}" ] && trap 'pg_stop "$DATA/pg"' EXIT
+dotnet StorybookShop.dll --urls "$urls" "${args[@]}"

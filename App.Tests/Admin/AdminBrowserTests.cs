@@ -251,14 +251,16 @@ public sealed class AdminBrowserTests
         Assert.That(styled, "Hangfire's stylesheet loads inside the cross-site frame (the ticket is in its URL)");
         await frame.Locator("a[href$='/jobs/enqueued']").First.ClickAsync();
         await frame.Locator("a[href$='/jobs/failed']").First.ClickAsync();
-        var row = frame.Locator("tr.js-jobs-list-row", new() { HasText = $"Narration · story {id}" });
+        // Jobs are named for what they do and the book's title, not the story's id.
+        var title = (await _h.App.WaitForStoryAsync(id, TimeSpan.FromSeconds(1))).Title!;
+        var row = frame.Locator("tr.js-jobs-list-row", new() { HasText = $"Narration · {title}" });
         await Assertions.Expect(row).ToHaveCountAsync(1);
         await Assertions.Expect(frame.Locator("table.table")).ToContainTextAsync("encoder unavailable");
         await BrowserKit.ScreenshotAsync(page, "jobs-dashboard");
 
         // The job page: its history with the exception message (no stack trace), the story, and what the stage logged.
         await row.Locator("a.job-method").ClickAsync();
-        await Assertions.Expect(frame.Locator("h1.page-header")).ToContainTextAsync($"Narration · story {id}");
+        await Assertions.Expect(frame.Locator("h1.page-header")).ToContainTextAsync($"Narration · {title}");
         var text = await frame.Locator("body").InnerTextAsync();
         Assert.That(text, Does.Contain("encoder unavailable").And.Contain("Ines").And.Contain("Narration starting"));
         Assert.That(text, Does.Not.Contain("   at StorybookShop"), "stack traces are not shown to merchants");

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using StorybookShop.Tests.Infrastructure;
 
@@ -56,13 +57,31 @@ public sealed class StorefrontBrowserTests
         await page.FillAsync("input[name=childName]", "Maya");
         await page.SelectOptionAsync("select[name=ageGroup]", "3-5");
         await page.SelectOptionAsync("select[name=genre]", "space");
-        await page.FillAsync("input[name=companionName]", "Comet");
-        await page.SelectOptionAsync("select[name=companionKind]", "dog");
+        // Up to three companions, each named and labelled (the kind select has an accessible name).
+        string[][] companions =
+        [
+            ["Comet", "dog"],
+            ["Pip", "owl"],
+            ["Bolt", "robot"],
+        ];
+        for (var i = 0; i < companions.Length; i++)
+        {
+            await page.Locator("input[name=companionName]").Nth(i).FillAsync(companions[i][0]);
+            await page.Locator("select[name=companionKind]").Nth(i).SelectOptionAsync(companions[i][1]);
+        }
+        await Assertions
+            .Expect(page.Locator("select[name=companionKind]").Nth(2))
+            .ToHaveAttributeAsync("aria-label", "Kind 3");
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.Locator(".storybook-progress")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".storybook-ready")).ToBeVisibleAsync(new() { Timeout = 90_000 });
         Assert.That(await page.Locator(".storybook-percent").InnerTextAsync(), Is.EqualTo("100 %"));
         await BrowserKit.ScreenshotAsync(page, "storefront-form");
+        await using (var db = _h.App.Db())
+            Assert.That(
+                (await db.Stories.Where(s => s.ChildName == "Maya").SingleAsync()).Companions.Select(c => c.Name),
+                Is.EqualTo(new[] { "Comet", "Pip", "Bolt" })
+            );
 
         var preview = await page.Locator(".storybook-preview").GetAttributeAsync("href");
         var previewPage = await _kit.Browser.NewPageAsync();
@@ -167,5 +186,30 @@ public sealed class StorefrontBrowserTests
         // The book itself is French too: its language followed the storefront's.
         await Assertions.Expect(previewPage.Locator("figcaption").First).ToHaveAttributeAsync("lang", "fr");
         await BrowserKit.ScreenshotAsync(previewPage, "storefront-preview-fr");
+    }
+
+    [Test]
+    public async Task The_form_fits_a_360_px_phone_without_scrolling_sideways()
+    {
+        var page = await _kit.Browser.NewPageAsync(
+            new BrowserNewPageOptions
+            {
+                ViewportSize = new ViewportSize { Width = 360, Height = 780 },
+            }
+        );
+        var url =
+            _kit.Base
+            + ShopifyKit.ProxyUrl(
+                "/proxy/personalize",
+                _shop,
+                "7002",
+                extra: new Dictionary<string, string> { ["standalone"] = "1" }
+            );
+        await page.GotoAsync(url);
+        await Assertions.Expect(page.Locator("select[name=companionKind] option")).Not.ToHaveCountAsync(0);
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        await BrowserKit.ScreenshotAsync(page, "storefront-form-phone");
+        Assert.That(width, Is.LessThanOrEqualTo(360), "nothing wider than the phone");
+        await page.CloseAsync();
     }
 }

@@ -18,7 +18,7 @@ namespace StorybookShop.Dashboard;
 public static class DashboardExtensions
 {
     public const string ShopPath = "/jobs-dashboard";
-    public const string OperatorPath = "/ops/jobs";
+    public const string OperatorPath = Jobs.StoryJobNameAttribute.OperatorPath;
     private const string OperatorSignIn = "operator-sign-in";
     public const int OperatorSignInAttempts = 5;
     public static readonly TimeSpan OperatorSignInWindow = TimeSpan.FromMinutes(5);

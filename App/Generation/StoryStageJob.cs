@@ -16,7 +16,7 @@ public sealed partial class StoryStageJob(
     ILogger<StoryStageJob> logger
 )
 {
-    [DisplayName("{1} · story {0}")]
+    [Jobs.StoryJobName("{1} · story {0}")]
     public async Task RunAsync(Guid storyId, PipelineStages stage, CancellationToken cancellationToken)
     {
         // The story is loaded once, here, and handed to the stage.

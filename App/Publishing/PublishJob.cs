@@ -13,7 +13,7 @@ public sealed partial class PublishJob(
     ILogger<PublishJob> logger
 )
 {
-    [System.ComponentModel.DisplayName("Publish · story {0}")]
+    [Jobs.StoryJobName("Publishing · story {0}")]
     public async Task RunAsync(Guid storyId, CancellationToken cancellationToken)
     {
         Log.PublishStarted(logger, storyId);

@@ -8,6 +8,10 @@ namespace StorybookShop.Shopify;
 
 public static class ShopifyExtensions
 {
+    /// <summary>Shopify's client secrets are 32 hexadecimal characters (newer ones carry a <c>shpss_</c> prefix
+    /// too); HS256 needs a key of at least 256 bits.</summary>
+    public const int MinimumSecretLength = 32;
+
     /// <summary>Shopify's side of the app: its options, session-token authentication, the Admin API clients and the
     /// encrypted tokens (webhooks: <see cref="Webhooks.WebhooksExtensions.AddWebhooks"/>).</summary>
     public static WebApplicationBuilder AddShopify(this WebApplicationBuilder builder)
@@ -22,6 +26,12 @@ public static class ShopifyExtensions
             .Validate(
                 o => devMode || (o.ClientId.Length > 0 && o.ClientSecret.Length > 0),
                 "Shopify:ClientId and Shopify:ClientSecret are required outside development."
+            )
+            .Validate(
+                o => o.Secrets().All(secret => secret.Length >= MinimumSecretLength),
+                $"Shopify:ClientSecret (and PreviousClientSecret) must be the app's whole client secret as the Dev "
+                    + $"Dashboard shows it (at least {MinimumSecretLength} characters): Shopify signs session tokens "
+                    + "and webhooks with it, and a shorter key cannot check an HS256 signature."
             )
             .Validate(
                 o => o.ShopUrlTemplate.Contains("{shop}", StringComparison.Ordinal),

@@ -80,7 +80,7 @@ public sealed partial class DeliverJob(
                 "Delivery:PublicBaseUrl (or Shopify:AppUrl) must be the app's public URL to deliver books."
             );
 
-    [System.ComponentModel.DisplayName("Deliver · story {0}")]
+    [Jobs.StoryJobName("Delivery · story {0}")]
     public async Task RunAsync(Guid storyId, CancellationToken cancellationToken)
     {
         var ct = cancellationToken;

@@ -47,7 +47,9 @@
       options(form.ageGroup, c.ageBands, function (b) { return t('years', { band: b.id }); });
       options(form.genre, c.themes, function (g) { return themeNames[g] || g; });
       options(form.language, Object.keys(c.languages).map(function (k) { return { id: k, name: c.languages[k] }; }), function (l) { return l.name; });
-      options(form.companionKind, c.companions, function (k) { return k[lang] || k.en; });
+      form.querySelectorAll('select[name="companionKind"]').forEach(function (select) {
+        options(select, c.companions, function (k) { return k[lang] || k.en; });
+      });
       // The book is written in the storefront's language when the app writes books in it.
       if (c.languages[lang]) form.language.value = lang;
     });
@@ -87,7 +89,14 @@
       e.preventDefault();
       errors.hidden = true;
       var body = { childName: form.childName.value, ageGroup: form.ageGroup.value, genre: form.genre.value, language: form.language.value || null, moral: form.moral.value || null };
-      if (form.companionName.value && form.companionKind.value) body.companions = [{ name: form.companionName.value, kind: form.companionKind.value }];
+      // Up to three companions: each row with both a name and a kind.
+      var companions = [];
+      form.querySelectorAll('.storybook-companion-row').forEach(function (row) {
+        var name = row.querySelector('[name="companionName"]').value.trim();
+        var kind = row.querySelector('[name="companionKind"]').value;
+        if (name && kind) companions.push({ name: name, kind: kind });
+      });
+      if (companions.length) body.companions = companions;
       var headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
       if (shopper) headers['X-Storybook-Shopper'] = shopper;
       fetch(u('/stories'), { method: 'POST', headers: headers, body: JSON.stringify(body) })
@@ -107,11 +116,17 @@
         .catch(function () { errors.textContent = t('error'); errors.hidden = false; });
     });
 
+    // The variant the shopper has chosen when they add the book (the product form's id), not the one the page
+    // rendered with; the cart's URLs as the storefront localizes them (routes.cart_add_url, e.g. /fr/cart/add).
+    function variant() {
+      var picked = document.querySelector('form[action*="/cart/add"] [name="id"]');
+      return Number((picked && picked.value) || root.dataset.variant);
+    }
     root.querySelector('.storybook-add').addEventListener('click', function () {
-      fetch('/cart/add.js', {
+      fetch((root.dataset.cartAdd || '/cart/add') + '.js', {
         method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ items: [{ id: Number(root.dataset.variant), quantity: 1, properties: { _story_id: storyId } }] })
-      }).then(function () { window.location.href = '/cart'; });
+        body: JSON.stringify({ items: [{ id: variant(), quantity: 1, properties: { _story_id: storyId } }] })
+      }).then(function () { window.location.href = root.dataset.cart || '/cart'; });
     });
   }
   document.querySelectorAll('.storybook-personalizer').forEach(init);
