@@ -19,7 +19,7 @@ FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ca-certificates libicu72 libssl3 zlib1g tzdata \
-      chromium fonts-sil-andika fonts-quicksand fonts-noto-core fonts-dejavu-core \
+      chromium-headless-shell fonts-sil-andika fonts-quicksand fonts-noto-core fonts-dejavu-core \
       espeak-ng lame poppler-utils \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 storybook
@@ -32,8 +32,7 @@ USER storybook
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     Storage__Local__Root=/data/assets \
-    Chromium__ExecutablePath=/usr/bin/chromium \
-    DOTNET_gcServer=0
+    Chromium__ExecutablePath=/usr/lib/chromium/chromium-headless-shell
 EXPOSE 8080
 VOLUME /data
 # Ready = PostgreSQL, job storage, asset store and Chromium answer (503 otherwise); /health/live is the process alone.

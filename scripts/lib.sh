@@ -10,6 +10,9 @@ log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 # Debian packages the app and its tests use; only the missing ones are installed.
 ensure_packages() {
   local want=() pkg
+  # The book renders on the print-only headless shell; the full chromium drives the browser tests and is the
+  # fallback the app finds on its own.
+  [ -x /usr/lib/chromium/chromium-headless-shell ] || want+=(chromium-headless-shell)
   command -v chromium >/dev/null || want+=(chromium)
   command -v espeak-ng >/dev/null || want+=(espeak-ng)
   command -v lame >/dev/null || want+=(lame)

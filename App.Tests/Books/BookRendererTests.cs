@@ -144,7 +144,7 @@ public sealed class BookRendererTests
             .Where(p =>
                 File.Exists($"{p}/cmdline")
                 && Read($"{p}/cmdline").Contains("--type=renderer", StringComparison.Ordinal)
-                && Read($"{p}/cmdline").Contains("storybook-chromium", StringComparison.Ordinal)
+                && DescendsFrom(p, chromium.ProcessId!.Value)
             )
             .ToList();
         Assert.That(renderers, Is.Not.Empty, "a renderer of this app's Chromium");
@@ -154,6 +154,26 @@ public sealed class BookRendererTests
             Assert.That(status, Does.Match(@"Seccomp:\s+2"), proc);
             Assert.That(status, Does.Not.Match(@"Uid:\s+0\s"), proc);
             Assert.That(new FileInfo($"{proc}/ns/user").LinkTarget, Is.Not.EqualTo(ours), proc);
+        }
+
+        // A process of this app's browser: the browser is among its ancestors (the full chromium and the headless
+        // shell name their renderers' profiles differently).
+        static bool DescendsFrom(string proc, int browser)
+        {
+            for (var (at, hops) = (proc, 0); hops < 8; hops++)
+            {
+                var stat = Read($"{at}/stat");
+                var parent = int.Parse(
+                    stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1],
+                    System.Globalization.CultureInfo.InvariantCulture
+                );
+                if (parent == browser)
+                    return true;
+                if (parent <= 1)
+                    return false;
+                at = $"/proc/{parent}";
+            }
+            return false;
         }
 
         static string Read(string path)

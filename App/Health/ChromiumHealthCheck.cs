@@ -22,8 +22,8 @@ internal sealed class ChromiumHealthCheck(
     {
         if (!pipeline.Value.IsWorker)
             return Task.FromResult(HealthCheckResult.Healthy("not used on a web node"));
-        if (!File.Exists(options.Value.ExecutablePath))
-            return Task.FromResult(HealthCheckResult.Unhealthy($"not installed at {options.Value.ExecutablePath}"));
+        if (!File.Exists(options.Value.Executable))
+            return Task.FromResult(HealthCheckResult.Unhealthy($"not installed at {options.Value.Executable}"));
         return Task.FromResult(
             chromium.State switch
             {

@@ -170,10 +170,10 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
             if (IsUsable(_browser))
                 return;
             var o = options.Value;
-            if (!File.Exists(o.ExecutablePath))
+            if (!File.Exists(o.Executable))
                 throw new InvalidOperationException(
-                    $"Chromium not found at {o.ExecutablePath}. Install Debian's chromium (scripts/run.sh does) or "
-                        + $"set Chromium:ExecutablePath."
+                    $"Chromium not found at {o.Executable}. Install Debian's chromium-headless-shell or chromium "
+                        + "(scripts/run.sh does) or set Chromium:ExecutablePath."
                 );
             if (_browser is not null)
             {
@@ -242,7 +242,8 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
         var runAs = Environment.IsPrivilegedProcess ? ChromiumUser.Find(o.RunAsUser) : null;
         ChromiumUser.Remove(_profile);
         var profile = _profile = ChromiumUser.Profile(runAs);
-        var executable = runAs is null ? o.ExecutablePath : ChromiumUser.Wrapper(o.ExecutablePath, runAs, profile);
+        var executable = runAs is null ? o.Executable : ChromiumUser.Wrapper(o.Executable, runAs, profile);
+        var headless = o.IsHeadlessShell ? HeadlessMode.Shell : HeadlessMode.True;
         if (
             !string.Equals(o.Sandbox, "off", StringComparison.OrdinalIgnoreCase)
             && (runAs is not null || !Environment.IsPrivilegedProcess)
@@ -254,7 +255,7 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
                     new LaunchOptions
                     {
                         ExecutablePath = executable,
-                        Headless = true,
+                        HeadlessMode = headless,
                         UserDataDir = profile,
                         Args = CommonArgs,
                     }
@@ -280,7 +281,7 @@ public sealed partial class Chromium(IOptions<ChromiumOptions> options, ILogger<
             new LaunchOptions
             {
                 ExecutablePath = executable,
-                Headless = true,
+                HeadlessMode = headless,
                 UserDataDir = profile,
                 // No zygote without the sandbox: fewer processes.
                 Args = [.. CommonArgs, "--no-sandbox", "--no-zygote"],

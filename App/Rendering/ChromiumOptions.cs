@@ -4,8 +4,21 @@ public sealed class ChromiumOptions
 {
     public const string Section = "Chromium";
 
-    /// <summary>Debian's chromium (no browser is downloaded).</summary>
-    public string ExecutablePath { get; set; } = "/usr/bin/chromium";
+    /// <summary>The browser (nothing is downloaded). Empty (default): Debian's print-only
+    /// <c>chromium-headless-shell</c> where it is installed, else the full <c>chromium</c>.</summary>
+    public string ExecutablePath { get; set; } = "";
+
+    /// <summary>Where the app looks when <see cref="ExecutablePath"/> is empty, in order. The headless shell's binary
+    /// itself: Debian's /usr/bin/chromium-headless-shell is a script that stays as its parent (one process more, and
+    /// the one a hang watchdog would see).</summary>
+    public static readonly string[] Installed = ["/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium"];
+
+    /// <summary>The browser this node runs.</summary>
+    public string Executable =>
+        ExecutablePath.Length > 0 ? ExecutablePath : Installed.FirstOrDefault(File.Exists) ?? Installed[^1];
+
+    /// <summary>The old headless shell (no UI, no tabs' machinery): launched in its own headless mode.</summary>
+    public bool IsHeadlessShell => Path.GetFileName(Executable).Contains("headless-shell", StringComparison.Ordinal);
 
     /// <summary>Pages kept open for reuse; also the number of renders in flight per process.</summary>
     public int PagePoolSize { get; set; } = 2;
