@@ -55,6 +55,7 @@ public static class ShopifyExtensions
         services.AddHttpClient<ShopifyGraphQL>(c => c.Timeout = TimeSpan.FromSeconds(60)).AddProviderResilience();
         services.AddHttpClient("shopify-uploads", c => c.Timeout = TimeSpan.FromSeconds(120)).AddProviderResilience();
         services.AddExceptionHandler<ShopifyAuthExceptionHandler>();
+        services.AddExceptionHandler<ShopifyUnavailableExceptionHandler>();
         // No default scheme: each policy names the scheme it authenticates with (ShopPolicies; the operator's).
         services.AddHttpContextAccessor();
         services
