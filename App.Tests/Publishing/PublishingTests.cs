@@ -182,6 +182,37 @@ public sealed class PublishingTests
     }
 
     [Test]
+    public async Task A_refused_publish_shows_on_the_story_page_with_its_reason_and_a_retry()
+    {
+        // A shop without an Online Store channel: Shopify has nowhere to put the product.
+        var online = _catalog.Publications.Single(p => p.Id == FakeShopifyCatalog.OnlineStore);
+        _catalog.Publications.Remove(online);
+        Story story;
+        try
+        {
+            story = await CompleteStoryAsync("Noa");
+            using var api = Api(_shop);
+            await api.PostAsJsonAsync($"/api/stories/{story.Id}/publish", new { });
+            story = await WaitForAsync(story.Id, s => s.FailureReason is not null);
+        }
+        finally
+        {
+            _catalog.Publications.Insert(0, online);
+        }
+        Assert.That(
+            story.Status,
+            Is.EqualTo(StoryStatus.Complete),
+            "a book that could not be published stays Complete"
+        );
+        using var http = Api(_shop);
+        var page = System.Net.WebUtility.HtmlDecode(
+            await http.GetStringAsync(ShopifyKit.AdminUrl($"/stories/{story.Id}", _shop))
+        );
+        Assert.That(page, Does.Contain("id=\"publish-failed\"").And.Contain("no \"Online Store\" sales channel"));
+        Assert.That(page, Does.Contain("Retry publishing").And.Not.Contain("id=\"publishing\""));
+    }
+
+    [Test]
     public async Task The_online_store_is_found_by_its_catalogs_title_past_the_first_page_of_publications()
     {
         // A shop selling in many markets: sixty market catalogs come before the Online Store.

@@ -124,6 +124,7 @@ public static class StoryPages
         IAssetStore assets,
         IOptions<StorageOptions> storage,
         Books.PrintPackage print,
+        Jobs.StoryJobs jobs,
         CancellationToken ct
     )
     {
@@ -155,6 +156,8 @@ public static class StoryPages
                 Deliveries = deliveries,
                 Url = (Func<string?, string?>)Url,
                 Print = story.PrintPdfKey is null ? null : await print.ReportAsync(story, ct),
+                Publishing = story.Status == StoryStatus.Complete
+                    && await jobs.IsLiveAsync(story.Id, Jobs.StoryJobKind.Publish, ct),
             }
         );
     }

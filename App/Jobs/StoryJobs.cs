@@ -46,6 +46,13 @@ public sealed partial class StoryJobs(
     /// Runs <paramref name="decide"/> under the story's advisory lock and enqueues what it returns, all in one
     /// transaction shared with Hangfire. Returns what was enqueued; nothing for a story that does not exist.
     /// </summary>
+    /// <summary>Whether the story's latest job of this kind is waiting or running.</summary>
+    public async Task<bool> IsLiveAsync(Guid storyId, StoryJobKind kind, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return (await LatestAsync(conn, storyId, ct)).TryGetValue(kind, out var state) && IsLive(state);
+    }
+
     public async Task<IReadOnlyCollection<StoryJobKind>> EnqueueAsync(Guid storyId, Decide decide, CancellationToken ct)
     {
         using var scope = new TransactionScope(
