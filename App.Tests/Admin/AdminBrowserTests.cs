@@ -191,6 +191,39 @@ public sealed class AdminBrowserTests
     }
 
     [Test]
+    public async Task A_merchant_makes_a_book_from_the_admin_with_field_errors_first()
+    {
+        var page = await OpenAsync("/stories", _shopA);
+        await page.ClickAsync("#new-book-link");
+        await Assertions.Expect(page.Locator("#new-book")).ToBeVisibleAsync();
+        await page.ClickAsync("#make-book");
+        await Assertions.Expect(page.Locator(".field[data-field=childName] .error")).Not.ToBeEmptyAsync();
+        await page.FillAsync("#childName", "Zoé");
+        await page.SelectOptionAsync("#genre", "ocean");
+        await page.FillAsync("#companion-name-0", "Coco");
+        await page.SelectOptionAsync("#companion-kind-0", "cat");
+        await page.FillAsync("#companion-name-1", "Pip");
+        await page.SelectOptionAsync("#companion-kind-1", "owl");
+        await page.FillAsync("#companion-name-2", "Nameless");
+        await page.ClickAsync("#make-book");
+        await Assertions
+            .Expect(page.Locator(".field[data-field='companions[2].name'] .error"))
+            .Not.ToBeEmptyAsync(new() { Timeout = 10_000 });
+        await BrowserKit.ScreenshotAsync(page, "new-book-error");
+        await page.FillAsync("#companion-name-2", "");
+        await page.ClickAsync("#make-book");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/stories/[0-9a-f-]{36}"));
+        await using var db = _h.App.Db();
+        var story = await db.Stories.SingleAsync(s => s.ChildName == "Zoé");
+        Assert.That(
+            (story.Genre, story.Companions.Select(c => c.Name + ":" + c.Kind)),
+            Is.EqualTo(("ocean", new[] { "Coco:cat", "Pip:owl" }))
+        );
+        Assert.That(page.Url, Does.Contain(story.Id.ToString()));
+        await page.CloseAsync();
+    }
+
+    [Test]
     public async Task Settings_show_a_field_error_and_save_nothing_then_save_a_valid_value()
     {
         var page = await OpenAsync("/settings", _shopA);

@@ -53,3 +53,30 @@ document.getElementById('experiment')?.addEventListener('submit', async e => {
   }
   toast((r.data && r.data.title) || 'The experiment needs attention');
 });
+
+// New book: POST /api/stories with the storefront's fields; a refused field shows its message beside it; a started
+// book opens its page.
+document.getElementById('new-book')?.addEventListener('submit', async e => {
+  e.preventDefault();
+  const f = e.target, body = { companions: [] };
+  for (const name of ['childName', 'ageGroup', 'genre', 'language', 'moral']) {
+    const v = f.elements[name].value.trim(); if (v !== '') body[name] = v;
+  }
+  f.querySelectorAll('.companion').forEach(row => {
+    const name = row.querySelector('[name=companionName]').value.trim(), kind = row.querySelector('[name=companionKind]').value;
+    if (name || kind) body.companions.push({ name, kind });
+  });
+  for (const x of f.querySelectorAll('.field')) { x.classList.remove('invalid'); x.querySelector('.error').textContent = ''; }
+  const button = f.querySelector('button[type=submit]'); button.disabled = true;
+  const r = await api('POST', '/api/stories', body);
+  if (r.ok) { toast('Book started'); location.href = f.dataset.storyLink.replace('STORY_ID', r.data.id); return; }
+  button.disabled = false;
+  const errors = (r.data && r.data.errors) || {};
+  let shown = false;
+  for (const [k, msgs] of Object.entries(errors)) {
+    const key = k.replace(/^companions\[(\d+)\]\.(name|kind)$/, 'companions[$1].name');
+    const x = f.querySelector(`.field[data-field="${CSS.escape(key)}"]`); if (!x) continue;
+    x.classList.add('invalid'); x.querySelector('.error').textContent += (x.querySelector('.error').textContent ? ' ' : '') + msgs.join(' '); shown = true;
+  }
+  toast(shown ? 'Some fields need attention' : ((r.data && (r.data.title || r.data.detail)) || ('Failed: ' + r.status)));
+});
