@@ -662,6 +662,11 @@ public sealed class AdminBrowserTests
                 .And.Not.Contain("127.0.0.1"),
             "no provider URLs or HTTP plumbing for the merchant"
         );
+        Assert.That(
+            merchant,
+            Does.Not.Contain("traceparent").And.Not.Contain("RetryCount").And.Not.Contain(">ShopId<"),
+            "no job plumbing parameters for the merchant"
+        );
 
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic",
@@ -670,8 +675,8 @@ public sealed class AdminBrowserTests
         var operatorPage = await http.GetStringAsync($"/ops/jobs/jobs/details/{publishJob}");
         Assert.That(
             operatorPage,
-            Does.Contain("Start processing HTTP request").And.Contain("graphql.json"),
-            "the operator keeps the whole log"
+            Does.Contain("Start processing HTTP request").And.Contain("graphql.json").And.Contain("traceparent"),
+            "the operator keeps the whole log and every parameter"
         );
     }
 }

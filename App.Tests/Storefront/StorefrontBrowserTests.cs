@@ -133,7 +133,7 @@ public sealed class StorefrontBrowserTests
             .ToHaveTextAsync("Cuento de hadas");
         await Assertions.Expect(page.Locator("select[name=ageGroup] option[value='3-5']")).ToHaveTextAsync("3-5 años");
         await Assertions
-            .Expect(page.Locator("select[name=companionKind] option[value=dog]"))
+            .Expect(page.Locator("select[name=companionKind]").First.Locator("option[value=dog]"))
             .ToHaveTextAsync("un perrito juguetón");
         await Assertions.Expect(page.Locator("select[name=language]")).ToHaveValueAsync("es");
 

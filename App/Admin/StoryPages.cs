@@ -18,9 +18,8 @@ public static class StoryPages
     {
         var pages = app.MapShopPages();
         pages.MapGet("/stories", ListAsync);
-        pages.MapGet(
-            "/stories/new",
-            (AdminContext admin) => new RazorComponentResult<NewBookForm>(new { Context = admin })
+        pages.MapGet("/stories/new", (AdminContext admin) =>
+            new RazorComponentResult<NewBookForm>(new { Context = admin })
         );
         pages.MapGet("/stories/{id:guid}", DetailAsync);
         pages.MapGet("/stories/{id:guid}/read", ReadAsync);

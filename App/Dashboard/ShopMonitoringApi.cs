@@ -47,12 +47,25 @@ public sealed class ShopMonitoringApi(ShopJobStorage storage) : JobStorageMonito
             })
             .ToList();
 
+    private static readonly HashSet<string> HiddenParameters =
+    [
+        JobLog.Parameter,
+        JobTracingFilter.TraceParent,
+        StoryJobs.ShopParameter,
+        StoryJobs.StoryParameter,
+        "RetryCount",
+        "CurrentCulture",
+        "CurrentUICulture",
+    ];
+
     public override JobDetailsDto? JobDetails(string jobId)
     {
         if (!storage.Owns(jobId) || storage.Inner.GetMonitoringApi().JobDetails(jobId) is not { } details)
             return null;
+        // A merchant sees the job's story (JobPageSummary) and its own log lines, not plumbing: no trace context,
+        // shop or story ids, retry counter or culture parameters (the operator's view keeps them all).
         details.Properties = details
-            .Properties.Where(p => p.Key != JobLog.Parameter)
+            .Properties.Where(p => !HiddenParameters.Contains(p.Key))
             .ToDictionary(p => p.Key, p => p.Value);
         details.History = details
             .History.Select(h => new StateHistoryDto
