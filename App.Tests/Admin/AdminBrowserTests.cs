@@ -190,6 +190,32 @@ public sealed class AdminBrowserTests
         await page.CloseAsync();
     }
 
+    /// <summary>axe-core on every admin page: no serious or critical violation (the counts of every rule are printed,
+    /// whatever their impact).</summary>
+    [Test]
+    public async Task Every_admin_page_has_no_serious_or_critical_accessibility_violation()
+    {
+        var found = new List<string>();
+        foreach (
+            var path in new[] { "/", "/stories", $"/stories/{_storyA}", "/stories/new", "/settings", "/experiments" }
+        )
+        {
+            var page = await OpenAsync(path, _shopA);
+            var result = await Deque.AxeCore.Playwright.PageExtensions.RunAxe(page);
+            Assert.That(result.Passes, Is.Not.Empty, $"{path}: axe ran its rules");
+            foreach (var v in result.Violations)
+            {
+                await TestContext.Out.WriteLineAsync($"{path}: {v.Id} ({v.Impact}) on {v.Nodes.Length} element(s)");
+                if (v.Impact is "serious" or "critical")
+                    found.Add(
+                        $"{path}: {v.Id} ({v.Impact}) on {string.Join(", ", v.Nodes.Select(n => n.Html).Take(3))}"
+                    );
+            }
+            await page.CloseAsync();
+        }
+        Assert.That(found, Is.Empty);
+    }
+
     [Test]
     public async Task A_merchant_makes_a_book_from_the_admin_with_field_errors_first()
     {
