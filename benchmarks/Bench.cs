@@ -70,13 +70,15 @@ internal static class Bench
             results.Add(await MeasureAsync(connection, assets, jpeg, mp3, books, browser));
         Console.WriteLine();
         Console.WriteLine(
-            "| browser | CPU per 16-page book (< 0.5 s) | peak PSS, 20 in flight (< 600 MB) | app / browser | PDF 32 pages (< 0.5 s) |"
+            "| browser | CPU per 16-page book (< 0.5 s) | peak PSS, 20 in flight (< 600 MB) | app / browser "
+                + "| PDF 32 pages (< 0.5 s) |"
         );
         Console.WriteLine("|---|---|---|---|---|");
         foreach (var r in results)
             Console.WriteLine(
                 $"| {Path.GetFileName(r.Browser)} | {r.CpuPerBook:0.00} s (app {r.AppCpuPerBook:0.00}) | "
-                    + $"{r.PeakTotalMb:0} MB | {r.PeakAppMb:0} / {r.PeakTotalMb - r.PeakAppMb:0} MB | {r.PdfMedian:0.00} s |"
+                    + $"{r.PeakTotalMb:0} MB | {r.PeakAppMb:0} / {r.PeakTotalMb - r.PeakAppMb:0} MB "
+                    + $"| {r.PdfMedian:0.00} s |"
             );
         var complete = results.All(r => r.Complete);
 

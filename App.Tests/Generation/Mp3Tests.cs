@@ -4,8 +4,8 @@ using StorybookShop.Tests.Infrastructure;
 
 namespace StorybookShop.Tests.Generation;
 
-/// <summary>The whole-book MP3 (the pages joined) carries its own Xing header — frame count, byte count, seek table —
-/// read here with a parser of our own, so that players show its true length instead of guessing.</summary>
+/// <summary>The whole-book MP3 (the pages joined) carries its own Xing header — frame count, byte count, seek
+/// table — read here with a parser of our own, so that players show its true length instead of guessing.</summary>
 public sealed class Mp3Tests
 {
     [Test]

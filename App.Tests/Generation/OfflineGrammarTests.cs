@@ -73,7 +73,7 @@ public sealed class OfflineGrammarTests
             else
                 Assert.That(first, Does.Not.Contain("Pip").And.Not.Contain("Often,").And.Not.Contain("A menudo,"));
             foreach (var page in plan.Pages)
-                Assert.That(page.Text, Does.Not.Match(@"[!?] —\p{Lu}"), $"{arc}: the aside after speech is lower case");
+                Assert.That(page.Text, Does.Not.Match(@"[!?] —\p{Lu}"), $"{arc}: the aside after speech is lower");
 
             var html = await TitlePageAsync(brief, plan);
             var starring = System.Net.WebUtility.HtmlDecode(

@@ -7,9 +7,9 @@ using StorybookShop.Generation.Offline;
 namespace StorybookShop.Tests.Generation;
 
 /// <summary>
-/// A page's picture shows who its text names — the child, every companion, the creature the story is about — and the
-/// pictures of a book are composed differently from page to page. Counted in the drawn SVG (each figure is one group
-/// named for its character).
+/// A page's picture shows who its text names — the child, every companion, the creature the story is about — and
+/// the pictures of a book are composed differently from page to page. Counted in the drawn SVG (each figure is one
+/// group named for its character).
 /// </summary>
 public sealed partial class SceneLayoutTests
 {

@@ -86,8 +86,10 @@ public sealed class WordListModerationTests
                     .Zip(flags)
                     .Where(x => x.Second)
                     .Select(x =>
-                        $"{genre}/{arc}/{language}: {string.Join(",", WordListModeration.CategoriesIn(x.First))} in «{x.First}»"
-                    )
+                    {
+                        var categories = string.Join(",", WordListModeration.CategoriesIn(x.First));
+                        return $"{genre}/{arc}/{language}: {categories} in «{x.First}»";
+                    })
             );
         }
         Assert.That(flagged, Is.Empty);

@@ -7,9 +7,9 @@ using StorybookShop.Tests.Infrastructure;
 namespace StorybookShop.Tests.Hosting;
 
 /// <summary>
-/// README's route tables are the app's routes: every mapped route is in them and nothing else is. The first cell of a
-/// table row names routes (<c>`GET /api/stories/{id}`</c>, several separated by commas; a page table's <c>`/path`</c> is
-/// a GET).
+/// README's route tables are the app's routes: every mapped route is in them and nothing else is. The first cell of
+/// a table row names routes (<c>`GET /api/stories/{id}`</c>, several separated by commas; a page table's
+/// <c>`/path`</c> is a GET).
 /// </summary>
 public sealed partial class ReadmeRoutesTests
 {
@@ -62,8 +62,8 @@ public sealed partial class ReadmeRoutesTests
             .Select(r => r.Split(' ', 2) is [var method, var path] ? $"{method} {Normal(path)}" : r)
             .ToHashSet();
 
-    /// <summary>Route parameters as <c>{}</c> (names and constraints differ between code and prose), a trailing optional
-    /// one dropped; no query, no trailing slash.</summary>
+    /// <summary>Route parameters as <c>{}</c> (names and constraints differ between code and prose), a trailing
+    /// optional one dropped; no query, no trailing slash.</summary>
     private static string Normal(string route)
     {
         var path = OptionalAtEnd().Replace(route, "");

@@ -10,10 +10,10 @@ using StorybookShop.Tests.Infrastructure;
 namespace StorybookShop.Tests.Publishing;
 
 /// <summary>
-/// A merchant sells on day one: the setup guide's one click makes the app's own book product on the fake Shopify that
-/// enforces the 2026-10 schema and costs (productSet by handle: a digital variant at the Settings price, no shipping, an
-/// app-owned metafield; published on the Online Store), chooses it in Book products, and a paid order of it releases the
-/// shopper's book — which it did not before.
+/// A merchant sells on day one: the setup guide's one click makes the app's own book product on the fake Shopify
+/// that enforces the 2026-10 schema and costs (productSet by handle: a digital variant at the Settings price, no
+/// shipping, an app-owned metafield; published on the Online Store), chooses it in Book products, and a paid order
+/// of it releases the shopper's book — which it did not before.
 /// </summary>
 public sealed class BookProductTests
 {

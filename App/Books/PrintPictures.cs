@@ -9,9 +9,9 @@ using StorybookShop.Storage;
 namespace StorybookShop.Books;
 
 /// <summary>
-/// Print-ready by default: a book whose pictures were drawn offline at screen size (about 175 DPI on the printed page)
-/// has them drawn again at 300 DPI for the print interior when its package is made — the same scenes, larger — and the
-/// interior laid out again. Pictures from an image model cannot be redrawn here; the preflight names the fix.
+/// Print-ready by default: a book whose pictures were drawn offline at screen size (about 175 DPI on the printed
+/// page) has them drawn again at 300 DPI for the print interior when its package is made (the same scenes, larger)
+/// and the interior laid out again. Pictures from an image model cannot be redrawn here; the preflight names the fix.
 /// </summary>
 public sealed class PrintPictures(
     IDbContextFactory<AppDbContext> contexts,

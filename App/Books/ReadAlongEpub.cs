@@ -97,7 +97,8 @@ public static class ReadAlongEpub
             new XElement(Xh + "h1", story.Title ?? "")
         );
 
-    /// <summary>A page: its picture, and its text with each word in its own span (what the overlay highlights).</summary>
+    /// <summary>A page: its picture, and its text with each word in its own span (what the overlay
+    /// highlights).</summary>
     private static XDocument PageXhtml(Story story, Page p)
     {
         var text = new XElement(Xh + "p", new XAttribute("id", "text"));

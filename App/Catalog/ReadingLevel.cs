@@ -2,8 +2,8 @@ using System.Text.RegularExpressions;
 
 namespace StorybookShop.Catalog;
 
-/// <summary>Word counts and the Flesch–Kincaid grade (English only): 0.39·(words/sentences) + 11.8·(syllables/words) −
-/// 15.59.</summary>
+/// <summary>Word counts and the Flesch–Kincaid grade (English only): 0.39·(words/sentences)
+/// + 11.8·(syllables/words) − 15.59.</summary>
 public static partial class ReadingLevel
 {
     public static int Words(string text) => WordPattern().Count(text);

@@ -9,9 +9,9 @@ namespace StorybookShop.Jobs;
 
 /// <summary>
 /// A story's job as Hangfire's dashboard names it for a person: what it does and for which book ("Illustrations ·
-/// Lucía y la pequeña luz valiente") instead of the story's id — the title read from the database when the dashboard
-/// shows the job (the id while the book has no title yet, and outside a dashboard request). The operator's view
-/// (<see cref="OperatorPath"/>) keeps the id beside the title.
+/// Lucía y la pequeña luz valiente") instead of the story's id — the title read from the database when the
+/// dashboard shows the job (the id while the book has no title yet, and outside a dashboard request). The operator's
+/// view (<see cref="OperatorPath"/>) keeps the id beside the title.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed partial class StoryJobNameAttribute(string displayName) : JobDisplayNameAttribute(displayName)

@@ -23,6 +23,11 @@ public sealed class StoryCreation(
     IStringLocalizer<Catalog.ShopperText> text
 )
 {
+    /// <summary>What a flagged field says (the key of its translations).</summary>
+    private const string Unsuitable =
+        "This text is not suitable for a children's book. "
+        + "Say what to do, kindly (for example: Be gentle with your little brother).";
+
     public abstract record Outcome;
 
     public sealed record Created(Story Story) : Outcome;
@@ -109,16 +114,7 @@ public sealed class StoryCreation(
         return fields
             .Zip(flags)
             .Where(x => x.Second)
-            .ToDictionary(
-                x => x.First.Field,
-                _ =>
-                    new[]
-                    {
-                        text[
-                            "This text is not suitable for a children's book. Say what to do, kindly (for example: Be gentle with your little brother)."
-                        ].Value,
-                    }
-            );
+            .ToDictionary(x => x.First.Field, _ => new[] { text[Unsuitable].Value });
     }
 
     public static Story NewStory(PersonalizationRequest r, Guid shopId, DateTimeOffset now) =>
