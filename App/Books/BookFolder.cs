@@ -61,6 +61,32 @@ public sealed class BookFolder : IDisposable
         }
     }
 
+    /// <summary>The book's HTML beside its pictures (the colouring pages at the end when it has line art); returns
+    /// its path, for the renderer.</summary>
+    public async Task<string> WriteBookAsync(
+        Hosting.ComponentHtml components,
+        Story story,
+        IReadOnlyList<StoryPage> pages,
+        Catalog.BookFormat format,
+        CancellationToken ct
+    )
+    {
+        var colouring = Colouring(Lines.Count == 0 ? 0 : BookLayout.DrawingPages(pages.Count, true));
+        var html = File("book.html");
+        await System.IO.File.WriteAllTextAsync(
+            html,
+            await BookLayout.HtmlAsync(
+                components,
+                story,
+                pages,
+                new BookLayout.Images(Cover, Images, colouring),
+                format
+            ),
+            ct
+        );
+        return html;
+    }
+
     /// <summary>The line art chosen across the story for the book's last <paramref name="count"/> pages: the first, the
     /// last and evenly between, repeating when there are fewer.</summary>
     public List<string> Colouring(int count) =>

@@ -57,19 +57,7 @@ public sealed class BookStage(
             && await assets.ExistsAsync(screenKey, ct)
         )
             return;
-        var colouring = folder.Colouring(folder.Lines.Count == 0 ? 0 : BookLayout.DrawingPages(pages.Count, true));
-        var html = folder.File("book.html");
-        await File.WriteAllTextAsync(
-            html,
-            await BookLayout.HtmlAsync(
-                components,
-                story,
-                pages,
-                new BookLayout.Images(folder.Cover, folder.Images, colouring),
-                format
-            ),
-            ct
-        );
+        var html = await folder.WriteBookAsync(components, story, pages, format, ct);
         var print = await ledger.RecordAsync(
             story.Id,
             GenerationType.Pdf,

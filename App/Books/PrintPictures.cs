@@ -52,19 +52,7 @@ public sealed class PrintPictures(
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
             async (picture, t) => await DrawAsync(folder, story, brief, plan.Style, picture, t)
         );
-        var colouring = folder.Colouring(folder.Lines.Count == 0 ? 0 : BookLayout.DrawingPages(pages.Count, true));
-        var html = folder.File("book.html");
-        await File.WriteAllTextAsync(
-            html,
-            await BookLayout.HtmlAsync(
-                components,
-                story,
-                pages,
-                new BookLayout.Images(folder.Cover, folder.Images, colouring),
-                format
-            ),
-            ct
-        );
+        var html = await folder.WriteBookAsync(components, story, pages, format, ct);
         return (
             await renderer.RenderAsync(html, format, ct),
             await File.ReadAllBytesAsync(folder.File(folder.Cover), ct)

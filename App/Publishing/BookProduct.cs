@@ -49,20 +49,8 @@ public sealed class BookProduct(
                     productType = "Personalized storybook",
                     status = "ACTIVE",
                     tags = new[] { "storybook", "digital", "personalized" },
-                    productOptions = new[]
-                    {
-                        new { name = "Title", values = new[] { new { name = "Default Title" } } },
-                    },
-                    variants = new[]
-                    {
-                        new
-                        {
-                            optionValues = new[] { new { optionName = "Title", name = "Default Title" } },
-                            price,
-                            inventoryPolicy = "CONTINUE",
-                            inventoryItem = new { requiresShipping = false, tracked = false },
-                        },
-                    },
+                    productOptions = ProductPublisher.SingleOption,
+                    variants = ProductPublisher.DigitalVariant(price),
                     metafields = new[]
                     {
                         new

@@ -28,6 +28,24 @@ public sealed partial class ProductPublisher(
 {
     public static string Handle(Guid storyId) => $"storybook-{storyId:N}";
 
+    /// <summary>A product with one option and one value, as productSet wants it spelled out.</summary>
+    internal static readonly object[] SingleOption =
+    [
+        new { name = "Title", values = new[] { new { name = "Default Title" } } },
+    ];
+
+    /// <summary>The one variant of a digital book: the price, no shipping, no stock to track.</summary>
+    internal static object[] DigitalVariant(string price) =>
+        [
+            new
+            {
+                optionValues = new[] { new { optionName = "Title", name = "Default Title" } },
+                price,
+                inventoryPolicy = "CONTINUE",
+                inventoryItem = new { requiresShipping = false, tracked = false },
+            },
+        ];
+
     public const string StagedUploads = """
         mutation stagedUploadsCreate($input: [StagedUploadInput!]!) {
           stagedUploadsCreate(input: $input) { stagedTargets { url resourceUrl parameters { name value } }
@@ -165,20 +183,8 @@ public sealed partial class ProductPublisher(
                     productType = "Digital storybook",
                     status = "ACTIVE",
                     tags = new[] { "storybook", "digital" },
-                    productOptions = new[]
-                    {
-                        new { name = "Title", values = new[] { new { name = "Default Title" } } },
-                    },
-                    variants = new[]
-                    {
-                        new
-                        {
-                            optionValues = new[] { new { optionName = "Title", name = "Default Title" } },
-                            price,
-                            inventoryPolicy = "CONTINUE",
-                            inventoryItem = new { requiresShipping = false, tracked = false },
-                        },
-                    },
+                    productOptions = SingleOption,
+                    variants = DigitalVariant(price),
                     metafields = new[]
                     {
                         new
