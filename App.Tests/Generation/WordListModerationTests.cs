@@ -58,6 +58,15 @@ public sealed class WordListModerationTests
     }
 
     [Test]
+    public void The_lists_screen_what_people_write_not_a_whole_written_story()
+    {
+        // "The little bird had hurt its wing" is kind; a list would refuse it. A model's story is screened by a model.
+        Assert.That(WordListModeration.CategoriesIn("The little bird had hurt its wing"), Does.Contain("violence"));
+        Assert.That(((IContentModerator)Moderator).ScreensStories, Is.False);
+        Assert.That(((IContentModerator)new NoModeration()).ScreensStories, Is.True, "the interface's default");
+    }
+
+    [Test]
     public async Task Every_offline_story_and_its_own_moral_pass_the_lists()
     {
         // The written story is screened too (TextStage): the offline writer's own text must never be refused.

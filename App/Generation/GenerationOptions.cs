@@ -10,8 +10,8 @@ public sealed class GenerationOptions
     public string ImageProvider { get; set; } = Providers.Offline;
     public string AudioProvider { get; set; } = Providers.Offline;
 
-    /// <summary>Screens the shopper's words before a story is made and the written story before it is used:
-    /// "offline" (default: word lists in en/es/fr, no key), "openai" (OpenAI's moderation model) or "none".</summary>
+    /// <summary>Screens the shopper's words before a story is made: "offline" (default: word lists in en/es/fr, no
+    /// key), "openai" (OpenAI's moderation model, which also screens every written story) or "none".</summary>
     public string ModerationProvider { get; set; } = Providers.Offline;
 
     /// <summary>Monthly provider spend per shop in USD when the shop sets none; null = no cap.</summary>

@@ -86,11 +86,13 @@ public sealed class TextStage(
         {
             var final = attempt == 2 || !writer.AcceptsCorrections;
             var (plan, problems) = await DraftAsync(storyId, writer, brief, prompt, correction, final, ct);
-            var flags = await moderator.FlaggedAsync(
-                [plan.Title, .. plan.Pages.Select(p => p.Text)],
-                brief.Settings.ModerationThresholds,
-                ct
-            );
+            IReadOnlyList<bool> flags = moderator.ScreensStories
+                ? await moderator.FlaggedAsync(
+                    [plan.Title, .. plan.Pages.Select(p => p.Text)],
+                    brief.Settings.ModerationThresholds,
+                    ct
+                )
+                : [];
             if (flags.Any(f => f))
             {
                 if (attempt >= 2 || !writer.AcceptsCorrections)

@@ -17,6 +17,8 @@ public sealed class WordListModeration : IContentModerator
 
     private static readonly Lazy<IReadOnlyList<Entry>> Entries = new(() => Parse(Read()));
 
+    public bool ScreensStories => false;
+
     /// <summary>The categories the lists cover, by OpenAI's names (the names a shop's thresholds use).</summary>
     public static IReadOnlyCollection<string> Categories => [.. Entries.Value.Select(e => e.Category).Distinct()];
 
