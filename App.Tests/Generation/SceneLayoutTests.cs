@@ -123,9 +123,9 @@ public sealed partial class SceneLayoutTests
         Assert.That(SceneLayout.Seed(Guid.Parse("5b0c2a9e-1111-4000-8000-000000000001"), 3), Is.EqualTo(Pinned));
     }
 
-    private static readonly int Pinned =
-        BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData("5b0c2a9e111140008000000000000001/3"u8), 0)
-        & 0x7fffffff;
+    /// <summary>SHA-256 of "5b0c2a9e111140008000000000000001/3", first four bytes little-endian, sign bit cleared —
+    /// computed outside .NET (Python's hashlib).</summary>
+    private const int Pinned = 356549057;
 
     private static string CreatureName(StoryPlan plan) => plan.Characters.Single(c => c.Role == "friend").Name;
 
