@@ -4,7 +4,8 @@ namespace StorybookShop.Generation;
 public interface IContentModerator
 {
     /// <summary>Whether it can judge a whole written story: a model reads context; a word list cannot ("the little
-    /// bird had hurt its wing" is a kind sentence), so it screens what people write, not what the writer wrote.</summary>
+    /// bird had hurt its wing" is a kind sentence), so it screens what people write, not what the writer
+    /// wrote.</summary>
     bool ScreensStories => true;
 
     /// <summary>
