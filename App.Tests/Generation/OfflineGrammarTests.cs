@@ -6,6 +6,7 @@ using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Generation.Offline;
 using StorybookShop.Hosting;
+using StorybookShop.Tests.Infrastructure;
 
 namespace StorybookShop.Tests.Generation;
 
@@ -131,28 +132,8 @@ public sealed class OfflineGrammarTests
             services.GetRequiredService<IServiceScopeFactory>(),
             services.GetRequiredService<ILoggerFactory>()
         );
-        var story = new Story
-        {
-            Id = brief.StoryId,
-            ChildName = brief.ChildName,
-            AgeGroup = brief.AgeGroup,
-            Genre = brief.Genre,
-            Language = brief.Language,
-            Title = plan.Title,
-            Characters = [.. plan.Characters],
-        };
-        var pages = plan
-            .Pages.Select(
-                (p, i) =>
-                    new StoryPage
-                    {
-                        Number = i + 1,
-                        Text = p.Text,
-                        Scene = p.Scene,
-                        IllustrationPrompt = p.IllustrationPrompt,
-                    }
-            )
-            .ToList();
+        var story = PlannedStory.From(brief, plan);
+        var pages = story.Pages.ToList();
         return await BookLayout.HtmlAsync(
             html,
             story,

@@ -3,6 +3,7 @@ using StorybookShop.Catalog;
 using StorybookShop.Data;
 using StorybookShop.Generation;
 using StorybookShop.Generation.Offline;
+using StorybookShop.Tests.Infrastructure;
 
 namespace StorybookShop.Tests.Generation;
 
@@ -84,32 +85,10 @@ public sealed partial class SceneLayoutTests
             TextModel = "rescue",
         };
         var plan = OfflineStoryWriter.Write(brief);
-        var story = new Story
-        {
-            Id = brief.StoryId,
-            ChildName = "Mia",
-            AgeGroup = "5-7",
-            Genre = "ocean",
-            Title = plan.Title,
-            Characters = [.. plan.Characters],
-            Pages =
-            [
-                .. plan.Pages.Select(
-                    (p, i) =>
-                        new StoryPage
-                        {
-                            Number = i + 1,
-                            Scene = p.Scene,
-                            Text = p.Text,
-                            IllustrationPrompt = p.IllustrationPrompt,
-                        }
-                ),
-            ],
-        };
-        var cover = IllustrationPlan.For(story, new ShopSettings(), 3).Pictures.Single(p => p.Number == 0);
+        var cover = PlannedStory.CoverScene(brief, plan);
         var drawn = Figures(
             SceneArt.Svg(
-                new IllustrationRequest(brief, 0, "", cover.Scene, plan.Characters, "", null),
+                new IllustrationRequest(brief, 0, "", cover, plan.Characters, "", null),
                 [.. StoryContent.Themes["ocean"].Palette]
             )
         );

@@ -67,16 +67,11 @@ public sealed class PreviewWatermarkTests
             var palette = StoryContent.Themes[genre].Palette.ToArray();
             for (var n = 0; n <= 3; n++)
             {
-                var scene = n == 0 ? Cover(brief, plan) : plan.Pages[n - 1].Scene;
+                var scene = n == 0 ? PlannedStory.CoverScene(brief, plan) : plan.Pages[n - 1].Scene;
                 var request = new IllustrationRequest(brief, n, "", scene, plan.Characters, "", null);
                 var heads = SceneLayout
-                    .For(request)
-                    .Figures.Select(f => new SKRect(
-                        (float)f.Head.X0 / 1000,
-                        (float)f.Head.Y0 / 1000,
-                        (float)f.Head.X1 / 1000,
-                        (float)f.Head.Y1 / 1000
-                    ))
+                    .Heads(request)
+                    .Select(h => new SKRect((float)h.X0, (float)h.Y0, (float)h.X1, (float)h.Y1))
                     .ToList();
                 var original = SceneRasterizer.Jpeg(SceneArt.Svg(request, palette), PreviewWatermark.Size, 95);
                 using var plain = SKBitmap.Decode(original);
@@ -102,33 +97,6 @@ public sealed class PreviewWatermarkTests
         // Above the stamp's upper-right end, inside its upright bounding box but clear of the turned text.
         Assert.That(PreviewWatermark.Overlaps(diagonal.Corners(), new SKRect(60, 100, 110, 150)), Is.False);
         Assert.That(PreviewWatermark.Overlaps(diagonal.Corners(), new SKRect(220, 220, 260, 260)), Is.True);
-    }
-
-    private static Scene Cover(StoryBrief brief, StoryPlan plan)
-    {
-        var story = new Story
-        {
-            Id = brief.StoryId,
-            ChildName = brief.ChildName,
-            AgeGroup = brief.AgeGroup,
-            Genre = brief.Genre,
-            Title = plan.Title,
-            Characters = [.. plan.Characters],
-            Pages =
-            [
-                .. plan.Pages.Select(
-                    (p, i) =>
-                        new StoryPage
-                        {
-                            Number = i + 1,
-                            Scene = p.Scene,
-                            Text = p.Text,
-                            IllustrationPrompt = p.IllustrationPrompt,
-                        }
-                ),
-            ],
-        };
-        return IllustrationPlan.For(story, new ShopSettings(), 3).Pictures.Single(p => p.Number == 0).Scene;
     }
 
     private static SKBitmap Small(SKBitmap picture) =>

@@ -70,22 +70,16 @@ public sealed class PrintPictures(
         CancellationToken ct
     )
     {
-        var request = new IllustrationRequest(
-            brief,
-            picture.Number,
-            picture.Prompt + " " + style,
-            picture.Scene,
-            story.Characters,
-            style,
-            picture.Title
-        );
+        var request = picture.Request(brief, story.Characters, style);
         var file = picture.Number == 0 ? folder.Cover : $"page-{picture.Number:D2}.jpg";
         await File.WriteAllBytesAsync(folder.File(file), (await illustrator.DrawAsync(request, ct)).Value, ct);
         var line = $"line-{picture.Number:D2}.jpg";
         if (folder.Lines.Contains(line) && illustrator is OfflineIllustrator offline)
             await File.WriteAllBytesAsync(
                 folder.File(line),
-                (await offline.DrawLineArtAsync(request with { Title = null }, ct)).Value,
+                (
+                    await offline.DrawLineArtAsync(picture.Request(brief, story.Characters, style, lineArt: true), ct)
+                ).Value,
                 ct
             );
     }

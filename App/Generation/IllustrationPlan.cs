@@ -18,7 +18,17 @@ public sealed record IllustrationPlan(
 
     /// <summary>One picture: page 0 is the cover (with the title). <see cref="Stored"/>: the story already records
     /// it.</summary>
-    public sealed record Picture(int Number, string Key, string Prompt, Scene Scene, bool Stored, string? Title);
+    public sealed record Picture(int Number, string Key, string Prompt, Scene Scene, bool Stored, string? Title)
+    {
+        /// <summary>What an illustrator draws this picture from: its prompt with the plan's style, its scene, the
+        /// story's characters; the title only on the colour cover (line art carries no lettering).</summary>
+        public IllustrationRequest Request(
+            StoryBrief brief,
+            IReadOnlyList<Character> characters,
+            string style,
+            bool lineArt = false
+        ) => new(brief, Number, Prompt + " " + style, Scene, characters, style, lineArt ? null : Title);
+    }
 
     public static IllustrationPlan For(Story story, ShopSettings settings, int previewPages)
     {

@@ -119,15 +119,7 @@ public sealed class IllustrationStage(
         {
             if (picture.Stored && await assets.ExistsAsync(picture.Key, ct))
                 return false;
-            var request = new IllustrationRequest(
-                brief,
-                picture.Number,
-                picture.Prompt + " " + style,
-                picture.Scene,
-                story.Characters,
-                style,
-                lineArt ? null : picture.Title
-            );
+            var request = picture.Request(brief, story.Characters, style, lineArt);
             byte[] jpeg;
             await slots.WaitAsync(ct);
             try

@@ -29,27 +29,13 @@ internal static class PreviewHeads
         if (drawnBy != Providers.Offline)
             return [];
         var settings = await db.Shops.Where(s => s.Id == story.ShopId).Select(s => s.Settings).SingleAsync(ct);
-        var picture = IllustrationPlan.For(story, settings, previewPages).Pictures.Single(p => p.Number == number);
-        var brief = StoryBriefs.For(story) with { Settings = settings };
-        var request = new IllustrationRequest(
-            brief,
-            number,
-            picture.Prompt,
-            picture.Scene,
-            story.Characters,
-            "",
-            picture.Title
-        );
+        var plan = IllustrationPlan.For(story, settings, previewPages);
+        var request = plan
+            .Pictures.Single(p => p.Number == number)
+            .Request(StoryBriefs.For(story) with { Settings = settings }, story.Characters, plan.Style);
         return
         [
-            .. SceneLayout
-                .For(request)
-                .Figures.Select(f => new SKRect(
-                    (float)f.Head.X0 / 1000,
-                    (float)f.Head.Y0 / 1000,
-                    (float)f.Head.X1 / 1000,
-                    (float)f.Head.Y1 / 1000
-                )),
+            .. SceneLayout.Heads(request).Select(h => new SKRect((float)h.X0, (float)h.Y0, (float)h.X1, (float)h.Y1)),
         ];
     }
 }

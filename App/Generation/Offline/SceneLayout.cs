@@ -183,6 +183,14 @@ public static class SceneLayout
         return (gap, scale, start, total);
     }
 
+    /// <summary>Each figure's head as parts (0–1) of the picture's width and height (what must stay in view, e.g. clear
+    /// of a PREVIEW stamp).</summary>
+    public static IReadOnlyList<Box> Heads(IllustrationRequest request) =>
+        [
+            .. For(request)
+                .Figures.Select(f => new Box(f.Head.X0 / 1000, f.Head.Y0 / 1000, f.Head.X1 / 1000, f.Head.Y1 / 1000)),
+        ];
+
     /// <summary>The figure seen in a mirror held at the page's middle.</summary>
     private static Figure Mirror(Figure f) =>
         f with
