@@ -183,8 +183,8 @@ public static class SceneLayout
         return (gap, scale, start, total);
     }
 
-    /// <summary>Each figure's head as parts (0–1) of the picture's width and height (what must stay in view, e.g. clear
-    /// of a PREVIEW stamp).</summary>
+    /// <summary>Each figure's head as parts (0 to 1) of the picture's width and height (what must stay in view,
+    /// e.g. clear of a PREVIEW stamp).</summary>
     public static IReadOnlyList<Box> Heads(IllustrationRequest request) =>
         [
             .. For(request)
