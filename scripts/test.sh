@@ -36,6 +36,7 @@ if [ -f "$trx" ]; then
   attr() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
   passed=$(attr passed); failed=$(attr failed); total=$(attr total)
   skipped=$(( ${total:-0} - ${passed:-0} - ${failed:-0} ))
+  [ "${failed:-0}" = "0" ] || node "$ROOT/scripts/trx-failures.cjs" "$trx"
   echo "${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
 else
   echo "0 passed, 1 failed"
