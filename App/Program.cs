@@ -1,4 +1,5 @@
 using StorybookShop.Admin;
+using StorybookShop.Billing;
 using StorybookShop.Books;
 using StorybookShop.Dashboard;
 using StorybookShop.Data;
@@ -47,6 +48,7 @@ builder.AddJobsDashboard();
 
 // What merchants and shoppers see.
 builder.AddAdmin();
+builder.AddBilling();
 builder.AddPublishing();
 builder.AddStorefront();
 builder.AddSampleBook(args);
@@ -81,9 +83,11 @@ app.MapStoryActions();
 app.MapPrint();
 app.MapSettings();
 app.MapBookProduct();
+app.MapBilling();
 app.MapExperiments();
 app.MapStoryPages();
 app.MapSettingsPage();
+app.MapPlanPage();
 app.MapExperimentsPage();
 app.MapJobsDashboard();
 app.MapApiDocs();

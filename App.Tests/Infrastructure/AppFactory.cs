@@ -41,6 +41,8 @@ public sealed class AppFactory(
             ["Shopify:AppUrl"] = "https://storybook.example.test",
             ["Webhooks:RetryInitialDelay"] = "00:00:01",
             ["Webhooks:PollInterval"] = "00:00:01",
+            // Shops in tests make books without a plan; the billing tests turn the gate on.
+            ["Billing:Enforce"] = "false",
         };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

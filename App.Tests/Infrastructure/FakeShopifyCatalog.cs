@@ -51,6 +51,9 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
 
     public ConcurrentDictionary<string, Order> Orders { get; } = new();
 
+    /// <summary>The Billing API: subscriptions, usage records, caps.</summary>
+    public FakeShopifyBilling Billing { get; } = new(shopify);
+
     /// <summary>A shop's own products (numeric id, title), as the products query lists them.</summary>
     public ConcurrentDictionary<string, List<(string Id, string Title)>> ShopProducts { get; } = new();
 
@@ -128,6 +131,7 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
                     ]),
                 },
                 "productUpdate" => ProductUpdate(v),
+                _ when FakeShopifyBilling.Fields.Contains(field) => Billing.Answer(field, call, v),
                 _ => throw new FakeShopify.GraphQLErrorException($"The fake does not model {field} yet."),
             };
         }

@@ -17,6 +17,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<DataExport> DataExports => Set<DataExport>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<BookCharge> BookCharges => Set<BookCharge>();
     public DbSet<Experiment> Experiments => Set<Experiment>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

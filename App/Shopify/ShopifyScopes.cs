@@ -40,6 +40,13 @@ public static partial class ShopifyScopes
         // reference);
         // write_fulfillments alone is not enough. Merchant-managed is ours.
         ["fulfillmentCreate"] = ["write_merchant_managed_fulfillment_orders"],
+        // Billing (ShopifyBilling): the Billing API and the shop's plan need no access scope.
+        ["appSubscriptionCreate"] = [],
+        ["appUsageRecordCreate"] = [],
+        ["appSubscriptionLineItemUpdate"] = [],
+        ["appSubscriptions"] = [],
+        ["appSubscription"] = [],
+        ["shopPlan"] = [],
     };
 
     /// <summary>The scopes to ask for: every required one, without a read_ scope whose write_ scope is asked

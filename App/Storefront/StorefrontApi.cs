@@ -199,6 +199,13 @@ public static class StorefrontApi
         {
             case StoryCreation.Flagged flagged:
                 return creation.FlaggedProblem(flagged);
+            case StoryCreation.NotTaking:
+                // The shopper is not told about the merchant's plan.
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: text["This shop is not taking new books right now."],
+                    detail: text["Please come back another day."]
+                );
             case StoryCreation.OverBudget:
                 // The shopper is not told about the merchant's budget.
                 return TypedResults.Problem(

@@ -8,11 +8,14 @@ namespace StorybookShop.Storefront;
 
 /// <summary>
 /// What paying for a book does to it: one delivery per paid order line (the buyer's own download page, made when
-/// the book is ready), the rest of the book released, delivery enqueued when it is ready.
+/// the book is ready), the book counted against the shop's plan (<see cref="Billing.BookCharges"/>), the rest of the
+/// book released, delivery enqueued when it is ready.
 /// </summary>
 public sealed partial class StoryRelease(
     NpgsqlDataSource dataSource,
     StoryPipeline pipeline,
+    Billing.BookCharges charges,
+    Hangfire.IBackgroundJobClientV2 jobs,
     IOptions<DeliveryOptions> delivery,
     TimeProvider clock,
     ILogger<StoryRelease> logger
@@ -35,6 +38,7 @@ public sealed partial class StoryRelease(
             return 0;
         var now = clock.GetUtcNow();
         var released = new List<(Guid Id, string Status)>();
+        IReadOnlyList<Guid> toCharge;
         await using (var conn = await dataSource.OpenConnectionAsync(ct))
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
@@ -89,8 +93,18 @@ public sealed partial class StoryRelease(
                 while (await reader.ReadAsync(ct))
                     released.Add((reader.GetGuid(0), reader.GetString(1)));
             }
+            // Each book handed over counts against the shop's plan, in the same transaction as its delivery.
+            toCharge = await charges.RecordAsync(
+                conn,
+                tx,
+                [.. paid.Select(p => new Billing.BookCharges.Sold(p.StoryId, p.OrderId, p.LineItemId, p.ShopDomain))],
+                now,
+                ct
+            );
             await tx.CommitAsync(ct);
         }
+        foreach (var shopId in toCharge)
+            Billing.ChargeBooksJob.Enqueue(jobs, shopId);
         foreach (var p in paid.Where(p => released.All(r => r.Id != p.StoryId)))
             // Not ours (any more): an old cart after a customers/redact, or a property edited by hand. Nothing to
             // deliver.

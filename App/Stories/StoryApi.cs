@@ -24,6 +24,7 @@ public static class StoryApi
             .MapPost("/", CreateAsync)
             .Validated<PersonalizationRequest>()
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{id:guid}", GetAsync);
@@ -44,6 +45,14 @@ public static class StoryApi
                 return creation.FlaggedProblem(flagged);
             case StoryCreation.OverBudget over:
                 return BudgetSpent(over.Spent);
+            case StoryCreation.NotTaking not:
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status402PaymentRequired,
+                    title: "This shop is not taking new books right now.",
+                    detail: not.Closed.Explanation,
+                    type: "/plan",
+                    extensions: new Dictionary<string, object?> { ["reason"] = not.Closed.Reason.ToString() }
+                );
             case StoryCreation.Created { Story: var story }:
                 var statusUrl = $"/api/stories/{story.Id}/status";
                 return TypedResults.Accepted(

@@ -9,7 +9,8 @@ namespace StorybookShop.Stories;
 /// <summary>
 /// The one create flow, for every door a book comes in by (the merchant API, the storefront, the sample book). The
 /// request has been validated (<see cref="PersonalizationValidator"/>, by the endpoint's filter); here its free text
-/// is screened against the shop's moderation thresholds, the shop's monthly budget is checked, then the story is
+/// is screened against the shop's moderation thresholds, the shop's plan (<see cref="Billing.BillingGate"/>) and monthly
+/// budget are checked, then the story is
 /// committed and its pipeline started. Each door turns the outcome into its own answer. What the shopper reads is
 /// in the request's language (<see cref="Storefront.ShopperLanguage"/>).
 /// </summary>
@@ -19,6 +20,7 @@ public sealed class StoryCreation(
     IContentModerator moderator,
     ProviderCatalog providers,
     Budget budget,
+    Billing.BillingGate billing,
     TimeProvider clock,
     IStringLocalizer<Catalog.ShopperText> text
 )
@@ -37,6 +39,9 @@ public sealed class StoryCreation(
 
     public sealed record OverBudget(Budget.Status Spent) : Outcome;
 
+    /// <summary>The shop's plan does not allow a new book now (no plan, frozen, previews used, cap reached).</summary>
+    public sealed record NotTaking(Billing.BillingGate.Closed Closed) : Outcome;
+
     /// <param name="shape">Sets what the door decides before the story is saved (released, the customer).</param>
     public async Task<Outcome> CreateAsync(
         PersonalizationRequest request,
@@ -49,6 +54,8 @@ public sealed class StoryCreation(
             return new Flagged(flagged);
         if (MoralInAnotherLanguage(request, shop) is { } moral)
             return new Flagged(moral);
+        if (await billing.CheckAsync(db, shop, ct) is { } closed)
+            return new NotTaking(closed);
         if (await budget.ForShopAsync(db, shop, ct) is { Exhausted: true } spent)
             return new OverBudget(spent);
         var now = clock.GetUtcNow();

@@ -3,10 +3,14 @@
 async function sessionToken(){try{if(window.shopify&&shopify.idToken)return await shopify.idToken();}catch(e){}return document.querySelector('meta[name=id-token]').content;}
 async function api(method,url,body){const t=await sessionToken();const h={'Content-Type':'application/json'};if(t)h['Authorization']='Bearer '+t;
   const r=await fetch(url,{method,headers:h,body:body===undefined?undefined:JSON.stringify(body)});let data=null;try{data=await r.json();}catch(e){}return {ok:r.ok,status:r.status,data};}
+// Shopify's approval pages (a plan, a higher cap) open at the top level, outside the admin's iframe: App Bridge
+// carries window.open(url, '_top') out of the frame.
+function confirmAtTop(url){window.open(url,'_top');}
 function toast(text){const t=document.getElementById('toast');t.textContent=text;t.style.display='block';if(window.shopify&&shopify.toast)shopify.toast.show(text);setTimeout(()=>t.style.display='none',4000);}
 document.addEventListener('click',async e=>{const b=e.target.closest('button[data-action]');if(!b)return;e.preventDefault();
   if(b.dataset.confirm&&!confirm(b.dataset.confirm))return;b.disabled=true;
   const r=await api(b.dataset.method||'POST',b.dataset.action,b.dataset.body?JSON.parse(b.dataset.body):{});
+  if(r.ok&&r.data&&r.data.confirmationUrl){toast(b.dataset.done||'Opening Shopify…');confirmAtTop(r.data.confirmationUrl);return;}
   if(r.ok){toast(b.dataset.done||'Done');setTimeout(()=>location.reload(),600);}else{b.disabled=false;toast((r.data&&(r.data.title||r.data.detail))||('Failed: '+r.status));}});
 
 
@@ -79,4 +83,16 @@ document.getElementById('new-book')?.addEventListener('submit', async e => {
     x.classList.add('invalid'); x.querySelector('.error').textContent += (x.querySelector('.error').textContent ? ' ' : '') + msgs.join(' '); shown = true;
   }
   toast(shown ? 'Some fields need attention' : ((r.data && (r.data.title || r.data.detail)) || ('Failed: ' + r.status)));
+});
+
+
+// The Plan page: a higher usage cap, asked for through POST /api/billing/cap and approved in Shopify.
+document.getElementById('raise-cap')?.addEventListener('submit', async e => {
+  e.preventDefault(); const f = e.target; const x = f.querySelector('.field[data-field=cappedAmount]');
+  x.classList.remove('invalid'); x.querySelector('.error').textContent = '';
+  const r = await api('POST', '/api/billing/cap', { cappedAmount: Number(f.cappedAmount.value) });
+  if (r.ok && r.data && r.data.confirmationUrl) { confirmAtTop(r.data.confirmationUrl); return; }
+  const errors = (r.data && r.data.errors) || {};
+  if (errors.cappedAmount) { x.classList.add('invalid'); x.querySelector('.error').textContent = errors.cappedAmount.join(' '); }
+  else toast((r.data && (r.data.title || r.data.detail)) || ('Failed: ' + r.status));
 });

@@ -4,8 +4,9 @@ using StorybookShop.Generation;
 
 namespace StorybookShop.Shopify.Webhooks;
 
-/// <summary>app/uninstalled: the tokens are dead, the shop is marked uninstalled and its running books stop. Repeats
-/// are harmless.</summary>
+/// <summary>app/uninstalled: the tokens are dead, the shop is marked uninstalled and its running books stop; Shopify
+/// cancels the app's subscription, so the shop's plan ends here at once (usage charges not yet sent can no longer be)
+/// and a reinstall starts without one. Repeats are harmless.</summary>
 public sealed class AppUninstalledHandler(
     IDbContextFactory<AppDbContext> contexts,
     StoryPipeline pipeline,
@@ -30,6 +31,17 @@ public sealed class AppUninstalledHandler(
                         .SetProperty(s => s.AccessTokenExpiresAt, (DateTimeOffset?)null)
                         .SetProperty(s => s.RefreshTokenExpiresAt, (DateTimeOffset?)null)
                         .SetProperty(s => s.UninstalledAt, s => s.UninstalledAt ?? now),
+                ct
+            );
+        await db.Subscriptions.Where(s => s.ShopId == shop.Id).ExecuteDeleteAsync(ct);
+        await db
+            .BookCharges.Where(c =>
+                c.ShopId == shop.Id && (c.Status == BookCharge.States.Pending || c.Status == BookCharge.States.WaitingForCap)
+            )
+            .ExecuteUpdateAsync(
+                u =>
+                    u.SetProperty(c => c.Status, BookCharge.States.Failed)
+                        .SetProperty(c => c.Error, "The app was uninstalled: Shopify cancelled the subscription."),
                 ct
             );
         var running = await db
