@@ -252,7 +252,12 @@ function inputErrors(entry, ctx, operation, errors) {
     if (value == null) return;
     if (Array.isArray(value)) { value.forEach((v, i) => checkId(v, types, `${where}[${i}]`)); return; }
     const m = /^gid:\/\/shopify\/([A-Za-z]+)\/[^/\s]+$/.exec(String(value));
-    if (!m || !types.includes(m[1]))
+    // A type named by gidTypes may be an interface (node(id:) takes any Node): its implementations are accepted.
+    const accepted = types.flatMap(t => {
+      const named = entry.schema.getType(t);
+      return named && g.isAbstractType(named) ? entry.schema.getPossibleTypes(named).map(x => x.name) : [t];
+    });
+    if (!m || !accepted.includes(m[1]))
       errors.push(error(`Invalid global id '${value}' for ${where}: expected a gid://shopify/${types.join('|')}/… id.`, 'INVALID_VARIABLE', { problems: [{ path: where.split('.'), explanation: 'Invalid global id' }] }));
   };
   const walk = (type, value, where) => {

@@ -74,7 +74,9 @@ public sealed class FakeShopifyBilling(FakeShopify shopify)
             "currentAppInstallation" => new JsonObject
             {
                 ["id"] = "gid://shopify/AppInstallation/1",
-                ["activeSubscriptions"] = new JsonArray([.. Of(call.Shop).Where(s => s.Status == "ACTIVE").Select(Node)]),
+                ["activeSubscriptions"] = new JsonArray([
+                    .. Of(call.Shop).Where(s => s.Status == "ACTIVE").Select(Node),
+                ]),
             },
             "node" => NodeById(call.Shop, v["id"]!.GetValue<string>()),
             "shop" => new JsonObject
@@ -160,7 +162,12 @@ public sealed class FakeShopifyBilling(FakeShopify shopify)
         if (usage is not null && string.IsNullOrWhiteSpace(usage["terms"]?.GetValue<string>()))
             errors.Add(Error(["lineItems", "plan", "appUsagePricingDetails", "terms"], "Terms can't be blank"));
         if (usage is not null && Amount(usage["cappedAmount"]!) <= 0)
-            errors.Add(Error(["lineItems", "plan", "appUsagePricingDetails", "cappedAmount"], "Capped amount must be greater than 0"));
+            errors.Add(
+                Error(
+                    ["lineItems", "plan", "appUsagePricingDetails", "cappedAmount"],
+                    "Capped amount must be greater than 0"
+                )
+            );
         if ((v["trialDays"]?.GetValue<int>() ?? 0) < 0)
             errors.Add(Error(["trialDays"], "Trial days must be greater than or equal to 0"));
         if (errors.Count > 0)
@@ -298,9 +305,8 @@ public sealed class FakeShopifyBilling(FakeShopify shopify)
             ["test"] = s.Test,
             ["trialDays"] = s.TrialDays,
             ["createdAt"] = s.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
-            ["currentPeriodEnd"] = s.Status == "ACTIVE"
-                ? s.CurrentPeriodEnd?.ToString("O", CultureInfo.InvariantCulture)
-                : null,
+            ["currentPeriodEnd"] =
+                s.Status == "ACTIVE" ? s.CurrentPeriodEnd?.ToString("O", CultureInfo.InvariantCulture) : null,
             ["returnUrl"] = s.ReturnUrl,
             ["lineItems"] = lines,
         };
@@ -324,7 +330,13 @@ public sealed class FakeShopifyBilling(FakeShopify shopify)
     private static JsonObject Pricing(JsonObject details) => new() { ["pricingDetails"] = details };
 
     private static JsonObject Connection(JsonArray nodes) =>
-        new() { ["nodes"] = nodes, ["edges"] = new JsonArray([.. nodes.Select(n => (JsonNode)new JsonObject { ["node"] = n!.DeepClone(), ["cursor"] = "c" })]) };
+        new()
+        {
+            ["nodes"] = nodes,
+            ["edges"] = new JsonArray([
+                .. nodes.Select(n => (JsonNode)new JsonObject { ["node"] = n!.DeepClone(), ["cursor"] = "c" }),
+            ]),
+        };
 
     private static JsonObject Money(decimal amount, string currency) =>
         new() { ["amount"] = amount.ToString("0.0#", CultureInfo.InvariantCulture), ["currencyCode"] = currency };

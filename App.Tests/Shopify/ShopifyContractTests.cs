@@ -123,6 +123,18 @@ public sealed partial class ShopifyContractTests
             Is.EqualTo("INVALID_VARIABLE"),
             "a gid of the wrong type"
         );
+        // node(id:) takes the id of any type that implements Node, and nothing else.
+        const string NodeQuery = "query a($id: ID!) { node(id: $id) { id } }";
+        var anyNode = await Contract.CheckAsync(
+            ShopifyContract.Version,
+            NodeQuery,
+            JsonNode.Parse("""{"id":"gid://shopify/AppSubscription/1"}""")
+        );
+        Assert.That(anyNode.Ok, Is.True, anyNode.Errors.ToJsonString());
+        Assert.That(
+            Code(await Errors(NodeQuery, new { id = "gid://shopify/NoSuchType/1" })),
+            Is.EqualTo("INVALID_VARIABLE")
+        );
         const string Publish =
             "mutation p($id: ID!, $input: [PublicationInput!]!) { publishablePublish(id: $id, "
             + "input: $input) { userErrors { message } } }";

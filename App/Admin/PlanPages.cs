@@ -36,9 +36,9 @@ public static partial class PlanPages
         {
             try
             {
-                var sub = await sync.SyncAsync(admin.Shop.Id, admin.Domain, ct);
+                await sync.SyncAsync(admin.Shop.Id, admin.Domain, ct);
                 if (chargeId is { } charge)
-                    (result, good) = await ResultAsync(billing, admin.Domain, charge, sub, ct);
+                    (result, good) = await ResultAsync(billing, admin.Domain, charge, ct);
             }
             catch (Exception e) when (e is HttpRequestException or ShopifyGraphQLException)
             {
@@ -63,20 +63,22 @@ public static partial class PlanPages
         ShopifyBilling billing,
         string shop,
         long charge,
-        Subscription? current,
         CancellationToken ct
     )
     {
         var id = $"gid://shopify/AppSubscription/{charge}";
-        var node = current?.ShopifyId == id ? null : await billing.ByIdAsync(shop, id, ct);
-        var status = node?.Status ?? current?.Status;
+        var node = await billing.ByIdAsync(shop, id, ct);
+        var status = node?.Status;
         return status switch
         {
-            "ACTIVE" => ($"Approved: {node?.Name ?? "your plan"} is active. Your shop takes orders for books.", true),
-            "DECLINED" => ("You declined the plan: nothing is charged, and the shop takes no new books until a plan is "
-                + "approved.", false),
+            "ACTIVE" => ($"Approved: {node!.Name} is active. Your shop takes orders for books.", true),
+            "DECLINED" => (
+                "You declined the plan: nothing is charged, and the shop takes no new books until a plan is "
+                    + "approved.",
+                false
+            ),
             "PENDING" => ("The plan still waits for your approval in Shopify.", false),
-            null => ("Shopify does not know that subscription.", false),
+            null => ("Shopify does not know that plan.", false),
             _ => ($"The plan is {status.ToLowerInvariant()}.", false),
         };
     }

@@ -94,7 +94,8 @@ public static class BillingApi
                 }
             );
         var url = await shopifyBilling.RaiseCapAsync(current.Domain, line, cap, sub.Currency, ct);
-        await db.Subscriptions.Where(s => s.ShopId == current.Id)
+        await db
+            .Subscriptions.Where(s => s.ShopId == current.Id)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.RequestedCap, cap), ct);
         return TypedResults.Ok(new Confirmation(url));
     }

@@ -30,7 +30,10 @@ public sealed class BillingGate(SubscriptionSync sync, IOptions<BillingOptions> 
         if (!options.Value.Enforce || shop.Domain == DevShop.Domain)
             return null;
         var sub = await db.Subscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.ShopId == shop.Id, ct);
-        if (shop.AccessToken is not null && (sub is null || clock.GetUtcNow() - sub.CheckedAt > options.Value.RecheckAfter))
+        if (
+            shop.AccessToken is not null
+            && (sub is null || clock.GetUtcNow() - sub.CheckedAt > options.Value.RecheckAfter)
+        )
             sub = await TrySyncAsync(shop, ct) ?? sub;
         var plan = options.Value.Find(sub?.PlanHandle);
         if (sub is null || plan is null)

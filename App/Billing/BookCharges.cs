@@ -61,7 +61,10 @@ public sealed class BookCharges(IOptions<BillingOptions> options)
                 insert.Parameters.AddWithValue("amount", extra ? plan.PricePerBook : 0m);
                 insert.Parameters.AddWithValue("currency", sub.Currency);
                 insert.Parameters.AddWithValue("key", IdempotencyKey(storyId, orderId, lineId));
-                insert.Parameters.AddWithValue("status", extra ? BookCharge.States.Pending : BookCharge.States.Included);
+                insert.Parameters.AddWithValue(
+                    "status",
+                    extra ? BookCharge.States.Pending : BookCharge.States.Included
+                );
                 insert.Parameters.AddWithValue("now", now);
                 await insert.ExecuteNonQueryAsync(ct);
                 if (extra && !charged.Contains(sub.ShopId))

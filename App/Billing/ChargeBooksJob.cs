@@ -40,7 +40,11 @@ public sealed partial class ChargeBooksJob(
         var sent = 0;
         foreach (var charge in pending)
         {
-            if (sub?.UsageLineItemId is not { } line || sub.ShopifyId != charge.SubscriptionId || shop.AccessToken is null)
+            if (
+                sub?.UsageLineItemId is not { } line
+                || sub.ShopifyId != charge.SubscriptionId
+                || shop.AccessToken is null
+            )
             {
                 charge.Status = BookCharge.States.Failed;
                 charge.Error = "The subscription this book counted against is no longer the shop's.";
@@ -120,7 +124,10 @@ public sealed partial class ChargeBooksJob(
         [LoggerMessage(Level = LogLevel.Warning, Message = "{Shop}: the usage cap is reached; book {StoryId} waits")]
         public static partial void CapReached(ILogger logger, string shop, Guid storyId);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "{Shop}: Shopify refused the charge of book {StoryId}: {Why}")]
+        [LoggerMessage(
+            Level = LogLevel.Warning,
+            Message = "{Shop}: Shopify refused the charge of book {StoryId}: {Why}"
+        )]
         public static partial void Refused(ILogger logger, string shop, Guid storyId, string why);
     }
 }

@@ -46,13 +46,11 @@ public sealed class ShopifyBilling(ShopifyGraphQL graphql)
           ... on AppUsagePricing { cappedAmount { amount currencyCode } balanceUsed { amount currencyCode } } } } }
         """;
 
-    public const string Active = "query appSubscriptions { currentAppInstallation { activeSubscriptions { "
-        + Fields
-        + " } } }";
+    public const string Active =
+        "query appSubscriptions { currentAppInstallation { activeSubscriptions { " + Fields + " } } }";
 
-    public const string ById = "query appSubscription($id: ID!) { node(id: $id) { ... on AppSubscription { "
-        + Fields
-        + " } } }";
+    public const string ById =
+        "query appSubscription($id: ID!) { node(id: $id) { ... on AppSubscription { " + Fields + " } } }";
 
     public const string ShopPlan = "query shopPlan { shop { plan { partnerDevelopment } } }";
 
@@ -150,8 +148,8 @@ public sealed class ShopifyBilling(ShopifyGraphQL graphql)
 
     /// <summary>The shop's active subscription (Shopify keeps at most one per app), or null.</summary>
     public async Task<Node?> ActiveAsync(string shop, CancellationToken ct) =>
-        (await graphql.QueryAsync<Installation>(shop, Active, ct: ct)).CurrentAppInstallation.ActiveSubscriptions
-            .OrderByDescending(s => s.CreatedAt)
+        (await graphql.QueryAsync<Installation>(shop, Active, ct: ct))
+            .CurrentAppInstallation.ActiveSubscriptions.OrderByDescending(s => s.CreatedAt)
             .FirstOrDefault();
 
     public async Task<Node?> ByIdAsync(string shop, string id, CancellationToken ct) =>

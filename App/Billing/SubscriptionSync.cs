@@ -32,13 +32,14 @@ public sealed partial class SubscriptionSync(
             return known;
         var plan = options.Value.Plans.FirstOrDefault(p => p.Name == node.Name);
         var oldCap = known?.CappedAmount;
-        var row = known ?? new Subscription
-        {
-            ShopId = shopId,
-            PlanHandle = plan?.Handle ?? "",
-            ShopifyId = node.Id,
-            Status = node.Status,
-        };
+        var row = known
+            ?? new Subscription
+            {
+                ShopId = shopId,
+                PlanHandle = plan?.Handle ?? "",
+                ShopifyId = node.Id,
+                Status = node.Status,
+            };
         if (known is null)
             db.Subscriptions.Add(row);
         Apply(row, node, plan);

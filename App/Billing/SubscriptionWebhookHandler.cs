@@ -14,7 +14,8 @@ namespace StorybookShop.Billing;
 public sealed class SubscriptionWebhookHandler(IDbContextFactory<AppDbContext> contexts, SubscriptionSync sync)
     : IWebhookHandler
 {
-    public IReadOnlyCollection<string> Topics => ["app_subscriptions/update", "app_subscriptions/approaching_capped_amount"];
+    public IReadOnlyCollection<string> Topics =>
+        ["app_subscriptions/update", "app_subscriptions/approaching_capped_amount"];
 
     public async Task HandleAsync(WebhookContext context, CancellationToken ct)
     {

@@ -36,7 +36,8 @@ public sealed class AppUninstalledHandler(
         await db.Subscriptions.Where(s => s.ShopId == shop.Id).ExecuteDeleteAsync(ct);
         await db
             .BookCharges.Where(c =>
-                c.ShopId == shop.Id && (c.Status == BookCharge.States.Pending || c.Status == BookCharge.States.WaitingForCap)
+                c.ShopId == shop.Id
+                && (c.Status == BookCharge.States.Pending || c.Status == BookCharge.States.WaitingForCap)
             )
             .ExecuteUpdateAsync(
                 u =>
