@@ -59,6 +59,8 @@ public sealed class BillingTests
         Assert.That(problem.GetProperty("type").GetString(), Is.EqualTo("/plan"));
         var page = await api.GetStringAsync(ShopifyKit.AdminUrl("/plan", shop));
         Assert.That(page, Does.Contain("id=\"no-plan\"").And.Contain("Choose Storybook Starter"));
+        var home = await api.GetStringAsync(ShopifyKit.AdminUrl("/", shop));
+        Assert.That(home, Does.Contain("Not taking new books:</strong> No plan is active").And.Contain("/plan?shop="));
 
         var url = await ChooseAsync(api, "starter");
         var sub = Billing.Subscriptions[FakeShopifyBilling.IdOf(url)];

@@ -77,6 +77,17 @@ public sealed partial class ConfigurationDocsTests
                 keys.Add(key + ":{}");
                 Add(keys, key + ":{}", t.GetGenericArguments()[1], depth + 1);
             }
+            else if (
+                t.IsGenericType
+                && typeof(IList).IsAssignableFrom(t)
+                && t.GetGenericArguments()[0] is { IsClass: true } item
+                && item != typeof(string)
+            )
+            {
+                // A list of sections (Billing:Plans): each item's keys under its index.
+                keys.Add(key + ":{}");
+                Add(keys, key + ":{}", item, depth + 1);
+            }
             else if (t.IsClass && !typeof(IEnumerable).IsAssignableFrom(t))
                 Add(keys, key, t, depth + 1);
         }

@@ -24,9 +24,15 @@ public static class AdminPages
         AppDbContext db,
         Generation.ProviderCatalog providers,
         Microsoft.Extensions.Options.IOptions<Shopify.ShopifyOptions> shopify,
+        Billing.BillingGate billing,
+        Microsoft.Extensions.Options.IOptions<Billing.BillingOptions> plans,
         CancellationToken ct
     )
     {
+        var closed = await billing.CheckAsync(db, admin.Shop, ct);
+        var subscription = await db
+            .Subscriptions.AsNoTracking()
+            .SingleOrDefaultAsync(s => s.ShopId == admin.Shop.Id, ct);
         var ctx = admin;
         var counts = await db
             .Stories.Where(s => s.ShopId == ctx.Shop.Id)
@@ -41,6 +47,8 @@ public static class AdminPages
             new
             {
                 Context = ctx,
+                Closed = closed,
+                PlanName = subscription?.Status == "ACTIVE" ? plans.Value.Find(subscription.PlanHandle)?.Name : null,
                 Ready = Count(StoryStatus.Complete) + Count(StoryStatus.Published),
                 Generating = Count(StoryStatus.Generating),
                 Failed = Count(StoryStatus.Error),
