@@ -197,7 +197,16 @@ public sealed class AdminBrowserTests
     {
         var found = new List<string>();
         foreach (
-            var path in new[] { "/", "/stories", $"/stories/{_storyA}", "/stories/new", "/settings", "/experiments" }
+            var path in new[]
+            {
+                "/",
+                "/stories",
+                $"/stories/{_storyA}",
+                "/stories/new",
+                "/settings",
+                "/experiments",
+                "/plan",
+            }
         )
         {
             var page = await OpenAsync(path, _shopA);
@@ -215,6 +224,63 @@ public sealed class AdminBrowserTests
         }
         Assert.That(found, Is.Empty);
     }
+
+    [Test]
+    public async Task Choosing_a_plan_opens_shopifys_approval_page_at_the_top_and_the_return_says_it_is_approved()
+    {
+        var (shop, _) = await _h.InstalledShopAsync();
+        var page = await _kit.Browser.NewPageAsync(
+            new BrowserNewPageOptions
+            {
+                ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            }
+        );
+        await page.RouteAsync("https://cdn.shopify.com/**", route => route.AbortAsync());
+        await page.RouteAsync("**/admin/charges/**", ApprovalPage);
+        await page.GotoAsync($"{_adminBase}/store/a/apps/storybook?src={Uri.EscapeDataString(Url("/plan", shop))}");
+        var app = page.FrameLocator("#app");
+        await app.Locator("#plan-starter button").ClickAsync();
+        // The app's frame cannot show Shopify's approval page: the whole admin window goes there.
+        await page.WaitForURLAsync(u => u.Contains("/admin/charges/", StringComparison.Ordinal));
+        var confirmation = page.Url;
+        Assert.That(confirmation, Does.StartWith(_h.Shopify.ShopUrlTemplate.Replace("{shop}", shop)));
+        var sub = _catalog.Billing.Subscriptions[FakeShopifyBilling.IdOf(confirmation)];
+        Assert.That((sub.Name, sub.Status), Is.EqualTo(("Storybook Starter", "PENDING")));
+
+        // Approved: Shopify sends the merchant to the return URL, the Plan page inside the admin.
+        var back = new Uri(_catalog.Billing.Approve(sub.Id));
+        Assert.That(
+            back.AbsolutePath,
+            Is.EqualTo($"/store/{shop.Replace(".myshopify.com", "")}/apps/storybookshop/plan")
+        );
+        await page.CloseAsync();
+        var plan = await OpenAsync("/plan", shop, back.Query.TrimStart('?'));
+        await Assertions
+            .Expect(plan.Locator("#plan-result"))
+            .ToContainTextAsync("Approved: Storybook Starter is active");
+        await Assertions.Expect(plan.Locator("#plan-starter")).ToContainTextAsync("Current plan");
+        await Assertions.Expect(plan.Locator("#cap")).ToHaveTextAsync("100.00 USD");
+        await BrowserKit.ScreenshotAsync(plan, "plan");
+
+        // A higher cap, asked for on the page, opens Shopify's approval the same way.
+        await plan.RouteAsync("**/admin/charges/**", ApprovalPage);
+        await plan.FillAsync("#cappedAmount", "250");
+        await plan.ClickAsync("#raise-cap button");
+        await plan.WaitForURLAsync(u => u.Contains("/AppSubscriptionLineItemUpdate/", StringComparison.Ordinal));
+        Assert.That(sub.RequestedCap, Is.EqualTo(250m));
+        await plan.CloseAsync();
+    }
+
+    /// <summary>Stands in for Shopify's approval page (the fake Shopify answers the Billing API, not its
+    /// pages).</summary>
+    private static Task ApprovalPage(IRoute route) =>
+        route.FulfillAsync(
+            new RouteFulfillOptions
+            {
+                ContentType = "text/html",
+                Body = "<!doctype html><title>Approve charge</title><h1>Approve subscription</h1>",
+            }
+        );
 
     [Test]
     public async Task A_merchant_makes_a_book_from_the_admin_with_field_errors_first()
