@@ -52,6 +52,7 @@ builder.AddBilling();
 builder.AddPublishing();
 builder.AddStorefront();
 builder.AddSampleBook(args);
+builder.Services.AddCustomerBooksCors();
 
 var app = builder.Build();
 
@@ -66,6 +67,7 @@ app.UsePageAssets();
 app.UseAppProxy();
 app.UseShopperLanguage();
 app.UseRequestBodyLimits();
+app.UseCors();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -76,6 +78,7 @@ app.MapWebhooks();
 app.MapOAuth();
 app.MapStorefront();
 app.MapDownloads();
+app.MapCustomerBooks();
 app.MapAdmin();
 app.MapDataExports();
 app.MapStories();

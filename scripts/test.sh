@@ -18,6 +18,7 @@ pg_start "$PG_DIR" "$PG_PORT"
 s3rver_start "$S3_DIR" "$S3_PORT"
 theme_check_install
 contract_install
+extension_install
 # The formatter the code is checked against (FormattingTests): CSharpier, pinned in dotnet-tools.json.
 (cd "$ROOT" && dotnet tool restore >/dev/null)
 export TEST_PG="Host=127.0.0.1;Port=$PG_PORT;Username=postgres"
