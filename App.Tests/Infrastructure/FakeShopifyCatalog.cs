@@ -36,6 +36,10 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         public List<(string LineItemId, Dictionary<string, string> Attributes, int Remaining)> Lines { get; } = [];
         public List<JsonNode> Fulfillments { get; } = [];
 
+        /// <summary>The order's fulfillments as Shopify lists them: the app's, and Shopify's own when the shop
+        /// fulfils automatically (<see cref="FulfilAutomatically"/>).</summary>
+        public List<Made> Made { get; } = [];
+
         /// <summary>Line item id → the product it is of (gid), for lines bought as a published product.</summary>
         public Dictionary<string, string> LineProducts { get; } = [];
 
@@ -50,6 +54,34 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
     }
 
     public ConcurrentDictionary<string, Order> Orders { get; } = new();
+
+    /// <summary>A fulfillment: its lines, the tracking URLs on it and whether the customer was notified of an
+    /// update.</summary>
+    public sealed class Made
+    {
+        public required string Id { get; init; }
+        public required List<string> LineItemIds { get; init; }
+        public List<string> TrackingUrls { get; } = [];
+        public int Notifications { get; set; }
+    }
+
+    /// <summary>What Shopify does at payment in a shop that fulfils orders automatically: every line fulfilled by
+    /// Shopify itself, the fulfillment orders closed.</summary>
+    public Made FulfilAutomatically(Order order)
+    {
+        lock (order)
+        {
+            var made = new Made
+            {
+                Id = $"gid://shopify/Fulfillment/{Interlocked.Increment(ref _next)}",
+                LineItemIds = [.. order.Lines.Select(l => l.LineItemId)],
+            };
+            for (var i = 0; i < order.Lines.Count; i++)
+                order.Lines[i] = order.Lines[i] with { Remaining = 0 };
+            order.Made.Add(made);
+            return made;
+        }
+    }
 
     /// <summary>The Billing API: subscriptions, usage records, caps.</summary>
     public FakeShopifyBilling Billing { get; } = new(shopify);
@@ -117,6 +149,7 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
                 "publishablePublish" => Publication(v, add: true),
                 "publishableUnpublish" => Publication(v, add: false),
                 "fulfillmentCreate" => FulfillmentCreate(v),
+                "fulfillmentTrackingInfoUpdate" => TrackingUpdate(v),
                 "order" => OrderNode(v["id"]!.GetValue<string>(), shopify.ScopesOf(call)),
                 "fulfillmentOrder" => FulfillmentOrderNode(v["id"]!.GetValue<string>()),
                 "products" => new JsonObject
@@ -269,6 +302,37 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
             return new JsonObject
             {
                 ["id"] = gid,
+                ["fulfillments"] = new JsonArray([
+                    .. order.Made.Select(m =>
+                        (JsonNode)
+                            new JsonObject
+                            {
+                                ["id"] = m.Id,
+                                ["status"] = "SUCCESS",
+                                ["trackingInfo"] = new JsonArray([
+                                    .. m.TrackingUrls.Select(u =>
+                                        (JsonNode)new JsonObject { ["url"] = u, ["company"] = "StorybookShop" }
+                                    ),
+                                ]),
+                                ["fulfillmentLineItems"] = new JsonObject
+                                {
+                                    ["nodes"] = new JsonArray([
+                                        .. m.LineItemIds.Select(l =>
+                                            (JsonNode)
+                                                new JsonObject
+                                                {
+                                                    ["id"] = $"gid://shopify/FulfillmentLineItem/{l}",
+                                                    ["lineItem"] = new JsonObject
+                                                    {
+                                                        ["id"] = $"gid://shopify/LineItem/{l}",
+                                                    },
+                                                }
+                                        ),
+                                    ]),
+                                },
+                            }
+                    ),
+                ]),
                 ["fulfillmentOrders"] = new JsonObject
                 {
                     ["nodes"] = new JsonArray([
@@ -379,10 +443,52 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
             }
         }
         var id = $"gid://shopify/Fulfillment/{Interlocked.Increment(ref _next)}";
+        if (errors.Count == 0)
+            foreach (var group in groups)
+                if (Orders.TryGetValue(Numeric(group!["fulfillmentOrderId"]!.GetValue<string>())[..^2], out var order))
+                    lock (order)
+                    {
+                        var made = new Made
+                        {
+                            Id = id,
+                            LineItemIds =
+                            [
+                                .. group["fulfillmentOrderLineItems"]!
+                                    .AsArray()
+                                    .Select(i => Numeric(i!["id"]!.GetValue<string>())),
+                            ],
+                        };
+                        if (f["trackingInfo"]?["url"]?.GetValue<string>() is { } url)
+                            made.TrackingUrls.Add(url);
+                        order.Made.Add(made);
+                    }
         return new JsonObject
         {
             ["fulfillment"] = errors.Count > 0 ? null : new JsonObject { ["id"] = id, ["status"] = "SUCCESS" },
             ["userErrors"] = errors,
+        };
+    }
+
+    private JsonObject TrackingUpdate(JsonNode v)
+    {
+        var id = v["fulfillmentId"]!.GetValue<string>();
+        var made = Orders.Values.SelectMany(o => o.Made).FirstOrDefault(m => m.Id == id);
+        if (made is null)
+            return new JsonObject
+            {
+                ["fulfillment"] = null,
+                ["userErrors"] = new JsonArray(UserError(["fulfillmentId"], "Fulfillment does not exist.")),
+            };
+        var input = v["trackingInfoInput"]!;
+        made.TrackingUrls.Clear();
+        if (input["url"]?.GetValue<string>() is { } url)
+            made.TrackingUrls.Add(url);
+        if (v["notifyCustomer"]?.GetValue<bool>() == true)
+            made.Notifications++;
+        return new JsonObject
+        {
+            ["fulfillment"] = new JsonObject { ["id"] = id },
+            ["userErrors"] = new JsonArray(),
         };
     }
 

@@ -222,6 +222,41 @@ public sealed class DeliveryTests
     }
 
     [Test]
+    public async Task In_a_shop_that_fulfils_automatically_the_link_goes_on_shopifys_fulfillment_and_the_buyer_is_told_once()
+    {
+        var story = await CompleteStoryAsync("Yara");
+        var order = _catalog.Orders["8401"] = new FakeShopifyCatalog.Order { Id = "8401" };
+        order.Lines.Add(("84001", new Dictionary<string, string> { ["_story_id"] = story.Id.ToString() }, 1));
+        var shopifys = _catalog.FulfilAutomatically(order); // at payment, before the app hears of the order
+        await PayAsync(order, story.Id, "84001");
+
+        var delivery = await WaitForDeliveryAsync(story.Id, d => d.FulfillmentId is not null);
+        Assert.That(delivery.FulfillmentId, Is.EqualTo(shopifys.Id), delivery.FailureReason);
+        Assert.That(
+            shopifys.TrackingUrls,
+            Is.EqualTo(new[] { $"https://books.example.com/downloads/{delivery.Token}" })
+        );
+        Assert.That(shopifys.Notifications, Is.EqualTo(1), "the buyer gets Shopify's shipping update with the link");
+        Assert.That(order.Fulfillments, Is.Empty, "no second fulfillment");
+
+        // The delivery job again (a retry, a node that died after Shopify answered): the buyer is not told twice.
+        await using (var db = _h.App.Db())
+            await db
+                .Deliveries.Where(d => d.Id == delivery.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, (string?)null));
+        var job =
+            Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<StorybookShop.Storefront.DeliverJob>(
+                _h.App.Services
+            );
+        await job.RunAsync(story.Id, CancellationToken.None);
+        Assert.That(shopifys.Notifications, Is.EqualTo(1));
+        Assert.That(
+            (await WaitForDeliveryAsync(story.Id, d => d.FulfillmentId is not null)).FulfillmentId,
+            Is.EqualTo(shopifys.Id)
+        );
+    }
+
+    [Test]
     public async Task A_fulfillment_shopify_refuses_is_not_retried_shows_on_the_story_and_the_merchant_retries_it()
     {
         var story = await CompleteStoryAsync("Omar");

@@ -40,6 +40,10 @@ public static partial class ShopifyScopes
         // reference);
         // write_fulfillments alone is not enough. Merchant-managed is ours.
         ["fulfillmentCreate"] = ["write_merchant_managed_fulfillment_orders"],
+        // A line fulfilled already (a shop that fulfils automatically): its fulfillment (read_orders), and the link
+        // put on it with fulfillmentTrackingInfoUpdate (the reference: write_merchant_managed_fulfillment_orders).
+        ["orderFulfillments"] = ["read_orders"],
+        ["fulfillmentTrackingInfoUpdate"] = ["write_merchant_managed_fulfillment_orders"],
         // Billing (ShopifyBilling): the Billing API and the shop's plan need no access scope.
         ["appSubscriptionCreate"] = [],
         ["appUsageRecordCreate"] = [],

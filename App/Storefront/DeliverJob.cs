@@ -24,6 +24,39 @@ public sealed partial class DeliverJob(
 {
     // Requested cost by Shopify's rules: 1 (order) + 2 + 5 × (1 + 2 + 20 × (1 + 1)) = 218 of the 1,000 a query may
     // cost. More fulfillment orders or line items than a page are read page by page.
+    // order 1 + 10 fulfillments × (1 + tracking 1 + 2 + 10 line items × 2) = 241 points.
+    public const string OrderFulfillments = """
+        query orderFulfillments($id: ID!) {
+          order(id: $id) { id fulfillments(first: 10) { id status trackingInfo { url } fulfillmentLineItems(first: 10)
+            { nodes { id lineItem { id } } } } }
+        }
+        """;
+
+    public const string TrackingUpdate = """
+        mutation fulfillmentTrackingInfoUpdate($fulfillmentId: ID!, $trackingInfoInput: FulfillmentTrackingInput!,
+          $notifyCustomer: Boolean) {
+          fulfillmentTrackingInfoUpdate(fulfillmentId: $fulfillmentId, trackingInfoInput: $trackingInfoInput,
+            notifyCustomer: $notifyCustomer) { fulfillment { id } userErrors { field message } }
+        }
+        """;
+
+    private sealed record FulfillmentsData(FulfillmentsOrder? Order);
+
+    private sealed record FulfillmentsOrder(IReadOnlyList<FulfillmentNode> Fulfillments);
+
+    private sealed record FulfillmentNode(
+        string Id,
+        string Status,
+        IReadOnlyList<TrackingInfo> TrackingInfo,
+        FulfillmentLines FulfillmentLineItems
+    );
+
+    private sealed record TrackingInfo(string? Url);
+
+    private sealed record FulfillmentLines(IReadOnlyList<FulfillmentLine> Nodes);
+
+    private sealed record FulfillmentLine(IdOnly LineItem);
+
     public const string FulfillmentOrders = """
         query fulfillmentOrders($id: ID!, $after: String) {
           order(id: $id) {
@@ -155,6 +188,31 @@ public sealed partial class DeliverJob(
         var lines = await OpenLinesAsync(shop, delivery, ct);
         if (lines.Count == 0)
         {
+            // Fulfilled already — a shop that fulfils orders automatically: the link goes on Shopify's own
+            // fulfillment of the line, and the customer is told (a shipping-update email).
+            if (await FulfillmentOfLineAsync(shop, delivery, ct) is { } existing)
+            {
+                if (existing.TrackingInfo.Any(t => t.Url == PageUrl(delivery.Token)))
+                    return existing.Id; // done before (a job run again): the customer is not told twice
+                await graphql.MutateAsync(
+                    shop,
+                    TrackingUpdate,
+                    "fulfillmentTrackingInfoUpdate",
+                    new
+                    {
+                        fulfillmentId = existing.Id,
+                        notifyCustomer = true,
+                        trackingInfoInput = new
+                        {
+                            company = "StorybookShop",
+                            number = "Download",
+                            url = PageUrl(delivery.Token),
+                        },
+                    },
+                    ct: ct
+                );
+                return existing.Id;
+            }
             Log.NoOpenLineToFulfil(logger, story.Id, delivery.OrderId);
             return "none-open";
         }
@@ -189,6 +247,22 @@ public sealed partial class DeliverJob(
             ct
         );
         return created.Fulfillment.Id;
+    }
+
+    /// <summary>The fulfillment (not cancelled) that already holds this delivery's line, or null.</summary>
+    private async Task<FulfillmentNode?> FulfillmentOfLineAsync(string shop, Delivery delivery, CancellationToken ct)
+    {
+        var lineItem = $"gid://shopify/LineItem/{delivery.LineItemId}";
+        var data = await graphql.QueryAsync<FulfillmentsData>(
+            shop,
+            OrderFulfillments,
+            new { id = $"gid://shopify/Order/{delivery.OrderId}" },
+            ct
+        );
+        return data.Order?.Fulfillments.FirstOrDefault(f =>
+            f.Status is not ("CANCELLED" or "ERROR" or "FAILURE")
+            && f.FulfillmentLineItems.Nodes.Any(l => l.LineItem.Id == lineItem)
+        );
     }
 
     /// <summary>This delivery's order line in every open fulfillment order of the order, page by page.</summary>
