@@ -619,6 +619,66 @@ public sealed class AdminBrowserTests
     }
 
     [Test]
+    public async Task Inside_the_admin_app_bridge_draws_the_menu_and_title_and_its_picker_chooses_book_products()
+    {
+        var (shop, _) = await _h.InstalledShopAsync();
+        _catalog.ShopProducts[shop] = [("8001", "Personalized storybook")];
+        var page = await _kit.Browser.NewPageAsync(
+            new BrowserNewPageOptions
+            {
+                ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            }
+        );
+        // App Bridge as the admin serves it: a global `shopify` with its config, and the product picker answering
+        // what the merchant picked.
+        await page.RouteAsync("https://cdn.shopify.com/shopifycloud/app-bridge.js", route => route.FulfillAsync(
+                new RouteFulfillOptions
+                {
+                    ContentType = "text/javascript",
+                    Body = """
+                    window.pickerCalls = [];
+                    window.shopify = {
+                      config: { apiKey: "test" },
+                      toast: { show() {} },
+                      resourcePicker: async (options) => {
+                        window.pickerCalls.push(options);
+                        return [{ id: "gid://shopify/Product/8003", title: "Storybook deluxe" }];
+                      },
+                    };
+                    """,
+                }
+            ));
+        await page.RouteAsync("https://cdn.shopify.com/shopifycloud/polaris.js", route => route.AbortAsync());
+        await page.GotoAsync(Url("/settings", shop));
+
+        await Assertions.Expect(page.Locator("body > header")).ToBeHiddenAsync();
+        var menu = page.Locator("ui-nav-menu a");
+        Assert.That(
+            await menu.EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))"),
+            Is.EqualTo(new[] { "/", "/stories", "/jobs", "/experiments", "/settings", "/plan" })
+        );
+        Assert.That(await menu.First.GetAttributeAsync("rel"), Is.EqualTo("home"));
+        Assert.That(await page.Locator("ui-title-bar").GetAttributeAsync("title"), Is.EqualTo("Settings"));
+
+        await page.ClickAsync("#pick-products");
+        await Assertions
+            .Expect(page.Locator("#bookProductIds option[value='8003']"))
+            .ToHaveTextAsync("Storybook deluxe");
+        Assert.That(
+            await page.EvaluateAsync<string>("JSON.stringify(window.pickerCalls[0])"),
+            Is.EqualTo("""{"type":"product","multiple":true,"action":"select","selectionIds":[]}""")
+        );
+        await page.ClickAsync("#save");
+        await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("Settings saved");
+        await using (var db = _h.App.Db())
+            Assert.That(
+                (await db.Shops.SingleAsync(s => s.Domain == shop)).Settings.BookProductIds,
+                Is.EqualTo(new[] { "8003" })
+            );
+        await page.CloseAsync();
+    }
+
+    [Test]
     public async Task A_shop_that_chooses_a_10_inch_trim_gets_10_inch_books_with_bleed()
     {
         var (shop, _) = await _h.InstalledShopAsync();

@@ -1,5 +1,8 @@
 // The embedded admin's script. Every action calls the JSON API. The session token comes from App Bridge when it is
 // there (fresh, as Shopify wants), else from the page (tests; local development, where no token means the dev shop).
+// Inside the Shopify admin App Bridge draws the navigation menu and the title bar: the page's own bar and heading
+// step aside.
+if(window.shopify&&window.shopify.config)document.documentElement.classList.add('app-bridge');
 async function sessionToken(){try{if(window.shopify&&shopify.idToken)return await shopify.idToken();}catch(e){}return document.querySelector('meta[name=id-token]').content;}
 async function api(method,url,body){const t=await sessionToken();const h={'Content-Type':'application/json'};if(t)h['Authorization']='Bearer '+t;
   const r=await fetch(url,{method,headers:h,body:body===undefined?undefined:JSON.stringify(body)});let data=null;try{data=await r.json();}catch(e){}return {ok:r.ok,status:r.status,data};}
@@ -95,4 +98,17 @@ document.getElementById('raise-cap')?.addEventListener('submit', async e => {
   const errors = (r.data && r.data.errors) || {};
   if (errors.cappedAmount) { x.classList.add('invalid'); x.querySelector('.error').textContent = errors.cappedAmount.join(' '); }
   else toast((r.data && (r.data.title || r.data.detail)) || ('Failed: ' + r.status));
+});
+
+// Settings → Book products through App Bridge's product picker (inside the Shopify admin); the list stays the fallback.
+document.getElementById('pick-products')?.addEventListener('click', async e => {
+  e.preventDefault(); const select = document.getElementById('bookProductIds'); if (!select || !window.shopify?.resourcePicker) return;
+  const chosen = [...select.selectedOptions].map(o => ({ id: 'gid://shopify/Product/' + o.value }));
+  const picked = await shopify.resourcePicker({ type: 'product', multiple: true, action: 'select', selectionIds: chosen });
+  if (!picked) return; // cancelled
+  const ids = picked.map(p => String(p.id).split('/').pop());
+  for (const p of picked) { const id = String(p.id).split('/').pop();
+    if (![...select.options].some(o => o.value === id)) select.add(new Option(p.title, id)); }
+  for (const o of select.options) o.selected = ids.includes(o.value);
+  toast(picked.length + ' book product' + (picked.length === 1 ? '' : 's') + ' chosen: save to keep them');
 });
