@@ -679,6 +679,48 @@ public sealed class AdminBrowserTests
     }
 
     [Test]
+    public async Task Dates_are_the_shops_own_time_zone_in_the_list_and_its_day_filters()
+    {
+        var (shop, _) = await _h.InstalledShopAsync();
+        _catalog.TimeZones[shop] = "America/New_York";
+        // 03:30 UTC on 6 December is 22:30 on 5 December in New York.
+        var at = new DateTimeOffset(2026, 12, 6, 3, 30, 0, TimeSpan.Zero);
+        await using (var db = _h.App.Db())
+        {
+            var shopId = (await db.Shops.SingleAsync(s => s.Domain == shop)).Id;
+            var story = StorybookShop.Stories.StoryCreation.NewStory(
+                new StorybookShop.Stories.PersonalizationRequest("Nia", "3-5", "space", "en", null, []),
+                shopId,
+                at
+            );
+            story.Title = "Nia and the night sky";
+            story.Status = StoryStatus.Complete;
+            db.Stories.Add(story);
+            await db.SaveChangesAsync();
+        }
+        using var http = Api(shop);
+        var response = await http.GetAsync(ShopifyKit.AdminUrl("/stories", shop));
+        var list = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), list);
+        Assert.That(list, Does.Contain("2026-12-05 22:30").And.Contain("Created (America/New_York)"));
+        await using (var db = _h.App.Db())
+            Assert.That(
+                (await db.Shops.SingleAsync(s => s.Domain == shop)).IanaTimezone,
+                Is.EqualTo("America/New_York")
+            );
+        Assert.That(
+            await http.GetStringAsync(ShopifyKit.AdminUrl("/stories", shop, "from=2026-12-05&to=2026-12-05")),
+            Does.Contain("Nia and the night sky"),
+            "the merchant's 5 December"
+        );
+        Assert.That(
+            await http.GetStringAsync(ShopifyKit.AdminUrl("/stories", shop, "from=2026-12-06")),
+            Does.Not.Contain("Nia and the night sky"),
+            "not the merchant's 6 December, though it is in UTC"
+        );
+    }
+
+    [Test]
     public async Task A_shop_that_chooses_a_10_inch_trim_gets_10_inch_books_with_bleed()
     {
         var (shop, _) = await _h.InstalledShopAsync();

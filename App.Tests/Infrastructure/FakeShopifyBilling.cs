@@ -62,7 +62,6 @@ public sealed class FakeShopifyBilling(FakeShopify shopify)
         "appSubscriptionLineItemUpdate",
         "currentAppInstallation",
         "node",
-        "shop",
     ];
 
     public JsonNode Answer(string field, FakeShopify.GraphQLCall call, JsonNode v) =>
@@ -79,17 +78,6 @@ public sealed class FakeShopifyBilling(FakeShopify shopify)
                 ]),
             },
             "node" => NodeById(call.Shop, v["id"]!.GetValue<string>()),
-            "shop" => new JsonObject
-            {
-                ["id"] = "gid://shopify/Shop/1",
-                ["name"] = call.Shop,
-                ["plan"] = new JsonObject
-                {
-                    ["partnerDevelopment"] = DevelopmentStores.GetValueOrDefault(call.Shop),
-                    ["shopifyPlus"] = false,
-                    ["publicDisplayName"] = DevelopmentStores.GetValueOrDefault(call.Shop) ? "Development" : "Basic",
-                },
-            },
             _ => throw new FakeShopify.GraphQLErrorException($"The fake does not model {field} yet."),
         };
 

@@ -83,6 +83,9 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
         }
     }
 
+    /// <summary>Each shop's time zone (<c>shop.ianaTimezone</c>); Etc/UTC when not set.</summary>
+    public ConcurrentDictionary<string, string> TimeZones { get; } = new();
+
     /// <summary>The Billing API: subscriptions, usage records, caps.</summary>
     public FakeShopifyBilling Billing { get; } = new(shopify);
 
@@ -164,6 +167,20 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
                     ]),
                 },
                 "productUpdate" => ProductUpdate(v),
+                "shop" => new JsonObject
+                {
+                    ["id"] = "gid://shopify/Shop/1",
+                    ["name"] = call.Shop,
+                    ["ianaTimezone"] = TimeZones.GetValueOrDefault(call.Shop, "Etc/UTC"),
+                    ["plan"] = new JsonObject
+                    {
+                        ["partnerDevelopment"] = Billing.DevelopmentStores.GetValueOrDefault(call.Shop),
+                        ["shopifyPlus"] = false,
+                        ["publicDisplayName"] = Billing.DevelopmentStores.GetValueOrDefault(call.Shop)
+                            ? "Development"
+                            : "Basic",
+                    },
+                },
                 _ when FakeShopifyBilling.Fields.Contains(field) => Billing.Answer(field, call, v),
                 _ => throw new FakeShopify.GraphQLErrorException($"The fake does not model {field} yet."),
             };

@@ -26,9 +26,11 @@ public static class AdminPages
         Microsoft.Extensions.Options.IOptions<Shopify.ShopifyOptions> shopify,
         Billing.BillingGate billing,
         Microsoft.Extensions.Options.IOptions<Billing.BillingOptions> plans,
+        ShopTimeZone zone,
         CancellationToken ct
     )
     {
+        await zone.EnsureAsync(db, admin.Shop, ct);
         var closed = await billing.CheckAsync(db, admin.Shop, ct);
         var subscription = await db
             .Subscriptions.AsNoTracking()

@@ -29,6 +29,7 @@ public static class StoryPages
     private static async Task<IResult> ListAsync(
         AdminContext admin,
         AppDbContext db,
+        ShopTimeZone zone,
         CancellationToken ct,
         string? status = null,
         DateOnly? from = null,
@@ -39,16 +40,22 @@ public static class StoryPages
     )
     {
         var ctx = admin;
+        await zone.EnsureAsync(db, ctx.Shop, ct);
         page = Math.Max(1, page);
         var query = db.Stories.AsNoTracking().Where(s => s.ShopId == ctx.Shop.Id);
         if (Enum.TryParse<StoryStatus>(status, ignoreCase: true, out var st))
             query = query.Where(s => s.Status == st);
+        // The merchant's days: from and to are dates in the shop's time zone.
         if (from is { } f)
-            query = query.Where(s => s.CreatedAt >= new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        {
+            var start = ShopTimeZone.StartOf(ctx.Shop, f);
+            query = query.Where(s => s.CreatedAt >= start);
+        }
         if (to is { } t)
-            query = query.Where(s =>
-                s.CreatedAt < new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
-            );
+        {
+            var end = ShopTimeZone.StartOf(ctx.Shop, t.AddDays(1));
+            query = query.Where(s => s.CreatedAt < end);
+        }
         if (!string.IsNullOrWhiteSpace(customer))
             query = query.Where(s => s.ShopifyCustomerId == customer.Trim());
         if (!string.IsNullOrWhiteSpace(order))

@@ -25,6 +25,10 @@ public sealed class Shop
     /// Generation:DefaultMonthlyBudgetUsd.</summary>
     public decimal? MonthlyBudgetUsd { get; set; }
 
+    /// <summary>The shop's time zone as Shopify names it (<c>shop.ianaTimezone</c>, e.g. America/New_York); null until
+    /// read.</summary>
+    public string? IanaTimezone { get; set; }
+
     /// <summary>The merchant's choices; anything left null falls back to the server's configuration.</summary>
     public ShopSettings Settings { get; set; } = new();
 }

@@ -51,6 +51,8 @@ public static partial class ShopifyScopes
         ["appSubscriptions"] = [],
         ["appSubscription"] = [],
         ["shopPlan"] = [],
+        // The shop's time zone (ShopTimeZone): no scope.
+        ["shopTimeZone"] = [],
     };
 
     /// <summary>The scopes to ask for: every required one, without a read_ scope whose write_ scope is asked

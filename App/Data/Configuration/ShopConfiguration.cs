@@ -10,6 +10,7 @@ public sealed class ShopConfiguration : IEntityTypeConfiguration<Shop>
         builder.ToTable("shops");
         builder.HasIndex(s => s.Domain).IsUnique();
         builder.Property(s => s.Domain).HasMaxLength(255);
+        builder.Property(s => s.IanaTimezone).HasMaxLength(64);
         builder.HasIndex(s => s.ShopifyShopId);
         builder.Property(s => s.MonthlyBudgetUsd).HasPrecision(12, 2);
         builder.Property(s => s.Settings).IsJson();
