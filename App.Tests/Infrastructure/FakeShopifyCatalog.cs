@@ -86,6 +86,9 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
     /// <summary>Each shop's time zone (<c>shop.ianaTimezone</c>); Etc/UTC when not set.</summary>
     public ConcurrentDictionary<string, string> TimeZones { get; } = new();
 
+    /// <summary>Each shop's currency (<c>shop.currencyCode</c>); USD when not set.</summary>
+    public ConcurrentDictionary<string, string> Currencies { get; } = new();
+
     /// <summary>The Billing API: subscriptions, usage records, caps.</summary>
     public FakeShopifyBilling Billing { get; } = new(shopify);
 
@@ -172,6 +175,7 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
                     ["id"] = "gid://shopify/Shop/1",
                     ["name"] = call.Shop,
                     ["ianaTimezone"] = TimeZones.GetValueOrDefault(call.Shop, "Etc/UTC"),
+                    ["currencyCode"] = Currencies.GetValueOrDefault(call.Shop, "USD"),
                     ["plan"] = new JsonObject
                     {
                         ["partnerDevelopment"] = Billing.DevelopmentStores.GetValueOrDefault(call.Shop),

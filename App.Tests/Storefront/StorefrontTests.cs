@@ -172,6 +172,43 @@ public sealed class StorefrontTests
                 .And.Contain($"/apps/storybook/stories/{id}/preview/2.jpg")
         );
         Assert.That(page, Does.Not.Contain($"preview/3.jpg"));
+        // The whole book's price; without the shopper's variant (an old link) the way back to the product page.
+        Assert.That(page, Does.Contain("The whole book: 19.99").And.Contain("Go back to the book&#x27;s product page"));
+        // With it, the shop's own cart form: that variant, this story, one unit — and the shop's currency.
+        _catalog.Currencies[_shop] = "EUR";
+        using (var admin = _h.App.CreateClient())
+        {
+            admin.DefaultRequestHeaders.Authorization = new("Bearer", ShopifyKit.SessionToken(_shop));
+            await admin.GetStringAsync(ShopifyKit.AdminUrl("/", _shop)); // the merchant's first visit reads the shop
+        }
+        await using (var db = _h.App.Db())
+            Assert.That(
+                (await db.Shops.SingleAsync(s => s.Domain == _shop)).CurrencyCode,
+                Is.EqualTo("EUR"),
+                "the shop's currency, read on the merchant's first visit"
+            );
+        var buy = await _http.GetStringAsync(
+            ShopifyKit.ProxyUrl(
+                $"/proxy/stories/{id}/preview",
+                _shop,
+                extra: new Dictionary<string, string> { ["variant"] = "4711" }
+            )
+        );
+        Assert.That(
+            buy,
+            Does.Contain("<form id=\"add-to-cart\" method=\"post\" action=\"/cart/add\">")
+                .And.Contain("name=\"id\" value=\"4711\"")
+                .And.Contain($"name=\"properties[_story_id]\" value=\"{id}\"")
+                .And.Contain("The whole book: 19.99 EUR")
+        );
+        var badVariant = await _http.GetAsync(
+            ShopifyKit.ProxyUrl(
+                $"/proxy/stories/{id}/preview",
+                _shop,
+                extra: new Dictionary<string, string> { ["variant"] = "47x" }
+            )
+        );
+        Assert.That(badVariant.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a variant is digits, or refused");
         var small = await _http.GetByteArrayAsync(ShopifyKit.ProxyUrl($"/proxy/stories/{id}/preview/1.jpg", _shop));
         Assert.That(
             JpegSize(small),

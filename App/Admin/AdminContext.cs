@@ -25,10 +25,10 @@ public sealed record AdminContext(Shop Shop, string Domain, string IdToken, IRea
         );
 
     /// <summary>An instant as the merchant reads it: in the shop's time zone (UTC until Shopify told it).</summary>
-    public string Time(DateTimeOffset at, string format = "yyyy-MM-dd HH:mm") => ShopTimeZone.Format(Shop, at, format);
+    public string Time(DateTimeOffset at, string format = "yyyy-MM-dd HH:mm") => ShopLocale.Format(Shop, at, format);
 
     /// <summary>The zone <see cref="Time"/> shows (its IANA name).</summary>
-    public string Zone => ShopTimeZone.Find(Shop.IanaTimezone) is null ? "UTC" : Shop.IanaTimezone!;
+    public string Zone => ShopLocale.Find(Shop.IanaTimezone) is null ? "UTC" : Shop.IanaTimezone!;
 
     /// <summary>A link to another admin page, keeping shop, host and the current id token (App Bridge renews it via the
     /// bounce page).</summary>

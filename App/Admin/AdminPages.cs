@@ -26,7 +26,7 @@ public static class AdminPages
         Microsoft.Extensions.Options.IOptions<Shopify.ShopifyOptions> shopify,
         Billing.BillingGate billing,
         Microsoft.Extensions.Options.IOptions<Billing.BillingOptions> plans,
-        ShopTimeZone zone,
+        ShopLocale zone,
         CancellationToken ct
     )
     {

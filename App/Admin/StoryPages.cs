@@ -29,7 +29,7 @@ public static class StoryPages
     private static async Task<IResult> ListAsync(
         AdminContext admin,
         AppDbContext db,
-        ShopTimeZone zone,
+        ShopLocale zone,
         CancellationToken ct,
         string? status = null,
         DateOnly? from = null,
@@ -48,12 +48,12 @@ public static class StoryPages
         // The merchant's days: from and to are dates in the shop's time zone.
         if (from is { } f)
         {
-            var start = ShopTimeZone.StartOf(ctx.Shop, f);
+            var start = ShopLocale.StartOf(ctx.Shop, f);
             query = query.Where(s => s.CreatedAt >= start);
         }
         if (to is { } t)
         {
-            var end = ShopTimeZone.StartOf(ctx.Shop, t.AddDays(1));
+            var end = ShopLocale.StartOf(ctx.Shop, t.AddDays(1));
             query = query.Where(s => s.CreatedAt < end);
         }
         if (!string.IsNullOrWhiteSpace(customer))

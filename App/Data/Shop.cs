@@ -29,6 +29,9 @@ public sealed class Shop
     /// read.</summary>
     public string? IanaTimezone { get; set; }
 
+    /// <summary>The shop's currency (<c>shop.currencyCode</c>, e.g. USD); null until read.</summary>
+    public string? CurrencyCode { get; set; }
+
     /// <summary>The merchant's choices; anything left null falls back to the server's configuration.</summary>
     public ShopSettings Settings { get; set; } = new();
 }

@@ -14,9 +14,9 @@ namespace StorybookShop.Shopify;
 /// </summary>
 public static partial class AppProxy
 {
-    /// <summary>The keys Shopify's proxy adds, and the two of our own: <c>standalone=1</c> and the theme block's
-    /// <c>locale</c> (the storefront's language; signed like the rest, since the proxy signs the whole
-    /// query).</summary>
+    /// <summary>The keys Shopify's proxy adds, and three of our own: <c>standalone=1</c>, and the theme block's
+    /// <c>locale</c> (the storefront's language) and <c>variant</c> (the book's variant, for the preview's Add to cart) —
+    /// signed like the rest, since the proxy signs the whole query.</summary>
     private static readonly Dictionary<string, Regex> Shapes = new(StringComparer.Ordinal)
     {
         ["shop"] = ShopShape(),
@@ -26,6 +26,7 @@ public static partial class AppProxy
         ["signature"] = SignatureShape(),
         ["standalone"] = StandaloneShape(),
         ["locale"] = LocaleShape(),
+        ["variant"] = VariantShape(),
     };
 
     private const string NotSigned = "This storefront request is not signed by Shopify's app proxy.";
@@ -160,4 +161,8 @@ public static partial class AppProxy
     /// <c>zh-Hant-TW</c>.</summary>
     [GeneratedRegex(@"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}\z")]
     private static partial Regex LocaleShape();
+
+    /// <summary>The product variant the theme block's shopper chose (the preview page adds it to the cart).</summary>
+    [GeneratedRegex(@"^[1-9][0-9]{0,19}\z")]
+    private static partial Regex VariantShape();
 }

@@ -52,7 +52,7 @@ public static class ShopifyExtensions
         services.AddScoped<CurrentShop>();
         services.AddHttpClient<ShopifyTokens>(c => c.Timeout = TimeSpan.FromSeconds(30)).AddProviderResilience();
         services.AddSingleton<ShopBuckets>();
-        services.AddTransient<ShopTimeZone>();
+        services.AddTransient<ShopLocale>();
         services.AddHttpClient<ShopifyGraphQL>(c => c.Timeout = TimeSpan.FromSeconds(60)).AddProviderResilience();
         services.AddHttpClient("shopify-uploads", c => c.Timeout = TimeSpan.FromSeconds(120)).AddProviderResilience();
         services.AddExceptionHandler<ShopifyAuthExceptionHandler>();

@@ -51,8 +51,8 @@ public static partial class ShopifyScopes
         ["appSubscriptions"] = [],
         ["appSubscription"] = [],
         ["shopPlan"] = [],
-        // The shop's time zone (ShopTimeZone): no scope.
-        ["shopTimeZone"] = [],
+        // The shop's time zone (ShopLocale): no scope.
+        ["shopLocale"] = [],
     };
 
     /// <summary>The scopes to ask for: every required one, without a read_ scope whose write_ scope is asked

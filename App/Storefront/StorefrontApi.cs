@@ -358,6 +358,7 @@ public static class StorefrontApi
         HttpContext http,
         AppDbContext db,
         IOptions<GenerationOptions> generation,
+        IOptions<Publishing.PublishingOptions> publishing,
         CancellationToken ct
     )
     {
@@ -365,9 +366,17 @@ public static class StorefrontApi
         var story = await ShopStoryAsync(db, proxy, id, ct);
         if (story is null)
             return Results.NotFound();
+        var shop = await db.Shops.AsNoTracking().SingleAsync(s => s.Id == story.ShopId, ct);
         return new RazorComponentResult<PreviewPage>(
             new
             {
+                // What the book costs, and the variant the block's shopper chose (its shape checked with the signed
+                // query): the page adds that variant with the story to the shop's own cart. Releasing the book still
+                // needs a paid line of a book product at this price (orders/paid).
+                Price = shop.Settings.Price ?? publishing.Value.DefaultPrice,
+                Currency = shop.CurrencyCode,
+                Variant = http.Request.Query["variant"].ToString() is { Length: > 0 } v ? v : null,
+                Buyable = !story.Released && shop.Settings.BookProductIds is { Count: > 0 },
                 Story = story,
                 Pages = story.Pages.OrderBy(p => p.Number).Take(generation.Value.PreviewPages).ToList(),
                 Picture = (Func<int, string>)(n => Link(http, proxy, $"/stories/{id}/preview/{n}.jpg")),

@@ -11,6 +11,7 @@ public sealed class ShopConfiguration : IEntityTypeConfiguration<Shop>
         builder.HasIndex(s => s.Domain).IsUnique();
         builder.Property(s => s.Domain).HasMaxLength(255);
         builder.Property(s => s.IanaTimezone).HasMaxLength(64);
+        builder.Property(s => s.CurrencyCode).HasMaxLength(3);
         builder.HasIndex(s => s.ShopifyShopId);
         builder.Property(s => s.MonthlyBudgetUsd).HasPrecision(12, 2);
         builder.Property(s => s.Settings).IsJson();

@@ -64,7 +64,9 @@
         s.title ? t('drawing', { title: s.title }) : t('writing');
       if (s.status === 'Preview' || s.status === 'Complete' || s.status === 'Published') {
         ready.hidden = false;
-        ready.querySelector('.storybook-preview').href = u('/stories/' + s.id + '/preview');
+        // The preview page adds the book to the cart itself: it needs the variant (only a real one is sent).
+        var v = variant();
+        ready.querySelector('.storybook-preview').href = u('/stories/' + s.id + '/preview' + (v > 0 ? '?variant=' + v : ''));
       }
       if (s.status === 'Error') { errors.hidden = false; errors.textContent = t('failed'); }
     }

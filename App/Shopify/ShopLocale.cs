@@ -5,28 +5,33 @@ using StorybookShop.Data;
 namespace StorybookShop.Shopify;
 
 /// <summary>
-/// The shop's time zone, read once from Shopify (<c>shop.ianaTimezone</c>, no scope needed) and kept on the shop, so
-/// the admin shows dates as the merchant lives them; UTC until it is known (or when Shopify cannot be asked).
+/// The shop's time zone and currency, read once from Shopify (<c>shop.ianaTimezone</c>, <c>shop.currencyCode</c>, no
+/// scope needed) and kept on the shop: the admin shows dates as the merchant lives them (UTC until known), the
+/// storefront's preview its price in the shop's currency.
 /// </summary>
-public sealed partial class ShopTimeZone(ShopifyGraphQL graphql, ILogger<ShopTimeZone> logger)
+public sealed partial class ShopLocale(ShopifyGraphQL graphql, ILogger<ShopLocale> logger)
 {
-    // 1 point: the shop object; its scalar 0.
-    public const string Query = "query shopTimeZone { shop { ianaTimezone } }";
+    // 1 point: the shop object; its scalar and enum 0.
+    public const string Query = "query shopLocale { shop { ianaTimezone currencyCode } }";
 
     public async Task EnsureAsync(AppDbContext db, Shop shop, CancellationToken ct)
     {
-        if (shop.IanaTimezone is not null || shop.AccessToken is null || shop.Domain == DevShop.Domain)
+        if (shop.CurrencyCode is not null || shop.AccessToken is null || shop.Domain == DevShop.Domain)
             return;
         try
         {
-            var data = await graphql.QueryAsync(shop.Domain, Query, ct: ct);
-            var zone = data.GetProperty("shop").GetProperty("ianaTimezone").GetString();
-            if (zone is null || Find(zone) is null)
-                return;
+            var data = (await graphql.QueryAsync(shop.Domain, Query, ct: ct)).GetProperty("shop");
+            var currency = data.GetProperty("currencyCode").GetString();
+            var zone =
+                data.GetProperty("ianaTimezone").GetString() is { } named && Find(named) is not null ? named : null;
             shop.IanaTimezone = zone;
+            shop.CurrencyCode = currency;
             await db
                 .Shops.Where(s => s.Id == shop.Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.IanaTimezone, zone), ct);
+                .ExecuteUpdateAsync(
+                    u => u.SetProperty(s => s.IanaTimezone, zone).SetProperty(s => s.CurrencyCode, currency),
+                    ct
+                );
         }
         catch (Exception e) when (e is HttpRequestException or ShopifyGraphQLException or ShopifyAuthException)
         {
