@@ -181,6 +181,19 @@ public sealed class AdminBrowserTests
             Is.EqualTo(await page.Locator("figure.page").CountAsync()),
             "and its narration"
         );
+        // Every picture's box is reserved before it arrives (no layout shift) and the pages' pictures wait until they
+        // are scrolled to.
+        Assert.That(
+            await page.Locator(".pages img")
+                .EvaluateAllAsync<bool>("imgs => imgs.every(i => i.getAttribute('width') && i.getAttribute('height'))"),
+            Is.True
+        );
+        Assert.That(
+            await page.Locator("figure.page img").EvaluateAllAsync<string[]>("imgs => imgs.map(i => i.loading)"),
+            Is.All.EqualTo("lazy")
+        );
+        await page.Locator("figure.page img").First.ScrollIntoViewIfNeededAsync();
+        await Assertions.Expect(page.Locator("figure.page img").First).ToHaveJSPropertyAsync("complete", true);
         var firstImage = await page.Locator("figure.page img").First.EvaluateAsync<int>("img => img.naturalWidth");
         Assert.That(firstImage, Is.GreaterThan(0), "the signed picture URL loads in the browser");
         Assert.That(await page.Locator("a.button", new() { HasText = "Screen PDF" }).CountAsync(), Is.EqualTo(1));

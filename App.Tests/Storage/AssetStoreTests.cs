@@ -25,8 +25,26 @@ public sealed class LocalAssetStoreTests
         Assert.That(store.Verify("shops/a/book.pdf", exp, query["sig"]), Is.True);
         Assert.That(store.Verify("shops/b/book.pdf", exp, query["sig"]), Is.False, "a signature is for one key");
         Assert.That(store.Verify("shops/a/book.pdf", exp + 3600, query["sig"]), Is.False, "the expiry is signed");
-        clock.Advance(TimeSpan.FromMinutes(11));
+        // The expiry is rounded up to a quarter of the lifetime (stable links): at most 12.5 minutes here.
+        Assert.That(exp - clock.GetUtcNow().ToUnixTimeSeconds(), Is.InRange(600, 750));
+        clock.Advance(TimeSpan.FromMinutes(12.6));
         Assert.That(store.Verify("shops/a/book.pdf", exp, query["sig"]), Is.False, "expired");
+    }
+
+    [Test]
+    public void A_link_signed_again_soon_after_is_the_same_link_so_the_browser_cache_answers()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 12, 1, 0, TimeSpan.Zero));
+        var store = new LocalAssetStore(
+            Options.Create(new StorageOptions { Local = { Root = TestServices.TempDirectory("local") } }),
+            clock
+        );
+        var life = TimeSpan.FromHours(1);
+        var first = store.GetUrl("shops/a/stories/b/pages/01.jpg", life);
+        clock.Advance(TimeSpan.FromSeconds(30)); // the story page re-signs its pictures every few seconds
+        Assert.That(store.GetUrl("shops/a/stories/b/pages/01.jpg", life), Is.EqualTo(first));
+        clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.That(store.GetUrl("shops/a/stories/b/pages/01.jpg", life), Is.Not.EqualTo(first), "then a new one");
     }
 
     [TestCase("../etc/passwd")]

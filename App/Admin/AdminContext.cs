@@ -28,7 +28,10 @@ public sealed record AdminContext(Shop Shop, string Domain, string IdToken, IRea
     public string Time(DateTimeOffset at, string format = "yyyy-MM-dd HH:mm") => ShopLocale.Format(Shop, at, format);
 
     /// <summary>The zone <see cref="Time"/> shows (its IANA name).</summary>
-    public string Zone => ShopLocale.Find(Shop.IanaTimezone) is null ? "UTC" : Shop.IanaTimezone!;
+    public string Zone =>
+        ShopLocale.Find(Shop.IanaTimezone) is null || Shop.IanaTimezone is "Etc/UTC" or "UTC" or "Etc/GMT"
+            ? "UTC"
+            : Shop.IanaTimezone!;
 
     /// <summary>A link to another admin page, keeping shop, host and the current id token (App Bridge renews it via the
     /// bounce page).</summary>

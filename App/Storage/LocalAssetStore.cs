@@ -59,7 +59,11 @@ public sealed class LocalAssetStore : IAssetStore
 
     public Uri GetUrl(string key, TimeSpan lifetime)
     {
-        var expires = _clock.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
+        // Links stay the same for a quarter of their lifetime (the expiry rounded up to it), so a page that signs them
+        // again shows the browser the same URLs and its cache answers.
+        var window = Math.Max(1L, (long)lifetime.TotalSeconds / 4);
+        var due = _clock.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
+        var expires = (due + window - 1) / window * window;
         var escaped = Uri.EscapeDataString(key).Replace("%2F", "/", StringComparison.Ordinal);
         var path = $"/assets/{escaped}?exp={expires}&sig={Sign(key, expires)}";
         return _baseUrl is null ? new Uri(path, UriKind.Relative) : new Uri(_baseUrl + path);

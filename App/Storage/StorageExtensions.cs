@@ -41,22 +41,28 @@ public static class StorageExtensions
     /// <summary>Serves local-disk assets to whoever holds an unexpired signed link.</summary>
     public static WebApplication MapAssets(this WebApplication app)
     {
-        app.MapGet("/assets/{**key}", (string key, long? exp, string? sig, IServiceProvider services) =>
-            {
-                if (services.GetService<LocalAssetStore>() is not { } store)
-                    return Results.NotFound();
-                if (!AssetKeys.IsSafe(key))
-                    return Results.NotFound();
-                if (exp is null || !store.Verify(key, exp.Value, sig))
-                    return Results.Problem(
-                        statusCode: StatusCodes.Status403Forbidden,
-                        title: "This link has expired or is not valid."
-                    );
-                var path = store.PathFor(key);
-                return File.Exists(path)
-                    ? Results.File(path, AssetKeys.ContentType(key), enableRangeProcessing: true)
-                    : Results.NotFound();
-            })
+        app.MapGet(
+                "/assets/{**key}",
+                (string key, long? exp, string? sig, IServiceProvider services, HttpContext http) =>
+                {
+                    if (services.GetService<LocalAssetStore>() is not { } store)
+                        return Results.NotFound();
+                    if (!AssetKeys.IsSafe(key))
+                        return Results.NotFound();
+                    if (exp is null || !store.Verify(key, exp.Value, sig))
+                        return Results.Problem(
+                            statusCode: StatusCodes.Status403Forbidden,
+                            title: "This link has expired or is not valid."
+                        );
+                    var path = store.PathFor(key);
+                    // A signed link's content never changes: the browser keeps it until the link expires.
+                    var left = exp.Value - DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                    http.Response.Headers.CacheControl = $"private, max-age={Math.Max(0, left)}, immutable";
+                    return File.Exists(path)
+                        ? Results.File(path, AssetKeys.ContentType(key), enableRangeProcessing: true)
+                        : Results.NotFound();
+                }
+            )
             .ExcludeFromDescription();
         return app;
     }
