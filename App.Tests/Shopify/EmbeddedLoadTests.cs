@@ -18,6 +18,8 @@ public sealed class EmbeddedLoadTests
     public async Task Start()
     {
         _h = await ShopifyHarness.StartAsync("embedded", new() { ["Api:DevEndpoints"] = "false" });
+        // The admin's first load reads the shop's time zone and currency: Shopify answers them.
+        _h.Shopify.Answer = new FakeShopifyCatalog(_h.Shopify).Answer;
         _app = _h.App;
         _http = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
     }

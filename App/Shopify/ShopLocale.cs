@@ -14,6 +14,8 @@ public sealed partial class ShopLocale(ShopifyGraphQL graphql, ILogger<ShopLocal
     // 1 point: the shop object; its scalar and enum 0.
     public const string Query = "query shopLocale { shop { ianaTimezone currencyCode } }";
 
+    /// <summary>Reads them on the shop's first admin visit; whatever goes wrong, the page shows without them (UTC,
+    /// no currency) and the next visit tries again.</summary>
     public async Task EnsureAsync(AppDbContext db, Shop shop, CancellationToken ct)
     {
         if (shop.CurrencyCode is not null || shop.AccessToken is null || shop.Domain == DevShop.Domain)
@@ -33,7 +35,7 @@ public sealed partial class ShopLocale(ShopifyGraphQL graphql, ILogger<ShopLocal
                     ct
                 );
         }
-        catch (Exception e) when (e is HttpRequestException or ShopifyGraphQLException or ShopifyAuthException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             Log.NotRead(logger, shop.Domain, e.Message);
         }
