@@ -40,7 +40,7 @@ public static partial class PlanPages
                 if (chargeId is { } charge)
                     (result, good) = await ResultAsync(billing, admin.Domain, charge, ct);
             }
-            catch (Exception e) when (e is HttpRequestException or ShopifyGraphQLException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 Log.SyncFailed(logger, admin.Domain, e.Message);
                 result = "Shopify could not be reached to read your plan; what is shown is as last read.";

@@ -69,7 +69,7 @@ public sealed class BillingGate(SubscriptionSync sync, IOptions<BillingOptions> 
         {
             return await sync.SyncAsync(shop.Id, shop.Domain, ct);
         }
-        catch (Exception e) when (e is HttpRequestException or Shopify.ShopifyGraphQLException or TaskCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Shopify unreachable: the row as last read decides.
             return null;
