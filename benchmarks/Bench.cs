@@ -25,6 +25,8 @@ internal static class Bench
             );
         if (args.Length > 0 && args[0] == "jobs")
             return await JobsBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!);
+        if (args.Length > 0 && args[0] == "vitals")
+            return await VitalsBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!);
         if (args.Length > 0 && args[0] == "latency")
             return await LatencyBench.RunAsync(Environment.GetEnvironmentVariable("BENCH_PG")!);
         // scripts/bench.sh starts PostgreSQL and runs this with BENCH_PG set to a fresh database.
