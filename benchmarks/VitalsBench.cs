@@ -22,9 +22,14 @@ internal static class VitalsBench
     public static async Task<int> RunAsync(string connection)
     {
         var assets = Directory.CreateTempSubdirectory("vitals-assets-").FullName;
-        var vitals = Path.Combine(Environment.GetEnvironmentVariable("BENCH_TOOLS") ?? "", "web-vitals/dist/web-vitals.iife.js");
+        var vitals = Path.Combine(
+            Environment.GetEnvironmentVariable("BENCH_TOOLS") ?? "",
+            "web-vitals/dist/web-vitals.iife.js"
+        );
         if (!File.Exists(vitals))
-            throw new InvalidOperationException($"web-vitals not found at {vitals}: run through scripts/bench.sh vitals.");
+            throw new InvalidOperationException(
+                $"web-vitals not found at {vitals}: run through scripts/bench.sh vitals."
+            );
         await using var app = new Factory(
             connection,
             assets,
@@ -33,7 +38,10 @@ internal static class VitalsBench
         );
         app.UseKestrel(0);
         app.StartServer();
-        var root = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var root = app
+            .Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!
+            .Addresses.First();
         using var http = new HttpClient { BaseAddress = new Uri(root) };
         var book = await BookAsync(http);
 
@@ -42,7 +50,9 @@ internal static class VitalsBench
             new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Args = ["--no-sandbox"] }
         );
         var script = await File.ReadAllTextAsync(vitals);
-        Console.WriteLine("page                                    LCP ms    CLS     INP ms   (median of 3; 4x CPU, slow 4G)");
+        Console.WriteLine(
+            "page                                    LCP ms    CLS     INP ms   (median of 3; 4x CPU, slow 4G)"
+        );
         var failed = 0;
         foreach (var path in Pages.Select(p => p.Replace("{book}", book, StringComparison.Ordinal)))
         {
@@ -66,7 +76,12 @@ internal static class VitalsBench
 
     private static async Task<(double, double, double)> MeasureAsync(IBrowser browser, string url, string vitals)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new() { Width = 1280, Height = 800 } });
+        var context = await browser.NewContextAsync(
+            new BrowserNewContextOptions
+            {
+                ViewportSize = new() { Width = 1280, Height = 800 },
+            }
+        );
         var page = await context.NewPageAsync();
         await page.RouteAsync("https://cdn.shopify.com/**", r => r.AbortAsync());
         var cdp = await context.NewCDPSessionAsync(page);
@@ -112,7 +127,13 @@ internal static class VitalsBench
     {
         var created = await http.PostAsJsonAsync(
             "/api/stories",
-            new { childName = "Mia", ageGroup = "5-7", genre = "ocean", companions = new[] { new { name = "Pip", kind = "owl" } } }
+            new
+            {
+                childName = "Mia",
+                ageGroup = "5-7",
+                genre = "ocean",
+                companions = new[] { new { name = "Pip", kind = "owl" } },
+            }
         );
         created.EnsureSuccessStatusCode();
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;

@@ -195,7 +195,13 @@ public sealed class AdminBrowserTests
         await page.Locator("figure.page img").First.ScrollIntoViewIfNeededAsync();
         await Assertions.Expect(page.Locator("figure.page img").First).ToHaveJSPropertyAsync("complete", true);
         var firstImage = await page.Locator("figure.page img").First.EvaluateAsync<int>("img => img.naturalWidth");
-        Assert.That(firstImage, Is.GreaterThan(0), "the signed picture URL loads in the browser");
+        Assert.That(firstImage, Is.EqualTo(480), "the signed thumbnail loads in the browser, 480 px for a 240 px tile");
+        Assert.That(await page.Locator("figure.page img").First.GetAttributeAsync("src"), Does.Contain(".thumb.jpg"));
+        Assert.That(
+            await page.Locator("figure.page a").First.GetAttributeAsync("href"),
+            Does.Not.Contain(".thumb.jpg"),
+            "the thumbnail opens the full picture"
+        );
         Assert.That(await page.Locator("a.button", new() { HasText = "Screen PDF" }).CountAsync(), Is.EqualTo(1));
         Assert.That(await page.Locator("#ledger tbody tr").CountAsync(), Is.GreaterThan(3), "the generation ledger");
         Assert.That(await page.Locator("#ledger").InnerTextAsync(), Does.Contain("offline").And.Contain("chromium"));

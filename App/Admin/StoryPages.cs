@@ -157,6 +157,9 @@ public static class StoryPages
             .ToListAsync(ct);
         var life = storage.Value.UrlLifetime;
         string? Url(string? key) => key is null ? null : assets.GetUrl(key, life).ToString();
+        // Pictures are stored with their thumbnails (a book made before thumbnails has none: the originals show).
+        var thumbs = story.CoverImage is { } cover && await assets.ExistsAsync(Storage.Thumbnails.KeyFor(cover), ct);
+        string? Thumb(string? key) => key is null ? null : Url(thumbs ? Storage.Thumbnails.KeyFor(key) : key);
         return new RazorComponentResult<StoryDetail>(
             new
             {
@@ -165,6 +168,7 @@ public static class StoryPages
                 Ledger = ledger,
                 Deliveries = deliveries,
                 Url = (Func<string?, string?>)Url,
+                Thumb = (Func<string?, string?>)Thumb,
                 Print = story.PrintPdfKey is null ? null : await print.ReportAsync(story, ct),
                 Publishing = story.Status == StoryStatus.Complete
                     && await jobs.IsLiveAsync(story.Id, Jobs.StoryJobKind.Publish, ct),

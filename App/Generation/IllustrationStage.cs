@@ -154,6 +154,7 @@ public sealed class IllustrationStage(
                 slots.Release();
             }
             await assets.PutAsync(picture.Key, jpeg, "image/jpeg", ct);
+            await assets.PutAsync(Thumbnails.KeyFor(picture.Key), Thumbnails.Jpeg(jpeg), "image/jpeg", ct);
             if (!lineArt)
                 await RecordAsync(picture, ct);
             return true;
