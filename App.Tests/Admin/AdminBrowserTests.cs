@@ -409,6 +409,11 @@ public sealed class AdminBrowserTests
         Assert.That(text, Does.Contain("encoder unavailable").And.Contain("Ines").And.Contain("Narration starting"));
         Assert.That(text, Does.Not.Contain("   at StorybookShop"), "stack traces are not shown to merchants");
         Assert.That(text, Does.Not.Contain($"{Environment.MachineName}:{Environment.ProcessId}"), "nor host names");
+        Assert.That(
+            text,
+            Does.Not.Contain("NarrationStage").And.Not.Contain("RunAsync"),
+            "nor the C# call Hangfire shows developers"
+        );
         await BrowserKit.ScreenshotAsync(page, "job");
 
         await frame.Locator("button", new() { HasText = "Requeue" }).First.ClickAsync();
@@ -891,5 +896,7 @@ public sealed class AdminBrowserTests
             Does.Contain("Start processing HTTP request").And.Contain("graphql.json").And.Contain("traceparent"),
             "the operator keeps the whole log and every parameter"
         );
+        Assert.That(operatorPage, Does.Not.Contain(".job-snippet{display:none}"), "and the job's C# call");
+        Assert.That(merchant, Does.Contain(".job-snippet{display:none}"));
     }
 }

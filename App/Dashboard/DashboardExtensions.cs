@@ -95,6 +95,34 @@ public static class DashboardExtensions
         return builder;
     }
 
+    /// <summary>
+    /// A merchant's job page without Hangfire's code view of the job (the C# call, with the app's type and method
+    /// names): the page is read whole and a rule that hides it goes into its head. The operator's pages keep it.
+    /// </summary>
+    private static async Task WithoutCallAsync(HttpContext http, AspNetCoreDashboardMiddleware dashboard)
+    {
+        var original = http.Response.Body;
+        using var buffer = new MemoryStream();
+        http.Response.Body = buffer;
+        try
+        {
+            await dashboard.Invoke(http);
+        }
+        finally
+        {
+            http.Response.Body = original;
+        }
+        var page = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        if (http.Response.ContentType?.StartsWith("text/html", StringComparison.Ordinal) == true)
+            page = page.Replace(
+                "</head>",
+                "<style>.job-snippet{display:none}</style></head>",
+                StringComparison.Ordinal
+            );
+        http.Response.ContentLength = null;
+        await http.Response.WriteAsync(page);
+    }
+
     public static WebApplication MapJobsDashboard(this WebApplication app)
     {
         // The admin's Jobs link: a document load authenticated by its session token gets a ticket and goes to its
@@ -136,13 +164,17 @@ public static class DashboardExtensions
                         return;
                     }
                     var shopId = Guid.Parse(http.User.FindFirst(DashboardTicketAuthentication.ShopIdClaim)!.Value);
-                    await new AspNetCoreDashboardMiddleware(
+                    var dashboard = new AspNetCoreDashboardMiddleware(
                         next,
                         new ShopJobStorage(storage, tables, shopId),
                         shopOptions,
                         routes,
                         finalizeWhenNotFound: true
-                    ).Invoke(http);
+                    );
+                    if (HttpMethods.IsGet(http.Request.Method) && http.Request.Path.StartsWithSegments("/jobs/details"))
+                        await WithoutCallAsync(http, dashboard);
+                    else
+                        await dashboard.Invoke(http);
                 }
             )
             .Use((RequestDelegate _) => NotFound)
