@@ -414,7 +414,19 @@ public sealed class AdminBrowserTests
             Does.Not.Contain("NarrationStage").And.Not.Contain("RunAsync"),
             "nor the C# call Hangfire shows developers"
         );
-        await BrowserKit.ScreenshotAsync(page, "job");
+        await frame.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.Locator("iframe")
+            .ScreenshotAsync(
+                new LocatorScreenshotOptions
+                {
+                    Path = Path.Combine(
+                        TestContext.CurrentContext.WorkDirectory,
+                        "artifacts",
+                        "screenshots",
+                        "job.png"
+                    ),
+                }
+            );
 
         await frame.Locator("button", new() { HasText = "Requeue" }).First.ClickAsync();
         var done = await _h.App.WaitForStoryAsync(
