@@ -63,12 +63,9 @@ internal static class VitalsBench
             var (lcp, cls, inp) = (Median(r => r.Item1), Median(r => r.Item2), Median(r => r.Item3));
             var ok = lcp <= 2500 && cls <= 0.1 && inp <= 200;
             failed += ok ? 0 : 1;
-            Console.WriteLine(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{(path.Length > 38 ? "/stories/{id}" : path), -38} {lcp, 7:0} {cls, 8:0.000} {inp, 8:0}   {(ok ? "ok" : "over")}"
-                )
-            );
+            var name = path.Length > 38 ? "/stories/{id}" : path;
+            var numbers = string.Create(CultureInfo.InvariantCulture, $"{lcp, 7:0} {cls, 8:0.000} {inp, 8:0}");
+            Console.WriteLine($"{name, -38} {numbers}   {(ok ? "ok" : "over")}");
         }
         Console.WriteLine(failed == 0 ? "every page within Built for Shopify's thresholds" : $"{failed} page(s) over");
         return 0;
@@ -122,7 +119,8 @@ internal static class VitalsBench
         return (v.GetProperty("lcp").GetDouble(), v.GetProperty("cls").GetDouble(), v.GetProperty("inp").GetDouble());
     }
 
-    /// <summary>One finished offline book for the dev shop (its pictures full size, as the story page shows them).</summary>
+    /// <summary>One finished offline book for the dev shop (its pictures full size, as the story page shows
+    /// them).</summary>
     private static async Task<string> BookAsync(HttpClient http)
     {
         var created = await http.PostAsJsonAsync(

@@ -6,6 +6,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using StorybookShop.Data;
+using StorybookShop.Storefront;
 using StorybookShop.Tests.Infrastructure;
 
 namespace StorybookShop.Tests.Storefront;
@@ -222,7 +223,7 @@ public sealed class DeliveryTests
     }
 
     [Test]
-    public async Task In_a_shop_that_fulfils_automatically_the_link_goes_on_shopifys_fulfillment_and_the_buyer_is_told_once()
+    public async Task Auto_fulfilled_orders_get_the_link_on_shopifys_own_fulfillment_and_the_buyer_is_told_once()
     {
         var story = await CompleteStoryAsync("Yara");
         var order = _catalog.Orders["8401"] = new FakeShopifyCatalog.Order { Id = "8401" };
@@ -244,10 +245,9 @@ public sealed class DeliveryTests
             await db
                 .Deliveries.Where(d => d.Id == delivery.Id)
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.FulfillmentId, (string?)null));
-        var job =
-            Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<StorybookShop.Storefront.DeliverJob>(
-                _h.App.Services
-            );
+        var job = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<DeliverJob>(
+            _h.App.Services
+        );
         await job.RunAsync(story.Id, CancellationToken.None);
         Assert.That(shopifys.Notifications, Is.EqualTo(1));
         Assert.That(

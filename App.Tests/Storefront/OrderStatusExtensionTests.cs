@@ -149,7 +149,9 @@ public sealed class OrderStatusExtensionTests
                   globalThis.shopify = {
                     sessionToken: { get: async () => "{{jwt}}" },
                     order: { value: { id: "gid://shopify/Order/9501", name: "#9501" } },
-                    i18n: { translate: (key, values) => (strings[key] || key).replace(/\{(\w+)\}/g, (_, k) => values[k]) },
+                    i18n: {
+                      translate: (key, values) => (strings[key] || key).replace(/\{(\w+)\}/g, (_, k) => values[k]),
+                    },
                   };
                 </script>
                 <script type="module">import extension from "/ext.js"; extension();</script>

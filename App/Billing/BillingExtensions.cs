@@ -28,7 +28,8 @@ public static class BillingExtensions
                     && o.Plans.Select(p => p.Handle).Distinct().Count() == o.Plans.Count
                     && o.Plans.Select(p => p.Name).Distinct().Count() == o.Plans.Count
                     && (!o.Enforce || o.Plans.Count > 0),
-                "Billing:Plans: each plan needs a unique Handle and Name, a 3-letter Currency, a PricePerBook above 0, a "
+                "Billing:Plans: each plan needs a unique Handle and Name, a 3-letter Currency, a PricePerBook above "
+                    + "0, a "
                     + "CappedAmount of at least one book, a PreviewAllowance above 0 and no negative numbers; "
                     + "Billing:Enforce needs at least one plan."
             )

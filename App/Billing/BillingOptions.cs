@@ -9,7 +9,8 @@ public sealed class BillingOptions
 {
     public const string Section = "Billing";
 
-    /// <summary>No active subscription (or trial) → no new books. The local development shop is never charged.</summary>
+    /// <summary>No active subscription (or trial) → no new books. The local development shop is never
+    /// charged.</summary>
     public bool Enforce { get; set; } = true;
 
     /// <summary>Test charges (Shopify bills nothing): true always, false never, empty = on development stores
@@ -46,7 +47,8 @@ public sealed class BillingOptions
         public decimal CappedAmount { get; set; }
         public int TrialDays { get; set; }
 
-        /// <summary>Storefront previews (books started, paid for or not) a period allows; they are not charged.</summary>
+        /// <summary>Storefront previews (books started, paid for or not) a period allows; they are not
+        /// charged.</summary>
         public int PreviewAllowance { get; set; }
 
         /// <summary>The usage terms the merchant approves.</summary>

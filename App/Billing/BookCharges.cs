@@ -116,7 +116,8 @@ public sealed class BookCharges(IOptions<BillingOptions> options)
         return subs;
     }
 
-    /// <summary>The shop's delivered books among <paramref name="sold"/> that have no charge row yet, in order.</summary>
+    /// <summary>The shop's delivered books among <paramref name="sold"/> that have no charge row yet, in
+    /// order.</summary>
     private static async Task<List<(Guid, string, string)>> NewBooksAsync(
         NpgsqlConnection conn,
         NpgsqlTransaction tx,
@@ -158,7 +159,10 @@ public sealed class BookCharges(IOptions<BillingOptions> options)
     )
     {
         await using var cmd = new NpgsqlCommand(
-            "SELECT count(*) FROM book_charges WHERE shop_id = @shop AND subscription_id = @sub AND period_start = @start",
+            """
+            SELECT count(*) FROM book_charges
+            WHERE shop_id = @shop AND subscription_id = @sub AND period_start = @start
+            """,
             conn,
             tx
         );

@@ -35,7 +35,9 @@ public sealed class ShopifyBilling(ShopifyGraphQL graphql)
 
     public const string RaiseCap = """
         mutation appSubscriptionLineItemUpdate($id: ID!, $cappedAmount: MoneyInput!) {
-          appSubscriptionLineItemUpdate(id: $id, cappedAmount: $cappedAmount) { confirmationUrl userErrors { field message } }
+          appSubscriptionLineItemUpdate(id: $id, cappedAmount: $cappedAmount) {
+            confirmationUrl userErrors { field message }
+          }
         }
         """;
 

@@ -15,8 +15,8 @@ namespace StorybookShop.Shopify;
 public static partial class AppProxy
 {
     /// <summary>The keys Shopify's proxy adds, and three of our own: <c>standalone=1</c>, and the theme block's
-    /// <c>locale</c> (the storefront's language) and <c>variant</c> (the book's variant, for the preview's Add to cart) —
-    /// signed like the rest, since the proxy signs the whole query.</summary>
+    /// <c>locale</c> (the storefront's language) and <c>variant</c> (the book's variant, for the preview's Add to
+    /// cart) — signed like the rest, since the proxy signs the whole query.</summary>
     private static readonly Dictionary<string, Regex> Shapes = new(StringComparer.Ordinal)
     {
         ["shop"] = ShopShape(),

@@ -4,8 +4,8 @@ namespace StorybookShop.Storage;
 
 /// <summary>
 /// A picture at the size a list shows it: 480 px square (a 240 px tile on a 2× screen), stored beside the picture
-/// (<c>…/01.jpg</c> → <c>…/01.thumb.jpg</c>) when the picture is stored, so the admin's story page loads kilobytes, not
-/// the 1,536 px original.
+/// (<c>…/01.jpg</c> → <c>…/01.thumb.jpg</c>) when the picture is stored, so the admin's story page loads
+/// kilobytes, not the 1,536 px original.
 /// </summary>
 public static class Thumbnails
 {

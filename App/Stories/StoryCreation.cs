@@ -9,8 +9,8 @@ namespace StorybookShop.Stories;
 /// <summary>
 /// The one create flow, for every door a book comes in by (the merchant API, the storefront, the sample book). The
 /// request has been validated (<see cref="PersonalizationValidator"/>, by the endpoint's filter); here its free text
-/// is screened against the shop's moderation thresholds, the shop's plan (<see cref="Billing.BillingGate"/>) and monthly
-/// budget are checked, then the story is
+/// is screened against the shop's moderation thresholds, the shop's plan (<see cref="Billing.BillingGate"/>) and
+/// monthly budget are checked, then the story is
 /// committed and its pipeline started. Each door turns the outcome into its own answer. What the shopper reads is
 /// in the request's language (<see cref="Storefront.ShopperLanguage"/>).
 /// </summary>
