@@ -45,6 +45,12 @@ public sealed class LocalAssetStoreTests
         Assert.That(store.GetUrl("shops/a/stories/b/pages/01.jpg", life), Is.EqualTo(first));
         clock.Advance(TimeSpan.FromMinutes(15));
         Assert.That(store.GetUrl("shops/a/stories/b/pages/01.jpg", life), Is.Not.EqualTo(first), "then a new one");
+        // A short-lived link (a download's file) expires exactly when asked.
+        var file = store.GetUrl("shops/a/stories/b/book/screen.pdf", TimeSpan.FromSeconds(60)).ToString();
+        Assert.That(
+            long.Parse(System.Web.HttpUtility.ParseQueryString(file[(file.IndexOf('?') + 1)..])["exp"]!),
+            Is.EqualTo(clock.GetUtcNow().ToUnixTimeSeconds() + 60)
+        );
     }
 
     [TestCase("../etc/passwd")]

@@ -59,9 +59,10 @@ public sealed class LocalAssetStore : IAssetStore
 
     public Uri GetUrl(string key, TimeSpan lifetime)
     {
-        // Links stay the same for a quarter of their lifetime (the expiry rounded up to it), so a page that signs them
-        // again shows the browser the same URLs and its cache answers.
-        var window = Math.Max(1L, (long)lifetime.TotalSeconds / 4);
+        // Links that live 10 minutes or more stay the same for a quarter of their lifetime (the expiry rounded up to
+        // it), so a page that signs them again shows the browser the same URLs and its cache answers. Short-lived links
+        // (a download's 60-second file links) expire exactly when asked.
+        var window = lifetime >= TimeSpan.FromMinutes(10) ? (long)lifetime.TotalSeconds / 4 : 1L;
         var due = _clock.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
         var expires = (due + window - 1) / window * window;
         var escaped = Uri.EscapeDataString(key).Replace("%2F", "/", StringComparison.Ordinal);
