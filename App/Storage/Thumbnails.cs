@@ -20,17 +20,24 @@ public static class Thumbnails
     {
         using var source = SKBitmap.Decode(picture)
             ?? throw new InvalidOperationException("The picture could not be decoded.");
-        var side = Math.Min(source.Width, source.Height);
         using var square = new SKBitmap(Size, Size, SKColorType.Rgba8888, SKAlphaType.Premul);
         using (var canvas = new SKCanvas(square))
-        using (var image = SKImage.FromBitmap(source))
-            canvas.DrawImage(
-                image,
-                SKRect.Create((source.Width - side) / 2f, (source.Height - side) / 2f, side, side),
-                SKRect.Create(0, 0, Size, Size),
-                new SKSamplingOptions(SKCubicResampler.Mitchell)
-            );
+            DrawSquare(canvas, source, Size);
         using var data = square.Encode(SKEncodedImageFormat.Jpeg, quality);
         return data.ToArray();
+    }
+
+    /// <summary>The largest centred square of <paramref name="source"/>, scaled to <paramref name="size"/> at the
+    /// canvas's origin (the thumbnail's and the storefront preview's cut).</summary>
+    public static void DrawSquare(SKCanvas canvas, SKBitmap source, int size)
+    {
+        var side = Math.Min(source.Width, source.Height);
+        using var image = SKImage.FromBitmap(source);
+        canvas.DrawImage(
+            image,
+            SKRect.Create((source.Width - side) / 2f, (source.Height - side) / 2f, side, side),
+            SKRect.Create(0, 0, size, size),
+            new SKSamplingOptions(SKCubicResampler.Mitchell)
+        );
     }
 }

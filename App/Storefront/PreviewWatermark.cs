@@ -93,15 +93,7 @@ public static class PreviewWatermark
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
         // Cover: the largest centred square of the picture, scaled to the preview.
-        var side = Math.Min(source.Width, source.Height);
-        var crop = SKRect.Create((source.Width - side) / 2f, (source.Height - side) / 2f, side, side);
-        using (var image = SKImage.FromBitmap(source))
-            canvas.DrawImage(
-                image,
-                crop,
-                SKRect.Create(0, 0, Size, Size),
-                new SKSamplingOptions(SKCubicResampler.Mitchell)
-            );
+        Storage.Thumbnails.DrawSquare(canvas, source, Size);
 
         var place = Place([
             .. (heads ?? []).Select(h => new SKRect(h.Left * Size, h.Top * Size, h.Right * Size, h.Bottom * Size)),
