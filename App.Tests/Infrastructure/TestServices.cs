@@ -29,4 +29,16 @@ public static class TestServices
     }
 
     public static string TempDirectory(string purpose) => Directory.CreateTempSubdirectory($"sbs-{purpose}-").FullName;
+
+    /// <summary>
+    /// Waits, when less than <paramref name="need"/> is left of the current minute, for the next one: the storefront's
+    /// limits count fixed one-minute windows, so a test that counts to a limit must not straddle two of them.
+    /// </summary>
+    public static async Task AwaitFreshMinuteAsync(TimeSpan? need = null)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var left = TimeSpan.FromSeconds(60 - now.Second) - TimeSpan.FromMilliseconds(now.Millisecond);
+        if (left < (need ?? TimeSpan.FromSeconds(25)))
+            await Task.Delay(left + TimeSpan.FromMilliseconds(200));
+    }
 }

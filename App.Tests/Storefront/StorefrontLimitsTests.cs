@@ -33,6 +33,10 @@ public sealed class StorefrontLimitsTests
     [OneTimeTearDown]
     public async Task Stop() => await _h.DisposeAsync();
 
+    /// <summary>Each test counts within one fixed one-minute window.</summary>
+    [SetUp]
+    public Task FreshWindow() => TestServices.AwaitFreshMinuteAsync();
+
     private static async Task<HttpResponseMessage> StartAsync(
         HttpClient http,
         string shop,

@@ -427,6 +427,7 @@ public sealed class StorefrontTests
 
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? last = null;
+        await TestServices.AwaitFreshMinuteAsync(); // the four requests count within one one-minute window
         for (var i = 0; i < 4; i++)
         {
             last = await _http.PostAsJsonAsync(
