@@ -154,9 +154,12 @@ public sealed class IllustrationStage(
                 slots.Release();
             }
             await assets.PutAsync(picture.Key, jpeg, "image/jpeg", ct);
-            await assets.PutAsync(Thumbnails.KeyFor(picture.Key), Thumbnails.Jpeg(jpeg), "image/jpeg", ct);
             if (!lineArt)
+            {
+                // The admin's tiles show pictures, not colouring pages: only pictures get a thumbnail.
+                await assets.PutAsync(Thumbnails.KeyFor(picture.Key), Thumbnails.Jpeg(jpeg), "image/jpeg", ct);
                 await RecordAsync(picture, ct);
+            }
             return true;
         }
 
