@@ -425,6 +425,8 @@ public sealed class FakeShopify : IAsyncDisposable
             + " access scope, `read_assigned_fulfillment_orders` access scope or `read_third_party_fulfillment_orders`"
             + " access scope.",
         ["products"] = "`read_products` access scope.",
+        // nodes(ids:) checks each node's type; the app asks it for products only, which need read_products.
+        ["nodes"] = "`read_products` access scope.",
         ["stagedUploadsCreate"] = "`write_files` access scope.",
     };
 

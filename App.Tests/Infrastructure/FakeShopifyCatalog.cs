@@ -170,6 +170,9 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
                     ]),
                 },
                 "productUpdate" => ProductUpdate(v),
+                "nodes" => new JsonArray([
+                    .. v["ids"]!.AsArray().Select(id => NodeOf(call.Shop, id!.GetValue<string>())),
+                ]),
                 "shop" => new JsonObject
                 {
                     ["id"] = "gid://shopify/Shop/1",
@@ -262,11 +265,33 @@ public sealed class FakeShopifyCatalog(FakeShopify shopify)
     private static JsonObject ProductNode(Product p) =>
         new()
         {
+            ["__typename"] = "Product",
             ["id"] = p.Id,
+            // Null unless the product is published on the Online Store (Shopify's rule for onlineStoreUrl).
+            ["onlineStoreUrl"] = p.Publications.Contains(OnlineStore) ? $"https://{p.Shop}/products/{p.Handle}" : null,
             ["handle"] = p.Handle,
             ["status"] = p.Status,
             ["title"] = p.Input["title"]?.GetValue<string>() ?? "",
         };
+
+    /// <summary>A product by its gid, as <c>nodes(ids:)</c> answers: the app's (<see cref="Products"/>), a shop's own
+    /// (active and on the store), or null when the shop has no such product (deleted).</summary>
+    private JsonNode? NodeOf(string shop, string id)
+    {
+        if (Products.TryGetValue(id, out var product) && product.Shop == shop)
+            return ProductNode(product);
+        var own = ShopProducts.GetValueOrDefault(shop, []).FirstOrDefault(p => $"gid://shopify/Product/{p.Id}" == id);
+        return own.Id is null
+            ? null
+            : new JsonObject
+            {
+                ["__typename"] = "Product",
+                ["id"] = id,
+                ["title"] = own.Title,
+                ["status"] = "ACTIVE",
+                ["onlineStoreUrl"] = $"https://{shop}/products/{own.Id}",
+            };
+    }
 
     private static JsonObject UserError(string[] field, string message, string? code = null)
     {

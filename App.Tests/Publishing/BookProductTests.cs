@@ -86,6 +86,62 @@ public sealed class BookProductTests
         Assert.That((released.Released, released.ShopifyOrderId), Is.EqualTo((true, "6002")));
     }
 
+    [Test]
+    public async Task The_setup_guide_reads_the_book_product_back_from_shopify_and_one_click_mends_it()
+    {
+        var (shop, _) = await _h.InstalledShopAsync();
+        using var api = _h.App.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", ShopifyKit.SessionToken(shop));
+        async Task<string> StepAsync()
+        {
+            var home = await api.GetStringAsync(ShopifyKit.AdminUrl("/", shop));
+            var start = home.IndexOf("id=\"setup-product\"", StringComparison.Ordinal);
+            Assert.That(start, Is.GreaterThan(0), home);
+            var li = home.LastIndexOf("<li", start, StringComparison.Ordinal);
+            return home[li..home.IndexOf("</li>", start, StringComparison.Ordinal)];
+        }
+        async Task<string> SetUpAsync()
+        {
+            var made = await api.PostAsync("/api/setup/book-product", null);
+            Assert.That(made.StatusCode, Is.EqualTo(HttpStatusCode.OK), await made.Content.ReadAsStringAsync());
+            return (await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("productId").GetString()!;
+        }
+
+        var id = await SetUpAsync();
+        var step = await StepAsync();
+        Assert.That(step, Does.StartWith("<li class=\"done\""));
+        Assert.That(step, Does.Contain($"href=\"https://{shop}/products/personalized-storybook\""));
+
+        // Turned back to a draft in Shopify's admin: the guide says so, links to it, and offers the mend.
+        _catalog.Products[id].Status = "DRAFT";
+        step = await StepAsync();
+        Assert.That(step, Does.StartWith("<li class=\"todo\"").And.Contain("is a draft: set it to Active."));
+        Assert.That(step, Does.Contain($"https://{shop}/admin/products/{id.Split('/')[^1]}"));
+        Assert.That(step, Does.Contain("id=\"create-book-product\""));
+        Assert.That(await SetUpAsync(), Is.EqualTo(id));
+        Assert.That(_catalog.Products[id].Status, Is.EqualTo("ACTIVE"));
+        Assert.That(await StepAsync(), Does.StartWith("<li class=\"done\""));
+
+        // Taken off the Online Store: not buyable.
+        _catalog.Products[id].Publications.Clear();
+        Assert.That(await StepAsync(), Does.Contain("is not on the Online Store sales channel."));
+        await SetUpAsync();
+        Assert.That(_catalog.Products[id].Publications, Does.Contain(FakeShopifyCatalog.OnlineStore));
+
+        // Deleted in Shopify: the guide says so; the click makes a new one and the deleted one leaves Book products.
+        _catalog.Products.TryRemove(id, out _);
+        step = await StepAsync();
+        Assert.That(step, Does.Contain($"product {id.Split('/')[^1]} was deleted in Shopify."));
+        var again = await SetUpAsync();
+        Assert.That(again, Is.Not.EqualTo(id));
+        await using var db = _h.App.Db();
+        Assert.That(
+            (await db.Shops.SingleAsync(s => s.Domain == shop)).Settings.BookProductIds,
+            Is.EqualTo(new[] { again.Split('/')[^1] })
+        );
+        Assert.That(await StepAsync(), Does.StartWith("<li class=\"done\""));
+    }
+
     private async Task<Guid> PreviewAsync(string shop)
     {
         await using var db = _h.App.Db();

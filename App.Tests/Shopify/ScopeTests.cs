@@ -146,6 +146,7 @@ public sealed class ScopeTests
             },
             "productUpdate" => new { product = new { id = "gid://shopify/Product/1" } },
             "orderFulfillments" => new { id = "gid://shopify/Order/1" },
+            "bookProducts" => new { ids = new[] { "gid://shopify/Product/1" } },
             "fulfillmentTrackingInfoUpdate" => new
             {
                 fulfillmentId = "gid://shopify/Fulfillment/1",

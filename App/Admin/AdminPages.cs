@@ -27,6 +27,7 @@ public static class AdminPages
         Billing.BillingGate billing,
         Microsoft.Extensions.Options.IOptions<Billing.BillingOptions> plans,
         ShopLocale zone,
+        Publishing.BookProduct bookProduct,
         CancellationToken ct
     )
     {
@@ -57,6 +58,11 @@ public static class AdminPages
                 AiConfigured = ai,
                 SettingsReviewed = ctx.Shop.Settings != new ShopSettings() || ctx.Shop.MonthlyBudgetUsd is not null,
                 BookProducts = ctx.Shop.Settings.BookProductIds?.Count ?? 0,
+                ProductStates = await bookProduct.StatesAsync(
+                    ctx.Shop.Domain,
+                    ctx.Shop.Settings.BookProductIds ?? [],
+                    ct
+                ),
                 ThemeEditor = ThemeEditorLink(ctx.Shop.Domain, shopify.Value.ClientId),
             }
         );

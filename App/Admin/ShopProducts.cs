@@ -1,4 +1,3 @@
-using System.Text.Json;
 using StorybookShop.Shopify;
 
 namespace StorybookShop.Admin;
@@ -23,16 +22,7 @@ public sealed partial class ShopProducts(ShopifyGraphQL graphql, ILogger<ShopPro
             var data = await graphql.QueryAsync<ProductsData>(shop, Products, ct: ct);
             return [.. data.Products.Nodes.Select(p => new Product(p.Id["gid://shopify/Product/".Length..], p.Title))];
         }
-        catch (Exception e)
-            when (e
-                    is ShopifyAuthException
-                        or ShopifyMissingScopeException
-                        or ShopifyGraphQLException
-                        or HttpRequestException
-                        or JsonException
-                        or KeyNotFoundException
-                        or InvalidOperationException
-            )
+        catch (Exception e) when (ShopifyRefusal.CouldNotAsk(e))
         {
             Log.ProductsNotListed(logger, shop, e.Message);
             return null;

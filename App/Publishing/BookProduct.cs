@@ -12,8 +12,9 @@ namespace StorybookShop.Publishing;
 /// price that needs no shipping, an app-owned metafield marking it; put on the Online Store; and chosen in
 /// Settings → Book products, without which no paid order releases a book.
 /// </summary>
-public sealed class BookProduct(
+public sealed partial class BookProduct(
     ShopifyGraphQL graphql,
+    ILogger<BookProduct> logger,
     ProductPublisher publisher,
     IDbContextFactory<AppDbContext> contexts,
     IOptions<PublishingOptions> options
@@ -26,6 +27,58 @@ public sealed class BookProduct(
     private sealed record ProductNode(string Id, string Handle, string Status);
 
     public sealed record SetUp(string ProductId, IReadOnlyList<string> BookProductIds);
+
+    /// <summary>What the setup guide reads back from Shopify: each chosen book product as it is now.</summary>
+    public const string StatesQuery = """
+        query bookProducts($ids: [ID!]!) { nodes(ids: $ids) { ... on Product { id title status onlineStoreUrl } } }
+        """;
+
+    private sealed record StateNode(string? Id, string? Title, string? Status, string? OnlineStoreUrl);
+
+    private sealed record StatesData(IReadOnlyList<StateNode?> Nodes);
+
+    /// <summary>A chosen book product as Shopify has it: <see cref="Ready"/> when a shopper can buy it on the
+    /// Online Store (active and published there); <see cref="Exists"/> false when it was deleted.</summary>
+    public sealed record State(string Id, string? Title, string? Status, string? StoreUrl)
+    {
+        public bool Exists => Status is not null;
+        public bool Ready => Status == "ACTIVE" && StoreUrl is not null;
+    }
+
+    /// <summary>The chosen book products (numeric ids) as Shopify has them now, in their order; null when Shopify
+    /// cannot be asked (the local development shop, no token, Shopify unreachable).</summary>
+    public async Task<IReadOnlyList<State>?> StatesAsync(
+        string shop,
+        IReadOnlyList<string> productIds,
+        CancellationToken ct
+    )
+    {
+        if (productIds.Count == 0)
+            return [];
+        try
+        {
+            var data = await graphql.QueryAsync<StatesData>(
+                shop,
+                StatesQuery,
+                new { ids = productIds.Select(id => $"gid://shopify/Product/{id}").ToArray() },
+                ct
+            );
+            return
+            [
+                .. productIds.Select(
+                    (id, i) =>
+                        data.Nodes.ElementAtOrDefault(i) is { Status: not null } n
+                            ? new State(id, n.Title, n.Status, n.OnlineStoreUrl)
+                            : new State(id, null, null, null)
+                ),
+            ];
+        }
+        catch (Exception e) when (ShopifyRefusal.CouldNotAsk(e))
+        {
+            Log.NotRead(logger, shop, e.Message);
+            return null;
+        }
+    }
 
     public async Task<SetUp> SetUpAsync(Guid shopId, CancellationToken ct)
     {
@@ -76,9 +129,18 @@ public sealed class BookProduct(
         );
         // Book products are kept as Shopify's numeric ids (what an order's line carries).
         var numeric = id[(id.LastIndexOf('/') + 1)..];
-        List<string> chosen = [.. (shop.Settings.BookProductIds ?? []).Append(numeric).Distinct()];
+        // A chosen product Shopify no longer has (deleted in the admin) leaves the list; the others stay.
+        var before = shop.Settings.BookProductIds ?? [];
+        var gone = (await StatesAsync(shop.Domain, before, ct) ?? []).Where(s => !s.Exists).Select(s => s.Id);
+        List<string> chosen = [.. before.Except(gone).Append(numeric).Distinct()];
         shop.Settings = shop.Settings with { BookProductIds = chosen };
         await db.SaveChangesAsync(ct);
         return new SetUp(id, chosen);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Book products of {Shop} not read back: {Reason}")]
+        public static partial void NotRead(ILogger logger, string shop, string reason);
     }
 }

@@ -16,6 +16,8 @@ public static partial class ShopifyScopes
     {
         // Settings: the shop's products, to choose the book products (read_products; write_products includes it).
         ["products"] = ["read_products"],
+        // The setup guide: the chosen book products read back (nodes of Product, read_products).
+        ["bookProducts"] = ["read_products"],
         // Publishing (ProductPublisher).
         // stagedUploadsCreate: the reference asks for write_files (or write_products for product media); we ask for
         // write_files.
