@@ -12,34 +12,9 @@ const http = require('http');
 
 const root = path.resolve(__dirname, '..');
 const tools = path.join(root, '.tools', 'node_modules');
-const { Liquid, Tag } = require(path.join(tools, 'liquidjs'));
+const { renderBlock } = require('./render-block.cjs');
 const block = path.join(root, 'extensions', 'storybook-personalizer');
 const RUNS = Number(process.env.RUNS || 3);
-
-/** The block's HTML as a theme renders it. */
-async function renderBlock() {
-  const strings = JSON.parse(fs.readFileSync(path.join(block, 'locales', 'en.default.json'), 'utf8'));
-  const engine = new Liquid();
-  engine.registerFilter('t', (key) => key.split('.').reduce((o, k) => (o || {})[k], strings) ?? key);
-  engine.registerFilter('json', (v) => JSON.stringify(v));
-  engine.registerFilter('asset_url', (name) => `/assets/${name}`);
-  engine.registerFilter('stylesheet_tag', (url) => `<link href="${url}" rel="stylesheet" type="text/css" media="all" />`);
-  // {% schema %} is the theme editor's, not the page's.
-  engine.registerTag('schema', class extends Tag {
-    constructor(token, remain, liquid) {
-      super(token, remain, liquid);
-      while (remain.length) { const t = remain.shift(); if (t.name === 'endschema') return; }
-    }
-    * render() { return ''; }
-  });
-  const source = fs.readFileSync(path.join(block, 'blocks', 'personalize.liquid'), 'utf8');
-  return engine.parseAndRender(source, {
-    block: { id: 'b1', settings: {} },
-    product: { selected_or_first_available_variant: { id: 4242 } },
-    routes: { cart_add_url: '/cart/add', cart_url: '/cart' },
-    request: { locale: { iso_code: 'en' } },
-  });
-}
 
 /** A plain theme's product page: what Lighthouse scores with the block and without. */
 function productPage(blockHtml) {

@@ -102,14 +102,16 @@ contract_install() {
   npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" graphql@16.15.0 >/dev/null 2>&1
 }
 
-# The order-status extension's build (extensions/storybook-order): Preact, Shopify's ui-extensions and esbuild, the
-# bundler the Shopify CLI uses; the tests bundle the extension and run it in Chromium against the app.
+# The extensions as the tests run them: the order-status extension's build (extensions/storybook-order: Preact,
+# Shopify's ui-extensions and esbuild, the bundler the Shopify CLI uses) and the theme block rendered from its Liquid
+# (liquidjs, scripts/render-block.cjs) on the tests' stand-in online store.
 extension_install() {
-  [ -f "$ROOT/.tools/node_modules/@shopify/ui-extensions/package.json" ] && [ -x "$ROOT/.tools/node_modules/.bin/esbuild" ] && return 0
-  log "Installing Preact, @shopify/ui-extensions and esbuild for the order-status extension (npm)"
+  [ -f "$ROOT/.tools/node_modules/@shopify/ui-extensions/package.json" ] && [ -x "$ROOT/.tools/node_modules/.bin/esbuild" ] \
+    && [ -f "$ROOT/.tools/node_modules/liquidjs/package.json" ] && return 0
+  log "Installing Preact, @shopify/ui-extensions, esbuild and liquidjs for the extensions (npm)"
   mkdir -p "$ROOT/.tools"
   npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" preact@10.29.8 @preact/signals@2.11.4 \
-    @shopify/ui-extensions@2026.7.4 esbuild@0.28.2 >/dev/null 2>&1
+    @shopify/ui-extensions@2026.7.4 esbuild@0.28.2 liquidjs@10.30.1 >/dev/null 2>&1
 }
 
 s3rver_stop() {

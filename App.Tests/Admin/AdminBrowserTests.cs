@@ -27,7 +27,7 @@ public sealed class AdminBrowserTests
     private string _failMarker = "";
     private Guid _storyA,
         _storyB;
-    private WebApplication _admin = null!;
+    private AdminFrame _admin = null!;
     private FakeShopifyCatalog _catalog = null!;
     private string _adminBase = "";
 
@@ -46,16 +46,8 @@ public sealed class AdminBrowserTests
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         // The stand-in for the Shopify admin page that frames the app.
-        _admin = LocalServer.Create();
-        _admin.MapGet("/store/a/apps/storybook", (string src) =>
-            Results.Content(
-                $"<!doctype html><title>Shopify admin</title><h3>Shopify admin</h3><iframe id=\"app\" "
-                    + $"src=\"{System.Net.WebUtility.HtmlEncode(src)}\" "
-                    + "style=\"width:100%;height:820px;border:0\"></iframe>",
-                "text/html"
-            )
-        );
-        _adminBase = await LocalServer.StartAsync(_admin);
+        _admin = await AdminFrame.StartAsync();
+        _adminBase = _admin.Base;
         _h = await ShopifyHarness.StartAsync(
             "admin-ui",
             new()
@@ -255,7 +247,7 @@ public sealed class AdminBrowserTests
             }
         );
         await page.RouteAsync("https://cdn.shopify.com/**", route => route.AbortAsync());
-        await page.RouteAsync("**/admin/charges/**", ApprovalPage);
+        await page.RouteAsync("**/admin/charges/**", AdminFrame.ApprovalPage);
         await page.GotoAsync($"{_adminBase}/store/a/apps/storybook?src={Uri.EscapeDataString(Url("/plan", shop))}");
         var app = page.FrameLocator("#app");
         await app.Locator("#plan-starter button").ClickAsync();
@@ -282,24 +274,13 @@ public sealed class AdminBrowserTests
         await BrowserKit.ScreenshotAsync(plan, "plan");
 
         // A higher cap, asked for on the page, opens Shopify's approval the same way.
-        await plan.RouteAsync("**/admin/charges/**", ApprovalPage);
+        await plan.RouteAsync("**/admin/charges/**", AdminFrame.ApprovalPage);
         await plan.FillAsync("#cappedAmount", "250");
         await plan.ClickAsync("#raise-cap button");
         await plan.WaitForURLAsync(u => u.Contains("/AppSubscriptionLineItemUpdate/", StringComparison.Ordinal));
         Assert.That(sub.RequestedCap, Is.EqualTo(250m));
         await plan.CloseAsync();
     }
-
-    /// <summary>Stands in for Shopify's approval page (the fake Shopify answers the Billing API, not its
-    /// pages).</summary>
-    private static Task ApprovalPage(IRoute route) =>
-        route.FulfillAsync(
-            new RouteFulfillOptions
-            {
-                ContentType = "text/html",
-                Body = "<!doctype html><title>Approve charge</title><h1>Approve subscription</h1>",
-            }
-        );
 
     [Test]
     public async Task A_merchant_makes_a_book_from_the_admin_with_field_errors_first()

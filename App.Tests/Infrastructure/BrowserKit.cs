@@ -15,11 +15,11 @@ public sealed class BrowserKit : IAsyncDisposable
     /// <summary>The app's own address on 127.0.0.1.</summary>
     public string Base { get; private set; } = "";
 
-    /// <summary>Serves <paramref name="app"/> on a free port (call before anything touches its Services) and launches
-    /// the browser.</summary>
-    public static async Task<BrowserKit> StartAsync(AppFactory app)
+    /// <summary>Serves <paramref name="app"/> on <paramref name="port"/> (0: a free one; call before anything touches
+    /// its Services) and launches the browser.</summary>
+    public static async Task<BrowserKit> StartAsync(AppFactory app, int port = 0)
     {
-        app.UseKestrel(0);
+        app.UseKestrel(port);
         app.StartServer();
         var kit = new BrowserKit
         {

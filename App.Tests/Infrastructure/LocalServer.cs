@@ -25,4 +25,13 @@ public static class LocalServer
         await app.StartAsync();
         return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
+
+    /// <summary>A port free on 127.0.0.1 now (for a server whose own address must be configured before it
+    /// starts).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

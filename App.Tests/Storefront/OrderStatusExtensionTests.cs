@@ -1,12 +1,9 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using StorybookShop.Data;
 using StorybookShop.Stories;
@@ -135,30 +132,17 @@ public sealed class OrderStatusExtensionTests
     public async Task The_extension_bundled_as_shopify_builds_it_shows_read_and_download_on_the_order_status_page()
     {
         var (story, token) = await BookAsync(order: "9501", customer: "7001", "Lucía y la pequeña luz");
-        var bundle = await BundleAsync("OrderStatus.jsx");
-        var locale = await File.ReadAllTextAsync(ShopifyKit.Repo("extensions/storybook-order/locales/en.default.json"));
+        var bundle = await OrderExtension.BundleAsync("OrderStatus.jsx", _kit.Base);
         // Shopify's extension host, on an origin of its own: the globals the extension reads.
         await using var host = LocalServer.Create();
         var jwt = Token(_shop, "gid://shopify/Customer/7001");
         host.MapGet("/ext.js", () => Results.Text(bundle, "text/javascript"));
-        host.MapGet("/", () => Results.Content(
-                $$"""
-                <!doctype html><html lang="en"><title>Order #9501</title><body></body>
-                <script>
-                  const strings = {{locale}};
-                  globalThis.shopify = {
-                    sessionToken: { get: async () => "{{jwt}}" },
-                    order: { value: { id: "gid://shopify/Order/9501", name: "#9501" } },
-                    i18n: {
-                      translate: (key, values) => (strings[key] || key).replace(/\{(\w+)\}/g, (_, k) => values[k]),
-                    },
-                  };
-                </script>
-                <script type="module">import extension from "/ext.js"; extension();</script>
-                </html>
-                """,
+        host.MapGet("/", () =>
+            Results.Content(
+                OrderExtension.HostPage("Order #9501", "gid://shopify/Order/9501", "#9501", jwt),
                 "text/html"
-            ));
+            )
+        );
         var origin = await LocalServer.StartAsync(host);
         var page = await _kit.Browser.NewPageAsync(
             new BrowserNewPageOptions
@@ -185,36 +169,45 @@ public sealed class OrderStatusExtensionTests
         Assert.That(story, Is.Not.EqualTo(Guid.Empty));
     }
 
-    /// <summary>esbuild (the Shopify CLI's bundler) over the extension, with the app's URL defined as this test's
-    /// app.</summary>
-    private async Task<string> BundleAsync(string module)
+    [Test]
+    public async Task On_the_thank_you_page_the_book_appears_when_the_order_arrives_and_its_links_when_it_is_made()
     {
-        var tools = ShopifyKit.Repo(".tools/node_modules");
-        var output = Path.Combine(TestServices.TempDirectory("extension"), "ext.js");
-        var psi = new ProcessStartInfo(Path.Combine(tools, ".bin/esbuild"))
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        foreach (
-            var arg in new[]
-            {
-                ShopifyKit.Repo($"extensions/storybook-order/src/{module}"),
-                "--bundle",
-                "--format=esm",
-                "--jsx=automatic",
-                "--jsx-import-source=preact",
-                $"--define:STORYBOOK_APP_URL=\"{_kit.Base}\"",
-                $"--outfile={output}",
-            }
-        )
-            psi.ArgumentList.Add(arg);
-        psi.Environment["NODE_PATH"] = tools;
-        using var esbuild = Process.Start(psi)!;
-        var errors = await esbuild.StandardError.ReadToEndAsync();
-        await esbuild.WaitForExitAsync();
-        Assert.That(esbuild.ExitCode, Is.Zero, errors);
-        return await File.ReadAllTextAsync(output);
+        // Right after checkout: the app has not had the order yet (no book), then the book is being made, then made —
+        // the buyer stays on the same page.
+        var bundle = await OrderExtension.BundleAsync("ThankYou.jsx", _kit.Base);
+        await using var host = LocalServer.Create();
+        var jwt = Token(_shop, "gid://shopify/Customer/7001");
+        host.MapGet("/ext.js", () => Results.Text(bundle, "text/javascript"));
+        host.MapGet("/", () =>
+            Results.Content(
+                OrderExtension
+                    .HostPage("Thank you", "", "#9601", jwt)
+                    .Replace(
+                        "order: { value:",
+                        "orderConfirmation: { value: { order: { id: \"gid://shopify/Order/9601\" } } }, order: { value:",
+                        StringComparison.Ordinal
+                    ),
+                "text/html"
+            )
+        );
+        var origin = await LocalServer.StartAsync(host);
+        var page = await _kit.Browser.NewPageAsync();
+        await page.GotoAsync(origin);
+        await Assertions.Expect(page.Locator("s-section")).ToHaveCountAsync(0);
+
+        var (story, _) = await BookAsync(order: "9601", customer: "7001", "Noor and the Kite", complete: false);
+        await Assertions
+            .Expect(page.Locator("s-text"))
+            .ToContainTextAsync("Noor and the Kite", new() { Timeout = 25_000 });
+        await Assertions.Expect(page.Locator("s-link")).ToHaveCountAsync(0);
+
+        await using (var db = _h.App.Db())
+            await db
+                .Stories.Where(s => s.Id == story)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, StoryStatus.Complete));
+        await Assertions.Expect(page.Locator("s-link")).ToHaveCountAsync(2, new() { Timeout = 25_000 });
+        Assert.That(await page.Locator("s-link").AllInnerTextsAsync(), Is.EqualTo(new[] { "Read", "Download" }));
+        await page.CloseAsync();
     }
 
     private async Task<(Guid Story, string Token)> BookAsync(
@@ -255,39 +248,12 @@ public sealed class OrderStatusExtensionTests
         return (story.Id, token);
     }
 
-    /// <summary>A UI extension's session token as Shopify signs it: HS256 with the app secret, <c>dest</c> the shop's
-    /// domain, <c>sub</c> the signed-in customer (absent for a guest).</summary>
     private static string Token(
         string shop,
         string? customer,
         string secret = ShopifyKit.Secret,
         string audience = ShopifyKit.ClientId
-    )
-    {
-        var claims = new Dictionary<string, object>
-        {
-            ["iss"] = $"https://{shop}/admin",
-            ["dest"] = shop,
-            ["aud"] = audience,
-            ["jti"] = Guid.NewGuid().ToString(),
-        };
-        if (customer is not null)
-            claims["sub"] = customer;
-        var now = DateTime.UtcNow;
-        return new JsonWebTokenHandler().CreateToken(
-            new SecurityTokenDescriptor
-            {
-                Claims = claims,
-                IssuedAt = now.AddSeconds(-5),
-                NotBefore = now.AddSeconds(-5),
-                Expires = now.AddMinutes(5),
-                SigningCredentials = new SigningCredentials(
-                    new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)),
-                    SecurityAlgorithms.HmacSha256
-                ),
-            }
-        );
-    }
+    ) => OrderExtension.Token(shop, customer, secret, audience);
 
     private static Task<HttpResponseMessage> GetAsync(HttpClient http, string order, string? token)
     {

@@ -56,7 +56,9 @@ public static class AdminPages
                 Generating = Count(StoryStatus.Generating),
                 Failed = Count(StoryStatus.Error),
                 AiConfigured = ai,
-                SettingsReviewed = ctx.Shop.Settings != new ShopSettings() || ctx.Shop.MonthlyBudgetUsd is not null,
+                // Book products are chosen by the setup guide's own step: choosing them is not reviewing the settings.
+                SettingsReviewed = ctx.Shop.Settings with { BookProductIds = null } != new ShopSettings()
+                    || ctx.Shop.MonthlyBudgetUsd is not null,
                 BookProducts = ctx.Shop.Settings.BookProductIds?.Count ?? 0,
                 ProductStates = await bookProduct.StatesAsync(
                     ctx.Shop.Domain,
