@@ -221,16 +221,7 @@ public sealed class AdminBrowserTests
         )
         {
             var page = await OpenAsync(path, _shopA);
-            var result = await Deque.AxeCore.Playwright.PageExtensions.RunAxe(page);
-            Assert.That(result.Passes, Is.Not.Empty, $"{path}: axe ran its rules");
-            foreach (var v in result.Violations)
-            {
-                await TestContext.Out.WriteLineAsync($"{path}: {v.Id} ({v.Impact}) on {v.Nodes.Length} element(s)");
-                if (v.Impact is "serious" or "critical")
-                    found.Add(
-                        $"{path}: {v.Id} ({v.Impact}) on {string.Join(", ", v.Nodes.Select(n => n.Html).Take(3))}"
-                    );
-            }
+            found.AddRange(await Accessibility.SeriousViolationsAsync(page, path));
             await page.CloseAsync();
         }
         Assert.That(found, Is.Empty);

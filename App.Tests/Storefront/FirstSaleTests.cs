@@ -22,6 +22,9 @@ public sealed class FirstSaleTests
     private OnlineStore _store = null!;
     private readonly string _shop = ShopifyKit.RandomShop();
 
+    /// <summary>What axe-core found serious or critical on the shopper's pages along the way.</summary>
+    private readonly List<string> _violations = [];
+
     [OneTimeSetUp]
     public async Task Start()
     {
@@ -103,6 +106,8 @@ public sealed class FirstSaleTests
         var charge = await db.BookCharges.SingleAsync(c => c.StoryId == story.Id);
         Assert.That((charge.Status, charge.Sequence, charge.Amount), Is.EqualTo((BookCharge.States.Included, 1, 0m)));
         Assert.That(_catalog.Billing.Of(_shop).Single().Records, Is.Empty);
+        // Every shopper page on the way: no serious or critical accessibility violation (axe-core).
+        Assert.That(_violations, Is.Empty);
     }
 
     private async Task InstallAndChooseAPlanAsync(IPage merchant, IFrameLocator app)
@@ -166,6 +171,7 @@ public sealed class FirstSaleTests
         await shopper.Locator("input[name=companionName]").First.FillAsync("Coco");
         await shopper.Locator("select[name=companionKind]").First.SelectOptionAsync("cat");
         await BrowserKit.ScreenshotAsync(shopper, "first-sale-4-storefront");
+        _violations.AddRange(await Accessibility.SeriousViolationsAsync(shopper, "product page with the block"));
         await shopper.ClickAsync(".storybook-form button[type=submit]");
         await Assertions.Expect(shopper.Locator(".storybook-ready")).ToBeVisibleAsync(new() { Timeout = 90_000 });
 
@@ -175,6 +181,7 @@ public sealed class FirstSaleTests
         await Assertions.Expect(preview.Locator("#price")).ToContainTextAsync("19.99");
         await Assertions.Expect(preview.Locator("figure img").First).ToHaveJSPropertyAsync("complete", true);
         await BrowserKit.ScreenshotAsync(preview, "first-sale-5-preview");
+        _violations.AddRange(await Accessibility.SeriousViolationsAsync(preview, "preview"));
         await preview.ClickAsync("#add-to-cart button");
         await preview.WaitForURLAsync(u => u.EndsWith("/cart", StringComparison.Ordinal));
         // One line, the book product's variant, the story as a private property the theme does not show.
@@ -213,8 +220,13 @@ public sealed class FirstSaleTests
         var pdfLink = buyer.Locator("ul a", new() { HasText = "PDF" }).First;
         var pdfUrl = new Uri(new Uri(buyer.Url), await pdfLink.GetAttributeAsync("href"));
         await BrowserKit.ScreenshotAsync(buyer, "first-sale-7-download");
+        _violations.AddRange(await Accessibility.SeriousViolationsAsync(buyer, "download page"));
         var pdf = await (await buyer.APIRequest.GetAsync(pdfUrl.ToString())).BodyAsync();
         Assert.That(await PdfFacts.TextAsync(pdf), Does.Contain("Amara").And.Contain("Coco"));
+        // The reader the download page opens.
+        await buyer.ClickAsync("#read");
+        await Assertions.Expect(buyer.Locator("body")).ToContainTextAsync("Amara");
+        _violations.AddRange(await Accessibility.SeriousViolationsAsync(buyer, "reader"));
         // The preview's tab belongs to the shopper's window (a page of its own context): closing that closes both.
         await buyer.Context.CloseAsync();
     }

@@ -211,12 +211,7 @@ public sealed class StorefrontBrowserTests
         await BrowserKit.ScreenshotAsync(page, "storefront-form-phone");
         Assert.That(width, Is.LessThanOrEqualTo(360), "nothing wider than the phone");
         // axe-core on the form (the theme block's markup): no serious or critical violation.
-        var axe = await Deque.AxeCore.Playwright.PageExtensions.RunAxe(page);
-        Assert.That(axe.Passes, Is.Not.Empty, "axe ran its rules on the page");
-        Assert.That(
-            axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Nodes.Length}"),
-            Is.Empty
-        );
+        Assert.That(await Accessibility.SeriousViolationsAsync(page, "the form on a phone"), Is.Empty);
         await page.CloseAsync();
     }
 }
