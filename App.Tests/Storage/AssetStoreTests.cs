@@ -135,6 +135,23 @@ public sealed class S3AssetStoreTests
     }
 
     [Test]
+    public async Task A_long_lived_link_is_handed_out_unchanged_so_the_browser_can_cache_it_and_a_short_one_is_not()
+    {
+        await _store.PutAsync("shops/1/stories/4/images/page-02.jpg", new byte[] { 1, 2, 3 }, "image/jpeg");
+        var first = _store.GetUrl("shops/1/stories/4/images/page-02.jpg", TimeSpan.FromHours(1));
+        var shortFirst = _store.GetUrl("shops/1/stories/4/images/page-02.jpg", TimeSpan.FromMinutes(1));
+        // Presigned URLs carry their signing second: a second later a new signature would be another URL.
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        Assert.That(_store.GetUrl("shops/1/stories/4/images/page-02.jpg", TimeSpan.FromHours(1)), Is.EqualTo(first));
+        Assert.That(
+            _store.GetUrl("shops/1/stories/4/images/page-02.jpg", TimeSpan.FromMinutes(1)),
+            Is.Not.EqualTo(shortFirst)
+        );
+        using var http = new HttpClient();
+        Assert.That((await http.GetAsync(first)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "still a valid link");
+    }
+
+    [Test]
     public async Task Deleting_a_story_prefix_removes_all_its_assets_and_nothing_else()
     {
         await _store.PutAsync("shops/9/stories/a/x.jpg", new byte[] { 1 }, "image/jpeg");

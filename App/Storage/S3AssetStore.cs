@@ -2,15 +2,19 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace StorybookShop.Storage;
 
 /// <summary>Assets in an S3 bucket; browsers get pre-signed GET URLs (or CDN links when a public base URL is
 /// set).</summary>
-public sealed class S3AssetStore(IAmazonS3 s3, IOptions<StorageOptions> options) : IAssetStore
+public sealed class S3AssetStore(IAmazonS3 s3, IOptions<StorageOptions> options) : IAssetStore, IDisposable
 {
     private readonly S3StorageOptions _o = options.Value.S3;
+
+    /// <summary>Signed links handed out, kept for a quarter of their lifetime (at most 20,000 of them).</summary>
+    private readonly MemoryCache _links = new(new MemoryCacheOptions { SizeLimit = 20_000 });
 
     public async Task PutAsync(
         string key,
@@ -68,6 +72,26 @@ public sealed class S3AssetStore(IAmazonS3 s3, IOptions<StorageOptions> options)
         // for a paid book's files.
         if (!string.IsNullOrWhiteSpace(_o.PublicBaseUrl) && AssetKeys.IsPublic(key))
             return new Uri($"{_o.PublicBaseUrl.TrimEnd('/')}/{key}");
+        // A presigned URL carries its signing second (X-Amz-Date), so signing again always gives another URL and the
+        // browser's cache never answers. Links that live 10 minutes or more are handed out again, unchanged, for a
+        // quarter of their lifetime (each still valid for at least three quarters of it when handed out) — on this
+        // node. Short-lived links (a download's file links) are signed at each ask.
+        if (lifetime < TimeSpan.FromMinutes(10))
+            return Sign(key, lifetime);
+        var cacheKey = (key, lifetime);
+        if (_links.TryGetValue(cacheKey, out Uri? signed) && signed is not null)
+            return signed;
+        signed = Sign(key, lifetime);
+        _links.Set(
+            cacheKey,
+            signed,
+            new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = lifetime / 4 }
+        );
+        return signed;
+    }
+
+    private Uri Sign(string key, TimeSpan lifetime)
+    {
         var serviceUrl = _o.ServiceUrl;
         return new Uri(
             s3.GetPreSignedURL(
@@ -126,4 +150,6 @@ public sealed class S3AssetStore(IAmazonS3 s3, IOptions<StorageOptions> options)
             ? new AmazonS3Client(config)
             : new AmazonS3Client(new BasicAWSCredentials(o.AccessKey, o.SecretKey), config);
     }
+
+    public void Dispose() => _links.Dispose();
 }
