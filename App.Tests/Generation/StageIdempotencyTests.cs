@@ -84,6 +84,14 @@ public sealed class StageIdempotencyTests
     {
         var store = _app.Services.GetRequiredService<IAssetStore>();
         var page = _story.Pages.Single(p => p.Number == 3);
+        // The pipeline makes no thumbnails; the admin's first view of the story does.
+        var thumb = Thumbnails.KeyFor(page.ImageKey!);
+        Assert.That(await store.ExistsAsync(thumb), Is.False);
+        Assert.That(
+            await Thumbnails.EnsureAsync(store, [page.ImageKey!, _story.CoverImage!], CancellationToken.None),
+            Is.EquivalentTo(new[] { page.ImageKey!, _story.CoverImage! })
+        );
+        Assert.That(await store.ExistsAsync(thumb), Is.True);
         await store.DeletePrefixAsync(page.ImageKey!);
         await using (var db = _app.Db())
         {
@@ -111,6 +119,14 @@ public sealed class StageIdempotencyTests
             .ToListAsync();
         Assert.That(added.Select(g => (g.Type, g.PageNumber)), Is.EqualTo(new[] { (GenerationType.Image, (int?)3) }));
         Assert.That(await store.ExistsAsync(page.ImageKey!));
+        // The redrawn picture's old thumbnail went with it; the next view makes one of the new picture.
+        Assert.That(await store.ExistsAsync(thumb), Is.False, "no stale thumbnail of the old picture");
+        Assert.That(
+            await Thumbnails.EnsureAsync(store, [page.ImageKey!], CancellationToken.None),
+            Does.Contain(page.ImageKey!)
+        );
+        using var made = SkiaSharp.SKBitmap.Decode(await store.GetAsync(thumb));
+        Assert.That(made.Width, Is.EqualTo(Thumbnails.Size));
     }
 
     private async Task<int> LedgerCount()

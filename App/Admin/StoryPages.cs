@@ -157,9 +157,21 @@ public static class StoryPages
             .ToListAsync(ct);
         var life = storage.Value.UrlLifetime;
         string? Url(string? key) => key is null ? null : assets.GetUrl(key, life).ToString();
-        // Pictures are stored with their thumbnails (a book made before thumbnails has none: the originals show).
-        var thumbs = story.CoverImage is { } cover && await assets.ExistsAsync(Storage.Thumbnails.KeyFor(cover), ct);
-        string? Thumb(string? key) => key is null ? null : Url(thumbs ? Storage.Thumbnails.KeyFor(key) : key);
+        // The tiles show thumbnails, made here the first time the story is shown (a picture that cannot be read shows
+        // as it is).
+        var thumbs = await Storage.Thumbnails.EnsureAsync(
+            assets,
+            [
+                .. story
+                    .Pages.Where(p => p.ImageStage == AssetStage.Done && p.ImageKey is not null)
+                    .Select(p => p.ImageKey!)
+                    .Prepend(story.CoverImage)
+                    .OfType<string>(),
+            ],
+            ct
+        );
+        string? Thumb(string? key) =>
+            key is null ? null : Url(thumbs.Contains(key) ? Storage.Thumbnails.KeyFor(key) : key);
         return new RazorComponentResult<StoryDetail>(
             new
             {

@@ -156,8 +156,9 @@ public sealed class IllustrationStage(
             await assets.PutAsync(picture.Key, jpeg, "image/jpeg", ct);
             if (!lineArt)
             {
-                // The admin's tiles show pictures, not colouring pages: only pictures get a thumbnail.
-                await assets.PutAsync(Thumbnails.KeyFor(picture.Key), Thumbnails.Jpeg(jpeg), "image/jpeg", ct);
+                // A redrawn picture's old thumbnail goes; the admin makes thumbnails when it first shows the story
+                // (Thumbnails.EnsureAsync), so a book nobody opens there costs none.
+                await assets.DeletePrefixAsync(Thumbnails.KeyFor(picture.Key), ct);
                 await RecordAsync(picture, ct);
             }
             return true;

@@ -86,8 +86,7 @@ public static class PreviewWatermark
     /// when unknown.</param>
     public static byte[] Jpeg(byte[] original, IReadOnlyList<SKRect>? heads = null, int quality = 60)
     {
-        using var source = SKBitmap.Decode(original)
-            ?? throw new InvalidOperationException("The picture could not be decoded.");
+        using var source = Storage.Thumbnails.DecodeAtLeast(original, Size);
         using var surface = SKSurface.Create(new SKImageInfo(Size, Size, SKColorType.Rgba8888, SKAlphaType.Premul))
             ?? throw new InvalidOperationException("Could not create a drawing surface.");
         var canvas = surface.Canvas;
