@@ -11,13 +11,14 @@ namespace StorybookShop.Tests.Infrastructure;
 
 /// <summary>
 /// A shop's online store as a shopper meets it, standing in for Shopify's storefront on 127.0.0.1:
-/// the app's book product's page — shown only while Shopify has the product active and on the Online Store — with the
-/// theme block rendered from its Liquid (scripts/render-block.cjs) under the theme's own product form; Shopify's app
-/// proxy (<c>/apps/storybook/*</c> → the app's <c>/proxy/*</c>, the query signed with the app secret as Shopify signs
-/// it, the logged-in customer added, responses streamed); the cart (<c>/cart/add.js</c> and the <c>/cart/add</c>
-/// form, private <c>_</c> properties hidden as themes hide them); a checkout that pays — the order made in the fake
-/// Shopify as its fulfillment API will see it, and <c>orders/paid</c> delivered to the app, signed; and the order's
-/// status page with the customer-account extension in its own frame, as Shopify sandboxes extensions.
+/// the app's book product's page — shown only while Shopify has the product active and on the Online
+/// Store — with the theme block rendered from its Liquid (scripts/render-block.cjs) under the theme's own
+/// product form; Shopify's app proxy (<c>/apps/storybook/*</c> → the app's <c>/proxy/*</c>, the query signed
+/// with the app secret as Shopify signs it, the logged-in customer added, responses streamed); the cart
+/// (<c>/cart/add.js</c> and the <c>/cart/add</c> form, private <c>_</c> properties hidden as themes hide
+/// them); a checkout that pays — the order made in the fake Shopify as its fulfillment API will see it, and
+/// <c>orders/paid</c> delivered to the app, signed; and the order's status page with the customer-account
+/// extension in its own frame, as Shopify sandboxes extensions.
 /// </summary>
 public sealed class OnlineStore : IAsyncDisposable
 {
@@ -39,7 +40,8 @@ public sealed class OnlineStore : IAsyncDisposable
         Dictionary<string, string> Properties
     );
 
-    /// <summary>An order the checkout placed: its id, its name (#1001…), its line and the story the line named.</summary>
+    /// <summary>An order the checkout placed: its id, its name (#1001…), its line and the story the line
+    /// named.</summary>
     public sealed record Placed(string OrderId, string Name, string LineItemId, string? StoryId);
 
     public List<CartLine> Cart { get; } = [];
@@ -90,7 +92,8 @@ public sealed class OnlineStore : IAsyncDisposable
         return store;
     }
 
-    /// <summary>The app's product as Shopify has it, when a shopper can see it: active and on the Online Store.</summary>
+    /// <summary>The app's product as Shopify has it, when a shopper can see it: active and on the Online
+    /// Store.</summary>
     private FakeShopifyCatalog.Product? Listed(string handle) =>
         _catalog.Products.Values.FirstOrDefault(p =>
             p.Shop == _shop
@@ -129,7 +132,8 @@ public sealed class OnlineStore : IAsyncDisposable
         );
     }
 
-    /// <summary>What a visitor gets at <c>/products/{handle}</c>: 200 while the product is for sale, else 404.</summary>
+    /// <summary>What a visitor gets at <c>/products/{handle}</c>: 200 while the product is for sale, else
+    /// 404.</summary>
     public async Task<int> ProductPageStatusAsync(string handle)
     {
         using var response = await _http.GetAsync($"{Base}/products/{handle}");
@@ -279,7 +283,8 @@ public sealed class OnlineStore : IAsyncDisposable
                 "Your cart",
                 $"""
                 <h1>Your cart</h1><ul id="cart-lines">{rows}</ul>
-                <form method="post" action="/checkout"><button class="button" id="checkout">Check out and pay</button></form>
+                <form method="post" action="/checkout">
+                <button class="button" id="checkout">Check out and pay</button></form>
                 """
             ),
             "text/html"
@@ -394,9 +399,12 @@ public sealed class OnlineStore : IAsyncDisposable
     private static string Page(string title, string body) =>
         $$"""
             <!doctype html><html lang="en"><head><meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1"><title>{{title}} – Storybook Demo Shop</title>
-            <style>body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#222}header{padding:1rem;border-bottom:1px solid #ddd}
-            main,body>h1,body>ul,body>form,body>p,body>iframe{max-width:60rem;margin:1rem auto;padding:0 1rem;display:block}
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{{title}} – Storybook Demo Shop</title>
+            <style>body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#222}
+            header{padding:1rem;border-bottom:1px solid #ddd}
+            main,body>h1,body>ul,body>form,body>p,body>iframe{max-width:60rem;margin:1rem auto;padding:0 1rem;
+            display:block}
             .product{display:grid;gap:1.5rem}@media(min-width:750px){.product{grid-template-columns:1fr 1fr} }
             .media{width:100%;height:auto;border-radius:8px}
             .button{background:#222;color:#fff;border:0;border-radius:4px;padding:.75rem 1.5rem}</style>

@@ -184,7 +184,8 @@ public sealed class OrderStatusExtensionTests
                     .HostPage("Thank you", "", "#9601", jwt)
                     .Replace(
                         "order: { value:",
-                        "orderConfirmation: { value: { order: { id: \"gid://shopify/Order/9601\" } } }, order: { value:",
+                        "orderConfirmation: { value: { order: { id: \"gid://shopify/Order/9601\" } } }, "
+                            + "order: { value:",
                         StringComparison.Ordinal
                     ),
                 "text/html"
