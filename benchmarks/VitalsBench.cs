@@ -13,7 +13,7 @@ namespace StorybookShop.Benchmarks;
 /// LCP ≤ 2.5 s, CLS ≤ 0.1, INP ≤ 200 ms, on each admin page of a shop with one finished offline book, in Chromium
 /// with the CPU slowed 4× and Lighthouse's slow-4G network (150 ms round trip, 1.6 Mbit/s down). Shopify's CDN is
 /// out of reach here: App Bridge and Polaris are left out (the pages work without them), so their cost is not in the
-/// numbers. Each page three times, the median printed.
+/// numbers. Each page three times, the median printed, and the first view (the story page makes its thumbnails then).
 /// </summary>
 internal static class VitalsBench
 {
@@ -51,7 +51,7 @@ internal static class VitalsBench
         );
         var script = await File.ReadAllTextAsync(vitals);
         Console.WriteLine(
-            "page                                    LCP ms    CLS     INP ms   (median of 3; 4x CPU, slow 4G)"
+            "page                                    LCP ms    CLS     INP ms   first LCP   (median of 3; 4x CPU, slow 4G)"
         );
         var failed = 0;
         foreach (var path in Pages.Select(p => p.Replace("{book}", book, StringComparison.Ordinal)))
@@ -64,7 +64,11 @@ internal static class VitalsBench
             var ok = lcp <= 2500 && cls <= 0.1 && inp <= 200;
             failed += ok ? 0 : 1;
             var name = path.Length > 38 ? "/stories/{id}" : path;
-            var numbers = string.Create(CultureInfo.InvariantCulture, $"{lcp, 7:0} {cls, 8:0.000} {inp, 8:0}");
+            // The first view is also printed: the story page makes its thumbnails then.
+            var numbers = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{lcp, 7:0} {cls, 8:0.000} {inp, 8:0} {runs[0].Lcp, 11:0}"
+            );
             Console.WriteLine($"{name, -38} {numbers}   {(ok ? "ok" : "over")}");
         }
         Console.WriteLine(failed == 0 ? "every page within Built for Shopify's thresholds" : $"{failed} page(s) over");
