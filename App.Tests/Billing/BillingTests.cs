@@ -211,7 +211,8 @@ public sealed class BillingTests
 
         Billing.ApproveCap(sub.Id);
         await WebhookAsync(shop, "app_subscriptions/update", sub, "ACTIVE");
-        await WaitForAsync(() => sub.Records.Count == 3);
+        // Shopify records the charge before the app hears back and marks its row: wait for both.
+        await WaitForAsync(() => sub.Records.Count == 3 && ChargesAsync(shop).Result[^1].Status == "Charged");
         Assert.That(sub.BalanceUsed, Is.EqualTo(7.50m));
         Assert.That((await ChargesAsync(shop))[^1].Status, Is.EqualTo("Charged"));
         Assert.That((await CreateAsync(api)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted), "open again");
