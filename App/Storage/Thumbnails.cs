@@ -18,30 +18,29 @@ public static class Thumbnails
             : pictureKey + ".thumb.jpg";
 
     /// <summary>Makes the thumbnails <paramref name="pictureKeys"/> lack (a story's first view in the admin, or a
-    /// picture redrawn since), a few at a time; returns the pictures that have one now.</summary>
+    /// picture redrawn since); returns the pictures that have one now. The look-ups go out at once (with S3 each is
+    /// a request); the drawing, a few at a time.</summary>
     public static async Task<IReadOnlySet<string>> EnsureAsync(
         IAssetStore assets,
         IEnumerable<string> pictureKeys,
         CancellationToken ct
     )
     {
-        var ready = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        var keys = pictureKeys.Distinct().ToList();
+        var exists = await Task.WhenAll(keys.Select(k => assets.ExistsAsync(KeyFor(k), ct)));
+        var ready = new System.Collections.Concurrent.ConcurrentBag<string>(keys.Where((_, i) => exists[i]));
         await Parallel.ForEachAsync(
-            pictureKeys.Distinct(),
+            keys.Where((_, i) => !exists[i]),
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
             async (key, token) =>
             {
-                var thumb = KeyFor(key);
-                if (!await assets.ExistsAsync(thumb, token))
-                {
-                    if (await assets.GetAsync(key, token) is not { } picture)
-                        return;
-                    await assets.PutAsync(thumb, Jpeg(picture), "image/jpeg", token);
-                }
-                ready[key] = true;
+                if (await assets.GetAsync(key, token) is not { } picture)
+                    return;
+                await assets.PutAsync(KeyFor(key), Jpeg(picture), "image/jpeg", token);
+                ready.Add(key);
             }
         );
-        return ready.Keys.ToHashSet();
+        return ready.ToHashSet();
     }
 
     public static byte[] Jpeg(byte[] picture, int quality = 80)
