@@ -51,7 +51,8 @@ internal static class VitalsBench
         );
         var script = await File.ReadAllTextAsync(vitals);
         Console.WriteLine(
-            "page                                    LCP ms    CLS     INP ms   first LCP   (median of 3; 4x CPU, slow 4G)"
+            "page                                    LCP ms    CLS     INP ms   first LCP   "
+                + "(median of 3; 4x CPU, slow 4G)"
         );
         var failed = 0;
         foreach (var path in Pages.Select(p => p.Replace("{book}", book, StringComparison.Ordinal)))

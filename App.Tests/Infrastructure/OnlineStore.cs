@@ -194,16 +194,7 @@ public sealed class OnlineStore : IAsyncDisposable
     {
         var product = _catalog.Products.Values.FirstOrDefault(p => p.Shop == _shop && VariantOf(p) == variant);
         if (product is null || Listed(product.Handle) is null || quantity < 1)
-            // Shopify's Cart API error shape.
-            return Results.Json(
-                new
-                {
-                    status = 422,
-                    message = "Cart Error",
-                    description = "Cannot find variant",
-                },
-                statusCode: 422
-            );
+            return CartError("Cannot find variant");
         lock (Cart)
             Cart.Add(new CartLine(variant, product.Id, Title(product), Price(product), properties));
         return Results.Json(
@@ -216,20 +207,24 @@ public sealed class OnlineStore : IAsyncDisposable
         );
     }
 
+    /// <summary>Shopify's Cart API error: 422 with its status, message and description.</summary>
+    private static IResult CartError(string description) =>
+        Results.Json(
+            new
+            {
+                status = 422,
+                message = "Cart Error",
+                description,
+            },
+            statusCode: 422
+        );
+
     private async Task<IResult> AddJsonAsync(HttpRequest request)
     {
         var body = await JsonNode.ParseAsync(request.Body);
         var item = body?["items"]?[0];
         if (item?["id"] is null)
-            return Results.Json(
-                new
-                {
-                    status = 422,
-                    message = "Cart Error",
-                    description = "Parameter Missing",
-                },
-                statusCode: 422
-            );
+            return CartError("Parameter Missing");
         var properties = item["properties"]?.AsObject().ToDictionary(p => p.Key, p => p.Value!.ToString()) ?? [];
         return Add(item["id"]!.GetValue<long>(), item["quantity"]?.GetValue<int>() ?? 1, properties);
     }
@@ -242,15 +237,7 @@ public sealed class OnlineStore : IAsyncDisposable
             )
             .ToDictionary(f => f.Key["properties[".Length..^1], f => f.Value.ToString());
         if (!long.TryParse(form["id"], out var variant))
-            return Results.Json(
-                new
-                {
-                    status = 422,
-                    message = "Cart Error",
-                    description = "Parameter Missing",
-                },
-                statusCode: 422
-            );
+            return CartError("Parameter Missing");
         var added = Add(variant, int.TryParse(form["quantity"], out var q) ? q : 1, properties);
         if (added is IStatusCodeHttpResult { StatusCode: 422 })
             return added;
