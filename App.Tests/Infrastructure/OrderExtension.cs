@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -7,7 +9,8 @@ namespace StorybookShop.Tests.Infrastructure;
 
 /// <summary>The order-status / thank-you extension (extensions/storybook-order) as Shopify runs it: bundled with
 /// esbuild as the Shopify CLI bundles it, on a page that gives it Shopify's globals, with session tokens as Shopify
-/// signs them for it.</summary>
+/// signs them for it. The host gives both targets' globals: <c>order</c> (order status) and
+/// <c>orderConfirmation</c> (thank you).</summary>
 public static class OrderExtension
 {
     /// <summary>esbuild (the Shopify CLI's bundler) over <paramref name="module"/>, calling the app at
@@ -60,6 +63,7 @@ public static class OrderExtension
               globalThis.shopify = {
                 sessionToken: { get: async () => "{{sessionToken}}" },
                 order: { value: { id: "{{orderGid}}", name: "{{orderName}}" } },
+                orderConfirmation: { value: { order: { id: "{{orderGid}}" }, number: "{{orderName}}" } },
                 i18n: {
                   translate: (key, values) => (strings[key] || key).replace(/\{(\w+)\}/g, (_, k) => values[k]),
                 },
@@ -69,6 +73,23 @@ public static class OrderExtension
             <script type="module">import extension from "/ext.js"; extension();</script>
             </html>
             """;
+    }
+
+    /// <summary>Shopify's extension host on an origin of its own (as the real one is): <paramref name="module"/>
+    /// bundled and run on <c>/</c> for the order, with the customer's session token.</summary>
+    public static async Task<(WebApplication Host, string Origin)> HostAsync(
+        string module,
+        string appUrl,
+        string orderGid,
+        string orderName,
+        string sessionToken
+    )
+    {
+        var bundle = await BundleAsync(module, appUrl);
+        var host = LocalServer.Create();
+        host.MapGet("/ext.js", () => Results.Text(bundle, "text/javascript"));
+        host.MapGet("/", () => Results.Content(HostPage(orderName, orderGid, orderName, sessionToken), "text/html"));
+        return (host, await LocalServer.StartAsync(host));
     }
 
     /// <summary>A UI extension's session token as Shopify signs it: HS256 with the app secret, <c>dest</c> the shop's

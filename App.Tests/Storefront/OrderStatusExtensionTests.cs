@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using StorybookShop.Data;
@@ -132,18 +130,15 @@ public sealed class OrderStatusExtensionTests
     public async Task The_extension_bundled_as_shopify_builds_it_shows_read_and_download_on_the_order_status_page()
     {
         var (story, token) = await BookAsync(order: "9501", customer: "7001", "Lucía y la pequeña luz");
-        var bundle = await OrderExtension.BundleAsync("OrderStatus.jsx", _kit.Base);
         // Shopify's extension host, on an origin of its own: the globals the extension reads.
-        await using var host = LocalServer.Create();
-        var jwt = Token(_shop, "gid://shopify/Customer/7001");
-        host.MapGet("/ext.js", () => Results.Text(bundle, "text/javascript"));
-        host.MapGet("/", () =>
-            Results.Content(
-                OrderExtension.HostPage("Order #9501", "gid://shopify/Order/9501", "#9501", jwt),
-                "text/html"
-            )
+        var (host, origin) = await OrderExtension.HostAsync(
+            "OrderStatus.jsx",
+            _kit.Base,
+            "gid://shopify/Order/9501",
+            "#9501",
+            Token(_shop, "gid://shopify/Customer/7001")
         );
-        var origin = await LocalServer.StartAsync(host);
+        await using var _ = host;
         var page = await _kit.Browser.NewPageAsync(
             new BrowserNewPageOptions
             {
@@ -174,24 +169,14 @@ public sealed class OrderStatusExtensionTests
     {
         // Right after checkout: the app has not had the order yet (no book), then the book is being made, then made —
         // the buyer stays on the same page.
-        var bundle = await OrderExtension.BundleAsync("ThankYou.jsx", _kit.Base);
-        await using var host = LocalServer.Create();
-        var jwt = Token(_shop, "gid://shopify/Customer/7001");
-        host.MapGet("/ext.js", () => Results.Text(bundle, "text/javascript"));
-        host.MapGet("/", () =>
-            Results.Content(
-                OrderExtension
-                    .HostPage("Thank you", "", "#9601", jwt)
-                    .Replace(
-                        "order: { value:",
-                        "orderConfirmation: { value: { order: { id: \"gid://shopify/Order/9601\" } } }, "
-                            + "order: { value:",
-                        StringComparison.Ordinal
-                    ),
-                "text/html"
-            )
+        var (host, origin) = await OrderExtension.HostAsync(
+            "ThankYou.jsx",
+            _kit.Base,
+            "gid://shopify/Order/9601",
+            "#9601",
+            Token(_shop, "gid://shopify/Customer/7001")
         );
-        var origin = await LocalServer.StartAsync(host);
+        await using var _ = host;
         var page = await _kit.Browser.NewPageAsync();
         await page.GotoAsync(origin);
         await Assertions.Expect(page.Locator("s-section")).ToHaveCountAsync(0);
